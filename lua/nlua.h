@@ -1,0 +1,70 @@
+/* nlua.h — a lab script in an embedded Lua 5.4 state.
+ *
+ * Loading a lab file runs its top level: it declares the topology
+ * (netlab.lab, lab:host, lab:link, ...) and registers experiments; nothing
+ * touches the kernel until nlua_build (or until the script itself uses the
+ * running lab, e.g. node:cmd at top level, which builds on demand).
+ *
+ * Experiments run as Lua coroutines so that a driver loop is never blocked:
+ * when experiment code waits for a command (node:cmd, node:ping, pingall),
+ * nlua_exp_resume returns NLUA_WAIT with a file descriptor to poll for
+ * reading and a timeout; the driver calls nlua_exp_resume again when the fd
+ * is readable or the timeout passes. `netlab run` drives this with poll(2);
+ * the console drives it from its epoll loop. */
+#ifndef NETLAB_NLUA_H
+#define NETLAB_NLUA_H
+#include <stdbool.h>
+#include "err.h"
+#include "lab.h"
+
+struct nlua;
+
+struct nlua_hooks {
+        /* A check completed inside experiment exp. where: "labs/x.lua:12". */
+        void (*on_check)(void *ud, int exp, bool ok, const char *msg, const char *where);
+        /* print() from the script, and notes from netlab (one line each). */
+        void (*on_print)(void *ud, const char *line);
+        /* Build/teardown progress. */
+        lab_progress_fn on_progress;
+        void *ud;
+};
+
+struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err);
+void nlua_free(struct nlua *L); /* does not tear the lab down: call nlua_teardown */
+
+/* Runs the lab file's top level. Errors name the file and line. */
+int nlua_load(struct nlua *L, const char *path, char *err);
+/* The lab the script declared (NULL if it declared none). */
+struct lab *nlua_lab(struct nlua *L);
+int nlua_build(struct nlua *L, char *err);
+int nlua_teardown(struct nlua *L, char *err);
+
+/* Experiments, in registration order. */
+int nlua_exp_count(struct nlua *L);
+const char *nlua_exp_name(struct nlua *L, int exp);
+
+enum nlua_status { NLUA_DONE, NLUA_WAIT, NLUA_ERROR };
+struct nlua_wait {
+        int fd;         /* poll for POLLIN; -1: only the timeout */
+        int timeout_ms; /* -1: none */
+};
+struct nlua_exp_result {
+        int passed, failed;
+        bool running, finished;
+};
+
+/* Starts experiment exp (a new coroutine); only one runs at a time. */
+int nlua_exp_start(struct nlua *L, int exp, char *err);
+/* Runs the current experiment until it waits or ends. NLUA_ERROR: a Lua
+ * error ended it (message in err; also recorded as a failed check). */
+enum nlua_status nlua_exp_resume(struct nlua *L, struct nlua_wait *w, char *err);
+/* Abandons the running experiment (kills the command it waits for). */
+void nlua_exp_abort(struct nlua *L);
+int nlua_exp_running(struct nlua *L); /* index, or -1 */
+void nlua_exp_result(struct nlua *L, int exp, struct nlua_exp_result *r);
+
+/* Runs every experiment in order to completion with poll(2); returns the
+ * number of failed checks (0: all passed), or -1 on a load/build error. */
+int nlua_run_all(struct nlua *L, char *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* dp.h — netlab's userspace datapath: the VLAN jobs the kernel cannot do here.
+ *
+ * When the kernel lacks bridge VLAN filtering or 802.1Q (probe.h), one
+ * process per lab (`netlab datapath LAB`, started by dp_start, journaled,
+ * never the UI's loop) does that job with the kernel bridge's semantics:
+ *  - VLAN-aware switches: switch ports with VLAN settings are not enslaved to
+ *    the node's bridge; the datapath opens an AF_PACKET socket on each
+ *    (PACKET_AUXDATA, PACKET_VNET_HDR) and switches frames: PVID ingress
+ *    tagging, VID filtering, egress untagging, learning per (VID, MAC) with
+ *    ageing, flooding only within a VLAN.
+ *  - 802.1Q subinterfaces: `eth0.10` is a veth end in the host whose peer the
+ *    datapath tags into / untags from eth0.
+ * The lab's build calls dp_prepare (interfaces that must exist before
+ * addresses are set) and dp_start (after everything else); teardown calls
+ * dp_stop. The kernel path (nl_bridge_vlan_*, nl_vlan_add) is used instead
+ * wherever the kernel has the feature. */
+#ifndef NETLAB_DP_H
+#define NETLAB_DP_H
+#include <stdbool.h>
+#include "err.h"
+#include "lab.h"
+
+/* True when this switch's VLAN ports are handled in userspace (the switch
+ * has VLAN settings and the kernel has no bridge VLAN filtering). Its VLAN
+ * ports are then not enslaved to its bridge. */
+bool dp_switch_in_userspace(const struct lab *lab, int node);
+/* True when subinterfaces are made by the datapath (no 802.1Q). */
+bool dp_subif_in_userspace(const struct lab *lab);
+/* True when the lab needs the datapath process at all. */
+bool dp_needed(const struct lab *lab);
+
+/* Creates the userspace subinterfaces (sets their ifindex in the model). */
+int dp_prepare(struct lab *lab, char *err);
+/* Starts the datapath process; returns once it has opened every port. */
+int dp_start(struct lab *lab, char *err);
+/* Stops it (SIGTERM, then SIGKILL after 1 s). Safe when not running. */
+void dp_stop(struct lab *lab);
+
+/* Entry point of `netlab datapath LAB` (internal). */
+int dp_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,182 @@
+/* lab.h — the lab model and its life cycle.
+ *
+ * A lab is plain data first: nodes, links, interfaces, addresses, VLAN
+ * settings, all added through lab_add_* which validate each piece as it
+ * comes (so a Lua script gets the error at the line that caused it). Nothing
+ * touches the kernel until lab_build(), which validates the whole model once
+ * more, then creates namespaces, links, addresses, routes, qdiscs and VLANs,
+ * writing each owned object to the lab's journal before it is created. A
+ * failed build rolls back through the same teardown as a normal stop.
+ *
+ * Objects are referred to by index (node, link, iface), never by pointer:
+ * the arrays grow. The UI and the Lua bindings read the arrays directly. */
+#ifndef NETLAB_LAB_H
+#define NETLAB_LAB_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <limits.h>
+#include <sys/types.h>
+#include "err.h"
+#include "probe.h"
+
+#define LAB_NAME_MAX 24   /* lab names: [A-Za-z0-9_-], 1..24 */
+#define NODE_NAME_MAX 24  /* node names: [A-Za-z0-9_-], 1..24, a letter first */
+#define IFNAME_MAX 15     /* IFNAMSIZ - 1 */
+#define IFACE_ADDR_MAX 8  /* addresses per interface */
+#define LAB_RUN_DIR "/run/netlab"
+#define NETNS_RUN_DIR "/run/netns"
+
+enum node_kind { NODE_HOST, NODE_SWITCH, NODE_ROUTER, NODE_NAT };
+
+struct ipaddr {
+        int family; /* AF_INET or AF_INET6; 0 = unset */
+        uint8_t a[16];
+        uint8_t prefix;
+};
+
+/* Parses "10.0.0.1/24", "fd00::1/64"; with want_prefix false a bare
+ * address is accepted too (prefix = 32 or 128). */
+int ipaddr_parse(const char *s, bool want_prefix, struct ipaddr *out, char *err);
+/* "10.0.0.1/24" (with_prefix) or "10.0.0.1". */
+void ipaddr_format(const struct ipaddr *ip, bool with_prefix, char *buf, size_t len);
+/* True when a and b are in the same prefix (a's prefix length). */
+bool ipaddr_same_subnet(const struct ipaddr *a, const struct ipaddr *b);
+
+/* One VLAN membership of a switch port, as the kernel bridge has it:
+ * `bridge vlan add dev PORT vid VID [pvid] [untagged]`. */
+struct vlan_entry {
+        uint16_t vid; /* 1..4094 */
+        bool pvid;    /* untagged ingress is classified into this VID (one per port) */
+        bool untagged; /* egress of this VID leaves untagged */
+};
+
+struct iface {
+        int node; /* owning node */
+        int link; /* link index, or -1 for an 802.1Q subinterface */
+        char name[IFNAME_MAX + 1];
+        uint8_t mac[6];
+        int mtu; /* 0 = default (1500) */
+        struct ipaddr addr[IFACE_ADDR_MAX];
+        int naddr;
+        /* Switch ports: VLAN membership. nvlan == 0: a plain (VLAN-unaware)
+         * port, i.e. the bridge default (PVID 1 untagged). */
+        struct vlan_entry *vlan;
+        int nvlan;
+        /* Subinterfaces (link == -1): parent iface and VID. */
+        int parent;
+        uint16_t vid;
+        int ifindex; /* set by lab_build (0 before) */
+};
+
+struct link_params {
+        uint64_t rate_bps;  /* 0 = unlimited */
+        uint32_t delay_us;  /* 0 = none */
+        uint32_t jitter_us; /* 0 = none */
+        uint32_t loss_ppm;  /* parts per million, 0 = none (1% = 10000) */
+        int mtu;            /* 0 = default */
+};
+
+struct link {
+        int a, b; /* iface indices; a's node was named first in lab:link */
+        struct link_params p;
+        bool up;         /* administrative state netlab set */
+        char where[96];  /* "labs/x.lua:12", where it was defined */
+};
+
+struct route {
+        struct ipaddr dst; /* family 0: default route */
+        struct ipaddr via;
+        int iface; /* -1: let the kernel pick by via */
+};
+
+struct node {
+        char name[NODE_NAME_MAX + 1];
+        enum node_kind kind;
+        int *ifaces; /* iface indices, in creation order */
+        int nifaces;
+        struct ipaddr gw4, gw6; /* default gateways (family 0 = none) */
+        struct route *routes;
+        int nroutes;
+        bool ipv6;   /* enable IPv6 (automatically on when it has an IPv6 address) */
+        bool deleted;
+        char where[96];
+        /* Runtime, set by lab_build: held namespace fds (-1 before). */
+        int netns_fd, uts_fd;
+        char netns_name[LAB_NAME_MAX + NODE_NAME_MAX + 2]; /* "LAB.NODE" */
+};
+
+enum lab_state { LAB_DEFINED, LAB_BUILDING, LAB_UP, LAB_DOWN };
+
+struct journal;
+struct lab;
+
+/* Progress of a long operation: stage ("namespaces", "links", ...), done of total. */
+typedef void (*lab_progress_fn)(void *ud, const char *stage, int done, int total);
+
+struct lab {
+        char name[LAB_NAME_MAX + 1];
+        char rundir[PATH_MAX]; /* /run/netlab/NAME */
+        struct node *nodes;
+        int nnodes, capnodes;
+        struct link *links;
+        int nlinks, caplinks;
+        struct iface *ifaces;
+        int nifaces, capifaces;
+        uint16_t mac_prefix; /* bytes 1-2 of every MAC of this lab */
+        enum lab_state state;
+        struct features feat; /* probed at build */
+        struct journal *journal;
+        int lock_fd;
+        bool uses_vlan;       /* some port or subinterface has VLAN settings */
+        pid_t dp_pid;         /* userspace datapath process, 0 = none */
+        lab_progress_fn progress;
+        void *progress_ud;
+};
+
+/* Model. Each returns the new object's index, or -1 with err filled. */
+struct lab *lab_new(const char *name, char *err);
+void lab_free(struct lab *lab);
+int lab_add_node(struct lab *lab, const char *name, enum node_kind kind, const char *where,
+                 char *err);
+int lab_find_node(const struct lab *lab, const char *name);
+/* ifname_a/b may be NULL: hosts/routers get eth0, eth1, ...; switches p1, p2, ... */
+int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
+                 const char *ifname_a, const char *ifname_b, const char *where, char *err);
+int lab_find_iface(const struct lab *lab, int node, const char *ifname);
+int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err);
+/* Adds or replaces one VLAN entry on a switch port. */
+int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
+                      char *err);
+/* An 802.1Q subinterface PARENT.VID on a host/router; returns its iface index. */
+int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where,
+                  char *err);
+int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err);
+int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
+const char *node_kind_name(enum node_kind kind);
+/* The link joining two nodes (first one found), or -1. */
+int lab_find_link(const struct lab *lab, int node_a, int node_b);
+/* "h1:eth0" */
+void iface_label(const struct lab *lab, int iface, char *buf, size_t len);
+
+/* Whole-model check: called by lab_build, usable alone. */
+int lab_validate(struct lab *lab, char *err);
+
+/* Life cycle. lab_build takes the lab's lock (a second lab of the same name
+ * is refused), probes the kernel, builds, and rolls back on failure.
+ * lab_teardown kills the lab's processes, stops the datapath, closes the
+ * namespaces (the kernel then removes every link inside them at once), and
+ * removes the run directory. Both are safe to call in any state. */
+int lab_build(struct lab *lab, char *err);
+int lab_teardown(struct lab *lab, char *err);
+
+/* Runtime changes to a built lab. */
+int lab_link_set_up(struct lab *lab, int link, bool up, char *err);
+
+/* `netlab clean`: remove what LAB's journal records (kills its processes first).
+ * Idempotent; safe concurrently; a lab still running is asked to stop (SIGTERM)
+ * and waited for. Returns 0 also when there was nothing to clean. */
+int lab_clean(const char *name, char *err);
+/* Cleans every lab under /run/netlab. */
+int lab_clean_all(char *err);
+
+#endif

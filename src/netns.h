@@ -1,0 +1,45 @@
+/* netns.h — network + UTS namespaces of nodes, held by bind mounts.
+ *
+ * A node is a set of namespaces, not a process: netns_create unshares a new
+ * network and UTS namespace in the calling thread, sets the hostname, bind
+ * mounts the nsfs files (net at /run/netns/NAME, like `ip netns add`, so
+ * `ip netns exec` and `lsns` see it; uts under the lab's run directory),
+ * runs an optional callback inside (sysctls, loopback up), and returns to
+ * the caller's namespaces. No process stays behind. */
+#ifndef NETLAB_NETNS_H
+#define NETLAB_NETNS_H
+#include "err.h"
+
+/* Makes /run/netns a shared bind mount of itself (as iproute2 does) and
+ * creates it if needed. Idempotent. */
+int netns_prepare_run_dir(char *err);
+
+/* Called inside the new namespaces, before returning to the caller's. */
+typedef int (*netns_inside_fn)(void *ud, char *err);
+
+/* Creates the namespaces. net_path/uts_path: bind-mount targets (created).
+ * On success *net_fd and *uts_fd are open (O_CLOEXEC) on the new namespaces. */
+int netns_create(const char *net_path, const char *uts_path, const char *hostname,
+                 netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err);
+
+/* Unmounts (MNT_DETACH) and unlinks a bind-mounted namespace file. A path
+ * that does not exist is not an error. */
+int netns_remove(const char *path, char *err);
+
+/* For a child process about to exec inside a node: setns into net and uts,
+ * then a private mount namespace with /sys remounted for that network
+ * namespace (as `ip netns exec` does). */
+int netns_enter(int net_fd, int uts_fd, char *err);
+
+/* Runs fn in the namespace net_fd in the calling thread, then returns to the
+ * caller's network namespace. */
+int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err);
+
+/* Writes a sysctl under /proc/sys of the *current* network namespace:
+ * key "net/ipv4/ip_forward". */
+int netns_sysctl(const char *key, const char *value, char *err);
+
+/* The inode of a namespace file (to find processes inside it), or 0. */
+unsigned long netns_inode(const char *path);
+
+#endif

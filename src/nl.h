@@ -1,0 +1,124 @@
+/* nl.h — rtnetlink requests over libmnl: links, addresses, routes, bridges,
+ * VLANs, qdiscs, plus dumps and a link monitor for the console.
+ *
+ * A `struct nl` is a NETLINK_ROUTE socket bound for life to the network
+ * namespace it was opened in (nl_open enters the namespace, opens the
+ * socket, and returns). Every request asks for an ACK and, on failure,
+ * returns -1 with errno and fills err with a message in iproute2's words,
+ * carrying the kernel's extack text when there is one:
+ *     Cannot create bridge "br0": Operation not supported
+ * Nothing here forks `ip`, `bridge` or `tc`. */
+#ifndef NETLAB_NL_H
+#define NETLAB_NL_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "err.h"
+#include "lab.h"
+
+struct nl;
+
+/* netns_fd < 0: the calling thread's current namespace. */
+struct nl *nl_open(int netns_fd, char *err);
+void nl_close(struct nl *nl);
+int nl_fd(const struct nl *nl);
+
+/* One end of a veth pair. */
+struct veth_end {
+        const char *name;   /* interface name inside its namespace */
+        const char *label;  /* for messages: "h1:eth0" */
+        int netns_fd;       /* namespace to create it in */
+        const uint8_t *mac; /* NULL: kernel random */
+        int mtu;            /* 0: default */
+        int master;         /* ifindex of a bridge in that namespace; 0: none.
+                               (Only honoured on end a; set b's master after.) */
+        bool up;
+};
+
+/* Creates the pair with each end directly in its namespace (IFLA_NET_NS_FD on
+ * both ends), so nothing passes through the namespace of nl's socket. On
+ * success *ifindex_a/*ifindex_b (may be NULL) get the two ifindexes. */
+int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *b,
+                int *ifindex_a, int *ifindex_b, char *err);
+
+/* A bridge in nl's namespace; returns its ifindex, or -1. STP off,
+ * forward delay 0, so ports forward as soon as they are up. */
+int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, char *err);
+
+/* ifindex of name in nl's namespace, or -1 (errno ENODEV) with err. */
+int nl_link_index(struct nl *nl, const char *name, char *err);
+int nl_link_set_up(struct nl *nl, int ifindex, bool up, char *err);
+int nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex, char *err);
+int nl_link_set_mtu(struct nl *nl, int ifindex, int mtu, char *err);
+int nl_link_del(struct nl *nl, int ifindex, char *err);
+
+/* Addresses (IFA_F_NODAD for IPv6, so they are usable at once). */
+int nl_addr_add(struct nl *nl, int ifindex, const struct ipaddr *addr, char *err);
+/* Route to dst (NULL or family 0: default) via gw (may be NULL) out of ifindex (0: any). */
+int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *gw,
+                 int ifindex, char *err);
+
+/* Qdiscs. Link parameters become: netem at the root (handle 1:) when delay,
+ * jitter or loss are set, with tbf below it (parent 1:1) when a rate is set;
+ * tbf alone at the root otherwise. Returns -1 (errno EOPNOTSUPP) when the
+ * kernel lacks the qdisc, with err naming the config option:
+ *     Cannot add netem qdisc on "h1:eth0": kernel has no netem (CONFIG_NET_SCH_NETEM)
+ * label is used in messages. */
+int nl_link_params_apply(struct nl *nl, int ifindex, const char *label,
+                         const struct link_params *p, char *err);
+
+/* Kernel VLAN path. */
+int nl_bridge_vlan_filtering(struct nl *nl, int bridge_ifindex, bool on, char *err);
+/* Replaces the port's VLAN table with entries (deletes the default VID 1
+ * entry when it is not among them). */
+int nl_bridge_vlan_set(struct nl *nl, int port_ifindex, const struct vlan_entry *v, int n,
+                       char *err);
+/* 802.1Q subinterface `name` on parent with vid; returns its ifindex or -1. */
+int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vid,
+                const uint8_t *mac, bool up, char *err);
+
+/* Dumps, for the inspector and the tests. Arrays are malloc'd; free with free(). */
+struct nl_link_info {
+        int ifindex;
+        char name[16];
+        char kind[16]; /* "veth", "bridge", "vlan", "" */
+        uint8_t mac[6];
+        int mtu;
+        unsigned flags; /* IFF_* */
+        bool oper_up;   /* operstate UP (or UNKNOWN for lo) */
+        int master;     /* ifindex, 0 = none */
+        int link;       /* peer/parent ifindex (IFLA_LINK), 0 = none */
+        uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_dropped, tx_dropped;
+};
+int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err);
+
+struct nl_addr_info {
+        int ifindex;
+        struct ipaddr addr;
+};
+int nl_addr_dump(struct nl *nl, struct nl_addr_info **out, int *n, char *err);
+
+struct nl_route_info {
+        int family;
+        struct ipaddr dst; /* family 0 or prefix 0: default */
+        struct ipaddr gw;  /* family 0: none */
+        int oif;
+        int table;
+};
+/* Main table only. */
+int nl_route_dump(struct nl *nl, struct nl_route_info **out, int *n, char *err);
+
+/* Per-port VLAN view of a bridge (RTM_GETLINK, AF_BRIDGE, RTEXT_FILTER_BRVLAN). */
+struct nl_port_vlan {
+        int ifindex;
+        struct vlan_entry v;
+};
+int nl_bridge_vlan_dump(struct nl *nl, struct nl_port_vlan **out, int *n, char *err);
+
+/* Link monitor: a non-blocking socket in netns_fd subscribed to
+ * RTNLGRP_LINK (and address groups). Poll its fd; nl_monitor_read calls fn
+ * for each link event (RTM_NEWLINK/RTM_DELLINK) it has queued. */
+typedef void (*nl_link_event_fn)(void *ud, bool deleted, const struct nl_link_info *info);
+struct nl *nl_monitor_open(int netns_fd, char *err);
+int nl_monitor_read(struct nl *nl, nl_link_event_fn fn, void *ud);
+
+#endif
