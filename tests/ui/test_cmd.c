@@ -1,0 +1,99 @@
+/* test_cmd.c — unit tests of command parsing, lookup and completion (ui/cmd.c). */
+#include "cmd.h"
+#include <stdio.h>
+#include <string.h>
+
+static int fails;
+#define CHECK(c)                                                                                   \
+        do {                                                                                       \
+                if (!(c)) {                                                                        \
+                        fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
+                        fails++;                                                                   \
+                }                                                                                  \
+        } while (0)
+
+static const struct cmd_entry table[] = {
+    {"help", "", "", 0, 1, "-", NULL, NULL},
+    {"ping", "A B", "", 2, 2, "nn", NULL, NULL},
+    {"pingall", "", "", 0, 0, "", NULL, NULL},
+    {"link", "A B up|down", "", 3, 3, "nns", "up down", NULL},
+    {"exp", "[run NAME|next]", "", 0, 2, "sx", "run next", NULL},
+    {"quit", "", "", 0, 0, "", NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
+
+static const char *names[] = {"h1", "h2", "s1", "s10", NULL};
+static const char *node_name(void *ud, int i)
+{
+        (void)ud;
+        return i < 4 ? names[i] : NULL;
+}
+static const char *exp_name(void *ud, int i)
+{
+        (void)ud;
+        return i == 0 ? "reach" : NULL;
+}
+
+static char got[512];
+static void collect(void *ud, const char *cand)
+{
+        (void)ud;
+        strcat(got, cand);
+        strcat(got, ",");
+}
+
+int main(void)
+{
+        struct cmd_parsed p;
+        char err[512];
+        CHECK(cmd_split("  ping h1   h2 ", &p, err) == 3);
+        CHECK(strcmp(p.argv[0], "ping") == 0 && strcmp(p.argv[2], "h2") == 0);
+        CHECK(cmd_split("h1 echo 'a  b' \"c d\" e\\ f", &p, err) == 5);
+        CHECK(strcmp(p.argv[2], "a  b") == 0 && strcmp(p.argv[3], "c d") == 0 &&
+              strcmp(p.argv[4], "e f") == 0);
+        CHECK(strcmp(p.rest, "echo 'a  b' \"c d\" e\\ f") == 0); /* raw, for sh -c */
+        CHECK(cmd_split("", &p, err) == 0 && cmd_split("   # note", &p, err) == 0);
+        CHECK(cmd_split("echo 'oops", &p, err) == -1 && strstr(err, "quote"));
+
+        CHECK(cmd_find(table, "ping", err) == &table[1]); /* exact beats prefix */
+        CHECK(cmd_find(table, "pinga", err) == &table[2]);
+        CHECK(cmd_find(table, "q", err) == &table[5]);
+        CHECK(cmd_find(table, "p", err) == NULL && strstr(err, "Ambiguous") &&
+              strstr(err, "ping, pingall"));
+        CHECK(cmd_find(table, "frob", err) == NULL && strstr(err, "Unknown command \"frob\""));
+
+        CHECK(cmd_check_args(&table[1], 2, err) == 0);
+        CHECK(cmd_check_args(&table[1], 1, err) == -1 && strcmp(err, "Usage: ping A B") == 0);
+        CHECK(cmd_check_args(&table[3], 4, err) == -1 &&
+              strcmp(err, "Usage: link A B up|down") == 0);
+        CHECK(cmd_check_args(&table[5], 0, err) == 0);
+
+        char *before[4] = {"ping", "h1"};
+        got[0] = 0;
+        cmd_complete(table, 0, before, "pi", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "ping,pingall,") == 0);
+        got[0] = 0;
+        cmd_complete(table, 0, before, "h", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "help,h1,h2,") == 0);
+        got[0] = 0;
+        cmd_complete(table, 2, before, "s1", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "s1,s10,") == 0);
+        char *lb[4] = {"link", "s1", "h1"};
+        got[0] = 0;
+        cmd_complete(table, 3, lb, "d", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "down,") == 0);
+        char *eb[4] = {"exp", "run"};
+        got[0] = 0;
+        cmd_complete(table, 1, eb, "", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "run,next,") == 0);
+        got[0] = 0;
+        cmd_complete(table, 2, eb, "r", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "reach,") == 0);
+        char *nb[4] = {"h1", "pi"};
+        got[0] = 0;
+        cmd_complete(table, 1, nb, "p", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "") == 0);
+        if (fails)
+                fprintf(stderr, "%d failures\n", fails);
+        return fails ? 1 : 0;
+}

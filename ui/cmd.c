@@ -1,0 +1,155 @@
+/* cmd.c — command line parsing, lookup and completion (no curses, no lab).
+ *
+ * The console's command table lives in commands.c; this file only knows
+ * entries. Words are split shell-like (quotes, backslashes) into a fixed
+ * buffer; a command may be abbreviated to a unique prefix, as in tmux. */
+#include "cmd.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_split(const char *line, struct cmd_parsed *p, char *err)
+{
+        memset(p, 0, sizeof(*p));
+        const char *s = line;
+        size_t o = 0;
+        while (*s == ' ' || *s == '\t')
+                s++;
+        if (*s == '#' || *s == '\0')
+                return 0;
+        while (*s) {
+                while (*s == ' ' || *s == '\t')
+                        s++;
+                if (!*s)
+                        break;
+                if (p->argc == CMD_MAXARGS) {
+                        errno = E2BIG;
+                        return errf(err, "Too many words (at most %d)", CMD_MAXARGS);
+                }
+                p->argv[p->argc++] = p->buf + o;
+                char q = 0;
+                while (*s && (q || (*s != ' ' && *s != '\t'))) {
+                        if (o + 2 >= sizeof(p->buf)) {
+                                errno = E2BIG;
+                                return errf(err, "Line too long");
+                        }
+                        if (q && *s == q) {
+                                q = 0;
+                                s++;
+                        } else if (!q && (*s == '\'' || *s == '"')) {
+                                q = *s++;
+                        } else if (*s == '\\' && q != '\'' && s[1]) {
+                                p->buf[o++] = s[1];
+                                s += 2;
+                        } else {
+                                p->buf[o++] = *s++;
+                        }
+                }
+                if (q) {
+                        errno = EINVAL;
+                        return errf(err, "Unterminated quote %c", q);
+                }
+                p->buf[o++] = '\0';
+                if (p->argc == 1) {
+                        const char *r = s;
+                        while (*r == ' ' || *r == '\t')
+                                r++;
+                        p->rest = r;
+                }
+        }
+        return p->argc;
+}
+
+const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name, char *err)
+{
+        const struct cmd_entry *found = NULL;
+        int n = 0;
+        size_t len = strlen(name);
+        char cands[256] = "";
+        for (const struct cmd_entry *e = table; e->name; e++) {
+                if (strcmp(e->name, name) == 0)
+                        return e;
+                if (len > 0 && strncmp(e->name, name, len) == 0) {
+                        found = e;
+                        n++;
+                        size_t cl = strlen(cands);
+                        snprintf(cands + cl, sizeof(cands) - cl, "%s%s", cl ? ", " : "", e->name);
+                }
+        }
+        if (n == 1)
+                return found;
+        errno = n ? EINVAL : ENOENT;
+        if (n)
+                errf(err, "Ambiguous command \"%s\": %s", name, cands);
+        else
+                errf(err, "Unknown command \"%s\" (try \"help\")", name);
+        return NULL;
+}
+
+int cmd_check_args(const struct cmd_entry *e, int argc, char *err)
+{
+        if (argc < e->min_args || (e->max_args >= 0 && argc > e->max_args)) {
+                errno = EINVAL;
+                return errf(err, "Usage: %s%s%s", e->name, e->usage[0] ? " " : "", e->usage);
+        }
+        return 0;
+}
+
+static void match_words(const char *words, const char *prefix,
+                        void (*out)(void *oud, const char *cand), void *oud)
+{
+        char w[64];
+        size_t pl = strlen(prefix);
+        for (const char *s = words; s && *s;) {
+                size_t l = strcspn(s, " ");
+                if (l < sizeof(w)) {
+                        memcpy(w, s, l);
+                        w[l] = '\0';
+                        if (strncmp(w, prefix, pl) == 0)
+                                out(oud, w);
+                }
+                s += l;
+                while (*s == ' ')
+                        s++;
+        }
+}
+
+static void match_names(cmd_name_fn fn, void *ud, const char *prefix,
+                        void (*out)(void *oud, const char *cand), void *oud)
+{
+        if (!fn)
+                return;
+        size_t pl = strlen(prefix);
+        const char *nm;
+        for (int i = 0; (nm = fn(ud, i)) != NULL; i++)
+                if (strncmp(nm, prefix, pl) == 0)
+                        out(oud, nm);
+}
+
+void cmd_complete(const struct cmd_entry *table, int word, char **before, const char *prefix,
+                  cmd_name_fn nodes, cmd_name_fn exps, void *ud,
+                  void (*out)(void *oud, const char *cand), void *oud)
+{
+        size_t pl = strlen(prefix);
+        if (word == 0) {
+                for (const struct cmd_entry *e = table; e->name; e++)
+                        if (strncmp(e->name, prefix, pl) == 0)
+                                out(oud, e->name);
+                match_names(nodes, ud, prefix, out, oud);
+                return;
+        }
+        const struct cmd_entry *e = cmd_find(table, before[0], NULL);
+        if (!e || strcmp(e->name, before[0]) != 0)
+                return; /* a node's shell command: leave it to the user */
+        const char *k = e->complete ? e->complete : "";
+        int pos = word - 1;
+        char kind = (int)strlen(k) > pos ? k[pos] : (k[0] && k[strlen(k) - 1] == '*' ? 'n' : '-');
+        if (kind == 'n')
+                match_names(nodes, ud, prefix, out, oud);
+        else if (kind == 'e')
+                match_names(exps, ud, prefix, out, oud);
+        else if (kind == 's')
+                match_words(e->words, prefix, out, oud);
+        else if (kind == 'x') /* subcommand then experiment name: "exp run NAME" */
+                match_names(exps, ud, prefix, out, oud);
+}

@@ -1,0 +1,52 @@
+/* cmd.h — the console's command table, parser and completion (tmux's
+ * cmd_entry style): a command is one table entry with its name, usage,
+ * argument counts and exec function. A line whose first word names a node
+ * is a shell command for that node (`h1 ping -c1 h2`). */
+#ifndef NETLAB_UI_CMD_H
+#define NETLAB_UI_CMD_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "err.h"
+
+#define CMD_MAXARGS 32
+
+struct console;
+
+struct cmd_entry {
+        const char *name;
+        const char *usage;      /* arguments, e.g. "A B" */
+        const char *help;       /* one line */
+        int min_args, max_args; /* not counting the name; max -1: any */
+        /* Argument kinds for completion, one letter per position:
+         * n node, e experiment, s subcommand word list, '-' none. */
+        const char *complete;
+        const char *words; /* space-separated words for 's' positions */
+        int (*exec)(struct console *c, int argc, char **argv, const char *rest, char *err);
+};
+
+struct cmd_parsed {
+        int argc;
+        char *argv[CMD_MAXARGS];
+        char buf[1024];
+        const char *rest; /* the line after the first word (for node commands) */
+};
+
+/* Splits a line into words (single/double quotes and backslash escapes).
+ * Returns argc (0 for a blank line or a #comment) or -1 with err filled. */
+int cmd_split(const char *line, struct cmd_parsed *p, char *err);
+
+/* Finds a command by exact name or unique prefix; NULL (with err naming
+ * the candidates) when none or ambiguous. */
+const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name, char *err);
+/* Checks argc (without the name) against the entry; err says what is expected. */
+int cmd_check_args(const struct cmd_entry *e, int argc, char *err);
+
+/* Completion candidates for the word at position `word` (0: command) whose
+ * prefix is `prefix`, given the words before it. Calls out() for each;
+ * node names and experiment names come from the callbacks (may be NULL). */
+typedef const char *(*cmd_name_fn)(void *ud, int i); /* NULL past the end */
+void cmd_complete(const struct cmd_entry *table, int word, char **before, const char *prefix,
+                  cmd_name_fn nodes, cmd_name_fn exps, void *ud,
+                  void (*out)(void *oud, const char *cand), void *oud);
+
+#endif

@@ -1,0 +1,34 @@
+/* glayout.h — automatic layout of a lab's graph in character cells (pure).
+ *
+ * Input: nodes (kind, label width) and links (node pairs). Output: each
+ * node's label position and each link's route as an orthogonal polyline
+ * whose first and last points are on the two labels. Nothing here draws. */
+#ifndef NETLAB_UI_GLAYOUT_H
+#define NETLAB_UI_GLAYOUT_H
+#include <stdbool.h>
+
+struct gl_node {
+        int kind; /* enum node_kind */
+        int w;    /* label width in cells */
+        /* Output: top-left of the label (one row high). */
+        int x, y;
+};
+
+#define GL_MAXPTS 6
+struct gl_edge {
+        int a, b; /* node indices */
+        /* Output: route; npts == 0 means "not drawn" (listed instead). */
+        int npts;
+        int px[GL_MAXPTS], py[GL_MAXPTS];
+};
+
+struct gl_result {
+        int width, height; /* bounding box of everything placed */
+};
+
+/* Lays out n nodes and m edges, wrapping long chains to about maxw columns.
+ * Returns 0, or -1 (ENOMEM). */
+int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw,
+            struct gl_result *res);
+
+#endif

@@ -1,0 +1,385 @@
+/* vt.c — terminal panes through libvterm.
+ *
+ * libvterm parses the pty's output into a screen of cells; we copy cells
+ * into curses on redraw (only when damaged), converting colours to curses
+ * colour pairs allocated on demand (alloc_pair: least recently used pairs
+ * are recycled when a terminal has few). Lines scrolled off the top are kept
+ * in a ring of compact cells for the pane's copy mode, and handed back to
+ * libvterm when the pane grows taller. */
+#include "vt.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <vterm.h>
+
+#define SB_MAX 2000
+
+struct sbcell {
+        uint32_t ch;
+        VTermColor fg, bg;
+        uint8_t attr;
+};
+
+struct sbline {
+        int cols;
+        struct sbcell *c;
+};
+
+struct vt {
+        VTerm *vt;
+        VTermScreen *scr;
+        int rows, cols;
+        struct sbline *sb; /* ring */
+        int sb_head, sb_len;
+        VTermPos cursor;
+        bool cursor_visible;
+        bool damaged;
+        vt_out_fn out;
+        void *ud;
+};
+
+enum { SA_BOLD = 1, SA_UL = 2, SA_ITALIC = 4, SA_BLINK = 8, SA_REV = 16 };
+
+static uint8_t pack_attr(const VTermScreenCellAttrs *a)
+{
+        return (uint8_t)((a->bold ? SA_BOLD : 0) | (a->underline ? SA_UL : 0) |
+                         (a->italic ? SA_ITALIC : 0) | (a->blink ? SA_BLINK : 0) |
+                         (a->reverse ? SA_REV : 0));
+}
+
+static int cb_damage(VTermRect r, void *user)
+{
+        (void)r;
+        ((struct vt *)user)->damaged = true;
+        return 1;
+}
+
+static int cb_movecursor(VTermPos pos, VTermPos old, int visible, void *user)
+{
+        (void)old;
+        struct vt *vt = user;
+        vt->cursor = pos;
+        vt->cursor_visible = visible;
+        vt->damaged = true;
+        return 1;
+}
+
+static int cb_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+        struct vt *vt = user;
+        if (prop == VTERM_PROP_CURSORVISIBLE)
+                vt->cursor_visible = val->boolean;
+        vt->damaged = true;
+        return 1;
+}
+
+static int cb_bell(void *user)
+{
+        (void)user;
+        return 1;
+}
+
+static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
+{
+        struct vt *vt = user;
+        int used = cols;
+        while (used > 0 && (cells[used - 1].chars[0] == 0 || cells[used - 1].chars[0] == ' ') &&
+               VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
+                used--;
+        int idx;
+        if (vt->sb_len < SB_MAX) {
+                idx = (vt->sb_head + vt->sb_len) % SB_MAX;
+                vt->sb_len++;
+        } else {
+                idx = vt->sb_head;
+                vt->sb_head = (vt->sb_head + 1) % SB_MAX;
+                free(vt->sb[idx].c);
+        }
+        struct sbline *l = &vt->sb[idx];
+        l->cols = used;
+        l->c = used ? malloc(sizeof(*l->c) * (size_t)used) : NULL;
+        if (!l->c)
+                l->cols = 0;
+        for (int i = 0; i < l->cols; i++) {
+                l->c[i].ch = cells[i].chars[0];
+                l->c[i].fg = cells[i].fg;
+                l->c[i].bg = cells[i].bg;
+                l->c[i].attr = pack_attr(&cells[i].attrs);
+        }
+        return 1;
+}
+
+static int cb_popline(int cols, VTermScreenCell *cells, void *user)
+{
+        struct vt *vt = user;
+        if (vt->sb_len == 0)
+                return 0;
+        int idx = (vt->sb_head + vt->sb_len - 1) % SB_MAX;
+        struct sbline *l = &vt->sb[idx];
+        VTermColor dfg, dbg;
+        vterm_state_get_default_colors(vterm_obtain_state(vt->vt), &dfg, &dbg);
+        for (int i = 0; i < cols; i++) {
+                memset(&cells[i], 0, sizeof(cells[i]));
+                cells[i].width = 1;
+                if (i < l->cols) {
+                        cells[i].chars[0] = l->c[i].ch;
+                        cells[i].fg = l->c[i].fg;
+                        cells[i].bg = l->c[i].bg;
+                        cells[i].attrs.bold = !!(l->c[i].attr & SA_BOLD);
+                        cells[i].attrs.underline = !!(l->c[i].attr & SA_UL);
+                        cells[i].attrs.italic = !!(l->c[i].attr & SA_ITALIC);
+                        cells[i].attrs.reverse = !!(l->c[i].attr & SA_REV);
+                } else {
+                        cells[i].fg = dfg;
+                        cells[i].bg = dbg;
+                }
+        }
+        free(l->c);
+        l->c = NULL;
+        vt->sb_len--;
+        return 1;
+}
+
+static const VTermScreenCallbacks screen_cbs = {
+    .damage = cb_damage,
+    .movecursor = cb_movecursor,
+    .settermprop = cb_settermprop,
+    .bell = cb_bell,
+    .sb_pushline = cb_pushline,
+    .sb_popline = cb_popline,
+};
+
+static void out_cb(const char *s, size_t len, void *user)
+{
+        struct vt *vt = user;
+        if (vt->out)
+                vt->out(vt->ud, s, len);
+}
+
+struct vt *vt_new(int rows, int cols, vt_out_fn out, void *ud)
+{
+        struct vt *vt = calloc(1, sizeof(*vt));
+        if (!vt)
+                return NULL;
+        if (rows < 1)
+                rows = 1;
+        if (cols < 1)
+                cols = 1;
+        vt->sb = calloc(SB_MAX, sizeof(*vt->sb));
+        vt->vt = vterm_new(rows, cols);
+        if (!vt->sb || !vt->vt) {
+                vt_free(vt);
+                return NULL;
+        }
+        vt->rows = rows;
+        vt->cols = cols;
+        vt->out = out;
+        vt->ud = ud;
+        vt->cursor_visible = true;
+        vterm_set_utf8(vt->vt, 1);
+        vterm_output_set_callback(vt->vt, out_cb, vt);
+        vt->scr = vterm_obtain_screen(vt->vt);
+        vterm_screen_set_callbacks(vt->scr, &screen_cbs, vt);
+        vterm_screen_set_damage_merge(vt->scr, VTERM_DAMAGE_SCROLL);
+        vterm_screen_enable_altscreen(vt->scr, 1);
+        vterm_screen_reset(vt->scr, 1);
+        return vt;
+}
+
+void vt_free(struct vt *vt)
+{
+        if (!vt)
+                return;
+        if (vt->vt)
+                vterm_free(vt->vt);
+        if (vt->sb) {
+                for (int i = 0; i < SB_MAX; i++)
+                        free(vt->sb[i].c);
+                free(vt->sb);
+        }
+        free(vt);
+}
+
+void vt_feed(struct vt *vt, const char *buf, size_t len)
+{
+        vterm_input_write(vt->vt, buf, len);
+        vterm_screen_flush_damage(vt->scr);
+}
+
+void vt_resize(struct vt *vt, int rows, int cols)
+{
+        if (rows < 1)
+                rows = 1;
+        if (cols < 1)
+                cols = 1;
+        if (rows == vt->rows && cols == vt->cols)
+                return;
+        vt->rows = rows;
+        vt->cols = cols;
+        vterm_set_size(vt->vt, rows, cols);
+        vterm_screen_flush_damage(vt->scr);
+        vt->damaged = true;
+}
+
+bool vt_take_damage(struct vt *vt)
+{
+        bool d = vt->damaged;
+        vt->damaged = false;
+        return d;
+}
+
+void vt_cursor(const struct vt *vt, int *row, int *col, bool *visible)
+{
+        *row = vt->cursor.row;
+        *col = vt->cursor.col;
+        *visible = vt->cursor_visible;
+}
+
+int vt_scrollback(const struct vt *vt)
+{
+        return vt->sb_len;
+}
+
+void vt_key(struct vt *vt, int key)
+{
+        static const VTermKey keys[] = {VTERM_KEY_UP,   VTERM_KEY_DOWN, VTERM_KEY_RIGHT,
+                                        VTERM_KEY_LEFT, VTERM_KEY_HOME, VTERM_KEY_END};
+        if (key >= 0 && key < 6)
+                vterm_keyboard_key(vt->vt, keys[key], VTERM_MOD_NONE);
+}
+
+/* xterm's 256-colour palette, reduced to what the outer terminal has. */
+static int rgb_to_256(uint8_t r, uint8_t g, uint8_t b)
+{
+        if (r == g && g == b) {
+                if (r < 8)
+                        return 16;
+                if (r > 248)
+                        return 231;
+                return 232 + (r - 8) / 10;
+        }
+        int ri = r < 48 ? 0 : r < 115 ? 1 : (r - 35) / 40;
+        int gi = g < 48 ? 0 : g < 115 ? 1 : (g - 35) / 40;
+        int bi = b < 48 ? 0 : b < 115 ? 1 : (b - 35) / 40;
+        return 16 + 36 * ri + 6 * gi + bi;
+}
+
+static int idx_to_8(int idx)
+{
+        if (idx < 16)
+                return idx % 8;
+        if (idx >= 232)
+                return idx < 244 ? COLOR_BLACK : COLOR_WHITE;
+        int v = idx - 16, r = v / 36, g = (v / 6) % 6, b = v % 6;
+        return (r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0);
+}
+
+short vt_curses_color(int idx)
+{
+        if (idx < 0)
+                return -1;
+        if (COLORS >= 256 || idx < COLORS)
+                return (short)idx;
+        return (short)idx_to_8(idx);
+}
+
+static short color_of(const VTermColor *c, bool fg)
+{
+        if (fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c))
+                return -1;
+        if (VTERM_COLOR_IS_INDEXED(c))
+                return vt_curses_color(c->indexed.idx);
+        return vt_curses_color(rgb_to_256(c->rgb.red, c->rgb.green, c->rgb.blue));
+}
+
+static void put_cell(WINDOW *win, int y, int x, uint32_t ch, const VTermColor *fg,
+                     const VTermColor *bg, uint8_t a)
+{
+        attr_t attr = 0;
+        if (a & SA_BOLD)
+                attr |= A_BOLD;
+        if (a & SA_UL)
+                attr |= A_UNDERLINE;
+        if (a & SA_ITALIC)
+                attr |= A_ITALIC;
+        if (a & SA_BLINK)
+                attr |= A_BLINK;
+        if (a & SA_REV)
+                attr |= A_REVERSE;
+        int pair = 0;
+        if (has_colors()) {
+                short f = color_of(fg, true), b = color_of(bg, false);
+                if (f != -1 || b != -1) {
+                        pair = alloc_pair(f, b);
+                        if (pair < 0)
+                                pair = 0;
+                }
+        }
+        wchar_t wc[2] = {ch && ch != (uint32_t)-1 ? (wchar_t)ch : L' ', 0};
+        if (wc[0] < 32 || wc[0] == 127)
+                wc[0] = L' ';
+        cchar_t cc;
+        setcchar(&cc, wc, attr, (short)pair, NULL);
+        mvwadd_wch(win, y, x, &cc);
+}
+
+void vt_draw(struct vt *vt, WINDOW *win, int y, int x, int h, int w, int scroll)
+{
+        if (scroll > vt->sb_len)
+                scroll = vt->sb_len;
+        if (scroll < 0)
+                scroll = 0;
+        VTermColor dfg, dbg;
+        vterm_state_get_default_colors(vterm_obtain_state(vt->vt), &dfg, &dbg);
+        for (int r = 0; r < h; r++) {
+                int line = r - scroll;
+                if (line >= vt->rows) {
+                        wmove(win, y + r, x);
+                        for (int c = 0; c < w; c++)
+                                waddch(win, ' ');
+                        continue;
+                }
+                if (line < 0) {
+                        struct sbline *l = &vt->sb[(vt->sb_head + vt->sb_len + line) % SB_MAX];
+                        for (int c = 0; c < w; c++) {
+                                if (c < l->cols)
+                                        put_cell(win, y + r, x + c, l->c[c].ch, &l->c[c].fg,
+                                                 &l->c[c].bg, l->c[c].attr);
+                                else
+                                        put_cell(win, y + r, x + c, ' ', &dfg, &dbg, 0);
+                        }
+                        continue;
+                }
+                for (int c = 0; c < w; c++) {
+                        if (c >= vt->cols) {
+                                put_cell(win, y + r, x + c, ' ', &dfg, &dbg, 0);
+                                continue;
+                        }
+                        VTermScreenCell cell;
+                        VTermPos pos = {.row = line, .col = c};
+                        if (!vterm_screen_get_cell(vt->scr, pos, &cell)) {
+                                put_cell(win, y + r, x + c, ' ', &dfg, &dbg, 0);
+                                continue;
+                        }
+                        if (cell.width == 2 && c + 1 >= w) {
+                                put_cell(win, y + r, x + c, ' ', &cell.fg, &cell.bg, 0);
+                                continue;
+                        }
+                        put_cell(win, y + r, x + c, cell.chars[0], &cell.fg, &cell.bg,
+                                 pack_attr(&cell.attrs));
+                        if (cell.width == 2)
+                                c++;
+                }
+        }
+}
+
+size_t vt_row_text(const struct vt *vt, int row, char *buf, size_t len)
+{
+        if (len == 0)
+                return 0;
+        VTermRect r = {.start_row = row, .end_row = row + 1, .start_col = 0, .end_col = vt->cols};
+        size_t n = vterm_screen_get_text(vt->scr, buf, len - 1, r);
+        buf[n] = '\0';
+        return n;
+}
