@@ -1,0 +1,501 @@
+/* draw.c — painting the console: title bar, panes (graph, inspector,
+ * experiments, terminals, output), message line, command line, help.
+ *
+ * Everything is painted into stdscr and sent with one doupdate(); curses
+ * sends only the cells that changed. The graph is laid out by glayout.c
+ * (only when the lab or the graph pane's width changes) and painted from a
+ * canvas of line directions per cell, so crossing and joining links get the
+ * right box-drawing characters (ASCII when the locale is not UTF-8). */
+#include "console.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <curses.h>
+
+enum { DN = 1, DE = 2, DS = 4, DW = 8 };
+
+static int pair(short fg, short bg)
+{
+        if (!has_colors())
+                return 0;
+        int p = alloc_pair(fg, bg);
+        return p < 0 ? 0 : p;
+}
+
+static attr_t color(short fg)
+{
+        return (attr_t)COLOR_PAIR(pair(fg, -1));
+}
+
+/* Prints at most w cells of s (UTF-8) at y, x. */
+static int put_str(int y, int x, int w, const char *s, attr_t a)
+{
+        if (w <= 0)
+                return 0;
+        attr_t old;
+        short op;
+        attr_get(&old, &op, NULL);
+        attrset(a);
+        move(y, x);
+        int used = 0;
+        mbstate_t st;
+        memset(&st, 0, sizeof(st));
+        size_t n = strlen(s), i = 0;
+        while (i < n && used < w) {
+                wchar_t wc;
+                size_t l = mbrtowc(&wc, s + i, n - i, &st);
+                if (l == (size_t)-1 || l == (size_t)-2 || l == 0) {
+                        wc = L'?';
+                        l = 1;
+                        memset(&st, 0, sizeof(st));
+                }
+                int cw = wcwidth(wc);
+                if (cw < 0)
+                        cw = 1, wc = L'?';
+                if (used + cw > w)
+                        break;
+                wchar_t ws[2] = {wc, 0};
+                addnwstr(ws, 1);
+                used += cw;
+                i += l;
+        }
+        attrset(old);
+        return used;
+}
+
+static const char *box_glyph(struct console *c, int m, bool down)
+{
+        static const char *u[16] = {" ", "│", "─", "└", "│", "│", "┌", "├",
+                                    "─", "┘", "─", "┴", "┐", "┤", "┬", "┼"};
+        static const char *a[16] = {" ", "|", "-", "+", "|", "|", "+", "+",
+                                    "-", "+", "-", "+", "+", "+", "+", "+"};
+        if (down) {
+                if (m == (DN | DS) || m == DN || m == DS)
+                        return c->utf8 ? "╎" : ":";
+                if (m == (DE | DW) || m == DE || m == DW)
+                        return c->utf8 ? "╌" : ".";
+        }
+        return c->utf8 ? u[m & 15] : a[m & 15];
+}
+
+const char *node_label_fmt(int kind)
+{
+        switch (kind) {
+        case NODE_SWITCH:
+                return "<>";
+        case NODE_ROUTER:
+                return "()";
+        case NODE_NAT:
+                return "{}";
+        default:
+                return "[]";
+        }
+}
+
+static short kind_color(int kind)
+{
+        switch (kind) {
+        case NODE_SWITCH:
+                return COLOR_YELLOW;
+        case NODE_ROUTER:
+                return COLOR_MAGENTA;
+        case NODE_NAT:
+                return COLOR_BLUE;
+        default:
+                return COLOR_CYAN;
+        }
+}
+
+void draw_relayout_graph(struct console *c, int width)
+{
+        struct lab *lab = c->lab;
+        free(c->gn);
+        free(c->ge);
+        c->gn = calloc((size_t)(lab->nnodes > 0 ? lab->nnodes : 1), sizeof(*c->gn));
+        c->ge = calloc((size_t)(lab->nlinks > 0 ? lab->nlinks : 1), sizeof(*c->ge));
+        if (!c->gn || !c->ge)
+                return;
+        for (int i = 0; i < lab->nnodes; i++) {
+                c->gn[i].kind = (int)lab->nodes[i].kind;
+                c->gn[i].w = (int)strlen(lab->nodes[i].name) + 2;
+        }
+        for (int l = 0; l < lab->nlinks; l++) {
+                c->ge[l].a = lab->ifaces[lab->links[l].a].node;
+                c->ge[l].b = lab->ifaces[lab->links[l].b].node;
+        }
+        glayout(c->gn, lab->nnodes, c->ge, lab->nlinks, width, &c->gres);
+        c->glayout_w = width;
+}
+
+/* Link state: 1 up, 0 down (either end down, as the kernel reports it). */
+static bool link_up(struct console *c, int l)
+{
+        const struct link *k = &c->lab->links[l];
+        signed char a = c->ifup[k->a], b = c->ifup[k->b];
+        if (a < 0 && b < 0)
+                return k->up;
+        return a != 0 && b != 0;
+}
+
+static short link_color(struct console *c, int l, bool up)
+{
+        if (!up)
+                return COLOR_RED;
+        const struct link *k = &c->lab->links[l];
+        for (int e = 0; e < 2; e++) {
+                const struct iface *f = &c->lab->ifaces[e ? k->b : k->a];
+                for (int v = 0; v < f->nvlan; v++)
+                        if (f->vlan[v].pvid) {
+                                static const short pal[] = {COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN,
+                                                            COLOR_YELLOW};
+                                return pal[f->vlan[v].vid % 4];
+                        }
+        }
+        return COLOR_GREEN;
+}
+
+static void draw_graph(struct console *c, struct rect r, bool active)
+{
+        (void)active;
+        int top = r.y, h = r.h, w = r.w;
+        if (h <= 0 || w <= 0 || !c->gn)
+                return;
+        struct lab *lab = c->lab;
+        int GW = c->gres.width + 4, GH = c->gres.height + 2;
+        unsigned char *mask = calloc((size_t)GW * (size_t)GH, 1);
+        unsigned char *st = calloc((size_t)GW * (size_t)GH, 1); /* 1 up, 2 down */
+        short *col = calloc((size_t)GW * (size_t)GH, sizeof(short));
+        int unlisted = 0;
+        if (!mask || !st || !col)
+                goto out;
+        for (int l = 0; l < lab->nlinks; l++) {
+                struct gl_edge *e = &c->ge[l];
+                bool up = link_up(c, l);
+                short lc = link_color(c, l, up);
+                if (e->npts == 0) {
+                        unlisted++;
+                        continue;
+                }
+                int total = 0;
+                for (int k = 0; k + 1 < e->npts; k++)
+                        total += abs(e->px[k + 1] - e->px[k]) + abs(e->py[k + 1] - e->py[k]);
+                int step = 0;
+                for (int k = 0; k + 1 < e->npts; k++) {
+                        int x = e->px[k], y = e->py[k];
+                        int dx = e->px[k + 1] > x ? 1 : e->px[k + 1] < x ? -1 : 0;
+                        int dy = e->py[k + 1] > y ? 1 : e->py[k + 1] < y ? -1 : 0;
+                        while (x != e->px[k + 1] || y != e->py[k + 1]) {
+                                int nx = x + dx, ny = y + dy;
+                                if (x >= 0 && y >= 0 && x < GW && y < GH && ny >= 0 && nx >= 0 &&
+                                    nx < GW && ny < GH) {
+                                        size_t a = (size_t)y * (size_t)GW + (size_t)x;
+                                        size_t b = (size_t)ny * (size_t)GW + (size_t)nx;
+                                        mask[a] |= dx > 0 ? DE : dx < 0 ? DW : dy > 0 ? DS : DN;
+                                        mask[b] |= dx > 0 ? DW : dx < 0 ? DE : dy > 0 ? DN : DS;
+                                        unsigned char s = up ? 1 : 2;
+                                        if (st[a] < s) {
+                                                st[a] = s;
+                                                col[a] = lc;
+                                        }
+                                        if (st[b] < s) {
+                                                st[b] = s;
+                                                col[b] = lc;
+                                        }
+                                        if (!up && ++step == total / 2 + 1)
+                                                st[b] = 3; /* the ✗ marker */
+                                }
+                                x = nx;
+                                y = ny;
+                        }
+                }
+        }
+        /* Keep the selected node in view. */
+        if (c->sel >= 0 && c->sel < lab->nnodes) {
+                struct gl_node *s = &c->gn[c->sel];
+                int vh = h - (unlisted ? 1 : 0);
+                if (s->x < c->gx)
+                        c->gx = s->x > 2 ? s->x - 2 : 0;
+                if (s->x + s->w > c->gx + w)
+                        c->gx = s->x + s->w - w + 2;
+                if (s->y < c->gy)
+                        c->gy = s->y > 1 ? s->y - 1 : 0;
+                if (s->y + 3 > c->gy + vh)
+                        c->gy = s->y + 3 - vh;
+                if (c->gy < 0)
+                        c->gy = 0;
+                if (c->gx < 0)
+                        c->gx = 0;
+        }
+        for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                        int gx = x + c->gx, gy = y + c->gy;
+                        if (gx >= GW || gy >= GH)
+                                continue;
+                        size_t a = (size_t)gy * (size_t)GW + (size_t)gx;
+                        if (!mask[a])
+                                continue;
+                        attr_t at = color(col[a]);
+                        if (st[a] == 3) {
+                                put_str(top + y, r.x + x, 1, c->utf8 ? "✗" : "X", at | A_BOLD);
+                                continue;
+                        }
+                        put_str(top + y, r.x + x, 1, box_glyph(c, mask[a], st[a] >= 2), at);
+                }
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (lab->nodes[i].deleted)
+                        continue;
+                struct gl_node *g = &c->gn[i];
+                int y = g->y - c->gy, x = g->x - c->gx;
+                if (y < 0 || y >= h || x + g->w <= 0 || x >= w)
+                        continue;
+                char lbl[NODE_NAME_MAX + 4];
+                const char *br = node_label_fmt(g->kind);
+                snprintf(lbl, sizeof(lbl), "%c%s%c", br[0], lab->nodes[i].name, br[1]);
+                attr_t at = color(kind_color(g->kind)) | A_BOLD;
+                if (i == c->sel)
+                        at = A_REVERSE | A_BOLD;
+                int skip = x < 0 ? -x : 0;
+                put_str(top + y, r.x + x + skip, w - x - skip, lbl + skip, at);
+        }
+        if (unlisted) {
+                char line[512];
+                size_t o = (size_t)snprintf(line, sizeof(line), "also:");
+                for (int l = 0; l < lab->nlinks && o + 40 < sizeof(line); l++)
+                        if (c->ge[l].npts == 0)
+                                o += (size_t)snprintf(line + o, sizeof(line) - o, " %s%s%s%s",
+                                                      lab->nodes[c->ge[l].a].name,
+                                                      c->utf8 ? "─" : "-",
+                                                      lab->nodes[c->ge[l].b].name,
+                                                      link_up(c, l) ? "" : (c->utf8 ? "✗" : "X"));
+                put_str(top + h - 1, r.x, w, line, A_DIM);
+        }
+out:
+        free(mask);
+        free(st);
+        free(col);
+}
+
+static void draw_exp(struct console *c, struct rect r)
+{
+        int y = r.y, end = r.y + r.h;
+        if (c->nexp == 0) {
+                put_str(y, r.x + 1, r.w - 1, "(this lab has no experiments)", A_DIM);
+                return;
+        }
+        int run = nlua_exp_running(c->L);
+        for (int i = 0; i < c->nexp && y < end; i++, y++) {
+                struct nlua_exp_result res;
+                nlua_exp_result(c->L, i, &res);
+                char line[256];
+                const char *mark =
+                    run == i       ? (c->utf8 ? "▶" : ">")
+                    : res.finished ? (res.failed ? (c->utf8 ? "✗" : "x") : (c->utf8 ? "✓" : "v"))
+                                   : " ";
+                snprintf(line, sizeof(line), "%s %d %s", mark, i + 1, nlua_exp_name(c->L, i));
+                attr_t at = i == c->exp_last ? A_BOLD : 0;
+                if (res.finished)
+                        at |= color(res.failed ? COLOR_RED : COLOR_GREEN);
+                int used = put_str(y, r.x, r.w, line, at);
+                if (res.finished || run == i) {
+                        snprintf(line, sizeof(line), "  %d ok %d failed%s", res.passed, res.failed,
+                                 run == i ? " ..." : "");
+                        put_str(y, r.x + used, r.w - used, line, A_DIM);
+                }
+        }
+        if (c->exp_last < 0 || y >= end)
+                return;
+        struct exp_view *e = &c->ev[c->exp_last];
+        put_str(y++, r.x, r.w, "", 0);
+        int room = end - y;
+        int first = e->n > room ? e->n - room : 0;
+        for (int k = first; k < e->n && y < end; k++, y++) {
+                char line[200];
+                snprintf(line, sizeof(line), "%s %s",
+                         e->checks[k].ok ? (c->utf8 ? "✓" : "ok") : (c->utf8 ? "✗" : "FAIL"),
+                         e->checks[k].msg);
+                put_str(y, r.x + 1, r.w - 1, line,
+                        color(e->checks[k].ok ? COLOR_GREEN : COLOR_RED));
+        }
+}
+
+static void pane_title(struct console *c, int id, char *buf, size_t len)
+{
+        struct pane *p = &c->panes[id];
+        switch (p->kind) {
+        case P_GRAPH:
+                snprintf(buf, len, " graph: %s   [host] <switch> (router) {nat} ", c->lab->name);
+                break;
+        case P_INSPECT:
+                snprintf(buf, len, " inspector: %s ",
+                         c->sel >= 0 && c->sel < c->lab->nnodes ? c->lab->nodes[c->sel].name : "-");
+                break;
+        case P_EXP:
+                snprintf(buf, len, " experiments (exp run NAME, exp next) ");
+                break;
+        default:
+                if (p->copy)
+                        snprintf(buf, len, " %s  [copy mode %d/%d: arrows PgUp PgDn g G, q] ",
+                                 p->title, p->scroll, vt_scrollback(p->vt));
+                else
+                        snprintf(buf, len, " %s%s ", p->title,
+                                 id == c->lay.zoomed ? "  [zoomed]" : "");
+                break;
+        }
+}
+
+static const char *help_lines[] = {
+    "netlab console: keys (prefix Ctrl-b, then the key)",
+    "",
+    "  :        command line          ?      this help",
+    "  c        shell in the node     Enter  (graph) shell in the node",
+    "  %  \"     split: side by side / below (new shell)",
+    "  o  ;     next / previous pane  arrows pane in that direction",
+    "  z        zoom the pane         x      close the pane",
+    "  [        scroll back (copy mode; q leaves)",
+    "  g        the graph (arrows pick a node, Tab the next)",
+    "  n  p     next / previous node  < > + -  resize the pane",
+    "  q        quit                  Ctrl-b Ctrl-b  sends Ctrl-b",
+    "",
+    "commands: help nodes links net dump pingall ping A B iperf A B",
+    "  NODE CMD (e.g. h1 ping -c1 h2)  link A B up|down  term NODE",
+    "  exp  exp run NAME  exp next  clean  quit     (Tab completes)",
+    "",
+    "  any key closes this help",
+};
+
+static void draw_help(struct console *c)
+{
+        int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
+        int w = 70 < COLS - 2 ? 70 : COLS - 2, h = n + 2 < LINES - 2 ? n + 2 : LINES - 2;
+        int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
+        for (int y = 0; y < h; y++) {
+                move(y0 + y, x0);
+                for (int x = 0; x < w; x++)
+                        addch(' ' | A_REVERSE);
+        }
+        for (int i = 0; i < n && i < h - 2; i++)
+                put_str(y0 + 1 + i, x0 + 2, w - 4, help_lines[i],
+                        A_REVERSE | (i == 0 ? A_BOLD : 0));
+        (void)c;
+}
+
+static double now_us(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+void draw_all(struct console *c)
+{
+        double t0 = now_us();
+        c->dirty = false;
+        erase();
+        struct rect gr;
+        if (layout_rect(&c->lay, c->graph_pane, &gr) && (c->relayout || gr.w != c->glayout_w)) {
+                draw_relayout_graph(c, gr.w);
+                c->relayout = false;
+        } else if (!c->gn) {
+                draw_relayout_graph(c, COLS);
+        }
+        /* Title bar. */
+        char line[512];
+        int running = nlua_exp_running(c->L);
+        snprintf(line, sizeof(line), " netlab  %s  %s  %d nodes, %d links%s%s", c->lab->name,
+                 c->built ? "up" : "not built", c->lab->nnodes, c->lab->nlinks,
+                 running >= 0 ? "  running: " : "",
+                 running >= 0 ? nlua_exp_name(c->L, running) : "");
+        move(0, 0);
+        for (int x = 0; x < COLS; x++)
+                addch(' ' | A_REVERSE);
+        put_str(0, 0, COLS, line, A_REVERSE | A_BOLD);
+        const char *hint = " Ctrl-b ? help ";
+        put_str(0, COLS - (int)strlen(hint), (int)strlen(hint), hint, A_REVERSE);
+
+        int ids[MAXPANES];
+        int np = layout_panes(&c->lay, ids, MAXPANES);
+        for (int k = 0; k < np; k++) {
+                int id = ids[k];
+                struct pane *p = &c->panes[id];
+                struct rect r;
+                if (!layout_rect(&c->lay, id, &r))
+                        continue;
+                bool act = id == c->active && !c->focus_cmd;
+                /* Border to the left. */
+                if (r.x > 0)
+                        for (int y = r.y; y < r.y + r.h; y++)
+                                put_str(y, r.x - 1, 1, c->utf8 ? "│" : "|", A_DIM);
+                /* Title row. */
+                pane_title(c, id, line, sizeof(line));
+                attr_t ta = act ? (A_REVERSE | A_BOLD) : (id == c->active ? A_BOLD : A_DIM);
+                move(r.y, r.x);
+                for (int x = 0; x < r.w; x++)
+                        put_str(r.y, r.x + x, 1, c->utf8 ? "─" : "-", ta);
+                put_str(r.y, r.x, r.w, line, ta);
+                struct rect in = {r.x, r.y + 1, r.w, r.h - 1};
+                if (in.h <= 0)
+                        continue;
+                switch (p->kind) {
+                case P_GRAPH:
+                        draw_graph(c, in, act);
+                        break;
+                case P_INSPECT:
+                        draw_inspector(c, in.y, in.x, in.h, in.w);
+                        break;
+                case P_EXP:
+                        draw_exp(c, in);
+                        break;
+                default:
+                        vt_draw(p->vt, stdscr, in.y, in.x, in.h, in.w, p->scroll);
+                        vt_take_damage(p->vt);
+                        break;
+                }
+        }
+        /* Message line. */
+        attr_t ma = c->msg_err ? (color(COLOR_RED) | A_BOLD) : 0;
+        put_str(LINES - 2, 0, COLS, c->msg, ma);
+        if (c->prefix)
+                put_str(LINES - 2, COLS - 9, 9, " [prefix]", A_REVERSE);
+        /* Command line, scrolled so that the cursor shows. */
+        char cl[2048];
+        snprintf(cl, sizeof(cl), "%s%s", rl_prompt_text(), rl_line_text());
+        int cur = rl_cursor_col();
+        int off = cur >= COLS - 1 ? cur - COLS + 2 : 0;
+        const char *s = cl;
+        for (int skipped = 0; skipped < off && *s; skipped++) {
+                s++;
+                while ((*s & 0xC0) == 0x80)
+                        s++;
+        }
+        put_str(LINES - 1, 0, COLS, s, c->focus_cmd ? A_BOLD : A_DIM);
+        if (c->help)
+                draw_help(c);
+        /* Cursor. */
+        struct pane *ap = &c->panes[c->active];
+        struct rect ar;
+        if (c->help) {
+                curs_set(0);
+        } else if (c->focus_cmd) {
+                curs_set(1);
+                move(LINES - 1, cur - off);
+        } else if (ap->kind == P_TERM && !ap->copy && layout_rect(&c->lay, c->active, &ar)) {
+                int row, colm;
+                bool vis;
+                vt_cursor(ap->vt, &row, &colm, &vis);
+                if (vis && row < ar.h - 1 && colm < ar.w) {
+                        curs_set(1);
+                        move(ar.y + 1 + row, ar.x + colm);
+                } else {
+                        curs_set(0);
+                }
+        } else {
+                curs_set(0);
+        }
+        wnoutrefresh(stdscr);
+        doupdate();
+        c->last_draw_ms = (now_us() - t0) / 1000.0;
+        c->ndraws++;
+        if (getenv("NETLAB_UI_TIMING"))
+                con_log(c, "redraw %.3f ms", c->last_draw_ms);
+}
