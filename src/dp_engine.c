@@ -1,0 +1,649 @@
+/* dp_engine.c — the userspace datapath's switching loop.
+ *
+ * Every port is an AF_PACKET socket (SOCK_RAW, ETH_P_ALL) created inside the
+ * port's network namespace (setns there and back: a socket stays in the
+ * namespace it was made in), bound to the port's ifindex, promiscuous,
+ * with PACKET_AUXDATA (802.1Q tags arrive as metadata, tp_vlan_tci), with
+ * PACKET_VNET_HDR (GSO super-frames of up to 64 KiB pass whole, with their
+ * checksum offsets) and PACKET_IGNORE_OUTGOING (we never see what we send).
+ *
+ * A frame is handled as a Linux bridge with vlan_filtering=1 does it:
+ *  - ingress: untagged and priority-tagged frames take the port's PVID (no
+ *    PVID: dropped); tagged frames are dropped unless the port is a member
+ *    of their VID; frames with a multicast or zero source are dropped;
+ *    link-local 01:80:C2:00:00:0X is not forwarded (except STP's :00, which
+ *    a bridge without STP floods);
+ *  - learning of (VID, source MAC) -> port, with ageing;
+ *  - known unicast goes to its port, everything else floods to the other
+ *    ports that are members of the VID;
+ *  - egress: only to ports that are members of the VID, untagged where the
+ *    VID is untagged on that port, tagged otherwise; the switch's firewall
+ *    (dp_fw.h) is asked for each (ingress, egress) pair.
+ * The tag is never moved in memory: a frame goes out as an iovec of
+ * (virtio_net_hdr, MAC addresses, 4-byte tag or nothing, rest), and the
+ * header's csum_start and hdr_len are shifted by the bytes added or removed,
+ * so TCP segmentation offload keeps working through tag push and pop.
+ *
+ * Ports come and go: a send to a port that is down fails (ENETDOWN, ENXIO)
+ * and is only counted; once a second every port's ifindex is looked up by
+ * name in its namespace, and a port whose interface vanished is closed and
+ * reopened when an interface of that name is back. */
+#include "dp_engine.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+#define FRAME_MAX (256 * 1024)
+#define BATCH 64
+#define FDB_SIZE 8192 /* power of two */
+#define TOKEN_SIGNAL 0xfffffff0u
+#define TOKEN_TIMER 0xfffffff1u
+
+struct port {
+        int sw;
+        const struct dp_port_conf *conf;
+        int netns_fd; /* -1: the process's own namespace */
+        int ctl_fd;   /* datagram socket in that namespace, for SIOCGIFINDEX */
+        int fd;       /* packet socket, -1 while closed */
+        int ifindex;
+        uint16_t pvid; /* 0: none */
+        uint8_t member[4096 / 8], untag[4096 / 8];
+        uint64_t rx, tx, drop_in, drop_out;
+};
+
+struct fdb_ent {
+        uint8_t mac[6];
+        uint16_t vid; /* 0: free slot */
+        int port;     /* global port index */
+        uint32_t seen;
+};
+
+struct sw {
+        const struct dp_switch_conf *conf;
+        int first, nports; /* global port indices first .. first+nports-1 */
+        struct fdb_ent *fdb;
+        int fdb_used;
+};
+
+struct engine {
+        const struct dp_config *c;
+        struct port *ports;
+        int nports;
+        struct sw *sws;
+        int nsw;
+        int epfd, sigfd, timerfd, self_ns;
+        uint32_t now; /* monotonic seconds */
+        pid_t watch_pid;
+        bool stop;
+};
+
+static const char *stats_path;
+
+void dp_engine_stats_file(const char *path)
+{
+        stats_path = path;
+}
+
+static inline bool bit(const uint8_t *set, uint16_t vid)
+{
+        return set[vid >> 3] & (1u << (vid & 7));
+}
+
+static uint32_t now_s(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+        return (uint32_t)ts.tv_sec;
+}
+
+/* ---- learning table: open addressing, linear probing, lazy ageing ---- */
+
+static unsigned fdb_hash(uint16_t vid, const uint8_t *mac)
+{
+        uint32_t h = 2166136261u ^ vid;
+        for (int i = 0; i < 6; i++)
+                h = (h ^ mac[i]) * 16777619u;
+        return h & (FDB_SIZE - 1);
+}
+
+static int fdb_lookup(struct engine *e, struct sw *s, uint16_t vid, const uint8_t *mac)
+{
+        unsigned h = fdb_hash(vid, mac);
+        for (int i = 0; i < FDB_SIZE; i++, h = (h + 1) & (FDB_SIZE - 1)) {
+                struct fdb_ent *f = &s->fdb[h];
+                if (!f->vid)
+                        return -1;
+                if (f->vid == vid && memcmp(f->mac, mac, 6) == 0)
+                        return e->now - f->seen > e->c->ageing_s ? -1 : f->port;
+        }
+        return -1;
+}
+
+static void fdb_rebuild(struct engine *e, struct sw *s)
+{
+        struct fdb_ent *old = s->fdb;
+        s->fdb = calloc(FDB_SIZE, sizeof(*s->fdb));
+        if (!s->fdb) { /* keep the old table rather than lose learning */
+                s->fdb = old;
+                return;
+        }
+        s->fdb_used = 0;
+        for (int i = 0; i < FDB_SIZE; i++) {
+                if (!old[i].vid || e->now - old[i].seen > e->c->ageing_s)
+                        continue;
+                unsigned h = fdb_hash(old[i].vid, old[i].mac);
+                while (s->fdb[h].vid)
+                        h = (h + 1) & (FDB_SIZE - 1);
+                s->fdb[h] = old[i];
+                s->fdb_used++;
+        }
+        free(old);
+        if (s->fdb_used > FDB_SIZE * 3 / 4) { /* all fresh: start over */
+                memset(s->fdb, 0, FDB_SIZE * sizeof(*s->fdb));
+                s->fdb_used = 0;
+        }
+}
+
+static void fdb_learn(struct engine *e, struct sw *s, uint16_t vid, const uint8_t *mac, int port)
+{
+        unsigned h = fdb_hash(vid, mac);
+        for (int i = 0; i < FDB_SIZE; i++, h = (h + 1) & (FDB_SIZE - 1)) {
+                struct fdb_ent *f = &s->fdb[h];
+                if (!f->vid) {
+                        if (s->fdb_used >= FDB_SIZE * 3 / 4) {
+                                fdb_rebuild(e, s);
+                                fdb_learn(e, s, vid, mac, port);
+                                return;
+                        }
+                        memcpy(f->mac, mac, 6);
+                        f->vid = vid;
+                        f->port = port;
+                        f->seen = e->now;
+                        s->fdb_used++;
+                        return;
+                }
+                if (f->vid == vid && memcmp(f->mac, mac, 6) == 0) {
+                        f->port = port; /* a station that moved is followed */
+                        f->seen = e->now;
+                        return;
+                }
+        }
+}
+
+/* ---- ports ---- */
+
+static int enter_ns(struct engine *e, int fd, char *err, const char *what)
+{
+        if (fd >= 0 && setns(fd, CLONE_NEWNET) < 0)
+                return errf_sys(err, NULL, "Cannot enter the network namespace of %s", what);
+        (void)e;
+        return 0;
+}
+
+static int leave_ns(struct engine *e, int fd)
+{
+        if (fd >= 0 && setns(e->self_ns, CLONE_NEWNET) < 0)
+                return -1;
+        return 0;
+}
+
+static int lookup_ifindex(struct port *p)
+{
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof(ifr));
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->conf->ifname);
+        if (ioctl(p->ctl_fd, SIOCGIFINDEX, &ifr) < 0)
+                return -1;
+        return ifr.ifr_ifindex;
+}
+
+static void port_close(struct engine *e, struct port *p)
+{
+        if (p->fd >= 0) {
+                epoll_ctl(e->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+                close(p->fd);
+        }
+        p->fd = -1;
+        p->ifindex = 0;
+}
+
+static int port_open(struct engine *e, struct port *p, char *err)
+{
+        const char *name = p->conf->ifname;
+        int ifindex = lookup_ifindex(p);
+        if (ifindex < 0)
+                return errf_sys(err, NULL, "Cannot find port \"%s\" in %s", name, p->conf->netns);
+        if (enter_ns(e, p->netns_fd, err, name) < 0)
+                return -1;
+        int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int saved = errno;
+        if (leave_ns(e, p->netns_fd) < 0)
+                return errf_sys(err, NULL, "Cannot return to the datapath's namespace");
+        if (fd < 0) {
+                errno = saved;
+                return errf_sys(err, NULL, "Cannot open packet socket on \"%s\"", name);
+        }
+        int one = 1, big = 8 << 20;
+        struct sockaddr_ll sll = {
+            .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
+        struct packet_mreq mr = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
+        const char *what = "PACKET_AUXDATA";
+        if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0)
+                goto fail;
+        what = "PACKET_VNET_HDR";
+        if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
+                goto fail;
+        what = "PACKET_IGNORE_OUTGOING";
+        if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0)
+                goto fail;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+                setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+        what = "bind";
+        if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+                goto fail;
+        what = "PACKET_MR_PROMISC";
+        if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+                goto fail;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)(p - e->ports)};
+        what = "epoll";
+        if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+                goto fail;
+        p->fd = fd;
+        p->ifindex = ifindex;
+        return 0;
+fail:
+        saved = errno;
+        close(fd);
+        errno = saved;
+        return errf_sys(err, NULL, "Cannot set up port \"%s\" (%s)", name, what);
+}
+
+/* Once a second: follow interfaces that vanished or came back. */
+static void ports_check(struct engine *e)
+{
+        for (int i = 0; i < e->nports; i++) {
+                struct port *p = &e->ports[i];
+                int idx = lookup_ifindex(p);
+                if (p->fd >= 0 && idx != p->ifindex)
+                        port_close(e, p);
+                if (p->fd < 0 && idx > 0)
+                        port_open(e, p, NULL);
+        }
+}
+
+static void stats_write(struct engine *e)
+{
+        if (!stats_path)
+                return;
+        char tmp[4200];
+        snprintf(tmp, sizeof(tmp), "%s.tmp", stats_path);
+        FILE *f = fopen(tmp, "we");
+        if (!f)
+                return;
+        for (int i = 0; i < e->nports; i++) {
+                struct port *p = &e->ports[i];
+                fprintf(f, "%s %s %s rx %llu tx %llu drop_in %llu drop_out %llu\n",
+                        e->sws[p->sw].conf->name, p->conf->ifname, p->fd >= 0 ? "open" : "closed",
+                        (unsigned long long)p->rx, (unsigned long long)p->tx,
+                        (unsigned long long)p->drop_in, (unsigned long long)p->drop_out);
+        }
+        fclose(f);
+        rename(tmp, stats_path);
+}
+
+/* ---- switching ---- */
+
+struct frame {
+        struct virtio_net_hdr vh;
+        uint8_t *mac;  /* 12 bytes: destination, source */
+        uint8_t *rest; /* from the EtherType after any 802.1Q tag we consumed */
+        size_t restlen;
+        int delta;       /* bytes removed before rest, relative to the received data (<= 0) */
+        uint8_t keep[4]; /* a foreign-TPID tag to put back (802.1ad), keeplen 0 or 4 */
+        int keeplen;
+        uint16_t tci; /* VID after ingress classification, plus PCP */
+};
+
+static void port_send(struct port *p, const struct frame *f, bool tagged)
+{
+        if (p->fd < 0) {
+                p->drop_out++;
+                return;
+        }
+        struct virtio_net_hdr vh = f->vh;
+        uint8_t tag[4] = {0x81, 0x00, (uint8_t)(f->tci >> 8), (uint8_t)f->tci};
+        int shift = f->delta + f->keeplen + (tagged ? 4 : 0);
+        if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+                vh.csum_start = (uint16_t)(vh.csum_start + shift);
+        if (vh.hdr_len)
+                vh.hdr_len = (uint16_t)(vh.hdr_len + shift);
+        struct iovec iov[5];
+        int n = 0;
+        iov[n++] = (struct iovec){&vh, sizeof(vh)};
+        iov[n++] = (struct iovec){f->mac, 12};
+        if (tagged)
+                iov[n++] = (struct iovec){tag, 4};
+        if (f->keeplen)
+                iov[n++] = (struct iovec){(void *)f->keep, 4};
+        iov[n++] = (struct iovec){f->rest, f->restlen};
+        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+        if (sendmsg(p->fd, &msg, MSG_DONTWAIT) < 0)
+                p->drop_out++; /* ENETDOWN, ENXIO, ENOBUFS: a switch drops */
+        else
+                p->tx++;
+}
+
+static bool fw_allows(const struct sw *s, const struct port *in, const struct port *out,
+                      const struct frame *f)
+{
+        if (s->conf->fw.n == 0 && s->conf->fw.policy == FW_ACCEPT)
+                return true;
+        uint16_t type = f->restlen >= 2 ? (uint16_t)(f->rest[0] << 8 | f->rest[1]) : 0;
+        if (f->keeplen)
+                type = (uint16_t)(f->keep[0] << 8 | f->keep[1]);
+        return fw_match(&s->conf->fw, in->conf->ifname, out->conf->ifname, type, f->tci & 0xfff) ==
+               FW_ACCEPT;
+}
+
+static void egress(struct engine *e, struct sw *s, struct port *in, struct port *out,
+                   const struct frame *f)
+{
+        (void)e;
+        uint16_t vid = f->tci & 0xfff;
+        if (out == in || !bit(out->member, vid) || !fw_allows(s, in, out, f))
+                return;
+        port_send(out, f, !bit(out->untag, vid));
+}
+
+static void handle_frame(struct engine *e, struct port *in, uint8_t *data, size_t len,
+                         const struct virtio_net_hdr *vh, const struct tpacket_auxdata *aux)
+{
+        struct sw *s = &e->sws[in->sw];
+        struct frame f = {.vh = *vh, .mac = data};
+        if (len < 14) {
+                in->drop_in++;
+                return;
+        }
+        bool tagged = false;
+        uint16_t tci = 0;
+        f.rest = data + 12;
+        f.restlen = len - 12;
+        if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID)) {
+                uint16_t tpid =
+                    (aux->tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux->tp_vlan_tpid : ETH_P_8021Q;
+                if (tpid == ETH_P_8021Q) {
+                        tagged = true;
+                        tci = aux->tp_vlan_tci;
+                } else { /* not our protocol: the bridge puts it back and sees untagged */
+                        f.keep[0] = (uint8_t)(tpid >> 8);
+                        f.keep[1] = (uint8_t)tpid;
+                        f.keep[2] = (uint8_t)(aux->tp_vlan_tci >> 8);
+                        f.keep[3] = (uint8_t)aux->tp_vlan_tci;
+                        f.keeplen = 4;
+                }
+        } else if (f.rest[0] == 0x81 && f.rest[1] == 0x00 && len >= 18) { /* tag inline */
+                tagged = true;
+                tci = (uint16_t)(f.rest[2] << 8 | f.rest[3]);
+                f.rest += 4;
+                f.restlen -= 4;
+                f.delta = -4;
+        }
+        const uint8_t *dst = data, *src = data + 6;
+        static const uint8_t zero[6];
+        if ((src[0] & 1) || memcmp(src, zero, 6) == 0) {
+                in->drop_in++;
+                return;
+        }
+        uint16_t vid = tci & 0xfff;
+        if (!tagged || vid == 0) {
+                if (!in->pvid) {
+                        in->drop_in++;
+                        return;
+                }
+                tci = (uint16_t)((tci & 0xf000) | in->pvid);
+        } else if (!bit(in->member, vid)) {
+                in->drop_in++;
+                return;
+        }
+        f.tci = tci;
+        vid = tci & 0xfff;
+        in->rx++;
+        fdb_learn(e, s, vid, src, (int)(in - e->ports));
+        if (dst[0] == 0x01 && dst[1] == 0x80 && dst[2] == 0xc2 && dst[3] == 0 && dst[4] == 0 &&
+            (dst[5] & 0xf0) == 0 && dst[5] != 0)
+                return; /* link-local: consumed by the bridge, never forwarded */
+        if (!(dst[0] & 1)) {
+                int out = fdb_lookup(e, s, vid, dst);
+                if (out >= 0) {
+                        egress(e, s, in, &e->ports[out], &f);
+                        return;
+                }
+        }
+        for (int i = s->first; i < s->first + s->nports; i++)
+                egress(e, s, in, &e->ports[i], &f);
+}
+
+static uint8_t rxbuf[FRAME_MAX];
+
+static void port_readable(struct engine *e, struct port *p)
+{
+        for (int n = 0; n < BATCH && p->fd >= 0; n++) {
+                struct virtio_net_hdr vh;
+                union {
+                        struct cmsghdr h;
+                        char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+                } cbuf;
+                struct iovec iov[2] = {{&vh, sizeof(vh)}, {rxbuf, sizeof(rxbuf)}};
+                struct msghdr msg = {.msg_iov = iov,
+                                     .msg_iovlen = 2,
+                                     .msg_control = &cbuf,
+                                     .msg_controllen = sizeof(cbuf)};
+                ssize_t r = recvmsg(p->fd, &msg, MSG_DONTWAIT);
+                if (r < 0) {
+                        if (errno == EAGAIN || errno == EINTR)
+                                return;
+                        /* ENETDOWN: the port went down (or away); ports_check
+                         * reopens it if its interface was replaced. */
+                        if (errno == ENETDOWN || errno == ENXIO || errno == ENODEV) {
+                                if (lookup_ifindex(p) != p->ifindex)
+                                        port_close(e, p);
+                                return;
+                        }
+                        p->drop_in++;
+                        return;
+                }
+                if ((msg.msg_flags & MSG_TRUNC) || (size_t)r < sizeof(vh)) {
+                        p->drop_in++;
+                        continue;
+                }
+                const struct tpacket_auxdata *aux = NULL;
+                for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                        if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
+                                aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
+                handle_frame(e, p, rxbuf, (size_t)r - sizeof(vh), &vh, aux);
+        }
+}
+
+/* ---- set-up and loop ---- */
+
+static void engine_free(struct engine *e)
+{
+        for (int i = 0; i < e->nports; i++) {
+                struct port *p = &e->ports[i];
+                if (p->fd >= 0)
+                        close(p->fd);
+                if (p->ctl_fd >= 0)
+                        close(p->ctl_fd);
+                if (p->netns_fd >= 0)
+                        close(p->netns_fd);
+        }
+        for (int i = 0; i < e->nsw; i++)
+                free(e->sws[i].fdb);
+        free(e->ports);
+        free(e->sws);
+        if (e->epfd >= 0)
+                close(e->epfd);
+        if (e->sigfd >= 0)
+                close(e->sigfd);
+        if (e->timerfd >= 0)
+                close(e->timerfd);
+        if (e->self_ns >= 0)
+                close(e->self_ns);
+}
+
+static int port_init(struct engine *e, struct port *p, int sw, const struct dp_port_conf *pc,
+                     char *err)
+{
+        p->sw = sw;
+        p->conf = pc;
+        p->fd = p->ctl_fd = p->netns_fd = -1;
+        for (int k = 0; k < pc->nvlan; k++) {
+                uint16_t vid = pc->vlan[k].vid;
+                p->member[vid >> 3] |= (uint8_t)(1u << (vid & 7));
+                if (pc->vlan[k].untagged)
+                        p->untag[vid >> 3] |= (uint8_t)(1u << (vid & 7));
+                if (pc->vlan[k].pvid)
+                        p->pvid = vid;
+        }
+        if (pc->netns[0] && strcmp(pc->netns, "-") != 0) {
+                p->netns_fd = open(pc->netns, O_RDONLY | O_CLOEXEC);
+                if (p->netns_fd < 0)
+                        return errf_sys(err, NULL, "Cannot open network namespace \"%s\"",
+                                        pc->netns);
+        }
+        if (enter_ns(e, p->netns_fd, err, pc->netns) < 0)
+                return -1;
+        p->ctl_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int saved = errno;
+        if (leave_ns(e, p->netns_fd) < 0)
+                return errf_sys(err, NULL, "Cannot return to the datapath's namespace");
+        errno = saved;
+        if (p->ctl_fd < 0)
+                return errf_sys(err, NULL, "Cannot open a socket in \"%s\"", pc->netns);
+        return port_open(e, p, err);
+}
+
+static int engine_init(struct engine *e, const struct dp_config *c, char *err)
+{
+        memset(e, 0, sizeof(*e));
+        e->c = c;
+        e->epfd = e->sigfd = e->timerfd = e->self_ns = -1;
+        e->now = now_s();
+        e->self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (e->self_ns < 0)
+                return errf_sys(err, NULL, "Cannot open /proc/thread-self/ns/net");
+        e->epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (e->epfd < 0)
+                return errf_sys(err, NULL, "epoll_create1");
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGHUP);
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        e->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+        e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (e->sigfd < 0 || e->timerfd < 0)
+                return errf_sys(err, NULL, "Cannot create signalfd/timerfd");
+        struct itimerspec its = {.it_interval = {1, 0}, .it_value = {1, 0}};
+        timerfd_settime(e->timerfd, 0, &its, NULL);
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TOKEN_SIGNAL};
+        epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->sigfd, &ev);
+        ev.data.u32 = TOKEN_TIMER;
+        epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->timerfd, &ev);
+
+        int total = 0;
+        for (int i = 0; i < c->nsw; i++)
+                total += c->sw[i].nports;
+        e->ports = calloc((size_t)total + 1, sizeof(*e->ports));
+        e->sws = calloc((size_t)c->nsw + 1, sizeof(*e->sws));
+        if (!e->ports || !e->sws)
+                return errf_sys(err, NULL, "Cannot allocate the datapath");
+        for (int i = 0; i < total; i++)
+                e->ports[i].fd = e->ports[i].ctl_fd = e->ports[i].netns_fd = -1;
+        for (int i = 0; i < c->nsw; i++) {
+                struct sw *s = &e->sws[i];
+                s->conf = &c->sw[i];
+                s->first = e->nports;
+                s->fdb = calloc(FDB_SIZE, sizeof(*s->fdb));
+                e->nsw++;
+                if (!s->fdb)
+                        return errf_sys(err, NULL, "Cannot allocate the learning table");
+                for (int j = 0; j < c->sw[i].nports; j++) {
+                        struct port *p = &e->ports[e->nports++];
+                        s->nports++;
+                        if (port_init(e, p, i, &c->sw[i].ports[j], err) < 0)
+                                return -1;
+                }
+        }
+        return 0;
+}
+
+int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char *err)
+{
+        struct engine e;
+        if (dp_config_validate(c, err) < 0)
+                return -1;
+        if (engine_init(&e, c, err) < 0) {
+                engine_free(&e);
+                return -1;
+        }
+        e.watch_pid = watch_pid;
+        if (ready_fd >= 0) {
+                ssize_t w = write(ready_fd, "R", 1);
+                (void)w;
+        }
+        stats_write(&e);
+        struct epoll_event evs[32];
+        while (!e.stop) {
+                int n = epoll_wait(e.epfd, evs, 32, -1);
+                if (n < 0 && errno != EINTR)
+                        break;
+                e.now = now_s();
+                for (int i = 0; i < n; i++) {
+                        uint32_t t = evs[i].data.u32;
+                        if (t == TOKEN_SIGNAL) {
+                                struct signalfd_siginfo si;
+                                while (read(e.sigfd, &si, sizeof(si)) == sizeof(si))
+                                        e.stop = true;
+                        } else if (t == TOKEN_TIMER) {
+                                uint64_t ticks;
+                                ssize_t r = read(e.timerfd, &ticks, sizeof(ticks));
+                                (void)r;
+                                if (e.watch_pid > 0 && getppid() != e.watch_pid)
+                                        e.stop = true;
+                                ports_check(&e);
+                                stats_write(&e);
+                        } else if (t < (uint32_t)e.nports) {
+                                port_readable(&e, &e.ports[t]);
+                        }
+                }
+        }
+        stats_write(&e);
+        engine_free(&e);
+        return 0;
+}

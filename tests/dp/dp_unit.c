@@ -1,0 +1,103 @@
+/* dp_unit.c — unit tests (no root) of the datapath's config text form and
+ * firewall model: round trip through the file, first-match rules, bad input. */
+#include "dp_config.h"
+#include "dp_fw.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int failures;
+#define CHECK(cond)                                                                                \
+        do {                                                                                       \
+                if (!(cond)) {                                                                     \
+                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+                        failures++;                                                                \
+                }                                                                                  \
+        } while (0)
+
+static void test_fw(void)
+{
+        char err[ERRLEN];
+        struct fw_table t = {0};
+        struct fw_rule r;
+        CHECK(fw_rule_parse("accept in=p1,p2 out=p4,p5 type=arp", &r, err) == 0);
+        CHECK(fw_add(&t, &r, err) == 0);
+        CHECK(fw_rule_parse("drop in=p1,p2 out=p4,p5", &r, err) == 0);
+        CHECK(fw_add(&t, &r, err) == 0);
+        CHECK(fw_match(&t, "p1", "p4", 0x0806, 10) == FW_ACCEPT);
+        CHECK(fw_match(&t, "p1", "p4", 0x0800, 10) == FW_DROP);
+        CHECK(fw_match(&t, "p2", "p5", 0x86dd, 20) == FW_DROP);
+        CHECK(fw_match(&t, "p4", "p1", 0x0800, 10) == FW_ACCEPT); /* other direction */
+        CHECK(fw_match(&t, "p3", "p4", 0x0800, 10) == FW_ACCEPT);
+        CHECK(fw_match(NULL, "p1", "p4", 0x0800, 10) == FW_ACCEPT);
+        CHECK(fw_rule_parse("drop type=!arp vid=20", &r, err) == 0);
+        CHECK(r.not_ethertype && r.ethertype == 0x0806 && r.vid == 20);
+        struct fw_table t2 = {0};
+        CHECK(fw_add(&t2, &r, err) == 0);
+        CHECK(fw_match(&t2, "a", "b", 0x0800, 20) == FW_DROP);
+        CHECK(fw_match(&t2, "a", "b", 0x0806, 20) == FW_ACCEPT);
+        CHECK(fw_match(&t2, "a", "b", 0x0800, 10) == FW_ACCEPT);
+        CHECK(fw_rule_parse("reject in=p1", &r, err) < 0);
+        CHECK(fw_rule_parse("drop vid=5000", &r, err) < 0);
+        CHECK(fw_rule_parse("drop type=bogus", &r, err) < 0 && strstr(err, "bogus"));
+        char buf[1024];
+        fw_nft_script(&t, "lab_s1", buf, sizeof(buf));
+        CHECK(strstr(buf, "table bridge lab_s1") != NULL);
+        CHECK(strstr(buf, "iifname { \"p1\", \"p2\" } oifname { \"p4\", \"p5\" } meta protocol "
+                          "0x0806 accept") != NULL);
+        fw_free(&t);
+        fw_free(&t2);
+}
+
+static void test_config(void)
+{
+        char err[ERRLEN];
+        struct dp_config c, d;
+        dp_config_init(&c);
+        int s = dp_config_add_switch(&c, "s1", err);
+        int p1 = dp_config_add_port(&c, s, "/run/netns/x.s1", "p1", err);
+        int p2 = dp_config_add_port(&c, s, "/run/netns/x.s1", "p2", err);
+        CHECK(s == 0 && p1 == 0 && p2 == 1);
+        CHECK(dp_config_port_vlan(&c, s, p1, 10, true, true, err) == 0);
+        CHECK(dp_config_port_vlan(&c, s, p2, 10, false, false, err) == 0);
+        CHECK(dp_config_port_vlan(&c, s, p2, 20, true, false, err) == 0);
+        CHECK(dp_config_port_vlan(&c, s, p2, 30, true, true, err) == 0); /* moves the PVID */
+        CHECK(dp_config_port_vlan(&c, s, p2, 4095, false, false, err) < 0);
+        struct fw_rule r;
+        fw_rule_parse("drop in=p1 out=p2 type=!arp", &r, err);
+        fw_add(&c.sw[0].fw, &r, err);
+        char path[] = "/tmp/dp_unit_XXXXXX";
+        int fd = mkstemp(path);
+        close(fd);
+        CHECK(dp_config_save(&c, path, err) == 0);
+        CHECK(dp_config_load(&d, path, err) == 0);
+        CHECK(d.nsw == 1 && d.sw[0].nports == 2);
+        CHECK(d.sw[0].ports[1].nvlan == 3);
+        int pvids = 0;
+        for (int i = 0; i < d.sw[0].ports[1].nvlan; i++)
+                pvids += d.sw[0].ports[1].vlan[i].pvid;
+        CHECK(pvids == 1);
+        CHECK(d.sw[0].fw.n == 1 && d.sw[0].fw.rules[0].not_ethertype);
+        CHECK(strcmp(d.sw[0].ports[0].netns, "/run/netns/x.s1") == 0);
+        dp_config_free(&d);
+        /* A rule naming a port the switch does not have is refused. */
+        fw_rule_parse("drop in=p9", &r, err);
+        fw_add(&c.sw[0].fw, &r, err);
+        CHECK(dp_config_validate(&c, err) < 0 && strstr(err, "p9"));
+        FILE *f = fopen(path, "w");
+        fprintf(f, "switch s1\nport - p1 10x\n");
+        fclose(f);
+        CHECK(dp_config_load(&d, path, err) < 0 && strstr(err, ":2:"));
+        unlink(path);
+        dp_config_free(&c);
+}
+
+int main(void)
+{
+        test_fw();
+        test_config();
+        if (failures)
+                fprintf(stderr, "%d failures\n", failures);
+        return failures ? 1 : 0;
+}
