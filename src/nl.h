@@ -36,7 +36,7 @@ struct veth_end {
 
 /* Creates the pair with each end directly in its namespace (IFLA_NET_NS_FD on
  * both ends), so nothing passes through the namespace of nl's socket. On
- * success *ifindex_a/*ifindex_b (may be NULL) get the two ifindexes. */
+ * success *ifindex_a and *ifindex_b (each may be NULL) get the two ifindexes. */
 int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *b,
                 int *ifindex_a, int *ifindex_b, char *err);
 

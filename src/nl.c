@@ -1,0 +1,652 @@
+/* nl.c — the rtnetlink core over libmnl: sockets bound to a namespace,
+ * request/ACK with the kernel's extack text, and the link, address and
+ * route requests a lab build makes.
+ *
+ * Every request goes out with a fresh sequence number and NLM_F_ACK; the
+ * reply loop (nl_talk) hands data messages to a callback and stops at the
+ * ACK, the error or NLMSG_DONE. A veth is created with both ends straight in
+ * their namespaces; its ifindexes are then read with one RTM_GETLINK in end
+ * a's namespace (a veth's IFLA_LINK is its peer's ifindex), through a small
+ * cache of sockets opened in other namespaces. Qdiscs, VLANs, dumps and the
+ * monitor live in nl_tc.c, nl_vlan.c and nl_dump.c. */
+#include "nl_int.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/veth.h>
+
+/* ---- sockets ------------------------------------------------------------ */
+
+static struct mnl_socket *sock_open(unsigned groups, char *err)
+{
+        struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+        if (!s) {
+                errf_sys(err, NULL, "Cannot open netlink socket");
+                return NULL;
+        }
+        int one = 1;
+        /* Both are best effort: old kernels lack them. */
+        mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &one, sizeof(one));
+        mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &one, sizeof(one));
+        if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
+                errf_sys(err, NULL, "Cannot bind netlink socket");
+                int e = errno;
+                mnl_socket_close(s);
+                errno = e;
+                return NULL;
+        }
+        return s;
+}
+
+/* Opens a NETLINK_ROUTE socket inside netns_fd (< 0: here). */
+struct mnl_socket *nl_sock_open_in(int netns_fd, unsigned groups, char *err)
+{
+        if (netns_fd < 0)
+                return sock_open(groups, err);
+        int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (home < 0) {
+                errf_sys(err, NULL, "Cannot open current network namespace");
+                return NULL;
+        }
+        if (setns(netns_fd, CLONE_NEWNET) < 0) {
+                errf_sys(err, NULL, "Cannot enter network namespace (fd %d)", netns_fd);
+                int e = errno;
+                close(home);
+                errno = e;
+                return NULL;
+        }
+        struct mnl_socket *s = sock_open(groups, err);
+        int e = errno;
+        if (setns(home, CLONE_NEWNET) < 0) {
+                /* The thread is now in the wrong namespace: nothing safe to do
+                 * but report it loudly through err. */
+                errf_sys(err, NULL, "Cannot return to the original network namespace");
+                e = errno;
+                if (s)
+                        mnl_socket_close(s);
+                s = NULL;
+        }
+        close(home);
+        errno = e;
+        return s;
+}
+
+static int ns_id(int fd, dev_t *dev, ino_t *ino)
+{
+        struct stat st;
+        if (fd < 0) {
+                if (stat("/proc/thread-self/ns/net", &st) < 0)
+                        return -1;
+        } else if (fstat(fd, &st) < 0) {
+                return -1;
+        }
+        *dev = st.st_dev;
+        *ino = st.st_ino;
+        return 0;
+}
+
+static struct nl *nl_new(int netns_fd, unsigned groups, char *err)
+{
+        struct nl *nl = calloc(1, sizeof(*nl));
+        if (!nl) {
+                errf_sys(err, NULL, "Cannot open netlink");
+                return NULL;
+        }
+        nl->sock = nl_sock_open_in(netns_fd, groups, err);
+        if (!nl->sock) {
+                int e = errno;
+                free(nl);
+                errno = e;
+                return NULL;
+        }
+        nl->portid = mnl_socket_get_portid(nl->sock);
+        nl->seq = (unsigned)time(NULL);
+        if (ns_id(netns_fd, &nl->ns_dev, &nl->ns_ino) < 0)
+                nl->ns_ino = 0;
+        return nl;
+}
+
+struct nl *nl_open(int netns_fd, char *err)
+{
+        return nl_new(netns_fd, 0, err);
+}
+
+struct nl *nl_monitor_open(int netns_fd, char *err)
+{
+        struct nl *nl =
+            nl_new(netns_fd, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, err);
+        if (!nl)
+                return NULL;
+        nl->monitor = true;
+        int fd = mnl_socket_get_fd(nl->sock);
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+                errf_sys(err, NULL, "Cannot make the netlink monitor non-blocking");
+                int e = errno;
+                nl_close(nl);
+                errno = e;
+                return NULL;
+        }
+        return nl;
+}
+
+void nl_close(struct nl *nl)
+{
+        if (!nl)
+                return;
+        for (int i = 0; i < NL_NSCACHE; i++)
+                if (nl->cache[i].sock)
+                        mnl_socket_close(nl->cache[i].sock);
+        mnl_socket_close(nl->sock);
+        free(nl);
+}
+
+int nl_fd(const struct nl *nl)
+{
+        return mnl_socket_get_fd(nl->sock);
+}
+
+/* A socket in netns_fd's namespace: nl's own when it is the same namespace,
+ * else one from the cache (least recently used is replaced). */
+static struct mnl_socket *sock_for_ns(struct nl *nl, int netns_fd, char *err)
+{
+        dev_t dev;
+        ino_t ino;
+        if (netns_fd < 0)
+                return nl->sock;
+        if (ns_id(netns_fd, &dev, &ino) < 0) {
+                errf_sys(err, NULL, "Cannot stat network namespace (fd %d)", netns_fd);
+                return NULL;
+        }
+        if (nl->ns_ino && dev == nl->ns_dev && ino == nl->ns_ino)
+                return nl->sock;
+        struct nl_nscache *victim = &nl->cache[0];
+        for (int i = 0; i < NL_NSCACHE; i++) {
+                struct nl_nscache *c = &nl->cache[i];
+                if (c->sock && c->dev == dev && c->ino == ino) {
+                        c->used = ++nl->tick;
+                        return c->sock;
+                }
+                if (!c->sock || (victim->sock && c->used < victim->used))
+                        victim = c;
+        }
+        struct mnl_socket *s = nl_sock_open_in(netns_fd, 0, err);
+        if (!s)
+                return NULL;
+        if (victim->sock)
+                mnl_socket_close(victim->sock);
+        victim->sock = s;
+        victim->dev = dev;
+        victim->ino = ino;
+        victim->used = ++nl->tick;
+        return s;
+}
+
+/* ---- request / reply ---------------------------------------------------- */
+
+struct nlmsghdr *nl_req(struct nl *nl, uint16_t type, uint16_t flags)
+{
+        memset(nl->buf, 0, NL_HDRZERO);
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+        nlh->nlmsg_type = type;
+        nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+        nlh->nlmsg_seq = ++nl->seq;
+        return nlh;
+}
+
+struct nlmsghdr *nl_req_next(struct nl *nl, struct nlmsghdr *prev, uint16_t type, uint16_t flags)
+{
+        struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)prev + MNL_ALIGN(prev->nlmsg_len));
+        memset(nlh, 0, sizeof(*nlh) + 64);
+        nlh->nlmsg_len = MNL_ALIGN(sizeof(struct nlmsghdr));
+        nlh->nlmsg_type = type;
+        nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+        nlh->nlmsg_seq = ++nl->seq;
+        return nlh;
+}
+
+static void extack_copy(const struct nlmsghdr *h, const void *tlv, char *extack)
+{
+        const char *end = (const char *)h + h->nlmsg_len;
+        const struct nlattr *a = tlv;
+        while ((const char *)a + sizeof(*a) <= end && a->nla_len >= sizeof(*a) &&
+               (const char *)a + a->nla_len <= end) {
+                if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG && extack) {
+                        size_t n = mnl_attr_get_payload_len(a);
+                        if (n >= NL_EXTACKLEN)
+                                n = NL_EXTACKLEN - 1;
+                        memcpy(extack, mnl_attr_get_payload(a), n);
+                        extack[n] = '\0';
+                        /* The kernel's text is NUL-terminated; drop a trailing newline. */
+                        size_t l = strlen(extack);
+                        if (l && extack[l - 1] == '\n')
+                                extack[l - 1] = '\0';
+                }
+                a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+        }
+}
+
+int nl_talk_sock(struct mnl_socket *s, char *buf, size_t bufsz, const struct nlmsghdr *req,
+                 size_t reqlen, int nmsg, nl_msg_fn cb, void *data, char *extack)
+{
+        if (extack)
+                extack[0] = '\0';
+        unsigned first = req->nlmsg_seq, last = first + (unsigned)nmsg - 1;
+        unsigned portid = mnl_socket_get_portid(s);
+        bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+        if (mnl_socket_sendto(s, req, reqlen) < 0)
+                return -1;
+        int cberr = 0, kerr = 0, pending = nmsg;
+        while (pending > 0) {
+                ssize_t n = mnl_socket_recvfrom(s, buf, bufsz);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -1;
+                }
+                int len = (int)n;
+                const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+                for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+                        if (h->nlmsg_seq - first > last - first ||
+                            (h->nlmsg_pid && h->nlmsg_pid != portid))
+                                continue; /* stale reply of an earlier request */
+                        if (h->nlmsg_type == NLMSG_ERROR) {
+                                const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+                                if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+                                        errno = EBADMSG;
+                                        return -1;
+                                }
+                                if (dump && e->error == 0)
+                                        continue;
+                                pending--;
+                                if (e->error == 0 || kerr)
+                                        continue;
+                                kerr = -e->error;
+                                if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
+                                        size_t off = sizeof(*e);
+                                        if (!(h->nlmsg_flags & NLM_F_CAPPED))
+                                                off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+                                        extack_copy(h, (const char *)e + MNL_ALIGN(off), extack);
+                                }
+                                continue;
+                        }
+                        if (h->nlmsg_type == NLMSG_DONE) {
+                                int e = 0;
+                                pending--;
+                                if (mnl_nlmsg_get_payload_len(h) >= sizeof(int))
+                                        memcpy(&e, mnl_nlmsg_get_payload(h), sizeof(int));
+                                if (e < 0 && !kerr) {
+                                        kerr = -e;
+                                        if (h->nlmsg_flags & NLM_F_ACK_TLVS)
+                                                extack_copy(h,
+                                                            (const char *)mnl_nlmsg_get_payload(h) +
+                                                                MNL_ALIGN(sizeof(int)),
+                                                            extack);
+                                }
+                                continue;
+                        }
+                        if (h->nlmsg_type < NLMSG_MIN_TYPE)
+                                continue;
+                        if (cb && !cberr && cb(h, data) < 0)
+                                cberr = errno ? errno : EIO;
+                }
+        }
+        if (kerr || cberr) {
+                errno = kerr ? kerr : cberr;
+                return -1;
+        }
+        return 0;
+}
+
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, nl_msg_fn cb, void *data)
+{
+        return nl_talk_sock(nl->sock, nl->buf, sizeof(nl->buf), nlh, nlh->nlmsg_len, 1, cb, data,
+                            nl->extack);
+}
+
+/* ---- links --------------------------------------------------------------- */
+
+static int check_ifname(const char *name, const char *what, char *err)
+{
+        if (!name || !*name || strlen(name) >= IFNAMSIZ || strchr(name, '/')) {
+                errno = EINVAL;
+                return errf(err, "Cannot create %s: invalid interface name \"%s\"", what,
+                            name ? name : "");
+        }
+        return 0;
+}
+
+struct link_lookup {
+        int ifindex;
+        int link;
+        bool have_link;
+};
+
+static int lookup_cb(const struct nlmsghdr *h, void *data)
+{
+        struct link_lookup *l = data;
+        if (h->nlmsg_type != RTM_NEWLINK)
+                return 0;
+        const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(h);
+        l->ifindex = ifm->ifi_index;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*ifm))
+        {
+                if (mnl_attr_get_type(a) == IFLA_LINK && mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+                        l->link = (int)mnl_attr_get_u32(a);
+                        l->have_link = true;
+                }
+        }
+        return 0;
+}
+
+/* RTM_GETLINK by name on socket s (which may be in another namespace). */
+static int getlink_by_name(struct nl *nl, struct mnl_socket *s, const char *name,
+                           struct link_lookup *l)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETLINK, NLM_F_ACK);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        memset(l, 0, sizeof(*l));
+        l->ifindex = -1;
+        if (nl_talk_sock(s, nl->buf, sizeof(nl->buf), nlh, nlh->nlmsg_len, 1, lookup_cb, l,
+                         nl->extack) < 0)
+                return -1;
+        if (l->ifindex <= 0) {
+                errno = ENODEV;
+                return -1;
+        }
+        return 0;
+}
+
+int nl_link_index(struct nl *nl, const char *name, char *err)
+{
+        struct link_lookup l;
+        if (!name || strlen(name) >= IFNAMSIZ) {
+                errno = ENODEV;
+                return errf(err, "Cannot find device \"%s\"", name ? name : "");
+        }
+        if (getlink_by_name(nl, nl->sock, name, &l) < 0) {
+                if (errno == ENODEV || errno == ENOENT) {
+                        errno = ENODEV;
+                        return errf(err, "Cannot find device \"%s\"", name);
+                }
+                return errf_sys(err, nl->extack, "Cannot find device \"%s\"", name);
+        }
+        return l.ifindex;
+}
+
+static void put_end(struct nlmsghdr *nlh, const struct veth_end *e)
+{
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, e->name);
+        if (e->netns_fd >= 0)
+                mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)e->netns_fd);
+        if (e->mac)
+                mnl_attr_put(nlh, IFLA_ADDRESS, 6, e->mac);
+        if (e->mtu > 0)
+                mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)e->mtu);
+}
+
+int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *b, int *ifindex_a,
+                int *ifindex_b, char *err)
+{
+        const char *la = a->label ? a->label : a->name, *lb = b->label ? b->label : b->name;
+        if (check_ifname(a->name, "veth", err) < 0 || check_ifname(b->name, "veth", err) < 0)
+                return -1;
+        struct nlmsghdr *nlh = nl_req(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        if (a->up) {
+                ifm->ifi_flags = IFF_UP;
+                ifm->ifi_change = IFF_UP;
+        }
+        put_end(nlh, a);
+        if (a->master > 0)
+                mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)a->master);
+        struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        struct nlattr *peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+        struct ifinfomsg *pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
+        pifm->ifi_family = AF_UNSPEC;
+        put_end(nlh, b);
+        mnl_attr_nest_end(nlh, peer);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, li);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot create veth \"%s\" -- \"%s\"", la, lb);
+        if (!b->up && !ifindex_a && !ifindex_b)
+                return 0;
+        /* The kernel cannot bring the peer up while creating it (its open
+         * fails with ENOTCONN before the pair is joined), so b goes up after,
+         * by name, through a socket in b's namespace; in the same send, one
+         * RTM_GETLINK of b gives both ifindexes (a veth's IFLA_LINK is its
+         * peer's ifindex, left out by the kernel when equal to its own). */
+        struct mnl_socket *s = sock_for_ns(nl, b->netns_fd, err);
+        if (!s)
+                return -1;
+        memset(nl->buf, 0, NL_HDRZERO);
+        struct nlmsghdr *first = NULL, *m = NULL;
+        int nmsg = 0;
+        if (b->up) {
+                first = m = nl_req(nl, RTM_NEWLINK, NLM_F_ACK);
+                struct ifinfomsg *i = mnl_nlmsg_put_extra_header(m, sizeof(*i));
+                i->ifi_family = AF_UNSPEC;
+                i->ifi_flags = IFF_UP;
+                i->ifi_change = IFF_UP;
+                mnl_attr_put_strz(m, IFLA_IFNAME, b->name);
+                nmsg++;
+        }
+        if (ifindex_a || ifindex_b) {
+                m = m ? nl_req_next(nl, m, RTM_GETLINK, NLM_F_ACK)
+                      : nl_req(nl, RTM_GETLINK, NLM_F_ACK);
+                if (!first)
+                        first = m;
+                struct ifinfomsg *i = mnl_nlmsg_put_extra_header(m, sizeof(*i));
+                i->ifi_family = AF_UNSPEC;
+                mnl_attr_put_strz(m, IFLA_IFNAME, b->name);
+                mnl_attr_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+                nmsg++;
+        }
+        size_t len = (size_t)((char *)m + m->nlmsg_len - (char *)first);
+        struct link_lookup l = {.ifindex = -1};
+        if (nl_talk_sock(s, nl->buf, sizeof(nl->buf), first, len, nmsg, lookup_cb, &l, nl->extack) <
+            0)
+                return errf_sys(err, nl->extack, "Cannot set veth end \"%s\" up", lb);
+        if (ifindex_b)
+                *ifindex_b = l.ifindex;
+        if (ifindex_a)
+                *ifindex_a = l.have_link ? l.link : l.ifindex;
+        return 0;
+}
+
+static int newlink_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type == RTM_NEWLINK)
+                *(int *)data = ((const struct ifinfomsg *)mnl_nlmsg_get_payload(h))->ifi_index;
+        return 0;
+}
+
+int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, char *err)
+{
+        if (check_ifname(name, "bridge", err) < 0)
+                return -1;
+        struct nlmsghdr *nlh =
+            nl_req(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK | NLM_F_ECHO);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        if (up) {
+                ifm->ifi_flags = IFF_UP;
+                ifm->ifi_change = IFF_UP;
+        }
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        if (mac)
+                mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+        struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        mnl_attr_put_u32(nlh, IFLA_BR_STP_STATE, 0);
+        mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, li);
+        int ifindex = -1;
+        if (nl_talk(nl, nlh, newlink_cb, &ifindex) < 0)
+                return errf_sys(err, nl->extack, "Cannot create bridge \"%s\"", name);
+        if (ifindex <= 0) /* kernels before 6.3 do not echo */
+                ifindex = nl_link_index(nl, name, err);
+        return ifindex;
+}
+
+int nl_link_change(struct nl *nl, int ifindex, unsigned flags, unsigned change,
+                   struct nlmsghdr **out)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_NEWLINK, NLM_F_ACK);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        ifm->ifi_index = ifindex;
+        ifm->ifi_flags = flags;
+        ifm->ifi_change = change;
+        *out = nlh;
+        return 0;
+}
+
+int nl_link_set_up(struct nl *nl, int ifindex, bool up, char *err)
+{
+        struct nlmsghdr *nlh;
+        nl_link_change(nl, ifindex, up ? IFF_UP : 0, IFF_UP, &nlh);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot set device #%d %s", ifindex,
+                                up ? "up" : "down");
+        return 0;
+}
+
+int nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex, char *err)
+{
+        struct nlmsghdr *nlh;
+        nl_link_change(nl, ifindex, 0, 0, &nlh);
+        mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)(master_ifindex > 0 ? master_ifindex : 0));
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot set master of device #%d to #%d", ifindex,
+                                master_ifindex);
+        return 0;
+}
+
+int nl_link_set_mtu(struct nl *nl, int ifindex, int mtu, char *err)
+{
+        struct nlmsghdr *nlh;
+        nl_link_change(nl, ifindex, 0, 0, &nlh);
+        mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)mtu);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot set mtu %d on device #%d", mtu, ifindex);
+        return 0;
+}
+
+int nl_link_del(struct nl *nl, int ifindex, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_DELLINK, NLM_F_ACK);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        ifm->ifi_index = ifindex;
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot delete device #%d", ifindex);
+        return 0;
+}
+
+/* ---- addresses and routes ------------------------------------------------ */
+
+static size_t addr_len(int family)
+{
+        return family == AF_INET ? 4 : 16;
+}
+
+int nl_addr_add(struct nl *nl, int ifindex, const struct ipaddr *addr, char *err)
+{
+        char text[64];
+        ipaddr_format(addr, true, text, sizeof(text));
+        if (addr->family != AF_INET && addr->family != AF_INET6) {
+                errno = EAFNOSUPPORT;
+                return errf(err, "Cannot add address %s on device #%d: no address family", text,
+                            ifindex);
+        }
+        struct nlmsghdr *nlh = nl_req(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+        ifa->ifa_family = (uint8_t)addr->family;
+        ifa->ifa_prefixlen = addr->prefix;
+        ifa->ifa_index = (uint32_t)ifindex;
+        ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+        if (addr->family == AF_INET && addr->a[0] == 127)
+                ifa->ifa_scope = RT_SCOPE_HOST;
+        size_t alen = addr_len(addr->family);
+        mnl_attr_put(nlh, IFA_LOCAL, alen, addr->a);
+        mnl_attr_put(nlh, IFA_ADDRESS, alen, addr->a);
+        if (addr->family == AF_INET6) {
+                ifa->ifa_flags = IFA_F_NODAD;
+                mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+        } else if (addr->prefix < 31) {
+                uint32_t a;
+                memcpy(&a, addr->a, 4);
+                uint32_t mask = addr->prefix ? htonl(~0u << (32 - addr->prefix)) : 0;
+                uint32_t brd = a | ~mask;
+                mnl_attr_put(nlh, IFA_BROADCAST, 4, &brd);
+        }
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot add address %s on device #%d", text,
+                                ifindex);
+        return 0;
+}
+
+int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *gw, int ifindex,
+                 char *err)
+{
+        char dtext[64] = "default", gtext[64] = "";
+        bool has_dst = dst && dst->family && dst->prefix > 0;
+        bool has_gw = gw && gw->family;
+        if (has_dst)
+                ipaddr_format(dst, true, dtext, sizeof(dtext));
+        if (has_gw) {
+                strcpy(gtext, " via ");
+                ipaddr_format(gw, false, gtext + 5, sizeof(gtext) - 5);
+        }
+        int family = dst && dst->family ? dst->family : has_gw ? gw->family : AF_INET;
+        if (has_gw && gw->family != family) {
+                errno = EINVAL;
+                return errf(err, "Cannot add route %s%s: gateway family differs", dtext, gtext);
+        }
+        struct nlmsghdr *nlh = nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        rtm->rtm_family = (uint8_t)family;
+        rtm->rtm_dst_len = has_dst ? dst->prefix : 0;
+        rtm->rtm_table = RT_TABLE_MAIN;
+        rtm->rtm_protocol = RTPROT_BOOT;
+        rtm->rtm_type = RTN_UNICAST;
+        rtm->rtm_scope = (family == AF_INET && !has_gw) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        size_t alen = addr_len(family);
+        if (has_dst) {
+                uint8_t a[16];
+                memcpy(a, dst->a, alen);
+                for (size_t i = 0; i < alen; i++) { /* clear host bits, as a route wants */
+                        int bits = (int)dst->prefix - (int)(i * 8);
+                        if (bits <= 0)
+                                a[i] = 0;
+                        else if (bits < 8)
+                                a[i] &= (uint8_t)(0xff << (8 - bits));
+                }
+                mnl_attr_put(nlh, RTA_DST, alen, a);
+        }
+        if (has_gw)
+                mnl_attr_put(nlh, RTA_GATEWAY, alen, gw->a);
+        if (ifindex > 0)
+                mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot add route %s%s", dtext, gtext);
+        return 0;
+}

@@ -1,0 +1,294 @@
+/* nl_dump.c — dumps of links (with 64-bit counters), addresses and
+ * main-table routes, and the link monitor the console polls.
+ *
+ * Each dump grows a malloc'd array from the RTM_NEW* messages of one
+ * NLM_F_DUMP request. The monitor is a non-blocking socket subscribed to
+ * the link and address groups; nl_monitor_read drains it and parses link
+ * messages with the same code as the link dump. */
+#include "nl_int.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/if.h>
+
+struct grow {
+        void *v;
+        int n, cap;
+        size_t size;
+};
+
+static void *grow_push(struct grow *g)
+{
+        if (g->n == g->cap) {
+                int cap = g->cap ? g->cap * 2 : 16;
+                void *nv = realloc(g->v, (size_t)cap * g->size);
+                if (!nv)
+                        return NULL;
+                g->v = nv;
+                g->cap = cap;
+        }
+        void *p = (char *)g->v + (size_t)g->n++ * g->size;
+        memset(p, 0, g->size);
+        return p;
+}
+
+static void copy_str(char *dst, size_t len, const struct nlattr *a)
+{
+        size_t n = mnl_attr_get_payload_len(a);
+        if (n >= len)
+                n = len - 1;
+        memcpy(dst, mnl_attr_get_payload(a), n);
+        dst[n] = '\0';
+        dst[strnlen(dst, len)] = '\0';
+}
+
+/* Fills li from an RTM_NEWLINK/RTM_DELLINK message; -1 if it is not one. */
+static int parse_link(const struct nlmsghdr *h, struct nl_link_info *li)
+{
+        if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK)
+                return -1;
+        if (mnl_nlmsg_get_payload_len(h) < sizeof(struct ifinfomsg))
+                return -1;
+        const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(h);
+        memset(li, 0, sizeof(*li));
+        li->ifindex = ifm->ifi_index;
+        li->flags = ifm->ifi_flags;
+        int oper = -1;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*ifm))
+        {
+                switch (mnl_attr_get_type(a)) {
+                case IFLA_IFNAME:
+                        copy_str(li->name, sizeof(li->name), a);
+                        break;
+                case IFLA_ADDRESS:
+                        if (mnl_attr_get_payload_len(a) == 6)
+                                memcpy(li->mac, mnl_attr_get_payload(a), 6);
+                        break;
+                case IFLA_MTU:
+                        if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                                li->mtu = (int)mnl_attr_get_u32(a);
+                        break;
+                case IFLA_MASTER:
+                        if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                                li->master = (int)mnl_attr_get_u32(a);
+                        break;
+                case IFLA_LINK:
+                        if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                                li->link = (int)mnl_attr_get_u32(a);
+                        break;
+                case IFLA_OPERSTATE:
+                        if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+                                oper = mnl_attr_get_u8(a);
+                        break;
+                case IFLA_STATS64:
+                        if (mnl_attr_get_payload_len(a) >= sizeof(struct rtnl_link_stats64)) {
+                                struct rtnl_link_stats64 st;
+                                memcpy(&st, mnl_attr_get_payload(a), sizeof(st));
+                                li->rx_bytes = st.rx_bytes;
+                                li->tx_bytes = st.tx_bytes;
+                                li->rx_packets = st.rx_packets;
+                                li->tx_packets = st.tx_packets;
+                                li->rx_dropped = st.rx_dropped;
+                                li->tx_dropped = st.tx_dropped;
+                        }
+                        break;
+                case IFLA_LINKINFO: {
+                        const struct nlattr *b;
+                        mnl_attr_for_each_nested(b, a)
+                        {
+                                if (mnl_attr_get_type(b) == IFLA_INFO_KIND)
+                                        copy_str(li->kind, sizeof(li->kind), b);
+                        }
+                        break;
+                }
+                default:
+                        break;
+                }
+        }
+        /* A veth whose peer has the same ifindex (in another namespace) has no IFLA_LINK. */
+        if (!li->link && !strcmp(li->kind, "veth"))
+                li->link = li->ifindex;
+        li->oper_up = oper == IF_OPER_UP || (oper == IF_OPER_UNKNOWN && (li->flags & IFF_UP) &&
+                                             (li->flags & IFF_LOWER_UP));
+        return 0;
+}
+
+static int link_cb(const struct nlmsghdr *h, void *data)
+{
+        struct nl_link_info li;
+        if (parse_link(h, &li) < 0)
+                return 0;
+        struct nl_link_info *p = grow_push(data);
+        if (!p)
+                return -1;
+        *p = li;
+        return 0;
+}
+
+int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETLINK, NLM_F_DUMP);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        struct grow g = {.size = sizeof(struct nl_link_info)};
+        if (nl_talk(nl, nlh, link_cb, &g) < 0) {
+                free(g.v);
+                return errf_sys(err, nl->extack, "Cannot dump links");
+        }
+        *out = g.v;
+        *n = g.n;
+        return 0;
+}
+
+static int addr_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type != RTM_NEWADDR)
+                return 0;
+        const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
+        if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+                return 0;
+        size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+        const void *local = NULL, *address = NULL;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*ifa))
+        {
+                if (mnl_attr_get_payload_len(a) != alen)
+                        continue;
+                if (mnl_attr_get_type(a) == IFA_LOCAL)
+                        local = mnl_attr_get_payload(a);
+                else if (mnl_attr_get_type(a) == IFA_ADDRESS)
+                        address = mnl_attr_get_payload(a);
+        }
+        const void *src = local ? local : address; /* IPv4 IFA_ADDRESS is the peer */
+        if (!src)
+                return 0;
+        struct nl_addr_info *p = grow_push(data);
+        if (!p)
+                return -1;
+        p->ifindex = (int)ifa->ifa_index;
+        p->addr.family = ifa->ifa_family;
+        p->addr.prefix = ifa->ifa_prefixlen;
+        memcpy(p->addr.a, src, alen);
+        return 0;
+}
+
+int nl_addr_dump(struct nl *nl, struct nl_addr_info **out, int *n, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETADDR, NLM_F_DUMP);
+        struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+        ifa->ifa_family = AF_UNSPEC;
+        struct grow g = {.size = sizeof(struct nl_addr_info)};
+        if (nl_talk(nl, nlh, addr_cb, &g) < 0) {
+                free(g.v);
+                return errf_sys(err, nl->extack, "Cannot dump addresses");
+        }
+        *out = g.v;
+        *n = g.n;
+        return 0;
+}
+
+static int route_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type != RTM_NEWROUTE)
+                return 0;
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
+        if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+                return 0;
+        size_t alen = rtm->rtm_family == AF_INET ? 4 : 16;
+        int table = rtm->rtm_table;
+        struct nl_route_info r;
+        memset(&r, 0, sizeof(r));
+        r.family = rtm->rtm_family;
+        r.dst.family = rtm->rtm_family;
+        r.dst.prefix = rtm->rtm_dst_len;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*rtm))
+        {
+                switch (mnl_attr_get_type(a)) {
+                case RTA_TABLE:
+                        if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                                table = (int)mnl_attr_get_u32(a);
+                        break;
+                case RTA_DST:
+                        if (mnl_attr_get_payload_len(a) == alen)
+                                memcpy(r.dst.a, mnl_attr_get_payload(a), alen);
+                        break;
+                case RTA_GATEWAY:
+                        if (mnl_attr_get_payload_len(a) == alen) {
+                                r.gw.family = rtm->rtm_family;
+                                r.gw.prefix = (uint8_t)(alen * 8);
+                                memcpy(r.gw.a, mnl_attr_get_payload(a), alen);
+                        }
+                        break;
+                case RTA_OIF:
+                        if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                                r.oif = (int)mnl_attr_get_u32(a);
+                        break;
+                default:
+                        break;
+                }
+        }
+        if (table != RT_TABLE_MAIN)
+                return 0;
+        r.table = table;
+        struct nl_route_info *p = grow_push(data);
+        if (!p)
+                return -1;
+        *p = r;
+        return 0;
+}
+
+int nl_route_dump(struct nl *nl, struct nl_route_info **out, int *n, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETROUTE, NLM_F_DUMP);
+        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        rtm->rtm_family = AF_UNSPEC;
+        struct grow g = {.size = sizeof(struct nl_route_info)};
+        if (nl_talk(nl, nlh, route_cb, &g) < 0) {
+                free(g.v);
+                return errf_sys(err, nl->extack, "Cannot dump routes");
+        }
+        *out = g.v;
+        *n = g.n;
+        return 0;
+}
+
+int nl_monitor_read(struct nl *nl, nl_link_event_fn fn, void *ud)
+{
+        int events = 0;
+        for (;;) {
+                ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno == EAGAIN || errno == EWOULDBLOCK)
+                                return events;
+                        return -1; /* ENOBUFS: events were lost; re-dump */
+                }
+                if (n == 0)
+                        return events;
+                int len = (int)n;
+                const struct nlmsghdr *h = (const struct nlmsghdr *)nl->buf;
+                for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+                        switch (h->nlmsg_type) {
+                        case RTM_NEWLINK:
+                        case RTM_DELLINK: {
+                                struct nl_link_info li;
+                                if (parse_link(h, &li) == 0) {
+                                        events++;
+                                        if (fn)
+                                                fn(ud, h->nlmsg_type == RTM_DELLINK, &li);
+                                }
+                                break;
+                        }
+                        case RTM_NEWADDR:
+                        case RTM_DELADDR:
+                                events++;
+                                break;
+                        default:
+                                break;
+                        }
+                }
+        }
+}

@@ -1,0 +1,195 @@
+/* nl_tc.c — link parameters as qdiscs: tbf for a rate, netem for delay,
+ * jitter and loss (with tbf as its child 1:1 when both are asked for).
+ *
+ * Times go to the kernel in psched ticks (read from /proc/net/psched, as tc
+ * does) and, where the kernel has them, as 64-bit nanosecond attributes
+ * too. A kernel without the qdisc answers ENOENT ("Specified qdisc kind is
+ * unknown"); that becomes EOPNOTSUPP with a message naming the option. */
+#include "nl_int.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/pkt_sched.h>
+
+#define TBF_LATENCY_US 50000u
+
+/* psched ticks per microsecond (15.625 on current kernels). */
+static double tick_per_us(void)
+{
+        static double t;
+        if (t > 0)
+                return t;
+        unsigned t2us = 0, us2t = 0, clock_res = 0, hz = 0;
+        FILE *f = fopen("/proc/net/psched", "re");
+        if (f) {
+                if (fscanf(f, "%08x%08x%08x%08x", &t2us, &us2t, &clock_res, &hz) != 4)
+                        t2us = 0;
+                fclose(f);
+        }
+        if (t2us && us2t && clock_res) {
+                if (clock_res == 1000000000u) /* ns clock: as tc's tc_core_init */
+                        t2us = us2t;
+                t = (double)t2us / us2t * ((double)clock_res / 1000000.0);
+        } else {
+                t = 15.625;
+        }
+        return t;
+}
+
+static uint32_t us2tick(double us)
+{
+        double t = us * tick_per_us();
+        return t > 4294967295.0 ? 0xffffffffu : (uint32_t)t;
+}
+
+static int qdisc_fail(struct nl *nl, const char *kind, const char *config, const char *label,
+                      char *err)
+{
+        if (errno == ENOENT || (errno == EINVAL && strstr(nl->extack, "unknown"))) {
+                errno = EOPNOTSUPP;
+                return errf(err, "Cannot add %s qdisc on \"%s\": kernel has no %s (%s)", kind,
+                            label, kind, config);
+        }
+        return errf_sys(err, nl->extack, "Cannot add %s qdisc on \"%s\"", kind, label);
+}
+
+static struct nlmsghdr *qdisc_req(struct nl *nl, uint16_t type, uint16_t flags, int ifindex,
+                                  uint32_t parent, uint32_t handle)
+{
+        struct nlmsghdr *nlh = nl_req(nl, type, flags | NLM_F_ACK);
+        struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+        tcm->tcm_family = AF_UNSPEC;
+        tcm->tcm_ifindex = ifindex;
+        tcm->tcm_parent = parent;
+        tcm->tcm_handle = handle;
+        return nlh;
+}
+
+/* TCA_OPTIONS as a plain attribute header (no NLA_F_NESTED): netem's options
+ * start with a struct, and tc sends them this way. */
+static struct nlattr *opts_start(struct nlmsghdr *nlh, const void *head, size_t len)
+{
+        struct nlattr *a = mnl_nlmsg_get_payload_tail(nlh);
+        mnl_attr_put(nlh, TCA_OPTIONS, len, head);
+        return a;
+}
+
+static void opts_end(struct nlmsghdr *nlh, struct nlattr *a)
+{
+        a->nla_len = (uint16_t)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)a);
+}
+
+static int add_tbf(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
+                   const struct link_params *p, char *err)
+{
+        uint64_t rate = p->rate_bps / 8; /* bytes per second */
+        if (rate == 0)
+                rate = 1;
+        int mtu = p->mtu > 0 ? p->mtu : 1500;
+        /* Burst: 4 ms of traffic (one jiffy at HZ=250), at least two full frames. */
+        uint64_t burst = rate / 250;
+        uint64_t minburst = 2 * (uint64_t)(mtu + 14) + 64;
+        if (burst < minburst)
+                burst = minburst;
+        if (burst > 0x3fffffff)
+                burst = 0x3fffffff;
+        uint64_t limit = rate * TBF_LATENCY_US / 1000000 + burst;
+        if (limit > 0xffffffffu)
+                limit = 0xffffffffu;
+
+        struct tc_tbf_qopt q;
+        memset(&q, 0, sizeof(q));
+        q.rate.rate = rate >= (1ull << 32) ? 0xffffffffu : (uint32_t)rate;
+        q.rate.linklayer = TC_LINKLAYER_ETHERNET;
+        q.rate.mpu = 0;
+        q.limit = (uint32_t)limit;
+        q.buffer = us2tick((double)burst * 1000000.0 / (double)rate);
+        q.mtu = 0;
+
+        struct nlmsghdr *nlh =
+            qdisc_req(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex, parent, handle);
+        mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+        struct nlattr *o = opts_start(nlh, NULL, 0);
+        mnl_attr_put(nlh, TCA_TBF_PARMS, sizeof(q), &q);
+        if (rate >= (1ull << 32))
+                mnl_attr_put_u64(nlh, TCA_TBF_RATE64, rate);
+        mnl_attr_put_u32(nlh, TCA_TBF_BURST, (uint32_t)burst);
+        opts_end(nlh, o);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return qdisc_fail(nl, "tbf", "CONFIG_NET_SCH_TBF", label, err);
+        return 0;
+}
+
+static int add_netem(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
+                     char *err)
+{
+        struct tc_netem_qopt q;
+        memset(&q, 0, sizeof(q));
+        q.latency = us2tick(p->delay_us);
+        q.jitter = us2tick(p->jitter_us);
+        q.limit = 1000;
+        if (p->loss_ppm >= 1000000)
+                q.loss = 0xffffffffu;
+        else
+                q.loss = (uint32_t)((double)p->loss_ppm / 1000000.0 * 4294967295.0 + 0.5);
+
+        struct nlmsghdr *nlh = qdisc_req(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+                                         TC_H_ROOT, TC_H_MAKE(1u << 16, 0));
+        mnl_attr_put_strz(nlh, TCA_KIND, "netem");
+        struct nlattr *o = opts_start(nlh, &q, sizeof(q));
+        if (p->delay_us)
+                mnl_attr_put_u64(nlh, TCA_NETEM_LATENCY64, (uint64_t)p->delay_us * 1000);
+        if (p->jitter_us)
+                mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, (uint64_t)p->jitter_us * 1000);
+        opts_end(nlh, o);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return qdisc_fail(nl, "netem", "CONFIG_NET_SCH_NETEM", label, err);
+        return 0;
+}
+
+int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
+                         char *err)
+{
+        char lbuf[24];
+        if (!label) {
+                snprintf(lbuf, sizeof(lbuf), "#%d", ifindex);
+                label = lbuf;
+        }
+        /* Start from the device's default: remove whatever root qdisc we set
+         * before (ENOENT/EINVAL: there was none). */
+        struct nlmsghdr *nlh = qdisc_req(nl, RTM_DELQDISC, 0, ifindex, TC_H_ROOT, 0);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0 && errno != ENOENT && errno != EINVAL)
+                return errf_sys(err, nl->extack, "Cannot delete root qdisc on \"%s\"", label);
+        if (p->mtu > 0 && nl_link_set_mtu(nl, ifindex, p->mtu, err) < 0)
+                return -1;
+        bool impair = p->delay_us || p->jitter_us || p->loss_ppm;
+        if (impair) {
+                if (add_netem(nl, ifindex, label, p, err) < 0)
+                        return -1;
+                if (p->rate_bps)
+                        return add_tbf(nl, ifindex, TC_H_MAKE(1u << 16, 1), TC_H_MAKE(10u << 16, 0),
+                                       label, p, err);
+                return 0;
+        }
+        if (p->rate_bps)
+                return add_tbf(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p, err);
+        return 0;
+}
+
+/* For the probe: an htb root qdisc (default class 0). */
+int nl_htb_probe(struct nl *nl, int ifindex, char *err)
+{
+        struct tc_htb_glob g;
+        memset(&g, 0, sizeof(g));
+        g.version = 3;
+        g.rate2quantum = 10;
+        struct nlmsghdr *nlh = qdisc_req(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+                                         TC_H_ROOT, TC_H_MAKE(1u << 16, 0));
+        mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+        struct nlattr *o = opts_start(nlh, NULL, 0);
+        mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(g), &g);
+        opts_end(nlh, o);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return qdisc_fail(nl, "htb", "CONFIG_NET_SCH_HTB", "probe", err);
+        return 0;
+}
