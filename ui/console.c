@@ -89,6 +89,12 @@ static void __attribute__((noreturn)) fatal(const char *fmt, ...)
         exit(1);
 }
 
+static void on_stop(int sig)
+{
+        (void)sig;
+        lab_stop_requested = 1;
+}
+
 static void crash_handler(int sig)
 {
         if (!isendwin())
@@ -852,8 +858,7 @@ static void hook_progress(void *ud, const char *stage, int done, int total)
         struct console *c = ud;
         if (isendwin())
                 return;
-        con_msg(c, false, "%s %s: %d/%d", c->built ? "Tearing down" : "Building", stage, done,
-                total);
+        con_msg(c, false, "Lab %s: %s %d/%d", c->lab->name, stage, done, total);
         draw_all(c);
 }
 
@@ -1033,14 +1038,18 @@ int ui_main(const char *lab_path, bool keep)
         memset(c->ifup, -1, (size_t)(c->lab->nifaces > 0 ? c->lab->nifaces : 1));
         c->in.node = -1;
 
-        sigset_t set;
+        /* CHLD and WINCH go to the signalfd from now on; INT, TERM and HUP
+         * only once the lab is built, so that they still stop a build that
+         * hangs (netlab clean then removes what the journal names). */
+        sigset_t set, early;
         sigemptyset(&set);
         sigaddset(&set, SIGCHLD);
         sigaddset(&set, SIGWINCH);
+        early = set;
         sigaddset(&set, SIGINT);
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGHUP);
-        sigprocmask(SIG_BLOCK, &set, NULL);
+        sigprocmask(SIG_BLOCK, &early, NULL);
         c->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
         c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
         c->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -1075,6 +1084,16 @@ int ui_main(const char *lab_path, bool keep)
         apply_sizes(c);
         draw_all(c);
 
+        /* A stop signal during the build asks the build to roll back. */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        con_msg(c, false, "Building lab %s...", c->lab->name);
+        draw_all(c);
         if (nlua_build(c->L, err) < 0) {
                 con_msg(c, true, "Build failed: %s", err);
         } else {
@@ -1084,6 +1103,9 @@ int ui_main(const char *lab_path, bool keep)
                         "Lab %s is up: %d nodes, %d links. Type help, or Ctrl-b ? for keys.",
                         c->lab->name, c->lab->nnodes, c->lab->nlinks);
         }
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        if (lab_stop_requested)
+                c->quit = true;
         c->dirty = true;
         draw_all(c);
         loop(c);

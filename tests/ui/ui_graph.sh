@@ -1,0 +1,18 @@
+# ui_graph.sh — the console opens on a lab, builds it, and the graph and
+# inspector show its nodes as the kernel has them.
+. "$(dirname "$0")/lib.sh"
+start
+s=$(screen)
+for n in '\[h1\]' '\[h2\]' '<s1>' '<s2>'; do
+  echo "$s" | grep -Eq "$n" || fail "graph lacks $n"
+done
+# The lab really exists in the kernel.
+ip netns list | grep -q "^$LAB.h1" || fail "no namespace $LAB.h1"
+# The inspector shows h1's interface as the kernel reports it (UP, its address).
+wait_for 'eth0 UP mtu 1500'
+wait_for '10\.0\.0\.1/8'
+# Selecting another node updates the inspector.
+cmd "select s2"
+wait_for 'inspector: s2'
+wait_for 'p[12] UP'
+echo "ok"
