@@ -7,6 +7,7 @@
 #ifndef NETLAB_PROBE_H
 #define NETLAB_PROBE_H
 #include <stdbool.h>
+#include "err.h"
 
 struct features {
         bool probed;
@@ -29,7 +30,7 @@ struct feature_row {
         const char *name;   /* "bridge VLAN filtering" */
         const char *config; /* "CONFIG_BRIDGE_VLAN_FILTERING" */
         bool have;
-        const char *use;    /* what netlab uses: "kernel", "userspace datapath", "unavailable: ..." */
+        const char *use; /* what netlab uses: "kernel", "userspace datapath", "unavailable: ..." */
 };
 /* Returns the number of rows written into rows (at most max). */
 int probe_rows(const struct features *f, struct feature_row *rows, int max);
