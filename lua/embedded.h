@@ -1,4 +1,4 @@
-/* embedded.h — the Lua library (lua/netlab/*.lua) compiled into the binary. */
+/* embedded.h — the Lua library (the .lua files of lua/netlab/) compiled into the binary. */
 #ifndef NETLAB_EMBEDDED_H
 #define NETLAB_EMBEDDED_H
 #include <stddef.h>

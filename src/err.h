@@ -18,6 +18,6 @@ int errf(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Like errf, then appends ": strerror(errno)" (or the given extack text when
  * non-empty, which the kernel gives in netlink errors). */
 int errf_sys(char *err, const char *extack, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -17,8 +17,9 @@ int ipaddr_parse(const char *s, bool want_prefix, struct ipaddr *out, char *err)
         if (slash)
                 *slash++ = '\0';
         else if (want_prefix)
-                return errf(err, "invalid address \"%s\": expected ADDRESS/PREFIX, "
-                                 "e.g. 10.0.0.1/24",
+                return errf(err,
+                            "invalid address \"%s\": expected ADDRESS/PREFIX, "
+                            "e.g. 10.0.0.1/24",
                             s);
         if (inet_pton(AF_INET, buf, out->a) == 1) {
                 out->family = AF_INET;
@@ -27,8 +28,8 @@ int ipaddr_parse(const char *s, bool want_prefix, struct ipaddr *out, char *err)
                 out->family = AF_INET6;
                 out->prefix = 128;
         } else {
-                return errf(err, "invalid address \"%s\": \"%s\" is not an IPv4 or IPv6 address",
-                            s, buf);
+                return errf(err, "invalid address \"%s\": \"%s\" is not an IPv4 or IPv6 address", s,
+                            buf);
         }
         if (slash) {
                 char *end;

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#define PATH_MAX_LINE 4200
 #include "err.h"
 
 struct journal;

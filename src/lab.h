@@ -19,10 +19,10 @@
 #include "err.h"
 #include "probe.h"
 
-#define LAB_NAME_MAX 24   /* lab names: [A-Za-z0-9_-], 1..24 */
-#define NODE_NAME_MAX 24  /* node names: [A-Za-z0-9_-], 1..24, a letter first */
-#define IFNAME_MAX 15     /* IFNAMSIZ - 1 */
-#define IFACE_ADDR_MAX 8  /* addresses per interface */
+#define LAB_NAME_MAX 24  /* lab names: [A-Za-z0-9_-], 1..24 */
+#define NODE_NAME_MAX 24 /* node names: [A-Za-z0-9_-], 1..24, a letter first */
+#define IFNAME_MAX 15    /* IFNAMSIZ - 1 */
+#define IFACE_ADDR_MAX 8 /* addresses per interface */
 #define LAB_RUN_DIR "/run/netlab"
 #define NETNS_RUN_DIR "/run/netns"
 
@@ -45,8 +45,8 @@ bool ipaddr_same_subnet(const struct ipaddr *a, const struct ipaddr *b);
 /* One VLAN membership of a switch port, as the kernel bridge has it:
  * `bridge vlan add dev PORT vid VID [pvid] [untagged]`. */
 struct vlan_entry {
-        uint16_t vid; /* 1..4094 */
-        bool pvid;    /* untagged ingress is classified into this VID (one per port) */
+        uint16_t vid;  /* 1..4094 */
+        bool pvid;     /* untagged ingress is classified into this VID (one per port) */
         bool untagged; /* egress of this VID leaves untagged */
 };
 
@@ -79,8 +79,8 @@ struct link_params {
 struct link {
         int a, b; /* iface indices; a's node was named first in lab:link */
         struct link_params p;
-        bool up;         /* administrative state netlab set */
-        char where[96];  /* "labs/x.lua:12", where it was defined */
+        bool up;        /* administrative state netlab set */
+        char where[96]; /* "labs/x.lua:12", where it was defined */
 };
 
 struct route {
@@ -97,7 +97,7 @@ struct node {
         struct ipaddr gw4, gw6; /* default gateways (family 0 = none) */
         struct route *routes;
         int nroutes;
-        bool ipv6;   /* enable IPv6 (automatically on when it has an IPv6 address) */
+        bool ipv6; /* enable IPv6 (automatically on when it has an IPv6 address) */
         bool deleted;
         char where[96];
         /* Runtime, set by lab_build: held namespace fds (-1 before). */
@@ -127,8 +127,8 @@ struct lab {
         struct features feat; /* probed at build */
         struct journal *journal;
         int lock_fd;
-        bool uses_vlan;       /* some port or subinterface has VLAN settings */
-        pid_t dp_pid;         /* userspace datapath process, 0 = none */
+        bool uses_vlan; /* some port or subinterface has VLAN settings */
+        pid_t dp_pid;   /* userspace datapath process, 0 = none */
         lab_progress_fn progress;
         void *progress_ud;
 };
@@ -148,8 +148,7 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err);
 int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
                       char *err);
 /* An 802.1Q subinterface PARENT.VID on a host/router; returns its iface index. */
-int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where,
-                  char *err);
+int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where, char *err);
 int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err);
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
 const char *node_kind_name(enum node_kind kind);
@@ -168,6 +167,10 @@ int lab_validate(struct lab *lab, char *err);
  * removes the run directory. Both are safe to call in any state. */
 int lab_build(struct lab *lab, char *err);
 int lab_teardown(struct lab *lab, char *err);
+
+/* Set from a SIGINT/SIGTERM handler: a build in progress stops at the next
+ * step and rolls back; a run stops and tears down. */
+extern volatile int lab_stop_requested;
 
 /* Runtime changes to a built lab. */
 int lab_link_set_up(struct lab *lab, int link, bool up, char *err);

@@ -39,7 +39,8 @@ int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err);
  * key "net/ipv4/ip_forward". */
 int netns_sysctl(const char *key, const char *value, char *err);
 
-/* The inode of a namespace file (to find processes inside it), or 0. */
+/* The inode of a mounted namespace file (to find processes inside it), or 0
+ * when path is not a mounted namespace. */
 unsigned long netns_inode(const char *path);
 
 #endif

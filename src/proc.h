@@ -18,11 +18,11 @@
  * Lua coroutines). */
 struct proc_job {
         pid_t pid;
-        int fd;        /* read end of the output pipe; -1 once at EOF */
-        char *out;     /* output so far, NUL-terminated */
+        int fd;    /* read end of the output pipe; -1 once at EOF */
+        char *out; /* output so far, NUL-terminated */
         size_t len, cap;
         size_t max_out; /* output beyond this is dropped (default 1 MiB) */
-        int status;    /* exit status once finished: 0..255, or 128+signal */
+        int status;     /* exit status once finished: 0..255, or 128+signal */
         bool done;
 };
 
@@ -38,8 +38,8 @@ void proc_job_free(struct proc_job *job);
 /* Blocking convenience: runs cmd, waits at most timeout_ms (<= 0: no limit),
  * returns 0 with *out (malloc'd) and *status; on timeout the command is
  * killed and -1 returned with errno ETIMEDOUT and err filled. */
-int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **out,
-             int *status, char *err);
+int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **out, int *status,
+             char *err);
 
 /* A login shell (or argv) in node on a new pty of rows x cols, TERM set,
  * cwd $HOME (or /). *master_fd is non-blocking, O_CLOEXEC. */

@@ -1,0 +1,1088 @@
+/* api.c — the Lua API of netlab: netlab.lab, lab/node/link userdata,
+ * experiment() and check().
+ *
+ * Nodes and links are userdata holding an index into the lab's arrays, with
+ * metatables whose __index resolves fields (name, kind, ...) and methods.
+ * Argument and option errors are raised with luaL_error, so they carry the
+ * lab file's name and line; unknown option keys are errors, never ignored.
+ * What is better written in Lua (ping, pingall, generators) lives in
+ * the Lua library (lua/netlab/) and is added to these metatables at start. */
+#include "nlua_int.h"
+#include <errno.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define MT_LAB "netlab.lab"
+#define MT_NODE "netlab.node"
+#define MT_LINK "netlab.link"
+#define MT_JOB "netlab.job"
+
+struct ref {
+        int idx;
+};
+
+struct cmd_ud {
+        struct proc_job job;
+        long long deadline;
+        bool active;
+};
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "labs/x.lua:12" of the calling Lua code. */
+static void where(lua_State *L, char *buf, size_t len)
+{
+        luaL_where(L, 1);
+        const char *w = lua_tostring(L, -1);
+        size_t n = strlen(w);
+        while (n && (w[n - 1] == ' ' || w[n - 1] == ':'))
+                n--;
+        snprintf(buf, len, "%.*s", (int)n, w);
+        lua_pop(L, 1);
+}
+
+static struct lab *the_lab(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        if (!N->lab)
+                luaL_error(L, "no lab yet: call netlab.lab(\"name\") first");
+        return N->lab;
+}
+
+/* Raises "unknown option" for any key of the table at idx not in keys. */
+static void opts_check(lua_State *L, int idx, const char *what, const char *const keys[])
+{
+        if (lua_isnoneornil(L, idx))
+                return;
+        if (!lua_istable(L, idx))
+                luaL_error(L, "%s: options must be a table, got %s", what, luaL_typename(L, idx));
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+                lua_pop(L, 1);
+                if (lua_type(L, -1) != LUA_TSTRING)
+                        luaL_error(L, "%s: option names must be strings", what);
+                const char *k = lua_tostring(L, -1);
+                bool ok = false;
+                for (int i = 0; keys[i]; i++)
+                        ok |= strcmp(keys[i], k) == 0;
+                if (!ok) {
+                        luaL_Buffer b;
+                        luaL_buffinit(L, &b);
+                        for (int i = 0; keys[i]; i++) {
+                                if (i)
+                                        luaL_addstring(&b, ", ");
+                                luaL_addstring(&b, keys[i]);
+                        }
+                        luaL_pushresult(&b);
+                        luaL_error(L, "%s: unknown option '%s' (expected one of: %s)", what, k,
+                                   lua_tostring(L, -1));
+                }
+        }
+}
+
+static int opt_field(lua_State *L, int idx, const char *k)
+{
+        if (lua_isnoneornil(L, idx)) {
+                lua_pushnil(L);
+                return LUA_TNIL;
+        }
+        return lua_getfield(L, idx, k);
+}
+
+static void push_ref(lua_State *L, const char *mt, int idx)
+{
+        struct ref *r = lua_newuserdatauv(L, sizeof(*r), 0);
+        r->idx = idx;
+        luaL_setmetatable(L, mt);
+}
+
+static int check_node(lua_State *L, int arg)
+{
+        struct lab *lab = the_lab(L);
+        if (lua_type(L, arg) == LUA_TSTRING) {
+                const char *name = lua_tostring(L, arg);
+                int n = lab_find_node(lab, name);
+                if (n < 0)
+                        luaL_error(L, "no node named '%s' in lab '%s'", name, lab->name);
+                return n;
+        }
+        struct ref *r = luaL_testudata(L, arg, MT_NODE);
+        if (!r)
+                luaL_error(L, "bad argument #%d: expected a node or a node name, got %s", arg,
+                           luaL_typename(L, arg));
+        if (r->idx >= lab->nnodes || lab->nodes[r->idx].deleted)
+                luaL_error(L, "node '%s' was deleted",
+                           r->idx < lab->nnodes ? lab->nodes[r->idx].name : "?");
+        return r->idx;
+}
+
+static int check_link(lua_State *L, int arg)
+{
+        struct ref *r = luaL_checkudata(L, arg, MT_LINK);
+        if (r->idx >= the_lab(L)->nlinks)
+                luaL_error(L, "link was deleted");
+        return r->idx;
+}
+
+static void push_node(lua_State *L, int idx)
+{
+        push_ref(L, MT_NODE, idx);
+}
+
+/* Builds the lab on first use from script code (node:cmd at top level). */
+static void ensure_built(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        if (N->lab && N->lab->state == LAB_UP)
+                return;
+        char err[ERRLEN];
+        if (nlua_build(N, err) < 0)
+                luaL_error(L, "%s", err);
+}
+
+static void raise_if(lua_State *L, int rc, const char *err)
+{
+        if (rc < 0)
+                luaL_error(L, "%s", err);
+}
+
+/* ---- pending host addresses: lab:host{ip=...} applies to its first link */
+
+static void pending_set(lua_State *L, int node, int value_idx)
+{
+        lua_getfield(L, LUA_REGISTRYINDEX, "netlab.pending");
+        lua_pushvalue(L, value_idx);
+        lua_rawseti(L, -2, node + 1);
+        lua_pop(L, 1);
+}
+
+/* Adds each address of the string or list at idx to iface. */
+static void add_addrs(lua_State *L, struct lab *lab, int iface, int idx)
+{
+        char err[ERRLEN];
+        if (lua_isstring(L, idx)) {
+                raise_if(L, lab_iface_add_addr(lab, iface, lua_tostring(L, idx), err), err);
+                return;
+        }
+        if (!lua_istable(L, idx))
+                luaL_error(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
+                           luaL_typename(L, idx));
+        lua_Integer n = luaL_len(L, idx);
+        for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, idx, i);
+                if (!lua_isstring(L, -1))
+                        luaL_error(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
+                                   luaL_typename(L, -1));
+                raise_if(L, lab_iface_add_addr(lab, iface, lua_tostring(L, -1), err), err);
+                lua_pop(L, 1);
+        }
+}
+
+static void pending_apply(lua_State *L, struct lab *lab, int node, int iface)
+{
+        lua_getfield(L, LUA_REGISTRYINDEX, "netlab.pending");
+        if (lua_rawgeti(L, -1, node + 1) != LUA_TNIL) {
+                add_addrs(L, lab, iface, lua_gettop(L));
+                lua_pushnil(L);
+                lua_rawseti(L, -3, node + 1);
+        }
+        lua_pop(L, 2);
+}
+
+int nlua_pending_check(struct nlua *N, char *err)
+{
+        lua_State *L = N->L;
+        int rc = 0;
+        lua_getfield(L, LUA_REGISTRYINDEX, "netlab.pending");
+        lua_pushnil(L);
+        while (rc == 0 && lua_next(L, -2)) {
+                int node = (int)lua_tointeger(L, -2) - 1;
+                const struct node *n = &N->lab->nodes[node];
+                rc = errf(err, "%s: host \"%s\" has an ip but no link to put it on", n->where,
+                          n->name);
+                lua_pop(L, 2);
+                break;
+        }
+        lua_pop(L, 1);
+        return rc;
+}
+
+/* ---- netlab.lab ---- */
+
+static int l_netlab_lab(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        char name[PATH_MAX];
+        if (lua_isnoneornil(L, 1)) {
+                const char *base = strrchr(N->path, '/');
+                base = base ? base + 1 : N->path;
+                snprintf(name, sizeof(name), "%s", base);
+                char *dot = strrchr(name, '.');
+                if (dot)
+                        *dot = '\0';
+        } else {
+                snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
+        }
+        if (N->lab)
+                return luaL_error(L, "a lab file declares one lab; \"%s\" is already declared",
+                                  N->lab->name);
+        char err[ERRLEN];
+        N->lab = lab_new(name, err);
+        if (!N->lab)
+                return luaL_error(L, "%s", err);
+        lua_newtable(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, "netlab.pending");
+        lua_newuserdatauv(L, 1, 0);
+        luaL_setmetatable(L, MT_LAB);
+        lua_pushvalue(L, -1);
+        N->lab_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        return 1;
+}
+
+static const char *const host_keys[] = {"ip", "gw", "ipv6", "routes", NULL};
+static const char *const router_keys[] = {"gw", "ipv6", "routes", NULL};
+static const char *const switch_keys[] = {NULL};
+
+static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
+{
+        if (lua_isnil(L, idx))
+                return;
+        luaL_checktype(L, idx, LUA_TTABLE);
+        char err[ERRLEN];
+        lua_Integer n = luaL_len(L, idx);
+        for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, idx, i);
+                if (!lua_istable(L, -1))
+                        luaL_error(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
+                                      "\"VIA\"}");
+                lua_geti(L, -1, 1);
+                lua_geti(L, -2, 2);
+                const char *dst = lua_tostring(L, -2), *via = lua_tostring(L, -1);
+                if (!dst || !via)
+                        luaL_error(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
+                                      "\"VIA\"}");
+                raise_if(L, lab_node_add_route(lab, node, dst, via, err), err);
+                lua_pop(L, 3);
+        }
+}
+
+static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
+{
+        struct lab *lab = the_lab(L);
+        luaL_checkudata(L, 1, MT_LAB);
+        const char *name = luaL_checkstring(L, 2);
+        char what[64], w[96], err[ERRLEN];
+        snprintf(what, sizeof(what), "lab:%s", node_kind_name(kind));
+        opts_check(L, 3, what, keys);
+        where(L, w, sizeof(w));
+        int idx = lab_add_node(lab, name, kind, w, err);
+        raise_if(L, idx, err);
+        if (opt_field(L, 3, "ip") != LUA_TNIL)
+                pending_set(L, idx, lua_gettop(L));
+        lua_pop(L, 1);
+        if (opt_field(L, 3, "gw") != LUA_TNIL) {
+                if (!lua_isstring(L, -1))
+                        luaL_error(L, "gw: expected an address string");
+                raise_if(L, lab_node_set_gw(lab, idx, lua_tostring(L, -1), err), err);
+        }
+        lua_pop(L, 1);
+        if (opt_field(L, 3, "ipv6") != LUA_TNIL)
+                lab->nodes[idx].ipv6 = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        opt_field(L, 3, "routes");
+        add_routes(L, lab, idx, lua_gettop(L));
+        lua_pop(L, 1);
+        push_node(L, idx);
+        return 1;
+}
+
+static int l_lab_host(lua_State *L)
+{
+        return add_node(L, NODE_HOST, host_keys);
+}
+
+static int l_lab_router(lua_State *L)
+{
+        return add_node(L, NODE_ROUTER, router_keys);
+}
+
+static int l_lab_switch(lua_State *L)
+{
+        return add_node(L, NODE_SWITCH, switch_keys);
+}
+
+/* "10mbit", "1.5gbit", "800kbit", "100bit"; a number means Mbit/s (as Mininet's bw). */
+static uint64_t parse_rate(lua_State *L, int idx)
+{
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+                double v = lua_tonumber(L, idx);
+                if (v <= 0)
+                        luaL_error(L, "bw: must be positive (Mbit/s), got %g", v);
+                return (uint64_t)(v * 1e6);
+        }
+        const char *s = luaL_checkstring(L, idx);
+        char *end;
+        double v = strtod(s, &end);
+        double mul = 0;
+        if (!strcmp(end, "bit") || !strcmp(end, "bps"))
+                mul = 1;
+        else if (!strcmp(end, "kbit"))
+                mul = 1e3;
+        else if (!strcmp(end, "mbit"))
+                mul = 1e6;
+        else if (!strcmp(end, "gbit"))
+                mul = 1e9;
+        if (end == s || mul == 0 || v <= 0)
+                luaL_error(L,
+                           "bw: invalid rate \"%s\" (expected e.g. \"10mbit\", \"1gbit\", "
+                           "\"500kbit\")",
+                           s);
+        return (uint64_t)(v * mul);
+}
+
+/* "5ms", "100us", "1s"; a number means milliseconds. Returns microseconds. */
+static uint32_t parse_time(lua_State *L, int idx, const char *what)
+{
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+                double v = lua_tonumber(L, idx);
+                if (v < 0 || v > 1e6)
+                        luaL_error(L, "%s: out of range (milliseconds), got %g", what, v);
+                return (uint32_t)(v * 1000);
+        }
+        const char *s = luaL_checkstring(L, idx);
+        char *end;
+        double v = strtod(s, &end);
+        double mul = 0;
+        if (!strcmp(end, "us"))
+                mul = 1;
+        else if (!strcmp(end, "ms"))
+                mul = 1e3;
+        else if (!strcmp(end, "s"))
+                mul = 1e6;
+        if (end == s || mul == 0 || v < 0 || v * mul > 4e9)
+                luaL_error(L, "%s: invalid time \"%s\" (expected e.g. \"5ms\", \"100us\", \"1s\")",
+                           what, s);
+        return (uint32_t)(v * mul);
+}
+
+static uint16_t check_vid(lua_State *L, int idx, const char *what)
+{
+        if (!lua_isinteger(L, idx))
+                luaL_error(L, "%s: expected a VLAN id (1..4094), got %s", what,
+                           luaL_typename(L, idx));
+        lua_Integer v = lua_tointeger(L, idx);
+        if (v < 1 || v > 4094)
+                luaL_error(L, "%s: VLAN id %d is outside 1..4094", what, (int)v);
+        return (uint16_t)v;
+}
+
+static const char *const vlan_entry_keys[] = {"vid", "pvid", "untagged", NULL};
+
+/* vlan / trunk / vlans options of lab:link, applied to the port iface. */
+static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
+{
+        char err[ERRLEN];
+        if (opt_field(L, opts, "vlan") != LUA_TNIL) {
+                uint16_t vid = check_vid(L, -1, "vlan");
+                raise_if(L, lab_port_add_vlan(lab, port, vid, true, true, err), err);
+        }
+        lua_pop(L, 1);
+        if (opt_field(L, opts, "trunk") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        luaL_error(L, "trunk: expected a list of VLAN ids, e.g. {10, 20}");
+                lua_Integer n = luaL_len(L, -1);
+                for (lua_Integer i = 1; i <= n; i++) {
+                        lua_geti(L, -1, i);
+                        uint16_t vid = check_vid(L, -1, "trunk");
+                        raise_if(L, lab_port_add_vlan(lab, port, vid, false, false, err), err);
+                        lua_pop(L, 1);
+                }
+        }
+        lua_pop(L, 1);
+        if (opt_field(L, opts, "vlans") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        luaL_error(L, "vlans: expected a list of {vid=N, pvid=bool, "
+                                      "untagged=bool}");
+                int t = lua_gettop(L);
+                lua_Integer n = luaL_len(L, t);
+                for (lua_Integer i = 1; i <= n; i++) {
+                        lua_geti(L, t, i);
+                        int e = lua_gettop(L);
+                        if (lua_isinteger(L, e)) {
+                                uint16_t vid = check_vid(L, e, "vlans");
+                                raise_if(L, lab_port_add_vlan(lab, port, vid, false, false, err),
+                                         err);
+                        } else {
+                                opts_check(L, e, "vlans entry", vlan_entry_keys);
+                                lua_getfield(L, e, "vid");
+                                uint16_t vid = check_vid(L, -1, "vlans");
+                                lua_getfield(L, e, "pvid");
+                                lua_getfield(L, e, "untagged");
+                                raise_if(L,
+                                         lab_port_add_vlan(lab, port, vid, lua_toboolean(L, -2),
+                                                           lua_toboolean(L, -1), err),
+                                         err);
+                                lua_pop(L, 3);
+                        }
+                        lua_pop(L, 1);
+                }
+        }
+        lua_pop(L, 1);
+}
+
+static const char *const link_keys[] = {"ip",     "mtu",  "bw",    "delay", "jitter", "loss",
+                                        "ifname", "vlan", "trunk", "vlans", "up",     NULL};
+
+static bool first_link_iface(const struct lab *lab, int node, int iface)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int i = 0; i < n->nifaces; i++)
+                if (lab->ifaces[n->ifaces[i]].link >= 0)
+                        return n->ifaces[i] == iface;
+        return false;
+}
+
+static int l_lab_link(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        luaL_checkudata(L, 1, MT_LAB);
+        int a = check_node(L, 2), b = check_node(L, 3);
+        opts_check(L, 4, "lab:link", link_keys);
+        struct link_params p = {0};
+        const char *names[2] = {NULL, NULL};
+        if (opt_field(L, 4, "mtu") != LUA_TNIL) {
+                if (!lua_isinteger(L, -1))
+                        luaL_error(L, "mtu: expected an integer, got %s", luaL_typename(L, -1));
+                p.mtu = (int)lua_tointeger(L, -1);
+        }
+        if (opt_field(L, 4, "bw") != LUA_TNIL)
+                p.rate_bps = parse_rate(L, -1);
+        if (opt_field(L, 4, "delay") != LUA_TNIL)
+                p.delay_us = parse_time(L, -1, "delay");
+        if (opt_field(L, 4, "jitter") != LUA_TNIL)
+                p.jitter_us = parse_time(L, -1, "jitter");
+        if (opt_field(L, 4, "loss") != LUA_TNIL) {
+                double v = luaL_checknumber(L, -1);
+                if (v < 0 || v > 100)
+                        luaL_error(L, "loss: a percentage 0..100, got %g", v);
+                p.loss_ppm = (uint32_t)(v * 10000);
+        }
+        lua_pop(L, 5);
+        if (opt_field(L, 4, "ifname") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        luaL_error(L, "ifname: expected {\"name on a\", \"name on b\"}");
+                lua_geti(L, -1, 1);
+                lua_geti(L, -2, 2);
+                names[0] = lua_tostring(L, -2);
+                names[1] = lua_tostring(L, -1);
+        }
+        char w[96], err[ERRLEN];
+        where(L, w, sizeof(w));
+        int li = lab_add_link(lab, a, b, &p, names[0], names[1], w, err);
+        raise_if(L, li, err);
+        struct link *l = &lab->links[li];
+        if (opt_field(L, 4, "up") != LUA_TNIL)
+                l->up = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++)
+                if (first_link_iface(lab, lab->ifaces[ends[k]].node, ends[k]))
+                        pending_apply(L, lab, lab->ifaces[ends[k]].node, ends[k]);
+        if (opt_field(L, 4, "ip") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        luaL_error(L, "ip: expected {\"address on a\", \"address on b\"} (either "
+                                      "may be false)");
+                int t = lua_gettop(L);
+                for (int k = 0; k < 2; k++) {
+                        lua_geti(L, t, k + 1);
+                        if (lua_toboolean(L, -1))
+                                add_addrs(L, lab, ends[k], lua_gettop(L));
+                        lua_pop(L, 1);
+                }
+        }
+        lua_pop(L, 1);
+        bool want_vlan = false;
+        const char *vk[] = {"vlan", "trunk", "vlans"};
+        for (int i = 0; i < 3; i++) {
+                want_vlan |= opt_field(L, 4, vk[i]) != LUA_TNIL;
+                lua_pop(L, 1);
+        }
+        if (want_vlan) {
+                bool any = false;
+                for (int k = 0; k < 2; k++)
+                        if (lab->nodes[lab->ifaces[ends[k]].node].kind == NODE_SWITCH) {
+                                apply_vlan_opts(L, lab, ends[k], 4);
+                                any = true;
+                        }
+                if (!any)
+                        luaL_error(L,
+                                   "vlan/trunk/vlans set on a link between '%s' and '%s', "
+                                   "but neither is a switch",
+                                   lab->nodes[a].name, lab->nodes[b].name);
+        }
+        push_ref(L, MT_LINK, li);
+        return 1;
+}
+
+static int l_lab_node(lua_State *L)
+{
+        luaL_checkudata(L, 1, MT_LAB);
+        luaL_checkstring(L, 2);
+        push_node(L, check_node(L, 2));
+        return 1;
+}
+
+/* lab:nodes([kind]) */
+static int l_lab_nodes(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        const char *kind = luaL_optstring(L, 2, NULL);
+        lua_newtable(L);
+        int k = 0;
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (lab->nodes[i].deleted ||
+                    (kind && strcmp(kind, node_kind_name(lab->nodes[i].kind)) != 0))
+                        continue;
+                push_node(L, i);
+                lua_rawseti(L, -2, ++k);
+        }
+        return 1;
+}
+
+static int l_lab_links(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        lua_newtable(L);
+        for (int i = 0; i < lab->nlinks; i++) {
+                push_ref(L, MT_LINK, i);
+                lua_rawseti(L, -2, i + 1);
+        }
+        return 1;
+}
+
+static int l_lab_build(lua_State *L)
+{
+        luaL_checkudata(L, 1, MT_LAB);
+        ensure_built(L);
+        lua_settop(L, 1);
+        return 1;
+}
+
+static int l_lab_index(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        const char *k = luaL_checkstring(L, 2);
+        if (!strcmp(k, "name")) {
+                lua_pushstring(L, lab->name);
+                return 1;
+        }
+        if (!strcmp(k, "built")) {
+                lua_pushboolean(L, lab->state == LAB_UP);
+                return 1;
+        }
+        luaL_getmetatable(L, MT_LAB);
+        lua_getfield(L, -1, "methods");
+        lua_getfield(L, -1, k);
+        return 1;
+}
+
+static int l_lab_tostring(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        lua_pushfstring(L, "lab '%s' (%d nodes, %d links)", lab->name, lab->nnodes, lab->nlinks);
+        return 1;
+}
+
+/* ---- nodes ---- */
+
+static void push_first_ip(lua_State *L, const struct lab *lab, int node, int family)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int i = 0; i < n->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[n->ifaces[i]];
+                for (int k = 0; k < f->naddr; k++)
+                        if (f->addr[k].family == family) {
+                                char a[64];
+                                ipaddr_format(&f->addr[k], false, a, sizeof(a));
+                                lua_pushstring(L, a);
+                                return;
+                        }
+        }
+        lua_pushnil(L);
+}
+
+static int l_node_index(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        const char *k = luaL_checkstring(L, 2);
+        if (!strcmp(k, "name")) {
+                lua_pushstring(L, lab->nodes[n].name);
+        } else if (!strcmp(k, "kind")) {
+                lua_pushstring(L, node_kind_name(lab->nodes[n].kind));
+        } else if (!strcmp(k, "netns")) {
+                lua_pushstring(L, lab->nodes[n].netns_name);
+        } else {
+                luaL_getmetatable(L, MT_NODE);
+                lua_getfield(L, -1, "methods");
+                lua_getfield(L, -1, k);
+        }
+        return 1;
+}
+
+static int l_node_tostring(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        lua_pushfstring(L, "%s %s", node_kind_name(lab->nodes[n].kind), lab->nodes[n].name);
+        return 1;
+}
+
+static int l_node_eq(lua_State *L)
+{
+        struct ref *a = luaL_testudata(L, 1, MT_NODE), *b = luaL_testudata(L, 2, MT_NODE);
+        lua_pushboolean(L, a && b && a->idx == b->idx);
+        return 1;
+}
+
+/* node:ip([family]) → first address without prefix ("10.0.0.1"), or nil. */
+static int l_node_ip(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        int v = (int)luaL_optinteger(L, 2, 4);
+        push_first_ip(L, lab, n, v == 6 ? AF_INET6 : AF_INET);
+        return 1;
+}
+
+/* node:intfs() → list of {name=, mac=, ips={...}, vid=, parent=} */
+static int l_node_intfs(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        const struct node *nd = &lab->nodes[n];
+        lua_newtable(L);
+        for (int i = 0; i < nd->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[nd->ifaces[i]];
+                lua_newtable(L);
+                lua_pushstring(L, f->name);
+                lua_setfield(L, -2, "name");
+                lua_pushfstring(L, "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1], f->mac[2],
+                                f->mac[3], f->mac[4], f->mac[5]);
+                lua_setfield(L, -2, "mac");
+                lua_newtable(L);
+                for (int k = 0; k < f->naddr; k++) {
+                        char a[64];
+                        ipaddr_format(&f->addr[k], true, a, sizeof(a));
+                        lua_pushstring(L, a);
+                        lua_rawseti(L, -2, k + 1);
+                }
+                lua_setfield(L, -2, "ips");
+                if (f->link < 0) {
+                        lua_pushinteger(L, f->vid);
+                        lua_setfield(L, -2, "vid");
+                        lua_pushstring(L, lab->ifaces[f->parent].name);
+                        lua_setfield(L, -2, "parent");
+                } else {
+                        const struct link *l = &lab->links[f->link];
+                        int peer = l->a == nd->ifaces[i] ? l->b : l->a;
+                        lua_pushstring(L, lab->nodes[lab->ifaces[peer].node].name);
+                        lua_setfield(L, -2, "peer");
+                }
+                if (f->nvlan) {
+                        lua_newtable(L);
+                        for (int k = 0; k < f->nvlan; k++) {
+                                lua_newtable(L);
+                                lua_pushinteger(L, f->vlan[k].vid);
+                                lua_setfield(L, -2, "vid");
+                                lua_pushboolean(L, f->vlan[k].pvid);
+                                lua_setfield(L, -2, "pvid");
+                                lua_pushboolean(L, f->vlan[k].untagged);
+                                lua_setfield(L, -2, "untagged");
+                                lua_rawseti(L, -2, k + 1);
+                        }
+                        lua_setfield(L, -2, "vlans");
+                }
+                lua_rawseti(L, -2, i + 1);
+        }
+        return 1;
+}
+
+static const char *const vlan_keys[] = {"ip", NULL};
+
+/* node:vlan("eth0", 10, {ip = "..."}) → "eth0.10" */
+static int l_node_vlan(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        const char *parent = luaL_checkstring(L, 2);
+        uint16_t vid = check_vid(L, 3, "node:vlan");
+        opts_check(L, 4, "node:vlan", vlan_keys);
+        int pi = lab_find_iface(lab, n, parent);
+        if (pi < 0)
+                return luaL_error(L, "node:vlan: '%s' has no interface '%s' (link it first)",
+                                  lab->nodes[n].name, parent);
+        char w[96], err[ERRLEN];
+        where(L, w, sizeof(w));
+        int si = lab_add_subif(lab, pi, vid, w, err);
+        raise_if(L, si, err);
+        if (opt_field(L, 4, "ip") != LUA_TNIL)
+                add_addrs(L, lab, si, lua_gettop(L));
+        lua_pop(L, 1);
+        lua_pushstring(L, lab->ifaces[si].name);
+        return 1;
+}
+
+/* node:route("10.0.2.0/24" or "default", "10.0.1.254") */
+static int l_node_route(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        char err[ERRLEN];
+        if (lab->state != LAB_DEFINED)
+                return luaL_error(L, "node:route: lab '%s' is already built", lab->name);
+        raise_if(L, lab_node_add_route(lab, n, luaL_checkstring(L, 2), luaL_checkstring(L, 3), err),
+                 err);
+        return 0;
+}
+
+static int cmd_k(lua_State *L, int status, lua_KContext ctx)
+{
+        (void)status;
+        struct nlua *N = nlua_from(L);
+        struct cmd_ud *c = lua_touserdata(L, (int)ctx);
+        for (;;) {
+                int r = proc_job_poll(&c->job);
+                if (r == 0) {
+                        N->job = NULL;
+                        c->active = false;
+                        lua_pushlstring(L, c->job.out, c->job.len);
+                        lua_pushinteger(L, c->job.status);
+                        proc_job_free(&c->job);
+                        return 2;
+                }
+                long long left = c->deadline - now_ms();
+                if (r < 0 || left <= 0) {
+                        N->job = NULL;
+                        c->active = false;
+                        proc_job_free(&c->job);
+                        lua_pushnil(L);
+                        lua_pushstring(L, r < 0 ? "cannot read the command's output" : "timed out");
+                        return 2;
+                }
+                if (L == N->co && lua_isyieldable(L)) {
+                        N->wait.fd = c->job.fd;
+                        N->wait.timeout_ms = left > 1000000 ? 1000000 : (int)left;
+                        N->job = &c->job;
+                        return lua_yieldk(L, 0, ctx, cmd_k);
+                }
+                struct pollfd p = {.fd = c->job.fd, .events = POLLIN};
+                poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+        }
+}
+
+static const char *const cmd_keys[] = {"timeout", NULL};
+
+/* node:cmd("shell command", {timeout = seconds}) → output, exit status
+ * (or nil, message when it could not run or timed out). */
+static int l_node_cmd(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        int n = check_node(L, 1);
+        const char *cmd = luaL_checkstring(L, 2);
+        opts_check(L, 3, "node:cmd", cmd_keys);
+        double timeout = 60;
+        if (opt_field(L, 3, "timeout") != LUA_TNIL)
+                timeout = luaL_checknumber(L, -1);
+        lua_pop(L, 1);
+        ensure_built(L);
+        struct cmd_ud *c = lua_newuserdatauv(L, sizeof(*c), 0);
+        memset(c, 0, sizeof(*c));
+        c->job.fd = -1;
+        luaL_setmetatable(L, MT_JOB);
+        char err[ERRLEN];
+        if (proc_job_start(N->lab, n, cmd, &c->job, err) < 0) {
+                lua_pushnil(L);
+                lua_pushstring(L, err);
+                return 2;
+        }
+        c->active = true;
+        c->deadline = now_ms() + (long long)(timeout * 1000);
+        return cmd_k(L, LUA_OK, (lua_KContext)lua_gettop(L));
+}
+
+static int l_job_gc(lua_State *L)
+{
+        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        if (c->active) {
+                struct nlua *N = nlua_from(L);
+                if (N->job == &c->job)
+                        N->job = NULL;
+                proc_job_free(&c->job);
+                c->active = false;
+        }
+        return 0;
+}
+
+void nlua_cmd_cancel(struct nlua *N)
+{
+        if (N->job) {
+                proc_job_kill(N->job);
+                N->job = NULL;
+        }
+}
+
+/* ---- links ---- */
+
+static int l_link_set(lua_State *L, bool up)
+{
+        struct lab *lab = the_lab(L);
+        int li = check_link(L, 1);
+        char err[ERRLEN];
+        if (lab->state != LAB_UP) {
+                lab->links[li].up = up; /* before the build: its initial state */
+                return 0;
+        }
+        if (lab_link_set_up(lab, li, up, err) < 0) {
+                lua_pushnil(L);
+                lua_pushstring(L, err);
+                return 2;
+        }
+        lua_pushboolean(L, 1);
+        return 1;
+}
+
+static int l_link_up(lua_State *L)
+{
+        return l_link_set(L, true);
+}
+
+static int l_link_down(lua_State *L)
+{
+        return l_link_set(L, false);
+}
+
+static int l_link_index(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int li = check_link(L, 1);
+        const char *k = luaL_checkstring(L, 2);
+        const struct link *l = &lab->links[li];
+        if (!strcmp(k, "a") || !strcmp(k, "b")) {
+                push_node(L, lab->ifaces[k[0] == 'a' ? l->a : l->b].node);
+        } else if (!strcmp(k, "intf_a") || !strcmp(k, "intf_b")) {
+                lua_pushstring(L, lab->ifaces[k[5] == 'a' ? l->a : l->b].name);
+        } else if (!strcmp(k, "is_up")) {
+                lua_pushboolean(L, l->up);
+        } else {
+                luaL_getmetatable(L, MT_LINK);
+                lua_getfield(L, -1, "methods");
+                lua_getfield(L, -1, k);
+        }
+        return 1;
+}
+
+static int l_link_tostring(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int li = check_link(L, 1);
+        char a[64], b[64];
+        iface_label(lab, lab->links[li].a, a, sizeof(a));
+        iface_label(lab, lab->links[li].b, b, sizeof(b));
+        lua_pushfstring(L, "link %s -- %s", a, b);
+        return 1;
+}
+
+/* ---- experiments and checks ---- */
+
+static int l_experiment(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        const char *name = luaL_checkstring(L, 1);
+        luaL_checktype(L, 2, LUA_TFUNCTION);
+        if (!*name)
+                return luaL_error(L, "experiment: the name must not be empty");
+        for (int i = 0; i < N->nexp; i++)
+                if (!strcmp(N->exp[i].name, name))
+                        return luaL_error(L, "experiment: duplicate name '%s'", name);
+        struct nlua_exp *e = realloc(N->exp, (size_t)(N->nexp + 1) * sizeof(*e));
+        if (!e)
+                return luaL_error(L, "out of memory");
+        N->exp = e;
+        lua_pushvalue(L, 2);
+        e[N->nexp] =
+            (struct nlua_exp){.name = strdup(name), .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX)};
+        N->nexp++;
+        return 0;
+}
+
+/* check(condition, message) → condition */
+static int l_check(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        luaL_checkany(L, 1);
+        bool ok = lua_toboolean(L, 1);
+        const char *msg = luaL_optstring(L, 2, "check");
+        char w[96];
+        where(L, w, sizeof(w));
+        nlua_record_check(N, ok, msg, w);
+        lua_pushboolean(L, ok);
+        return 1;
+}
+
+static int sleep_k(lua_State *L, int status, lua_KContext ctx)
+{
+        (void)L;
+        (void)status;
+        (void)ctx;
+        return 0;
+}
+
+/* netlab.sleep(seconds): yields to the driver inside experiments. */
+static int l_sleep(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        double s = luaL_checknumber(L, 1);
+        if (s < 0)
+                s = 0;
+        if (L == N->co && lua_isyieldable(L)) {
+                N->wait.fd = -1;
+                N->wait.timeout_ms = (int)(s * 1000);
+                return lua_yieldk(L, 0, 0, sleep_k);
+        }
+        struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+        nanosleep(&ts, NULL);
+        return 0;
+}
+
+/* netlab.check_opts(t, {"a","b"}, "what"): the same unknown-option error for Lua code. */
+static int l_check_opts(lua_State *L)
+{
+        luaL_checktype(L, 2, LUA_TTABLE);
+        const char *what = luaL_checkstring(L, 3);
+        const char *keys[64];
+        int n = (int)luaL_len(L, 2);
+        if (n > 63)
+                n = 63;
+        for (int i = 0; i < n; i++) {
+                lua_geti(L, 2, i + 1);
+                keys[i] = lua_tostring(L, -1); /* kept alive by the table */
+                lua_pop(L, 1);
+        }
+        keys[n] = NULL;
+        /* Errors must point at the caller of the Lua helper: level 2 there
+         * is level 1 here plus one, so re-raise with that position. */
+        lua_settop(L, 3);
+        if (!lua_isnoneornil(L, 1) && lua_istable(L, 1)) {
+                lua_pushnil(L);
+                while (lua_next(L, 1)) {
+                        lua_pop(L, 1);
+                        const char *k = lua_tostring(L, -1);
+                        bool ok = false;
+                        for (int i = 0; k && keys[i]; i++)
+                                ok |= strcmp(keys[i], k) == 0;
+                        if (!ok) {
+                                luaL_where(L, 2);
+                                lua_pushfstring(L, "%s: unknown option '%s'", what, k ? k : "?");
+                                lua_concat(L, 2);
+                                return lua_error(L);
+                        }
+                }
+        } else if (!lua_isnoneornil(L, 1)) {
+                luaL_where(L, 2);
+                lua_pushfstring(L, "%s: options must be a table", what);
+                lua_concat(L, 2);
+                return lua_error(L);
+        }
+        return 0;
+}
+
+static void new_class(lua_State *L, const char *mt, const luaL_Reg *meta, const luaL_Reg *methods)
+{
+        luaL_newmetatable(L, mt);
+        luaL_setfuncs(L, meta, 0);
+        lua_newtable(L);
+        luaL_setfuncs(L, methods, 0);
+        lua_setfield(L, -2, "methods");
+        lua_pop(L, 1);
+}
+
+int nlua_api_open(struct nlua *N, char *err)
+{
+        lua_State *L = N->L;
+        static const luaL_Reg lab_meta[] = {
+            {"__index", l_lab_index}, {"__tostring", l_lab_tostring}, {NULL, NULL}};
+        static const luaL_Reg lab_methods[] = {
+            {"host", l_lab_host},   {"switch", l_lab_switch}, {"router", l_lab_router},
+            {"link", l_lab_link},   {"node", l_lab_node},     {"nodes", l_lab_nodes},
+            {"links", l_lab_links}, {"build", l_lab_build},   {NULL, NULL}};
+        static const luaL_Reg node_meta[] = {{"__index", l_node_index},
+                                             {"__tostring", l_node_tostring},
+                                             {"__eq", l_node_eq},
+                                             {NULL, NULL}};
+        static const luaL_Reg node_methods[] = {{"cmd", l_node_cmd},     {"ip", l_node_ip},
+                                                {"intfs", l_node_intfs}, {"vlan", l_node_vlan},
+                                                {"route", l_node_route}, {NULL, NULL}};
+        static const luaL_Reg link_meta[] = {
+            {"__index", l_link_index}, {"__tostring", l_link_tostring}, {NULL, NULL}};
+        static const luaL_Reg link_methods[] = {
+            {"up", l_link_up}, {"down", l_link_down}, {NULL, NULL}};
+        static const luaL_Reg job_meta[] = {{"__gc", l_job_gc}, {NULL, NULL}};
+        static const luaL_Reg none[] = {{NULL, NULL}};
+        new_class(L, MT_LAB, lab_meta, lab_methods);
+        new_class(L, MT_NODE, node_meta, node_methods);
+        new_class(L, MT_LINK, link_meta, link_methods);
+        new_class(L, MT_JOB, job_meta, none);
+
+        static const luaL_Reg netlab_fns[] = {
+            {"lab", l_netlab_lab}, {"sleep", l_sleep}, {"check_opts", l_check_opts}, {NULL, NULL}};
+        luaL_newlib(L, netlab_fns);
+        lua_pushstring(L, NETLAB_VERSION);
+        lua_setfield(L, -2, "version");
+        lua_setglobal(L, "netlab");
+        lua_register(L, "experiment", l_experiment);
+        lua_register(L, "check", l_check);
+
+        /* The Lua half of the API: gets the method tables to extend. */
+        lua_getglobal(L, "require");
+        lua_pushstring(L, "netlab.core");
+        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+                errf(err, "Cannot load netlab's Lua library: %s", lua_tostring(L, -1));
+                lua_pop(L, 1);
+                return -1;
+        }
+        lua_newtable(L);
+        const char *mts[3][2] = {{"lab", MT_LAB}, {"node", MT_NODE}, {"link", MT_LINK}};
+        for (int i = 0; i < 3; i++) {
+                luaL_getmetatable(L, mts[i][1]);
+                lua_getfield(L, -1, "methods");
+                lua_setfield(L, -3, mts[i][0]);
+                lua_pop(L, 1);
+        }
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+                errf(err, "Cannot start netlab's Lua library: %s", lua_tostring(L, -1));
+                lua_pop(L, 1);
+                return -1;
+        }
+        lua_getglobal(L, "netlab");
+        lua_getglobal(L, "require");
+        lua_pushstring(L, "netlab.topo");
+        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+                errf(err, "Cannot load netlab.topo: %s", lua_tostring(L, -1));
+                lua_pop(L, 2);
+                return -1;
+        }
+        lua_setfield(L, -2, "topo");
+        lua_pop(L, 1);
+        return 0;
+}

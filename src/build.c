@@ -1,0 +1,612 @@
+/* build.c — turning a lab model into kernel objects, and back.
+ *
+ * Order of a build: lock the lab's name, journal, namespaces (with their
+ * sysctls set from inside), bridges, veth pairs straight into their
+ * namespaces, subinterfaces, addresses, routes, qdiscs, VLANs, datapath.
+ * Every namespace is journaled before it exists; everything else lives
+ * inside a namespace and dies with it. Teardown is the reverse in three
+ * strokes: kill the lab's processes, stop the datapath, close the
+ * namespaces (the kernel then drops all their links at once). */
+#include "lab.h"
+#include "dp.h"
+#include "journal.h"
+#include "netns.h"
+#include "nl.h"
+#include "proc.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+volatile int lab_stop_requested;
+
+static void progress(struct lab *lab, const char *stage, int done, int total)
+{
+        if (lab->progress)
+                lab->progress(lab->progress_ud, stage, done, total);
+}
+
+static int stop_check(struct lab *lab, char *err)
+{
+        if (!lab_stop_requested)
+                return 0;
+        errno = EINTR;
+        return errf(err, "Build of lab \"%s\" interrupted", lab->name);
+}
+
+static void uts_path(const struct lab *lab, int node, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/uts/%s", lab->rundir, lab->nodes[node].name);
+}
+
+static void netns_path(const struct lab *lab, int node, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, lab->nodes[node].netns_name);
+}
+
+/* Enough descriptors for two namespace fds per node and sockets. */
+static void raise_nofile(int nnodes)
+{
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return;
+        rlim_t want = (rlim_t)nnodes * 3 + 256;
+        if (rl.rlim_cur >= want)
+                return;
+        rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* Another running lab using our MAC prefix: move ours deterministically. */
+static void mac_prefix_settle(struct lab *lab)
+{
+        for (int salt = 0; salt < 64; salt++) {
+                bool clash = false;
+                DIR *d = opendir(LAB_RUN_DIR);
+                struct dirent *de;
+                while (d && (de = readdir(d))) {
+                        if (de->d_name[0] == '.' || strcmp(de->d_name, lab->name) == 0)
+                                continue;
+                        char path[PATH_MAX];
+                        snprintf(path, sizeof(path), "%s/%s/macprefix", LAB_RUN_DIR, de->d_name);
+                        FILE *f = fopen(path, "re");
+                        unsigned v;
+                        if (f && fscanf(f, "%x", &v) == 1 && v == lab->mac_prefix)
+                                clash = true;
+                        if (f)
+                                fclose(f);
+                }
+                if (d)
+                        closedir(d);
+                if (!clash)
+                        break;
+                lab->mac_prefix = (uint16_t)(lab->mac_prefix * 40503u + 1 + (unsigned)salt);
+        }
+        for (int i = 0; i < lab->nifaces; i++) {
+                lab->ifaces[i].mac[1] = (uint8_t)(lab->mac_prefix >> 8);
+                lab->ifaces[i].mac[2] = (uint8_t)lab->mac_prefix;
+        }
+}
+
+static int write_file(const char *path, const char *text)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -1;
+        ssize_t n = write(fd, text, strlen(text));
+        close(fd);
+        return n < 0 ? -1 : 0;
+}
+
+/* Takes /run/netlab/LAB: refuses when it exists (running or left behind). */
+static int claim_rundir(struct lab *lab, char *err)
+{
+        if (mkdir(LAB_RUN_DIR, 0755) < 0 && errno != EEXIST)
+                return errf_sys(err, NULL, "Cannot create \"%s\"", LAB_RUN_DIR);
+        char lock[PATH_MAX + 8];
+        snprintf(lock, sizeof(lock), "%s/lock", lab->rundir);
+        if (mkdir(lab->rundir, 0755) < 0) {
+                if (errno != EEXIST)
+                        return errf_sys(err, NULL, "Cannot create \"%s\"", lab->rundir);
+                int fd = open(lock, O_RDONLY | O_CLOEXEC);
+                bool running = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0;
+                if (fd >= 0)
+                        close(fd);
+                errno = EEXIST;
+                if (running)
+                        return errf(err,
+                                    "lab \"%s\" is already running (see %s); stop it, or run "
+                                    "`netlab clean %s`",
+                                    lab->name, lab->rundir, lab->name);
+                return errf(err,
+                            "lab \"%s\" was left behind by a netlab that did not finish; run "
+                            "`netlab clean %s` first",
+                            lab->name, lab->name);
+        }
+        lab->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (lab->lock_fd < 0 || flock(lab->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                errf_sys(err, NULL, "Cannot lock \"%s\"", lock);
+                if (lab->lock_fd >= 0)
+                        close(lab->lock_fd);
+                lab->lock_fd = -1;
+                rmdir(lab->rundir);
+                return -1;
+        }
+        return 0;
+}
+
+struct inside_ctx {
+        const struct node *node;
+};
+
+/* Runs inside a new node's namespaces: sysctls that must precede its interfaces. */
+static int node_inside(void *ud, char *err)
+{
+        const struct node *n = ((struct inside_ctx *)ud)->node;
+        bool v6 = n->ipv6 && n->kind != NODE_SWITCH;
+        if (!v6) {
+                /* Switch ports and IPv4-only hosts never autoconfigure IPv6:
+                 * the link-local addresses, DAD and router solicitations
+                 * flooding through bridges cost minutes on large labs. */
+                if (netns_sysctl("net/ipv6/conf/default/disable_ipv6", "1", NULL) == 0)
+                        netns_sysctl("net/ipv6/conf/all/disable_ipv6", "1", NULL);
+        } else {
+                netns_sysctl("net/ipv6/conf/default/accept_dad", "0", NULL);
+        }
+        if (n->kind == NODE_ROUTER || n->kind == NODE_NAT) {
+                if (netns_sysctl("net/ipv4/ip_forward", "1", err) < 0)
+                        return -1;
+                if (v6 && netns_sysctl("net/ipv6/conf/all/forwarding", "1", err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static int create_namespaces(struct lab *lab, char *err)
+{
+        char up[PATH_MAX + 64], np[PATH_MAX];
+        snprintf(up, sizeof(up), "%s/uts", lab->rundir);
+        if (mkdir(up, 0755) < 0 && errno != EEXIST)
+                return errf_sys(err, NULL, "Cannot create \"%s\"", up);
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                if (n->deleted)
+                        continue;
+                if (stop_check(lab, err) < 0)
+                        return -1;
+                netns_path(lab, i, np, sizeof(np));
+                uts_path(lab, i, up, sizeof(up));
+                /* Claim the name first: someone else's namespace of that name
+                 * must never enter our journal (clean would remove it). */
+                int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+                if (fd < 0)
+                        return errf_sys(err, NULL, "%s: Cannot create namespace \"%s\"", n->where,
+                                        n->netns_name);
+                close(fd);
+                journal_add(lab->journal, "netns %s", np);
+                journal_add(lab->journal, "uts %s", up);
+                struct inside_ctx ctx = {n};
+                char e[ERRLEN];
+                if (netns_create(np, up, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd, e) <
+                    0)
+                        return errf(err, "%s: node \"%s\": %s", n->where, n->name, e);
+                if ((i & 31) == 31 || i == lab->nnodes - 1)
+                        progress(lab, "namespaces", i + 1, lab->nnodes);
+        }
+        return 0;
+}
+
+static const char *bridge_name(const struct node *n)
+{
+        return strlen(n->name) <= IFNAME_MAX ? n->name : "br0";
+}
+
+/* Is this port enslaved to its switch's kernel bridge? */
+static bool port_on_kernel_bridge(const struct lab *lab, int iface)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        const struct node *n = &lab->nodes[f->node];
+        if (n->kind != NODE_SWITCH)
+                return false;
+        return !dp_switch_in_userspace(lab, f->node);
+}
+
+struct build_ctx {
+        struct nl *host;  /* socket in netlab's own namespace: creates veths */
+        struct nl **node; /* per-node sockets, opened lazily */
+        int *bridge;      /* per-node bridge ifindex (switches) */
+};
+
+static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *err)
+{
+        if (!b->node[node]) {
+                char e[ERRLEN];
+                b->node[node] = nl_open(lab->nodes[node].netns_fd, e);
+                if (!b->node[node])
+                        errf(err, "node \"%s\": %s", lab->nodes[node].name, e);
+        }
+        return b->node[node];
+}
+
+static int create_bridges(struct lab *lab, struct build_ctx *b, char *err)
+{
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                struct nl *nl = node_nl(lab, b, i, err);
+                if (!nl)
+                        return -1;
+                char e[ERRLEN];
+                if (nl_link_set_up(nl, 1, true, e) < 0)
+                        return errf(err, "node \"%s\": Cannot set lo up: %s", n->name, e);
+                if (n->kind != NODE_SWITCH)
+                        continue;
+                uint8_t mac[6] = {0x02,
+                                  (uint8_t)(lab->mac_prefix >> 8),
+                                  (uint8_t)lab->mac_prefix,
+                                  (uint8_t)(i >> 8),
+                                  (uint8_t)i,
+                                  0};
+                b->bridge[i] = nl_bridge_add(nl, bridge_name(n), mac, true, e);
+                if (b->bridge[i] < 0)
+                        return errf(err, "%s: switch \"%s\": %s", n->where, n->name, e);
+        }
+        return 0;
+}
+
+static int create_links(struct lab *lab, struct build_ctx *b, char *err)
+{
+        for (int i = 0; i < lab->nlinks; i++) {
+                if (stop_check(lab, err) < 0)
+                        return -1;
+                struct link *l = &lab->links[i];
+                int ia = l->a, ib = l->b;
+                /* The kernel honours IFLA_MASTER on the first end only: put a
+                 * bridged switch port first when there is one. */
+                if (!port_on_kernel_bridge(lab, ia) && port_on_kernel_bridge(lab, ib)) {
+                        int t = ia;
+                        ia = ib;
+                        ib = t;
+                }
+                struct iface *fa = &lab->ifaces[ia], *fb = &lab->ifaces[ib];
+                char la[64], lb[64], e[ERRLEN];
+                iface_label(lab, ia, la, sizeof(la));
+                iface_label(lab, ib, lb, sizeof(lb));
+                struct veth_end ea = {
+                    .name = fa->name,
+                    .label = la,
+                    .netns_fd = lab->nodes[fa->node].netns_fd,
+                    .mac = fa->mac,
+                    .mtu = fa->mtu,
+                    .master = port_on_kernel_bridge(lab, ia) ? b->bridge[fa->node] : 0,
+                    .up = l->up,
+                };
+                struct veth_end eb = {
+                    .name = fb->name,
+                    .label = lb,
+                    .netns_fd = lab->nodes[fb->node].netns_fd,
+                    .mac = fb->mac,
+                    .mtu = fb->mtu,
+                    .up = l->up,
+                };
+                if (nl_veth_add(b->host, &ea, &eb, &fa->ifindex, &fb->ifindex, e) < 0)
+                        return errf(err, "%s: %s", l->where, e);
+                if (port_on_kernel_bridge(lab, ib)) {
+                        struct nl *nl = node_nl(lab, b, fb->node, err);
+                        if (!nl)
+                                return -1;
+                        if (nl_link_set_master(nl, fb->ifindex, b->bridge[fb->node], e) < 0)
+                                return errf(err, "%s: %s", l->where, e);
+                }
+                if ((i & 63) == 63 || i == lab->nlinks - 1)
+                        progress(lab, "links", i + 1, lab->nlinks);
+        }
+        return 0;
+}
+
+static int create_subifs(struct lab *lab, struct build_ctx *b, char *err)
+{
+        bool any = false;
+        for (int i = 0; i < lab->nifaces; i++)
+                any |= lab->ifaces[i].link < 0;
+        if (!any)
+                return 0;
+        if (dp_subif_in_userspace(lab))
+                return dp_prepare(lab, err);
+        for (int i = 0; i < lab->nifaces; i++) {
+                struct iface *f = &lab->ifaces[i];
+                if (f->link >= 0)
+                        continue;
+                struct nl *nl = node_nl(lab, b, f->node, err);
+                if (!nl)
+                        return -1;
+                char e[ERRLEN];
+                f->ifindex = nl_vlan_add(nl, lab->ifaces[f->parent].ifindex, f->name, f->vid,
+                                         f->mac, true, e);
+                if (f->ifindex < 0)
+                        return errf(err, "%s: %s", lab->nodes[f->node].where, e);
+        }
+        return 0;
+}
+
+static int configure_l3(struct lab *lab, struct build_ctx *b, char *err)
+{
+        char e[ERRLEN];
+        for (int i = 0; i < lab->nifaces; i++) {
+                struct iface *f = &lab->ifaces[i];
+                if (!f->naddr)
+                        continue;
+                struct nl *nl = node_nl(lab, b, f->node, err);
+                if (!nl)
+                        return -1;
+                for (int k = 0; k < f->naddr; k++)
+                        if (nl_addr_add(nl, f->ifindex, &f->addr[k], e) < 0) {
+                                char a[64], lbl[64];
+                                ipaddr_format(&f->addr[k], true, a, sizeof(a));
+                                iface_label(lab, i, lbl, sizeof(lbl));
+                                return errf(err, "%s: Cannot add address %s to %s: %s",
+                                            lab->nodes[f->node].where, a, lbl, e);
+                        }
+        }
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                if (n->deleted || (!n->gw4.family && !n->gw6.family && !n->nroutes))
+                        continue;
+                struct nl *nl = node_nl(lab, b, i, err);
+                if (!nl)
+                        return -1;
+                const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
+                for (int g = 0; g < 2; g++)
+                        if (gws[g]->family && nl_route_add(nl, NULL, gws[g], 0, e) < 0)
+                                return errf(err, "%s: Cannot add default route of \"%s\": %s",
+                                            n->where, n->name, e);
+                for (int r = 0; r < n->nroutes; r++)
+                        if (nl_route_add(nl, &n->routes[r].dst, &n->routes[r].via, 0, e) < 0)
+                                return errf(err, "%s: Cannot add route on \"%s\": %s", n->where,
+                                            n->name, e);
+        }
+        return 0;
+}
+
+static bool params_set(const struct link_params *p)
+{
+        return p->rate_bps || p->delay_us || p->jitter_us || p->loss_ppm;
+}
+
+static int configure_params(struct lab *lab, struct build_ctx *b, char *err)
+{
+        for (int i = 0; i < lab->nlinks; i++) {
+                struct link *l = &lab->links[i];
+                if (!params_set(&l->p))
+                        continue;
+                int ends[2] = {l->a, l->b};
+                for (int k = 0; k < 2; k++) {
+                        struct iface *f = &lab->ifaces[ends[k]];
+                        struct nl *nl = node_nl(lab, b, f->node, err);
+                        if (!nl)
+                                return -1;
+                        char lbl[64], e[ERRLEN];
+                        iface_label(lab, ends[k], lbl, sizeof(lbl));
+                        if (nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
+                                return errf(err, "%s: %s", l->where, e);
+                }
+        }
+        return 0;
+}
+
+static int configure_vlans(struct lab *lab, struct build_ctx *b, char *err)
+{
+        if (!lab->uses_vlan)
+                return 0;
+        char e[ERRLEN];
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                if (n->kind != NODE_SWITCH || dp_switch_in_userspace(lab, i))
+                        continue;
+                bool has = false;
+                for (int k = 0; k < n->nifaces; k++)
+                        has |= lab->ifaces[n->ifaces[k]].nvlan > 0;
+                if (!has)
+                        continue;
+                struct nl *nl = node_nl(lab, b, i, err);
+                if (!nl)
+                        return -1;
+                if (nl_bridge_vlan_filtering(nl, b->bridge[i], true, e) < 0)
+                        return errf(err, "%s: switch \"%s\": %s", n->where, n->name, e);
+                for (int k = 0; k < n->nifaces; k++) {
+                        struct iface *f = &lab->ifaces[n->ifaces[k]];
+                        if (!f->nvlan)
+                                continue;
+                        if (nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
+                                return errf(err, "%s: switch \"%s\" port %s: %s", n->where, n->name,
+                                            f->name, e);
+                }
+        }
+        if (dp_needed(lab))
+                return dp_start(lab, err);
+        return 0;
+}
+
+/* Refuses, before anything exists, what this kernel cannot do. */
+static int check_features(struct lab *lab, char *err)
+{
+        for (int i = 0; i < lab->nlinks; i++) {
+                const struct link *l = &lab->links[i];
+                if ((l->p.delay_us || l->p.jitter_us || l->p.loss_ppm) && !lab->feat.netem) {
+                        errno = EOPNOTSUPP;
+                        return errf(err,
+                                    "%s: link delay/jitter/loss needs the kernel's netem qdisc, "
+                                    "which this kernel lacks (CONFIG_NET_SCH_NETEM); load it "
+                                    "with `modprobe sch_netem` or remove delay/jitter/loss",
+                                    l->where);
+                }
+                if (l->p.rate_bps && !lab->feat.tbf) {
+                        errno = EOPNOTSUPP;
+                        return errf(err,
+                                    "%s: link bandwidth needs the tbf qdisc, which this kernel "
+                                    "lacks (CONFIG_NET_SCH_TBF)",
+                                    l->where);
+                }
+        }
+        if (!lab->feat.veth || !lab->feat.bridge) {
+                errno = EOPNOTSUPP;
+                return errf(err, "this kernel lacks %s: netlab needs it (%s)",
+                            lab->feat.veth ? "bridges" : "veth pairs",
+                            lab->feat.veth ? "CONFIG_BRIDGE" : "CONFIG_VETH");
+        }
+        return 0;
+}
+
+int lab_build(struct lab *lab, char *err)
+{
+        char e[ERRLEN];
+        if (lab->state != LAB_DEFINED)
+                return errf(err, "lab \"%s\" is already built", lab->name);
+        if (geteuid() != 0) {
+                errno = EPERM;
+                return errf(err, "netlab needs root to create network namespaces: run it with "
+                                 "sudo (or as root)");
+        }
+        if (lab_validate(lab, err) < 0)
+                return -1;
+        if (probe_features(&lab->feat, e) < 0)
+                return errf(err, "Cannot probe the kernel's features: %s", e);
+        if (check_features(lab, err) < 0)
+                return -1;
+        raise_nofile(lab->nnodes);
+        if (netns_prepare_run_dir(err) < 0)
+                return -1;
+        if (claim_rundir(lab, err) < 0)
+                return -1;
+        lab->state = LAB_BUILDING;
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof(path), "%s/journal", lab->rundir);
+        lab->journal = journal_open(path, err);
+        if (!lab->journal) {
+                lab_teardown(lab, NULL);
+                return -1;
+        }
+        journal_add(lab->journal, "owner %d %llu", (int)getpid(), proc_starttime(getpid()));
+        mac_prefix_settle(lab);
+        char mp[16];
+        snprintf(mp, sizeof(mp), "%04x\n", lab->mac_prefix);
+        snprintf(path, sizeof(path), "%s/macprefix", lab->rundir);
+        write_file(path, mp);
+
+        struct build_ctx b = {0};
+        b.node = calloc((size_t)lab->nnodes + 1, sizeof(*b.node));
+        b.bridge = calloc((size_t)lab->nnodes + 1, sizeof(*b.bridge));
+        int rc = -1;
+        if (!b.node || !b.bridge) {
+                errf_sys(err, NULL, "Cannot build lab \"%s\"", lab->name);
+                goto out;
+        }
+        if (create_namespaces(lab, err) < 0)
+                goto out;
+        b.host = nl_open(-1, e);
+        if (!b.host) {
+                errf(err, "%s", e);
+                goto out;
+        }
+        if (create_bridges(lab, &b, err) < 0 || create_links(lab, &b, err) < 0 ||
+            create_subifs(lab, &b, err) < 0 || configure_l3(lab, &b, err) < 0 ||
+            configure_params(lab, &b, err) < 0 || configure_vlans(lab, &b, err) < 0 ||
+            stop_check(lab, err) < 0)
+                goto out;
+        rc = 0;
+        lab->state = LAB_UP;
+        progress(lab, "up", lab->nnodes, lab->nnodes);
+out:
+        if (b.host)
+                nl_close(b.host);
+        for (int i = 0; b.node && i < lab->nnodes; i++)
+                if (b.node[i])
+                        nl_close(b.node[i]);
+        free(b.node);
+        free(b.bridge);
+        if (rc < 0) {
+                int saved = errno;
+                lab_teardown(lab, NULL);
+                errno = saved;
+        }
+        return rc;
+}
+
+int lab_teardown(struct lab *lab, char *err)
+{
+        if (lab->state == LAB_DEFINED || lab->state == LAB_DOWN)
+                return 0;
+        int rc = 0;
+        char e[ERRLEN], path[PATH_MAX + 64];
+        /* 1. Processes inside the lab's namespaces, before the namespaces go. */
+        unsigned long *inodes = calloc((size_t)lab->nnodes + 1, sizeof(*inodes));
+        int n = 0;
+        for (int i = 0; inodes && i < lab->nnodes; i++) {
+                struct stat st;
+                if (lab->nodes[i].netns_fd >= 0 && fstat(lab->nodes[i].netns_fd, &st) == 0)
+                        inodes[n++] = (unsigned long)st.st_ino;
+        }
+        proc_kill_in_netns(inodes, n);
+        free(inodes);
+        /* 2. The datapath. */
+        dp_stop(lab);
+        /* 3. The namespaces: the kernel removes their interfaces with them. */
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *nd = &lab->nodes[i];
+                if (nd->netns_fd >= 0)
+                        close(nd->netns_fd);
+                if (nd->uts_fd >= 0)
+                        close(nd->uts_fd);
+                nd->netns_fd = nd->uts_fd = -1;
+                netns_path(lab, i, path, sizeof(path));
+                if (netns_remove(path, e) < 0 && rc == 0)
+                        rc = errf(err, "%s", e);
+                uts_path(lab, i, path, sizeof(path));
+                netns_remove(path, NULL);
+                if ((i & 63) == 63 || i == lab->nnodes - 1)
+                        progress(lab, "teardown", i + 1, lab->nnodes);
+        }
+        /* Namespaces made by others parts (e.g. the datapath's) are in the
+         * journal: the journal-driven clean removes whatever is left. */
+        journal_close(lab->journal);
+        lab->journal = NULL;
+        lab->state = LAB_DOWN;
+        if (lab->lock_fd >= 0) {
+                /* lab_clean takes the lock itself: release ours first. */
+                close(lab->lock_fd);
+                lab->lock_fd = -1;
+        }
+        if (lab_clean(lab->name, e) < 0 && rc == 0)
+                rc = errf(err, "%s", e);
+        return rc;
+}
+
+int lab_link_set_up(struct lab *lab, int link, bool up, char *err)
+{
+        if (lab->state != LAB_UP)
+                return errf(err, "lab \"%s\" is not running", lab->name);
+        if (link < 0 || link >= lab->nlinks)
+                return errf(err, "no such link");
+        struct link *l = &lab->links[link];
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                struct iface *f = &lab->ifaces[ends[k]];
+                char e[ERRLEN], lbl[64];
+                iface_label(lab, ends[k], lbl, sizeof(lbl));
+                struct nl *nl = nl_open(lab->nodes[f->node].netns_fd, e);
+                if (!nl)
+                        return errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
+                int r = nl_link_set_up(nl, f->ifindex, up, e);
+                nl_close(nl);
+                if (r < 0)
+                        return errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
+        }
+        l->up = up;
+        return 0;
+}

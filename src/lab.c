@@ -1,0 +1,503 @@
+/* lab.c — the lab model: nodes, links, interfaces and their validation.
+ *
+ * Pure data: nothing here touches the kernel (see build.c for that). Every
+ * lab_add_* checks its own piece at once, so the Lua layer can raise the
+ * error at the script line that caused it; lab_validate checks what only
+ * the whole model can tell (gateways reachable, VLAN tables consistent). */
+#include "lab.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static bool name_ok(const char *s, size_t max, bool letter_first)
+{
+        size_t n = strlen(s);
+        if (n == 0 || n > max)
+                return false;
+        if (letter_first && !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-'))
+                        return false;
+        }
+        return true;
+}
+
+static bool ifname_ok(const char *s)
+{
+        size_t n = strlen(s);
+        if (n == 0 || n > IFNAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (s[i] == '/' || s[i] == ':' || s[i] <= ' ' || s[i] == 0x7f)
+                        return false;
+        return true;
+}
+
+/* Grows *arr (of elem bytes) so that it holds at least need elements. */
+static int grow(void **arr, int *cap, int need, size_t elem)
+{
+        if (need <= *cap)
+                return 0;
+        int ncap = *cap ? *cap * 2 : 16;
+        while (ncap < need)
+                ncap *= 2;
+        void *p = realloc(*arr, (size_t)ncap * elem);
+        if (!p)
+                return -1;
+        memset((char *)p + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+        *arr = p;
+        *cap = ncap;
+        return 0;
+}
+
+static uint16_t name_hash16(const char *s)
+{
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (uint8_t)*s) * 16777619u;
+        return (uint16_t)(h ^ (h >> 16));
+}
+
+const char *node_kind_name(enum node_kind kind)
+{
+        switch (kind) {
+        case NODE_HOST:
+                return "host";
+        case NODE_SWITCH:
+                return "switch";
+        case NODE_ROUTER:
+                return "router";
+        case NODE_NAT:
+                return "nat";
+        }
+        return "?";
+}
+
+struct lab *lab_new(const char *name, char *err)
+{
+        if (!name_ok(name, LAB_NAME_MAX, false)) {
+                errf(err, "invalid lab name \"%s\": use 1 to %d letters, digits, '_' or '-'", name,
+                     LAB_NAME_MAX);
+                errno = EINVAL;
+                return NULL;
+        }
+        struct lab *lab = calloc(1, sizeof(*lab));
+        if (!lab) {
+                errf_sys(err, NULL, "Cannot allocate lab \"%s\"", name);
+                return NULL;
+        }
+        snprintf(lab->name, sizeof(lab->name), "%s", name);
+        snprintf(lab->rundir, sizeof(lab->rundir), "%s/%s", LAB_RUN_DIR, name);
+        lab->mac_prefix = name_hash16(name);
+        lab->lock_fd = -1;
+        lab->state = LAB_DEFINED;
+        return lab;
+}
+
+void lab_free(struct lab *lab)
+{
+        if (!lab)
+                return;
+        for (int i = 0; i < lab->nnodes; i++) {
+                free(lab->nodes[i].ifaces);
+                free(lab->nodes[i].routes);
+        }
+        for (int i = 0; i < lab->nifaces; i++)
+                free(lab->ifaces[i].vlan);
+        free(lab->nodes);
+        free(lab->links);
+        free(lab->ifaces);
+        free(lab);
+}
+
+int lab_find_node(const struct lab *lab, const char *name)
+{
+        for (int i = 0; i < lab->nnodes; i++)
+                if (!lab->nodes[i].deleted && strcmp(lab->nodes[i].name, name) == 0)
+                        return i;
+        return -1;
+}
+
+int lab_add_node(struct lab *lab, const char *name, enum node_kind kind, const char *where,
+                 char *err)
+{
+        if (lab->state != LAB_DEFINED)
+                return errf(err, "Cannot add node \"%s\": lab \"%s\" is already built", name,
+                            lab->name);
+        if (!name_ok(name, NODE_NAME_MAX, true)) {
+                errno = EINVAL;
+                return errf(err,
+                            "invalid node name \"%s\": use 1 to %d letters, digits, '_' or '-', "
+                            "starting with a letter",
+                            name, NODE_NAME_MAX);
+        }
+        int dup = lab_find_node(lab, name);
+        if (dup >= 0) {
+                errno = EEXIST;
+                return errf(err, "duplicate node name \"%s\" (first defined at %s)", name,
+                            lab->nodes[dup].where);
+        }
+        if (lab->nnodes >= 65535)
+                return errf(err, "too many nodes in lab \"%s\" (at most 65535)", lab->name);
+        if (grow((void **)&lab->nodes, &lab->capnodes, lab->nnodes + 1, sizeof(struct node)))
+                return errf_sys(err, NULL, "Cannot add node \"%s\"", name);
+        struct node *n = &lab->nodes[lab->nnodes];
+        memset(n, 0, sizeof(*n));
+        snprintf(n->name, sizeof(n->name), "%s", name);
+        n->kind = kind;
+        n->netns_fd = n->uts_fd = -1;
+        snprintf(n->where, sizeof(n->where), "%s", where ? where : "?");
+        snprintf(n->netns_name, sizeof(n->netns_name), "%s.%s", lab->name, name);
+        return lab->nnodes++;
+}
+
+int lab_find_iface(const struct lab *lab, int node, const char *ifname)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int i = 0; i < n->nifaces; i++)
+                if (strcmp(lab->ifaces[n->ifaces[i]].name, ifname) == 0)
+                        return n->ifaces[i];
+        return -1;
+}
+
+void iface_label(const struct lab *lab, int iface, char *buf, size_t len)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        snprintf(buf, len, "%s:%s", lab->nodes[f->node].name, f->name);
+}
+
+/* Appends an interface to node; name NULL picks the next default name. */
+static int iface_new(struct lab *lab, int node, int link, const char *name, char *err)
+{
+        struct node *n = &lab->nodes[node];
+        char auto_name[IFNAME_MAX + 1];
+        if (!name) {
+                int k = 0;
+                for (int i = 0; i < n->nifaces; i++)
+                        if (lab->ifaces[n->ifaces[i]].link >= 0)
+                                k++;
+                for (;; k++) {
+                        if (n->kind == NODE_SWITCH)
+                                snprintf(auto_name, sizeof(auto_name), "p%d", k + 1);
+                        else
+                                snprintf(auto_name, sizeof(auto_name), "eth%d", k);
+                        if (lab_find_iface(lab, node, auto_name) < 0)
+                                break;
+                }
+                name = auto_name;
+        } else if (!ifname_ok(name)) {
+                errno = EINVAL;
+                return errf(err,
+                            "invalid interface name \"%s\" on node \"%s\": at most %d characters, "
+                            "no '/', ':' or spaces",
+                            name, n->name, IFNAME_MAX);
+        }
+        if (lab_find_iface(lab, node, name) >= 0 ||
+            (n->kind == NODE_SWITCH && strcmp(name, n->name) == 0) || strcmp(name, "lo") == 0) {
+                errno = EEXIST;
+                return errf(err, "node \"%s\" already has an interface \"%s\"", n->name, name);
+        }
+        if (n->nifaces >= 255) {
+                errno = ENOSPC;
+                return errf(err, "node \"%s\" has too many interfaces (at most 255)", n->name);
+        }
+        if (grow((void **)&lab->ifaces, &lab->capifaces, lab->nifaces + 1, sizeof(struct iface)))
+                return errf_sys(err, NULL, "Cannot add interface \"%s\"", name);
+        int *ni = realloc(n->ifaces, (size_t)(n->nifaces + 1) * sizeof(int));
+        if (!ni)
+                return errf_sys(err, NULL, "Cannot add interface \"%s\"", name);
+        n->ifaces = ni;
+        int idx = lab->nifaces++;
+        struct iface *f = &lab->ifaces[idx];
+        memset(f, 0, sizeof(*f));
+        f->node = node;
+        f->link = link;
+        f->parent = -1;
+        snprintf(f->name, sizeof(f->name), "%s", name);
+        /* Locally administered, unicast, deterministic: 02:LL:LL:NN:NN:II. */
+        f->mac[0] = 0x02;
+        f->mac[1] = (uint8_t)(lab->mac_prefix >> 8);
+        f->mac[2] = (uint8_t)lab->mac_prefix;
+        f->mac[3] = (uint8_t)(node >> 8);
+        f->mac[4] = (uint8_t)node;
+        f->mac[5] = (uint8_t)(n->nifaces + 1);
+        n->ifaces[n->nifaces++] = idx;
+        return idx;
+}
+
+int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
+                 const char *ifname_a, const char *ifname_b, const char *where, char *err)
+{
+        if (lab->state != LAB_DEFINED)
+                return errf(err, "Cannot add a link: lab \"%s\" is already built", lab->name);
+        if (node_a == node_b) {
+                errno = EINVAL;
+                return errf(err, "Cannot link node \"%s\" to itself", lab->nodes[node_a].name);
+        }
+        if (p && p->mtu && (p->mtu < 68 || p->mtu > 65535)) {
+                errno = EINVAL;
+                return errf(err, "invalid mtu %d: must be 68..65535", p->mtu);
+        }
+        if (grow((void **)&lab->links, &lab->caplinks, lab->nlinks + 1, sizeof(struct link)))
+                return errf_sys(err, NULL, "Cannot add link");
+        int li = lab->nlinks;
+        int a = iface_new(lab, node_a, li, ifname_a, err);
+        if (a < 0)
+                return -1;
+        int b = iface_new(lab, node_b, li, ifname_b, err);
+        if (b < 0) {
+                /* undo a */
+                lab->nodes[node_a].nifaces--;
+                lab->nifaces--;
+                return -1;
+        }
+        struct link *l = &lab->links[li];
+        memset(l, 0, sizeof(*l));
+        l->a = a;
+        l->b = b;
+        if (p)
+                l->p = *p;
+        l->up = true;
+        lab->ifaces[a].mtu = lab->ifaces[b].mtu = l->p.mtu;
+        snprintf(l->where, sizeof(l->where), "%s", where ? where : "?");
+        return lab->nlinks++;
+}
+
+int lab_find_link(const struct lab *lab, int node_a, int node_b)
+{
+        for (int i = 0; i < lab->nlinks; i++) {
+                int na = lab->ifaces[lab->links[i].a].node, nb = lab->ifaces[lab->links[i].b].node;
+                if ((na == node_a && nb == node_b) || (na == node_b && nb == node_a))
+                        return i;
+        }
+        return -1;
+}
+
+int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
+{
+        struct iface *f = &lab->ifaces[iface];
+        struct node *n = &lab->nodes[f->node];
+        char label[64];
+        iface_label(lab, iface, label, sizeof(label));
+        struct ipaddr ip;
+        char e[ERRLEN];
+        if (ipaddr_parse(cidr, true, &ip, e) < 0) {
+                errno = EINVAL;
+                return errf(err, "%s (on %s)", e, label);
+        }
+        if (n->kind == NODE_SWITCH)
+                return errf(err,
+                            "Cannot put address %s on %s: \"%s\" is a switch (give "
+                            "addresses to hosts and routers)",
+                            cidr, label, n->name);
+        if (f->naddr >= IFACE_ADDR_MAX)
+                return errf(err, "Cannot add address %s to %s: at most %d addresses", cidr, label,
+                            IFACE_ADDR_MAX);
+        for (int i = 0; i < lab->nifaces; i++)
+                for (int k = 0; k < lab->ifaces[i].naddr; k++) {
+                        const struct ipaddr *o = &lab->ifaces[i].addr[k];
+                        if (o->family == ip.family && !memcmp(o->a, ip.a, 16)) {
+                                char other[64];
+                                iface_label(lab, i, other, sizeof(other));
+                                errno = EEXIST;
+                                return errf(err, "Cannot add address %s to %s: %s already has it",
+                                            cidr, label, other);
+                        }
+                }
+        f->addr[f->naddr++] = ip;
+        if (ip.family == AF_INET6)
+                n->ipv6 = true;
+        return 0;
+}
+
+int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged, char *err)
+{
+        struct iface *f = &lab->ifaces[iface];
+        char label[64];
+        iface_label(lab, iface, label, sizeof(label));
+        if (vid < 1 || vid > 4094) {
+                errno = EINVAL;
+                return errf(err, "invalid VLAN %u on %s: VIDs are 1..4094", vid, label);
+        }
+        if (lab->nodes[f->node].kind != NODE_SWITCH) {
+                errno = EINVAL;
+                return errf(err,
+                            "Cannot set VLAN %u on %s: \"%s\" is not a switch (use node:vlan() "
+                            "for a subinterface on a host)",
+                            vid, label, lab->nodes[f->node].name);
+        }
+        int slot = -1;
+        for (int i = 0; i < f->nvlan; i++) {
+                if (f->vlan[i].vid == vid)
+                        slot = i;
+                else if (pvid && f->vlan[i].pvid) {
+                        errno = EINVAL;
+                        return errf(err,
+                                    "Cannot make VLAN %u the PVID of %s: it already has "
+                                    "PVID %u (a port has one PVID)",
+                                    vid, label, f->vlan[i].vid);
+                }
+        }
+        if (slot < 0) {
+                struct vlan_entry *v = realloc(f->vlan, (size_t)(f->nvlan + 1) * sizeof(*v));
+                if (!v)
+                        return errf_sys(err, NULL, "Cannot add VLAN %u to %s", vid, label);
+                f->vlan = v;
+                slot = f->nvlan++;
+        }
+        f->vlan[slot] = (struct vlan_entry){.vid = vid, .pvid = pvid, .untagged = untagged};
+        lab->uses_vlan = true;
+        return 0;
+}
+
+int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where, char *err)
+{
+        struct iface *p = &lab->ifaces[parent_iface];
+        int node = p->node;
+        char label[64];
+        iface_label(lab, parent_iface, label, sizeof(label));
+        if (vid < 1 || vid > 4094) {
+                errno = EINVAL;
+                return errf(err, "invalid VLAN %u for a subinterface of %s: VIDs are 1..4094", vid,
+                            label);
+        }
+        if (lab->nodes[node].kind == NODE_SWITCH) {
+                errno = EINVAL;
+                return errf(err,
+                            "Cannot add a subinterface to %s: \"%s\" is a switch (set "
+                            "VLANs on its ports instead)",
+                            label, lab->nodes[node].name);
+        }
+        if (p->link < 0) {
+                errno = EINVAL;
+                return errf(err, "Cannot add a subinterface to %s: it is itself a subinterface",
+                            label);
+        }
+        char name[32];
+        snprintf(name, sizeof(name), "%s.%u", p->name, vid);
+        if (strlen(name) > IFNAME_MAX) {
+                errno = ENAMETOOLONG;
+                return errf(err, "subinterface name \"%s\" is too long (at most %d characters)",
+                            name, IFNAME_MAX);
+        }
+        int idx = iface_new(lab, node, -1, name, err);
+        if (idx < 0)
+                return -1;
+        struct iface *f = &lab->ifaces[idx];
+        p = &lab->ifaces[parent_iface]; /* the array may have moved */
+        f->parent = parent_iface;
+        f->vid = vid;
+        memcpy(f->mac, p->mac, 6); /* a vlan device shares its parent's MAC */
+        f->mtu = p->mtu;
+        (void)where;
+        lab->uses_vlan = true;
+        return idx;
+}
+
+int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err)
+{
+        struct ipaddr gw;
+        char e[ERRLEN];
+        if (ipaddr_parse(ip, false, &gw, e) < 0) {
+                errno = EINVAL;
+                return errf(err, "invalid gateway for \"%s\": %s", lab->nodes[node].name, e);
+        }
+        gw.prefix = gw.family == AF_INET ? 32 : 128;
+        if (gw.family == AF_INET)
+                lab->nodes[node].gw4 = gw;
+        else
+                lab->nodes[node].gw6 = gw;
+        return 0;
+}
+
+int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err)
+{
+        struct node *n = &lab->nodes[node];
+        struct route r = {.iface = -1};
+        char e[ERRLEN];
+        if (strcmp(dst, "default") != 0 && ipaddr_parse(dst, true, &r.dst, e) < 0) {
+                errno = EINVAL;
+                return errf(err, "invalid route destination for \"%s\": %s", n->name, e);
+        }
+        if (ipaddr_parse(via, false, &r.via, e) < 0) {
+                errno = EINVAL;
+                return errf(err, "invalid route gateway for \"%s\": %s", n->name, e);
+        }
+        if (r.dst.family && r.dst.family != r.via.family) {
+                errno = EINVAL;
+                return errf(err, "route %s via %s on \"%s\": address families differ", dst, via,
+                            n->name);
+        }
+        struct route *rs = realloc(n->routes, (size_t)(n->nroutes + 1) * sizeof(*rs));
+        if (!rs)
+                return errf_sys(err, NULL, "Cannot add route");
+        n->routes = rs;
+        n->routes[n->nroutes++] = r;
+        return 0;
+}
+
+/* True when some address of node is in the same subnet as gw. */
+static bool node_reaches(const struct lab *lab, int node, const struct ipaddr *gw)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int i = 0; i < n->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[n->ifaces[i]];
+                for (int k = 0; k < f->naddr; k++)
+                        if (ipaddr_same_subnet(&f->addr[k], gw))
+                                return true;
+        }
+        return false;
+}
+
+int lab_validate(struct lab *lab, char *err)
+{
+        char a[64];
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                if (n->deleted)
+                        continue;
+                const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
+                for (int g = 0; g < 2; g++) {
+                        if (!gws[g]->family || node_reaches(lab, i, gws[g]))
+                                continue;
+                        ipaddr_format(gws[g], false, a, sizeof(a));
+                        errno = EINVAL;
+                        return errf(err,
+                                    "%s: gateway %s of \"%s\" is not in the subnet of any of its "
+                                    "addresses",
+                                    n->where, a, n->name);
+                }
+                for (int r = 0; r < n->nroutes; r++) {
+                        if (node_reaches(lab, i, &n->routes[r].via))
+                                continue;
+                        ipaddr_format(&n->routes[r].via, false, a, sizeof(a));
+                        errno = EINVAL;
+                        return errf(err,
+                                    "%s: route via %s on \"%s\": no interface of \"%s\" is in "
+                                    "that subnet",
+                                    n->where, a, n->name, n->name);
+                }
+                if (n->ipv6 == false)
+                        for (int k = 0; k < n->nifaces; k++)
+                                for (int j = 0; j < lab->ifaces[n->ifaces[k]].naddr; j++)
+                                        if (lab->ifaces[n->ifaces[k]].addr[j].family == AF_INET6)
+                                                n->ipv6 = true;
+        }
+        for (int i = 0; i < lab->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[i];
+                int npvid = 0;
+                for (int k = 0; k < f->nvlan; k++)
+                        npvid += f->vlan[k].pvid;
+                if (npvid > 1) {
+                        iface_label(lab, i, a, sizeof(a));
+                        errno = EINVAL;
+                        return errf(err, "%s has %d PVIDs (a port has at most one)", a, npvid);
+                }
+        }
+        return 0;
+}

@@ -1,0 +1,265 @@
+/* main.c — netlab's command dispatcher.
+ *
+ *   netlab [--keep] [LAB.lua]      the console (full screen)
+ *   netlab run LAB.lua [--keep]    build, run every experiment, report, tear down
+ *   netlab clean [LAB | --all]     remove what a lab's journal records
+ *   netlab doctor                  which kernel features netlab will use
+ *   netlab datapath LAB            (internal) the lab's userspace datapath
+ */
+#include "dp.h"
+#include "lab.h"
+#include "nlua.h"
+#include "probe.h"
+#include "ui.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+        fputs("Usage: netlab [--keep] [LAB.lua]      open the console on a lab (default: "
+              "labs/linear.lua)\n"
+              "       netlab run LAB.lua [--keep]    build the lab, run its experiments, "
+              "print each\n"
+              "                                      check; exit 0 only if all passed\n"
+              "       netlab clean [LAB | --all]     remove what a lab left behind (from its "
+              "journal)\n"
+              "       netlab doctor                  show the kernel features netlab found "
+              "and uses\n"
+              "       netlab --help | --version\n",
+              f);
+}
+
+static void on_stop_signal(int sig)
+{
+        (void)sig;
+        lab_stop_requested = 1;
+}
+
+/* SIGINT/SIGTERM interrupt system calls (no SA_RESTART) and set the flag;
+ * the build and the experiment loop check it and tear down in order. */
+static void install_stop_handlers(void)
+{
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+}
+
+struct run_out {
+        bool tty;
+        bool progress_shown;
+        double t0;
+};
+
+static double now_s(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void run_on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
+{
+        (void)ud;
+        (void)exp;
+        if (ok)
+                printf("  PASS  %s\n", msg);
+        else if (where && *where)
+                printf("  FAIL  %s  (%s)\n", msg, where);
+        else
+                printf("  FAIL  %s\n", msg);
+        fflush(stdout);
+}
+
+static void run_on_print(void *ud, const char *line)
+{
+        (void)ud;
+        printf("%s\n", line);
+        fflush(stdout);
+}
+
+static void run_on_progress(void *ud, const char *stage, int done, int total)
+{
+        struct run_out *o = ud;
+        if (!o->tty || total < 50)
+                return;
+        fprintf(stderr, "\r\033[Knetlab: %s %d/%d", stage, done, total);
+        o->progress_shown = true;
+        if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
+                fputc('\n', stderr);
+                o->progress_shown = false;
+        }
+}
+
+static int cmd_run(int argc, char **argv)
+{
+        const char *path = NULL;
+        bool keep = false;
+        for (int i = 0; i < argc; i++) {
+                if (!strcmp(argv[i], "--keep"))
+                        keep = true;
+                else if (argv[i][0] == '-' && argv[i][1]) {
+                        fprintf(stderr, "netlab run: unknown option \"%s\"\n", argv[i]);
+                        return 2;
+                } else if (!path)
+                        path = argv[i];
+                else {
+                        fprintf(stderr, "netlab run: one lab file at a time\n");
+                        return 2;
+                }
+        }
+        if (!path) {
+                fprintf(stderr, "Usage: netlab run LAB.lua [--keep]\n");
+                return 2;
+        }
+        install_stop_handlers();
+        struct run_out out = {.tty = isatty(2), .t0 = now_s()};
+        struct nlua_hooks hooks = {.on_check = run_on_check,
+                                   .on_print = run_on_print,
+                                   .on_progress = run_on_progress,
+                                   .ud = &out};
+        char err[ERRLEN];
+        struct nlua *N = nlua_new(&hooks, err);
+        if (!N) {
+                fprintf(stderr, "netlab: %s\n", err);
+                return 1;
+        }
+        int rc = 1;
+        if (nlua_load(N, path, err) < 0 || nlua_build(N, err) < 0) {
+                if (out.progress_shown)
+                        fputc('\n', stderr);
+                fprintf(stderr, "netlab: %s\n", err);
+                goto out;
+        }
+        struct lab *lab = nlua_lab(N);
+        printf("lab %s: %d nodes, %d links, up in %.2f s\n", lab->name, lab->nnodes, lab->nlinks,
+               now_s() - out.t0);
+        fflush(stdout);
+        int failed = nlua_run_all(N, err);
+        if (failed < 0) {
+                fprintf(stderr, "netlab: %s\n", err);
+                goto out;
+        }
+        int passed = 0, total_failed = 0;
+        for (int i = 0; i < nlua_exp_count(N); i++) {
+                struct nlua_exp_result r;
+                nlua_exp_result(N, i, &r);
+                passed += r.passed;
+                total_failed += r.failed;
+        }
+        if (passed + total_failed == 0)
+                printf("(the lab has no checks)\n");
+        printf("%d passed, %d failed\n", passed, total_failed);
+        rc = total_failed ? 1 : 0;
+out:
+        fflush(stdout);
+        if (keep && nlua_lab(N) && nlua_lab(N)->state == LAB_UP && !lab_stop_requested) {
+                fprintf(stderr,
+                        "netlab: lab \"%s\" kept up; `ip netns exec %s.NODE ...` to use it, "
+                        "`netlab clean %s` to remove it\n",
+                        nlua_lab(N)->name, nlua_lab(N)->name, nlua_lab(N)->name);
+        } else if (nlua_teardown(N, err) < 0) {
+                fprintf(stderr, "netlab: teardown: %s\n", err);
+                rc = 1;
+        }
+        nlua_free(N);
+        if (lab_stop_requested && rc == 0)
+                rc = 130;
+        return rc;
+}
+
+static int cmd_clean(int argc, char **argv)
+{
+        char err[ERRLEN];
+        if (geteuid() != 0) {
+                fprintf(stderr, "netlab clean: needs root (it removes namespaces): run it with "
+                                "sudo\n");
+                return 1;
+        }
+        if (argc == 0 || !strcmp(argv[0], "--all")) {
+                if (lab_clean_all(err) < 0) {
+                        fprintf(stderr, "netlab clean: %s\n", err);
+                        return 1;
+                }
+                return 0;
+        }
+        int rc = 0;
+        for (int i = 0; i < argc; i++)
+                if (lab_clean(argv[i], err) < 0) {
+                        fprintf(stderr, "netlab clean: %s\n", err);
+                        rc = 1;
+                }
+        return rc;
+}
+
+static int cmd_doctor(void)
+{
+        char err[ERRLEN];
+        if (geteuid() != 0) {
+                fprintf(stderr, "netlab doctor: needs root to probe the kernel: run it with "
+                                "sudo\n");
+                return 1;
+        }
+        struct features f;
+        if (probe_features(&f, err) < 0) {
+                fprintf(stderr, "netlab doctor: %s\n", err);
+                return 1;
+        }
+        struct feature_row rows[32];
+        int n = probe_rows(&f, rows, 32);
+        printf("%-24s %-6s %-32s %s\n", "feature", "kernel", "config option", "netlab uses");
+        for (int i = 0; i < n; i++)
+                printf("%-24s %-6s %-32s %s\n", rows[i].name, rows[i].have ? "yes" : "no",
+                       rows[i].config, rows[i].use);
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        if (argc >= 2) {
+                const char *c = argv[1];
+                if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {
+                        usage(stdout);
+                        return 0;
+                }
+                if (!strcmp(c, "--version") || !strcmp(c, "-V")) {
+                        printf("netlab %s\n", NETLAB_VERSION);
+                        return 0;
+                }
+                if (!strcmp(c, "run"))
+                        return cmd_run(argc - 2, argv + 2);
+                if (!strcmp(c, "clean"))
+                        return cmd_clean(argc - 2, argv + 2);
+                if (!strcmp(c, "doctor"))
+                        return cmd_doctor();
+                if (!strcmp(c, "datapath"))
+                        return dp_main(argc - 1, argv + 1);
+        }
+        const char *path = NULL;
+        bool keep = false;
+        for (int i = 1; i < argc; i++) {
+                if (!strcmp(argv[i], "--keep"))
+                        keep = true;
+                else if (argv[i][0] == '-') {
+                        fprintf(stderr, "netlab: unknown option \"%s\"\n", argv[i]);
+                        usage(stderr);
+                        return 2;
+                } else if (!path)
+                        path = argv[i];
+                else {
+                        fprintf(stderr, "netlab: unknown command \"%s\"\n", argv[1]);
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        return ui_main(path, keep);
+}

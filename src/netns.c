@@ -1,0 +1,176 @@
+/* netns.c — creating, entering and removing node namespaces (see netns.h).
+ *
+ * The namespaces are made with unshare() in the calling thread and held by
+ * bind mounts of /proc/thread-self/ns/{net,uts}, exactly what `ip netns
+ * add` does for the network namespace; the thread then returns to the
+ * namespaces it had. Removing is umount + unlink: when the last reference
+ * goes, the kernel destroys the namespace and every interface in it at once,
+ * which is far cheaper than deleting links one by one. */
+#include "netns.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
+
+#define NETNS_DIR "/run/netns"
+
+int netns_prepare_run_dir(char *err)
+{
+        if (mkdir(NETNS_DIR, 0755) < 0 && errno != EEXIST)
+                return errf_sys(err, NULL, "Cannot create \"%s\"", NETNS_DIR);
+        /* Make it a shared mount point of its own, as iproute2 does, so that
+         * mounts made here propagate to other mount namespaces. */
+        if (mount("", NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) == 0)
+                return 0;
+        if (errno != EINVAL)
+                return errf_sys(err, NULL, "Cannot make \"%s\" shared", NETNS_DIR);
+        if (mount(NETNS_DIR, NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+                return errf_sys(err, NULL, "Cannot bind mount \"%s\"", NETNS_DIR);
+        if (mount("", NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0)
+                return errf_sys(err, NULL, "Cannot make \"%s\" shared", NETNS_DIR);
+        return 0;
+}
+
+static int touch(const char *path, char *err)
+{
+        int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot create namespace file \"%s\"", path);
+        close(fd);
+        return 0;
+}
+
+int netns_create(const char *net_path, const char *uts_path, const char *hostname,
+                 netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err)
+{
+        int old_net = -1, old_uts = -1, rc = -1;
+        *net_fd = *uts_fd = -1;
+        old_net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        old_uts = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
+        if (old_net < 0 || old_uts < 0) {
+                errf_sys(err, NULL, "Cannot open the current namespaces");
+                goto out;
+        }
+        if (touch(net_path, err) < 0 || touch(uts_path, err) < 0)
+                goto out;
+        if (unshare(CLONE_NEWNET | CLONE_NEWUTS) < 0) {
+                errf_sys(err, NULL, "Cannot create namespace \"%s\"", net_path);
+                goto out;
+        }
+        if (hostname && sethostname(hostname, strlen(hostname)) < 0)
+                errf_sys(err, NULL, "Cannot set hostname \"%s\"", hostname);
+        else if (mount("/proc/thread-self/ns/net", net_path, "none", MS_BIND, NULL) < 0)
+                errf_sys(err, NULL, "Cannot bind mount namespace \"%s\"", net_path);
+        else if (mount("/proc/thread-self/ns/uts", uts_path, "none", MS_BIND, NULL) < 0)
+                errf_sys(err, NULL, "Cannot bind mount namespace \"%s\"", uts_path);
+        else if (inside && inside(ud, err) < 0)
+                ;
+        else if ((*net_fd = open(net_path, O_RDONLY | O_CLOEXEC)) < 0 ||
+                 (*uts_fd = open(uts_path, O_RDONLY | O_CLOEXEC)) < 0)
+                errf_sys(err, NULL, "Cannot open namespace \"%s\"", net_path);
+        else
+                rc = 0;
+        /* Back to where we were, whatever happened. */
+        int saved = errno;
+        if (setns(old_net, CLONE_NEWNET) < 0 || setns(old_uts, CLONE_NEWUTS) < 0) {
+                /* The thread would stay in a node: nothing sane can follow. */
+                perror("netlab: cannot return to the original namespace");
+                _exit(70);
+        }
+        errno = saved;
+out:
+        if (rc < 0) {
+                if (*net_fd >= 0)
+                        close(*net_fd);
+                if (*uts_fd >= 0)
+                        close(*uts_fd);
+                *net_fd = *uts_fd = -1;
+        }
+        if (old_net >= 0)
+                close(old_net);
+        if (old_uts >= 0)
+                close(old_uts);
+        return rc;
+}
+
+int netns_remove(const char *path, char *err)
+{
+        if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+                return errf_sys(err, NULL, "Cannot unmount namespace \"%s\"", path);
+        if (unlink(path) < 0 && errno != ENOENT)
+                return errf_sys(err, NULL, "Cannot remove namespace file \"%s\"", path);
+        return 0;
+}
+
+int netns_enter(int net_fd, int uts_fd, char *err)
+{
+        if (setns(net_fd, CLONE_NEWNET) < 0)
+                return errf_sys(err, NULL, "setns (net)");
+        if (uts_fd >= 0 && setns(uts_fd, CLONE_NEWUTS) < 0)
+                return errf_sys(err, NULL, "setns (uts)");
+        /* /sys must show this network namespace's interfaces: a private
+         * mount namespace with a fresh sysfs, as `ip netns exec` does. */
+        if (unshare(CLONE_NEWNS) < 0)
+                return errf_sys(err, NULL, "unshare (mount)");
+        if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+                return errf_sys(err, NULL, "Cannot make / a slave mount");
+        unsigned long flags = 0;
+        if (umount2("/sys", MNT_DETACH) == 0 || errno == EINVAL) {
+                if (mount("sysfs", "/sys", "sysfs", flags, NULL) < 0)
+                        return errf_sys(err, NULL, "Cannot mount /sys");
+        }
+        return 0;
+}
+
+int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err)
+{
+        int old = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (old < 0)
+                return errf_sys(err, NULL, "Cannot open the current network namespace");
+        if (setns(net_fd, CLONE_NEWNET) < 0) {
+                close(old);
+                return errf_sys(err, NULL, "setns");
+        }
+        int rc = fn(ud, err);
+        int saved = errno;
+        if (setns(old, CLONE_NEWNET) < 0) {
+                perror("netlab: cannot return to the original namespace");
+                _exit(70);
+        }
+        close(old);
+        errno = saved;
+        return rc;
+}
+
+int netns_sysctl(const char *key, const char *value, char *err)
+{
+        char path[256];
+        snprintf(path, sizeof(path), "/proc/sys/%s", key);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot set sysctl %s", key);
+        ssize_t n = write(fd, value, strlen(value));
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        if (n < 0)
+                return errf_sys(err, NULL, "Cannot set sysctl %s=%s", key, value);
+        return 0;
+}
+
+unsigned long netns_inode(const char *path)
+{
+        struct stat st;
+        struct statfs sf;
+        /* Only a mounted namespace counts: an unmounted placeholder file is on
+         * /run's tmpfs, and its inode number means nothing in nsfs. */
+        if (statfs(path, &sf) < 0 || sf.f_type != NSFS_MAGIC || stat(path, &st) < 0)
+                return 0;
+        return (unsigned long)st.st_ino;
+}

@@ -1,0 +1,298 @@
+/* proc.c — running commands and shells inside nodes (see proc.h).
+ *
+ * Children fork, reset signal state, enter the node's namespaces with
+ * netns_enter and exec. Each gets its own process group so that a job can
+ * be killed whole. Every child is journaled ("proc PID STARTTIME"); lab
+ * teardown and `netlab clean` additionally kill anything found inside the
+ * lab's namespaces, which catches grandchildren and daemons. */
+#include "proc.h"
+#include "journal.h"
+#include "netns.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROC_MAX_OUT_DEFAULT (1u << 20)
+
+/* In the child: default signal dispositions and an empty mask. */
+static void child_reset_signals(void)
+{
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int s = 1; s < NSIG; s++)
+                signal(s, SIG_DFL);
+}
+
+static int node_check(struct lab *lab, int node, char *err)
+{
+        if (node < 0 || node >= lab->nnodes || lab->nodes[node].deleted)
+                return errf(err, "no such node");
+        if (lab->nodes[node].netns_fd < 0)
+                return errf(err, "Cannot run in \"%s\": lab \"%s\" is not running",
+                            lab->nodes[node].name, lab->name);
+        return 0;
+}
+
+static void journal_child(struct lab *lab, pid_t pid)
+{
+        if (lab->journal)
+                journal_add(lab->journal, "proc %d %llu", (int)pid, proc_starttime(pid));
+}
+
+int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *job, char *err)
+{
+        memset(job, 0, sizeof(*job));
+        job->fd = -1;
+        job->pid = -1;
+        if (node_check(lab, node, err) < 0)
+                return -1;
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return errf_sys(err, NULL, "Cannot run in \"%s\"", lab->nodes[node].name);
+        const struct node *n = &lab->nodes[node];
+        pid_t pid = fork();
+        if (pid < 0) {
+                close(p[0]);
+                close(p[1]);
+                return errf_sys(err, NULL, "Cannot run in \"%s\"", n->name);
+        }
+        if (pid == 0) {
+                char e[ERRLEN];
+                setpgid(0, 0);
+                child_reset_signals();
+                int devnull = open("/dev/null", O_RDONLY);
+                if (devnull >= 0)
+                        dup2(devnull, 0);
+                dup2(p[1], 1);
+                dup2(p[1], 2);
+                if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
+                        dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
+                        _exit(127);
+                }
+                execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+                dprintf(2, "netlab: cannot run /bin/sh: %s\n", strerror(errno));
+                _exit(127);
+        }
+        close(p[1]);
+        setpgid(pid, pid); /* also from here: no race with kill() */
+        fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+        journal_child(lab, pid);
+        job->pid = pid;
+        job->fd = p[0];
+        job->max_out = PROC_MAX_OUT_DEFAULT;
+        job->cap = 4096;
+        job->out = malloc(job->cap);
+        if (!job->out) {
+                proc_job_kill(job);
+                return errf_sys(err, NULL, "Cannot run in \"%s\"", n->name);
+        }
+        job->out[0] = '\0';
+        return 0;
+}
+
+static void job_reap(struct proc_job *job)
+{
+        int st = 0;
+        while (waitpid(job->pid, &st, 0) < 0 && errno == EINTR)
+                ;
+        job->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        job->done = true;
+}
+
+int proc_job_poll(struct proc_job *job)
+{
+        if (job->done)
+                return 0;
+        for (;;) {
+                char buf[16384];
+                ssize_t n = read(job->fd, buf, sizeof(buf));
+                if (n > 0) {
+                        size_t keep = (size_t)n;
+                        if (job->len + keep > job->max_out)
+                                keep = job->max_out > job->len ? job->max_out - job->len : 0;
+                        if (job->len + keep + 1 > job->cap) {
+                                size_t ncap = job->cap;
+                                while (job->len + keep + 1 > ncap)
+                                        ncap *= 2;
+                                char *o = realloc(job->out, ncap);
+                                if (!o)
+                                        return -1;
+                                job->out = o;
+                                job->cap = ncap;
+                        }
+                        memcpy(job->out + job->len, buf, keep);
+                        job->len += keep;
+                        job->out[job->len] = '\0';
+                        continue;
+                }
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && errno == EAGAIN)
+                        return 1;
+                /* EOF (or a read error): the command closed its output. */
+                close(job->fd);
+                job->fd = -1;
+                job_reap(job);
+                return 0;
+        }
+}
+
+void proc_job_kill(struct proc_job *job)
+{
+        if (job->pid > 0 && !job->done) {
+                kill(-job->pid, SIGKILL);
+                kill(job->pid, SIGKILL);
+                job_reap(job);
+        }
+        if (job->fd >= 0) {
+                close(job->fd);
+                job->fd = -1;
+        }
+}
+
+void proc_job_free(struct proc_job *job)
+{
+        proc_job_kill(job);
+        free(job->out);
+        job->out = NULL;
+}
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **out, int *status,
+             char *err)
+{
+        struct proc_job job;
+        if (proc_job_start(lab, node, cmd, &job, err) < 0)
+                return -1;
+        long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+        int r;
+        while ((r = proc_job_poll(&job)) == 1) {
+                int wait = -1;
+                if (deadline) {
+                        long long left = deadline - now_ms();
+                        if (left <= 0) {
+                                proc_job_free(&job);
+                                errno = ETIMEDOUT;
+                                return errf(err, "\"%s\" in \"%s\" timed out after %d ms", cmd,
+                                            lab->nodes[node].name, timeout_ms);
+                        }
+                        wait = (int)left;
+                }
+                struct pollfd pfd = {.fd = job.fd, .events = POLLIN};
+                poll(&pfd, 1, wait);
+        }
+        if (r < 0) {
+                proc_job_free(&job);
+                return errf_sys(err, NULL, "Cannot read the output of \"%s\"", cmd);
+        }
+        *status = job.status;
+        *out = job.out;
+        job.out = NULL;
+        return 0;
+}
+
+int proc_spawn_pty(struct lab *lab, int node, char *const argv[], int rows, int cols,
+                   int *master_fd, pid_t *pid_out, char *err)
+{
+        if (node_check(lab, node, err) < 0)
+                return -1;
+        const struct node *n = &lab->nodes[node];
+        struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+        int master;
+        pid_t pid = forkpty(&master, NULL, NULL, &ws);
+        if (pid < 0)
+                return errf_sys(err, NULL, "Cannot open a terminal in \"%s\"", n->name);
+        if (pid == 0) {
+                char e[ERRLEN];
+                child_reset_signals();
+                if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
+                        dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
+                        _exit(127);
+                }
+                setenv("TERM", "xterm-256color", 1);
+                setenv("NETLAB_NODE", n->name, 1);
+                setenv("NETLAB_LAB", lab->name, 1);
+                const char *home = getenv("HOME");
+                if (!home || chdir(home) < 0)
+                        if (chdir("/") < 0)
+                                _exit(127);
+                if (argv && argv[0]) {
+                        execvp(argv[0], argv);
+                } else {
+                        const char *sh = access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
+                        /* A prompt that names the node, whatever the user's rc files do. */
+                        char ps1[128];
+                        snprintf(ps1, sizeof(ps1), "%s# ", n->name);
+                        setenv("PS1", ps1, 1);
+                        execl(sh, sh, "--norc", "-i", (char *)NULL);
+                        execl(sh, sh, "-i", (char *)NULL);
+                }
+                dprintf(2, "netlab: cannot start a shell: %s\n", strerror(errno));
+                _exit(127);
+        }
+        fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+        fcntl(master, F_SETFD, FD_CLOEXEC);
+        journal_child(lab, pid);
+        *master_fd = master;
+        *pid_out = pid;
+        return 0;
+}
+
+int proc_kill_in_netns(const unsigned long *inodes, int n)
+{
+        if (n <= 0)
+                return 0;
+        int killed = 0;
+        /* Repeat: a dying shell's children may fork meanwhile. */
+        for (int round = 0; round < 5; round++) {
+                int found = 0;
+                DIR *d = opendir("/proc");
+                if (!d)
+                        return -1;
+                struct dirent *de;
+                pid_t self = getpid();
+                while ((de = readdir(d))) {
+                        char *end;
+                        long pid = strtol(de->d_name, &end, 10);
+                        if (*end || pid <= 0 || pid == self)
+                                continue;
+                        char path[64];
+                        struct stat st;
+                        snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+                        if (stat(path, &st) < 0)
+                                continue;
+                        for (int i = 0; i < n; i++)
+                                if ((unsigned long)st.st_ino == inodes[i]) {
+                                        if (kill((pid_t)pid, SIGKILL) == 0) {
+                                                killed++;
+                                                found++;
+                                        }
+                                        break;
+                                }
+                }
+                closedir(d);
+                if (!found)
+                        break;
+                struct timespec ts = {0, 10 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+        }
+        return killed;
+}
