@@ -26,6 +26,9 @@ ns() {
         ip netns add "dpt-$TAG-$1" || fail "cannot create namespace dpt-$TAG-$1"
         NSES="$NSES dpt-$TAG-$1"
         ip -n "dpt-$TAG-$1" link set lo up
+        # no IPv6 chatter (RS, DAD): captures see only what the test sends
+        ip netns exec "dpt-$TAG-$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+                net.ipv6.conf.default.disable_ipv6=1
 }
 nsx() { local n=$1; shift; ip netns exec "dpt-$TAG-$n" "$@"; }
 nspath() { echo "/run/netns/dpt-$TAG-$1"; }
