@@ -202,8 +202,10 @@ static void draw_graph(struct console *c, struct rect r, bool active)
                                                 st[b] = s;
                                                 col[b] = lc;
                                         }
-                                        if (!up && ++step == total / 2 + 1)
-                                                st[b] = 3; /* the ✗ marker */
+                                        /* The ✗ marker: the middle cell between the
+                                         * two labels (never on a label). */
+                                        if (!up && ++step == (total + 1) / 2 && step < total)
+                                                st[b] = 3;
                                 }
                                 x = nx;
                                 y = ny;

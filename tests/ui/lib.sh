@@ -86,3 +86,14 @@ cmd() {
   keys -l "$1"
   keys Enter
 }
+
+# wait_count REGEX N [SECONDS]: until REGEX occurs exactly N times on the screen.
+wait_count() {
+  local re=$1 n=$2 t=${3:-15} i=0
+  while [ "$i" -lt $((t * 10)) ]; do
+    [ "$(screen | grep -Eo -- "$re" | wc -l)" = "$n" ] && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  fail "timed out after ${t}s waiting for $n times /$re/ (saw $(screen | grep -Eo -- "$re" | wc -l))"
+}

@@ -5,23 +5,23 @@ start
 cmd "term h1"
 wait_for 'h1: shell'
 tmux -L "$SOCK" resize-window -t "$SESSION" -x 80 -y 24
-wait_for '^ netlab .*help $'
+wait_for '^ netlab .*help *$'
 keys -l 'clear; stty size'
 keys Enter
 sleep 0.3 # let the shell answer; the check below polls anyway
 wait_for '^[0-9]+ [0-9]+ *(│|$)'
 sz=$(screen | grep -E '^[0-9]+ [0-9]+ *(│|$)' | tail -1)
-rows=${sz% *}; cols=${sz#* }; cols=${cols%% *}
+rows=$(echo "$sz" | awk '{print $1}'); cols=$(echo "$sz" | awk '{print $2}')
 [ "$cols" -le 80 ] && [ "$rows" -le 22 ] && [ "$rows" -ge 3 ] || fail "pane size $sz after 80x24"
 [ "$(screen | wc -l)" = 24 ] || fail "screen is not 24 rows"
 screen | tail -1 | grep -q 'netlab>' || fail "command line missing at 80x24"
 tmux -L "$SOCK" resize-window -t "$SESSION" -x 160 -y 50
-wait_for '^ netlab .{100,}help $'
+wait_for '^ netlab .{100,}help *$'
 keys -l 'clear; stty size'
 keys Enter
 wait_for '^[0-9]+ [0-9]+ *(│|$)'
 sz=$(screen | grep -E '^[0-9]+ [0-9]+ *(│|$)' | tail -1)
-cols=${sz#* }; cols=${cols%% *}
+cols=$(echo "$sz" | awk '{print $2}')
 [ "$cols" -gt 80 ] || fail "pane did not grow: $sz"
 screen | grep -q 'NETLAB-EXIT' && fail "console died"
 screen | grep -q '\[h1\]' || fail "graph lost after resize"

@@ -6,21 +6,19 @@ wait_for 'h1: shell'
 keys C-b %
 wait_for 'h1: shell.*h1: shell'        # two shells side by side on one row
 keys C-b '"'
-n=$(screen | grep -o 'h1: shell' | wc -l)
-[ "$n" -ge 3 ] || fail "expected 3 shell panes, saw $n"
+wait_count 'h1: shell' 3
 keys C-b z
 wait_for 'zoomed'
+wait_count 'h1: shell' 1
 screen | grep -q 'graph: ' && fail "graph still visible while a pane is zoomed"
-n=$(screen | grep -o 'h1: shell' | wc -l)
-[ "$n" = 1 ] || fail "zoomed: expected 1 pane title, saw $n"
+wait_count 'h1: shell' 1
 keys C-b z
 wait_for 'graph: '
 wait_gone 'zoomed'
 # Close one pane: two shells remain.
 keys C-b x
 wait_for 'Pane closed'
-n=$(screen | grep -o 'h1: shell' | wc -l)
-[ "$n" = 2 ] || fail "after close: expected 2 shell panes, saw $n"
+wait_count 'h1: shell' 2
 # The help overlay lists the bindings and goes away on a key.
 keys C-b '?'
 wait_for 'netlab console: keys'
