@@ -36,6 +36,14 @@ int dp_start(struct lab *lab, char *err);
 /* Stops it (SIGTERM, then SIGKILL after 1 s). Safe when not running. */
 void dp_stop(struct lab *lab);
 
+/* The datapath's configuration (dp_config.h) for this lab: its userspace
+ * switches (every port; a port without VLAN settings is PVID 1 untagged, the
+ * bridge's default) with their firewalls (dp_fw.h), and one switch per
+ * parent of userspace subinterfaces. dp_start writes it to
+ * /run/netlab/LAB/datapath.conf. */
+struct dp_config;
+int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err);
+
 /* Entry point of `netlab datapath LAB` (internal). */
 int dp_main(int argc, char **argv);
 

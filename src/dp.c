@@ -1,0 +1,373 @@
+/* dp.c — the lab side of the userspace datapath (see dp.h): deciding which
+ * jobs go to userspace, making the subinterfaces, writing the datapath's
+ * config from the lab model, and starting / stopping the process
+ * `netlab datapath LAB`, whose entry point dp_main is here too.
+ *
+ * Subinterfaces: `eth0.10` is a veth end in the host with eth0's MAC; its
+ * peer `d<IFACE>` lives in the lab-owned namespace LAB._dp (journaled as a
+ * netns like a node's, so teardown and `netlab clean` remove it; the "._"
+ * cannot clash with a node, whose name starts with a letter). Keeping the
+ * peers there, not in the host, leaves the host's interface list as the
+ * user expects (eth0, eth0.10) and gives the datapath one place to find
+ * them. The datapath then treats each parent as a small VLAN switch: the
+ * parent carries the VIDs tagged, each peer is an access port of its VID.
+ *
+ * Start-up handshake: the child gets the write end of a pipe (its number in
+ * NETLAB_DP_READY_FD); it writes 'R' once every port is open, or 'E' and a
+ * message when it cannot start. dp_start waits for that (10 s at most). */
+#include "dp.h"
+#include "dp_config.h"
+#include "dp_engine.h"
+#include "dp_fw.h"
+#include "journal.h"
+#include "netns.h"
+#include "nl.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define READY_ENV "NETLAB_DP_READY_FD"
+
+static bool switch_has_vlans(const struct lab *lab, int node)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++)
+                if (lab->ifaces[n->ifaces[k]].nvlan > 0)
+                        return true;
+        return false;
+}
+
+bool dp_switch_in_userspace(const struct lab *lab, int node)
+{
+        if (node < 0 || node >= lab->nnodes)
+                return false;
+        const struct node *n = &lab->nodes[node];
+        return n->kind == NODE_SWITCH && !n->deleted && !lab->feat.bridge_vlan &&
+               switch_has_vlans(lab, node);
+}
+
+bool dp_subif_in_userspace(const struct lab *lab)
+{
+        return !lab->feat.vlan8021q;
+}
+
+static bool has_subifs(const struct lab *lab)
+{
+        for (int i = 0; i < lab->nifaces; i++)
+                if (lab->ifaces[i].link < 0 && !lab->nodes[lab->ifaces[i].node].deleted)
+                        return true;
+        return false;
+}
+
+bool dp_needed(const struct lab *lab)
+{
+        for (int i = 0; i < lab->nnodes; i++)
+                if (dp_switch_in_userspace(lab, i))
+                        return true;
+        return dp_subif_in_userspace(lab) && has_subifs(lab);
+}
+
+static void dp_netns_path(const struct lab *lab, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/%s._dp", NETNS_RUN_DIR, lab->name);
+}
+
+static void peer_name(int iface, char *buf, size_t len)
+{
+        snprintf(buf, len, "d%d", iface);
+}
+
+static int dp_inside(void *ud, char *err)
+{
+        (void)ud;
+        /* Nothing but veth peers here: no IPv6 chatter of its own. */
+        if (netns_sysctl("net/ipv6/conf/default/disable_ipv6", "1", err) < 0)
+                return -1;
+        return netns_sysctl("net/ipv6/conf/all/disable_ipv6", "1", err);
+}
+
+int dp_prepare(struct lab *lab, char *err)
+{
+        if (!dp_subif_in_userspace(lab) || !has_subifs(lab))
+                return 0;
+        char np[PATH_MAX], up[PATH_MAX + 64], e[ERRLEN];
+        dp_netns_path(lab, np, sizeof(np));
+        snprintf(up, sizeof(up), "%s/uts", lab->rundir);
+        mkdir(up, 0755);
+        snprintf(up, sizeof(up), "%s/uts/_dp", lab->rundir);
+        /* Claim the name before journaling it (as build.c does for nodes). */
+        int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot create namespace \"%s._dp\"", lab->name);
+        close(fd);
+        if (lab->journal) {
+                journal_add(lab->journal, "netns %s", np);
+                journal_add(lab->journal, "uts %s", up);
+        }
+        int net_fd = -1, uts_fd = -1;
+        if (netns_create(np, up, "datapath", dp_inside, NULL, &net_fd, &uts_fd, e) < 0)
+                return errf(err, "Cannot create the datapath's namespace: %s", e);
+        close(uts_fd);
+        struct nl *nl = nl_open(-1, e);
+        if (!nl) {
+                close(net_fd);
+                return errf(err, "%s", e);
+        }
+        int rc = 0;
+        for (int i = 0; i < lab->nifaces && rc == 0; i++) {
+                struct iface *f = &lab->ifaces[i];
+                if (f->link >= 0 || lab->nodes[f->node].deleted)
+                        continue;
+                const struct iface *parent = &lab->ifaces[f->parent];
+                char la[64], lb[64], pn[16];
+                iface_label(lab, i, la, sizeof(la));
+                peer_name(i, pn, sizeof(pn));
+                snprintf(lb, sizeof(lb), "%s._dp:%s", lab->name, pn);
+                struct veth_end a = {.name = f->name,
+                                     .label = la,
+                                     .netns_fd = lab->nodes[f->node].netns_fd,
+                                     .mac = parent->mac, /* as the kernel does for vlan links */
+                                     .mtu = parent->mtu,
+                                     .up = true};
+                struct veth_end b = {
+                    .name = pn, .label = lb, .netns_fd = net_fd, .mtu = parent->mtu, .up = true};
+                if (nl_veth_add(nl, &a, &b, &f->ifindex, NULL, e) < 0)
+                        rc = errf(err, "%s: subinterface %s: %s", lab->nodes[f->node].where, la, e);
+        }
+        nl_close(nl);
+        close(net_fd);
+        return rc;
+}
+
+static void node_netns_path(const struct lab *lab, int node, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, lab->nodes[node].netns_name);
+}
+
+int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
+{
+        char path[PATH_MAX];
+        dp_config_init(c);
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (!dp_switch_in_userspace(lab, i))
+                        continue;
+                const struct node *n = &lab->nodes[i];
+                int sw = dp_config_add_switch(c, n->name, err);
+                if (sw < 0)
+                        goto fail;
+                node_netns_path(lab, i, path, sizeof(path));
+                for (int k = 0; k < n->nifaces; k++) {
+                        const struct iface *f = &lab->ifaces[n->ifaces[k]];
+                        if (f->link < 0)
+                                continue;
+                        int p = dp_config_add_port(c, sw, path, f->name, err);
+                        if (p < 0)
+                                goto fail;
+                        /* A port without VLAN settings is the bridge's default. */
+                        if (f->nvlan == 0 && dp_config_port_vlan(c, sw, p, 1, true, true, err) < 0)
+                                goto fail;
+                        for (int v = 0; v < f->nvlan; v++)
+                                if (dp_config_port_vlan(c, sw, p, f->vlan[v].vid, f->vlan[v].pvid,
+                                                        f->vlan[v].untagged, err) < 0)
+                                        goto fail;
+                }
+                const struct fw_table *fw = fw_for(lab, i);
+                if (fw && fw_copy(&c->sw[sw].fw, fw, err) < 0)
+                        goto fail;
+        }
+        if (!dp_subif_in_userspace(lab))
+                return dp_config_validate(c, err);
+        char dpns[PATH_MAX];
+        dp_netns_path(lab, dpns, sizeof(dpns));
+        /* One switch per parent interface that has subinterfaces. */
+        for (int pi = 0; pi < lab->nifaces; pi++) {
+                int sw = -1, pport = -1;
+                for (int i = 0; i < lab->nifaces; i++) {
+                        const struct iface *f = &lab->ifaces[i];
+                        if (f->link >= 0 || f->parent != pi || lab->nodes[f->node].deleted)
+                                continue;
+                        const struct iface *parent = &lab->ifaces[pi];
+                        if (sw < 0) {
+                                char name[64];
+                                snprintf(name, sizeof(name), "sub:%s:%s",
+                                         lab->nodes[parent->node].name, parent->name);
+                                node_netns_path(lab, parent->node, path, sizeof(path));
+                                if ((sw = dp_config_add_switch(c, name, err)) < 0 ||
+                                    (pport = dp_config_add_port(c, sw, path, parent->name, err)) <
+                                        0)
+                                        goto fail;
+                        }
+                        char pn[16];
+                        peer_name(i, pn, sizeof(pn));
+                        int p = dp_config_add_port(c, sw, dpns, pn, err);
+                        if (p < 0 ||
+                            dp_config_port_vlan(c, sw, pport, f->vid, false, false, err) < 0 ||
+                            dp_config_port_vlan(c, sw, p, f->vid, true, true, err) < 0)
+                                goto fail;
+                }
+        }
+        return dp_config_validate(c, err);
+fail:
+        dp_config_free(c);
+        return -1;
+}
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int dp_start(struct lab *lab, char *err)
+{
+        if (lab->dp_pid > 0)
+                return 0;
+        struct dp_config c;
+        char path[PATH_MAX + 32], logpath[PATH_MAX + 32], e[ERRLEN];
+        if (dp_config_from_lab(lab, &c, e) < 0)
+                return errf(err, "Cannot configure the userspace datapath: %s", e);
+        snprintf(path, sizeof(path), "%s/datapath.conf", lab->rundir);
+        int rc = dp_config_save(&c, path, err);
+        dp_config_free(&c);
+        if (rc < 0)
+                return -1;
+        snprintf(logpath, sizeof(logpath), "%s/datapath.log", lab->rundir);
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return errf_sys(err, NULL, "Cannot start the userspace datapath");
+        pid_t parent = getpid();
+        pid_t pid = fork();
+        if (pid < 0) {
+                close(p[0]);
+                close(p[1]);
+                return errf_sys(err, NULL, "Cannot start the userspace datapath: fork");
+        }
+        if (pid == 0) {
+                /* Own session: a ^C meant for the console does not reach it;
+                 * it dies with its parent instead. */
+                setsid();
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
+                if (getppid() != parent)
+                        _exit(1);
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                int log = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                if (null >= 0) {
+                        dup2(null, 0);
+                        dup2(null, 1);
+                }
+                if (log >= 0)
+                        dup2(log, 2);
+                fcntl(p[1], F_SETFD, 0);
+                char fdnum[16];
+                snprintf(fdnum, sizeof(fdnum), "%d", p[1]);
+                setenv(READY_ENV, fdnum, 1);
+                sigset_t none;
+                sigemptyset(&none);
+                sigprocmask(SIG_SETMASK, &none, NULL);
+                char *argv[] = {"netlab", "datapath", lab->name, NULL};
+                execv("/proc/self/exe", argv);
+                dprintf(p[1], "ECannot exec /proc/self/exe: %s", strerror(errno));
+                _exit(127);
+        }
+        close(p[1]);
+        lab->dp_pid = pid;
+        if (lab->journal)
+                journal_add(lab->journal, "datapath %d %llu", (int)pid, proc_starttime(pid));
+        char msg[ERRLEN];
+        size_t got = 0;
+        long long deadline = now_ms() + 10000;
+        while (got < sizeof(msg) - 1) {
+                long long left = deadline - now_ms();
+                struct pollfd pfd = {p[0], POLLIN, 0};
+                if (left <= 0 || (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)) {
+                        errno = ETIMEDOUT;
+                        close(p[0]);
+                        dp_stop(lab);
+                        return errf(err,
+                                    "The userspace datapath did not start within 10 s "
+                                    "(see %s)",
+                                    logpath);
+                }
+                if (!(pfd.revents & (POLLIN | POLLHUP)))
+                        continue;
+                ssize_t r = read(p[0], msg + got, sizeof(msg) - 1 - got);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        break;
+                got += (size_t)r;
+                if (msg[0] == 'R')
+                        break;
+        }
+        close(p[0]);
+        msg[got] = '\0';
+        if (got > 0 && msg[0] == 'R')
+                return 0;
+        dp_stop(lab);
+        errno = EIO;
+        return errf(err, "The userspace datapath failed: %s",
+                    got > 1 ? msg + 1 : "it exited before it was ready");
+}
+
+void dp_stop(struct lab *lab)
+{
+        pid_t pid = lab->dp_pid;
+        if (pid <= 0)
+                return;
+        lab->dp_pid = 0;
+        kill(pid, SIGTERM);
+        long long deadline = now_ms() + 1000;
+        for (;;) {
+                pid_t r = waitpid(pid, NULL, WNOHANG);
+                if (r == pid || (r < 0 && errno == ECHILD && kill(pid, 0) < 0))
+                        return;
+                if (now_ms() >= deadline)
+                        break;
+                usleep(5000);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+}
+
+int dp_main(int argc, char **argv)
+{
+        char err[ERRLEN], path[PATH_MAX];
+        const char *name = argc >= 2 ? argv[argc - 1] : NULL;
+        const char *env = getenv(READY_ENV);
+        int ready = env ? atoi(env) : -1;
+        unsetenv(READY_ENV);
+        if (!name || !*name || strchr(name, '/') || strlen(name) > LAB_NAME_MAX) {
+                fprintf(stderr, "usage: netlab datapath LAB (internal: started by the lab)\n");
+                return 2;
+        }
+        pid_t parent = getppid();
+        if (ready >= 0) /* started by dp_start: die with the lab's process */
+                prctl(PR_SET_PDEATHSIG, SIGTERM);
+        snprintf(path, sizeof(path), "%s/%s/datapath.conf", LAB_RUN_DIR, name);
+        struct dp_config c;
+        int rc = dp_config_load(&c, path, err);
+        if (rc == 0) {
+                char stats[PATH_MAX];
+                snprintf(stats, sizeof(stats), "%s/%s/datapath.stats", LAB_RUN_DIR, name);
+                dp_engine_stats_file(stats);
+                rc = dp_engine_run(&c, ready, ready >= 0 ? parent : 0, err);
+                dp_config_free(&c);
+        }
+        if (rc < 0) {
+                fprintf(stderr, "netlab datapath %s: %s\n", name, err);
+                if (ready >= 0)
+                        dprintf(ready, "E%s", err);
+                return 1;
+        }
+        return 0;
+}
