@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #define READY_ENV "NETLAB_DP_READY_FD"
+#define DP_FW_TABLE "netlab_fw"
 
 static bool switch_has_vlans(const struct lab *lab, int node)
 {
@@ -219,6 +220,43 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
 fail:
         dp_config_free(c);
         return -1;
+}
+
+static int check_fw_ports(const struct lab *lab, int node, const struct fw_table *t, char *err)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int r = 0; r < t->n; r++) {
+                const struct fw_rule *rule = &t->rules[r];
+                for (int k = 0; k < rule->nin + rule->nout; k++) {
+                        const char *name = k < rule->nin ? rule->in[k] : rule->out[k - rule->nin];
+                        if (lab_find_iface(lab, node, name) < 0) {
+                                errno = ENODEV;
+                                return errf(err,
+                                            "%s: switch \"%s\": firewall rule %d names port "
+                                            "\"%s\", which the switch does not have",
+                                            n->where, n->name, r + 1, name);
+                        }
+                }
+        }
+        return 0;
+}
+
+int dp_firewalls_apply(struct lab *lab, char *err)
+{
+        for (int i = 0; i < lab->nnodes; i++) {
+                const struct fw_table *t = fw_for(lab, i);
+                const struct node *n = &lab->nodes[i];
+                if (!t || n->deleted || n->kind != NODE_SWITCH)
+                        continue;
+                if (check_fw_ports(lab, i, t, err) < 0)
+                        return -1;
+                if (dp_switch_in_userspace(lab, i))
+                        continue; /* dp_start hands it to the datapath */
+                char e[ERRLEN];
+                if (fw_nft_install(n->netns_fd, DP_FW_TABLE, t, e) < 0)
+                        return errf(err, "%s: switch \"%s\": %s", n->where, n->name, e);
+        }
+        return 0;
 }
 
 static long long now_ms(void)

@@ -36,6 +36,12 @@ int dp_start(struct lab *lab, char *err);
 /* Stops it (SIGTERM, then SIGKILL after 1 s). Safe when not running. */
 void dp_stop(struct lab *lab);
 
+/* Switch firewalls (dp_fw.h, set with fw_set): checks that their rules name
+ * ports the switch has, and installs them as an nft bridge table
+ * "netlab_fw" in each kernel-path switch's namespace. Userspace switches get
+ * theirs through dp_start. Call after the links exist (before dp_start). */
+int dp_firewalls_apply(struct lab *lab, char *err);
+
 /* The datapath's configuration (dp_config.h) for this lab: its userspace
  * switches (every port; a port without VLAN settings is PVID 1 untagged, the
  * bridge's default) with their firewalls (dp_fw.h), and one switch per

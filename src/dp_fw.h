@@ -9,9 +9,10 @@
  *     chain forward { type filter hook forward priority 0; policy accept;
  *         iifname { "p1", "p2" } oifname { "p4", "p5" } ether type arp accept
  *         iifname { "p1", "p2" } oifname { "p4", "p5" } drop }
- * and it is applied in both datapaths: by the kernel bridge (fw_nft_script
- * renders the nft text; see fw_nft_install) and by the userspace datapath
+ * and it is applied in both datapaths: by the kernel bridge (an nft table,
+ * below; fw_nft_script renders it as nft text) and by the userspace datapath
  * (fw_match, called for each (ingress, egress) pair of a frame).
+ * fw_nft_install (dp_nft.c) puts the table into a namespace over nfnetlink.
  *
  * "Drop frames from ports {p1,p2} to ports {p4,p5} except ARP" is two rules:
  *     { in = {p1,p2}, out = {p4,p5}, ethertype = 0x0806, action = FW_ACCEPT }
@@ -69,6 +70,11 @@ int fw_rule_parse(const char *line, struct fw_rule *r, char *err);
  * with a forward chain holding the rules, for `nft -f` in the switch's
  * namespace. Returns the length written (truncated like snprintf). */
 int fw_nft_script(const struct fw_table *t, const char *table, char *buf, size_t len);
+
+/* Installs t as bridge-family table `table` (chain "forward") in the
+ * network namespace netns_fd (-1: the current one), in one nfnetlink batch;
+ * errors carry the kernel's extack text. */
+int fw_nft_install(int netns_fd, const char *table, const struct fw_table *t, char *err);
 
 /* Storage of each switch's firewall until struct node has a field for it:
  * keyed by (lab, node index). fw_for returns NULL when the switch has none. */

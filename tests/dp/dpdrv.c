@@ -8,11 +8,15 @@
  *                              (vid=0: untagged), then "frames=N"
  *   dpdrv send IF DST VID TYPE COUNT   sends COUNT frames with source MAC
  *                              of IF to DST (VID 0: untagged)
+ *   dpdrv nft NETNS TABLE "RULE" ...   installs the rules (datapath config
+ *                              form, e.g. "drop in=p1 out=p2") as an nft
+ *                              bridge table in NETNS through fw_nft_install
  * Tests create namespaces and veths with ip(8); the engine never does. */
 #include "dp_config.h"
 #include "dp_engine.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -195,8 +199,38 @@ static int cmd_send(int argc, char **argv)
         return 0;
 }
 
+static int cmd_nft(int argc, char **argv)
+{
+        if (argc < 4) {
+                fprintf(stderr, "usage: dpdrv nft NETNS TABLE RULE...\n");
+                return 2;
+        }
+        char err[ERRLEN];
+        struct fw_table t = {0};
+        for (int i = 4; i < argc; i++) {
+                struct fw_rule r;
+                if (fw_rule_parse(argv[i], &r, err) < 0 || fw_add(&t, &r, err) < 0) {
+                        fprintf(stderr, "dpdrv: %s\n", err);
+                        return 1;
+                }
+        }
+        int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                perror(argv[2]);
+                return 1;
+        }
+        int rc = fw_nft_install(fd, argv[3], &t, err);
+        if (rc < 0)
+                fprintf(stderr, "dpdrv: %s\n", err);
+        fw_free(&t);
+        close(fd);
+        return rc < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+        if (argc >= 2 && strcmp(argv[1], "nft") == 0)
+                return cmd_nft(argc, argv);
         if (argc >= 2 && strcmp(argv[1], "run") == 0)
                 return cmd_run(argc, argv);
         if (argc >= 2 && strcmp(argv[1], "capture") == 0)
