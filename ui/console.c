@@ -183,19 +183,26 @@ static int pane_alloc(struct console *c)
  * (or the graph the first time); returns the new pane's id. */
 int con_split(struct console *c, enum pane_kind kind, int node, enum lay_kind dir, char *err)
 {
-        int target = c->active;
-        if (c->panes[target].kind != P_TERM && c->panes[target].kind != P_OUTPUT) {
-                target = -1;
-                for (int i = 0; i < MAXPANES; i++)
-                        if (c->panes[i].used && c->panes[i].kind == P_TERM)
-                                target = i;
-                if (target < 0) {
-                        target = c->graph_pane;
-                        dir = LAY_V;
-                }
-        }
+        /* The active terminal pane, unless another terminal pane is much
+         * bigger (then that one: eight shells stay usable); the graph the
+         * first time. */
         struct rect r;
         layout_compute(&c->lay, work_area());
+        int target = -1, best = 0;
+        for (int i = 0; i < MAXPANES; i++)
+                if (c->panes[i].used &&
+                    (c->panes[i].kind == P_TERM || c->panes[i].kind == P_OUTPUT) &&
+                    layout_rect(&c->lay, i, &r) && r.w * r.h * 2 > best) {
+                        best = r.w * r.h * 2;
+                        target = i;
+                }
+        if ((c->panes[c->active].kind == P_TERM || c->panes[c->active].kind == P_OUTPUT) &&
+            layout_rect(&c->lay, c->active, &r) && r.w * r.h * 2 * 10 >= best * 6)
+                target = c->active;
+        if (target < 0) {
+                target = c->graph_pane;
+                dir = LAY_V;
+        }
         if ((int)dir == 0) {
                 dir = LAY_V;
                 if (layout_rect(&c->lay, target, &r) && r.w > r.h * 3)
