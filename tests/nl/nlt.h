@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 static int nlt_failures;
-static char nlt_ns[8][32];
+static char nlt_ns[128][32];
 static int nlt_nns;
 
 #define CHECK(cond, ...)                                                                           \
@@ -32,7 +32,7 @@ static void nlt_cleanup(void)
 {
         char cmd[320];
         for (int i = 0; i < nlt_nns; i++) {
-                snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", nlt_ns[i]);
+                snprintf(cmd, sizeof(cmd), "ip netns del %.31s 2>/dev/null", nlt_ns[i]);
                 if (system(cmd) != 0) {
                         /* already gone */
                 }
@@ -48,7 +48,7 @@ static void nlt_signal(int sig)
 }
 
 /* Output of a shell command (static buffer), trailing newline kept. */
-__attribute__((format(printf, 1, 2))) static const char *sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static inline const char *sh(const char *fmt, ...)
 {
         static char out[65536];
         char cmd[1024];
@@ -66,7 +66,7 @@ __attribute__((format(printf, 1, 2))) static const char *sh(const char *fmt, ...
         return out;
 }
 
-__attribute__((format(printf, 1, 2))) static int run(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static inline int run(const char *fmt, ...)
 {
         char cmd[1024];
         va_list ap;
@@ -94,14 +94,14 @@ static inline void nlt_init(void)
 /* Creates namespace nlt-PID-tag; returns an fd on it and its name in name. */
 static inline int nlt_netns(const char *tag, char *name, size_t len)
 {
-        snprintf(name, len, "nlt-%d-%s", (int)getpid(), tag);
+        snprintf(name, len, "nlt-%d-%.15s", (int)getpid(), tag);
         if (run("ip netns add %s", name) != 0) {
                 fprintf(stderr, "cannot create namespace %s\n", name);
                 exit(1);
         }
-        snprintf(nlt_ns[nlt_nns++], sizeof(nlt_ns[0]), "%s", name);
+        snprintf(nlt_ns[nlt_nns++], sizeof(nlt_ns[0]), "%.31s", name);
         char path[128];
-        snprintf(path, sizeof(path), "/run/netns/%s", name);
+        snprintf(path, sizeof(path), "/run/netns/%.64s", name);
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
                 perror(path);
