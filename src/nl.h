@@ -26,7 +26,7 @@ int nl_fd(const struct nl *nl);
 struct veth_end {
         const char *name;   /* interface name inside its namespace */
         const char *label;  /* for messages: "h1:eth0" */
-        int netns_fd;       /* namespace to create it in */
+        int netns_fd;       /* namespace to create it in; < 0: nl's namespace */
         const uint8_t *mac; /* NULL: kernel random */
         int mtu;            /* 0: default */
         int master;         /* ifindex of a bridge in that namespace; 0: none.
@@ -36,7 +36,11 @@ struct veth_end {
 
 /* Creates the pair with each end directly in its namespace (IFLA_NET_NS_FD on
  * both ends), so nothing passes through the namespace of nl's socket. On
- * success *ifindex_a and *ifindex_b (each may be NULL) get the two ifindexes. */
+ * success *ifindex_a and *ifindex_b (each may be NULL) get the two ifindexes.
+ * Kernels refuse to bring the peer up while creating it (ENOTCONN), so b is
+ * set up by a second request in b's namespace, batched with the ifindex
+ * lookup; nl keeps a few sockets open in recently used namespaces for that.
+ * If that second step fails the pair exists (b down) and -1 is returned. */
 int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *b,
                 int *ifindex_a, int *ifindex_b, char *err);
 
@@ -62,7 +66,9 @@ int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *g
  * tbf alone at the root otherwise. Returns -1 (errno EOPNOTSUPP) when the
  * kernel lacks the qdisc, with err naming the config option:
  *     Cannot add netem qdisc on "h1:eth0": kernel has no netem (CONFIG_NET_SCH_NETEM)
- * label is used in messages. */
+ * label is used in messages (NULL: "#ifindex"). Replaces what an earlier
+ * call set (the root qdisc is deleted first); all-zero params restore the
+ * device default. p->mtu, when set, is applied to the device too. */
 int nl_link_params_apply(struct nl *nl, int ifindex, const char *label,
                          const struct link_params *p, char *err);
 
@@ -107,7 +113,8 @@ struct nl_route_info {
 /* Main table only. */
 int nl_route_dump(struct nl *nl, struct nl_route_info **out, int *n, char *err);
 
-/* Per-port VLAN view of a bridge (RTM_GETLINK, AF_BRIDGE, RTEXT_FILTER_BRVLAN). */
+/* Per-port VLAN view of a bridge (RTM_GETLINK, AF_BRIDGE, RTEXT_FILTER_BRVLAN).
+ * On a kernel without VLAN filtering this succeeds with no entries. */
 struct nl_port_vlan {
         int ifindex;
         struct vlan_entry v;
@@ -116,7 +123,10 @@ int nl_bridge_vlan_dump(struct nl *nl, struct nl_port_vlan **out, int *n, char *
 
 /* Link monitor: a non-blocking socket in netns_fd subscribed to
  * RTNLGRP_LINK (and address groups). Poll its fd; nl_monitor_read calls fn
- * for each link event (RTM_NEWLINK/RTM_DELLINK) it has queued. */
+ * for each link event (RTM_NEWLINK/RTM_DELLINK) it has queued. Returns the
+ * number of events read (address events are counted but not passed to fn),
+ * 0 when none was queued, or -1 with errno (ENOBUFS: the kernel dropped
+ * events because the socket was full; dump again to resynchronise). */
 typedef void (*nl_link_event_fn)(void *ud, bool deleted, const struct nl_link_info *info);
 struct nl *nl_monitor_open(int netns_fd, char *err);
 int nl_monitor_read(struct nl *nl, nl_link_event_fn fn, void *ud);
