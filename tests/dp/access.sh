@@ -3,6 +3,7 @@
 # on one userspace switch. Same-VLAN pings work; cross-VLAN pings fail, and a
 # capture on h3 sees h4's frames but not one frame from h1 (VLAN 10). A port
 # without PVID drops untagged frames; a port not member of a VID drops them.
+# Last, isolation is broken on purpose and the capture check must notice.
 TAG=acc
 . "$(dirname "$0")/lib.sh"
 
@@ -61,4 +62,15 @@ grep "type=0x88b5" "$WORK/cap2" | grep -qv "vid=0" && fail "VLAN 10 left the acc
 wait $CAP3
 grep -q "type=0x88b5" "$WORK/cap3" && fail "h5's frames tagged 20 entered through p5, which is not a member of 20"
 ok "tagged VID 10 from p5 reaches h2 untagged; VID 20 (not a member) is dropped"
+
+# Negative control: the same isolation check on a switch where isolation is
+# broken on purpose (p3 put in VLAN 10) must see h1's frames on h3.
+kill $ENGINE_PID; wait $ENGINE_PID 2>/dev/null
+sed -i 's/ p3 20pu/ p3 10pu/' "$WORK/conf"
+engine "$WORK/conf"
+capture h3 eth0 1500 "$WORK/capbad"
+pings h1 10.9.0.3 1
+wait $CAP_PID
+grep -q "src=02:00:00:00:00:01" "$WORK/capbad" || fail "the isolation check cannot see a leak (negative control)"
+ok "negative control: with p3 moved into VLAN 10 the same capture sees h1's frames"
 echo PASS
