@@ -778,10 +778,22 @@ static void signals(struct console *c)
                                 int st;
                                 if (p->used && p->pid > 0 &&
                                     waitpid(p->pid, &st, WNOHANG) == p->pid) {
+                                        /* Show what it printed last, then close the
+                                         * pane even if a background job still holds
+                                         * the pty open. */
                                         p->pid = 0;
-                                        /* The pty's EOF closes the pane. */
                                         if (p->fd >= 0)
                                                 pty_event(c, i);
+                                        if (p->used) {
+                                                char note[160];
+                                                snprintf(note, sizeof(note),
+                                                         "%s: shell exited (status %d)",
+                                                         p->node >= 0 ? c->lab->nodes[p->node].name
+                                                                      : "?",
+                                                         WIFEXITED(st) ? WEXITSTATUS(st)
+                                                                       : 128 + WTERMSIG(st));
+                                                con_close_pane(c, i, note);
+                                        }
                                 }
                         }
                         break;
