@@ -22,7 +22,6 @@ int main(void)
 {
         nlt_init();
         char err[ERRLEN], h1[32], h2[32], sw[32];
-        const char *host_before = strdup(sh("ip -o link show | cut -d: -f2 | sort"));
         int fd1 = nlt_netns("h1", h1, sizeof(h1));
         int fd2 = nlt_netns("h2", h2, sizeof(h2));
         int fds = nlt_netns("s1", sw, sizeof(sw));
@@ -101,9 +100,9 @@ int main(void)
         CHECK(strstr(sh("ip -n %s -o link show p2", sw), "master br0"), "p2 master");
         CHECK(strstr(sh("ip -n %s -o link show eth0", h2), "mtu 1400"), "h2 mtu");
 
-        /* Nothing appeared in the host namespace. */
-        CHECK(!strcmp(host_before, sh("ip -o link show | cut -d: -f2 | sort")),
-              "host namespace changed");
+        /* Nothing appeared in the host namespace (our MACs are unique to this test). */
+        CHECK(!*sh("ip -o link show 2>/dev/null | grep -i '02:4e:4c:00:00:0'"),
+              "a test link is in the host namespace");
 
         /* Addresses and routes. */
         struct nl *n1 = nl_open(fd1, err);
