@@ -99,8 +99,10 @@ mkdir -p "$cache"
 # Tools every VM gets (found on the host's PATH; a missing one is skipped
 # with a note, and the command that needs it will say so).
 tools=(ip bridge tc ping nft iperf3)
+# Wrappers that exec another program: busybox's would exec its own applets
+# (its ping, its ip) first, so the host's are taken when it has them.
+optional=(dash timeout env nice setsid nsenter unshare xargs tcpdump)
 dash=$(command -v dash || true)
-[ -n "$dash" ] && tools+=(dash)
 # Modules loaded at boot (with their dependencies); the other modules copied
 # load on demand through modprobe and modules.alias.
 preload=(veth bridge 8021q sch_netem sch_tbf sch_htb sch_ingress af_packet
@@ -120,7 +122,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
+now() { echo "$EPOCHREALTIME"; }
 t0=$(now)
 
 # --- the manifest: "VMPATH<TAB>HOSTPATH" per file ---------------------------
@@ -159,6 +161,10 @@ for t in "${tools[@]}"; do
                 continue
         fi
         addpath "$p" "$p"
+done
+for t in "${optional[@]}"; do
+        p=$(command -v "$t" || true)
+        [ -n "$p" ] && [ "${p#/}" != "$p" ] && addpath "$p" "$p"
 done
 # iproute2's tc reads netem's delay distributions from here.
 for d in /usr/lib/x86_64-linux-gnu/tc /usr/lib/tc /lib/terminfo/d /lib/terminfo/l \
@@ -255,7 +261,7 @@ if [ ! -s "$base" ]; then
         # iputils as on the host. So dash (Essential on Debian) is /bin/sh
         # when the host has it, busybox sh otherwise.
         if [ -n "$dash" ]; then
-                cp -L "$dash" "$root/usr/bin/sh"
+                ln -s dash "$root/usr/bin/sh"
         fi
         for a in $("$busybox" --list); do
                 [ -e "$root/usr/bin/$a" ] || [ -e "$root/usr/sbin/$a" ] || ln -s busybox "$root/usr/bin/$a"
@@ -284,12 +290,14 @@ if [ ! -s "$base" ]; then
 # /init of the qmt VM: mount, load modules, run /qmt/cmd, report, reboot.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
 mount -t proc proc /proc
+read qmt_t0 qmt_x </proc/uptime
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
-mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
+# (a tmpfs would hide files --add'ed under /run or /tmp: the rootfs, itself
+# a writable tmpfs, serves then)
+for d in /run /tmp; do [ -z "$(ls -A $d)" ] && mount -t tmpfs tmpfs $d; done
 mount -t tmpfs tmpfs /dev/shm
 dmesg -n 1
 echo /usr/bin/modprobe >/proc/sys/kernel/modprobe
@@ -297,6 +305,8 @@ hostname qmt
 for m in $(cat /etc/qmt-modules); do modprobe "$m" 2>/dev/null; done
 ip link set lo up
 . /qmt/cmd
+read qmt_t1 qmt_x </proc/uptime
+echo "@@QMT-$qmt_nonce-TIMES $qmt_t0 $qmt_t1@@"
 echo "@@QMT-$qmt_nonce-BEGIN@@"
 cd "$qmt_cwd" && /bin/sh -c '"$@"' qmt "$@" </dev/null 2>&1
 qmt_st=$?
@@ -307,6 +317,34 @@ EOF
         chmod 755 "$root/init"
         (cd "$root" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc 2>/dev/null) >"$base.tmp.$$"
         mv "$base.tmp.$$" "$base"
+        # keep the cache bounded: archives unused for a day go
+        find "$cache" -maxdepth 1 -name 'base-*.cpio' -mtime +0 -delete 2>/dev/null || true
+fi
+touch "$base"
+
+# --- the kernel: bzImage, or its vmlinux booted through PVH -------------------
+# Under TCG the bzImage's own decompressor (xz on Debian) takes seconds; a
+# kernel built with CONFIG_PVH boots straight from the ELF vmlinux, which
+# we unpack once on the host (cached by the kernel's checksum).
+boot=$kernel
+if [ "${QMT_PVH:-1}" = 1 ] && grep -qs '^CONFIG_PVH=y' "/boot/config-$kver"; then
+        kkey=$(sha256sum "$kernel" | cut -c1-16)
+        vml=$cache/vmlinux-$kkey
+        if [ ! -s "$vml" ]; then
+                for fmt in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
+                        tool=${fmt%%:*}
+                        command -v "$tool" >/dev/null 2>&1 || continue
+                        for off in $(LC_ALL=C grep -obUaP "${fmt#*:}" "$kernel" | cut -d: -f1 | head -n 4); do
+                                tail -c +$((off + 1)) "$kernel" | "$tool" -dcq >"$vml.tmp.$$" 2>/dev/null || true
+                                if [ "$(head -c 4 "$vml.tmp.$$" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+                                        mv "$vml.tmp.$$" "$vml"
+                                        break 2
+                                fi
+                        done
+                done
+                rm -f "$vml.tmp.$$"
+        fi
+        [ -s "$vml" ] && boot=$vml
 fi
 t2=$(now)
 
@@ -330,42 +368,70 @@ append="console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init mitigations=off"
 append="$append tsc=reliable no_timer_check i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
 qargs=(-nodefaults -no-user-config -no-reboot -display none -nic none
         -accel "${QMT_ACCEL:-tcg}" -m "${QMT_MEM:-1024}" -smp "${QMT_SMP:-1}"
-        -serial stdio -kernel "$kernel" -initrd "$work/initrd" -append "$append")
+        -serial stdio -kernel "$boot" -initrd "$work/initrd" -append "$append")
 [ -n "$bios" ] && qargs+=(-bios "$bios")
-if [ "${QMT_VERBOSE:-0}" = 1 ]; then
-        timeout -k 5 "$timeout_s" "$qemu" "${qargs[@]}" </dev/null 2>&1 | tee "$log" >&2 &
-else
-        timeout -k 5 "$timeout_s" "$qemu" "${qargs[@]}" </dev/null >"$log" 2>&1 &
-fi
+# The console goes to $log line by line; the markers' arrival is timed.
+# (timeout runs in the background so that a signal to us can end it.)
+console() {
+        local l
+        : >"$log"
+        while IFS= read -r l || [ -n "$l" ]; do
+                l=${l%$'\r'}
+                case $l in
+                "@@QMT-$nonce-BEGIN@@") echo "$EPOCHREALTIME" >"$work/t-begin" ;;
+                "@@QMT-$nonce-END "*) echo "$EPOCHREALTIME" >"$work/t-end" ;;
+                esac
+                printf '%s\n' "$l" >>"$log"
+                [ "${QMT_VERBOSE:-0}" = 1 ] && printf '%s\n' "$l" >&2
+        done
+        return 0
+}
+t3=$(now)
+timeout -k 5 "$timeout_s" "$qemu" "${qargs[@]}" </dev/null > >(console) 2>&1 &
 qpid=$!
 set +e
 wait "$qpid"
+qst=$?
 set -e
 qpid=
-t3=$(now)
+t4=$(now)
+# wait for the console reader (a process substitution) to drain
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+        if grep -q "^@@QMT-$nonce-END " "$log" 2>/dev/null || [ $qst -ne 0 ]; then break; fi
+        sleep 0.05
+done
+sleep 0.05
 
-tr -d '\r' <"$log" >"$log.txt"
-st=$(sed -n "s/^@@QMT-$nonce-END \([0-9]*\)@@\$/\1/p" "$log.txt" | tail -n 1)
+st=$(sed -n "s/^@@QMT-$nonce-END \([0-9]*\)@@\$/\1/p" "$log" | tail -n 1)
 awk -v b="@@QMT-$nonce-BEGIN@@" -v e="^@@QMT-$nonce-END " '
         $0 == b { on = 1; n = 0; next }
         on && $0 ~ e { on = 0; done = 1; exit }
         on { l[++n] = $0 }
         END { for (i = 1; i < n; i++) print l[i]; if (n > 0) printf "%s", l[n]; if (!done && n > 0) print "" }
-' "$log.txt"
+' "$log"
 if [ "${QMT_TIMING:-0}" = 1 ]; then
-        boot=$(grep -c "^@@QMT-$nonce-BEGIN@@" "$log.txt" || true)
-        awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v k="$key" 'BEGIN {
-                printf "qmt: manifest %.2fs, initramfs %.2fs (%s), vm %.2fs\n", b - a, c - b, k, d - c }' >&2
-        [ "$boot" = 1 ] || true
+        ktimes=$(sed -n "s/^@@QMT-$nonce-TIMES \(.*\)@@\$/\1/p" "$log")
+        awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v k="$key" -v kt="${ktimes:-? ?}" \
+                -v bt="$(cat "$work/t-begin" 2>/dev/null || echo 0)" \
+                -v ee="$(cat "$work/t-end" 2>/dev/null || echo 0)" -v kn="${boot##*/}" 'BEGIN {
+                split(kt, x, " ")
+                printf "qmt: manifest %.2fs, initramfs+kernel %.2fs (%s, %s); vm %.2fs: " \
+                        "boot-to-command %.2fs (kernel uptime at /init %ss, at command %ss), " \
+                        "command %.2fs, poweroff %.2fs\n", b - a, c - b, k, kn, e - d,
+                        bt - d, x[1], x[2], ee - bt, e - ee }' >&2
 fi
 if [ -z "$st" ]; then
-        if [ "$(wc -c <"$log.txt")" -gt 0 ] && ! grep -q "^@@QMT-$nonce-BEGIN@@" "$log.txt"; then
-                echo "$me: the VM did not reach /init's command; last console lines:" >&2
-                tail -n 30 "$log.txt" >&2
+        if [ $qst -eq 124 ] || [ $qst -eq 137 ]; then
+                echo "$me: timeout: the VM did not finish in ${timeout_s}s (QMT_TIMEOUT); last console lines:" >&2
+                tail -n 20 "$log" >&2
+                exit 124
         fi
-        if [ "$(awk -v a="$t2" -v b="$t3" 'BEGIN { print (b - a >= '"$timeout_s"' - 1) }')" = 1 ]; then
-                die 124 "timeout: the VM did not finish in ${timeout_s}s (QMT_TIMEOUT)"
+        if ! grep -q "^@@QMT-$nonce-BEGIN@@" "$log"; then
+                echo "$me: the VM did not boot to the command (qemu status $qst); last console lines:" >&2
+        else
+                echo "$me: the VM ended without reporting the command's status (qemu status $qst); last console lines:" >&2
         fi
-        die 125 "the VM ended without reporting the command's status (console: ${#log} bytes; rerun with QMT_VERBOSE=1)"
+        tail -n 30 "$log" >&2
+        exit 125
 fi
 exit "$st"
