@@ -27,6 +27,7 @@ struct ctx {
         int *depth, *parent, *pedge, *order;
         int *sub; /* subtree width */
         bool *tree_edge;
+        bool *wrapped; /* children (all leaves) laid out in rows */
         int maxw;
 };
 
@@ -81,25 +82,107 @@ static int label_w(const struct ctx *c, int v)
 }
 
 /* Tidy tree: subtree widths bottom-up (reverse BFS order). */
+static bool tree_child(const struct ctx *c, int v, int e, int u)
+{
+        return c->parent[u] == v && c->pedge[u] == e;
+}
+
+/* Width available for one row of leaves (a star of 50 hosts wraps). */
+static int wrap_width(const struct ctx *c)
+{
+        return c->maxw > 0 ? (c->maxw - 6 > 24 ? c->maxw - 6 : 24) : 1 << 20;
+}
+
+/* Packs v's children in rows of at most wrap_width; returns the widest row
+ * and, when y is not NULL, places them from (x, *y) down. */
+static int pack_leaves(struct ctx *c, int v, int x, const int *y)
+{
+        int W = wrap_width(c), row = 0, cx = 0, widest = 0;
+        for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
+                int e = c->adj[k], u = other(c, e, v);
+                if (!tree_child(c, v, e, u))
+                        continue;
+                int w = label_w(c, u);
+                if (cx > 0 && cx + HGAP + w > W) {
+                        row++;
+                        cx = 0;
+                }
+                if (cx > 0)
+                        cx += HGAP;
+                if (y) {
+                        c->nodes[u].x = x + cx;
+                        c->nodes[u].y = *y + 2 * row;
+                }
+                cx += w;
+                if (cx > widest)
+                        widest = cx;
+        }
+        return widest;
+}
+
+/* Tidy tree: subtree widths bottom-up (reverse BFS order). */
 static void subtree_widths(struct ctx *c, const int *ord, int cnt)
 {
         for (int i = cnt - 1; i >= 0; i--) {
                 int v = ord[i], sum = 0, nch = 0;
+                bool leaves = true;
                 for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
                         int e = c->adj[k], u = other(c, e, v);
-                        if (c->parent[u] == v && c->pedge[u] == e) {
+                        if (tree_child(c, v, e, u)) {
                                 sum += c->sub[u];
                                 nch++;
+                                for (int q = c->adjoff[u]; q < c->adjoff[u + 1]; q++)
+                                        if (tree_child(c, u, c->adj[q], other(c, c->adj[q], u)))
+                                                leaves = false;
                         }
                 }
                 if (nch)
                         sum += HGAP * (nch - 1);
+                c->wrapped[v] = leaves && nch > 2 && sum > wrap_width(c);
+                if (c->wrapped[v])
+                        sum = pack_leaves(c, v, 0, NULL) + 2;
                 c->sub[v] = sum > label_w(c, v) ? sum : label_w(c, v);
+        }
+}
+
+/* v's leaves in rows below it; a trunk on the left joins the rows' buses. */
+static void place_wrapped(struct ctx *c, int v, int x, int y)
+{
+        int cy = y + 2;
+        int widest = pack_leaves(c, v, x + 2, &cy);
+        int w = label_w(c, v);
+        c->nodes[v].x = x + 2 + (widest - w) / 2;
+        c->nodes[v].y = y;
+        int pcx = c->nodes[v].x + w / 2, tx = x;
+        for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
+                int e = c->adj[k], u = other(c, e, v);
+                if (!tree_child(c, v, e, u))
+                        continue;
+                struct gl_edge *E = &c->edges[e];
+                int ucx = c->nodes[u].x + label_w(c, u) / 2, uy = c->nodes[u].y;
+                c->tree_edge[e] = true;
+                E->px[0] = pcx, E->py[0] = y;
+                E->px[1] = pcx, E->py[1] = y + 1;
+                if (uy == y + 2) {
+                        E->npts = 4;
+                        E->px[2] = ucx, E->py[2] = y + 1;
+                        E->px[3] = ucx, E->py[3] = uy;
+                        continue;
+                }
+                E->npts = 6;
+                E->px[2] = tx, E->py[2] = y + 1;
+                E->px[3] = tx, E->py[3] = uy - 1;
+                E->px[4] = ucx, E->py[4] = uy - 1;
+                E->px[5] = ucx, E->py[5] = uy;
         }
 }
 
 static void place_tree(struct ctx *c, int v, int x, int y)
 {
+        if (c->wrapped[v]) {
+                place_wrapped(c, v, x, y);
+                return;
+        }
         int nch = 0, sum = 0;
         for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
                 int e = c->adj[k], u = other(c, e, v);
@@ -137,7 +220,7 @@ static void tree_routes(struct ctx *c, const int *ord, int cnt)
 {
         for (int i = 0; i < cnt; i++) {
                 int u = ord[i], e = c->pedge[u];
-                if (e < 0)
+                if (e < 0 || c->edges[e].npts > 0) /* routed by place_wrapped */
                         continue;
                 int p = c->parent[u];
                 int px = c->nodes[p].x + label_w(c, p) / 2, py = c->nodes[p].y;
@@ -350,11 +433,12 @@ int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw
         c.sub = calloc(N, sizeof(int));
         c.comp = calloc(N, sizeof(int));
         c.tree_edge = calloc((size_t)m + 1, sizeof(bool));
+        c.wrapped = calloc(N, sizeof(bool));
         int *tmp = calloc(N, sizeof(int));
         int *fill = calloc(N + 1, sizeof(int));
         int rc = -1;
         if (!c.adjoff || !c.adj || !c.depth || !c.parent || !c.pedge || !c.order || !c.sub ||
-            !c.comp || !c.tree_edge || !tmp || !fill) {
+            !c.comp || !c.tree_edge || !c.wrapped || !tmp || !fill) {
                 errno = ENOMEM;
                 goto out;
         }
@@ -456,6 +540,7 @@ out:
         free(c.sub);
         free(c.comp);
         free(c.tree_edge);
+        free(c.wrapped);
         free(tmp);
         free(fill);
         return rc;

@@ -158,6 +158,14 @@ int main(void)
         }
         verify("star,8", 0, 4, true);
 
+        reset(); /* star,48 wraps its hosts into rows under a 76-column pane */
+        s = add(1, "s1");
+        for (int i = 1; i <= 48; i++) {
+                snprintf(nm, sizeof(nm), "h%d", i);
+                link2(s, add(0, nm));
+        }
+        verify("star,48", 76, 16, true);
+
         reset(); /* ring of 6 switches with a host each */
         for (int i = 1; i <= 6; i++) {
                 snprintf(nm, sizeof(nm), "s%d", i);
