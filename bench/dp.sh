@@ -33,8 +33,8 @@ ip -n dpt-bench-h3 addr add 10.9.9.3/24 dev eth0 && ip -n dpt-bench-h4 addr add 
 printf 'switch u\nport /run/netns/dpt-bench-u p1 10pu\nport /run/netns/dpt-bench-u p2 10pu\n' >"$W/conf"
 "$DPDRV" run "$W/conf" >"$W/ready" 2>"$W/err" &
 EP=$!
-for i in $(seq 50); do grep -q ready "$W/ready" && break; sleep 0.1; done
-grep -q ready "$W/ready" || { cat "$W/err"; exit 1; }
+for i in $(seq 50); do grep -q R "$W/ready" && break; sleep 0.1; done
+grep -q R "$W/ready" || { cat "$W/err"; exit 1; }
 
 run() { # CLIENT_NS SERVER_NS SERVER_IP -> Mbit/s
         ip netns exec "$2" iperf3 -s -1 -D >/dev/null 2>&1

@@ -42,13 +42,13 @@ link() {
 }
 addr() { ip -n "dpt-$TAG-$1" addr add "$3" dev "$2"; }
 
-# engine CONF: starts dpdrv run CONF in the background, waits for "ready"
+# engine CONF: starts dpdrv run CONF in the background, waits for its ready byte
 engine() {
         "$DPDRV" run "$1" "$WORK/stats" >"$WORK/engine.out" 2>"$WORK/engine.err" &
         ENGINE_PID=$!
         PIDS="$PIDS $ENGINE_PID"
         for i in $(seq 50); do
-                grep -q ready "$WORK/engine.out" 2>/dev/null && return 0
+                grep -q R "$WORK/engine.out" 2>/dev/null && return 0
                 kill -0 $ENGINE_PID 2>/dev/null || break
                 sleep 0.1
         done
