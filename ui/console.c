@@ -808,9 +808,9 @@ static void signals(struct console *c)
 static void arm_timer(struct console *c)
 {
         long long t = 0;
-        long long cand[4] = {c->draw_pending ? c->next_draw_ms : 0, c->exp_deadline,
-                             c->iperf_client_at,
-                             c->inspect_pane >= 0 && c->built ? c->inspect_at : 0};
+        long long cand[4] = {
+            c->draw_pending ? c->next_draw_ms : 0, c->exp_deadline, c->iperf_client_at,
+            c->inspect_pane >= 0 && c->built && c->lay.zoomed < 0 ? c->inspect_at : 0};
         for (int i = 0; i < 4; i++)
                 if (cand[i] > 0 && (t == 0 || cand[i] < t))
                         t = cand[i];
@@ -832,7 +832,9 @@ static void deadlines(struct console *c)
                 exp_step(c);
         }
         jobs_tick(c, now);
-        if (c->inspect_pane >= 0 && c->built && now >= c->inspect_at) {
+        struct rect ir;
+        if (c->inspect_pane >= 0 && c->built && now >= c->inspect_at &&
+            layout_rect(&c->lay, c->inspect_pane, &ir)) {
                 inspect_refresh(c, c->sel);
                 c->inspect_at = now + 1000;
                 c->dirty = true;
