@@ -559,8 +559,12 @@ int lab_teardown(struct lab *lab, char *err)
         /* 3. The namespaces: the kernel removes their interfaces with them. */
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *nd = &lab->nodes[i];
-                if (nd->netns_fd >= 0)
-                        close(nd->netns_fd);
+                /* Only what this process holds: a name that was already taken
+                 * by someone else was never ours. What we claimed but could
+                 * not finish is in the journal, for lab_clean below. */
+                if (nd->netns_fd < 0)
+                        continue;
+                close(nd->netns_fd);
                 if (nd->uts_fd >= 0)
                         close(nd->uts_fd);
                 nd->netns_fd = nd->uts_fd = -1;

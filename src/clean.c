@@ -159,7 +159,7 @@ int lab_clean(const char *name, char *err)
         struct stat st;
         if (stat(rundir, &st) < 0)
                 return 0; /* nothing of this lab exists */
-        int lock_fd;
+        int lock_fd = -1;
         if (take_lock(rundir, name, &lock_fd, err) < 0)
                 return -1;
         struct owned o = {0};

@@ -56,6 +56,7 @@ static void install_stop_handlers(void)
 
 struct run_out {
         bool tty;
+        bool trace; /* NETLAB_PROGRESS=1: one timestamped line per step (benchmarks) */
         bool progress_shown;
         double t0;
 };
@@ -90,9 +91,15 @@ static void run_on_print(void *ud, const char *line)
 static void run_on_progress(void *ud, const char *stage, int done, int total)
 {
         struct run_out *o = ud;
+        if (o->trace) {
+                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", now_s() - o->t0, stage, done,
+                        total);
+                return;
+        }
         if (!o->tty || total < 50)
                 return;
-        fprintf(stderr, "\r\033[Knetlab: %s %d/%d", stage, done, total);
+        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total,
+                now_s() - o->t0);
         o->progress_shown = true;
         if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
                 fputc('\n', stderr);
@@ -122,7 +129,8 @@ static int cmd_run(int argc, char **argv)
                 return 2;
         }
         install_stop_handlers();
-        struct run_out out = {.tty = isatty(2), .t0 = now_s()};
+        const char *trace = getenv("NETLAB_PROGRESS");
+        struct run_out out = {.tty = isatty(2), .trace = trace && *trace == '1', .t0 = now_s()};
         struct nlua_hooks hooks = {.on_check = run_on_check,
                                    .on_print = run_on_print,
                                    .on_progress = run_on_progress,
