@@ -22,7 +22,7 @@ int main(void)
         CHECK(f.probed, "not marked probed");
         struct features g;
         CHECK(probe_features(&g, err) == 0 && !memcmp(&f, &g, sizeof(f)), "cache differs");
-        CHECK(now_us() - t1 < 1000, "second call not cached");
+        CHECK(now_us() - t1 < (t1 - t0) / 4, "second call not cached");
 
         /* Nothing left behind: none of the probe's links in this namespace,
          * and its child (whose unnamed namespace held them) was reaped. */
@@ -51,9 +51,12 @@ int main(void)
               "htb %d", f.htb);
         CHECK(f.nftables == (run("ip netns exec %s nft list tables >/dev/null 2>&1", ns) == 0),
               "nftables %d", f.nftables);
-        CHECK(f.userns == (run("setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U "
+        if (run("setpriv --version 2>/dev/null | grep -q util-linux && unshare --version "
+                "2>/dev/null | grep -q util-linux") == 0)
+                CHECK(f.userns ==
+                          (run("setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U "
                                "true >/dev/null 2>&1") == 0),
-              "userns %d", f.userns);
+                      "userns %d", f.userns);
 
         struct feature_row rows[16];
         int n = probe_rows(&f, rows, 16);
