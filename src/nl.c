@@ -469,10 +469,20 @@ int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *
         return 0;
 }
 
-static int newlink_cb(const struct nlmsghdr *h, void *data)
+int nl_echo_cb(const struct nlmsghdr *h, void *data)
 {
-        if (h->nlmsg_type == RTM_NEWLINK)
-                *(int *)data = ((const struct ifinfomsg *)mnl_nlmsg_get_payload(h))->ifi_index;
+        struct nl_echo *e = data;
+        if (h->nlmsg_type != RTM_NEWLINK || e->ifindex > 0)
+                return 0;
+        const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(h);
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*ifm))
+        {
+                if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+                    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
+                    !strcmp(mnl_attr_get_str(a), e->name))
+                        e->ifindex = ifm->ifi_index;
+        }
         return 0;
 }
 
@@ -498,12 +508,12 @@ int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, 
         mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, li);
-        int ifindex = -1;
-        if (nl_talk(nl, nlh, newlink_cb, &ifindex) < 0)
+        struct nl_echo e = {.name = name};
+        if (nl_talk(nl, nlh, nl_echo_cb, &e) < 0)
                 return errf_sys(err, nl->extack, "Cannot create bridge \"%s\"", name);
-        if (ifindex <= 0) /* kernels before 6.3 do not echo */
-                ifindex = nl_link_index(nl, name, err);
-        return ifindex;
+        if (e.ifindex <= 0) /* kernels before 6.3 do not echo */
+                e.ifindex = nl_link_index(nl, name, err);
+        return e.ifindex;
 }
 
 int nl_link_change(struct nl *nl, int ifindex, unsigned flags, unsigned change,

@@ -55,6 +55,13 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, nl_msg_fn cb, void *data);
 /* Starts an RTM_NEWLINK change of ifindex (attributes may follow). */
 int nl_link_change(struct nl *nl, int ifindex, unsigned flags, unsigned change,
                    struct nlmsghdr **out);
+/* NLM_F_ECHO of a link created in nl's namespace: the ifindex of name. */
+struct nl_echo {
+        const char *name;
+        int ifindex;
+};
+int nl_echo_cb(const struct nlmsghdr *h, void *data);
+
 /* For the probe: an htb root qdisc on ifindex. */
 int nl_htb_probe(struct nl *nl, int ifindex, char *err);
 

@@ -117,13 +117,6 @@ int nl_bridge_vlan_set(struct nl *nl, int port_ifindex, const struct vlan_entry 
         return 0;
 }
 
-static int echo_cb(const struct nlmsghdr *h, void *data)
-{
-        if (h->nlmsg_type == RTM_NEWLINK)
-                *(int *)data = ((const struct ifinfomsg *)mnl_nlmsg_get_payload(h))->ifi_index;
-        return 0;
-}
-
 int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vid,
                 const uint8_t *mac, bool up, char *err)
 {
@@ -154,8 +147,8 @@ int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vi
         mnl_attr_put_u16(nlh, IFLA_VLAN_ID, vid);
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, li);
-        int ifindex = -1;
-        if (nl_talk(nl, nlh, echo_cb, &ifindex) < 0) {
+        struct nl_echo e = {.name = name};
+        if (nl_talk(nl, nlh, nl_echo_cb, &e) < 0) {
                 if (errno == EOPNOTSUPP)
                         return errf(err,
                                     "Cannot create vlan \"%s\": kernel has no 802.1Q VLAN links "
@@ -163,9 +156,9 @@ int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vi
                                     name);
                 return errf_sys(err, nl->extack, "Cannot create vlan \"%s\"", name);
         }
-        if (ifindex <= 0) /* kernels before 6.3 do not echo */
-                ifindex = nl_link_index(nl, name, err);
-        return ifindex;
+        if (e.ifindex <= 0) /* kernels before 6.3 do not echo */
+                e.ifindex = nl_link_index(nl, name, err);
+        return e.ifindex;
 }
 
 struct vlan_dump {
