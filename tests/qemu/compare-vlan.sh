@@ -85,10 +85,14 @@ if ! diff -u --label "host checks (exit $hst)" --label "VM checks (exit $vst)" \
         same=0
 fi
 [ $hst -eq $vst ] || same=0
-[ -s "$tmp/host.checks" ] || {
-        echo "$me: the host run printed no check lines" >&2
-        same=0
-}
+# A run that printed no summary did not run the lab (a crash, a build
+# error): that is a failure, never a "difference" the self-test may accept.
+for side in host vm; do
+        grep -Eq '^[0-9]+ passed' "$tmp/$side.checks" || {
+                echo "$me: the $side run printed no summary line: it did not run the lab" >&2
+                exit 1
+        }
+done
 if [ $same = 1 ]; then
         echo "== same: $(wc -l <"$tmp/host.checks") check lines and exit $hst on both kernels"
         [ $expect_differ = 1 ] && {

@@ -144,8 +144,14 @@ addpath() { # hostpath vmpath: a file or a whole directory
                 done < <(find -L "$h" -type f -print0)
                 return 0
         fi
-        addfile "$(readlink -f "$h")" "$v"
-        if head -c 4 "$h" 2>/dev/null | grep -q 'ELF'; then elfs+=("$h"); fi
+        addfile "$h" "$v"
+        # (no forks per file: this runs for every file of every --add)
+        if [ -x "$h" ]; then
+                local magic=
+                LC_ALL=C read -r -N 4 magic <"$h" 2>/dev/null || true
+                if [ "$magic" = $'\x7fELF' ]; then elfs+=("$h"); fi
+        fi
+        return 0
 }
 for a in "${adds[@]+"${adds[@]}"}"; do
         h=${a%%:*}
@@ -174,7 +180,7 @@ done
 # Shared libraries (and the loader) of every ELF, resolved by ldd on the host.
 for e in "${elfs[@]+"${elfs[@]}"}"; do
         while read -r lib; do
-                addfile "$(readlink -f "$lib")" "$lib"
+                addfile "$lib" "$lib"
         done < <(ldd "$e" 2>/dev/null | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
                 -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p')
 done
@@ -364,7 +370,7 @@ cat "$base" "$work/run.cpio" >"$work/initrd"
 
 # --- boot ---------------------------------------------------------------------
 log=$work/console
-append="console=ttyS0 quiet loglevel=1 panic=-1 rdinit=/init mitigations=off"
+append="console=ttyS0 quiet panic=-1 rdinit=/init mitigations=off"
 append="$append tsc=reliable no_timer_check i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
 qargs=(-nodefaults -no-user-config -no-reboot -display none -nic none
         -accel "${QMT_ACCEL:-tcg}" -m "${QMT_MEM:-1024}" -smp "${QMT_SMP:-1}"
