@@ -12,6 +12,7 @@
 #include <lauxlib.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -677,8 +678,10 @@ static int l_node_intfs(lua_State *L)
                 lua_newtable(L);
                 lua_pushstring(L, f->name);
                 lua_setfield(L, -2, "name");
-                lua_pushfstring(L, "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1], f->mac[2],
-                                f->mac[3], f->mac[4], f->mac[5]);
+                char mac[18];
+                snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1],
+                         f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
+                lua_pushstring(L, mac);
                 lua_setfield(L, -2, "mac");
                 lua_newtable(L);
                 for (int k = 0; k < f->naddr; k++) {

@@ -59,6 +59,7 @@ struct run_out {
         bool trace; /* NETLAB_PROGRESS=1: one timestamped line per step (benchmarks) */
         bool progress_shown;
         double t0;
+        int passed, failed; /* every check, in experiments or at the top level */
 };
 
 static double now_s(void)
@@ -70,8 +71,12 @@ static double now_s(void)
 
 static void run_on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
 {
-        (void)ud;
+        struct run_out *o = ud;
         (void)exp;
+        if (ok)
+                o->passed++;
+        else
+                o->failed++;
         if (ok)
                 printf("  PASS  %s\n", msg);
         else if (where && *where)
@@ -92,14 +97,12 @@ static void run_on_progress(void *ud, const char *stage, int done, int total)
 {
         struct run_out *o = ud;
         if (o->trace) {
-                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", now_s() - o->t0, stage, done,
-                        total);
+                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", now_s() - o->t0, stage, done, total);
                 return;
         }
         if (!o->tty || total < 50)
                 return;
-        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total,
-                now_s() - o->t0);
+        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total, now_s() - o->t0);
         o->progress_shown = true;
         if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
                 fputc('\n', stderr);
@@ -152,22 +155,14 @@ static int cmd_run(int argc, char **argv)
         printf("lab %s: %d nodes, %d links, up in %.2f s\n", lab->name, lab->nnodes, lab->nlinks,
                now_s() - out.t0);
         fflush(stdout);
-        int failed = nlua_run_all(N, err);
-        if (failed < 0) {
+        if (nlua_run_all(N, err) < 0) {
                 fprintf(stderr, "netlab: %s\n", err);
                 goto out;
         }
-        int passed = 0, total_failed = 0;
-        for (int i = 0; i < nlua_exp_count(N); i++) {
-                struct nlua_exp_result r;
-                nlua_exp_result(N, i, &r);
-                passed += r.passed;
-                total_failed += r.failed;
-        }
-        if (passed + total_failed == 0)
+        if (out.passed + out.failed == 0)
                 printf("(the lab has no checks)\n");
-        printf("%d passed, %d failed\n", passed, total_failed);
-        rc = total_failed ? 1 : 0;
+        printf("%d passed, %d failed\n", out.passed, out.failed);
+        rc = out.failed ? 1 : 0;
 out:
         fflush(stdout);
         if (keep && nlua_lab(N) && nlua_lab(N)->state == LAB_UP && !lab_stop_requested) {

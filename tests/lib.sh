@@ -53,8 +53,8 @@ copylab() { # copylab labs/router.lua NEWNAME
 # Nothing of lab $1 exists: namespaces, run dir, mounts, processes inside.
 nothing_left() {
         local lab=$1 ok=0
-        if ip netns list | awk '{print $1}' | grep -q "^$lab\."; then
-                echo "  left: namespaces $(ip netns list | awk '{print $1}' | grep "^$lab\." | tr '\n' ' ')"
+        if ip netns list 2>/dev/null | awk '{print $1}' | grep -q "^$lab\."; then
+                echo "  left: namespaces $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$lab\." | tr '\n' ' ')"
                 ok=1
         fi
         if [ -e "/run/netlab/$lab" ]; then

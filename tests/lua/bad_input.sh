@@ -157,7 +157,7 @@ expect "a foreign namespace of the same name is refused" \
         grep -q "Cannot create namespace \"$name.h2\": File exists" <<<"$out"
 expect "  ... with a non-zero exit" [ $rc -ne 0 ]
 expect "  ... and the foreign namespace is untouched" \
-        bash -c "ip netns list | grep -q '^$name.h2'"
+        bash -c "ip netns list 2>/dev/null | grep -q '^$name.h2'"
 ip netns del "$name.h2"
 expect "  ... and nothing of the lab is left" nothing_left $name
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# crash.sh — kill -9 of netlab in the middle of a build, and while a command
+# runs in a node; `netlab clean` then removes every namespace, mount,
+# process and journal of the lab (issue 2, items 6 and 9).
+. "$(dirname "$0")/../lib.sh"
+need_root
+before=$(host_links)
+
+name=tck$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+netlab.topo.linear(lab, 200)
+experiment("x", function() check(true, "built") end)
+LAB
+)
+"$NETLAB" run "$f" >/dev/null 2>&1 &
+pid=$!
+expect "the build gets going" wait_for \
+        "[ \$(grep -c '^netns' /run/netlab/$name/journal 2>/dev/null || echo 0) -ge 60 ]" 30
+kill -9 $pid
+wait $pid 2>/dev/null
+n=$(ip netns list 2>/dev/null | grep -c "^$name\.")
+expect "kill -9 mid-build left namespaces behind ($n), as expected" [ "$n" -gt 0 ]
+"$NETLAB" clean $name
+expect "netlab clean removed them all" nothing_left $name
+expect "the host's links are as before" [ "$(host_links)" = "$before" ]
+
+# kill -9 while commands run inside nodes: clean kills them first.
+name=tcp$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
+lab:link(h1, h2)
+experiment("x", function()
+  h2:cmd("sleep 300 >/dev/null 2>&1 &")
+  h1:cmd("sleep 301")
+end)
+LAB
+)
+"$NETLAB" run "$f" >/dev/null 2>&1 &
+pid=$!
+expect "commands run in the nodes" wait_for "pgrep -f '^sleep 301$'" 20
+expect "and a detached one too" wait_for "pgrep -f '^sleep 300$'" 20
+kill -9 $pid
+wait $pid 2>/dev/null
+"$NETLAB" clean $name
+expect "clean killed the command netlab was waiting for" bash -c "! pgrep -f '^sleep 301$'"
+expect "clean killed the detached process too" bash -c "! pgrep -f '^sleep 300$'"
+expect "nothing left" nothing_left $name
+finish
