@@ -394,6 +394,11 @@ static void put_end(struct nlmsghdr *nlh, const struct veth_end *e)
                 mnl_attr_put(nlh, IFLA_ADDRESS, 6, e->mac);
         if (e->mtu > 0)
                 mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)e->mtu);
+        /* One queue each way, said up front: otherwise veth shrinks its
+         * per-CPU default to one queue after registering, and each shrink
+         * waits for an expedited RCU grace period under the rtnl lock. */
+        mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+        mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 }
 
 int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *b, int *ifindex_a,
