@@ -125,14 +125,21 @@ trap 'exit 130' INT TERM
 now() { echo "$EPOCHREALTIME"; }
 t0=$(now)
 
-# --- the manifest: "VMPATH<TAB>HOSTPATH" per file ---------------------------
+# --- the manifests: "VMPATH<TAB>HOSTPATH" per file ---------------------------
+# Two layers: the base (tools, their libraries, modules: cached, the same
+# for every run) and the --add'ed files with the libraries only they need
+# (small, packed per run with the command, so a new netlab binary or a lab
+# in a temporary directory does not make a new 20 MB base).
 manifest=$work/manifest
+added=$work/added
 : >"$manifest"
+: >"$added"
+layer=$manifest
 declare -A seen=()
 addfile() { # hostpath vmpath
         [ -n "${seen[$2]:-}" ] && return 0
         seen[$2]=1
-        printf '%s\t%s\n' "$2" "$1" >>"$manifest"
+        printf '%s\t%s\n' "$2" "$1" >>"$layer"
 }
 elfs=()
 addpath() { # hostpath vmpath: a file or a whole directory
@@ -153,13 +160,6 @@ addpath() { # hostpath vmpath: a file or a whole directory
         fi
         return 0
 }
-for a in "${adds[@]+"${adds[@]}"}"; do
-        h=${a%%:*}
-        v=${a#*:}
-        [ "$a" = "$h" ] && v=$(readlink -f "$h")
-        case $v in /*) ;; *) die 2 "--add $a: VMPATH must be absolute" ;; esac
-        addpath "$h" "$v"
-done
 for t in "${tools[@]}"; do
         p=$(command -v "$t" || true)
         if [ -z "$p" ]; then
@@ -232,6 +232,23 @@ for m in "${preload[@]}" "${ondemand[@]}"; do wantmod "$m"; done
 preload=("${first[@]+"${first[@]}"}" "${preload[@]}")
 for n in "${!want[@]}"; do
         addfile "$moddir/${modpath[$n]}" "$moddir/${modpath[$n]%%.ko*}.ko"
+done
+
+# The --add'ed layer.
+layer=$added
+elfs=()
+for a in "${adds[@]+"${adds[@]}"}"; do
+        h=${a%%:*}
+        v=${a#*:}
+        [ "$a" = "$h" ] && v=$(readlink -f "$h")
+        case $v in /*) ;; *) die 2 "--add $a: VMPATH must be absolute" ;; esac
+        addpath "$h" "$v"
+done
+for e in "${elfs[@]+"${elfs[@]}"}"; do
+        while read -r lib; do
+                addfile "$lib" "$lib"
+        done < <(ldd "$e" 2>/dev/null | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+                -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p')
 done
 
 # --- the cache key: this script, the kernel, every file's content -----------
@@ -358,6 +375,16 @@ t2=$(now)
 nonce=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 mkdir -p "$work/run/qmt"
+# the --add'ed layer; /bin, /sbin, /lib, /lib64 are symlinks into /usr in
+# the base, so paths through them are written under /usr (a directory entry
+# in this layer must not meet a symlink of the base)
+while IFS=$'\t' read -r v h; do
+        case $v in
+        /bin/* | /sbin/* | /lib/* | /lib64/*) v=/usr$v ;;
+        esac
+        mkdir -p "$work/run$(dirname "$v")"
+        cp -L "$h" "$work/run$v"
+done <"$added"
 {
         echo "qmt_nonce=$nonce"
         echo "qmt_cwd=$(q "$cwd")"
