@@ -63,7 +63,7 @@ int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *g
 
 /* Qdiscs. Link parameters become: netem at the root (handle 1:) when delay,
  * jitter or loss are set, with tbf below it (parent 1:1) when a rate is set;
- * tbf alone at the root otherwise. Returns -1 (errno EOPNOTSUPP) when the
+ * tbf alone at the root otherwise. A kernel without tbf gets htb instead. Returns -1 (errno EOPNOTSUPP) when the
  * kernel lacks the qdisc, with err naming the config option:
  *     Cannot add netem qdisc on "h1:eth0": kernel has no netem (CONFIG_NET_SCH_NETEM)
  * label is used in messages (NULL: "#ifindex"). Replaces what an earlier

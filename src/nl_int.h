@@ -12,6 +12,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
 #include <linux/if_addr.h>
+#include <linux/pkt_sched.h>
 
 #define NL_BUFSZ 32768  /* dumps read in chunks of this size */
 #define NL_HDRZERO 4096 /* requests are zeroed up to this size */
@@ -62,6 +63,10 @@ struct nl_echo {
 };
 int nl_echo_cb(const struct nlmsghdr *h, void *data);
 
+/* The rate part of link params under parent with handle: tbf, or htb (qdisc
+ * + class handle|1) when the kernel lacks tbf or force_htb is set (tests). */
+int nl_rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
+                const struct link_params *p, bool force_htb, char *err);
 /* For the probe: an htb root qdisc on ifindex. */
 int nl_htb_probe(struct nl *nl, int ifindex, char *err);
 

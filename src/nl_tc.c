@@ -4,7 +4,8 @@
  * Times go to the kernel in psched ticks (read from /proc/net/psched, as tc
  * does) and, where the kernel has them, as 64-bit nanosecond attributes
  * too. A kernel without the qdisc answers ENOENT ("Specified qdisc kind is
- * unknown"); that becomes EOPNOTSUPP with a message naming the option. */
+ * unknown"); that becomes EOPNOTSUPP with a message naming the option.
+ * Without tbf, a rate is made with htb (one class, rate = ceil). */
 #include "nl_int.h"
 #include <errno.h>
 #include <stdio.h>
@@ -147,6 +148,68 @@ static int add_netem(struct nl *nl, int ifindex, const char *label, const struct
         return 0;
 }
 
+/* The same rate with htb, for kernels without tbf: an htb qdisc (default
+ * class 1) and its one class carrying rate = ceil. */
+static int add_htb(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
+                   const struct link_params *p, char *err)
+{
+        struct tc_htb_glob g;
+        memset(&g, 0, sizeof(g));
+        g.version = 3;
+        g.rate2quantum = 10;
+        g.defcls = 1;
+        struct nlmsghdr *nlh =
+            qdisc_req(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex, parent, handle);
+        mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+        struct nlattr *o = opts_start(nlh, NULL, 0);
+        mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(g), &g);
+        opts_end(nlh, o);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return qdisc_fail(nl, "htb", "CONFIG_NET_SCH_HTB", label, err);
+
+        uint64_t rate = p->rate_bps / 8 ? p->rate_bps / 8 : 1;
+        int mtu = p->mtu > 0 ? p->mtu : 1500;
+        uint64_t burst = rate / 250 > (uint64_t)mtu + 14 ? rate / 250 : (uint64_t)mtu + 14;
+        struct tc_htb_opt h;
+        memset(&h, 0, sizeof(h));
+        h.rate.rate = h.ceil.rate = rate >= (1ull << 32) ? 0xffffffffu : (uint32_t)rate;
+        h.rate.linklayer = h.ceil.linklayer = TC_LINKLAYER_ETHERNET;
+        h.buffer = h.cbuffer = us2tick((double)burst * 1000000.0 / (double)rate);
+        nlh = qdisc_req(nl, RTM_NEWTCLASS, NLM_F_CREATE | NLM_F_EXCL, ifindex, handle, handle | 1);
+        mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+        o = opts_start(nlh, NULL, 0);
+        mnl_attr_put(nlh, TCA_HTB_PARMS, sizeof(h), &h);
+        if (rate >= (1ull << 32)) {
+                mnl_attr_put_u64(nlh, TCA_HTB_RATE64, rate);
+                mnl_attr_put_u64(nlh, TCA_HTB_CEIL64, rate);
+        }
+        opts_end(nlh, o);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot add htb class on \"%s\"", label);
+        return 0;
+}
+
+/* The rate part: tbf, or htb where the kernel has no tbf (or force_htb). */
+int nl_rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
+                const struct link_params *p, bool force_htb, char *err)
+{
+        if (!force_htb) {
+                if (add_tbf(nl, ifindex, parent, handle, label, p, err) == 0)
+                        return 0;
+                if (errno != EOPNOTSUPP)
+                        return -1;
+                char tbf_err[ERRLEN];
+                memcpy(tbf_err, err ? err : "", err ? ERRLEN : 1);
+                if (add_htb(nl, ifindex, parent, handle, label, p, err) == 0)
+                        return 0;
+                if (errno == EOPNOTSUPP && err) /* neither: name tbf, the one we prefer */
+                        memcpy(err, tbf_err, ERRLEN);
+                errno = EOPNOTSUPP;
+                return -1;
+        }
+        return add_htb(nl, ifindex, parent, handle, label, p, err);
+}
+
 int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
                          char *err)
 {
@@ -167,12 +230,13 @@ int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const st
                 if (add_netem(nl, ifindex, label, p, err) < 0)
                         return -1;
                 if (p->rate_bps)
-                        return add_tbf(nl, ifindex, TC_H_MAKE(1u << 16, 1), TC_H_MAKE(10u << 16, 0),
-                                       label, p, err);
+                        return nl_rate_add(nl, ifindex, TC_H_MAKE(1u << 16, 1),
+                                           TC_H_MAKE(10u << 16, 0), label, p, false, err);
                 return 0;
         }
         if (p->rate_bps)
-                return add_tbf(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p, err);
+                return nl_rate_add(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p, false,
+                                   err);
         return 0;
 }
 

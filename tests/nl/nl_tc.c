@@ -1,10 +1,12 @@
 /* nl_tc.c — link parameters as qdiscs: tbf alone at the root for a rate
  * (and traffic really limited), netem at the root with tbf as child 1:1 for
  * delay/loss with a rate where the kernel has netem, and the EOPNOTSUPP
- * message naming CONFIG_NET_SCH_NETEM where it has not. */
+ * message naming CONFIG_NET_SCH_NETEM where it has not; and the htb form
+ * of a rate (for kernels without tbf). */
 #include "nl.h"
 #include "probe.h"
 #include "nlt.h"
+#include "nl_int.h"
 
 int main(void)
 {
@@ -53,6 +55,16 @@ int main(void)
         CHECK(nl_link_params_apply(nl, ia, "h1:eth0", &none, err) == 0, "none: %s", err);
         o = sh("tc -n %s qdisc show dev eth0", n1);
         CHECK(!strstr(o, "tbf"), "tbf left: %s", o);
+
+        /* The htb form of a rate (used where the kernel has no tbf). */
+        struct link_params r = {.rate_bps = 20000000};
+        CHECK(nl_rate_add(nl, ia, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), "h1:eth0", &r, true, err) == 0,
+              "htb: %s", err);
+        o = sh("tc -n %s qdisc show dev eth0; tc -n %s class show dev eth0", n1, n1);
+        CHECK(strstr(o, "qdisc htb 1: root") && strstr(o, "default 0x1") &&
+                  strstr(o, "class htb 1:1 root prio 0 rate 20Mbit ceil 20Mbit"),
+              "htb: %s", o);
+        CHECK(nl_link_params_apply(nl, ia, "h1:eth0", &none, err) == 0, "none: %s", err);
 
         /* Delay + loss + rate: netem 1: with tbf under 1:1, or the message. */
         struct link_params q = {
