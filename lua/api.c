@@ -8,6 +8,7 @@
  * What is better written in Lua (ping, pingall, generators) lives in
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
+#include "dp_fw.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -251,7 +252,7 @@ static int l_netlab_lab(lua_State *L)
 }
 
 static const char *const host_keys[] = {"ip", "gw", "ipv6", "routes", NULL};
-static const char *const router_keys[] = {"gw", "ipv6", "routes", NULL};
+static const char *const router_keys[] = {"gw", "ipv6", "routes", "nat", NULL};
 static const char *const switch_keys[] = {NULL};
 
 static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
@@ -302,6 +303,14 @@ static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
         lua_pop(L, 1);
         opt_field(L, 3, "routes");
         add_routes(L, lab, idx, lua_gettop(L));
+        lua_pop(L, 1);
+        if (opt_field(L, 3, "nat") != LUA_TNIL) {
+                const char *ifn = lua_tostring(L, -1);
+                if (!ifn || !*ifn || strlen(ifn) > IFNAME_MAX)
+                        luaL_error(L, "nat: expected the name of the router's outgoing "
+                                      "interface, e.g. \"eth1\"");
+                snprintf(lab->nodes[idx].nat_out, sizeof(lab->nodes[idx].nat_out), "%s", ifn);
+        }
         lua_pop(L, 1);
         push_node(L, idx);
         return 1;
@@ -759,6 +768,145 @@ static int l_node_route(lua_State *L)
         return 0;
 }
 
+/* A port of switch sw named by its interface name, or by the node at the
+ * other end of its link ("netns1" for the port towards netns1). */
+static const char *fw_port_name(lua_State *L, struct lab *lab, int sw, const char *name)
+{
+        if (lab_find_iface(lab, sw, name) >= 0)
+                return name;
+        int other = lab_find_node(lab, name);
+        if (other >= 0) {
+                const struct node *n = &lab->nodes[sw];
+                for (int i = 0; i < n->nifaces; i++) {
+                        const struct iface *f = &lab->ifaces[n->ifaces[i]];
+                        if (f->link < 0)
+                                continue;
+                        const struct link *l = &lab->links[f->link];
+                        int peer = l->a == n->ifaces[i] ? l->b : l->a;
+                        if (lab->ifaces[peer].node == other)
+                                return f->name;
+                }
+        }
+        luaL_error(L,
+                   "firewall: switch '%s' has no port '%s' (name a port like p1, or a node "
+                   "linked to it)",
+                   lab->nodes[sw].name, name);
+        return NULL;
+}
+
+static void fw_ports(lua_State *L, struct lab *lab, int sw, int idx, struct fw_rule *r, bool is_out)
+{
+        char err[ERRLEN];
+        if (lua_isnil(L, idx))
+                return;
+        if (lua_isstring(L, idx)) {
+                raise_if(
+                    L, fw_rule_port(r, is_out, fw_port_name(L, lab, sw, lua_tostring(L, idx)), err),
+                    err);
+                return;
+        }
+        if (!lua_istable(L, idx))
+                luaL_error(L, "firewall: %s: expected a port or a list of ports",
+                           is_out ? "out" : "in");
+        lua_Integer n = luaL_len(L, idx);
+        for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, idx, i);
+                const char *p = lua_tostring(L, -1);
+                if (!p)
+                        luaL_error(L, "firewall: port names are strings");
+                raise_if(L, fw_rule_port(r, is_out, fw_port_name(L, lab, sw, p), err), err);
+                lua_pop(L, 1);
+        }
+}
+
+static const char *const fw_rule_keys[] = {"action", "in", "out", "type", "vid", NULL};
+static const char *const fw_keys[] = {"policy", NULL};
+
+/* switch:firewall({rule, ...}, {policy = "accept"|"drop"})
+ * A rule is a table {action = "drop"|"accept", in = PORTS, out = PORTS,
+ * type = "arp"|"!arp"|"ipv4"|"0x88cc", vid = N}, where PORTS are port names
+ * or names of nodes linked to the switch; or the text form
+ * "drop in=p1,p2 out=p4 type=!arp". The first matching rule decides. Works
+ * the same on a kernel bridge (nft bridge table) and in the userspace
+ * datapath. Replaces the switch's previous firewall. */
+static int l_node_firewall(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int sw = check_node(L, 1);
+        luaL_checktype(L, 2, LUA_TTABLE);
+        opts_check(L, 3, "switch:firewall", fw_keys);
+        if (lab->nodes[sw].kind != NODE_SWITCH)
+                return luaL_error(L, "firewall: '%s' is a %s; firewalls filter switch ports",
+                                  lab->nodes[sw].name, node_kind_name(lab->nodes[sw].kind));
+        if (lab->state != LAB_DEFINED)
+                return luaL_error(L, "firewall: lab '%s' is already built", lab->name);
+        struct fw_table t = {0};
+        char err[ERRLEN];
+        if (opt_field(L, 3, "policy") != LUA_TNIL) {
+                const char *p = lua_tostring(L, -1);
+                if (!p || (strcmp(p, "accept") && strcmp(p, "drop")))
+                        return luaL_error(L, "firewall: policy is \"accept\" or \"drop\"");
+                t.policy = !strcmp(p, "drop") ? FW_DROP : FW_ACCEPT;
+        }
+        lua_pop(L, 1);
+        lua_Integer n = luaL_len(L, 2);
+        for (lua_Integer i = 1; i <= n; i++) {
+                struct fw_rule r;
+                memset(&r, 0, sizeof(r));
+                lua_geti(L, 2, i);
+                int e = lua_gettop(L);
+                if (lua_type(L, e) == LUA_TSTRING) {
+                        if (fw_rule_parse(lua_tostring(L, e), &r, err) < 0) {
+                                fw_free(&t);
+                                return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                        }
+                } else if (lua_istable(L, e)) {
+                        opts_check(L, e, "firewall rule", fw_rule_keys);
+                        lua_getfield(L, e, "action");
+                        const char *a = lua_tostring(L, -1);
+                        if (!a || (strcmp(a, "accept") && strcmp(a, "drop"))) {
+                                fw_free(&t);
+                                return luaL_error(L,
+                                                  "firewall rule %d: action is \"accept\" or "
+                                                  "\"drop\"",
+                                                  (int)i);
+                        }
+                        r.action = !strcmp(a, "drop") ? FW_DROP : FW_ACCEPT;
+                        lua_getfield(L, e, "in");
+                        fw_ports(L, lab, sw, lua_gettop(L), &r, false);
+                        lua_getfield(L, e, "out");
+                        fw_ports(L, lab, sw, lua_gettop(L), &r, true);
+                        lua_getfield(L, e, "type");
+                        if (!lua_isnil(L, -1)) {
+                                const char *ty = luaL_checkstring(L, -1);
+                                r.not_ethertype = ty[0] == '!';
+                                if (fw_ethertype_parse(ty + r.not_ethertype, &r.ethertype, err) <
+                                    0) {
+                                        fw_free(&t);
+                                        return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                                }
+                        }
+                        lua_getfield(L, e, "vid");
+                        if (!lua_isnil(L, -1))
+                                r.vid = check_vid(L, -1, "firewall vid");
+                        lua_settop(L, e);
+                } else {
+                        fw_free(&t);
+                        return luaL_error(L, "firewall rule %d: expected a table or a string",
+                                          (int)i);
+                }
+                if (fw_add(&t, &r, err) < 0) {
+                        fw_free(&t);
+                        return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                }
+                lua_pop(L, 1);
+        }
+        int rc = fw_set(lab, sw, &t, err);
+        fw_free(&t);
+        raise_if(L, rc, err);
+        return 0;
+}
+
 static int cmd_k(lua_State *L, int status, lua_KContext ctx)
 {
         (void)status;
@@ -1033,9 +1181,10 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {"__tostring", l_node_tostring},
                                              {"__eq", l_node_eq},
                                              {NULL, NULL}};
-        static const luaL_Reg node_methods[] = {{"cmd", l_node_cmd},     {"ip", l_node_ip},
-                                                {"intfs", l_node_intfs}, {"vlan", l_node_vlan},
-                                                {"route", l_node_route}, {NULL, NULL}};
+        static const luaL_Reg node_methods[] = {
+            {"cmd", l_node_cmd},   {"ip", l_node_ip},       {"intfs", l_node_intfs},
+            {"vlan", l_node_vlan}, {"route", l_node_route}, {"firewall", l_node_firewall},
+            {NULL, NULL}};
         static const luaL_Reg link_meta[] = {
             {"__index", l_link_index}, {"__tostring", l_link_tostring}, {NULL, NULL}};
         static const luaL_Reg link_methods[] = {

@@ -10,6 +10,7 @@
 #include "lab.h"
 #include "dp.h"
 #include "journal.h"
+#include "nat.h"
 #include "netns.h"
 #include "nl.h"
 #include "proc.h"
@@ -433,6 +434,33 @@ static int configure_vlans(struct lab *lab, struct build_ctx *b, char *err)
         return 0;
 }
 
+/* Routers that masquerade out of an interface (nat.h). */
+static int configure_nat(struct lab *lab, char *err)
+{
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                if (!n->nat_out[0])
+                        continue;
+                if (lab_find_iface(lab, i, n->nat_out) < 0)
+                        return errf(err, "%s: nat: router \"%s\" has no interface \"%s\"", n->where,
+                                    n->name, n->nat_out);
+                char e[ERRLEN];
+                if (nat_masquerade(n->netns_fd, n->nat_out, e) < 0)
+                        return errf(err, "%s: router \"%s\": %s", n->where, n->name, e);
+        }
+        return 0;
+}
+
+/* Switch firewalls: nft bridge tables on kernel bridges; the userspace
+ * datapath gets its switches' rules through its config (dp_start). */
+static int configure_firewalls(struct lab *lab, char *err)
+{
+        for (int i = 0; i < lab->nnodes; i++)
+                if (lab->nodes[i].fw)
+                        return dp_firewalls_apply(lab, err);
+        return 0;
+}
+
 /* Refuses, before anything exists, what this kernel cannot do. */
 static int check_features(struct lab *lab, char *err)
 {
@@ -516,7 +544,8 @@ int lab_build(struct lab *lab, char *err)
         }
         if (create_bridges(lab, &b, err) < 0 || create_links(lab, &b, err) < 0 ||
             create_subifs(lab, &b, err) < 0 || configure_l3(lab, &b, err) < 0 ||
-            configure_params(lab, &b, err) < 0 || configure_vlans(lab, &b, err) < 0 ||
+            configure_params(lab, &b, err) < 0 || configure_firewalls(lab, err) < 0 ||
+            configure_nat(lab, err) < 0 || configure_vlans(lab, &b, err) < 0 ||
             stop_check(lab, err) < 0)
                 goto out;
         rc = 0;

@@ -2,6 +2,7 @@
  * evaluation for the userspace datapath, the text form used in the
  * datapath's config, and the nft bridge-family script for the kernel path. */
 #include "dp_fw.h"
+#include "lab.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,55 +273,26 @@ int fw_nft_script(const struct fw_table *t, const char *table, char *buf, size_t
         return (int)pos;
 }
 
-/* Side table until struct node carries a firewall. */
-struct fw_slot {
-        const struct lab *lab;
-        int node;
-        struct fw_table t;
-};
-static struct fw_slot *slots;
-static int nslots;
-
-int fw_set(const struct lab *lab, int node, const struct fw_table *t, char *err)
+/* Each switch's firewall lives in its node (struct node.fw). */
+int fw_set(struct lab *lab, int node, const struct fw_table *t, char *err)
 {
-        struct fw_table copy;
-        if (fw_copy(&copy, t, err) < 0)
-                return -1;
-        for (int i = 0; i < nslots; i++)
-                if (slots[i].lab == lab && slots[i].node == node) {
-                        fw_free(&slots[i].t);
-                        slots[i].t = copy;
-                        return 0;
-                }
-        struct fw_slot *ns = realloc(slots, (size_t)(nslots + 1) * sizeof(*ns));
-        if (!ns) {
-                fw_free(&copy);
+        struct fw_table *copy = calloc(1, sizeof(*copy));
+        if (!copy)
                 return errf_sys(err, NULL, "Cannot store firewall");
+        if (fw_copy(copy, t, err) < 0) {
+                free(copy);
+                return -1;
         }
-        slots = ns;
-        slots[nslots].lab = lab;
-        slots[nslots].node = node;
-        slots[nslots].t = copy;
-        nslots++;
+        struct node *n = &lab->nodes[node];
+        if (n->fw) {
+                fw_free(n->fw);
+                free(n->fw);
+        }
+        n->fw = copy;
         return 0;
 }
 
 const struct fw_table *fw_for(const struct lab *lab, int node)
 {
-        for (int i = 0; i < nslots; i++)
-                if (slots[i].lab == lab && slots[i].node == node)
-                        return &slots[i].t;
-        return NULL;
-}
-
-void fw_forget(const struct lab *lab)
-{
-        int j = 0;
-        for (int i = 0; i < nslots; i++) {
-                if (slots[i].lab == lab)
-                        fw_free(&slots[i].t);
-                else
-                        slots[j++] = slots[i];
-        }
-        nslots = j;
+        return lab->nodes[node].fw;
 }

@@ -76,11 +76,10 @@ int fw_nft_script(const struct fw_table *t, const char *table, char *buf, size_t
  * errors carry the kernel's extack text. */
 int fw_nft_install(int netns_fd, const char *table, const struct fw_table *t, char *err);
 
-/* Storage of each switch's firewall until struct node has a field for it:
- * keyed by (lab, node index). fw_for returns NULL when the switch has none. */
+/* A switch's firewall (kept in its struct node; lab_free frees it).
+ * fw_for returns NULL when the switch has none. */
 struct lab;
-int fw_set(const struct lab *lab, int node, const struct fw_table *t, char *err);
+int fw_set(struct lab *lab, int node, const struct fw_table *t, char *err);
 const struct fw_table *fw_for(const struct lab *lab, int node);
-void fw_forget(const struct lab *lab); /* call from lab_free */
 
 #endif

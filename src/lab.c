@@ -5,6 +5,7 @@
  * error at the script line that caused it; lab_validate checks what only
  * the whole model can tell (gateways reachable, VLAN tables consistent). */
 #include "lab.h"
+#include "dp_fw.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,10 @@ void lab_free(struct lab *lab)
         for (int i = 0; i < lab->nnodes; i++) {
                 free(lab->nodes[i].ifaces);
                 free(lab->nodes[i].routes);
+                if (lab->nodes[i].fw) {
+                        fw_free(lab->nodes[i].fw);
+                        free(lab->nodes[i].fw);
+                }
         }
         for (int i = 0; i < lab->nifaces; i++)
                 free(lab->ifaces[i].vlan);

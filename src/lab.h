@@ -28,6 +28,8 @@
 
 enum node_kind { NODE_HOST, NODE_SWITCH, NODE_ROUTER, NODE_NAT };
 
+struct fw_table;
+
 struct ipaddr {
         int family; /* AF_INET or AF_INET6; 0 = unset */
         uint8_t a[16];
@@ -97,7 +99,9 @@ struct node {
         struct ipaddr gw4, gw6; /* default gateways (family 0 = none) */
         struct route *routes;
         int nroutes;
-        bool ipv6; /* enable IPv6 (automatically on when it has an IPv6 address) */
+        bool ipv6;           /* enable IPv6 (automatically on when it has an IPv6 address) */
+        struct fw_table *fw; /* switches: firewall on bridge ports (dp_fw.h), or NULL */
+        char nat_out[IFNAME_MAX + 1]; /* routers: masquerade out of this interface ("": none) */
         bool deleted;
         char where[96];
         /* Runtime, set by lab_build: held namespace fds (-1 before). */

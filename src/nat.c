@@ -1,0 +1,39 @@
+/* nat.c — masquerade out of a router's interface, as one nftables batch
+ * (table ip netlab_nat, chain postrouting: `oifname "eth1" masquerade`). */
+#include "nat.h"
+#include "nft.h"
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#define NAT_TABLE "netlab_nat"
+
+int nat_masquerade(int netns_fd, const char *oifname, char *err)
+{
+        struct nft_batch b;
+        if (nft_batch_init(&b, 16 * 1024) < 0)
+                return errf_sys(err, NULL, "Cannot set up NAT on \"%s\"", oifname);
+        nft_table(&b, NFPROTO_IPV4, NAT_TABLE);
+        nft_base_chain(&b, NFPROTO_IPV4, NAT_TABLE, "postrouting", NF_INET_POST_ROUTING, 100, "nat",
+                       NF_ACCEPT);
+        struct nlmsghdr *nlh =
+            nft_msg(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, NFPROTO_IPV4);
+        mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, NAT_TABLE);
+        mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "postrouting");
+        struct nlattr *list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+        nft_match_ifname(nlh, NFT_META_OIFNAME, oifname);
+        nft_expr_masq(nlh);
+        mnl_attr_nest_end(nlh, list);
+        nft_msg_end(&b, nlh);
+        char extack[256];
+        int rc = nft_batch_send(&b, netns_fd, extack);
+        nft_batch_free(&b);
+        if (rc < 0 && (errno == ENOENT || errno == EOPNOTSUPP) && !extack[0])
+                return errf(err,
+                            "Cannot set up NAT on \"%s\": the kernel lacks nftables NAT "
+                            "(CONFIG_NF_TABLES, CONFIG_NFT_NAT, CONFIG_NFT_MASQ)",
+                            oifname);
+        if (rc < 0)
+                return errf_sys(err, extack, "Cannot set up NAT on \"%s\"", oifname);
+        return 0;
+}

@@ -1,0 +1,16 @@
+/* nat.h — source NAT (masquerade) of a router's outgoing interface.
+ *
+ * `lab:router("r", {nat = "eth1"})`: traffic the router forwards out of
+ * eth1 leaves with eth1's address, as a home router does towards its
+ * uplink. Installed over nfnetlink (an nftables table "netlab_nat" of the
+ * ip family in the router's namespace, with a postrouting nat chain), never
+ * by forking nft; errors carry the kernel's extack text and name the kernel
+ * options when NAT support is missing (CONFIG_NF_TABLES, CONFIG_NFT_NAT,
+ * CONFIG_NFT_MASQ). */
+#ifndef NETLAB_NAT_H
+#define NETLAB_NAT_H
+#include "err.h"
+
+int nat_masquerade(int netns_fd, const char *oifname, char *err);
+
+#endif

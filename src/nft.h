@@ -1,0 +1,50 @@
+/* nft.h — nftables over nfnetlink: building and sending one batch.
+ *
+ * A batch is a buffer of netlink messages between NFNL_MSG_BATCH_BEGIN and
+ * _END, applied by the kernel atomically. Each message asks for an ACK;
+ * nft_batch_send sends it from a socket in the given network namespace and
+ * reports the first error with the kernel's extack text. The expression
+ * helpers write what nft itself generates for `meta oifname "eth1"`,
+ * `ether type arp`, `accept`, `masquerade`. Users: the switch firewall
+ * (dp_nft.c) and router NAT (nat.c). */
+#ifndef NETLAB_NFT_H
+#define NETLAB_NFT_H
+#include <libmnl/libmnl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nft_batch {
+        char *buf;
+        size_t off, cap;
+        uint32_t seq;
+        uint32_t nmsg; /* messages that expect an ACK */
+        bool overflow; /* a message did not fit: nft_batch_send fails with E2BIG */
+};
+
+/* Starts a batch of at most cap bytes. Returns -1 (ENOMEM) on failure. */
+int nft_batch_init(struct nft_batch *b, size_t cap);
+void nft_batch_free(struct nft_batch *b);
+/* Begins an NFT_MSG_* message (NLM_F_ACK added) for family (NFPROTO_*). When
+ * the batch is full it returns a scratch message and sets overflow. */
+struct nlmsghdr *nft_msg(struct nft_batch *b, int msg, uint16_t flags, uint8_t family);
+void nft_msg_end(struct nft_batch *b, struct nlmsghdr *nlh);
+/* Ends the batch and sends it in netns_fd (-1: the current namespace).
+ * Returns 0, or -1 with errno and extack (256 bytes, may be NULL) filled. */
+int nft_batch_send(struct nft_batch *b, int netns_fd, char *extack);
+
+/* Expressions, appended inside an NFTA_RULE_EXPRESSIONS nest. */
+void nft_expr_meta(struct nlmsghdr *nlh, uint32_t key);
+void nft_expr_payload(struct nlmsghdr *nlh, uint32_t base, uint32_t offset, uint32_t len);
+void nft_expr_mask16(struct nlmsghdr *nlh, uint16_t mask);
+void nft_expr_cmp(struct nlmsghdr *nlh, uint32_t op, const void *data, size_t len);
+void nft_expr_verdict(struct nlmsghdr *nlh, uint32_t code);
+void nft_expr_masq(struct nlmsghdr *nlh);
+/* meta iifname/oifname == name */
+void nft_match_ifname(struct nlmsghdr *nlh, uint32_t key, const char *name);
+/* A base chain: table, name, hook, priority, type ("filter", "nat"), policy. */
+void nft_base_chain(struct nft_batch *b, uint8_t family, const char *table, const char *chain,
+                    uint32_t hook, int32_t prio, const char *type, uint32_t policy);
+void nft_table(struct nft_batch *b, uint8_t family, const char *table);
+
+#endif
