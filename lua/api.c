@@ -972,6 +972,68 @@ static int l_node_cmd(lua_State *L)
         return cmd_k(L, LUA_OK, (lua_KContext)lua_gettop(L));
 }
 
+/* node:spawn("command") → a process running in the background (Mininet's
+ * popen): proc:wait({timeout = s}) → output, status (yields inside
+ * experiments, like node:cmd); proc:kill() → its output so far;
+ * proc:running(). Teardown kills it with the lab if nobody did. */
+static int l_node_spawn(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        int n = check_node(L, 1);
+        const char *cmd = luaL_checkstring(L, 2);
+        ensure_built(L);
+        struct cmd_ud *c = lua_newuserdatauv(L, sizeof(*c), 0);
+        memset(c, 0, sizeof(*c));
+        c->job.fd = -1;
+        luaL_setmetatable(L, MT_JOB);
+        char err[ERRLEN];
+        if (proc_job_start(N->lab, n, cmd, &c->job, err) < 0) {
+                lua_pushnil(L);
+                lua_pushstring(L, err);
+                return 2;
+        }
+        c->active = true;
+        return 1;
+}
+
+static const char *const wait_keys[] = {"timeout", NULL};
+
+static int l_job_wait(lua_State *L)
+{
+        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        opts_check(L, 2, "proc:wait", wait_keys);
+        if (!c->active)
+                return luaL_error(L, "proc:wait: the process was already waited for or killed");
+        double timeout = 3600;
+        if (opt_field(L, 2, "timeout") != LUA_TNIL)
+                timeout = luaL_checknumber(L, -1);
+        lua_settop(L, 1);
+        c->deadline = now_ms() + (long long)(timeout * 1000);
+        return cmd_k(L, LUA_OK, 1);
+}
+
+static int l_job_kill(lua_State *L)
+{
+        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        if (!c->active) {
+                lua_pushliteral(L, "");
+                return 1;
+        }
+        proc_job_poll(&c->job);
+        proc_job_kill(&c->job);
+        lua_pushlstring(L, c->job.out ? c->job.out : "", c->job.len);
+        proc_job_free(&c->job);
+        c->active = false;
+        return 1;
+}
+
+static int l_job_running(lua_State *L)
+{
+        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        lua_pushboolean(L, c->active && proc_job_poll(&c->job) == 1);
+        return 1;
+}
+
 static int l_job_gc(lua_State *L)
 {
         struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
@@ -1182,19 +1244,26 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {"__eq", l_node_eq},
                                              {NULL, NULL}};
         static const luaL_Reg node_methods[] = {
-            {"cmd", l_node_cmd},   {"ip", l_node_ip},       {"intfs", l_node_intfs},
-            {"vlan", l_node_vlan}, {"route", l_node_route}, {"firewall", l_node_firewall},
-            {NULL, NULL}};
+            {"cmd", l_node_cmd},     {"ip", l_node_ip},
+            {"intfs", l_node_intfs}, {"vlan", l_node_vlan},
+            {"route", l_node_route}, {"firewall", l_node_firewall},
+            {"spawn", l_node_spawn}, {NULL, NULL}};
         static const luaL_Reg link_meta[] = {
             {"__index", l_link_index}, {"__tostring", l_link_tostring}, {NULL, NULL}};
         static const luaL_Reg link_methods[] = {
             {"up", l_link_up}, {"down", l_link_down}, {NULL, NULL}};
-        static const luaL_Reg job_meta[] = {{"__gc", l_job_gc}, {NULL, NULL}};
-        static const luaL_Reg none[] = {{NULL, NULL}};
+        static const luaL_Reg job_meta[] = {
+            {"__gc", l_job_gc}, {"__close", l_job_gc}, {NULL, NULL}};
+        static const luaL_Reg job_methods[] = {
+            {"wait", l_job_wait}, {"kill", l_job_kill}, {"running", l_job_running}, {NULL, NULL}};
         new_class(L, MT_LAB, lab_meta, lab_methods);
         new_class(L, MT_NODE, node_meta, node_methods);
         new_class(L, MT_LINK, link_meta, link_methods);
-        new_class(L, MT_JOB, job_meta, none);
+        new_class(L, MT_JOB, job_meta, job_methods);
+        luaL_getmetatable(L, MT_JOB);
+        lua_getfield(L, -1, "methods");
+        lua_setfield(L, -2, "__index");
+        lua_pop(L, 1);
 
         static const luaL_Reg netlab_fns[] = {
             {"lab", l_netlab_lab}, {"sleep", l_sleep}, {"check_opts", l_check_opts}, {NULL, NULL}};
