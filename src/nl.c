@@ -134,6 +134,11 @@ struct nl *nl_monitor_open(int netns_fd, char *err)
                 errno = e;
                 return NULL;
         }
+        /* Room for the burst of events a lab build makes (best effort:
+         * SO_RCVBUFFORCE needs CAP_NET_ADMIN, SO_RCVBUF is capped by rmem_max). */
+        int sz = 4 << 20;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
         return nl;
 }
 

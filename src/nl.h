@@ -68,7 +68,8 @@ int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *g
  *     Cannot add netem qdisc on "h1:eth0": kernel has no netem (CONFIG_NET_SCH_NETEM)
  * label is used in messages (NULL: "#ifindex"). Replaces what an earlier
  * call set (the root qdisc is deleted first); all-zero params restore the
- * device default. p->mtu, when set, is applied to the device too. */
+ * device default. p->mtu only sizes the burst (the device MTU is set with
+ * the link: veth_end.mtu or nl_link_set_mtu). */
 int nl_link_params_apply(struct nl *nl, int ifindex, const char *label,
                          const struct link_params *p, char *err);
 

@@ -223,8 +223,6 @@ int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const st
         struct nlmsghdr *nlh = qdisc_req(nl, RTM_DELQDISC, 0, ifindex, TC_H_ROOT, 0);
         if (nl_talk(nl, nlh, NULL, NULL) < 0 && errno != ENOENT && errno != EINVAL)
                 return errf_sys(err, nl->extack, "Cannot delete root qdisc on \"%s\"", label);
-        if (p->mtu > 0 && nl_link_set_mtu(nl, ifindex, p->mtu, err) < 0)
-                return -1;
         bool impair = p->delay_us || p->jitter_us || p->loss_ppm;
         if (impair) {
                 if (add_netem(nl, ifindex, label, p, err) < 0)
