@@ -39,8 +39,11 @@ struct veth_end {
  * success *ifindex_a and *ifindex_b (each may be NULL) get the two ifindexes.
  * Kernels refuse to bring the peer up while creating it (ENOTCONN), so b is
  * set up by a second request in b's namespace, batched with the ifindex
- * lookup; nl keeps a few sockets open in recently used namespaces for that.
- * If that second step fails the pair exists (b down) and -1 is returned. */
+ * lookup; nl keeps sockets open in up to 16 recently used namespaces for
+ * that, and an open socket keeps its namespace alive: close nl (as a build
+ * does when it is done) before expecting a torn-down lab's namespaces, and
+ * the links in them, to be freed. If the second step fails the pair exists
+ * (b down) and -1 is returned. */
 int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *b,
                 int *ifindex_a, int *ifindex_b, char *err);
 
