@@ -9,6 +9,7 @@
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
 #include "dp_fw.h"
+#include "vlanview.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -1034,6 +1035,38 @@ static int l_job_running(lua_State *L)
         return 1;
 }
 
+/* switch:vlans() → {{port = "p1", vid = 10, pvid = true, untagged = true}, ...}:
+ * the VLAN table as the switch really applies it (kernel bridge or userspace
+ * datapath), the same on both paths; the model's table before the build. */
+static int l_node_vlans(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        struct port_vlan *pv;
+        int np;
+        char err[ERRLEN];
+        if (lab_vlan_view(lab, n, &pv, &np, err) < 0) {
+                lua_pushnil(L);
+                lua_pushstring(L, err);
+                return 2;
+        }
+        lua_createtable(L, np, 0);
+        for (int i = 0; i < np; i++) {
+                lua_createtable(L, 0, 4);
+                lua_pushstring(L, pv[i].port);
+                lua_setfield(L, -2, "port");
+                lua_pushinteger(L, pv[i].v.vid);
+                lua_setfield(L, -2, "vid");
+                lua_pushboolean(L, pv[i].v.pvid);
+                lua_setfield(L, -2, "pvid");
+                lua_pushboolean(L, pv[i].v.untagged);
+                lua_setfield(L, -2, "untagged");
+                lua_rawseti(L, -2, i + 1);
+        }
+        free(pv);
+        return 1;
+}
+
 static int l_job_gc(lua_State *L)
 {
         struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
@@ -1244,10 +1277,9 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {"__eq", l_node_eq},
                                              {NULL, NULL}};
         static const luaL_Reg node_methods[] = {
-            {"cmd", l_node_cmd},     {"ip", l_node_ip},
-            {"intfs", l_node_intfs}, {"vlan", l_node_vlan},
-            {"route", l_node_route}, {"firewall", l_node_firewall},
-            {"spawn", l_node_spawn}, {NULL, NULL}};
+            {"cmd", l_node_cmd},     {"ip", l_node_ip},       {"intfs", l_node_intfs},
+            {"vlan", l_node_vlan},   {"route", l_node_route}, {"firewall", l_node_firewall},
+            {"spawn", l_node_spawn}, {"vlans", l_node_vlans}, {NULL, NULL}};
         static const luaL_Reg link_meta[] = {
             {"__index", l_link_index}, {"__tostring", l_link_tostring}, {NULL, NULL}};
         static const luaL_Reg link_methods[] = {

@@ -11,6 +11,7 @@
 #include "lab.h"
 #include "layout.h"
 #include "nl.h"
+#include "vlanview.h"
 #include "nlua.h"
 #include "proc.h"
 #include "vt.h"
@@ -66,7 +67,7 @@ struct inspect {
         int nai;
         struct nl_route_info *ri;
         int nri;
-        struct nl_port_vlan *vi;
+        struct port_vlan *vi; /* lab_vlan_view: the same on both paths */
         int nvi;
         uint64_t *prev_rx, *prev_tx; /* per li entry, for rates */
         double rx_rate[64], tx_rate[64];

@@ -66,7 +66,7 @@ void inspect_refresh(struct console *c, int node)
         in->vi = NULL;
         in->nvi = 0;
         if (c->lab->nodes[node].kind == NODE_SWITCH)
-                nl_bridge_vlan_dump(in->nl, &in->vi, &in->nvi, in->err);
+                lab_vlan_view(c->lab, node, &in->vi, &in->nvi, in->err);
 }
 
 static void human(double v, char *buf, size_t len)
