@@ -63,10 +63,12 @@ struct nl_echo {
 };
 int nl_echo_cb(const struct nlmsghdr *h, void *data);
 
-/* The rate part of link params under parent with handle: tbf, or htb (qdisc
- * + class handle|1) when the kernel lacks tbf or force_htb is set (tests). */
+/* The rate part of link params under parent with handle: tbf; with
+ * NL_RATE_AUTO, htb (qdisc + class handle|1) when the kernel lacks tbf.
+ * NL_RATE_TBF / NL_RATE_HTB force one (the probe, the tests). */
+enum nl_rate { NL_RATE_AUTO, NL_RATE_TBF, NL_RATE_HTB };
 int nl_rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
-                const struct link_params *p, bool force_htb, char *err);
+                const struct link_params *p, enum nl_rate how, char *err);
 /* For the probe: an htb root qdisc on ifindex. */
 int nl_htb_probe(struct nl *nl, int ifindex, char *err);
 

@@ -189,25 +189,25 @@ static int add_htb(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle,
         return 0;
 }
 
-/* The rate part: tbf, or htb where the kernel has no tbf (or force_htb). */
+/* The rate part: tbf, or htb where the kernel has no tbf (see nl_int.h). */
 int nl_rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
-                const struct link_params *p, bool force_htb, char *err)
+                const struct link_params *p, enum nl_rate how, char *err)
 {
-        if (!force_htb) {
-                if (add_tbf(nl, ifindex, parent, handle, label, p, err) == 0)
-                        return 0;
-                if (errno != EOPNOTSUPP)
-                        return -1;
-                char tbf_err[ERRLEN];
-                memcpy(tbf_err, err ? err : "", err ? ERRLEN : 1);
-                if (add_htb(nl, ifindex, parent, handle, label, p, err) == 0)
-                        return 0;
-                if (errno == EOPNOTSUPP && err) /* neither: name tbf, the one we prefer */
-                        memcpy(err, tbf_err, ERRLEN);
-                errno = EOPNOTSUPP;
+        if (how == NL_RATE_HTB)
+                return add_htb(nl, ifindex, parent, handle, label, p, err);
+        if (add_tbf(nl, ifindex, parent, handle, label, p, err) == 0)
+                return 0;
+        if (errno != EOPNOTSUPP || how == NL_RATE_TBF)
                 return -1;
-        }
-        return add_htb(nl, ifindex, parent, handle, label, p, err);
+        char tbf_err[ERRLEN] = "";
+        if (err)
+                memcpy(tbf_err, err, ERRLEN);
+        if (add_htb(nl, ifindex, parent, handle, label, p, err) == 0)
+                return 0;
+        if (errno == EOPNOTSUPP && err) /* neither: name tbf, the one we prefer */
+                memcpy(err, tbf_err, ERRLEN);
+        errno = EOPNOTSUPP;
+        return -1;
 }
 
 int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
@@ -229,12 +229,12 @@ int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const st
                         return -1;
                 if (p->rate_bps)
                         return nl_rate_add(nl, ifindex, TC_H_MAKE(1u << 16, 1),
-                                           TC_H_MAKE(10u << 16, 0), label, p, false, err);
+                                           TC_H_MAKE(10u << 16, 0), label, p, NL_RATE_AUTO, err);
                 return 0;
         }
         if (p->rate_bps)
-                return nl_rate_add(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p, false,
-                                   err);
+                return nl_rate_add(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p,
+                                   NL_RATE_AUTO, err);
         return 0;
 }
 

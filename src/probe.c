@@ -119,7 +119,8 @@ static void probe_child(struct features *f)
         if (f->veth) {
                 f->vlan8021q = nl_vlan_add(nl, ia, "pa.10", 10, NULL, false, err) > 0;
                 struct link_params p = {.rate_bps = 10000000};
-                f->tbf = nl_link_params_apply(nl, ia, "probe:pa", &p, err) == 0;
+                f->tbf = nl_rate_add(nl, ia, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), "probe:pa", &p,
+                                     NL_RATE_TBF, err) == 0;
                 struct link_params q = {.delay_us = 1000};
                 f->netem = nl_link_params_apply(nl, ib, "probe:pb", &q, err) == 0;
                 struct nlmsghdr *nlh = nl_req(nl, RTM_DELQDISC, NLM_F_ACK);
