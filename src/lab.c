@@ -6,11 +6,13 @@
  * the whole model can tell (gateways reachable, VLAN tables consistent). */
 #include "lab.h"
 #include "dp_fw.h"
+#include "journal.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static bool name_ok(const char *s, size_t max, bool letter_first)
 {
@@ -104,7 +106,16 @@ void lab_free(struct lab *lab)
 {
         if (!lab)
                 return;
+        /* A lab kept up (--keep) is freed while built: let go of what this
+         * process holds; the namespaces stay, held by their mounts. */
+        journal_close(lab->journal);
+        if (lab->lock_fd >= 0)
+                close(lab->lock_fd);
         for (int i = 0; i < lab->nnodes; i++) {
+                if (lab->nodes[i].netns_fd >= 0)
+                        close(lab->nodes[i].netns_fd);
+                if (lab->nodes[i].uts_fd >= 0)
+                        close(lab->nodes[i].uts_fd);
                 free(lab->nodes[i].ifaces);
                 free(lab->nodes[i].routes);
                 if (lab->nodes[i].fw) {
