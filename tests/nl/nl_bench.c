@@ -105,7 +105,7 @@ int main(int argc, char **argv)
         char err[ERRLEN], sw[32], hn[NHOST][32];
         int fds = nlt_netns("sw", sw, sizeof(sw)), fdh[NHOST];
         for (int i = 0; i < NHOST; i++) {
-                char tag[8];
+                char tag[16];
                 snprintf(tag, sizeof(tag), "h%d", i);
                 fdh[i] = nlt_netns(tag, hn[i], sizeof(hn[i]));
         }
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
                 return nlt_done("nl_bench");
         int br[4];
         for (int i = 0; i < 4; i++) {
-                char name[8];
+                char name[16];
                 snprintf(name, sizeof(name), "br%d", i);
                 br[i] = nl_bridge_add(nls, name, NULL, true, err);
                 CHECK(br[i] > 0, "bridge: %s", err);
