@@ -156,8 +156,9 @@ static int node_inside(void *ud, char *err)
                 /* Switch ports and IPv4-only hosts never autoconfigure IPv6:
                  * the link-local addresses, DAD and router solicitations
                  * flooding through bridges cost minutes on large labs. */
-                if (netns_sysctl("net/ipv6/conf/default/disable_ipv6", "1", NULL) == 0)
-                        netns_sysctl("net/ipv6/conf/all/disable_ipv6", "1", NULL);
+                /* Writing "all" sets "default" too (one rtnl round, not two):
+                 * interfaces created later inherit it. */
+                netns_sysctl("net/ipv6/conf/all/disable_ipv6", "1", NULL);
         } else {
                 netns_sysctl("net/ipv6/conf/default/accept_dad", "0", NULL);
         }
