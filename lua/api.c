@@ -109,6 +109,14 @@ static void push_ref(lua_State *L, const char *mt, int idx)
         luaL_setmetatable(L, mt);
 }
 
+/* Pushes method k of class mt (nil when there is none). */
+static void push_method(lua_State *L, const char *mt, const char *k)
+{
+        luaL_getmetatable(L, mt);
+        lua_getfield(L, -1, "methods");
+        lua_getfield(L, -1, k);
+}
+
 static int check_node(lua_State *L, int arg)
 {
         struct lab *lab = the_lab(L);
@@ -601,9 +609,7 @@ static int l_lab_index(lua_State *L)
                 lua_pushboolean(L, lab->state == LAB_UP);
                 return 1;
         }
-        luaL_getmetatable(L, MT_LAB);
-        lua_getfield(L, -1, "methods");
-        lua_getfield(L, -1, k);
+        push_method(L, MT_LAB, k);
         return 1;
 }
 
@@ -644,9 +650,7 @@ static int l_node_index(lua_State *L)
         } else if (!strcmp(k, "netns")) {
                 lua_pushstring(L, lab->nodes[n].netns_name);
         } else {
-                luaL_getmetatable(L, MT_NODE);
-                lua_getfield(L, -1, "methods");
-                lua_getfield(L, -1, k);
+                push_method(L, MT_NODE, k);
         }
         return 1;
 }
@@ -943,20 +947,11 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
         }
 }
 
-static const char *const cmd_keys[] = {"timeout", NULL};
-
-/* node:cmd("shell command", {timeout = seconds}) → output, exit status
- * (or nil, message when it could not run or timed out). */
-static int l_node_cmd(lua_State *L)
+/* Starts cmd in node n (building the lab first if needed) and pushes its
+ * job userdata; on failure pushes nil, message instead and returns NULL. */
+static struct cmd_ud *job_start(lua_State *L, int n, const char *cmd)
 {
         struct nlua *N = nlua_from(L);
-        int n = check_node(L, 1);
-        const char *cmd = luaL_checkstring(L, 2);
-        opts_check(L, 3, "node:cmd", cmd_keys);
-        double timeout = 60;
-        if (opt_field(L, 3, "timeout") != LUA_TNIL)
-                timeout = luaL_checknumber(L, -1);
-        lua_pop(L, 1);
         ensure_built(L);
         struct cmd_ud *c = lua_newuserdatauv(L, sizeof(*c), 0);
         memset(c, 0, sizeof(*c));
@@ -966,9 +961,28 @@ static int l_node_cmd(lua_State *L)
         if (proc_job_start(N->lab, n, cmd, &c->job, err) < 0) {
                 lua_pushnil(L);
                 lua_pushstring(L, err);
-                return 2;
+                return NULL;
         }
         c->active = true;
+        return c;
+}
+
+static const char *const cmd_keys[] = {"timeout", NULL};
+
+/* node:cmd("shell command", {timeout = seconds}) → output, exit status
+ * (or nil, message when it could not run or timed out). */
+static int l_node_cmd(lua_State *L)
+{
+        int n = check_node(L, 1);
+        const char *cmd = luaL_checkstring(L, 2);
+        opts_check(L, 3, "node:cmd", cmd_keys);
+        double timeout = 60;
+        if (opt_field(L, 3, "timeout") != LUA_TNIL)
+                timeout = luaL_checknumber(L, -1);
+        lua_pop(L, 1);
+        struct cmd_ud *c = job_start(L, n, cmd);
+        if (!c)
+                return 2;
         c->deadline = now_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, (lua_KContext)lua_gettop(L));
 }
@@ -979,22 +993,9 @@ static int l_node_cmd(lua_State *L)
  * proc:running(). Teardown kills it with the lab if nobody did. */
 static int l_node_spawn(lua_State *L)
 {
-        struct nlua *N = nlua_from(L);
         int n = check_node(L, 1);
         const char *cmd = luaL_checkstring(L, 2);
-        ensure_built(L);
-        struct cmd_ud *c = lua_newuserdatauv(L, sizeof(*c), 0);
-        memset(c, 0, sizeof(*c));
-        c->job.fd = -1;
-        luaL_setmetatable(L, MT_JOB);
-        char err[ERRLEN];
-        if (proc_job_start(N->lab, n, cmd, &c->job, err) < 0) {
-                lua_pushnil(L);
-                lua_pushstring(L, err);
-                return 2;
-        }
-        c->active = true;
-        return 1;
+        return job_start(L, n, cmd) ? 1 : 2;
 }
 
 static const char *const wait_keys[] = {"timeout", NULL};
@@ -1131,9 +1132,7 @@ static int l_link_index(lua_State *L)
         } else if (!strcmp(k, "is_up")) {
                 lua_pushboolean(L, l->up);
         } else {
-                luaL_getmetatable(L, MT_LINK);
-                lua_getfield(L, -1, "methods");
-                lua_getfield(L, -1, k);
+                push_method(L, MT_LINK, k);
         }
         return 1;
 }
