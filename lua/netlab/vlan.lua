@@ -1,0 +1,284 @@
+-- netlab.vlan: helpers for VLAN experiments (labs/vlan.lua): a ping matrix
+-- with expected reachability, and captures that prove no frame of one group
+-- reached another group's ports (a failed ping alone proves nothing about
+-- what leaked on the way).
+--
+-- Everything runs through node:cmd / node:spawn, so inside an experiment
+-- every wait yields to the driver and never freezes the console. Check
+-- messages name nodes, addresses and VLANs only: never MACs, times or
+-- counts that could differ between the kernel and the userspace datapath.
+local M = {}
+
+-- All addresses (without prefix) and MACs of a node, from the lab model.
+function M.addrs(node)
+  local ips, macs = {}, {}
+  for _, f in ipairs(node:intfs()) do
+    macs[#macs + 1] = f.mac:lower()
+    for _, a in ipairs(f.ips) do ips[#ips + 1] = a:match("^[^/]+") end
+  end
+  return ips, macs
+end
+
+local function names(nodes)
+  local t = {}
+  for i, n in ipairs(nodes) do t[i] = n.name end
+  return table.concat(t, ", ")
+end
+M.names = names
+
+local function target_ip(t)
+  if type(t) == "string" then return t end
+  return t:ip()
+end
+
+-- Empties the ARP caches of the nodes, so their next packets start with a
+-- broadcast ARP request (the frame that floods a whole VLAN).
+function M.flush(nodes)
+  for _, n in ipairs(nodes) do n:cmd("ip neigh flush all >/dev/null 2>&1") end
+end
+
+-- Runs pings in parallel: list of {src, dst} (dst a node or an address).
+-- One shell per source, all sources at once. → list of booleans (a reply
+-- came back), in the order of the list.
+function M.pings(list, opts)
+  opts = opts or {}
+  local wait = opts.timeout or 2
+  local by_src, order = {}, {}
+  for i, p in ipairs(list) do
+    local src = p[1]
+    if not by_src[src.name] then
+      by_src[src.name] = { node = src, items = {} }
+      order[#order + 1] = src.name
+    end
+    table.insert(by_src[src.name].items, { i = i, ip = target_ip(p[2]) })
+  end
+  local procs = {}
+  for _, name in ipairs(order) do
+    local g = by_src[name]
+    local parts = {}
+    for _, it in ipairs(g.items) do
+      parts[#parts + 1] = ("(ping -n -c 2 -i 0.3 -W %d %s >/dev/null 2>&1 && echo ok %d || echo no %d) &")
+        :format(wait, it.ip, it.i, it.i)
+    end
+    procs[#procs + 1] = g.node:spawn(table.concat(parts, " ") .. " wait")
+  end
+  local res = {}
+  for _, p in ipairs(procs) do
+    local out = p:wait({ timeout = wait + 20 }) or ""
+    for verdict, i in out:gmatch("(%a+) (%d+)") do res[tonumber(i)] = verdict == "ok" end
+  end
+  for i = 1, #list do res[i] = res[i] == true end
+  return res
+end
+
+local function dst_label(d)
+  if type(d) == "string" then return d end
+  return d.name
+end
+
+-- The ping matrix of a step: list of {src, dst, want} where want is true
+-- (must reach) or false (must not). One check per pair. → all as expected.
+function M.matrix(list, opts)
+  local got = M.pings(list, opts)
+  local all = true
+  for i, p in ipairs(list) do
+    local src, dst, want = p[1], p[2], p[3]
+    local label = p.label or dst_label(dst)
+    local msg = want and ("%s reaches %s"):format(src.name, label)
+      or ("%s does not reach %s"):format(src.name, label)
+    all = check(got[i] == want, msg) and all
+  end
+  return all
+end
+
+-- Expands {a, b, c} x {d, e} into {{a, d, want}, ...}, skipping a == d.
+function M.pairs(srcs, dsts, want)
+  local t = {}
+  for _, s in ipairs(srcs) do
+    for _, d in ipairs(dsts) do
+      if s ~= d then t[#t + 1] = { s, d, want } end
+    end
+  end
+  return t
+end
+
+function M.concat(...)
+  local t = {}
+  for _, l in ipairs({ ... }) do
+    for _, v in ipairs(l) do t[#t + 1] = v end
+  end
+  return t
+end
+
+-- ---- captures ----
+
+local Capture = {}
+Capture.__index = Capture
+
+-- Lines (frames) whose source MAC is one of the nodes'.
+function Capture:from(nodes)
+  local set = {}
+  for _, n in ipairs(nodes) do
+    local _, macs = M.addrs(n)
+    for _, m in ipairs(macs) do set[m] = true end
+  end
+  local hits = {}
+  for _, l in ipairs(self.lines) do
+    local src = l:match("^%S+ (%x%x:%x%x:%x%x:%x%x:%x%x:%x%x) > ")
+    if src and set[src:lower()] then hits[#hits + 1] = l end
+  end
+  return hits
+end
+
+local function esc(s) return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")) end
+
+-- Lines that mention one of the addresses (as a whole address).
+function Capture:mentions(ips)
+  local hits = {}
+  for _, l in ipairs(self.lines) do
+    for _, ip in ipairs(ips) do
+      if l:find("%f[%w]" .. esc(ip) .. "%f[^%w]") then
+        hits[#hits + 1] = l
+        break
+      end
+    end
+  end
+  return hits
+end
+
+-- Lines that contain the plain text s.
+function Capture:grep(s)
+  local hits = {}
+  for _, l in ipairs(self.lines) do
+    if l:find(s, 1, true) then hits[#hits + 1] = l end
+  end
+  return hits
+end
+
+-- Lines of frames sent from one of the addresses: an ARP request
+-- ("tell IP"), an ARP reply ("IP is-at") or an IP packet ("IP > ").
+function Capture:sent_from(ips)
+  local hits = {}
+  for _, l in ipairs(self.lines) do
+    for _, ip in ipairs(ips) do
+      local e = esc(ip)
+      if l:find("tell " .. e .. "%f[^%w]") or l:find("%f[%w]" .. e .. " is%-at ")
+        or l:find("%f[%w]" .. e .. " > ") then
+        hits[#hits + 1] = l
+        break
+      end
+    end
+  end
+  return hits
+end
+
+-- Frames of the nodes: sent by one of their MACs, or from one of their
+-- addresses (ARP sender, IP source). ips limits the addresses looked for
+-- (default: all of the nodes' addresses). Frames that only name a node as
+-- their target (another group asking for it) are not its frames.
+function Capture:frames_of(nodes, ips)
+  local hits = self:from(nodes)
+  if not ips then
+    ips = {}
+    for _, n in ipairs(nodes) do
+      for _, a in ipairs((M.addrs(n))) do ips[#ips + 1] = a end
+    end
+  end
+  for _, l in ipairs(self:sent_from(ips)) do hits[#hits + 1] = l end
+  return hits
+end
+
+local function ifindex(node, ifname)
+  local out = node:cmd("ip -o link show dev " .. ifname .. " 2>/dev/null") or ""
+  return tonumber(out:match("^(%d+):"))
+end
+
+-- Packet sockets bound to ifindex idx in the node's namespace.
+local function packet_sockets(node, idx)
+  local out = node:cmd("cat /proc/net/packet 2>/dev/null") or ""
+  local n = 0
+  for line in out:gmatch("[^\n]+") do
+    local iface, running = line:match("^%x+%s+%d+%s+%d+%s+%x+%s+(%d+)%s+(%d+)")
+    if iface and tonumber(iface) == idx and running == "1" then n = n + 1 end
+  end
+  return n
+end
+
+-- M.capture(specs, fn) runs fn while tcpdump listens on each spec
+-- {node, "eth0", dir = "in"|"out"|"inout"} (default: frames arriving at the
+-- interface). Each capture has started (its packet socket is bound) before
+-- fn runs. → list of captures (same order as specs), each with .node,
+-- .ifname, .lines and :from/:mentions/:grep/:frames_of.
+function M.capture(specs, fn)
+  local caps = {}
+  for _, s in ipairs(specs) do
+    local node, ifname = s[1], s[2] or "eth0"
+    local idx = ifindex(node, ifname)
+    local before = idx and packet_sockets(node, idx) or 0
+    local cmd = ("exec tcpdump -Z root -l -n -e --immediate-mode -Q %s -i %s 2>/dev/null")
+      :format(s.dir or "in", ifname)
+    local c = setmetatable({ node = node, ifname = ifname, lines = {} }, Capture)
+    c.proc = node:spawn(cmd)
+    if idx then
+      for _ = 1, 100 do
+        if packet_sockets(node, idx) > before then break end
+        netlab.sleep(0.05)
+      end
+    end
+    caps[#caps + 1] = c
+  end
+  netlab.sleep(0.2)
+  local ok, err = pcall(fn)
+  netlab.sleep(0.5)
+  for _, c in ipairs(caps) do
+    local out = c.proc and c.proc:kill() or ""
+    for l in out:gmatch("[^\n]+") do c.lines[#c.lines + 1] = l end
+    c.proc = nil
+  end
+  if not ok then error(err, 0) end
+  return caps
+end
+
+-- The isolation proof of a step: captures on the watchers while the
+-- traffic runs, then for each watcher two checks:
+--   it was listening: frames of its peer (same group; the watcher pings it
+--   before the traffic starts) are in the capture;
+--   no frame of the other group (`from`, a name and a list of nodes)
+--   arrived at its interface.
+-- opts: watch = {{node, peer, ifname}, ...}, from = {"green", {nodes}},
+-- ips = addresses of `from` to look for (default all of theirs),
+-- traffic = list of {src, dst} pinged in parallel after flushing the ARP
+-- caches of the sources (so broadcasts go out). → all checks passed.
+function M.isolated(opts)
+  local specs = {}
+  for i, w in ipairs(opts.watch) do specs[i] = { w[1], w[3] or "eth0" } end
+  local srcs, seen = {}, {}
+  for _, t in ipairs(opts.traffic) do
+    if not seen[t[1].name] then
+      seen[t[1].name] = true
+      srcs[#srcs + 1] = t[1]
+    end
+  end
+  local caps = M.capture(specs, function()
+    local ctl = {}
+    for i, w in ipairs(opts.watch) do ctl[i] = { w[1], w[2] } end
+    M.pings(ctl)
+    M.flush(srcs)
+    M.pings(opts.traffic, { timeout = 1 })
+  end)
+  local group, members = opts.from[1], opts.from[2]
+  local all = true
+  for i, w in ipairs(opts.watch) do
+    local c = caps[i]
+    local where = ("capture on %s:%s"):format(w[1].name, c.ifname)
+    all = check(#c:from({ w[2] }) > 0,
+      ("%s is listening (frames of %s seen)"):format(where, w[2].name)) and all
+    local leak = c:frames_of(members, opts.ips)
+    all = check(#leak == 0, ("%s: no frame of %s (%s) arrived"):format(where, group, names(members)))
+      and all
+    if #leak > 0 then print("    leaked: " .. leak[1]) end
+  end
+  return all
+end
+
+return M
