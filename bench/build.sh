@@ -83,7 +83,9 @@ fi
 W=$(mktemp -d /tmp/bnl-bench.XXXXXX)
 OUTDIR=$ROOT/bench/out
 mkdir -p "$OUTDIR"
-OUT=$OUTDIR/build-$(date +%Y%m%d-%H%M%S).txt
+STAMP=$(date +%Y%m%d-%H%M%S)
+OUT=$OUTDIR/build-$STAMP.txt
+LOGF=$OUTDIR/build-$STAMP.log # every run's output, netlab's timestamped stages
 CUR_LAB="" # a netlab lab that may be up
 CUR_PID="" # a child to stop on exit
 MN_NEW=""  # host links a Mininet run created that may still exist
@@ -113,11 +115,18 @@ slab() {
         echo 0
 }
 
-# Until the net_namespace count has not changed for 2 s (at most 60 s), so a
-# previous run's asynchronous cleanup (ours or another user's) does not slow
-# the next measurement.
+# Waits until the kernel is quiet, so that the asynchronous cleanup of a
+# previous run (ours or another user's) does not slow the next measurement:
+# first the backlog of dying namespaces is gone (a sentinel, below, deleted
+# now has been cleaned up: the net_namespace slab count alone cannot tell, it
+# stays still while a batch of thousands is being dismantled), then the
+# net_namespace count has not changed for 2 s (at most 60 s).
 quiet() {
         local last cur since t start
+        if sentinel_prepare; then
+                kernel_wait
+                [ -n "$KFLAG" ] && log "  (the kernel's namespace cleanup still busy after 120 s)"
+        fi
         start=$(us) last=$(slab) since=$start
         while :; do
                 sleep 0.2
@@ -201,8 +210,8 @@ netlab_run() { # NAME N
         local name=$1 n=$2 f=$W/$1.lua line t0 tpass="" texit="" rc=""
         lab_file "$name" "$n" "$f"
         host_links >"$W/links"
-        sentinel_prepare || return 1
         quiet
+        sentinel_prepare || return 1
         CUR_LAB=$name
         t0=$(us)
         exec 3< <(NETLAB_PROGRESS=1 exec "$NETLAB" run "$f" 2>"$W/$name.err")
@@ -216,6 +225,9 @@ netlab_run() { # NAME N
         exec 3<&-
         wait "$CUR_PID"
         rc=$? texit=$(us) CUR_PID=""
+        { echo "== netlab linear,$n ($name) exit $rc, PASS at $([ -n "$tpass" ] && fmt $((tpass - t0))) s"
+          cat "$W/$name.out" "$W/$name.err"; } >>"$LOGF"
+        rm -f "$W/$name.out"
         if [ "$rc" != 0 ] || [ -z "$tpass" ]; then
                 err "netlab run of linear,$n failed (exit $rc):"
                 cat "$W/$name.out" "$W/$name.err" >&2
@@ -285,8 +297,8 @@ mininet_run() { # N
                 err "Mininet linear,$n not run: host links with its names exist: $clash"
                 return 1
         fi
-        sentinel_prepare || return 1
         quiet
+        sentinel_prepare || return 1
         t0=$(us)
         MN_NEW=$names
         exec 3< <(exec "$PY" -u "$ROOT/bench/build_mininet.py" "$n" 2>"$W/mn$n.err")
@@ -302,6 +314,9 @@ mininet_run() { # N
         exec 3<&-
         wait "$CUR_PID"
         rc=$? texit=$(us) CUR_PID=""
+        { echo "== Mininet linear,$n exit $rc, PING_OK at $([ -n "$tping" ] && fmt $((tping - t0))) s"
+          cat "$W/mn$n.out" "$W/mn$n.err"; } >>"$LOGF"
+        rm -f "$W/mn$n.out"
         if [ "$rc" != 0 ] || [ -z "$tping" ] || [ -z "$tstop" ]; then
                 err "Mininet linear,$n failed (exit $rc):"
                 cat "$W/mn$n.out" "$W/mn$n.err" >&2
@@ -324,8 +339,8 @@ mininet_run() { # N
 # `mn ... --test none` itself: until "*** Stopping" (build+start) and exit.
 mn_cli() { # N
         local n=$1 t0 line tstop=""
-        sentinel_prepare || return 1
         quiet
+        sentinel_prepare || return 1
         t0=$(us)
         exec 3< <(exec mn --switch lxbr --controller none --topo "linear,$n" --test none 2>&1)
         CUR_PID=$!
@@ -440,5 +455,5 @@ sec() { [ -n "$1" ] && echo "$(fmt "$1")${2:-}" || echo "-"; }
         verdict "0 processes per idle netlab node" "$(awk -v p="${maxp:-x}" 'BEGIN {print (p == "0.00")}')" "max ${maxp:--}"
         [ "$FAIL" = 1 ] && echo "(some runs failed: see the messages above)"
 } | tee "$OUT"
-log "written to $OUT"
+log "written to $OUT (every run's output in $LOGF)"
 exit "$FAIL"
