@@ -121,65 +121,61 @@ experiment("1 two namespaces joined by a veth pair", function()
 end)
 
 experiment("2 the same two through the bridge brx", function()
-  local caps = V.capture({ { netns2, "eth0" } }, function()
-    V.matrix({ { netns1, netns2, true }, { netns2, netns1, true } })
-  end)
+  local caps = V.step({
+    matrix = { { netns1, netns2, true }, { netns2, netns1, true } },
+    watch = { { netns2, netns1 } },
+  })
   check(#caps[1]:grep("192.168.5.1 > 192.168.5.2: ICMP echo request") > 0,
     "netns1's echo requests arrive at netns2's eth0, its port to brx")
   local route = netns1:cmd("ip -o route get 192.168.5.2") or ""
   check(route:match(" dev eth0 ") ~= nil, "netns1 routes to netns2 through eth0 (brx), not the veth")
 end)
 
+-- A watcher of group `mine` checks that nothing of `other` arrives.
+local function watcher(node, peer, name, other)
+  return { node, peer, from = { name, other, lan_ips(other) } }
+end
+
 experiment("3 green and rosa on brx, isolated by PVIDs", function()
-  V.matrix(V.concat(V.pairs(green, green, true), V.pairs(rosa, rosa, true),
-    V.pairs(green, rosa, false), V.pairs(rosa, green, false)))
-  V.isolated({
-    watch = { { netns4, netns5 }, { netns5, netns4 } },
-    from = { "green", green }, ips = lan_ips(green),
-    traffic = { { netns1, netns2 }, { netns1, netns4 }, { netns2, netns5 } },
-  })
-  V.isolated({
-    watch = { { netns1, netns2 }, { netns2, netns1 } },
-    from = { "rosa", rosa }, ips = lan_ips(rosa),
-    traffic = { { netns4, netns5 }, { netns4, netns1 }, { netns5, netns2 } },
+  V.step({
+    matrix = V.concat(V.pairs(green, green, true), V.pairs(rosa, rosa, true),
+      V.pairs(green, rosa, false), V.pairs(rosa, green, false)),
+    watch = {
+      watcher(netns4, netns5, "green", green), watcher(netns5, netns4, "green", green),
+      watcher(netns1, netns2, "rosa", rosa), watcher(netns2, netns1, "rosa", rosa),
+    },
   })
 end)
 
 experiment("4 tagging in the hosts: subinterfaces on trunk ports", function()
-  V.matrix(V.concat(
-    V.pairs({ netns1t }, green, true), V.pairs({ netns4t }, rosa, true),
-    V.pairs(green, { netns1t }, true), V.pairs(rosa, { netns4t }, true),
-    V.pairs({ netns1t }, V.concat(rosa, { netns4t }), false),
-    V.pairs({ netns4t }, V.concat(green, { netns1t }), false)))
-  -- On the parents (eth0): every frame on the wire, tagged or not.
-  V.isolated({
-    watch = { { netns4t, netns4 } },
-    from = { "green", { netns1t, netns1, netns2 } }, ips = lan_ips({ netns1t, netns1, netns2 }),
-    traffic = { { netns1t, netns1 }, { netns1t, netns4t }, { netns1t, netns4 } },
-  })
-  V.isolated({
-    watch = { { netns1t, netns1 } },
-    from = { "rosa", { netns4t, netns4, netns5 } }, ips = lan_ips({ netns4t, netns4, netns5 }),
-    traffic = { { netns4t, netns4 }, { netns4t, netns1t }, { netns4t, netns1 } },
+  -- Captures on the parents (eth0): every frame on the wire, tagged or not.
+  V.step({
+    matrix = V.concat(
+      V.pairs({ netns1t }, green, true), V.pairs({ netns4t }, rosa, true),
+      V.pairs(green, { netns1t }, true), V.pairs(rosa, { netns4t }, true),
+      V.pairs({ netns1t }, V.concat(rosa, { netns4t }), false),
+      V.pairs({ netns4t }, V.concat(green, { netns1t }), false)),
+    watch = {
+      watcher(netns4t, netns4, "green", { netns1t, netns1, netns2 }),
+      watcher(netns1t, netns1, "rosa", { netns4t, netns4, netns5 }),
+    },
   })
 end)
 
 experiment("5 a second bridge bry joined by a trunk", function()
   local g, r = { netns1, netns2, netns1t }, { netns4, netns5, netns4t }
-  V.matrix(V.concat(
-    V.pairs({ netns6 }, g, true), V.pairs({ netns7 }, r, true),
-    V.pairs(g, { netns6 }, true), V.pairs(r, { netns7 }, true),
-    V.pairs({ netns6 }, V.concat(r, { netns7 }), false),
-    V.pairs({ netns7 }, V.concat(g, { netns6 }), false)))
-  V.isolated({
-    watch = { { netns7, netns4 }, { netns5, netns4 } },
-    from = { "green", { netns6, netns1 } }, ips = lan_ips({ netns6, netns1 }),
-    traffic = { { netns6, netns1 }, { netns6, netns7 }, { netns6, netns5 } },
-  })
-  V.isolated({
-    watch = { { netns6, netns1 }, { netns2, netns1 } },
-    from = { "rosa", { netns7, netns4 } }, ips = lan_ips({ netns7, netns4 }),
-    traffic = { { netns7, netns4 }, { netns7, netns6 }, { netns7, netns2 } },
+  V.step({
+    matrix = V.concat(
+      V.pairs({ netns6 }, g, true), V.pairs({ netns7 }, r, true),
+      V.pairs(g, { netns6 }, true), V.pairs(r, { netns7 }, true),
+      V.pairs({ netns6 }, V.concat(r, { netns7 }), false),
+      V.pairs({ netns7 }, V.concat(g, { netns6 }), false)),
+    watch = {
+      watcher(netns7, netns4, "green", V.concat({ netns6 }, g)),
+      watcher(netns5, netns4, "green", V.concat({ netns6 }, g)),
+      watcher(netns6, netns1, "rosa", V.concat({ netns7 }, r)),
+      watcher(netns2, netns1, "rosa", V.concat({ netns7 }, r)),
+    },
   })
   -- No loop: one broadcast crosses the trunk once and arrives once.
   local caps = V.capture({ { netns2, "eth0" } }, function()
@@ -195,26 +191,23 @@ experiment("6 netns9 in both groups; the firewall keeps VLAN 9 from relaying", f
   local members = { netns1, netns2, netns4, netns5 }
   V.matrix(V.concat(V.pairs({ netns9 }, members, true), V.pairs(members, { netns9 }, true),
     V.pairs(green, rosa, false), V.pairs(rosa, green, false)))
-  -- netns9's ARP request (VLAN 9) reaches the members of both groups.
+  -- netns9's ARP request (VLAN 9) reaches the members of both groups;
+  -- netns5 tags its frames 9: rosa and netns9 hear them, green does not.
   local specs = {}
   for i, m in ipairs(members) do specs[i] = { m, "eth0" } end
+  specs[5] = { netns9, "eth0" }
   local caps = V.capture(specs, function()
+    V.pings({ { netns1, netns2 }, { netns2, netns1 }, { netns4, netns5 }, { netns5, netns4 } })
     V.flush({ netns9 })
-    netns9:ping(netns1)
+    V.pings({ { netns9, netns1 }, { netns5, "192.168.9.99", false } })
   end)
   for i, m in ipairs(members) do
     check(#caps[i]:grep("Request who-has 192.168.5.1 tell 192.168.5.9") > 0,
       ("netns9's ARP request arrives at %s"):format(m.name))
   end
-  -- netns5 tags its frames 9: rosa and netns9 hear them, green does not.
-  caps = V.capture({ { netns1, "eth0" }, { netns2, "eth0" }, { netns4, "eth0" },
-    { netns9, "eth0" } }, function()
-    V.pings({ { netns1, netns2 }, { netns2, netns1 }, { netns4, netns5 } })
-    V.pings({ { netns5, "192.168.9.99" } }, { timeout = 1 })
-  end)
   local probe = "Request who-has 192.168.9.99 tell 192.168.9.5"
   check(#caps[3]:grep(probe) > 0, "netns5's VLAN-9 ARP request arrives at netns4 (rosa)")
-  check(#caps[4]:grep(probe) > 0, "netns5's VLAN-9 ARP request arrives at netns9")
+  check(#caps[5]:grep(probe) > 0, "netns5's VLAN-9 ARP request arrives at netns9")
   for i = 1, 2 do
     local c = caps[i]
     check(#c:from({ i == 1 and netns2 or netns1 }) > 0,
@@ -227,46 +220,40 @@ end)
 
 experiment("7 separate subnets; netns9 routes between them", function()
   netns9_arp_ignore()
-  V.matrix({
-    { netns9, "10.0.10.1", true, label = "netns1 (10.0.10.1, eth1.10)" },
-    { netns9, "10.0.10.2", true, label = "netns2 (10.0.10.2, eth1.10)" },
-    { netns9, "10.0.20.4", true, label = "netns4 (10.0.20.4, eth1.20)" },
-    { netns9, "10.0.20.5", true, label = "netns5 (10.0.20.5, eth1.20)" },
-    { netns1, "10.0.20.4", true, label = "netns4 (10.0.20.4) through netns9" },
-    { netns5, "10.0.10.2", true, label = "netns2 (10.0.10.2) through netns9" },
+  local caps = V.step({
+    matrix = {
+      { netns9, "10.0.10.1", true, label = "netns1 (10.0.10.1, eth1.10)" },
+      { netns9, "10.0.10.2", true, label = "netns2 (10.0.10.2, eth1.10)" },
+      { netns9, "10.0.20.4", true, label = "netns4 (10.0.20.4, eth1.20)" },
+      { netns9, "10.0.20.5", true, label = "netns5 (10.0.20.5, eth1.20)" },
+      { netns1, "10.0.20.4", true, label = "netns4 (10.0.20.4) through netns9" },
+      { netns5, "10.0.10.2", true, label = "netns2 (10.0.10.2) through netns9" },
+    },
+    watch = { watcher(netns4, netns5, "green", green) },
   })
-  local _, st = netns1:ping("10.0.20.4")
-  check(st.ttl == 63, "netns4's reply took one routed hop (TTL 63)")
-  V.isolated({
-    watch = { { netns4, netns5 } },
-    from = { "green", green }, ips = lan_ips(green),
-    traffic = { { netns1, "10.0.20.4" } },
-  })
-  local caps = V.capture({ { netns4, "eth0" } }, function()
-    netns1:ping("10.0.20.4")
-  end)
   check(#caps[1]:grep("10.0.10.1 > 10.0.20.4: ICMP echo request") > 0
     and #caps[1]:from({ netns9 }) > 0,
     "netns1's echo requests arrive at netns4 from netns9's MAC (routed, not bridged)")
+  local _, st = netns1:ping("10.0.20.4")
+  check(st.ttl == 63, "netns4's reply took one routed hop (TTL 63)")
 end)
 
 experiment("8 brz and netns10: routing and NAT to the internet (netns11)", function()
-  V.matrix({
-    { netns1, netns11, true, label = "the internet (netns11)" },
-    { netns4, netns11, true, label = "the internet (netns11)" },
-    { netns11, "10.0.10.1", false, label = "netns1's private address" },
-    { netns11, "10.0.20.4", false, label = "netns4's private address" },
+  local caps = V.step({
+    matrix = {
+      { netns1, netns11, true, label = "the internet (netns11)" },
+      { netns4, netns11, true, label = "the internet (netns11)" },
+      { netns11, "10.0.10.1", false, label = "netns1's private address" },
+      { netns11, "10.0.20.4", false, label = "netns4's private address" },
+    },
+    traffic = { { netns2, netns11 }, { netns5, netns11 } },
+    watch = {
+      { netns11, netns10 },
+      watcher(netns4, netns5, "green", green), watcher(netns5, netns4, "green", green),
+    },
   })
-  local caps = V.capture({ { netns11, "eth0" } }, function()
-    V.pings({ { netns1, netns11 }, { netns4, netns11 } })
-  end)
   check(#caps[1]:grep("203.0.113.10 > 203.0.113.11: ICMP echo request") > 0,
     "the echo requests arrive at netns11 from netns10's address (masquerade)")
-  check(#caps[1]:mentions({ "10.0.10.1", "10.0.20.4" }) == 0,
+  check(#caps[1]:mentions({ "10.0.10.1", "10.0.10.2", "10.0.20.4", "10.0.20.5" }) == 0,
     "no private address of the groups reaches netns11")
-  V.isolated({
-    watch = { { netns4, netns5 }, { netns5, netns4 } },
-    from = { "green", green }, ips = lan_ips(green),
-    traffic = { { netns1, netns11 }, { netns2, netns11 } },
-  })
 end)

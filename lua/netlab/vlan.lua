@@ -37,12 +37,12 @@ function M.flush(nodes)
   for _, n in ipairs(nodes) do n:cmd("ip neigh flush all >/dev/null 2>&1") end
 end
 
--- Runs pings in parallel: list of {src, dst} (dst a node or an address).
--- One shell per source, all sources at once. → list of booleans (a reply
--- came back), in the order of the list.
+-- Runs pings in parallel: list of {src, dst, want} (dst a node or an
+-- address; want false: expected to fail, so it waits 1 s for a reply, else
+-- up to 3 s, returning as soon as one comes). One shell per source, all
+-- sources at once. → list of booleans (a reply came back), in list order.
 function M.pings(list, opts)
   opts = opts or {}
-  local wait = opts.timeout or 2
   local by_src, order = {}, {}
   for i, p in ipairs(list) do
     local src = p[1]
@@ -50,21 +50,22 @@ function M.pings(list, opts)
       by_src[src.name] = { node = src, items = {} }
       order[#order + 1] = src.name
     end
-    table.insert(by_src[src.name].items, { i = i, ip = target_ip(p[2]) })
+    local wait = opts.timeout or (p[3] == false and 1 or 3)
+    table.insert(by_src[src.name].items, { i = i, ip = target_ip(p[2]), wait = wait })
   end
   local procs = {}
   for _, name in ipairs(order) do
     local g = by_src[name]
     local parts = {}
     for _, it in ipairs(g.items) do
-      parts[#parts + 1] = ("(ping -n -c 2 -i 0.3 -W %d %s >/dev/null 2>&1 && echo ok %d || echo no %d) &")
-        :format(wait, it.ip, it.i, it.i)
+      parts[#parts + 1] = ("(ping -n -c 1 -W %d %s >/dev/null 2>&1 && echo ok %d || echo no %d) &")
+        :format(it.wait, it.ip, it.i, it.i)
     end
     procs[#procs + 1] = g.node:spawn(table.concat(parts, " ") .. " wait")
   end
   local res = {}
   for _, p in ipairs(procs) do
-    local out = p:wait({ timeout = wait + 20 }) or ""
+    local out = p:wait({ timeout = 30 }) or ""
     for verdict, i in out:gmatch("(%a+) (%d+)") do res[tonumber(i)] = verdict == "ok" end
   end
   for i = 1, #list do res[i] = res[i] == true end
@@ -76,10 +77,7 @@ local function dst_label(d)
   return d.name
 end
 
--- The ping matrix of a step: list of {src, dst, want} where want is true
--- (must reach) or false (must not). One check per pair. → all as expected.
-function M.matrix(list, opts)
-  local got = M.pings(list, opts)
+local function matrix_checks(list, got)
   local all = true
   for i, p in ipairs(list) do
     local src, dst, want = p[1], p[2], p[3]
@@ -89,6 +87,12 @@ function M.matrix(list, opts)
     all = check(got[i] == want, msg) and all
   end
   return all
+end
+
+-- The ping matrix of a step: list of {src, dst, want} where want is true
+-- (must reach) or false (must not). One check per pair. → all as expected.
+function M.matrix(list, opts)
+  return matrix_checks(list, M.pings(list, opts))
 end
 
 -- Expands {a, b, c} x {d, e} into {{a, d, want}, ...}, skipping a == d.
@@ -208,24 +212,25 @@ end
 -- {node, "eth0", dir = "in"|"out"|"inout"} (default: frames arriving at the
 -- interface). Each capture has started (its packet socket is bound) before
 -- fn runs. → list of captures (same order as specs), each with .node,
--- .ifname, .lines and :from/:mentions/:grep/:frames_of.
+-- .ifname, .lines and :from/:sent_from/:mentions/:grep/:frames_of.
 function M.capture(specs, fn)
   local caps = {}
   for _, s in ipairs(specs) do
     local node, ifname = s[1], s[2] or "eth0"
-    local idx = ifindex(node, ifname)
-    local before = idx and packet_sockets(node, idx) or 0
-    local cmd = ("exec tcpdump -Z root -l -n -e --immediate-mode -Q %s -i %s 2>/dev/null")
-      :format(s.dir or "in", ifname)
     local c = setmetatable({ node = node, ifname = ifname, lines = {} }, Capture)
-    c.proc = node:spawn(cmd)
-    if idx then
-      for _ = 1, 100 do
-        if packet_sockets(node, idx) > before then break end
+    c.idx = ifindex(node, ifname)
+    c.before = c.idx and packet_sockets(node, c.idx) or 0
+    c.proc = node:spawn(("exec tcpdump -Z root -l -n -e --immediate-mode -Q %s -i %s 2>/dev/null")
+      :format(s.dir or "in", ifname))
+    caps[#caps + 1] = c
+  end
+  for _, c in ipairs(caps) do
+    if c.idx then
+      for _ = 1, 200 do
+        if packet_sockets(c.node, c.idx) > c.before then break end
         netlab.sleep(0.05)
       end
     end
-    caps[#caps + 1] = c
   end
   netlab.sleep(0.2)
   local ok, err = pcall(fn)
@@ -239,46 +244,52 @@ function M.capture(specs, fn)
   return caps
 end
 
--- The isolation proof of a step: captures on the watchers while the
--- traffic runs, then for each watcher two checks:
---   it was listening: frames of its peer (same group; the watcher pings it
---   before the traffic starts) are in the capture;
---   no frame of the other group (`from`, a name and a list of nodes)
---   arrived at its interface.
--- opts: watch = {{node, peer, ifname}, ...}, from = {"green", {nodes}},
--- ips = addresses of `from` to look for (default all of theirs),
--- traffic = list of {src, dst} pinged in parallel after flushing the ARP
--- caches of the sources (so broadcasts go out). → all checks passed.
-function M.isolated(opts)
-  local specs = {}
-  for i, w in ipairs(opts.watch) do specs[i] = { w[1], w[3] or "eth0" } end
+-- One step of a VLAN experiment, proven two ways at once:
+--   the ping matrix (list of {src, dst, want}: one check per pair), and
+--   captures on the watchers while the matrix runs, after the ARP caches
+--   of the matrix's sources were emptied (so every first packet is a
+--   broadcast that floods its whole VLAN). For each watcher {node, peer,
+--   from = {"green", {nodes}, ips}} two checks: the capture was listening
+--   (the watcher pinged its peer, of its own group, before the matrix
+--   started, and the peer's frames are in the capture), and no frame of
+--   the other group (`from`; sent by one of their MACs or from one of
+--   their addresses, ips limiting which) arrived at its interface.
+-- opts: matrix, watch, traffic (more {src, dst} pinged along, unchecked).
+-- → the captures, in watch order.
+function M.step(opts)
+  local watch = opts.watch or {}
+  local specs, ctl = {}, {}
+  for i, w in ipairs(watch) do
+    specs[i] = { w[1], w.ifname or "eth0" }
+    ctl[i] = { w[1], w[2] }
+  end
+  local list = M.concat(opts.matrix or {}, opts.traffic or {})
   local srcs, seen = {}, {}
-  for _, t in ipairs(opts.traffic) do
+  for _, t in ipairs(list) do
     if not seen[t[1].name] then
       seen[t[1].name] = true
       srcs[#srcs + 1] = t[1]
     end
   end
+  local got
   local caps = M.capture(specs, function()
-    local ctl = {}
-    for i, w in ipairs(opts.watch) do ctl[i] = { w[1], w[2] } end
     M.pings(ctl)
     M.flush(srcs)
-    M.pings(opts.traffic, { timeout = 1 })
+    got = M.pings(list)
   end)
-  local group, members = opts.from[1], opts.from[2]
-  local all = true
-  for i, w in ipairs(opts.watch) do
+  matrix_checks(opts.matrix or {}, got)
+  for i, w in ipairs(watch) do
     local c = caps[i]
     local where = ("capture on %s:%s"):format(w[1].name, c.ifname)
-    all = check(#c:from({ w[2] }) > 0,
-      ("%s is listening (frames of %s seen)"):format(where, w[2].name)) and all
-    local leak = c:frames_of(members, opts.ips)
-    all = check(#leak == 0, ("%s: no frame of %s (%s) arrived"):format(where, group, names(members)))
-      and all
-    if #leak > 0 then print("    leaked: " .. leak[1]) end
+    check(#c:from({ w[2] }) > 0, ("%s is listening (frames of %s seen)"):format(where, w[2].name))
+    if w.from then
+      local group, members, ips = w.from[1], w.from[2], w.from[3]
+      local leak = c:frames_of(members, ips)
+      check(#leak == 0, ("%s: no frame of %s (%s) arrived"):format(where, group, names(members)))
+      if #leak > 0 then print("    leaked: " .. leak[1]) end
+    end
   end
-  return all
+  return caps
 end
 
 return M
