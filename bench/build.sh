@@ -92,14 +92,21 @@ MN_NEW=""  # host links a Mininet run created that may still exist
 FAIL=0
 
 cleanup() {
-        [ -n "$CUR_PID" ] && kill "$CUR_PID" 2>/dev/null && wait "$CUR_PID" 2>/dev/null
+        local i
+        if [ -n "$CUR_PID" ] && kill "$CUR_PID" 2>/dev/null; then
+                # Mininet's net.stop() takes ~25 s on linear,200: let it finish
+                for ((i = 0; i < 1200; i++)); do
+                        kill -0 "$CUR_PID" 2>/dev/null || break
+                        sleep 0.1
+                done
+        fi
         [ -n "$CUR_LAB" ] && "$NETLAB" clean "$CUR_LAB" >/dev/null 2>&1
         mn_remove_own
         sentinel_remove
         rm -rf "$W"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'trap "" INT TERM HUP; exit 130' INT TERM HUP
 
 log() { printf '%s\n' "$*" >&2; }
 err() { printf 'build.sh: %s\n' "$*" >&2; FAIL=1; }
@@ -213,6 +220,7 @@ netlab_run() { # NAME N
         quiet
         sentinel_prepare || return 1
         CUR_LAB=$name
+        : >"$W/$name.out"
         t0=$(us)
         exec 3< <(NETLAB_PROGRESS=1 exec "$NETLAB" run "$f" 2>"$W/$name.err")
         CUR_PID=$!
@@ -227,7 +235,6 @@ netlab_run() { # NAME N
         rc=$? texit=$(us) CUR_PID=""
         { echo "== netlab linear,$n ($name) exit $rc, PASS at $([ -n "$tpass" ] && fmt $((tpass - t0))) s"
           cat "$W/$name.out" "$W/$name.err"; } >>"$LOGF"
-        rm -f "$W/$name.out"
         if [ "$rc" != 0 ] || [ -z "$tpass" ]; then
                 err "netlab run of linear,$n failed (exit $rc):"
                 cat "$W/$name.out" "$W/$name.err" >&2
@@ -301,6 +308,7 @@ mininet_run() { # N
         sentinel_prepare || return 1
         t0=$(us)
         MN_NEW=$names
+        : >"$W/mn$n.out"
         exec 3< <(exec "$PY" -u "$ROOT/bench/build_mininet.py" "$n" 2>"$W/mn$n.err")
         CUR_PID=$!
         while IFS= read -r -u3 line; do
@@ -316,7 +324,6 @@ mininet_run() { # N
         rc=$? texit=$(us) CUR_PID=""
         { echo "== Mininet linear,$n exit $rc, PING_OK at $([ -n "$tping" ] && fmt $((tping - t0))) s"
           cat "$W/mn$n.out" "$W/mn$n.err"; } >>"$LOGF"
-        rm -f "$W/mn$n.out"
         if [ "$rc" != 0 ] || [ -z "$tping" ] || [ -z "$tstop" ]; then
                 err "Mininet linear,$n failed (exit $rc):"
                 cat "$W/mn$n.out" "$W/mn$n.err" >&2
@@ -416,7 +423,7 @@ sec() { [ -n "$1" ] && echo "$(fmt "$1")${2:-}" || echo "-"; }
         echo "$(date -Is), $(uname -r), $(nproc) CPUs; load $START_LOAD at start, $(cut -d' ' -f1-3 /proc/loadavg) at end;" \
                 "$START_NS foreign namespaces at start"
         echo "build = process start to h1's first ping answer from hN; teardown = from then until exit and the kernel freed the namespaces"
-        echo "median of $RUNS runs each; kernel quiet (net_namespace slab count stable 2 s) before each run"
+        echo "median of $RUNS runs each; kernel quiet before each run (no namespace-cleanup backlog, net_namespace slab count still for 2 s); busy machine: see the load"
         echo
         printf '%-8s %5s %9s %11s %9s %8s %8s %10s\n' tool N "build s" "teardown s" "total s" "build x" "total x" "procs/node"
         for n in "${ALLN[@]}"; do
@@ -427,7 +434,7 @@ sec() { [ -n "$1" ] && echo "$(fmt "$1")${2:-}" || echo "-"; }
                         printf '%-8s %5s %9s %11s %9s %8s %8s %10s\n' mininet "$n" "$(sec "${MB[$n]}")" \
                                 "$(sec "${MT[$n]}" "${MF[$n]}")" "$(sec "${MTOT[$n]}" "${MF[$n]}")" "" "" "${MP[$n]}"
         done
-        echo "(> = the kernel's cleanup was not over after 120 s)"
+        echo "(> = the kernel's cleanup was not over after 120 s; ratios = Mininet / netlab on the medians)"
         echo
         for n in "${ALLN[@]}"; do
                 [ -n "${NB[$n]:-}" ] && echo "  netlab linear,$n: build/teardown s per run:${NR[$n]}; last run 'up' at ${NU[$n]} s (its own clock); exits $(fmt "${NX[$n]}") s after the ping"

@@ -20,7 +20,10 @@ import sys
 
 
 def say(*words):
-    print("BNL", *words, flush=True)
+    try:
+        print("BNL", *words, flush=True)
+    except BrokenPipeError:  # build.sh is gone: finish the teardown quietly
+        sys.stdout = open(os.devnull, "w")
 
 
 def descendants(root):
@@ -46,6 +49,9 @@ def descendants(root):
 
 
 def on_term(signum, frame):
+    # once: the teardown in main's finally must not be cut short in turn
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -54,7 +60,8 @@ def main():
         sys.stderr.write("usage: build_mininet.py N\n")
         return 2
     n = int(sys.argv[1])
-    signal.signal(signal.SIGTERM, on_term)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_term)
     from mininet.net import Mininet
     from mininet.nodelib import LinuxBridge
     from mininet.topo import LinearTopo
@@ -63,7 +70,8 @@ def main():
     net = None
     try:
         # mn --topo linear,N --switch lxbr --controller none: the same objects
-        net = Mininet(topo=LinearTopo(n), switch=LinuxBridge, controller=None)
+        net = Mininet(topo=LinearTopo(n), switch=LinuxBridge, controller=None, build=False)
+        net.build()  # inside the try: a partial network is stopped too
         say("BUILT")
         net.start()
         say("STARTED")
