@@ -202,7 +202,8 @@ local function packet_sockets(node, idx)
   local out = node:cmd("cat /proc/net/packet 2>/dev/null") or ""
   local n = 0
   for line in out:gmatch("[^\n]+") do
-    local iface, running = line:match("^%x+%s+%d+%s+%d+%s+%x+%s+(%d+)%s+(%d+)")
+    -- sk RefCnt Type Proto Iface R ...; sk may be "(____ptrval____)".
+    local iface, running = line:match("^%S+%s+%d+%s+%d+%s+%x+%s+(%d+)%s+(%d+)")
     if iface and tonumber(iface) == idx and running == "1" then n = n + 1 end
   end
   return n
