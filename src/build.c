@@ -25,6 +25,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/mount.h>
 
 volatile int lab_stop_requested;
 
@@ -143,14 +146,24 @@ static int claim_rundir(struct lab *lab, char *err)
         return 0;
 }
 
-struct inside_ctx {
-        const struct node *node;
+struct build_ctx {
+        struct nl *host;  /* socket in netlab's own namespace: creates veths */
+        struct nl **node; /* per-node sockets, opened lazily */
+        int *bridge;      /* per-node bridge ifindex (switches) */
 };
 
-/* Runs inside a new node's namespaces: sysctls that must precede its interfaces. */
+struct inside_ctx {
+        struct lab *lab;
+        struct build_ctx *b;
+        int node;
+};
+
+static const char *bridge_name(const struct node *n);
+
 static int node_inside(void *ud, char *err)
 {
-        const struct node *n = ((struct inside_ctx *)ud)->node;
+        const struct node *n =
+            &((struct inside_ctx *)ud)->lab->nodes[((struct inside_ctx *)ud)->node];
         bool v6 = n->ipv6 && n->kind != NODE_SWITCH;
         if (!v6) {
                 /* Switch ports and IPv4-only hosts never autoconfigure IPv6:
@@ -168,40 +181,127 @@ static int node_inside(void *ud, char *err)
                 if (v6 && netns_sysctl("net/ipv6/conf/all/forwarding", "1", err) < 0)
                         return -1;
         }
+        /* The node's netlink socket, opened here without a setns round trip;
+         * loopback up; a switch's bridge. */
+        struct inside_ctx *c = ud;
+        char e[ERRLEN];
+        struct nl *nl = c->b->node[c->node] = nl_open(-1, e);
+        if (!nl)
+                return errf(err, "%s", e);
+        if (nl_link_set_up(nl, 1, true, e) < 0)
+                return errf(err, "Cannot set lo up: %s", e);
+        if (n->kind != NODE_SWITCH)
+                return 0;
+        const struct lab *lab = c->lab;
+        uint8_t mac[6] = {0x02,
+                          (uint8_t)(lab->mac_prefix >> 8),
+                          (uint8_t)lab->mac_prefix,
+                          (uint8_t)(c->node >> 8),
+                          (uint8_t)c->node,
+                          0};
+        c->b->bridge[c->node] = nl_bridge_add(nl, bridge_name(n), mac, true, e);
+        if (c->b->bridge[c->node] < 0)
+                return errf(err, "switch: %s", e);
         return 0;
 }
 
-static int create_namespaces(struct lab *lab, char *err)
+/* Creates node i's namespaces (called from several threads at once: each
+ * touches only its own node; journal lines are single O_APPEND writes). */
+static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, char *err)
 {
         char up[PATH_MAX + 64], np[PATH_MAX];
+        struct node *n = &lab->nodes[i];
+        netns_path(lab, i, np, sizeof(np));
+        uts_path(lab, i, up, sizeof(up));
+        /* Claim the name first: someone else's namespace of that name must
+         * never enter our journal (clean would remove it). */
+        int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+        if (fd < 0)
+                return errf_sys(err, NULL, "%s: Cannot create namespace \"%s\"", n->where,
+                                n->netns_name);
+        close(fd);
+        journal_add(lab->journal, "netns %s", np);
+        journal_add(lab->journal, "uts %s", up);
+        struct inside_ctx ctx = {lab, b, i};
+        char e[ERRLEN];
+        if (netns_create(np, up, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd, e) < 0)
+                return errf(err, "%s: node \"%s\": %s", n->where, n->name, e);
+        return 0;
+}
+
+struct ns_workers {
+        struct lab *lab;
+        struct build_ctx *b;
+        int nthreads;
+        atomic_int next; /* the next node to take */
+        atomic_int done;
+        atomic_bool failed;
+        pthread_mutex_t lock;
+        char err[ERRLEN]; /* the first error */
+};
+
+/* Takes nodes until none is left or one failed; the thread that reports
+ * progress is the caller's (the console's callback is not for others). */
+static void ns_work(struct ns_workers *w, bool report)
+{
+        struct lab *lab = w->lab;
+        char e[ERRLEN];
+        for (;;) {
+                int i = atomic_fetch_add(&w->next, 1);
+                if (i >= lab->nnodes || atomic_load(&w->failed))
+                        break;
+                if (!lab->nodes[i].deleted) {
+                        if (stop_check(lab, e) < 0 || create_node_namespaces(lab, w->b, i, e) < 0) {
+                                pthread_mutex_lock(&w->lock);
+                                if (!atomic_load(&w->failed))
+                                        snprintf(w->err, sizeof(w->err), "%s", e);
+                                atomic_store(&w->failed, true);
+                                pthread_mutex_unlock(&w->lock);
+                                break;
+                        }
+                        atomic_fetch_add(&w->done, 1);
+                }
+                if (report && (i & 31) == 31)
+                        progress(lab, "namespaces", atomic_load(&w->done), lab->nnodes);
+        }
+}
+
+static void *ns_worker(void *arg)
+{
+        ns_work(arg, false);
+        return NULL;
+}
+
+/* The node namespaces, made by one thread per core: the kernel work
+ * (and, where /run is on a disk, the mount-point files) overlaps. The UTS
+ * mount points live on a tmpfs of the lab's own (journaled as a mount). */
+static int create_namespaces(struct lab *lab, struct build_ctx *b, char *err)
+{
+        char up[PATH_MAX + 64];
         snprintf(up, sizeof(up), "%s/uts", lab->rundir);
         if (mkdir(up, 0755) < 0 && errno != EEXIST)
                 return errf_sys(err, NULL, "Cannot create \"%s\"", up);
-        for (int i = 0; i < lab->nnodes; i++) {
-                struct node *n = &lab->nodes[i];
-                if (n->deleted)
-                        continue;
-                if (stop_check(lab, err) < 0)
-                        return -1;
-                netns_path(lab, i, np, sizeof(np));
-                uts_path(lab, i, up, sizeof(up));
-                /* Claim the name first: someone else's namespace of that name
-                 * must never enter our journal (clean would remove it). */
-                int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-                if (fd < 0)
-                        return errf_sys(err, NULL, "%s: Cannot create namespace \"%s\"", n->where,
-                                        n->netns_name);
-                close(fd);
-                journal_add(lab->journal, "netns %s", np);
-                journal_add(lab->journal, "uts %s", up);
-                struct inside_ctx ctx = {n};
-                char e[ERRLEN];
-                if (netns_create(np, up, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd, e) <
-                    0)
-                        return errf(err, "%s: node \"%s\": %s", n->where, n->name, e);
-                if ((i & 31) == 31 || i == lab->nnodes - 1)
-                        progress(lab, "namespaces", i + 1, lab->nnodes);
+        journal_add(lab->journal, "mount %s", up);
+        if (mount("netlab", up, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+                return errf_sys(err, NULL, "Cannot mount a tmpfs on \"%s\"", up);
+        struct ns_workers w = {.lab = lab, .b = b};
+        pthread_mutex_init(&w.lock, NULL);
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        w.nthreads = lab->nnodes < 64 ? 1 : cores < 1 ? 1 : cores > 4 ? 4 : (int)cores;
+        pthread_t th[4];
+        int started = 0;
+        for (int t = 1; t < w.nthreads; t++)
+                if (pthread_create(&th[started], NULL, ns_worker, &w) == 0)
+                        started++;
+        ns_work(&w, true);
+        for (int t = 0; t < started; t++)
+                pthread_join(th[t], NULL);
+        pthread_mutex_destroy(&w.lock);
+        if (atomic_load(&w.failed)) {
+                errno = EINVAL;
+                return errf(err, "%s", w.err);
         }
+        progress(lab, "namespaces", lab->nnodes, lab->nnodes);
         return 0;
 }
 
@@ -220,12 +320,6 @@ static bool port_on_kernel_bridge(const struct lab *lab, int iface)
         return !dp_switch_in_userspace(lab, f->node);
 }
 
-struct build_ctx {
-        struct nl *host;  /* socket in netlab's own namespace: creates veths */
-        struct nl **node; /* per-node sockets, opened lazily */
-        int *bridge;      /* per-node bridge ifindex (switches) */
-};
-
 static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *err)
 {
         if (!b->node[node]) {
@@ -235,31 +329,6 @@ static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *
                         errf(err, "node \"%s\": %s", lab->nodes[node].name, e);
         }
         return b->node[node];
-}
-
-static int create_bridges(struct lab *lab, struct build_ctx *b, char *err)
-{
-        for (int i = 0; i < lab->nnodes; i++) {
-                struct node *n = &lab->nodes[i];
-                struct nl *nl = node_nl(lab, b, i, err);
-                if (!nl)
-                        return -1;
-                char e[ERRLEN];
-                if (nl_link_set_up(nl, 1, true, e) < 0)
-                        return errf(err, "node \"%s\": Cannot set lo up: %s", n->name, e);
-                if (n->kind != NODE_SWITCH)
-                        continue;
-                uint8_t mac[6] = {0x02,
-                                  (uint8_t)(lab->mac_prefix >> 8),
-                                  (uint8_t)lab->mac_prefix,
-                                  (uint8_t)(i >> 8),
-                                  (uint8_t)i,
-                                  0};
-                b->bridge[i] = nl_bridge_add(nl, bridge_name(n), mac, true, e);
-                if (b->bridge[i] < 0)
-                        return errf(err, "%s: switch \"%s\": %s", n->where, n->name, e);
-        }
-        return 0;
 }
 
 static int create_links(struct lab *lab, struct build_ctx *b, char *err)
@@ -536,18 +605,17 @@ int lab_build(struct lab *lab, char *err)
                 errf_sys(err, NULL, "Cannot build lab \"%s\"", lab->name);
                 goto out;
         }
-        if (create_namespaces(lab, err) < 0)
+        if (create_namespaces(lab, &b, err) < 0)
                 goto out;
         b.host = nl_open(-1, e);
         if (!b.host) {
                 errf(err, "%s", e);
                 goto out;
         }
-        if (create_bridges(lab, &b, err) < 0 || create_links(lab, &b, err) < 0 ||
-            create_subifs(lab, &b, err) < 0 || configure_l3(lab, &b, err) < 0 ||
-            configure_params(lab, &b, err) < 0 || configure_firewalls(lab, err) < 0 ||
-            configure_nat(lab, err) < 0 || configure_vlans(lab, &b, err) < 0 ||
-            stop_check(lab, err) < 0)
+        if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
+            configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
+            configure_firewalls(lab, err) < 0 || configure_nat(lab, err) < 0 ||
+            configure_vlans(lab, &b, err) < 0 || stop_check(lab, err) < 0)
                 goto out;
         rc = 0;
         lab->state = LAB_UP;

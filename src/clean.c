@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,8 @@ struct owned {
         int npids;
         char **hostlinks;
         int nhostlinks;
+        char **mounts;
+        int nmounts;
         pid_t owner;
         unsigned long long owner_start;
         bool oom;
@@ -79,6 +82,8 @@ static void on_line(void *ud, int argc, char **argv)
                 push_str(o, &o->uts, &o->nuts, argv[1]);
         else if (argc >= 2 && (strcmp(argv[0], "proc") == 0 || strcmp(argv[0], "datapath") == 0))
                 push_pid(o, argv[1], argc >= 3 ? argv[2] : NULL);
+        else if (argc >= 2 && strcmp(argv[0], "mount") == 0)
+                push_str(o, &o->mounts, &o->nmounts, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "hostlink") == 0)
                 push_str(o, &o->hostlinks, &o->nhostlinks, argv[1]);
         else if (argc >= 3 && strcmp(argv[0], "owner") == 0) {
@@ -95,6 +100,9 @@ static void owned_free(struct owned *o)
                 free(o->uts[i]);
         for (int i = 0; i < o->nhostlinks; i++)
                 free(o->hostlinks[i]);
+        for (int i = 0; i < o->nmounts; i++)
+                free(o->mounts[i]);
+        free(o->mounts);
         free(o->netns);
         free(o->uts);
         free(o->hostlinks);
@@ -206,6 +214,11 @@ int lab_clean(const char *name, char *err)
         for (int i = 0; i < o.nuts; i++)
                 if (netns_remove(o.uts[i], e) < 0 && rc == 0)
                         rc = errf(err, "%s", e);
+        /* The lab's own mounts (the tmpfs holding the UTS mount points). */
+        for (int i = o.nmounts - 1; i >= 0; i--)
+                if (umount2(o.mounts[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT &&
+                    rc == 0)
+                        rc = errf_sys(err, NULL, "Cannot unmount \"%s\"", o.mounts[i]);
 
         /* 4. The run directory, when everything it recorded is gone. */
         if (rc == 0) {

@@ -2,12 +2,13 @@
  *
  * /run/netlab/LAB/journal is an append-only text file, one object a line:
  *     owner PID STARTTIME          the netlab process running the lab
- *     netns PATH INODE             a bind-mounted network namespace
+ *     netns PATH                   a bind-mounted network namespace
  *     uts PATH                     a bind-mounted UTS namespace
  *     proc PID STARTTIME           a process started in a node
  *     datapath PID STARTTIME       the lab's userspace datapath
  *     hostlink NAME                a veth end in the host's namespace (uplinks)
  *     nft TABLE                    an nftables table in the host's namespace
+ *     mount PATH                   a mount of the lab's own (the UTS tmpfs)
  * A line is written (write(2) completes into the page cache, which survives
  * kill -9 of the writer) before the object exists, so after any crash the
  * journal names a superset of what exists. `netlab clean` reads it back. */
