@@ -43,15 +43,20 @@ static long long now_ms(void)
 }
 
 /* "labs/x.lua:12" of the calling Lua code. */
-static void where(lua_State *L, char *buf, size_t len)
+static void where_at(lua_State *L, int level, char *buf, size_t len)
 {
-        luaL_where(L, 1);
+        luaL_where(L, level);
         const char *w = lua_tostring(L, -1);
         size_t n = strlen(w);
         while (n && (w[n - 1] == ' ' || w[n - 1] == ':'))
                 n--;
         snprintf(buf, len, "%.*s", (int)n, w);
         lua_pop(L, 1);
+}
+
+static void where(lua_State *L, char *buf, size_t len)
+{
+        where_at(L, 1, buf, len);
 }
 
 static struct lab *the_lab(lua_State *L)
@@ -1171,15 +1176,18 @@ static int l_experiment(lua_State *L)
         return 0;
 }
 
-/* check(condition, message) → condition */
+/* check(condition, message [, level]) → condition. level, as error()'s: 1
+ * (the default) is the line calling check; a Lua helper that checks for its
+ * caller passes 2, so the result names the lab's line, not the helper's. */
 static int l_check(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         luaL_checkany(L, 1);
         bool ok = lua_toboolean(L, 1);
         const char *msg = luaL_optstring(L, 2, "check");
+        int level = (int)luaL_optinteger(L, 3, 1);
         char w[96];
-        where(L, w, sizeof(w));
+        where_at(L, level < 1 ? 1 : level, w, sizeof(w));
         nlua_record_check(N, ok, msg, w);
         lua_pushboolean(L, ok);
         return 1;

@@ -222,6 +222,29 @@ fail:
         return -1;
 }
 
+/* True when a frame of rule->vid matched by the rule may leave by a port
+ * where that VID is untagged. The kernel bridge pops the tag before its
+ * forward hook, so such a rule could only work in the userspace datapath:
+ * refused on both paths, so that a lab behaves the same everywhere. */
+static bool vid_leaves_untagged(const struct lab *lab, int node, const struct fw_rule *rule)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int i = 0; i < n->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[n->ifaces[i]];
+                bool out = rule->nout == 0;
+                for (int k = 0; k < rule->nout; k++)
+                        out |= strcmp(rule->out[k], f->name) == 0;
+                if (!out)
+                        continue;
+                if (f->nvlan == 0 && rule->vid == 1)
+                        return true;
+                for (int k = 0; k < f->nvlan; k++)
+                        if (f->vlan[k].vid == rule->vid && f->vlan[k].untagged)
+                                return true;
+        }
+        return false;
+}
+
 static int check_fw_ports(const struct lab *lab, int node, const struct fw_table *t, char *err)
 {
         const struct node *n = &lab->nodes[node];
@@ -236,6 +259,16 @@ static int check_fw_ports(const struct lab *lab, int node, const struct fw_table
                                             "\"%s\", which the switch does not have",
                                             n->where, n->name, r + 1, name);
                         }
+                }
+                if (rule->vid && vid_leaves_untagged(lab, node, rule)) {
+                        errno = EINVAL;
+                        return errf(err,
+                                    "%s: switch \"%s\": firewall rule %d matches VLAN %u, but "
+                                    "a port it may leave by sends VLAN %u untagged; a kernel "
+                                    "bridge strips the tag before its filter sees the frame, so "
+                                    "the rule could not match there: match by ports (in/out) "
+                                    "instead, or give the rule tagged out ports only",
+                                    n->where, n->name, r + 1, rule->vid, rule->vid);
                 }
         }
         return 0;
