@@ -213,12 +213,20 @@ static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, c
         struct node *n = &lab->nodes[i];
         netns_path(lab, i, np, sizeof(np));
         uts_path(lab, i, up, sizeof(up));
-        /* Claim the name first: someone else's namespace of that name must
-         * never enter our journal (clean would remove it). */
+        /* "claim" before the file exists, so a kill -9 right after creating
+         * it leaves nothing unjournaled; "netns" once the name is ours. A
+         * name someone else holds is marked "notours": clean never touches
+         * it (and a claimed-only path is removed only if nothing is mounted
+         * on it, since we mount after the "netns" line). */
+        journal_add(lab->journal, "claim %s", np);
         int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-        if (fd < 0)
+        if (fd < 0) {
+                int saved = errno;
+                journal_add(lab->journal, "notours %s", np);
+                errno = saved;
                 return errf_sys(err, NULL, "%s: Cannot create namespace \"%s\"", n->where,
                                 n->netns_name);
+        }
         close(fd);
         journal_add(lab->journal, "netns %s", np);
         journal_add(lab->journal, "uts %s", up);

@@ -36,6 +36,10 @@ struct owned {
         int nhostlinks;
         char **mounts;
         int nmounts;
+        char **claims; /* namespace paths claimed, maybe not created */
+        int nclaims;
+        char **notours; /* claimed, but someone else had the name */
+        int nnotours;
         pid_t owner;
         unsigned long long owner_start;
         bool oom;
@@ -82,6 +86,10 @@ static void on_line(void *ud, int argc, char **argv)
                 push_str(o, &o->uts, &o->nuts, argv[1]);
         else if (argc >= 2 && (strcmp(argv[0], "proc") == 0 || strcmp(argv[0], "datapath") == 0))
                 push_pid(o, argv[1], argc >= 3 ? argv[2] : NULL);
+        else if (argc >= 2 && strcmp(argv[0], "claim") == 0)
+                push_str(o, &o->claims, &o->nclaims, argv[1]);
+        else if (argc >= 2 && strcmp(argv[0], "notours") == 0)
+                push_str(o, &o->notours, &o->nnotours, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "mount") == 0)
                 push_str(o, &o->mounts, &o->nmounts, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "hostlink") == 0)
@@ -103,11 +111,25 @@ static void owned_free(struct owned *o)
         for (int i = 0; i < o->nmounts; i++)
                 free(o->mounts[i]);
         free(o->mounts);
+        for (int i = 0; i < o->nclaims; i++)
+                free(o->claims[i]);
+        free(o->claims);
+        for (int i = 0; i < o->nnotours; i++)
+                free(o->notours[i]);
+        free(o->notours);
         free(o->netns);
         free(o->uts);
         free(o->hostlinks);
         free(o->pids);
         free(o->starts);
+}
+
+static bool in_list(const char *s, char **list, int n)
+{
+        for (int i = 0; i < n; i++)
+                if (strcmp(s, list[i]) == 0)
+                        return true;
+        return false;
 }
 
 static bool same_process(pid_t pid, unsigned long long start)
@@ -214,6 +236,18 @@ int lab_clean(const char *name, char *err)
         for (int i = 0; i < o.nuts; i++)
                 if (netns_remove(o.uts[i], e) < 0 && rc == 0)
                         rc = errf(err, "%s", e);
+        /* Claimed but never recorded as ours (killed in between): the empty
+         * file we may have created; never a mounted namespace, never a name
+         * that turned out to be someone else's. */
+        for (int i = 0; i < o.nclaims; i++) {
+                if (in_list(o.claims[i], o.netns, o.nnetns) ||
+                    in_list(o.claims[i], o.notours, o.nnotours) || netns_inode(o.claims[i]))
+                        continue;
+                struct stat cst;
+                if (lstat(o.claims[i], &cst) == 0 && S_ISREG(cst.st_mode) && cst.st_size == 0 &&
+                    unlink(o.claims[i]) < 0 && errno != ENOENT && rc == 0)
+                        rc = errf_sys(err, NULL, "Cannot remove \"%s\"", o.claims[i]);
+        }
         /* The lab's own mounts (the tmpfs holding the UTS mount points). */
         for (int i = o.nmounts - 1; i >= 0; i--)
                 if (umount2(o.mounts[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT &&

@@ -2,7 +2,9 @@
  *
  * /run/netlab/LAB/journal is an append-only text file, one object a line:
  *     owner PID STARTTIME          the netlab process running the lab
- *     netns PATH                   a bind-mounted network namespace
+ *     claim PATH                   a namespace name about to be created
+ *     netns PATH                   ... created: ours (a bind-mounted network namespace)
+ *     notours PATH                 ... already taken by someone else: never touched
  *     uts PATH                     a bind-mounted UTS namespace
  *     proc PID STARTTIME           a process started in a node
  *     datapath PID STARTTIME       the lab's userspace datapath

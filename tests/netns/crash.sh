@@ -6,23 +6,26 @@
 need_root
 before=$(host_links)
 
-name=tck$$
-f=$(mklab $name <<'LAB'
+# kill -9 at several points of a build (namespaces are made by several
+# threads, so each point catches some mid-step); clean must remove it all.
+for at in 10 60 150 300 390; do
+        name=tck$at$$
+        f=$(mklab $name <<'LAB'
 local lab = netlab.lab("LABNAME")
 netlab.topo.linear(lab, 200)
 experiment("x", function() check(true, "built") end)
 LAB
 )
-"$NETLAB" run "$f" >/dev/null 2>&1 &
-pid=$!
-expect "the build gets going" wait_for \
-        "[ \$(grep -c '^netns' /run/netlab/$name/journal 2>/dev/null || echo 0) -ge 60 ]" 30
-kill -9 $pid
-wait $pid 2>/dev/null
-n=$(ip netns list 2>/dev/null | grep -c "^$name\.")
-expect "kill -9 mid-build left namespaces behind ($n), as expected" [ "$n" -gt 0 ]
-"$NETLAB" clean $name
-expect "netlab clean removed them all" nothing_left $name
+        "$NETLAB" run "$f" >/dev/null 2>&1 &
+        pid=$!
+        wait_for "[ \$(grep -c '^claim' /run/netlab/$name/journal 2>/dev/null || echo 0) -ge $at ]" 30 ||
+                fail "the build of $name did not get going"
+        kill -9 $pid
+        wait $pid 2>/dev/null
+        n=$(ip netns list 2>/dev/null | grep -c "^$name\.")
+        "$NETLAB" clean $name
+        expect "kill -9 after $at namespaces ($n left), then clean: nothing left" nothing_left $name
+done
 expect "the host's links are as before" [ "$(host_links)" = "$before" ]
 
 # kill -9 while commands run inside nodes: clean kills them first.

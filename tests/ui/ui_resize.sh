@@ -19,7 +19,9 @@ tmux -L "$SOCK" resize-window -t "$SESSION" -x 160 -y 50
 wait_for '^ netlab .{100,}help *$'
 keys -l 'clear; stty size'
 keys Enter
-wait_for '^[0-9]+ [0-9]+ *(│|$)'
+# The first answer (at 80x24) may still be on screen until `clear` runs:
+# wait for an answer wider than 80 columns, not for any answer.
+wait_for '^[0-9]+ (8[1-9]|9[0-9]|[1-9][0-9]{2}) *(│|$)'
 sz=$(screen | grep -E '^[0-9]+ [0-9]+ *(│|$)' | tail -1)
 cols=$(echo "$sz" | awk '{print $2}')
 [ "$cols" -gt 80 ] || fail "pane did not grow: $sz"
