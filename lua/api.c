@@ -716,8 +716,7 @@ static int l_node_intfs(lua_State *L)
                         lua_pushstring(L, lab->ifaces[f->parent].name);
                         lua_setfield(L, -2, "parent");
                 } else {
-                        const struct link *l = &lab->links[f->link];
-                        int peer = l->a == nd->ifaces[i] ? l->b : l->a;
+                        int peer = lab_iface_peer(lab, nd->ifaces[i]);
                         lua_pushstring(L, lab->nodes[lab->ifaces[peer].node].name);
                         lua_setfield(L, -2, "peer");
                 }
@@ -788,13 +787,9 @@ static const char *fw_port_name(lua_State *L, struct lab *lab, int sw, const cha
         if (other >= 0) {
                 const struct node *n = &lab->nodes[sw];
                 for (int i = 0; i < n->nifaces; i++) {
-                        const struct iface *f = &lab->ifaces[n->ifaces[i]];
-                        if (f->link < 0)
-                                continue;
-                        const struct link *l = &lab->links[f->link];
-                        int peer = l->a == n->ifaces[i] ? l->b : l->a;
-                        if (lab->ifaces[peer].node == other)
-                                return f->name;
+                        int peer = lab_iface_peer(lab, n->ifaces[i]);
+                        if (peer >= 0 && lab->ifaces[peer].node == other)
+                                return lab->ifaces[n->ifaces[i]].name;
                 }
         }
         luaL_error(L,

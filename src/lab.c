@@ -181,6 +181,15 @@ int lab_find_iface(const struct lab *lab, int node, const char *ifname)
         return -1;
 }
 
+int lab_iface_peer(const struct lab *lab, int iface)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        if (f->link < 0)
+                return -1;
+        const struct link *l = &lab->links[f->link];
+        return l->a == iface ? l->b : l->a;
+}
+
 void iface_label(const struct lab *lab, int iface, char *buf, size_t len)
 {
         const struct iface *f = &lab->ifaces[iface];

@@ -158,6 +158,8 @@ int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *v
 const char *node_kind_name(enum node_kind kind);
 /* The link joining two nodes (first one found), or -1. */
 int lab_find_link(const struct lab *lab, int node_a, int node_b);
+/* The interface at the other end of iface's link, or -1 (a subinterface). */
+int lab_iface_peer(const struct lab *lab, int iface);
 /* "h1:eth0" */
 void iface_label(const struct lab *lab, int iface, char *buf, size_t len);
 

@@ -323,11 +323,9 @@ static int c_net(struct console *c, int argc, char **argv, const char *rest, cha
                 for (int k = 0; k < n->nifaces && o + 80 < sizeof(line); k++) {
                         const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
                         char peer[64] = "";
-                        if (f->link >= 0) {
-                                const struct link *L = &c->lab->links[f->link];
-                                iface_label(c->lab, L->a == n->ifaces[k] ? L->b : L->a, peer,
-                                            sizeof(peer));
-                        }
+                        int p = lab_iface_peer(c->lab, n->ifaces[k]);
+                        if (p >= 0)
+                                iface_label(c->lab, p, peer, sizeof(peer));
                         o += (size_t)snprintf(line + o, sizeof(line) - o, " %s:%s", f->name, peer);
                 }
                 line[o++] = '\n';

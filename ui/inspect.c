@@ -102,10 +102,9 @@ static void peer_of(struct console *c, int node, const char *ifname, char *buf, 
 {
         buf[0] = '\0';
         int i = lab_find_iface(c->lab, node, ifname);
-        if (i < 0 || c->lab->ifaces[i].link < 0)
-                return;
-        const struct link *l = &c->lab->links[c->lab->ifaces[i].link];
-        iface_label(c->lab, l->a == i ? l->b : l->a, buf, len);
+        int p = i < 0 ? -1 : lab_iface_peer(c->lab, i);
+        if (p >= 0)
+                iface_label(c->lab, p, buf, len);
 }
 
 void draw_inspector(struct console *c, int y, int x, int h, int w)
