@@ -119,6 +119,15 @@ end
 local Capture = {}
 Capture.__index = Capture
 
+-- The captured lines for which keep(line) is true.
+function Capture:filter(keep)
+  local hits = {}
+  for _, l in ipairs(self.lines) do
+    if keep(l) then hits[#hits + 1] = l end
+  end
+  return hits
+end
+
 -- Lines (frames) whose source MAC is one of the nodes'.
 function Capture:from(nodes)
   local set = {}
@@ -126,54 +135,41 @@ function Capture:from(nodes)
     local _, macs = M.addrs(n)
     for _, m in ipairs(macs) do set[m] = true end
   end
-  local hits = {}
-  for _, l in ipairs(self.lines) do
+  return self:filter(function(l)
     local src = l:match("^%S+ (%x%x:%x%x:%x%x:%x%x:%x%x:%x%x) > ")
-    if src and set[src:lower()] then hits[#hits + 1] = l end
-  end
-  return hits
+    return src and set[src:lower()]
+  end)
 end
 
 local function esc(s) return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")) end
 
--- Lines that mention one of the addresses (as a whole address).
-function Capture:mentions(ips)
-  local hits = {}
-  for _, l in ipairs(self.lines) do
-    for _, ip in ipairs(ips) do
-      if l:find("%f[%w]" .. esc(ip) .. "%f[^%w]") then
-        hits[#hits + 1] = l
-        break
-      end
+-- True when line matches pattern(escaped ip) for one of the addresses.
+local function any_ip(line, ips, patterns)
+  for _, ip in ipairs(ips) do
+    local e = esc(ip)
+    for _, p in ipairs(patterns) do
+      if line:find(p:format(e)) then return true end
     end
   end
-  return hits
+  return false
+end
+
+-- Lines that mention one of the addresses (as a whole address).
+function Capture:mentions(ips)
+  return self:filter(function(l) return any_ip(l, ips, { "%%f[%%w]%s%%f[^%%w]" }) end)
 end
 
 -- Lines that contain the plain text s.
 function Capture:grep(s)
-  local hits = {}
-  for _, l in ipairs(self.lines) do
-    if l:find(s, 1, true) then hits[#hits + 1] = l end
-  end
-  return hits
+  return self:filter(function(l) return l:find(s, 1, true) end)
 end
 
 -- Lines of frames sent from one of the addresses: an ARP request
 -- ("tell IP"), an ARP reply ("IP is-at") or an IP packet ("IP > ").
 function Capture:sent_from(ips)
-  local hits = {}
-  for _, l in ipairs(self.lines) do
-    for _, ip in ipairs(ips) do
-      local e = esc(ip)
-      if l:find("tell " .. e .. "%f[^%w]") or l:find("%f[%w]" .. e .. " is%-at ")
-        or l:find("%f[%w]" .. e .. " > ") then
-        hits[#hits + 1] = l
-        break
-      end
-    end
-  end
-  return hits
+  return self:filter(function(l)
+    return any_ip(l, ips, { "tell %s%%f[^%%w]", "%%f[%%w]%s is%%-at ", "%%f[%%w]%s > " })
+  end)
 end
 
 -- Frames of the nodes: sent by one of their MACs, or from one of their
