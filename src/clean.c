@@ -22,8 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CLEAN_MAX_PATHS 8
-
 struct owned {
         char **netns;
         int nnetns;
@@ -42,6 +40,7 @@ struct owned {
         int nnotours;
         pid_t owner;
         unsigned long long owner_start;
+        char lab[LAB_NAME_MAX + 1]; /* journal paths must belong to this lab */
         bool oom;
 };
 
@@ -77,9 +76,30 @@ static void push_pid(struct owned *o, const char *pid, const char *start)
         o->npids++;
 }
 
+/* A journal line names a path of this lab only: /run/netns/LAB.NODE, or a
+ * path under /run/netlab/LAB/. A damaged journal can name nothing else. */
+static bool path_of_lab(const struct owned *o, const char *kind, const char *path)
+{
+        char prefix[PATH_MAX];
+        if (strstr(path, "/../") || strstr(path, "/./"))
+                return false;
+        bool ns = !strcmp(kind, "netns") || !strcmp(kind, "claim") || !strcmp(kind, "notours");
+        if (ns) {
+                snprintf(prefix, sizeof(prefix), "%s/%s.", NETNS_RUN_DIR, o->lab);
+                return !strncmp(path, prefix, strlen(prefix)) &&
+                       !strchr(path + strlen(prefix), '/') && path[strlen(prefix)];
+        }
+        snprintf(prefix, sizeof(prefix), "%s/%s/", LAB_RUN_DIR, o->lab);
+        return !strncmp(path, prefix, strlen(prefix)) && path[strlen(prefix)];
+}
+
 static void on_line(void *ud, int argc, char **argv)
 {
         struct owned *o = ud;
+        const char *paths[] = {"netns", "uts", "claim", "notours", "mount"};
+        for (size_t i = 0; argc >= 2 && i < sizeof(paths) / sizeof(paths[0]); i++)
+                if (!strcmp(argv[0], paths[i]) && !path_of_lab(o, argv[0], argv[1]))
+                        return; /* not this lab's: never touched */
         if (argc >= 2 && strcmp(argv[0], "netns") == 0)
                 push_str(o, &o->netns, &o->nnetns, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "uts") == 0)
@@ -144,6 +164,17 @@ static void sleep_ms(int ms)
 }
 
 /* Takes the lab's lock; a running owner is asked to stop first. */
+/* True when fd is still the lab's lock file (another clean may have removed
+ * the lab, and a new lab of the same name may have made a new one). */
+static bool lock_current(int fd, const char *lock)
+{
+        struct stat a, b;
+        return fstat(fd, &a) == 0 && stat(lock, &b) == 0 && a.st_dev == b.st_dev &&
+               a.st_ino == b.st_ino;
+}
+
+/* Takes the lab's lock; a running owner is asked to stop first. *fd_out is
+ * -1 when there is nothing to clean (no lock, or cleaned meanwhile). */
 static int take_lock(const char *rundir, const char *name, int *fd_out, char *err)
 {
         char lock[PATH_MAX + 8], journal[PATH_MAX + 16];
@@ -155,11 +186,14 @@ static int take_lock(const char *rundir, const char *name, int *fd_out, char *er
                 return 0; /* no lock file: nobody runs it */
         }
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-                *fd_out = fd;
+                *fd_out = lock_current(fd, lock) ? fd : -1;
+                if (*fd_out < 0)
+                        close(fd);
                 return 0;
         }
         /* Held: by the running lab, or by another clean. */
         struct owned o = {0};
+        snprintf(o.lab, sizeof(o.lab), "%s", name);
         journal_read(journal, on_line, &o, NULL);
         bool live_owner = o.owner != getpid() && same_process(o.owner, o.owner_start);
         if (live_owner)
@@ -167,7 +201,9 @@ static int take_lock(const char *rundir, const char *name, int *fd_out, char *er
         for (int waited = 0; waited < 10000; waited += 50) {
                 if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
                         owned_free(&o);
-                        *fd_out = fd;
+                        *fd_out = lock_current(fd, lock) ? fd : -1;
+                        if (*fd_out < 0)
+                                close(fd);
                         return 0;
                 }
                 sleep_ms(50);
@@ -192,7 +228,12 @@ int lab_clean(const char *name, char *err)
         int lock_fd = -1;
         if (take_lock(rundir, name, &lock_fd, err) < 0)
                 return -1;
+        char lockpath[PATH_MAX + 8];
+        snprintf(lockpath, sizeof(lockpath), "%s/lock", rundir);
+        if (lock_fd < 0 && access(lockpath, F_OK) == 0)
+                return 0; /* cleaned by another clean meanwhile; a new lab owns the name */
         struct owned o = {0};
+        snprintf(o.lab, sizeof(o.lab), "%s", name);
         snprintf(path, sizeof(path), "%s/journal", rundir);
         int rc = journal_read(path, on_line, &o, err);
         if (rc == 0 && o.oom)
