@@ -78,11 +78,8 @@ int netns_create(const char *net_path, const char *uts_path, const char *hostnam
                 rc = 0;
         /* Back to where we were, whatever happened. */
         int saved = errno;
-        if (setns(old_net, CLONE_NEWNET) < 0 || setns(old_uts, CLONE_NEWUTS) < 0) {
-                /* The thread would stay in a node: nothing sane can follow. */
-                perror("netlab: cannot return to the original namespace");
-                _exit(70);
-        }
+        netns_return(old_net, CLONE_NEWNET);
+        netns_return(old_uts, CLONE_NEWUTS);
         errno = saved;
 out:
         if (rc < 0) {
@@ -139,13 +136,18 @@ int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err)
         }
         int rc = fn(ud, err);
         int saved = errno;
-        if (setns(old, CLONE_NEWNET) < 0) {
-                perror("netlab: cannot return to the original namespace");
-                _exit(70);
-        }
+        netns_return(old, CLONE_NEWNET);
         close(old);
         errno = saved;
         return rc;
+}
+
+void netns_return(int fd, int nstype)
+{
+        if (setns(fd, nstype) == 0)
+                return;
+        perror("netlab: cannot return to the original namespace");
+        _exit(70);
 }
 
 int netns_sysctl(const char *key, const char *value, char *err)

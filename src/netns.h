@@ -35,6 +35,12 @@ int netns_enter(int net_fd, int uts_fd, char *err);
  * caller's network namespace. */
 int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err);
 
+/* Returns the calling thread to the namespace fd (of type nstype) it came
+ * from. A thread that cannot get back would do its next work in a node:
+ * nothing sane can follow, so this is the one place netlab dies from library
+ * code (exit 70, after one line on stderr). */
+void netns_return(int fd, int nstype);
+
 /* Writes a sysctl under /proc/sys of the *current* network namespace:
  * key "net/ipv4/ip_forward". */
 int netns_sysctl(const char *key, const char *value, char *err);

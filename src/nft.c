@@ -1,5 +1,6 @@
 /* nft.c — building and sending nftables batches over nfnetlink (see nft.h). */
 #include "nft.h"
+#include "netns.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -160,7 +161,7 @@ static int send_batch(int netns_fd, char *buf, size_t len, uint32_t nmsg, char *
         struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
         int saved = errno;
         if (self >= 0) {
-                setns(self, CLONE_NEWNET);
+                netns_return(self, CLONE_NEWNET);
                 close(self);
         }
         if (!nl) {

@@ -10,6 +10,7 @@
  * cache of sockets opened in other namespaces. Qdiscs, VLANs, dumps and the
  * monitor live in nl_tc.c, nl_vlan.c and nl_dump.c. */
 #include "nl_int.h"
+#include "netns.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -64,15 +65,7 @@ struct mnl_socket *nl_sock_open_in(int netns_fd, unsigned groups, char *err)
         }
         struct mnl_socket *s = sock_open(groups, err);
         int e = errno;
-        if (setns(home, CLONE_NEWNET) < 0) {
-                /* The thread is now in the wrong namespace: nothing safe to do
-                 * but report it loudly through err. */
-                errf_sys(err, NULL, "Cannot return to the original network namespace");
-                e = errno;
-                if (s)
-                        mnl_socket_close(s);
-                s = NULL;
-        }
+        netns_return(home, CLONE_NEWNET);
         close(home);
         errno = e;
         return s;
