@@ -207,32 +207,43 @@ static int node_inside(void *ud, char *err)
 
 /* Creates node i's namespaces (called from several threads at once: each
  * touches only its own node; journal lines are single O_APPEND writes). */
-static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, char *err)
+int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
+                       netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err)
 {
         char up[PATH_MAX + 64], np[PATH_MAX];
-        struct node *n = &lab->nodes[i];
-        netns_path(lab, i, np, sizeof(np));
-        uts_path(lab, i, up, sizeof(up));
+        snprintf(np, sizeof(np), "%s/%s.%s", NETNS_RUN_DIR, lab->name, name);
+        snprintf(up, sizeof(up), "%s/uts/%s", lab->rundir, name);
         /* "claim" before the file exists, so a kill -9 right after creating
          * it leaves nothing unjournaled; "netns" once the name is ours. A
          * name someone else holds is marked "notours": clean never touches
          * it (and a claimed-only path is removed only if nothing is mounted
          * on it, since we mount after the "netns" line). */
-        journal_add(lab->journal, "claim %s", np);
+        if (journal_add(lab->journal, "claim %s", np) < 0)
+                return errf_sys(err, NULL, "Cannot write the journal of lab \"%s\"", lab->name);
         int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
         if (fd < 0) {
                 int saved = errno;
                 journal_add(lab->journal, "notours %s", np);
                 errno = saved;
-                return errf_sys(err, NULL, "%s: Cannot create namespace \"%s\"", n->where,
-                                n->netns_name);
+                return errf_sys(err, NULL, "Cannot create namespace \"%s.%s\"", lab->name, name);
         }
         close(fd);
-        journal_add(lab->journal, "netns %s", np);
-        journal_add(lab->journal, "uts %s", up);
+        if (journal_add(lab->journal, "netns %s", np) < 0 ||
+            journal_add(lab->journal, "uts %s", up) < 0)
+                return errf_sys(err, NULL, "Cannot write the journal of lab \"%s\"", lab->name);
+        char e[ERRLEN];
+        if (netns_create(np, up, hostname, inside, ud, net_fd, uts_fd, e) < 0)
+                return errf(err, "%s", e);
+        return 0;
+}
+
+static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, char *err)
+{
+        struct node *n = &lab->nodes[i];
         struct inside_ctx ctx = {lab, b, i};
         char e[ERRLEN];
-        if (netns_create(np, up, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd, e) < 0)
+        if (lab_make_namespace(lab, n->name, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd,
+                               e) < 0)
                 return errf(err, "%s: node \"%s\": %s", n->where, n->name, e);
         return 0;
 }

@@ -100,22 +100,10 @@ int dp_prepare(struct lab *lab, char *err)
 {
         if (!dp_subif_in_userspace(lab) || !has_subifs(lab))
                 return 0;
-        char np[PATH_MAX], up[PATH_MAX + 64], e[ERRLEN];
+        char np[PATH_MAX], e[ERRLEN];
         dp_netns_path(lab, np, sizeof(np));
-        snprintf(up, sizeof(up), "%s/uts", lab->rundir);
-        mkdir(up, 0755);
-        snprintf(up, sizeof(up), "%s/uts/_dp", lab->rundir);
-        /* Claim the name before journaling it (as build.c does for nodes). */
-        int fd = open(np, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-        if (fd < 0)
-                return errf_sys(err, NULL, "Cannot create namespace \"%s._dp\"", lab->name);
-        close(fd);
-        if (lab->journal) {
-                journal_add(lab->journal, "netns %s", np);
-                journal_add(lab->journal, "uts %s", up);
-        }
         int net_fd = -1, uts_fd = -1;
-        if (netns_create(np, up, "datapath", dp_inside, NULL, &net_fd, &uts_fd, e) < 0)
+        if (lab_make_namespace(lab, "_dp", "datapath", dp_inside, NULL, &net_fd, &uts_fd, e) < 0)
                 return errf(err, "Cannot create the datapath's namespace: %s", e);
         close(uts_fd);
         struct nl *nl = nl_open(-1, e);
@@ -352,6 +340,7 @@ int dp_start(struct lab *lab, char *err)
         }
         close(p[1]);
         lab->dp_pid = pid;
+        lab->dp_starttime = proc_starttime(pid);
         if (lab->journal)
                 journal_add(lab->journal, "datapath %d %llu", (int)pid, proc_starttime(pid));
         char msg[ERRLEN];
@@ -396,6 +385,9 @@ void dp_stop(struct lab *lab)
         if (pid <= 0)
                 return;
         lab->dp_pid = 0;
+        /* Someone else may have reaped it and its pid been reused. */
+        if (proc_starttime(pid) != lab->dp_starttime)
+                return;
         kill(pid, SIGTERM);
         long long deadline = now_ms() + 1000;
         for (;;) {
@@ -407,7 +399,8 @@ void dp_stop(struct lab *lab)
                 usleep(5000);
         }
         kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
 }
 
 int dp_main(int argc, char **argv)

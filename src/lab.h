@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include "err.h"
 #include "probe.h"
+#include "netns.h"
 
 #define LAB_NAME_MAX 24  /* lab names: [A-Za-z0-9_-], 1..24 */
 #define NODE_NAME_MAX 24 /* node names: [A-Za-z0-9_-], 1..24, a letter first */
@@ -131,8 +132,9 @@ struct lab {
         struct features feat; /* probed at build */
         struct journal *journal;
         int lock_fd;
-        bool uses_vlan; /* some port or subinterface has VLAN settings */
-        pid_t dp_pid;   /* userspace datapath process, 0 = none */
+        bool uses_vlan;                  /* some port or subinterface has VLAN settings */
+        pid_t dp_pid;                    /* userspace datapath process, 0 = none */
+        unsigned long long dp_starttime; /* ... and its start time (pid reuse) */
         lab_progress_fn progress;
         void *progress_ud;
 };
@@ -177,6 +179,13 @@ int lab_teardown(struct lab *lab, char *err);
 /* Set from a SIGINT/SIGTERM handler: a build in progress stops at the next
  * step and rolls back; a run stops and tears down. */
 extern volatile int lab_stop_requested;
+
+/* For the core's modules (build.c, dp.c): makes the namespaces NAME of the
+ * lab (/run/netns/LAB.NAME and its UTS twin), journaled so that a crash at
+ * any point leaves nothing `netlab clean` cannot find, and a name that is
+ * already someone else's is refused and never touched. */
+int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
+                       netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err);
 
 /* Runtime changes to a built lab. */
 int lab_link_set_up(struct lab *lab, int link, bool up, char *err);
