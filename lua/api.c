@@ -1021,6 +1021,9 @@ static int l_job_kill(lua_State *L)
                 lua_pushliteral(L, "");
                 return 1;
         }
+        struct nlua *N = nlua_from(L);
+        if (N->job == &c->job)
+                N->job = NULL;
         proc_job_poll(&c->job);
         proc_job_kill(&c->job);
         lua_pushlstring(L, c->job.out ? c->job.out : "", c->job.len);

@@ -29,7 +29,7 @@
 #include <stdatomic.h>
 #include <sys/mount.h>
 
-volatile int lab_stop_requested;
+volatile sig_atomic_t lab_stop_requested;
 
 static void progress(struct lab *lab, const char *stage, int done, int total)
 {
@@ -257,6 +257,7 @@ struct ns_workers {
         atomic_bool failed;
         pthread_mutex_t lock;
         char err[ERRLEN]; /* the first error */
+        int err_errno;    /* ... and its errno */
 };
 
 /* Takes nodes until none is left or one failed; the thread that reports
@@ -271,9 +272,12 @@ static void ns_work(struct ns_workers *w, bool report)
                         break;
                 if (!lab->nodes[i].deleted) {
                         if (stop_check(lab, e) < 0 || create_node_namespaces(lab, w->b, i, e) < 0) {
+                                int saved = errno;
                                 pthread_mutex_lock(&w->lock);
-                                if (!atomic_load(&w->failed))
+                                if (!atomic_load(&w->failed)) {
                                         snprintf(w->err, sizeof(w->err), "%s", e);
+                                        w->err_errno = saved;
+                                }
                                 atomic_store(&w->failed, true);
                                 pthread_mutex_unlock(&w->lock);
                                 break;
@@ -317,7 +321,7 @@ static int create_namespaces(struct lab *lab, struct build_ctx *b, char *err)
                 pthread_join(th[t], NULL);
         pthread_mutex_destroy(&w.lock);
         if (atomic_load(&w.failed)) {
-                errno = EINVAL;
+                errno = w.err_errno ? w.err_errno : EINVAL;
                 return errf(err, "%s", w.err);
         }
         progress(lab, "namespaces", lab->nnodes, lab->nnodes);
@@ -563,11 +567,11 @@ static int check_features(struct lab *lab, char *err)
                                     "with `modprobe sch_netem` or remove delay/jitter/loss",
                                     l->where);
                 }
-                if (l->p.rate_bps && !lab->feat.tbf) {
+                if (l->p.rate_bps && !lab->feat.tbf && !lab->feat.htb) {
                         errno = EOPNOTSUPP;
                         return errf(err,
-                                    "%s: link bandwidth needs the tbf qdisc, which this kernel "
-                                    "lacks (CONFIG_NET_SCH_TBF)",
+                                    "%s: link bandwidth needs the tbf or htb qdisc, which this "
+                                    "kernel lacks (CONFIG_NET_SCH_TBF, CONFIG_NET_SCH_HTB)",
                                     l->where);
                 }
         }
@@ -583,6 +587,8 @@ static int check_features(struct lab *lab, char *err)
 int lab_build(struct lab *lab, char *err)
 {
         char e[ERRLEN];
+        if (lab->state == LAB_DOWN)
+                return errf(err, "lab \"%s\" was torn down; run the lab file again", lab->name);
         if (lab->state != LAB_DEFINED)
                 return errf(err, "lab \"%s\" is already built", lab->name);
         if (geteuid() != 0) {

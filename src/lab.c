@@ -223,7 +223,9 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
                             name, n->name, IFNAME_MAX);
         }
         if (lab_find_iface(lab, node, name) >= 0 ||
-            (n->kind == NODE_SWITCH && strcmp(name, n->name) == 0) || strcmp(name, "lo") == 0) {
+            (n->kind == NODE_SWITCH &&
+             strcmp(name, strlen(n->name) <= IFNAME_MAX ? n->name : "br0") == 0) ||
+            strcmp(name, "lo") == 0) {
                 errno = EEXIST;
                 return errf(err, "node \"%s\" already has an interface \"%s\"", n->name, name);
         }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/types.h>
 #include "err.h"
 #include "probe.h"
@@ -178,7 +179,7 @@ int lab_teardown(struct lab *lab, char *err);
 
 /* Set from a SIGINT/SIGTERM handler: a build in progress stops at the next
  * step and rolls back; a run stops and tears down. */
-extern volatile int lab_stop_requested;
+extern volatile sig_atomic_t lab_stop_requested;
 
 /* For the core's modules (build.c, dp.c): makes the namespaces NAME of the
  * lab (/run/netns/LAB.NAME and its UTS twin), journaled so that a crash at

@@ -73,8 +73,10 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
                 setpgid(0, 0);
                 child_reset_signals();
                 int devnull = open("/dev/null", O_RDONLY);
-                if (devnull >= 0)
+                if (devnull >= 0 && devnull != 0) {
                         dup2(devnull, 0);
+                        close(devnull);
+                }
                 dup2(p[1], 1);
                 dup2(p[1], 2);
                 if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
@@ -105,9 +107,11 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
 static void job_reap(struct proc_job *job)
 {
         int st = 0;
-        while (waitpid(job->pid, &st, 0) < 0 && errno == EINTR)
+        pid_t r;
+        while ((r = waitpid(job->pid, &st, 0)) < 0 && errno == EINTR)
                 ;
-        job->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        /* Reaped by someone else (ECHILD): its status is unknown, not 0. */
+        job->status = r < 0 ? 255 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         job->done = true;
 }
 
