@@ -13,7 +13,6 @@
 #include "nat.h"
 #include "netns.h"
 #include "nl.h"
-#include "proc.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,16 +42,6 @@ static int stop_check(struct lab *lab, char *err)
                 return 0;
         errno = EINTR;
         return errf(err, "Build of lab \"%s\" interrupted", lab->name);
-}
-
-static void uts_path(const struct lab *lab, int node, char *buf, size_t len)
-{
-        snprintf(buf, len, "%s/uts/%s", lab->rundir, lab->nodes[node].name);
-}
-
-static void netns_path(const struct lab *lab, int node, char *buf, size_t len)
-{
-        snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, lab->nodes[node].netns_name);
 }
 
 /* Enough descriptors for two namespace fds per node and sockets. */
@@ -211,7 +200,7 @@ int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
                        netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err)
 {
         char up[PATH_MAX + 64], np[PATH_MAX];
-        snprintf(np, sizeof(np), "%s/%s.%s", NETNS_RUN_DIR, lab->name, name);
+        lab_netns_path(lab, name, np, sizeof(np));
         snprintf(up, sizeof(up), "%s/uts/%s", lab->rundir, name);
         /* "claim" before the file exists, so a kill -9 right after creating
          * it leaves nothing unjournaled; "netns" once the name is ours. A
@@ -503,10 +492,7 @@ static int configure_vlans(struct lab *lab, struct build_ctx *b, char *err)
                 struct node *n = &lab->nodes[i];
                 if (n->kind != NODE_SWITCH || dp_switch_in_userspace(lab, i))
                         continue;
-                bool has = false;
-                for (int k = 0; k < n->nifaces; k++)
-                        has |= lab->ifaces[n->ifaces[k]].nvlan > 0;
-                if (!has)
+                if (!lab_switch_uses_vlan(lab, i))
                         continue;
                 struct nl *nl = node_nl(lab, b, i, err);
                 if (!nl)
@@ -665,52 +651,29 @@ int lab_teardown(struct lab *lab, char *err)
 {
         if (lab->state == LAB_DEFINED || lab->state == LAB_DOWN)
                 return 0;
-        int rc = 0;
-        char e[ERRLEN], path[PATH_MAX + 64];
-        /* 1. Processes inside the lab's namespaces, before the namespaces go. */
-        unsigned long *inodes = calloc((size_t)lab->nnodes + 1, sizeof(*inodes));
-        int n = 0;
-        for (int i = 0; inodes && i < lab->nnodes; i++) {
-                struct stat st;
-                if (lab->nodes[i].netns_fd >= 0 && fstat(lab->nodes[i].netns_fd, &st) == 0)
-                        inodes[n++] = (unsigned long)st.st_ino;
-        }
-        proc_kill_in_netns(inodes, n);
-        free(inodes);
-        /* 2. The datapath. */
+        /* What only this process can do: stop (and reap) the datapath, and
+         * let go of what it holds, so that closing the namespaces frees
+         * them. Everything else is lab_clean's work, from the journal, the
+         * same after an orderly stop as after a crash: kill the processes in
+         * the lab's namespaces, then remove namespaces, mounts, run dir. */
         dp_stop(lab);
-        /* 3. The namespaces: the kernel removes their interfaces with them. */
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *nd = &lab->nodes[i];
-                /* Only what this process holds: a name that was already taken
-                 * by someone else was never ours. What we claimed but could
-                 * not finish is in the journal, for lab_clean below. */
-                if (nd->netns_fd < 0)
-                        continue;
-                close(nd->netns_fd);
+                if (nd->netns_fd >= 0)
+                        close(nd->netns_fd);
                 if (nd->uts_fd >= 0)
                         close(nd->uts_fd);
                 nd->netns_fd = nd->uts_fd = -1;
-                netns_path(lab, i, path, sizeof(path));
-                if (netns_remove(path, e) < 0 && rc == 0)
-                        rc = errf(err, "%s", e);
-                uts_path(lab, i, path, sizeof(path));
-                netns_remove(path, NULL);
-                if ((i & 63) == 63 || i == lab->nnodes - 1)
-                        progress(lab, "teardown", i + 1, lab->nnodes);
         }
-        /* Namespaces made by others parts (e.g. the datapath's) are in the
-         * journal: the journal-driven clean removes whatever is left. */
         journal_close(lab->journal);
         lab->journal = NULL;
         lab->state = LAB_DOWN;
         if (lab->lock_fd >= 0) {
-                /* lab_clean takes the lock itself: release ours first. */
-                close(lab->lock_fd);
+                close(lab->lock_fd); /* lab_clean takes the lock itself */
                 lab->lock_fd = -1;
         }
-        if (lab_clean(lab->name, e) < 0 && rc == 0)
-                rc = errf(err, "%s", e);
+        int rc = lab_clean(lab->name, err);
+        progress(lab, "teardown", lab->nnodes, lab->nnodes);
         return rc;
 }
 

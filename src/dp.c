@@ -38,22 +38,13 @@
 #define READY_ENV "NETLAB_DP_READY_FD"
 #define DP_FW_TABLE "netlab_fw"
 
-static bool switch_has_vlans(const struct lab *lab, int node)
-{
-        const struct node *n = &lab->nodes[node];
-        for (int k = 0; k < n->nifaces; k++)
-                if (lab->ifaces[n->ifaces[k]].nvlan > 0)
-                        return true;
-        return false;
-}
-
 bool dp_switch_in_userspace(const struct lab *lab, int node)
 {
         if (node < 0 || node >= lab->nnodes)
                 return false;
         const struct node *n = &lab->nodes[node];
         return n->kind == NODE_SWITCH && !n->deleted && !lab->feat.bridge_vlan &&
-               switch_has_vlans(lab, node);
+               lab_switch_uses_vlan(lab, node);
 }
 
 bool dp_subif_in_userspace(const struct lab *lab)
@@ -79,7 +70,7 @@ bool dp_needed(const struct lab *lab)
 
 static void dp_netns_path(const struct lab *lab, char *buf, size_t len)
 {
-        snprintf(buf, len, "%s/%s._dp", NETNS_RUN_DIR, lab->name);
+        lab_netns_path(lab, "_dp", buf, len);
 }
 
 static void peer_name(int iface, char *buf, size_t len)
@@ -137,11 +128,6 @@ int dp_prepare(struct lab *lab, char *err)
         return rc;
 }
 
-static void node_netns_path(const struct lab *lab, int node, char *buf, size_t len)
-{
-        snprintf(buf, len, "%s/%s", NETNS_RUN_DIR, lab->nodes[node].netns_name);
-}
-
 int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
 {
         char path[PATH_MAX];
@@ -153,7 +139,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 int sw = dp_config_add_switch(c, n->name, err);
                 if (sw < 0)
                         goto fail;
-                node_netns_path(lab, i, path, sizeof(path));
+                lab_netns_path(lab, lab->nodes[i].name, path, sizeof(path));
                 for (int k = 0; k < n->nifaces; k++) {
                         const struct iface *f = &lab->ifaces[n->ifaces[k]];
                         if (f->link < 0)
@@ -189,7 +175,8 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                                 char name[64];
                                 snprintf(name, sizeof(name), "sub:%s:%s",
                                          lab->nodes[parent->node].name, parent->name);
-                                node_netns_path(lab, parent->node, path, sizeof(path));
+                                lab_netns_path(lab, lab->nodes[parent->node].name, path,
+                                               sizeof(path));
                                 if ((sw = dp_config_add_switch(c, name, err)) < 0 ||
                                     (pport = dp_config_add_port(c, sw, path, parent->name, err)) <
                                         0)

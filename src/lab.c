@@ -181,6 +181,20 @@ int lab_find_iface(const struct lab *lab, int node, const char *ifname)
         return -1;
 }
 
+void lab_netns_path(const struct lab *lab, const char *name, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/%s.%s", NETNS_RUN_DIR, lab->name, name);
+}
+
+bool lab_switch_uses_vlan(const struct lab *lab, int node)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int i = 0; i < n->nifaces; i++)
+                if (lab->ifaces[n->ifaces[i]].nvlan > 0)
+                        return true;
+        return false;
+}
+
 int lab_iface_peer(const struct lab *lab, int iface)
 {
         const struct iface *f = &lab->ifaces[iface];
@@ -509,11 +523,6 @@ int lab_validate(struct lab *lab, char *err)
                                     "that subnet",
                                     n->where, a, n->name, n->name);
                 }
-                if (n->ipv6 == false)
-                        for (int k = 0; k < n->nifaces; k++)
-                                for (int j = 0; j < lab->ifaces[n->ifaces[k]].naddr; j++)
-                                        if (lab->ifaces[n->ifaces[k]].addr[j].family == AF_INET6)
-                                                n->ipv6 = true;
         }
         for (int i = 0; i < lab->nifaces; i++) {
                 const struct iface *f = &lab->ifaces[i];

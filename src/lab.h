@@ -161,6 +161,10 @@ int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *v
 const char *node_kind_name(enum node_kind kind);
 /* The link joining two nodes (first one found), or -1. */
 int lab_find_link(const struct lab *lab, int node_a, int node_b);
+/* /run/netns/LAB.NAME, the network namespace file of node (or part) NAME. */
+void lab_netns_path(const struct lab *lab, const char *name, char *buf, size_t len);
+/* True when some port of switch node has VLAN settings. */
+bool lab_switch_uses_vlan(const struct lab *lab, int node);
 /* The interface at the other end of iface's link, or -1 (a subinterface). */
 int lab_iface_peer(const struct lab *lab, int iface);
 /* "h1:eth0" */

@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool switch_uses_vlan(const struct lab *lab, int node)
-{
-        const struct node *n = &lab->nodes[node];
-        for (int i = 0; i < n->nifaces; i++)
-                if (lab->ifaces[n->ifaces[i]].nvlan)
-                        return true;
-        return false;
-}
-
 static int push(struct port_vlan **out, int *n, const struct iface *f, struct vlan_entry v)
 {
         struct port_vlan *p = realloc(*out, (size_t)(*n + 1) * sizeof(*p));
@@ -39,7 +30,7 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
         *out = NULL;
         *n = 0;
         const struct node *sw = &lab->nodes[node];
-        if (sw->kind != NODE_SWITCH || !switch_uses_vlan(lab, node))
+        if (sw->kind != NODE_SWITCH || !lab_switch_uses_vlan(lab, node))
                 return 0;
         bool kernel = lab->state == LAB_UP && !dp_switch_in_userspace(lab, node);
         struct nl_port_vlan *kv = NULL;
