@@ -35,13 +35,6 @@ struct cmd_ud {
         bool active;
 };
 
-static long long now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "labs/x.lua:12" of the calling Lua code. */
 static void where_at(lua_State *L, int level, char *buf, size_t len)
 {
@@ -927,7 +920,7 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
                         proc_job_free(&c->job);
                         return 2;
                 }
-                long long left = c->deadline - now_ms();
+                long long left = c->deadline - proc_now_ms();
                 if (r < 0 || left <= 0) {
                         N->job = NULL;
                         c->active = false;
@@ -983,7 +976,7 @@ static int l_node_cmd(lua_State *L)
         struct cmd_ud *c = job_start(L, n, cmd);
         if (!c)
                 return 2;
-        c->deadline = now_ms() + (long long)(timeout * 1000);
+        c->deadline = proc_now_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, (lua_KContext)lua_gettop(L));
 }
 
@@ -1010,7 +1003,7 @@ static int l_job_wait(lua_State *L)
         if (opt_field(L, 2, "timeout") != LUA_TNIL)
                 timeout = luaL_checknumber(L, -1);
         lua_settop(L, 1);
-        c->deadline = now_ms() + (long long)(timeout * 1000);
+        c->deadline = proc_now_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, 1);
 }
 

@@ -20,6 +20,7 @@
 #include "dp_engine.h"
 #include "dp_fw.h"
 #include "journal.h"
+#include "proc.h"
 #include "netns.h"
 #include "nl.h"
 #include <errno.h>
@@ -267,13 +268,6 @@ int dp_firewalls_apply(struct lab *lab, char *err)
         return 0;
 }
 
-static long long now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 int dp_start(struct lab *lab, char *err)
 {
         if (lab->dp_pid > 0)
@@ -332,9 +326,9 @@ int dp_start(struct lab *lab, char *err)
                 journal_add(lab->journal, "datapath %d %llu", (int)pid, proc_starttime(pid));
         char msg[ERRLEN];
         size_t got = 0;
-        long long deadline = now_ms() + 10000;
+        long long deadline = proc_now_ms() + 10000;
         while (got < sizeof(msg) - 1) {
-                long long left = deadline - now_ms();
+                long long left = deadline - proc_now_ms();
                 struct pollfd pfd = {p[0], POLLIN, 0};
                 if (left <= 0 || (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)) {
                         errno = ETIMEDOUT;
@@ -376,12 +370,12 @@ void dp_stop(struct lab *lab)
         if (proc_starttime(pid) != lab->dp_starttime)
                 return;
         kill(pid, SIGTERM);
-        long long deadline = now_ms() + 1000;
+        long long deadline = proc_now_ms() + 1000;
         for (;;) {
                 pid_t r = waitpid(pid, NULL, WNOHANG);
                 if (r == pid || (r < 0 && errno == ECHILD && kill(pid, 0) < 0))
                         return;
-                if (now_ms() >= deadline)
+                if (proc_now_ms() >= deadline)
                         break;
                 usleep(5000);
         }

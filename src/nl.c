@@ -489,10 +489,8 @@ int nl_echo_cb(const struct nlmsghdr *h, void *data)
         return 0;
 }
 
-int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, char *err)
+struct nlmsghdr *nl_newlink_req(struct nl *nl, const char *name, const uint8_t *mac, bool up)
 {
-        if (check_ifname(name, "bridge", err) < 0)
-                return -1;
         struct nlmsghdr *nlh =
             nl_req(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK | NLM_F_ECHO);
         struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -504,6 +502,14 @@ int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, 
         mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
         if (mac)
                 mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+        return nlh;
+}
+
+int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, char *err)
+{
+        if (check_ifname(name, "bridge", err) < 0)
+                return -1;
+        struct nlmsghdr *nlh = nl_newlink_req(nl, name, mac, up);
         struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
         mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
         struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

@@ -51,6 +51,9 @@ int nl_talk_sock(struct mnl_socket *s, char *buf, size_t bufsz, const struct nlm
                  size_t reqlen, int nmsg, nl_msg_fn cb, void *data, char *extack);
 /* Appends a request after prev in nl->buf (a batch; sequence numbers follow
  * each other; the whole batch goes out in one send). */
+/* An RTM_NEWLINK request creating interface name (with its MAC if given,
+ * up if asked), echoed and acked; the caller adds IFLA_LINKINFO. */
+struct nlmsghdr *nl_newlink_req(struct nl *nl, const char *name, const uint8_t *mac, bool up);
 struct nlmsghdr *nl_req_next(struct nl *nl, struct nlmsghdr *prev, uint16_t type, uint16_t flags);
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, nl_msg_fn cb, void *data);
 /* Starts an RTM_NEWLINK change of ifindex (attributes may follow). */

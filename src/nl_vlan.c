@@ -129,18 +129,8 @@ int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vi
                 errno = EINVAL;
                 return errf(err, "Cannot create vlan \"%s\": VID %u is not in 1..4094", name, vid);
         }
-        struct nlmsghdr *nlh =
-            nl_req(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK | NLM_F_ECHO);
-        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-        ifm->ifi_family = AF_UNSPEC;
-        if (up) {
-                ifm->ifi_flags = IFF_UP;
-                ifm->ifi_change = IFF_UP;
-        }
-        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        struct nlmsghdr *nlh = nl_newlink_req(nl, name, mac, up);
         mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
-        if (mac)
-                mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
         struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
         mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vlan");
         struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

@@ -173,7 +173,7 @@ void proc_job_free(struct proc_job *job)
         job->out = NULL;
 }
 
-static long long now_ms(void)
+long long proc_now_ms(void)
 {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -186,12 +186,12 @@ int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **
         struct proc_job job;
         if (proc_job_start(lab, node, cmd, &job, err) < 0)
                 return -1;
-        long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+        long long deadline = timeout_ms > 0 ? proc_now_ms() + timeout_ms : 0;
         int r;
         while ((r = proc_job_poll(&job)) == 1) {
                 int wait = -1;
                 if (deadline) {
-                        long long left = deadline - now_ms();
+                        long long left = deadline - proc_now_ms();
                         if (left <= 0) {
                                 proc_job_free(&job);
                                 errno = ETIMEDOUT;
