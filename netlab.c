@@ -1,4 +1,5 @@
-/* main.c — netlab's command dispatcher.
+/* netlab.c — the program's entry file: it dispatches the commands. It sits above
+ * the three layers (src/, lua/, ui/) and is the only file that includes all of them.
  *
  *   netlab [--keep] [LAB.lua]      the console (full screen)
  *   netlab run LAB.lua [--keep]    build, run every experiment, report, tear down
