@@ -1,5 +1,6 @@
 /* dp_unit.c — unit tests (no root) of the datapath's config text form and
  * firewall model: round trip through the file, first-match rules, bad input. */
+#include "check.h"
 #include "dp_config.h"
 #include "dp_fw.h"
 #include <stdio.h>
@@ -7,14 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond)                                                                                \
-        do {                                                                                       \
-                if (!(cond)) {                                                                     \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-                        failures++;                                                                \
-                }                                                                                  \
-        } while (0)
 
 static void test_fw(void)
 {
@@ -97,7 +90,5 @@ int main(void)
 {
         test_fw();
         test_config();
-        if (failures)
-                fprintf(stderr, "%d failures\n", failures);
-        return failures ? 1 : 0;
+        return check_done("dp_unit");
 }

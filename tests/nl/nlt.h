@@ -1,6 +1,6 @@
 /* nlt.h — helpers for the netlink tests: namespaces named nlt-PID-X made
  * with `ip netns add` and removed at exit (also on failure and on signals),
- * shell commands whose output the tests inspect, and CHECK. */
+ * shell commands whose output the tests inspect (CHECK is tests/check.h). */
 #ifndef NLT_H
 #define NLT_H
 #include <errno.h>
@@ -13,20 +13,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "check.h"
 
-static int nlt_failures;
 static char nlt_ns[128][32];
 static int nlt_nns;
 
-#define CHECK(cond, ...)                                                                           \
-        do {                                                                                       \
-                if (!(cond)) {                                                                     \
-                        fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond);           \
-                        fprintf(stderr, __VA_ARGS__);                                              \
-                        fputc('\n', stderr);                                                       \
-                        nlt_failures++;                                                            \
-                }                                                                                  \
-        } while (0)
 
 static void nlt_cleanup(void)
 {
@@ -120,11 +111,6 @@ static inline double now_us(void)
 
 static inline int nlt_done(const char *name)
 {
-        if (nlt_failures) {
-                fprintf(stderr, "%s: %d check(s) failed\n", name, nlt_failures);
-                return 1;
-        }
-        printf("%s: ok\n", name);
-        return 0;
+        return check_done(name);
 }
 #endif

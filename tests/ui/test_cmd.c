@@ -1,16 +1,9 @@
 /* test_cmd.c — unit tests of command parsing, lookup and completion (ui/cmd.c). */
+#include "check.h"
 #include "cmd.h"
 #include <stdio.h>
 #include <string.h>
 
-static int fails;
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-                        fails++;                                                                   \
-                }                                                                                  \
-        } while (0)
 
 static const struct cmd_entry table[] = {
     {"help", "", "", 0, 1, "-", NULL, NULL},
@@ -93,7 +86,5 @@ int main(void)
         got[0] = 0;
         cmd_complete(table, 1, nb, "p", node_name, exp_name, NULL, collect, NULL);
         CHECK(strcmp(got, "") == 0);
-        if (fails)
-                fprintf(stderr, "%d failures\n", fails);
-        return fails ? 1 : 0;
+        return check_done("ui_unit_cmd");
 }

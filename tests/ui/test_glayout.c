@@ -1,19 +1,12 @@
 /* test_glayout.c — unit tests of the graph auto-layout (ui/glayout.c):
  * labels never overlap, every route is orthogonal, starts and ends on its
  * two labels and crosses no other label, and the usual topologies fit. */
+#include "check.h"
 #include "glayout.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int fails;
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-                        fails++;                                                                   \
-                }                                                                                  \
-        } while (0)
 
 #define MAXN 256
 static struct gl_node N[MAXN];
@@ -44,19 +37,14 @@ static void verify(const char *what, int maxw, int maxh, bool all_drawn)
         for (int i = 0; i < nn; i++) {
                 CHECK(N[i].x >= 0 && N[i].y >= 0);
                 for (int j = i + 1; j < nn; j++)
-                        if (N[i].y == N[j].y && N[i].x < N[j].x + N[j].w + 1 &&
-                            N[j].x < N[i].x + N[i].w + 1) {
-                                fprintf(stderr, "%s: nodes %d and %d overlap\n", what, i, j);
-                                fails++;
-                        }
+                        CHECK(!(N[i].y == N[j].y && N[i].x < N[j].x + N[j].w + 1 &&
+                                N[j].x < N[i].x + N[i].w + 1),
+                              "%s: nodes %d and %d overlap", what, i, j);
         }
         for (int e = 0; e < ne; e++) {
                 struct gl_edge *g = &E[e];
                 if (g->npts == 0) {
-                        if (all_drawn) {
-                                fprintf(stderr, "%s: edge %d not drawn\n", what, e);
-                                fails++;
-                        }
+                        CHECK(!all_drawn, "%s: edge %d not drawn", what, e);
                         continue;
                 }
                 CHECK(g->npts >= 2);
@@ -68,11 +56,8 @@ static void verify(const char *what, int maxw, int maxh, bool all_drawn)
                         int x = g->px[k], y = g->py[k];
                         for (;;) {
                                 for (int v = 0; v < nn; v++)
-                                        if (v != g->a && v != g->b && on_label(v, x, y)) {
-                                                fprintf(stderr, "%s: edge %d crosses node %d\n",
-                                                        what, e, v);
-                                                fails++;
-                                        }
+                                        CHECK(v == g->a || v == g->b || !on_label(v, x, y),
+                                              "%s: edge %d crosses node %d", what, e, v);
                                 if (x == g->px[k + 1] && y == g->py[k + 1])
                                         break;
                                 x += x < g->px[k + 1] ? 1 : x > g->px[k + 1] ? -1 : 0;
@@ -82,10 +67,8 @@ static void verify(const char *what, int maxw, int maxh, bool all_drawn)
         }
         if (maxw)
                 CHECK(res.width <= maxw + 2);
-        if (maxh && res.height > maxh) {
-                fprintf(stderr, "%s: height %d > %d\n", what, res.height, maxh);
-                fails++;
-        }
+        if (maxh)
+                CHECK(res.height <= maxh, "%s: height %d > %d", what, res.height, maxh);
         for (int i = 0; i < nn; i++)
                 CHECK(N[i].x + N[i].w <= res.width + 1 && N[i].y < res.height + 1);
 }
@@ -187,7 +170,5 @@ int main(void)
         link2(add(0, "h1"), add(0, "h2"));
         add(2, "r1");
         verify("pair", 80, 6, true);
-        if (fails)
-                fprintf(stderr, "%d failures\n", fails);
-        return fails ? 1 : 0;
+        return check_done("ui_unit_glayout");
 }

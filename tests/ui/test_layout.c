@@ -1,16 +1,9 @@
 /* test_layout.c — unit tests of the pane layout tree (ui/layout.c). */
+#include "check.h"
 #include "layout.h"
 #include <stdio.h>
 #include <stdlib.h>
 
-static int fails;
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-                        fails++;                                                                   \
-                }                                                                                  \
-        } while (0)
 
 /* No two visible panes overlap and together with borders they stay inside area. */
 static void check_tiling(struct layout *L, struct rect area)
@@ -100,7 +93,5 @@ int main(void)
         check_tiling(&L, area);
         CHECK(layout_panes(&L, ids, 8) == 8);
         layout_free(&L);
-        if (fails)
-                fprintf(stderr, "%d failures\n", fails);
-        return fails ? 1 : 0;
+        return check_done("ui_unit_layout");
 }

@@ -1,17 +1,10 @@
 /* test_vt.c — unit tests of the VT pane (ui/vt.c): text, cursor, answers
  * to the program, scrollback, resize. */
+#include "check.h"
 #include "vt.h"
 #include <stdio.h>
 #include <string.h>
 
-static int fails;
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-                        fails++;                                                                   \
-                }                                                                                  \
-        } while (0)
 
 static char answer[64];
 static void out(void *ud, const char *buf, size_t len)
@@ -66,7 +59,5 @@ int main(void)
         vt_cursor(vt, &r, &c, &vis);
         CHECK(!vis);
         vt_free(vt);
-        if (fails)
-                fprintf(stderr, "%d failures\n", fails);
-        return fails ? 1 : 0;
+        return check_done("ui_unit_vt");
 }

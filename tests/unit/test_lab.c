@@ -1,6 +1,7 @@
 /* test_lab.c — unit tests of the lab model (src/lab.c, src/ipaddr.c): names,
  * interface naming, MACs, addresses, VLAN entries and whole-model checks.
  * Pure data: no root, no kernel. */
+#include "check.h"
 #include "lab.h"
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -8,65 +9,55 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static int failures;
 
-#define EXPECT(cond, ...)                                                                      \
-        do {                                                                                   \
-                if (!(cond)) {                                                                 \
-                        failures++;                                                            \
-                        printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                 \
-                        printf(__VA_ARGS__);                                                   \
-                        printf("\n");                                                          \
-                }                                                                              \
-        } while (0)
 
 static void test_ipaddr(void)
 {
         struct ipaddr a, b;
         char err[ERRLEN], buf[64];
-        EXPECT(ipaddr_parse("10.0.0.1/24", true, &a, err) == 0, "%s", err);
-        EXPECT(a.family == AF_INET && a.prefix == 24, "family %d prefix %d", a.family, a.prefix);
+        CHECK(ipaddr_parse("10.0.0.1/24", true, &a, err) == 0, "%s", err);
+        CHECK(a.family == AF_INET && a.prefix == 24, "family %d prefix %d", a.family, a.prefix);
         ipaddr_format(&a, true, buf, sizeof(buf));
-        EXPECT(!strcmp(buf, "10.0.0.1/24"), "%s", buf);
-        EXPECT(ipaddr_parse("fd00::1/64", true, &a, err) == 0, "%s", err);
-        EXPECT(a.family == AF_INET6 && a.prefix == 64, "v6");
-        EXPECT(ipaddr_parse("10.0.0.1", true, &a, err) < 0 && strstr(err, "ADDRESS/PREFIX"),
+        CHECK(!strcmp(buf, "10.0.0.1/24"), "%s", buf);
+        CHECK(ipaddr_parse("fd00::1/64", true, &a, err) == 0, "%s", err);
+        CHECK(a.family == AF_INET6 && a.prefix == 64, "v6");
+        CHECK(ipaddr_parse("10.0.0.1", true, &a, err) < 0 && strstr(err, "ADDRESS/PREFIX"),
                "missing prefix accepted: %s", err);
-        EXPECT(ipaddr_parse("10.0.0.300/24", true, &a, err) < 0 && strstr(err, "10.0.0.300"),
+        CHECK(ipaddr_parse("10.0.0.300/24", true, &a, err) < 0 && strstr(err, "10.0.0.300"),
                "bad octet: %s", err);
-        EXPECT(ipaddr_parse("10.0.0.1/33", true, &a, err) < 0 && strstr(err, "0..32"),
+        CHECK(ipaddr_parse("10.0.0.1/33", true, &a, err) < 0 && strstr(err, "0..32"),
                "bad prefix: %s", err);
-        EXPECT(ipaddr_parse("10.0.0.1/", true, &a, err) < 0, "empty prefix accepted");
-        EXPECT(ipaddr_parse("10.0.0.1", false, &a, err) == 0 && a.prefix == 32, "bare");
+        CHECK(ipaddr_parse("10.0.0.1/", true, &a, err) < 0, "empty prefix accepted");
+        CHECK(ipaddr_parse("10.0.0.1", false, &a, err) == 0 && a.prefix == 32, "bare");
         ipaddr_parse("10.0.1.5/24", true, &a, err);
         ipaddr_parse("10.0.1.200", false, &b, err);
-        EXPECT(ipaddr_same_subnet(&a, &b), "same /24");
+        CHECK(ipaddr_same_subnet(&a, &b), "same /24");
         ipaddr_parse("10.0.2.1", false, &b, err);
-        EXPECT(!ipaddr_same_subnet(&a, &b), "different /24");
+        CHECK(!ipaddr_same_subnet(&a, &b), "different /24");
         ipaddr_parse("10.0.0.1/8", true, &a, err);
         ipaddr_parse("10.200.3.4", false, &b, err);
-        EXPECT(ipaddr_same_subnet(&a, &b), "same /8");
+        CHECK(ipaddr_same_subnet(&a, &b), "same /8");
 }
 
 static void test_names(void)
 {
         char err[ERRLEN];
-        EXPECT(lab_new("", err) == NULL, "empty lab name");
-        EXPECT(lab_new("a/b", err) == NULL && strstr(err, "a/b"), "slash: %s", err);
-        EXPECT(lab_new("abcdefghijklmnopqrstuvwxyz", err) == NULL, "too long lab name");
+        CHECK(lab_new("", err) == NULL, "empty lab name");
+        CHECK(lab_new("a/b", err) == NULL && strstr(err, "a/b"), "slash: %s", err);
+        CHECK(lab_new("abcdefghijklmnopqrstuvwxyz", err) == NULL, "too long lab name");
         struct lab *lab = lab_new("t", err);
-        EXPECT(lab != NULL, "%s", err);
-        EXPECT(lab_add_node(lab, "h1", NODE_HOST, "x.lua:1", err) == 0, "%s", err);
-        EXPECT(lab_add_node(lab, "h1", NODE_HOST, "x.lua:2", err) < 0 &&
+        CHECK(lab != NULL, "%s", err);
+        CHECK(lab_add_node(lab, "h1", NODE_HOST, "x.lua:1", err) == 0, "%s", err);
+        CHECK(lab_add_node(lab, "h1", NODE_HOST, "x.lua:2", err) < 0 &&
                        strstr(err, "duplicate") && strstr(err, "x.lua:1"),
                "duplicate: %s", err);
-        EXPECT(lab_add_node(lab, "1h", NODE_HOST, "x", err) < 0, "digit first accepted");
-        EXPECT(lab_add_node(lab, "h 1", NODE_HOST, "x", err) < 0, "space accepted");
-        EXPECT(lab_add_node(lab, "averyveryverylongnodename", NODE_HOST, "x", err) < 0 &&
+        CHECK(lab_add_node(lab, "1h", NODE_HOST, "x", err) < 0, "digit first accepted");
+        CHECK(lab_add_node(lab, "h 1", NODE_HOST, "x", err) < 0, "space accepted");
+        CHECK(lab_add_node(lab, "averyveryverylongnodename", NODE_HOST, "x", err) < 0 &&
                        strstr(err, "1 to 24"),
                "long node name: %s", err);
-        EXPECT(lab_find_node(lab, "h1") == 0, "find");
-        EXPECT(lab_find_node(lab, "nope") == -1, "find missing");
+        CHECK(lab_find_node(lab, "h1") == 0, "find");
+        CHECK(lab_find_node(lab, "nope") == -1, "find missing");
         lab_free(lab);
 }
 
@@ -79,26 +70,26 @@ static void test_links_and_macs(void)
         int s1 = lab_add_node(lab, "s1", NODE_SWITCH, "x", err);
         int l1 = lab_add_link(lab, h1, s1, NULL, NULL, NULL, "x", err);
         int l2 = lab_add_link(lab, h2, s1, NULL, NULL, NULL, "x", err);
-        EXPECT(l1 == 0 && l2 == 1, "links %d %d: %s", l1, l2, err);
-        EXPECT(!strcmp(lab->ifaces[lab->links[l1].a].name, "eth0"), "host iface eth0");
-        EXPECT(!strcmp(lab->ifaces[lab->links[l1].b].name, "p1"), "switch port p1");
-        EXPECT(!strcmp(lab->ifaces[lab->links[l2].b].name, "p2"), "switch port p2");
-        EXPECT(lab_add_link(lab, h1, h1, NULL, NULL, NULL, "x", err) < 0 && strstr(err, "itself"),
+        CHECK(l1 == 0 && l2 == 1, "links %d %d: %s", l1, l2, err);
+        CHECK(!strcmp(lab->ifaces[lab->links[l1].a].name, "eth0"), "host iface eth0");
+        CHECK(!strcmp(lab->ifaces[lab->links[l1].b].name, "p1"), "switch port p1");
+        CHECK(!strcmp(lab->ifaces[lab->links[l2].b].name, "p2"), "switch port p2");
+        CHECK(lab_add_link(lab, h1, h1, NULL, NULL, NULL, "x", err) < 0 && strstr(err, "itself"),
                "self link: %s", err);
-        EXPECT(lab_add_link(lab, h1, h2, NULL, "eth0", NULL, "x", err) < 0 &&
+        CHECK(lab_add_link(lab, h1, h2, NULL, "eth0", NULL, "x", err) < 0 &&
                        strstr(err, "already has"),
                "duplicate ifname: %s", err);
-        EXPECT(lab_add_link(lab, h1, h2, NULL, "averyveryverylongname", NULL, "x", err) < 0 &&
+        CHECK(lab_add_link(lab, h1, h2, NULL, "averyveryverylongname", NULL, "x", err) < 0 &&
                        strstr(err, "15"),
                "long ifname: %s", err);
         struct link_params p = {.mtu = 20};
-        EXPECT(lab_add_link(lab, h1, h2, &p, NULL, NULL, "x", err) < 0 && strstr(err, "mtu"),
+        CHECK(lab_add_link(lab, h1, h2, &p, NULL, NULL, "x", err) < 0 && strstr(err, "mtu"),
                "bad mtu: %s", err);
         /* MACs: locally administered unicast, unique, deterministic. */
         for (int i = 0; i < lab->nifaces; i++) {
-                EXPECT((lab->ifaces[i].mac[0] & 0x03) == 0x02, "LAA unicast bit");
+                CHECK((lab->ifaces[i].mac[0] & 0x03) == 0x02, "LAA unicast bit");
                 for (int k = 0; k < i; k++)
-                        EXPECT(memcmp(lab->ifaces[i].mac, lab->ifaces[k].mac, 6) != 0,
+                        CHECK(memcmp(lab->ifaces[i].mac, lab->ifaces[k].mac, 6) != 0,
                                "MAC %d == MAC %d", i, k);
         }
         struct lab *again = lab_new("t", err);
@@ -106,12 +97,12 @@ static void test_links_and_macs(void)
         lab_add_node(again, "h2", NODE_HOST, "x", err);
         lab_add_node(again, "s1", NODE_SWITCH, "x", err);
         lab_add_link(again, 0, 2, NULL, NULL, NULL, "x", err);
-        EXPECT(!memcmp(again->ifaces[0].mac, lab->ifaces[0].mac, 6), "same lab, same MAC");
+        CHECK(!memcmp(again->ifaces[0].mac, lab->ifaces[0].mac, 6), "same lab, same MAC");
         struct lab *other = lab_new("u", err);
         lab_add_node(other, "h1", NODE_HOST, "x", err);
         lab_add_node(other, "s1", NODE_SWITCH, "x", err);
         lab_add_link(other, 0, 1, NULL, NULL, NULL, "x", err);
-        EXPECT(memcmp(other->ifaces[0].mac, lab->ifaces[0].mac, 6) != 0, "other lab, other MAC");
+        CHECK(memcmp(other->ifaces[0].mac, lab->ifaces[0].mac, 6) != 0, "other lab, other MAC");
         lab_free(again);
         lab_free(other);
         lab_free(lab);
@@ -125,20 +116,20 @@ static void test_addresses_and_validate(void)
         int s1 = lab_add_node(lab, "s1", NODE_SWITCH, "x", err);
         int l = lab_add_link(lab, h1, s1, NULL, NULL, NULL, "x", err);
         int e0 = lab->links[l].a, p1 = lab->links[l].b;
-        EXPECT(lab_iface_add_addr(lab, e0, "10.0.0.1/24", err) == 0, "%s", err);
-        EXPECT(lab_iface_add_addr(lab, e0, "10.0.0.1/24", err) < 0 && strstr(err, "already"),
+        CHECK(lab_iface_add_addr(lab, e0, "10.0.0.1/24", err) == 0, "%s", err);
+        CHECK(lab_iface_add_addr(lab, e0, "10.0.0.1/24", err) < 0 && strstr(err, "already"),
                "duplicate address: %s", err);
-        EXPECT(lab_iface_add_addr(lab, p1, "10.0.0.9/24", err) < 0 && strstr(err, "switch"),
+        CHECK(lab_iface_add_addr(lab, p1, "10.0.0.9/24", err) < 0 && strstr(err, "switch"),
                "address on a switch: %s", err);
-        EXPECT(lab_iface_add_addr(lab, e0, "bogus", err) < 0 && strstr(err, "h1:eth0"),
+        CHECK(lab_iface_add_addr(lab, e0, "bogus", err) < 0 && strstr(err, "h1:eth0"),
                "bad address names the iface: %s", err);
-        EXPECT(lab_node_set_gw(lab, h1, "10.9.9.9", err) == 0, "%s", err);
-        EXPECT(lab_validate(lab, err) < 0 && strstr(err, "lab.lua:3") && strstr(err, "10.9.9.9"),
+        CHECK(lab_node_set_gw(lab, h1, "10.9.9.9", err) == 0, "%s", err);
+        CHECK(lab_validate(lab, err) < 0 && strstr(err, "lab.lua:3") && strstr(err, "10.9.9.9"),
                "unreachable gateway: %s", err);
-        EXPECT(lab_node_set_gw(lab, h1, "10.0.0.254", err) == 0, "%s", err);
-        EXPECT(lab_validate(lab, err) == 0, "%s", err);
-        EXPECT(lab_iface_add_addr(lab, e0, "fd00::1/64", err) == 0, "%s", err);
-        EXPECT(lab->nodes[h1].ipv6, "IPv6 address turns IPv6 on");
+        CHECK(lab_node_set_gw(lab, h1, "10.0.0.254", err) == 0, "%s", err);
+        CHECK(lab_validate(lab, err) == 0, "%s", err);
+        CHECK(lab_iface_add_addr(lab, e0, "fd00::1/64", err) == 0, "%s", err);
+        CHECK(lab->nodes[h1].ipv6, "IPv6 address turns IPv6 on");
         lab_free(lab);
 }
 
@@ -150,25 +141,25 @@ static void test_vlans(void)
         int s1 = lab_add_node(lab, "s1", NODE_SWITCH, "x", err);
         int l = lab_add_link(lab, h1, s1, NULL, NULL, NULL, "x", err);
         int e0 = lab->links[l].a, p1 = lab->links[l].b;
-        EXPECT(lab_port_add_vlan(lab, p1, 10, true, true, err) == 0, "%s", err);
-        EXPECT(lab_port_add_vlan(lab, p1, 20, true, false, err) < 0 && strstr(err, "PVID 10"),
+        CHECK(lab_port_add_vlan(lab, p1, 10, true, true, err) == 0, "%s", err);
+        CHECK(lab_port_add_vlan(lab, p1, 20, true, false, err) < 0 && strstr(err, "PVID 10"),
                "two PVIDs: %s", err);
-        EXPECT(lab_port_add_vlan(lab, p1, 20, false, false, err) == 0, "%s", err);
-        EXPECT(lab->ifaces[p1].nvlan == 2, "two entries");
-        EXPECT(lab_port_add_vlan(lab, p1, 0, false, false, err) < 0 && strstr(err, "1..4094"),
+        CHECK(lab_port_add_vlan(lab, p1, 20, false, false, err) == 0, "%s", err);
+        CHECK(lab->ifaces[p1].nvlan == 2, "two entries");
+        CHECK(lab_port_add_vlan(lab, p1, 0, false, false, err) < 0 && strstr(err, "1..4094"),
                "vid 0: %s", err);
-        EXPECT(lab_port_add_vlan(lab, p1, 4095, false, false, err) < 0, "vid 4095");
-        EXPECT(lab_port_add_vlan(lab, e0, 10, true, true, err) < 0 && strstr(err, "not a switch"),
+        CHECK(lab_port_add_vlan(lab, p1, 4095, false, false, err) < 0, "vid 4095");
+        CHECK(lab_port_add_vlan(lab, e0, 10, true, true, err) < 0 && strstr(err, "not a switch"),
                "vlan on a host port: %s", err);
         int sub = lab_add_subif(lab, e0, 10, "x", err);
-        EXPECT(sub > 0 && !strcmp(lab->ifaces[sub].name, "eth0.10"), "subif: %s", err);
-        EXPECT(!memcmp(lab->ifaces[sub].mac, lab->ifaces[e0].mac, 6), "subif MAC = parent MAC");
-        EXPECT(lab_add_subif(lab, e0, 10, "x", err) < 0 && strstr(err, "already"),
+        CHECK(sub > 0 && !strcmp(lab->ifaces[sub].name, "eth0.10"), "subif: %s", err);
+        CHECK(!memcmp(lab->ifaces[sub].mac, lab->ifaces[e0].mac, 6), "subif MAC = parent MAC");
+        CHECK(lab_add_subif(lab, e0, 10, "x", err) < 0 && strstr(err, "already"),
                "duplicate subif: %s", err);
-        EXPECT(lab_add_subif(lab, sub, 20, "x", err) < 0, "subif of a subif");
-        EXPECT(lab_add_subif(lab, p1, 10, "x", err) < 0 && strstr(err, "switch"),
+        CHECK(lab_add_subif(lab, sub, 20, "x", err) < 0, "subif of a subif");
+        CHECK(lab_add_subif(lab, p1, 10, "x", err) < 0 && strstr(err, "switch"),
                "subif on a switch: %s", err);
-        EXPECT(lab->uses_vlan, "uses_vlan");
+        CHECK(lab->uses_vlan, "uses_vlan");
         lab_free(lab);
 }
 
@@ -179,6 +170,5 @@ int main(void)
         test_links_and_macs();
         test_addresses_and_validate();
         test_vlans();
-        printf("%s\n", failures ? "unit_lab: FAILED" : "unit_lab: ok");
-        return failures ? 1 : 0;
+        return check_done("unit_lab");
 }
