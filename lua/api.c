@@ -595,6 +595,22 @@ static int l_lab_build(lua_State *L)
         return 1;
 }
 
+/* lab:reset(): the running lab back to what its file says (lab_reset). */
+static int l_lab_reset(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        char err[ERRLEN];
+        if (lab->state != LAB_UP)
+                return luaL_error(L, "lab:reset(): lab \"%s\" is not running", lab->name);
+        if (lab_reset(lab, err) < 0) {
+                lua_pushnil(L);
+                lua_pushstring(L, err);
+                return 2;
+        }
+        lua_pushboolean(L, 1);
+        return 1;
+}
+
 static int l_lab_index(lua_State *L)
 {
         struct lab *lab = the_lab(L);
@@ -1266,10 +1282,11 @@ int nlua_api_open(struct nlua *N, char *err)
         lua_State *L = N->L;
         static const luaL_Reg lab_meta[] = {
             {"__index", l_lab_index}, {"__tostring", l_lab_tostring}, {NULL, NULL}};
-        static const luaL_Reg lab_methods[] = {
-            {"host", l_lab_host},   {"switch", l_lab_switch}, {"router", l_lab_router},
-            {"link", l_lab_link},   {"node", l_lab_node},     {"nodes", l_lab_nodes},
-            {"links", l_lab_links}, {"build", l_lab_build},   {NULL, NULL}};
+        static const luaL_Reg lab_methods[] = {{"host", l_lab_host},     {"switch", l_lab_switch},
+                                               {"router", l_lab_router}, {"link", l_lab_link},
+                                               {"node", l_lab_node},     {"nodes", l_lab_nodes},
+                                               {"links", l_lab_links},   {"build", l_lab_build},
+                                               {"reset", l_lab_reset},   {NULL, NULL}};
         static const luaL_Reg node_meta[] = {{"__index", l_node_index},
                                              {"__tostring", l_node_tostring},
                                              {"__eq", l_node_eq},

@@ -418,41 +418,58 @@ static int create_subifs(struct lab *lab, struct build_ctx *b, char *err)
         return 0;
 }
 
-static int configure_l3(struct lab *lab, struct build_ctx *b, char *err)
+/* One node's addresses, default gateways and static routes. With restore,
+ * what is already there is fine (EEXIST), and a route whose way out is
+ * still down (ENETUNREACH) waits for that link to come up. */
+int lab_node_apply_l3(struct lab *lab, struct nl *nl, int node, bool restore, char *err)
 {
         char e[ERRLEN];
-        for (int i = 0; i < lab->nifaces; i++) {
-                struct iface *f = &lab->ifaces[i];
-                if (!f->naddr)
-                        continue;
-                struct nl *nl = node_nl(lab, b, f->node, err);
-                if (!nl)
-                        return -1;
-                for (int k = 0; k < f->naddr; k++)
-                        if (nl_addr_add(nl, f->ifindex, &f->addr[k], e) < 0) {
-                                char a[64], lbl[64];
-                                ipaddr_format(&f->addr[k], true, a, sizeof(a));
-                                iface_label(lab, i, lbl, sizeof(lbl));
-                                return errf(err, "%s: Cannot add address %s to %s: %s",
-                                            lab->nodes[f->node].where, a, lbl, e);
+        struct node *n = &lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++) {
+                struct iface *f = &lab->ifaces[n->ifaces[k]];
+                for (int a = 0; a < f->naddr; a++)
+                        if (nl_addr_add(nl, f->ifindex, &f->addr[a], e) < 0 &&
+                            !(restore && errno == EEXIST)) {
+                                char ip[64], lbl[64];
+                                ipaddr_format(&f->addr[a], true, ip, sizeof(ip));
+                                iface_label(lab, n->ifaces[k], lbl, sizeof(lbl));
+                                return errf(err, "%s: Cannot add address %s to %s: %s", n->where,
+                                            ip, lbl, e);
                         }
         }
+        const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
+        for (int g = 0; g < 2; g++)
+                if (gws[g]->family && nl_route_add(nl, NULL, gws[g], 0, e) < 0 &&
+                    !(restore && (errno == EEXIST || errno == ENETUNREACH)))
+                        return errf(err, "%s: Cannot add default route of \"%s\": %s", n->where,
+                                    n->name, e);
+        for (int r = 0; r < n->nroutes; r++)
+                if (nl_route_add(nl, &n->routes[r].dst, &n->routes[r].via, 0, e) < 0 &&
+                    !(restore && (errno == EEXIST || errno == ENETUNREACH)))
+                        return errf(err, "%s: Cannot add route on \"%s\": %s", n->where, n->name,
+                                    e);
+        return 0;
+}
+
+static bool node_has_l3(const struct lab *lab, int node)
+{
+        const struct node *n = &lab->nodes[node];
+        if (n->gw4.family || n->gw6.family || n->nroutes)
+                return true;
+        for (int k = 0; k < n->nifaces; k++)
+                if (lab->ifaces[n->ifaces[k]].naddr)
+                        return true;
+        return false;
+}
+
+static int configure_l3(struct lab *lab, struct build_ctx *b, char *err)
+{
         for (int i = 0; i < lab->nnodes; i++) {
-                struct node *n = &lab->nodes[i];
-                if (n->deleted || (!n->gw4.family && !n->gw6.family && !n->nroutes))
+                if (lab->nodes[i].deleted || !node_has_l3(lab, i))
                         continue;
                 struct nl *nl = node_nl(lab, b, i, err);
-                if (!nl)
+                if (!nl || lab_node_apply_l3(lab, nl, i, false, err) < 0)
                         return -1;
-                const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
-                for (int g = 0; g < 2; g++)
-                        if (gws[g]->family && nl_route_add(nl, NULL, gws[g], 0, e) < 0)
-                                return errf(err, "%s: Cannot add default route of \"%s\": %s",
-                                            n->where, n->name, e);
-                for (int r = 0; r < n->nroutes; r++)
-                        if (nl_route_add(nl, &n->routes[r].dst, &n->routes[r].via, 0, e) < 0)
-                                return errf(err, "%s: Cannot add route on \"%s\": %s", n->where,
-                                            n->name, e);
         }
         return 0;
 }
@@ -589,6 +606,8 @@ int lab_build(struct lab *lab, char *err)
         if (check_features(lab, err) < 0)
                 return -1;
         raise_nofile(lab->nnodes);
+        for (int i = 0; i < lab->nlinks; i++)
+                lab->links[i].up_built = lab->links[i].up;
         if (netns_prepare_run_dir(err) < 0)
                 return -1;
         if (claim_rundir(lab, err) < 0)
@@ -677,12 +696,12 @@ int lab_teardown(struct lab *lab, char *err)
         return rc;
 }
 
-int lab_link_set_up(struct lab *lab, int link, bool up, char *err)
+/* Sets both ends of a link up or down. Down takes the kernel's routes
+ * through it with it (and IPv6 addresses), so up puts back what the lab
+ * configured on both end nodes: addresses, gateways, routes (the ones that
+ * can go out now), and the link's parameters. */
+static int link_set_state(struct lab *lab, int link, bool up, char *err)
 {
-        if (lab->state != LAB_UP)
-                return errf(err, "lab \"%s\" is not running", lab->name);
-        if (link < 0 || link >= lab->nlinks)
-                return errf(err, "no such link");
         struct link *l = &lab->links[link];
         int ends[2] = {l->a, l->b};
         for (int k = 0; k < 2; k++) {
@@ -693,10 +712,74 @@ int lab_link_set_up(struct lab *lab, int link, bool up, char *err)
                 if (!nl)
                         return errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
                 int r = nl_link_set_up(nl, f->ifindex, up, e);
+                if (r < 0)
+                        errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
+                else if (up && f->mtu && nl_link_set_mtu(nl, f->ifindex, f->mtu, e) < 0)
+                        r = errf(err, "%s: Cannot set the MTU of %s: %s", l->where, lbl, e);
+                else if (up && params_set(&l->p) &&
+                         nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
+                        r = errf(err, "%s: %s", l->where, e);
+                else if (up)
+                        r = lab_node_apply_l3(lab, nl, f->node, true, err);
                 nl_close(nl);
                 if (r < 0)
-                        return errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
+                        return -1;
         }
         l->up = up;
+        return 0;
+}
+
+int lab_link_set_up(struct lab *lab, int link, bool up, char *err)
+{
+        if (lab->state != LAB_UP)
+                return errf(err, "lab \"%s\" is not running", lab->name);
+        if (link < 0 || link >= lab->nlinks)
+                return errf(err, "no such link");
+        return link_set_state(lab, link, up, err);
+}
+
+static int forwarding_on(void *ud, char *err)
+{
+        const struct node *n = ud;
+        if (netns_sysctl("net/ipv4/ip_forward", "1", err) < 0)
+                return -1;
+        if (n->ipv6 && netns_sysctl("net/ipv6/conf/all/forwarding", "1", err) < 0)
+                return -1;
+        return 0;
+}
+
+int lab_reset(struct lab *lab, char *err)
+{
+        if (lab->state != LAB_UP)
+                return errf(err, "lab \"%s\" is not running", lab->name);
+        /* Links first: bringing one up restores its end nodes. */
+        for (int i = 0; i < lab->nlinks; i++)
+                if (link_set_state(lab, i, lab->links[i].up_built, err) < 0)
+                        return -1;
+        char e[ERRLEN];
+        for (int i = 0; i < lab->nnodes; i++) {
+                struct node *n = &lab->nodes[i];
+                if (n->deleted || n->netns_fd < 0)
+                        continue;
+                if ((n->kind == NODE_ROUTER || n->kind == NODE_NAT) &&
+                    netns_run_in(n->netns_fd, forwarding_on, n, e) < 0)
+                        return errf(err, "%s: router \"%s\": %s", n->where, n->name, e);
+                struct nl *nl = nl_open(n->netns_fd, e);
+                if (!nl)
+                        return errf(err, "node \"%s\": %s", n->name, e);
+                int r = lab_node_apply_l3(lab, nl, i, true, err);
+                for (int k = 0; r == 0 && k < n->nifaces; k++) {
+                        const struct iface *f = &lab->ifaces[n->ifaces[k]];
+                        if (!f->nvlan || !port_on_kernel_bridge(lab, n->ifaces[k]) ||
+                            !lab_switch_uses_vlan(lab, i))
+                                continue;
+                        if (nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
+                                r = errf(err, "%s: switch \"%s\" port %s: %s", n->where, n->name,
+                                         f->name, e);
+                }
+                nl_close(nl);
+                if (r < 0)
+                        return -1;
+        }
         return 0;
 }

@@ -84,6 +84,7 @@ struct link {
         int a, b; /* iface indices; a's node was named first in lab:link */
         struct link_params p;
         bool up;        /* administrative state netlab set */
+        bool up_built;  /* ... when the lab was built: what lab_reset restores */
         char where[96]; /* "labs/x.lua:12", where it was defined */
 };
 
@@ -192,8 +193,20 @@ extern volatile sig_atomic_t lab_stop_requested;
 int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
                        netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err);
 
-/* Runtime changes to a built lab. */
+/* Runtime changes to a built lab. Up restores what the lab configured on
+ * both ends (addresses, gateways, routes, MTU, parameters): the kernel
+ * drops routes through a link that goes down. */
 int lab_link_set_up(struct lab *lab, int link, bool up, char *err);
+/* Puts a running lab back to what its file says, without a rebuild: each
+ * link in its built state, addresses, gateways, routes, parameters, router
+ * forwarding, switch port VLANs. What is missing comes back; what the user
+ * added is left alone. */
+int lab_reset(struct lab *lab, char *err);
+/* For build.c and lab_reset: one node's addresses, gateways and routes over
+ * nl (a socket in the node). restore: present ones, and routes whose way out
+ * is still down, are not errors. */
+struct nl;
+int lab_node_apply_l3(struct lab *lab, struct nl *nl, int node, bool restore, char *err);
 
 /* `netlab clean`: remove what LAB's journal records (kills its processes first).
  * Idempotent; safe concurrently; a lab still running is asked to stop (SIGTERM)
