@@ -8,7 +8,7 @@
  * What is better written in Lua (ping, pingall, generators) lives in
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
-#include "dp_fw.h"
+#include "fw.h"
 #include "vlanview.h"
 #include <errno.h>
 #include <lauxlib.h>

@@ -18,7 +18,7 @@
 #include "dp.h"
 #include "dp_config.h"
 #include "dp_engine.h"
-#include "dp_fw.h"
+#include "fw.h"
 #include "journal.h"
 #include "proc.h"
 #include "netns.h"

@@ -36,7 +36,7 @@ int dp_start(struct lab *lab, char *err);
 /* Stops it (SIGTERM, then SIGKILL after 1 s). Safe when not running. */
 void dp_stop(struct lab *lab);
 
-/* Switch firewalls (dp_fw.h, set with fw_set): checks that their rules name
+/* Switch firewalls (fw.h, set with fw_set): checks that their rules name
  * ports the switch has, and installs them as an nft bridge table
  * "netlab_fw" in each kernel-path switch's namespace. Userspace switches get
  * theirs through dp_start. Call after the links exist (before dp_start). */
@@ -44,11 +44,17 @@ int dp_firewalls_apply(struct lab *lab, char *err);
 
 /* The datapath's configuration (dp_config.h) for this lab: its userspace
  * switches (every port; a port without VLAN settings is PVID 1 untagged, the
- * bridge's default) with their firewalls (dp_fw.h), and one switch per
+ * bridge's default) with their firewalls (fw.h), and one switch per
  * parent of userspace subinterfaces. dp_start writes it to
  * /run/netlab/LAB/datapath.conf. */
 struct dp_config;
 int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err);
+
+/* Installs t as bridge-family table `table` (chain "forward") in the
+ * network namespace netns_fd (-1: the current one), in one nfnetlink batch;
+ * errors carry the kernel's extack text. (dp_nft.c) */
+struct fw_table;
+int fw_nft_install(int netns_fd, const char *table, const struct fw_table *t, char *err);
 
 /* Entry point of `netlab datapath LAB` (internal). */
 int dp_main(int argc, char **argv);

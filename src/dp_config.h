@@ -21,7 +21,7 @@
 #define NETLAB_DP_CONFIG_H
 #include <limits.h>
 #include <stdio.h>
-#include "dp_fw.h"
+#include "fw.h"
 #include "err.h"
 
 struct dp_vlan {

@@ -18,7 +18,7 @@
  *    ports that are members of the VID;
  *  - egress: only to ports that are members of the VID, untagged where the
  *    VID is untagged on that port, tagged otherwise; the switch's firewall
- *    (dp_fw.h) is asked for each (ingress, egress) pair.
+ *    (fw.h) is asked for each (ingress, egress) pair.
  * The tag is never moved in memory: a frame goes out as an iovec of
  * (virtio_net_hdr, MAC addresses, 4-byte tag or nothing, rest), and the
  * header's csum_start and hdr_len are shifted by the bytes added or removed,

@@ -1,4 +1,4 @@
-/* dp_nft.c — the switch firewall (dp_fw.h) on the kernel path: an nftables
+/* dp_nft.c — the switch firewall (fw.h) on the kernel path: an nftables
  * bridge-family table in the switch's namespace, installed as one nfnetlink
  * batch over libmnl (never by forking nft). Each rule of the model becomes
  * one nft rule per (ingress, egress) port pair, built from the expressions
@@ -8,7 +8,8 @@
  * (meta iifname/oifname are bridge ports in the bridge family; meta
  * protocol is the EtherType after the tag, which the bridge keeps out of the
  * frame). The chain hooks forward at priority 0 with the table's policy. */
-#include "dp_fw.h"
+#include "dp.h"
+#include "fw.h"
 #include "nft.h"
 #include <arpa/inet.h>
 #include <errno.h>

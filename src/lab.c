@@ -5,7 +5,7 @@
  * error at the script line that caused it; lab_validate checks what only
  * the whole model can tell (gateways reachable, VLAN tables consistent). */
 #include "lab.h"
-#include "dp_fw.h"
+#include "fw.h"
 #include "journal.h"
 #include <errno.h>
 #include <stdio.h>

@@ -103,7 +103,7 @@ struct node {
         struct route *routes;
         int nroutes;
         bool ipv6;           /* enable IPv6 (automatically on when it has an IPv6 address) */
-        struct fw_table *fw; /* switches: firewall on bridge ports (dp_fw.h), or NULL */
+        struct fw_table *fw; /* switches: firewall on bridge ports (fw.h), or NULL */
         char nat_out[IFNAME_MAX + 1]; /* routers: masquerade out of this interface ("": none) */
         bool deleted;
         char where[96];

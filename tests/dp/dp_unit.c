@@ -2,7 +2,7 @@
  * firewall model: round trip through the file, first-match rules, bad input. */
 #include "check.h"
 #include "dp_config.h"
-#include "dp_fw.h"
+#include "fw.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,6 +12,7 @@
  *                              form, e.g. "drop in=p1 out=p2") as an nft
  *                              bridge table in NETNS through fw_nft_install
  * Tests create namespaces and veths with ip(8); the engine never does. */
+#include "dp.h"
 #include "dp_config.h"
 #include "dp_engine.h"
 #include <arpa/inet.h>

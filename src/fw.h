@@ -1,4 +1,5 @@
-/* dp_fw.h — a switch firewall that matches bridge ports (experiment 6).
+/* fw.h — a switch firewall that matches bridge ports (experiment 6): part of
+ * the lab model, applied by either datapath.
  *
  * A table is an ordered list of rules; the first rule that matches a frame
  * decides, and the table's policy decides when none does. A rule matches
@@ -12,13 +13,14 @@
  * and it is applied in both datapaths: by the kernel bridge (an nft table,
  * below; fw_nft_script renders it as nft text) and by the userspace datapath
  * (fw_match, called for each (ingress, egress) pair of a frame).
- * fw_nft_install (dp_nft.c) puts the table into a namespace over nfnetlink.
+ * dp.h's fw_nft_install (dp_nft.c) puts the table into a namespace over
+ * nfnetlink.
  *
  * "Drop frames from ports {p1,p2} to ports {p4,p5} except ARP" is two rules:
  *     { in = {p1,p2}, out = {p4,p5}, ethertype = 0x0806, action = FW_ACCEPT }
  *     { in = {p1,p2}, out = {p4,p5}, action = FW_DROP } */
-#ifndef NETLAB_DP_FW_H
-#define NETLAB_DP_FW_H
+#ifndef NETLAB_FW_H
+#define NETLAB_FW_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,11 +72,6 @@ int fw_rule_parse(const char *line, struct fw_rule *r, char *err);
  * with a forward chain holding the rules, for `nft -f` in the switch's
  * namespace. Returns the length written (truncated like snprintf). */
 int fw_nft_script(const struct fw_table *t, const char *table, char *buf, size_t len);
-
-/* Installs t as bridge-family table `table` (chain "forward") in the
- * network namespace netns_fd (-1: the current one), in one nfnetlink batch;
- * errors carry the kernel's extack text. */
-int fw_nft_install(int netns_fd, const char *table, const struct fw_table *t, char *err);
 
 /* A switch's firewall (kept in its struct node; lab_free frees it).
  * fw_for returns NULL when the switch has none. */

@@ -1,7 +1,7 @@
-/* dp_fw.c — the switch firewall model (see dp_fw.h): rules, first-match
+/* fw.c — the switch firewall model (see fw.h): rules, first-match
  * evaluation for the userspace datapath, the text form used in the
  * datapath's config, and the nft bridge-family script for the kernel path. */
-#include "dp_fw.h"
+#include "fw.h"
 #include "lab.h"
 #include <errno.h>
 #include <stdio.h>
