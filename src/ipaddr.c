@@ -1,5 +1,6 @@
 /* ipaddr.c — parsing and formatting of IPv4/IPv6 addresses with prefixes. */
-#include "lab.h"
+#include "nettypes.h"
+#include "err.h"
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>

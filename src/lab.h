@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <sys/types.h>
 #include "err.h"
+#include "nettypes.h"
 #include "probe.h"
 #include "netns.h"
 
@@ -31,28 +32,6 @@
 enum node_kind { NODE_HOST, NODE_SWITCH, NODE_ROUTER, NODE_NAT };
 
 struct fw_table;
-
-struct ipaddr {
-        int family; /* AF_INET or AF_INET6; 0 = unset */
-        uint8_t a[16];
-        uint8_t prefix;
-};
-
-/* Parses "10.0.0.1/24", "fd00::1/64"; with want_prefix false a bare
- * address is accepted too (prefix = 32 or 128). */
-int ipaddr_parse(const char *s, bool want_prefix, struct ipaddr *out, char *err);
-/* "10.0.0.1/24" (with_prefix) or "10.0.0.1". */
-void ipaddr_format(const struct ipaddr *ip, bool with_prefix, char *buf, size_t len);
-/* True when a and b are in the same prefix (a's prefix length). */
-bool ipaddr_same_subnet(const struct ipaddr *a, const struct ipaddr *b);
-
-/* One VLAN membership of a switch port, as the kernel bridge has it:
- * `bridge vlan add dev PORT vid VID [pvid] [untagged]`. */
-struct vlan_entry {
-        uint16_t vid;  /* 1..4094 */
-        bool pvid;     /* untagged ingress is classified into this VID (one per port) */
-        bool untagged; /* egress of this VID leaves untagged */
-};
 
 struct iface {
         int node; /* owning node */
@@ -70,14 +49,6 @@ struct iface {
         int parent;
         uint16_t vid;
         int ifindex; /* set by lab_build (0 before) */
-};
-
-struct link_params {
-        uint64_t rate_bps;  /* 0 = unlimited */
-        uint32_t delay_us;  /* 0 = none */
-        uint32_t jitter_us; /* 0 = none */
-        uint32_t loss_ppm;  /* parts per million, 0 = none (1% = 10000) */
-        int mtu;            /* 0 = default */
 };
 
 struct link {

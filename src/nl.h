@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "err.h"
-#include "lab.h"
+#include "nettypes.h"
 
 struct nl;
 

@@ -1,0 +1,41 @@
+/* nettypes.h — the network values the model, the netlink layer and the
+ * datapath share: an IP address with its prefix, a link's parameters and a
+ * bridge port's VLAN entry. Plain data with no owner, so nl.h and dp need
+ * not include the lab model (lab.h) to speak about them. */
+#ifndef NETLAB_NETTYPES_H
+#define NETLAB_NETTYPES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ipaddr {
+        int family; /* AF_INET or AF_INET6; 0 = unset */
+        uint8_t a[16];
+        uint8_t prefix;
+};
+
+/* Parses "10.0.0.1/24", "fd00::1/64"; with want_prefix false a bare
+ * address is accepted too (prefix = 32 or 128). */
+int ipaddr_parse(const char *s, bool want_prefix, struct ipaddr *out, char *err);
+/* "10.0.0.1/24" (with_prefix) or "10.0.0.1". */
+void ipaddr_format(const struct ipaddr *ip, bool with_prefix, char *buf, size_t len);
+/* True when a and b are in the same prefix (a's prefix length). */
+bool ipaddr_same_subnet(const struct ipaddr *a, const struct ipaddr *b);
+
+/* One VLAN membership of a switch port, as the kernel bridge has it:
+ * `bridge vlan add dev PORT vid VID [pvid] [untagged]`. */
+struct vlan_entry {
+        uint16_t vid;  /* 1..4094 */
+        bool pvid;     /* untagged ingress is classified into this VID (one per port) */
+        bool untagged; /* egress of this VID leaves untagged */
+};
+
+struct link_params {
+        uint64_t rate_bps;  /* 0 = unlimited */
+        uint32_t delay_us;  /* 0 = none */
+        uint32_t jitter_us; /* 0 = none */
+        uint32_t loss_ppm;  /* parts per million, 0 = none (1% = 10000) */
+        int mtu;            /* 0 = default */
+};
+
+#endif
