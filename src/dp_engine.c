@@ -13,7 +13,8 @@
  *    of their VID; frames with a multicast or zero source are dropped;
  *    link-local 01:80:C2:00:00:0X is not forwarded (except STP's :00, which
  *    a bridge without STP floods);
- *  - learning of (VID, source MAC) -> port, with ageing;
+ *  - learning of (VID, source MAC) -> port, with ageing (300 s by default),
+ *    in a table of fixed size that evicts the oldest entry when full;
  *  - known unicast goes to its port, everything else floods to the other
  *    ports that are members of the VID;
  *  - egress: only to ports that are members of the VID, untagged where the
@@ -47,6 +48,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/random.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,7 +59,9 @@
 
 #define FRAME_MAX (256 * 1024)
 #define BATCH 64
-#define FDB_SIZE 8192 /* power of two */
+#define FDB_WAYS 8
+#define FDB_BUCKETS 2048 /* power of two: FDB_MAX = 16384 entries a switch */
+#define FDB_MAX (FDB_BUCKETS * FDB_WAYS)
 #define TOKEN_SIGNAL 0xfffffff0u
 #define TOKEN_TIMER 0xfffffff1u
 
@@ -83,8 +87,9 @@ struct fdb_ent {
 struct sw {
         const struct dp_switch_conf *conf;
         int first, nports; /* global port indices first .. first+nports-1 */
-        struct fdb_ent *fdb;
-        int fdb_used;
+        struct fdb_ent *fdb; /* FDB_MAX entries */
+        int fdb_used;        /* slots ever filled (aged ones count until reused) */
+        uint64_t fdb_evicted;
 };
 
 struct engine {
@@ -95,6 +100,7 @@ struct engine {
         int nsw;
         int epfd, sigfd, timerfd, self_ns;
         uint32_t now; /* monotonic seconds */
+        uint64_t fdb_key;
         pid_t watch_pid;
         bool stop;
 };
@@ -111,6 +117,13 @@ static inline bool bit(const uint8_t *set, uint16_t vid)
         return set[vid >> 3] & (1u << (vid & 7));
 }
 
+static int64_t now_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static uint32_t now_s(void)
 {
         struct timespec ts;
@@ -118,78 +131,67 @@ static uint32_t now_s(void)
         return (uint32_t)ts.tv_sec;
 }
 
-/* ---- learning table: open addressing, linear probing, lazy ageing ---- */
+/* ---- learning table: a set-associative cache, bounded by construction ----
+ *
+ * FDB_BUCKETS buckets of FDB_WAYS entries, indexed by a keyed hash of
+ * (VID, MAC); the key is random per process, so a flood cannot aim at one
+ * bucket. An entry older than the ageing time is free, as a kernel bridge
+ * ages it out. When a bucket is full, the entry seen longest ago is evicted
+ * (a kernel bridge with max_learned set refuses to learn instead; evicting
+ * keeps the stations that speak, and an evicted station only costs floods
+ * until it speaks again). Each operation touches one bucket: no rehash, no
+ * loop a flood can stretch, and the table's memory is fixed at start. */
 
-static unsigned fdb_hash(uint16_t vid, const uint8_t *mac)
+static unsigned fdb_bucket(const struct engine *e, uint16_t vid, const uint8_t *mac)
 {
-        uint32_t h = 2166136261u ^ vid;
+        uint64_t h = e->fdb_key ^ vid;
         for (int i = 0; i < 6; i++)
-                h = (h ^ mac[i]) * 16777619u;
-        return h & (FDB_SIZE - 1);
+                h = (h ^ mac[i]) * 0x100000001b3ull;
+        h ^= h >> 29;
+        return (unsigned)(h & (FDB_BUCKETS - 1)) * FDB_WAYS;
+}
+
+static bool fdb_live(const struct engine *e, const struct fdb_ent *f)
+{
+        return f->vid && e->now - f->seen <= e->c->ageing_s;
 }
 
 static int fdb_lookup(struct engine *e, struct sw *s, uint16_t vid, const uint8_t *mac)
 {
-        unsigned h = fdb_hash(vid, mac);
-        for (int i = 0; i < FDB_SIZE; i++, h = (h + 1) & (FDB_SIZE - 1)) {
-                struct fdb_ent *f = &s->fdb[h];
-                if (!f->vid)
-                        return -1;
-                if (f->vid == vid && memcmp(f->mac, mac, 6) == 0)
-                        return e->now - f->seen > e->c->ageing_s ? -1 : f->port;
-        }
+        struct fdb_ent *b = &s->fdb[fdb_bucket(e, vid, mac)];
+        for (int i = 0; i < FDB_WAYS; i++)
+                if (b[i].vid == vid && memcmp(b[i].mac, mac, 6) == 0)
+                        return fdb_live(e, &b[i]) ? b[i].port : -1;
         return -1;
-}
-
-static void fdb_rebuild(struct engine *e, struct sw *s)
-{
-        struct fdb_ent *old = s->fdb;
-        s->fdb = calloc(FDB_SIZE, sizeof(*s->fdb));
-        if (!s->fdb) { /* keep the old table rather than lose learning */
-                s->fdb = old;
-                return;
-        }
-        s->fdb_used = 0;
-        for (int i = 0; i < FDB_SIZE; i++) {
-                if (!old[i].vid || e->now - old[i].seen > e->c->ageing_s)
-                        continue;
-                unsigned h = fdb_hash(old[i].vid, old[i].mac);
-                while (s->fdb[h].vid)
-                        h = (h + 1) & (FDB_SIZE - 1);
-                s->fdb[h] = old[i];
-                s->fdb_used++;
-        }
-        free(old);
-        if (s->fdb_used > FDB_SIZE * 3 / 4) { /* all fresh: start over */
-                memset(s->fdb, 0, FDB_SIZE * sizeof(*s->fdb));
-                s->fdb_used = 0;
-        }
 }
 
 static void fdb_learn(struct engine *e, struct sw *s, uint16_t vid, const uint8_t *mac, int port)
 {
-        unsigned h = fdb_hash(vid, mac);
-        for (int i = 0; i < FDB_SIZE; i++, h = (h + 1) & (FDB_SIZE - 1)) {
-                struct fdb_ent *f = &s->fdb[h];
-                if (!f->vid) {
-                        if (s->fdb_used >= FDB_SIZE * 3 / 4) {
-                                fdb_rebuild(e, s);
-                                fdb_learn(e, s, vid, mac, port);
-                                return;
-                        }
-                        memcpy(f->mac, mac, 6);
-                        f->vid = vid;
-                        f->port = port;
-                        f->seen = e->now;
-                        s->fdb_used++;
-                        return;
-                }
+        struct fdb_ent *b = &s->fdb[fdb_bucket(e, vid, mac)];
+        struct fdb_ent *empty = NULL, *aged = NULL, *oldest = NULL;
+        for (int i = 0; i < FDB_WAYS; i++) {
+                struct fdb_ent *f = &b[i];
                 if (f->vid == vid && memcmp(f->mac, mac, 6) == 0) {
                         f->port = port; /* a station that moved is followed */
                         f->seen = e->now;
                         return;
                 }
+                if (!f->vid)
+                        empty = empty ? empty : f;
+                else if (!fdb_live(e, f))
+                        aged = aged ? aged : f;
+                else if (!oldest || f->seen < oldest->seen)
+                        oldest = f;
         }
+        struct fdb_ent *slot = empty ? empty : aged ? aged : oldest;
+        if (empty)
+                s->fdb_used++;
+        else if (!aged)
+                s->fdb_evicted++;
+        memcpy(slot->mac, mac, 6);
+        slot->vid = vid;
+        slot->port = port;
+        slot->seen = e->now;
 }
 
 /* ---- ports ---- */
@@ -311,6 +313,9 @@ static void stats_write(struct engine *e)
                         (unsigned long long)p->rx, (unsigned long long)p->tx,
                         (unsigned long long)p->drop_in, (unsigned long long)p->drop_out);
         }
+        for (int i = 0; i < e->nsw; i++)
+                fprintf(f, "%s fdb used %d max %d evicted %llu\n", e->sws[i].conf->name,
+                        e->sws[i].fdb_used, FDB_MAX, (unsigned long long)e->sws[i].fdb_evicted);
         fclose(f);
         rename(tmp, stats_path);
 }
@@ -553,6 +558,8 @@ static int engine_init(struct engine *e, const struct dp_config *c, char *err)
         e->c = c;
         e->epfd = e->sigfd = e->timerfd = e->self_ns = -1;
         e->now = now_s();
+        if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
+                e->fdb_key = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
         e->self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
         if (e->self_ns < 0)
                 return errf_sys(err, NULL, "Cannot open /proc/thread-self/ns/net");
@@ -589,7 +596,7 @@ static int engine_init(struct engine *e, const struct dp_config *c, char *err)
                 struct sw *s = &e->sws[i];
                 s->conf = &c->sw[i];
                 s->first = e->nports;
-                s->fdb = calloc(FDB_SIZE, sizeof(*s->fdb));
+                s->fdb = calloc(FDB_MAX, sizeof(*s->fdb));
                 e->nsw++;
                 if (!s->fdb)
                         return errf_sys(err, NULL, "Cannot allocate the learning table");

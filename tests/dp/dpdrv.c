@@ -8,6 +8,9 @@
  *                              (vid=0: untagged), then "frames=N"
  *   dpdrv send IF DST VID TYPE COUNT   sends COUNT frames with source MAC
  *                              of IF to DST (VID 0: untagged)
+ *   dpdrv flood IF COUNT [VID]  sends COUNT frames (EtherType 0x88b5) with
+ *                              random unicast source MACs to random unicast
+ *                              destinations: a MAC-table flood
  *   dpdrv nft NETNS TABLE "RULE" ...   installs the rules (datapath config
  *                              form, e.g. "drop in=p1 out=p2") as an nft
  *                              bridge table in NETNS through fw_nft_install
@@ -186,6 +189,51 @@ static int cmd_send(int argc, char **argv)
         return 0;
 }
 
+static int cmd_flood(int argc, char **argv)
+{
+        if (argc < 4) {
+                fprintf(stderr, "usage: dpdrv flood IF COUNT [VID]\n");
+                return 2;
+        }
+        int ifindex, fd = open_raw(argv[2], &ifindex);
+        if (fd < 0)
+                return 1;
+        long count = atol(argv[3]);
+        unsigned vid = argc > 4 ? (unsigned)atoi(argv[4]) : 0;
+        uint64_t x = 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+        uint8_t f[64] = {0};
+        long sent = 0;
+        for (long i = 0; i < count; i++) {
+                for (int k = 0; k < 12; k++) { /* xorshift: fresh MACs every frame */
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        f[k] = (uint8_t)x;
+                }
+                f[0] = (uint8_t)((f[0] & 0xfc) | 0x02); /* unicast, locally administered */
+                f[6] = (uint8_t)((f[6] & 0xfc) | 0x02);
+                size_t off = 12;
+                if (vid) {
+                        f[off++] = 0x81;
+                        f[off++] = 0x00;
+                        f[off++] = (uint8_t)(vid >> 8);
+                        f[off++] = (uint8_t)vid;
+                }
+                f[off++] = 0x88;
+                f[off++] = 0xb5;
+                while (send(fd, f, 60, 0) < 0) {
+                        if (errno != ENOBUFS && errno != EAGAIN) {
+                                perror("send");
+                                return 1;
+                        }
+                        usleep(100);
+                }
+                sent++;
+        }
+        printf("sent=%ld\n", sent);
+        return 0;
+}
+
 static int cmd_nft(int argc, char **argv)
 {
         if (argc < 4) {
@@ -224,6 +272,8 @@ int main(int argc, char **argv)
                 return cmd_capture(argc, argv);
         if (argc >= 2 && strcmp(argv[1], "send") == 0)
                 return cmd_send(argc, argv);
-        fprintf(stderr, "usage: dpdrv run|capture|send ...\n");
+        if (argc >= 2 && strcmp(argv[1], "flood") == 0)
+                return cmd_flood(argc, argv);
+        fprintf(stderr, "usage: dpdrv run|capture|send|flood|nft ...\n");
         return 2;
 }

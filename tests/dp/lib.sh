@@ -11,6 +11,15 @@ PIDS=""
 
 cleanup() {
         for p in $PIDS; do kill "$p" 2>/dev/null; done
+        # An engine that hangs (blocked signals, a busy loop) gets SIGKILL
+        # after 2 s, so a failing test still removes its namespaces.
+        for i in $(seq 20); do
+                alive=""
+                for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive=1; done
+                [ -z "$alive" ] && break
+                sleep 0.1
+        done
+        for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
         for p in $PIDS; do wait "$p" 2>/dev/null; done
         for n in $NSES; do ip netns del "$n" 2>/dev/null; done
         rm -rf "$WORK"
