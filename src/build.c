@@ -9,6 +9,7 @@
  * namespaces (the kernel then drops all their links at once). */
 #include "lab.h"
 #include "dp.h"
+#include "hosts.h"
 #include "journal.h"
 #include "nat.h"
 #include "netns.h"
@@ -626,6 +627,12 @@ int lab_build(struct lab *lab, char *err)
         snprintf(mp, sizeof(mp), "%04x\n", lab->mac_prefix);
         snprintf(path, sizeof(path), "%s/macprefix", lab->rundir);
         write_file(path, mp);
+        if (lab_hosts_write(lab, err) < 0) {
+                int saved = errno;
+                lab_teardown(lab, NULL);
+                errno = saved;
+                return -1;
+        }
 
         struct build_ctx b = {0};
         b.node = calloc((size_t)lab->nnodes + 1, sizeof(*b.node));

@@ -5,6 +5,7 @@
  * concurrent cleans; a lab still running (its owner holds the lock) is
  * asked to stop with SIGTERM, then killed if it does not let go. */
 #include "lab.h"
+#include "hosts.h"
 #include "journal.h"
 #include "netns.h"
 #include "nl.h"
@@ -38,6 +39,8 @@ struct owned {
         int nclaims;
         char **notours; /* claimed, but someone else had the name */
         int nnotours;
+        char **etcs; /* /etc/netns/LAB.NODE directories */
+        int netcs;
         pid_t owner;
         unsigned long long owner_start;
         char lab[LAB_NAME_MAX + 1]; /* journal paths must belong to this lab */
@@ -112,6 +115,8 @@ static void on_line(void *ud, int argc, char **argv)
                 push_str(o, &o->notours, &o->nnotours, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "mount") == 0)
                 push_str(o, &o->mounts, &o->nmounts, argv[1]);
+        else if (argc >= 2 && strcmp(argv[0], "etc") == 0 && lab_hosts_path_ok(o->lab, argv[1]))
+                push_str(o, &o->etcs, &o->netcs, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "hostlink") == 0)
                 push_str(o, &o->hostlinks, &o->nhostlinks, argv[1]);
         else if (argc >= 3 && strcmp(argv[0], "owner") == 0) {
@@ -137,6 +142,9 @@ static void owned_free(struct owned *o)
         for (int i = 0; i < o->nnotours; i++)
                 free(o->notours[i]);
         free(o->notours);
+        for (int i = 0; i < o->netcs; i++)
+                free(o->etcs[i]);
+        free(o->etcs);
         free(o->netns);
         free(o->uts);
         free(o->hostlinks);
@@ -289,6 +297,11 @@ int lab_clean(const char *name, char *err)
                     unlink(o.claims[i]) < 0 && errno != ENOENT && rc == 0)
                         rc = errf_sys(err, NULL, "Cannot remove \"%s\"", o.claims[i]);
         }
+        /* The nodes' /etc/netns directories (our hosts symlink, then the
+         * directory when nothing else is in it). */
+        for (int i = 0; i < o.netcs; i++)
+                if (lab_hosts_remove(name, o.etcs[i], e) < 0 && rc == 0)
+                        rc = errf(err, "%s", e);
         /* The lab's own mounts (the tmpfs holding the UTS mount points). */
         for (int i = o.nmounts - 1; i >= 0; i--)
                 if (umount2(o.mounts[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT &&

@@ -11,6 +11,7 @@
  *     hostlink NAME                a veth end in the host's namespace (uplinks)
  *     nft TABLE                    an nftables table in the host's namespace
  *     mount PATH                   a mount of the lab's own (the UTS tmpfs)
+ *     etc PATH                     /etc/netns/LAB.NODE, the node's /etc files (hosts.h)
  * A line is written (write(2) completes into the page cache, which survives
  * kill -9 of the writer) before the object exists, so after any crash the
  * journal names a superset of what exists. `netlab clean` reads it back. */

@@ -7,6 +7,7 @@
  * goes, the kernel destroys the namespace and every interface in it at once,
  * which is far cheaper than deleting links one by one. */
 #include "netns.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -123,6 +124,27 @@ int netns_enter(int net_fd, int uts_fd, char *err)
                         return errf_sys(err, NULL, "Cannot mount /sys");
         }
         return 0;
+}
+
+int netns_bind_etc(const char *name, char *err)
+{
+        char dir[PATH_MAX], src[PATH_MAX + 256], dst[PATH_MAX];
+        snprintf(dir, sizeof(dir), "/etc/netns/%s", name);
+        DIR *d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0 : errf_sys(err, NULL, "Cannot open \"%s\"", dir);
+        int rc = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                        continue;
+                snprintf(src, sizeof(src), "%s/%s", dir, de->d_name);
+                snprintf(dst, sizeof(dst), "/etc/%s", de->d_name);
+                if (mount(src, dst, "none", MS_BIND, NULL) < 0 && rc == 0)
+                        rc = errf_sys(err, NULL, "Bind %s -> %s failed", src, dst);
+        }
+        closedir(d);
+        return rc;
 }
 
 int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err)

@@ -31,6 +31,11 @@ int netns_remove(const char *path, char *err);
  * namespace (as `ip netns exec` does). */
 int netns_enter(int net_fd, int uts_fd, char *err);
 
+/* For a child after netns_enter, as `ip netns exec NAME` does: binds each
+ * file of /etc/netns/NAME over /etc (the node's hosts file). A missing
+ * directory is fine; a file that cannot be bound is reported and skipped. */
+int netns_bind_etc(const char *name, char *err);
+
 /* Runs fn in the namespace net_fd in the calling thread, then returns to the
  * caller's network namespace. */
 int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err);

@@ -35,6 +35,19 @@ static void child_reset_signals(void)
                 signal(s, SIG_DFL);
 }
 
+/* In the child: into the node as `ip netns exec` goes (net, uts, a private
+ * mount namespace with /sys and the node's /etc/netns files), or die. */
+static void child_enter(const struct node *n)
+{
+        char e[ERRLEN];
+        if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
+                dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
+                _exit(127);
+        }
+        if (netns_bind_etc(n->netns_name, e) < 0)
+                dprintf(2, "netlab: node \"%s\": %s\n", n->name, e);
+}
+
 static int node_check(struct lab *lab, int node, char *err)
 {
         if (node < 0 || node >= lab->nnodes || lab->nodes[node].deleted)
@@ -69,7 +82,6 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
                 return errf_sys(err, NULL, "Cannot run in \"%s\"", n->name);
         }
         if (pid == 0) {
-                char e[ERRLEN];
                 setpgid(0, 0);
                 child_reset_signals();
                 int devnull = open("/dev/null", O_RDONLY);
@@ -79,10 +91,7 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
                 }
                 dup2(p[1], 1);
                 dup2(p[1], 2);
-                if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
-                        dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
-                        _exit(127);
-                }
+                child_enter(n);
                 execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
                 dprintf(2, "netlab: cannot run /bin/sh: %s\n", strerror(errno));
                 _exit(127);
@@ -225,12 +234,8 @@ int proc_spawn_pty(struct lab *lab, int node, char *const argv[], int rows, int 
         if (pid < 0)
                 return errf_sys(err, NULL, "Cannot open a terminal in \"%s\"", n->name);
         if (pid == 0) {
-                char e[ERRLEN];
                 child_reset_signals();
-                if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
-                        dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
-                        _exit(127);
-                }
+                child_enter(n);
                 setenv("TERM", "xterm-256color", 1);
                 setenv("NETLAB_NODE", n->name, 1);
                 setenv("NETLAB_LAB", lab->name, 1);

@@ -61,6 +61,10 @@ nothing_left() {
                 echo "  left: /run/netlab/$lab"
                 ok=1
         fi
+        if ls -d /etc/netns/$lab.* >/dev/null 2>&1; then
+                echo "  left: $(ls -d /etc/netns/$lab.* | tr '\n' ' ')"
+                ok=1
+        fi
         if grep -qE " /run/(netns/$lab\.|netlab/$lab/)" /proc/self/mountinfo; then
                 echo "  left: mounts"
                 ok=1
