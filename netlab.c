@@ -31,6 +31,7 @@ static void usage(FILE *f)
               "journal)\n"
               "       netlab doctor                  show the kernel features netlab found "
               "and uses\n"
+              "       netlab --help-keys             the console's keys and commands (Markdown)\n"
               "       netlab --help | --version\n",
               f);
 }
@@ -235,6 +236,8 @@ int main(int argc, char **argv)
                         usage(stdout);
                         return 0;
                 }
+                if (!strcmp(c, "--help-keys"))
+                        return ui_help_keys(stdout);
                 if (!strcmp(c, "--version") || !strcmp(c, "-V")) {
                         printf("netlab %s\n", NETLAB_VERSION);
                         return 0;

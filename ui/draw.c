@@ -7,6 +7,7 @@
  * canvas of line directions per cell, so crossing and joining links get the
  * right box-drawing characters (ASCII when the locale is not UTF-8). */
 #include "console.h"
+#include "help.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,8 +29,7 @@ static attr_t color(short fg)
         return (attr_t)COLOR_PAIR(pair(fg, -1));
 }
 
-/* Prints at most w cells of s (UTF-8) at y, x. */
-static int put_str(int y, int x, int w, const char *s, attr_t a)
+int put_str(int y, int x, int w, const char *s, attr_t a)
 {
         if (w <= 0)
                 return 0;
@@ -128,16 +128,6 @@ void draw_relayout_graph(struct console *c, int width)
         c->glayout_w = width;
 }
 
-/* Link state: 1 up, 0 down (either end down, as the kernel reports it). */
-static bool link_up(struct console *c, int l)
-{
-        const struct link *k = &c->lab->links[l];
-        signed char a = c->ifup[k->a], b = c->ifup[k->b];
-        if (a < 0 && b < 0)
-                return k->up;
-        return a != 0 && b != 0;
-}
-
 static short link_color(struct console *c, int l, bool up)
 {
         if (!up)
@@ -171,7 +161,7 @@ static void draw_graph(struct console *c, struct rect r, bool active)
                 goto out;
         for (int l = 0; l < lab->nlinks; l++) {
                 struct gl_edge *e = &c->ge[l];
-                bool up = link_up(c, l);
+                bool up = mon_link_up(c, l);
                 short lc = link_color(c, l, up);
                 if (e->npts == 0) {
                         unlisted++;
@@ -269,7 +259,7 @@ static void draw_graph(struct console *c, struct rect r, bool active)
                                                       lab->nodes[c->ge[l].a].name,
                                                       c->utf8 ? "─" : "-",
                                                       lab->nodes[c->ge[l].b].name,
-                                                      link_up(c, l) ? "" : (c->utf8 ? "✗" : "X"));
+                                                      mon_link_up(c, l) ? "" : (c->utf8 ? "✗" : "X"));
                 put_str(top + h - 1, r.x, w, line, A_DIM);
         }
 out:
@@ -281,12 +271,12 @@ out:
 static void draw_exp(struct console *c, struct rect r)
 {
         int y = r.y, end = r.y + r.h;
-        if (c->nexp == 0) {
+        if (c->exp.n == 0) {
                 put_str(y, r.x + 1, r.w - 1, "(this lab has no experiments)", A_DIM);
                 return;
         }
         int run = nlua_exp_running(c->L);
-        for (int i = 0; i < c->nexp && y < end; i++, y++) {
+        for (int i = 0; i < c->exp.n && y < end; i++, y++) {
                 struct nlua_exp_result res;
                 nlua_exp_result(c->L, i, &res);
                 char line[256];
@@ -295,7 +285,7 @@ static void draw_exp(struct console *c, struct rect r)
                     : res.finished ? (res.failed ? (c->utf8 ? "✗" : "x") : (c->utf8 ? "✓" : "v"))
                                    : " ";
                 snprintf(line, sizeof(line), "%s %d %s", mark, i + 1, nlua_exp_name(c->L, i));
-                attr_t at = i == c->exp_last ? A_BOLD : 0;
+                attr_t at = i == c->exp.last ? A_BOLD : 0;
                 if (res.finished)
                         at |= color(res.failed ? COLOR_RED : COLOR_GREEN);
                 int used = put_str(y, r.x, r.w, line, at);
@@ -305,9 +295,9 @@ static void draw_exp(struct console *c, struct rect r)
                         put_str(y, r.x + used, r.w - used, line, A_DIM);
                 }
         }
-        if (c->exp_last < 0 || y >= end)
+        if (c->exp.last < 0 || y >= end)
                 return;
-        struct exp_view *e = &c->ev[c->exp_last];
+        struct exp_view *e = &c->exp.ev[c->exp.last];
         put_str(y++, r.x, r.w, "", 0);
         int room = end - y;
         int first = e->n > room ? e->n - room : 0;
@@ -344,42 +334,6 @@ static void pane_title(struct console *c, int id, char *buf, size_t len)
                                  id == c->lay.zoomed ? "  [zoomed]" : "");
                 break;
         }
-}
-
-static const char *help_lines[] = {
-    "netlab console: keys (prefix Ctrl-b, then the key)",
-    "",
-    "  :        command line          ?      this help",
-    "  c        shell in the node     Enter  (graph) shell in the node",
-    "  %  \"     split: side by side / below (new shell)",
-    "  o  ;     next / previous pane  arrows pane in that direction",
-    "  z        zoom the pane         x      close the pane",
-    "  [        scroll back (copy mode; q leaves)",
-    "  g        the graph (arrows pick a node, Tab the next)",
-    "  n  p     next / previous node  < > + -  resize the pane",
-    "  q        quit                  Ctrl-b Ctrl-b  sends Ctrl-b",
-    "",
-    "commands: help nodes links net dump pingall ping A B iperf A B",
-    "  NODE CMD (e.g. h1 ping -c1 h2)  link A B up|down  term NODE",
-    "  exp  exp run NAME  exp next  clean  quit     (Tab completes)",
-    "",
-    "  any key closes this help",
-};
-
-static void draw_help(struct console *c)
-{
-        int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
-        int w = 70 < COLS - 2 ? 70 : COLS - 2, h = n + 2 < LINES - 2 ? n + 2 : LINES - 2;
-        int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
-        for (int y = 0; y < h; y++) {
-                move(y0 + y, x0);
-                for (int x = 0; x < w; x++)
-                        addch(' ' | A_REVERSE);
-        }
-        for (int i = 0; i < n && i < h - 2; i++)
-                put_str(y0 + 1 + i, x0 + 2, w - 4, help_lines[i],
-                        A_REVERSE | (i == 0 ? A_BOLD : 0));
-        (void)c;
 }
 
 static double now_us(void)
@@ -457,7 +411,7 @@ void draw_all(struct console *c)
         /* Message line. */
         attr_t ma = c->msg_err ? (color(COLOR_RED) | A_BOLD) : 0;
         put_str(LINES - 2, 0, COLS, c->msg, ma);
-        if (c->prefix)
+        if (c->keys.prefix)
                 put_str(LINES - 2, COLS - 9, 9, " [prefix]", A_REVERSE);
         /* Command line, scrolled so that the cursor shows. */
         char cl[2048];
@@ -471,12 +425,12 @@ void draw_all(struct console *c)
                         s++;
         }
         put_str(LINES - 1, 0, COLS, s, c->focus_cmd ? A_BOLD : A_DIM);
-        if (c->help)
-                draw_help(c);
+        if (c->keys.help)
+                help_draw(c);
         /* Cursor. */
         struct pane *ap = &c->panes[c->active];
         struct rect ar;
-        if (c->help) {
+        if (c->keys.help) {
                 curs_set(0);
         } else if (c->focus_cmd) {
                 curs_set(1);

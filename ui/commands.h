@@ -1,0 +1,27 @@
+/* commands.h — the console's command table (cmd.h's entries) and the line
+ * executor. A command is one entry: name, usage, help, argument counts,
+ * completion kinds and its exec function, which lives with its concern
+ * (commands.c: the lab; cmd_traffic.c: ping, pingall, iperf; exp.c: exp). */
+#ifndef NETLAB_UI_COMMANDS_H
+#define NETLAB_UI_COMMANDS_H
+#include "cmd.h"
+
+struct console;
+
+extern const struct cmd_entry con_commands[];
+
+/* Runs one command line: a command, or `NODE cmd...` (a shell command in NODE). */
+void con_exec_line(struct console *c, const char *line);
+
+/* Argument checks shared by the commands: set err, return -1. */
+int cmd_need_node(struct console *c, const char *name, char *err); /* the node's index */
+int cmd_need_up(struct console *c, char *err);
+const char *con_node_name(void *ud, int i);
+
+/* The exec functions, by file. */
+int c_ping(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err);
+
+#endif

@@ -1,0 +1,14 @@
+/* draw.h — painting the console (draw.c): everything into stdscr, one doupdate(). */
+#ifndef NETLAB_UI_DRAW_H
+#define NETLAB_UI_DRAW_H
+#include <curses.h>
+
+struct console;
+
+void draw_all(struct console *c);
+void draw_relayout_graph(struct console *c, int width);
+const char *node_label_fmt(int kind); /* the two brackets: "[]", "<>", "()", "{}" */
+/* Prints at most w cells of s (UTF-8) at y, x; returns the cells used. */
+int put_str(int y, int x, int w, const char *s, attr_t a);
+
+#endif

@@ -1,0 +1,145 @@
+/* exp.c — the lab's experiments in the console.
+ *
+ * `exp run NAME` starts an experiment as a Lua coroutine (lua/nlua). When
+ * it waits (a command's output, a sleep), nlua hands back an fd and/or a
+ * timeout: the fd joins the epoll set (EV_LUA) and the timeout becomes the
+ * loop's deadline; either resumes it through exp_step. Checks arrive
+ * through the on_check hook and are kept per experiment for the pane. */
+#include "console.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int exp_init(struct console *c)
+{
+        c->exp.n = nlua_exp_count(c->L);
+        c->exp.last = -1;
+        c->exp.fd = -1;
+        c->exp.ev = calloc((size_t)(c->exp.n > 0 ? c->exp.n : 1), sizeof(*c->exp.ev));
+        return c->exp.ev ? 0 : -1;
+}
+
+void exp_free(struct console *c)
+{
+        for (int i = 0; i < c->exp.n && c->exp.ev; i++)
+                free(c->exp.ev[i].checks);
+        free(c->exp.ev);
+        c->exp.ev = NULL;
+}
+
+const char *con_exp_name(void *ud, int i)
+{
+        struct console *c = ud;
+        return i < c->exp.n ? nlua_exp_name(c->L, i) : NULL;
+}
+
+void exp_on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
+{
+        struct console *c = ud;
+        if (exp < 0 || exp >= c->exp.n)
+                return;
+        struct exp_view *e = &c->exp.ev[exp];
+        if (e->n == e->cap) {
+                int nc = e->cap ? e->cap * 2 : 8;
+                struct check *nk = realloc(e->checks, sizeof(*nk) * (size_t)nc);
+                if (!nk)
+                        return;
+                e->checks = nk;
+                e->cap = nc;
+        }
+        e->checks[e->n].ok = ok;
+        snprintf(e->checks[e->n].msg, sizeof(e->checks[e->n].msg), "%s", msg ? msg : "");
+        e->n++;
+        con_log(c, "check %s: %s (%s)", ok ? "ok" : "FAILED", msg ? msg : "", where ? where : "");
+        c->dirty = true;
+}
+
+int exp_run(struct console *c, int idx, char *err)
+{
+        if (cmd_need_up(c, err) < 0)
+                return -1;
+        int r = nlua_exp_running(c->L);
+        if (r >= 0) {
+                errno = EBUSY;
+                return errf(err, "Experiment \"%s\" is running", nlua_exp_name(c->L, r));
+        }
+        if (nlua_exp_start(c->L, idx, err) < 0)
+                return -1;
+        c->exp.last = idx;
+        c->exp.ev[idx].n = 0;
+        c->exp.ev[idx].ran = true;
+        con_msg(c, false, "exp %s: running", nlua_exp_name(c->L, idx));
+        exp_step(c);
+        return 0;
+}
+
+void exp_step(struct console *c)
+{
+        char err[ERRLEN];
+        if (c->exp.fd_in_ep) {
+                con_ep_del(c, c->exp.fd);
+                c->exp.fd_in_ep = false;
+        }
+        c->exp.deadline = 0;
+        if (nlua_exp_running(c->L) < 0)
+                return;
+        struct nlua_wait w = {-1, -1};
+        int idx = nlua_exp_running(c->L);
+        enum nlua_status st = nlua_exp_resume(c->L, &w, err);
+        if (st == NLUA_WAIT) {
+                if (w.fd >= 0) {
+                        con_ep_add(c, w.fd, EV_LUA, 0);
+                        c->exp.fd = w.fd;
+                        c->exp.fd_in_ep = true;
+                }
+                if (w.timeout_ms >= 0)
+                        c->exp.deadline = now_ms() + (w.timeout_ms > 0 ? w.timeout_ms : 1);
+                else if (w.fd < 0)
+                        c->exp.deadline = now_ms() + 1;
+        } else {
+                struct nlua_exp_result res;
+                nlua_exp_result(c->L, idx, &res);
+                if (st == NLUA_ERROR)
+                        con_msg(c, true, "exp %s: %s", nlua_exp_name(c->L, idx), err);
+                else
+                        con_msg(c, res.failed > 0, "exp %s: %d passed, %d failed",
+                                nlua_exp_name(c->L, idx), res.passed, res.failed);
+        }
+        c->dirty = true;
+}
+
+int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        if (argc == 0) {
+                char buf[1024];
+                size_t o = (size_t)snprintf(buf, sizeof(buf), "%d experiments:", c->exp.n);
+                for (int i = 0; i < c->exp.n && o + 40 < sizeof(buf); i++)
+                        o += (size_t)snprintf(buf + o, sizeof(buf) - o, " %d.%s", i + 1,
+                                              nlua_exp_name(c->L, i));
+                con_msg(c, false, "%s", buf);
+                return 0;
+        }
+        if (strcmp(argv[0], "next") == 0 && argc == 1) {
+                int next = c->exp.last + 1;
+                if (next >= c->exp.n) {
+                        errno = ENOENT;
+                        return errf(err, c->exp.n ? "No more experiments (exp run NAME reruns one)"
+                                                  : "This lab has no experiments");
+                }
+                return exp_run(c, next, err);
+        }
+        if (strcmp(argv[0], "run") == 0 && argc == 2) {
+                for (int i = 0; i < c->exp.n; i++)
+                        if (strcmp(nlua_exp_name(c->L, i), argv[1]) == 0)
+                                return exp_run(c, i, err);
+                char *end;
+                long k = strtol(argv[1], &end, 10);
+                if (*end == '\0' && k >= 1 && k <= c->exp.n)
+                        return exp_run(c, (int)k - 1, err);
+                errno = ENOENT;
+                return errf(err, "No experiment \"%s\" (exp lists them)", argv[1]);
+        }
+        errno = EINVAL;
+        return errf(err, "Usage: exp [run NAME|next]");
+}

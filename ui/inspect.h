@@ -1,0 +1,33 @@
+/* inspect.h — the inspector pane: the selected node's interfaces,
+ * addresses, VLANs, routes and counters, from netlink dumps in its namespace. */
+#ifndef NETLAB_UI_INSPECT_H
+#define NETLAB_UI_INSPECT_H
+#include <stdint.h>
+#include "err.h"
+#include "nl.h"
+#include "vlanview.h"
+
+struct console;
+
+struct inspect {
+        int node; /* cached for this node, -1 none */
+        struct nl *nl;
+        struct nl_link_info *li;
+        int nli;
+        struct nl_addr_info *ai;
+        int nai;
+        struct nl_route_info *ri;
+        int nri;
+        struct port_vlan *vi; /* lab_vlan_view: the same on both paths */
+        int nvi;
+        uint64_t *prev_rx, *prev_tx; /* per li entry, for rates */
+        double rx_rate[64], tx_rate[64];
+        long long at_ms;
+        char err[ERRLEN];
+};
+
+void inspect_refresh(struct console *c, int node);
+void inspect_free(struct inspect *in);
+void draw_inspector(struct console *c, int y, int x, int h, int w);
+
+#endif

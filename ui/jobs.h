@@ -1,0 +1,54 @@
+/* jobs.h — commands running in nodes on behalf of the command line
+ * (`h1 ping -c1 h2`, ping, pingall, iperf): their output pipe is in the
+ * event loop, output streams into the output pane, and a job's done
+ * callback sees its exit status. Nothing here blocks the loop. */
+#ifndef NETLAB_UI_JOBS_H
+#define NETLAB_UI_JOBS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "proc.h"
+
+#define MAXJOBS 16
+
+struct console;
+struct job;
+
+/* Called once when the job has finished (j->j.status is its exit status). */
+typedef void (*job_done_fn)(struct console *c, struct job *j);
+
+struct job {
+        bool used;
+        struct proc_job j;
+        int a, b;     /* nodes: where it runs, the other one (-1) */
+        size_t shown; /* output bytes already copied to the output pane */
+        bool quiet;   /* output not shown */
+        job_done_fn done;
+        char label[128];
+};
+
+struct jobs {
+        struct job j[MAXJOBS];
+        /* pingall's queue */
+        int *pq_a, *pq_b, pq_n, pq_next, pq_ok, pq_done;
+        char **pq_line; /* per source node: "h1 -> h2 X" */
+        /* iperf: the client starts (wake) a moment after the server */
+        int iperf_a, iperf_b;
+        /* One deferred call, made by jobs_tick once now >= wake_at (0: none). */
+        long long wake_at;
+        void (*wake)(struct console *c);
+};
+
+/* Starts cmd in node a (b: the other node or -1); done (may be NULL) is
+ * called when it ends. quiet: output not copied to the output pane.
+ * Returns the job's index. */
+int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_done_fn done,
+              char *err);
+int jobs_running(const struct console *c, job_done_fn done); /* how many with this callback */
+/* A job's pipe is readable. */
+void jobs_event(struct console *c, int idx);
+/* Deadlines and jobs whose pipe is already closed. */
+void jobs_tick(struct console *c, long long now);
+/* Kills and frees every job (quit). */
+void jobs_stop(struct console *c);
+
+#endif

@@ -1,0 +1,68 @@
+/* keys.h — the console's keyboard: key codes with names, and the key
+ * tables (tmux's key-bindings.c, dvtm's config.def.h). A binding is data:
+ * {key, note, action}; the help overlay and README's key table are printed
+ * from the same tables, so a key cannot exist without its help line.
+ *
+ * Tables: "prefix" (after Ctrl-b), "graph" (the graph pane is active),
+ * "copy" (copy mode, or the output pane). Keys typed into a terminal pane
+ * go to its program; elsewhere a printable key starts a command line. */
+#ifndef NETLAB_UI_KEYS_H
+#define NETLAB_UI_KEYS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct console;
+
+/* A key: a byte (0x00-0xff, Ctrl-x is x & 0x1f) or one of these. */
+enum key_code {
+        K_NONE = -1,
+        K_CTRL_B = 0x02,
+        K_CTRL_F = 0x06,
+        K_TAB = '\t',
+        K_ENTER = '\r',
+        K_ESC = 0x1b,
+        K_SPACE = ' ',
+        K_UP = 0x100, /* K_UP..K_END in vt_key's order */
+        K_DOWN,
+        K_RIGHT,
+        K_LEFT,
+        K_HOME,
+        K_END,
+        K_PGUP,
+        K_PGDN,
+        K_UNKNOWN, /* an escape sequence we do not bind */
+};
+
+struct key_binding {
+        int key;
+        const char *note; /* one line of help; bindings in a row with the same note share it */
+        void (*action)(struct console *c, int key);
+};
+
+struct key_table {
+        const char *name;  /* "prefix" */
+        const char *title; /* heading in the help */
+        const struct key_binding *b;
+};
+
+/* NULL-terminated: prefix, graph, copy. */
+extern const struct key_table key_tables[];
+
+struct keys {
+        int prefix_key; /* default Ctrl-b */
+        bool prefix;    /* the prefix key was seen */
+        bool help;      /* the help overlay is shown */
+        int help_top;   /* its first line shown */
+};
+
+/* Reads one key at s (n bytes); returns the bytes used, *key its code. */
+size_t key_read(const unsigned char *s, size_t n, int *key);
+/* "C-b", "Enter", "Up", "%"; the prefix key's own name with prefix_key. */
+const char *keycode_name(int key, char *buf, size_t len);
+/* Parses NETLAB_PREFIX ("C-a"); -1 when it is not a Ctrl key. */
+int key_parse_prefix(const char *s);
+
+/* Raw bytes from the terminal. */
+void keys_input(struct console *c, const unsigned char *s, size_t n);
+
+#endif

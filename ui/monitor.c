@@ -1,0 +1,111 @@
+/* monitor.c — the kernel's link state for the graph and the commands.
+ *
+ * Once the lab is built, each node gets a netlink link monitor (RTMGRP_LINK)
+ * in its namespace, read by the event loop; a dump at start gives the state
+ * the events then update. A link set down anywhere (the console, a script,
+ * `ip link` in a pane) shows on the graph on the next redraw. */
+#include "console.h"
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include "nl.h"
+
+int monitors_init(struct console *c)
+{
+        size_t n = (size_t)(c->lab->nifaces > 0 ? c->lab->nifaces : 1);
+        c->mon.ifup = malloc(n);
+        if (!c->mon.ifup)
+                return -1;
+        memset(c->mon.ifup, -1, n);
+        return 0;
+}
+
+void monitors_free(struct console *c)
+{
+        free(c->mon.ifup);
+        c->mon.ifup = NULL;
+}
+
+bool mon_link_up(const struct console *c, int l)
+{
+        const struct link *k = &c->lab->links[l];
+        signed char a = c->mon.ifup[k->a], b = c->mon.ifup[k->b];
+        if (a < 0 && b < 0)
+                return k->up;
+        return a != 0 && b != 0;
+}
+
+struct mon_ud {
+        struct console *c;
+        int node;
+};
+
+static void set_ifup(struct console *c, int node, const struct nl_link_info *info, bool deleted)
+{
+        int i = lab_find_iface(c->lab, node, info->name);
+        if (i < 0)
+                return;
+        signed char v = deleted ? 0 : ((info->flags & IFF_UP) && info->oper_up) ? 1 : 0;
+        if (c->mon.ifup[i] != v) {
+                c->mon.ifup[i] = v;
+                c->dirty = true;
+                con_log(c, "link %s:%s %s", c->lab->nodes[node].name, info->name,
+                        v ? "up" : "down");
+        }
+}
+
+static void on_link_event(void *ud, bool deleted, const struct nl_link_info *info)
+{
+        struct mon_ud *m = ud;
+        set_ifup(m->c, m->node, info, deleted);
+}
+
+void monitors_start(struct console *c)
+{
+        char err[ERRLEN];
+        c->mon.nl = calloc((size_t)c->lab->nnodes, sizeof(*c->mon.nl));
+        if (!c->mon.nl)
+                return;
+        for (int n = 0; n < c->lab->nnodes; n++) {
+                struct node *nd = &c->lab->nodes[n];
+                if (nd->deleted || nd->netns_fd < 0)
+                        continue;
+                c->mon.nl[n] = nl_monitor_open(nd->netns_fd, err);
+                if (!c->mon.nl[n]) {
+                        con_log(c, "monitor %s: %s", nd->name, err);
+                        continue;
+                }
+                con_ep_add(c, nl_fd(c->mon.nl[n]), EV_MON, (uint32_t)n);
+                /* The state now (events only tell changes). */
+                struct nl *q = nl_open(nd->netns_fd, err);
+                struct nl_link_info *li = NULL;
+                int nli = 0;
+                if (q && nl_link_dump(q, &li, &nli, err) == 0)
+                        for (int k = 0; k < nli; k++)
+                                set_ifup(c, n, &li[k], false);
+                free(li);
+                if (q)
+                        nl_close(q);
+        }
+}
+
+void monitors_stop(struct console *c)
+{
+        if (!c->mon.nl)
+                return;
+        for (int n = 0; n < c->lab->nnodes; n++)
+                if (c->mon.nl[n]) {
+                        con_ep_del(c, nl_fd(c->mon.nl[n]));
+                        nl_close(c->mon.nl[n]);
+                }
+        free(c->mon.nl);
+        c->mon.nl = NULL;
+}
+
+void monitors_event(struct console *c, int node)
+{
+        if (!c->mon.nl || node < 0 || node >= c->lab->nnodes || !c->mon.nl[node])
+                return;
+        struct mon_ud m = {c, node};
+        nl_monitor_read(c->mon.nl[node], on_link_event, &m);
+}

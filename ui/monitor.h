@@ -1,0 +1,28 @@
+/* monitor.h — the kernel's link state as the console knows it: one netlink
+ * link monitor per node in the event loop, and the up/down state of every
+ * interface that the graph and the commands read. */
+#ifndef NETLAB_UI_MONITOR_H
+#define NETLAB_UI_MONITOR_H
+#include <stdbool.h>
+
+struct console;
+struct nl;
+
+struct monitors {
+        signed char *ifup; /* per lab iface: -1 unknown, 0 down, 1 up */
+        struct nl **nl;    /* per node, NULL when none */
+};
+
+int monitors_init(struct console *c); /* -1 when out of memory */
+/* Opens the monitors once the lab is built and reads the state now. */
+void monitors_start(struct console *c);
+/* A node's monitor is readable. */
+void monitors_event(struct console *c, int node);
+void monitors_stop(struct console *c);
+void monitors_free(struct console *c);
+
+/* Is link l up: both ends as the kernel reports them, or what the lab says
+ * while the kernel has not been heard from. */
+bool mon_link_up(const struct console *c, int l);
+
+#endif

@@ -1,0 +1,311 @@
+/* pane.c — panes and their ptys.
+ *
+ * A pane is a slot in the console's array, placed by the layout tree. The
+ * graph, inspector and experiments panes are drawn from the console's
+ * state; terminal panes hold a libvterm screen fed from a pty whose other
+ * end runs a shell inside a node, and the output pane holds a libvterm
+ * screen fed by commands and scripts. A pane's content size is given to
+ * libvterm and to the pty (TIOCSWINSZ) whenever the layout changes. */
+#include "console.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <curses.h>
+
+struct rect pane_work_area(void)
+{
+        struct rect r = {0, 1, COLS, LINES - 3};
+        if (r.h < 1)
+                r.h = 1;
+        return r;
+}
+
+void pane_write(struct pane *p, const char *buf, size_t len)
+{
+        if (p->fd >= 0)
+                while (len > 0) {
+                        ssize_t n = write(p->fd, buf, len);
+                        if (n <= 0)
+                                break;
+                        buf += n;
+                        len -= (size_t)n;
+                }
+}
+
+/* libvterm's answers (device status, key encodings) go to the pty. */
+static void vt_answer(void *ud, const char *buf, size_t len)
+{
+        pane_write(ud, buf, len);
+}
+
+void pane_apply_sizes(struct console *c)
+{
+        layout_compute(&c->lay, pane_work_area());
+        for (int i = 0; i < MAXPANES; i++) {
+                struct pane *p = &c->panes[i];
+                struct rect r;
+                if (!p->used || !p->vt || !layout_rect(&c->lay, i, &r))
+                        continue;
+                int rows = r.h - 1, cols = r.w;
+                if (rows < 1)
+                        rows = 1;
+                if (rows == p->rows && cols == p->cols)
+                        continue;
+                p->rows = rows;
+                p->cols = cols;
+                vt_resize(p->vt, rows, cols);
+                if (p->fd >= 0) {
+                        struct winsize ws = {.ws_row = (unsigned short)rows,
+                                             .ws_col = (unsigned short)cols};
+                        ioctl(p->fd, TIOCSWINSZ, &ws);
+                }
+        }
+        c->relayout = true;
+        c->dirty = true;
+}
+
+int pane_alloc(struct console *c)
+{
+        for (int i = 0; i < MAXPANES; i++)
+                if (!c->panes[i].used) {
+                        memset(&c->panes[i], 0, sizeof(c->panes[i]));
+                        c->panes[i].used = true;
+                        c->panes[i].fd = -1;
+                        c->panes[i].node = -1;
+                        return i;
+                }
+        return -1;
+}
+
+int con_split(struct console *c, enum pane_kind kind, int node, enum lay_kind dir, char *err)
+{
+        /* The active terminal pane, unless another terminal pane is much
+         * bigger (then that one: eight shells stay usable); the graph the
+         * first time. */
+        struct rect r;
+        layout_compute(&c->lay, pane_work_area());
+        int target = -1, best = 0;
+        for (int i = 0; i < MAXPANES; i++)
+                if (c->panes[i].used &&
+                    (c->panes[i].kind == P_TERM || c->panes[i].kind == P_OUTPUT) &&
+                    layout_rect(&c->lay, i, &r) && r.w * r.h * 2 > best) {
+                        best = r.w * r.h * 2;
+                        target = i;
+                }
+        if ((c->panes[c->active].kind == P_TERM || c->panes[c->active].kind == P_OUTPUT) &&
+            layout_rect(&c->lay, c->active, &r) && r.w * r.h * 2 * 10 >= best * 6)
+                target = c->active;
+        if (target < 0) {
+                target = c->graph_pane;
+                dir = LAY_V;
+        }
+        if ((int)dir == 0) {
+                dir = LAY_V;
+                if (layout_rect(&c->lay, target, &r) && r.w > r.h * 3)
+                        dir = LAY_H;
+        }
+        int id = pane_alloc(c);
+        if (id < 0) {
+                errno = ENOSPC;
+                return errf(err, "Too many panes (at most %d)", MAXPANES);
+        }
+        if (c->lay.zoomed >= 0)
+                layout_zoom(&c->lay, c->lay.zoomed);
+        int ratio = target == c->graph_pane ? 450 : 0;
+        if (layout_split(&c->lay, target, dir, id, ratio, err) < 0) {
+                c->panes[id].used = false;
+                return -1;
+        }
+        struct pane *p = &c->panes[id];
+        p->kind = kind;
+        p->node = node;
+        layout_compute(&c->lay, pane_work_area());
+        layout_rect(&c->lay, id, &r);
+        p->rows = r.h - 1 > 0 ? r.h - 1 : 1;
+        p->cols = r.w > 0 ? r.w : 1;
+        p->vt = vt_new(p->rows, p->cols, vt_answer, p);
+        if (!p->vt) {
+                layout_close(&c->lay, id, NULL);
+                p->used = false;
+                return errf(err, "Cannot create a terminal: out of memory");
+        }
+        pane_apply_sizes(c);
+        return id;
+}
+
+int con_open_term(struct console *c, int node, char *err)
+{
+        return con_open_term_dir(c, node, 0, err);
+}
+
+int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err)
+{
+        if (!c->built) {
+                errno = ENOTCONN;
+                return errf(err, "The lab is not up");
+        }
+        int id = con_split(c, P_TERM, node, dir, err);
+        if (id < 0)
+                return -1;
+        struct pane *p = &c->panes[id];
+        if (proc_spawn_pty(c->lab, node, NULL, p->rows, p->cols, &p->fd, &p->pid, err) < 0) {
+                vt_free(p->vt);
+                layout_close(&c->lay, id, NULL);
+                p->used = false;
+                pane_apply_sizes(c);
+                return -1;
+        }
+        snprintf(p->title, sizeof(p->title), "%s: shell", c->lab->nodes[node].name);
+        con_ep_add(c, p->fd, EV_PTY, (uint32_t)id);
+        c->active = id;
+        c->focus_cmd = false;
+        con_log(c, "term %s: pid %d", c->lab->nodes[node].name, (int)p->pid);
+        return 0;
+}
+
+void con_close_pane(struct console *c, int id, const char *note)
+{
+        struct pane *p = &c->panes[id];
+        if (!p->used || id == c->graph_pane)
+                return;
+        if (p->fd >= 0) {
+                con_ep_del(c, p->fd);
+                close(p->fd);
+                p->fd = -1;
+        }
+        if (p->pid > 0) {
+                kill(p->pid, SIGHUP);
+                if (waitpid(p->pid, NULL, WNOHANG) == 0) {
+                        usleep(20000);
+                        if (waitpid(p->pid, NULL, WNOHANG) == 0) {
+                                kill(p->pid, SIGKILL);
+                                waitpid(p->pid, NULL, 0);
+                        }
+                }
+                p->pid = 0;
+        }
+        if (c->lay.zoomed == id)
+                layout_zoom(&c->lay, id);
+        int next = layout_cycle(&c->lay, id, -1);
+        layout_close(&c->lay, id, NULL);
+        vt_free(p->vt);
+        if (id == c->output_pane)
+                c->output_pane = -1;
+        if (id == c->inspect_pane)
+                c->inspect_pane = -1;
+        if (id == c->exp_pane)
+                c->exp_pane = -1;
+        memset(p, 0, sizeof(*p));
+        p->fd = -1;
+        if (c->active == id) {
+                c->active = next >= 0 && c->panes[next].used ? next : c->graph_pane;
+                if (c->panes[c->active].kind != P_TERM)
+                        c->focus_cmd = true;
+        }
+        if (note)
+                con_msg(c, false, "%s", note);
+        pane_apply_sizes(c);
+}
+
+int con_running_shells(const struct console *c)
+{
+        int n = 0;
+        for (int i = 0; i < MAXPANES; i++)
+                if (c->panes[i].used && c->panes[i].kind == P_TERM && c->panes[i].pid > 0)
+                        n++;
+        return n;
+}
+
+/* \n becomes \r\n. */
+void con_output(struct console *c, const char *buf, size_t len)
+{
+        if (c->output_pane < 0) {
+                char err[ERRLEN];
+                int keep = c->active;
+                bool fc = c->focus_cmd;
+                int id = con_split(c, P_OUTPUT, -1, 0, err);
+                if (id < 0) {
+                        con_msg(c, true, "%s", err);
+                        return;
+                }
+                snprintf(c->panes[id].title, sizeof(c->panes[id].title), "output");
+                c->output_pane = id;
+                c->active = keep;
+                c->focus_cmd = fc;
+        }
+        struct pane *p = &c->panes[c->output_pane];
+        size_t s = 0;
+        for (size_t i = 0; i < len; i++)
+                if (buf[i] == '\n') {
+                        if (i > s)
+                                vt_feed(p->vt, buf + s, i - s);
+                        vt_feed(p->vt, "\r\n", 2);
+                        s = i + 1;
+                }
+        if (len > s)
+                vt_feed(p->vt, buf + s, len - s);
+        p->scroll = 0;
+        c->dirty = true;
+}
+void pane_pty_event(struct console *c, int id)
+{
+        struct pane *p = &c->panes[id];
+        if (!p->used || p->fd < 0)
+                return;
+        char buf[16384];
+        for (int k = 0; k < 4; k++) {
+                ssize_t n = read(p->fd, buf, sizeof(buf));
+                if (n > 0) {
+                        vt_feed(p->vt, buf, (size_t)n);
+                        c->dirty = true;
+                        if ((size_t)n < sizeof(buf))
+                                return;
+                        continue;
+                }
+                if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                        return;
+                break; /* EOF or EIO: the shell is gone */
+        }
+        int st = 0;
+        char note[160];
+        const char *name = p->node >= 0 ? c->lab->nodes[p->node].name : "?";
+        if (p->pid > 0 && waitpid(p->pid, &st, 0) == p->pid) {
+                p->pid = 0;
+                if (WIFSIGNALED(st))
+                        snprintf(note, sizeof(note), "%s: shell killed by signal %d", name,
+                                 WTERMSIG(st));
+                else
+                        snprintf(note, sizeof(note), "%s: shell exited (status %d)", name,
+                                 WEXITSTATUS(st));
+        } else {
+                snprintf(note, sizeof(note), "%s: shell exited", name);
+        }
+        con_close_pane(c, id, note);
+}
+
+
+void pane_reap(struct console *c)
+{
+        for (int i = 0; i < MAXPANES; i++) {
+                struct pane *p = &c->panes[i];
+                int st;
+                if (!p->used || p->pid <= 0 || waitpid(p->pid, &st, WNOHANG) != p->pid)
+                        continue;
+                /* Show what it printed last, then close the pane even if a
+                 * background job still holds the pty open. */
+                p->pid = 0;
+                if (p->fd >= 0)
+                        pane_pty_event(c, i);
+                if (p->used) {
+                        char note[160];
+                        snprintf(note, sizeof(note), "%s: shell exited (status %d)",
+                                 p->node >= 0 ? c->lab->nodes[p->node].name : "?",
+                                 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+                        con_close_pane(c, i, note);
+                }
+        }
+}

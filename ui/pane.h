@@ -1,0 +1,59 @@
+/* pane.h — the console's panes: the fixed ones (graph, inspector,
+ * experiments) and the terminal and output panes, each a libvterm screen;
+ * a terminal pane also owns a pty and the shell on it. Panes are slots in
+ * struct console's array, placed by the layout tree (layout.h). */
+#ifndef NETLAB_UI_PANE_H
+#define NETLAB_UI_PANE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "layout.h"
+#include "vt.h"
+
+#define MAXPANES 32
+
+struct console;
+
+enum pane_kind { P_GRAPH, P_INSPECT, P_EXP, P_TERM, P_OUTPUT };
+
+struct pane {
+        bool used;
+        enum pane_kind kind;
+        struct vt *vt; /* P_TERM, P_OUTPUT */
+        int fd;        /* pty master, -1 */
+        pid_t pid;     /* shell, 0 when exited */
+        int node;
+        int scroll; /* copy mode: lines back */
+        bool copy;
+        char title[64];
+        int rows, cols; /* content size last given to the vt/pty */
+};
+
+/* The screen area the panes share (between the title bar and the message line). */
+struct rect pane_work_area(void);
+/* Takes a free slot (used, no fd, no node); -1 when all are taken. */
+int pane_alloc(struct console *c);
+/* Recomputes the layout and gives every terminal pane its size (libvterm and TIOCSWINSZ). */
+void pane_apply_sizes(struct console *c);
+/* Bytes to the program in the pane (keys, libvterm's answers). */
+void pane_write(struct pane *p, const char *buf, size_t len);
+
+/* Splits a pane for a new one of kind: terminals split the active terminal
+ * (or the graph the first time). dir: LAY_H (side by side), LAY_V (below),
+ * 0: by the pane's shape. Returns the new pane's id. */
+int con_split(struct console *c, enum pane_kind kind, int node, enum lay_kind dir, char *err);
+/* A shell in node, in a new pane that becomes the active one. */
+int con_open_term(struct console *c, int node, char *err);
+int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err);
+/* Closes a pane (never the graph): hangs up its shell; note goes to the message line. */
+void con_close_pane(struct console *c, int id, const char *note);
+/* Text for the output pane (command output, script prints), opened on first use. */
+void con_output(struct console *c, const char *buf, size_t len);
+int con_running_shells(const struct console *c);
+
+/* The pty of pane id is readable. */
+void pane_pty_event(struct console *c, int id);
+/* SIGCHLD: closes the panes whose shell exited. */
+void pane_reap(struct console *c);
+
+#endif
