@@ -2,9 +2,13 @@
  *
  * The console's command table lives in commands.c; this file only knows
  * entries. Words are split shell-like (quotes, backslashes) into a fixed
- * buffer; a command may be abbreviated to a unique prefix, as in tmux. */
+ * buffer; a line too long or too wordy for it is still split (its first
+ * words, and the raw rest for node commands), the problem noted for the
+ * commands that need every word. A long command name may be abbreviated
+ * to a unique prefix, as in tmux; a short one never is. */
 #include "cmd.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,15 +27,16 @@ int cmd_split(const char *line, struct cmd_parsed *p, char *err)
                 if (!*s)
                         break;
                 if (p->argc == CMD_MAXARGS) {
-                        errno = E2BIG;
-                        return errf(err, "Too many words (at most %d)", CMD_MAXARGS);
+                        snprintf(p->bad, sizeof(p->bad), "Too many words (at most %d)",
+                                 CMD_MAXARGS);
+                        break;
                 }
                 p->argv[p->argc++] = p->buf + o;
                 char q = 0;
                 while (*s && (q || (*s != ' ' && *s != '\t'))) {
                         if (o + 2 >= sizeof(p->buf)) {
-                                errno = E2BIG;
-                                return errf(err, "Line too long");
+                                snprintf(p->bad, sizeof(p->bad), "Line too long");
+                                break;
                         }
                         if (q && *s == q) {
                                 q = 0;
@@ -45,25 +50,64 @@ int cmd_split(const char *line, struct cmd_parsed *p, char *err)
                                 p->buf[o++] = *s++;
                         }
                 }
-                if (q) {
-                        errno = EINVAL;
-                        return errf(err, "Unterminated quote %c", q);
-                }
                 p->buf[o++] = '\0';
+                if (q && !p->bad[0])
+                        snprintf(p->bad, sizeof(p->bad), "Unterminated quote %c", q);
                 if (p->argc == 1) {
+                        if (p->bad[0]) {
+                                errno = p->bad[0] == 'U' ? EINVAL : E2BIG;
+                                return errf(err, "%s", p->bad);
+                        }
                         const char *r = s;
                         while (*r == ' ' || *r == '\t')
                                 r++;
                         p->rest = r;
                 }
+                if (p->bad[0]) {
+                        p->argc--; /* the word that did not fit is not a word */
+                        break;
+                }
         }
         return p->argc;
+}
+
+int cmd_parsed_check(const struct cmd_parsed *p, char *err)
+{
+        if (!p->bad[0])
+                return 0;
+        errno = p->bad[0] == 'U' ? EINVAL : E2BIG;
+        return errf(err, "%s", p->bad);
+}
+
+/* Edit distance of two short words (command names), transpositions
+ * counting one. */
+static int distance(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b);
+        if (la > 31 || lb > 31)
+                return 99;
+        int d[32][32];
+        for (size_t i = 0; i <= la; i++)
+                d[i][0] = (int)i;
+        for (size_t k = 0; k <= lb; k++)
+                d[0][k] = (int)k;
+        for (size_t i = 1; i <= la; i++)
+                for (size_t k = 1; k <= lb; k++) {
+                        int sub = d[i - 1][k - 1] + (a[i - 1] != b[k - 1]);
+                        int del = d[i - 1][k] + 1, ins = d[i][k - 1] + 1;
+                        d[i][k] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+                        if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1] &&
+                            d[i - 2][k - 2] + 1 < d[i][k])
+                                d[i][k] = d[i - 2][k - 2] + 1; /* a transposition */
+                }
+        return d[la][lb];
 }
 
 const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name, char *err)
 {
         const struct cmd_entry *found = NULL;
         int n = 0;
+        bool short_match = false;
         size_t len = strlen(name);
         char cands[256] = "";
         for (const struct cmd_entry *e = table; e->name; e++) {
@@ -72,15 +116,30 @@ const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name
                 if (len > 0 && strncmp(e->name, name, len) == 0) {
                         found = e;
                         n++;
+                        short_match |= strlen(e->name) < CMD_PREFIX_NAME_MIN;
                         size_t cl = strlen(cands);
                         snprintf(cands + cl, sizeof(cands) - cl, "%s%s", cl ? ", " : "", e->name);
                 }
         }
-        if (n == 1)
+        /* Only a long name may be shortened, and only by a word that is not
+         * also the start of a short one: "pingal" is a typo, not pingallfull. */
+        if (n == 1 && !short_match && len >= CMD_PREFIX_MIN)
                 return found;
-        errno = n ? EINVAL : ENOENT;
-        if (n)
+        if (n > 1 && !short_match) {
+                errno = EINVAL;
                 errf(err, "Ambiguous command \"%s\": %s", name, cands);
+                return NULL;
+        }
+        /* Unknown: suggest the prefixed names, or the nearest ones. */
+        for (const struct cmd_entry *e = table; !n && e->name; e++)
+                if (distance(name, e->name) <= (len > 4 ? 2 : 1)) {
+                        size_t cl = strlen(cands);
+                        snprintf(cands + cl, sizeof(cands) - cl, "%s%s", cl ? ", " : "", e->name);
+                        n++;
+                }
+        errno = ENOENT;
+        if (n)
+                errf(err, "Unknown command \"%s\" (did you mean %s?)", name, cands);
         else
                 errf(err, "Unknown command \"%s\" (try \"help\")", name);
         return NULL;

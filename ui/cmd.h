@@ -9,6 +9,10 @@
 #include "err.h"
 
 #define CMD_MAXARGS 32
+/* Names of at least this many characters may be typed as a unique prefix
+ * of at least CMD_PREFIX_MIN characters ("pingallf"); shorter ones only whole. */
+#define CMD_PREFIX_NAME_MIN 8
+#define CMD_PREFIX_MIN 4
 
 struct console;
 
@@ -28,15 +32,22 @@ struct cmd_parsed {
         int argc;
         char *argv[CMD_MAXARGS];
         char buf[1024];
-        const char *rest; /* the line after the first word (for node commands) */
+        const char *rest; /* the line after the first word, raw (for node commands) */
+        char bad[64];     /* past the first word: "Too many words", "Line too long", a quote */
 };
 
 /* Splits a line into words (single/double quotes and backslash escapes).
- * Returns argc (0 for a blank line or a #comment) or -1 with err filled. */
+ * Returns argc (0 for a blank line or a #comment), or -1 with err filled
+ * when the first word cannot be read. A problem after it does not fail
+ * the split (rest still holds the whole raw line for a node's shell): it
+ * is noted in bad, and cmd_parsed_check reports it for commands that need
+ * their words. */
 int cmd_split(const char *line, struct cmd_parsed *p, char *err);
+int cmd_parsed_check(const struct cmd_parsed *p, char *err);
 
-/* Finds a command by exact name or unique prefix; NULL (with err naming
- * the candidates) when none or ambiguous. */
+/* Finds a command by exact name, or by a unique prefix of a long name
+ * (CMD_PREFIX_NAME_MIN); NULL (with err naming the candidates, or the
+ * nearest names: "did you mean pingall?") when none or ambiguous. */
 const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name, char *err);
 /* Checks argc (without the name) against the entry; err says what is expected. */
 int cmd_check_args(const struct cmd_entry *e, int argc, char *err);

@@ -9,6 +9,8 @@ static const struct cmd_entry table[] = {
     {"help", "", "", 0, 1, "-", NULL, NULL},
     {"ping", "A B", "", 2, 2, "nn", NULL, NULL},
     {"pingall", "", "", 0, 0, "", NULL, NULL},
+    {"pingallfull", "", "", 0, 0, "", NULL, NULL},
+    {"pingpair", "", "", 0, 0, "", NULL, NULL},
     {"link", "A B up|down", "", 3, 3, "nns", "up down", NULL},
     {"exp", "[run NAME|next]", "", 0, 2, "sx", "run next", NULL},
     {"quit", "", "", 0, 0, "", NULL, NULL},
@@ -46,25 +48,49 @@ int main(void)
               strcmp(p.argv[4], "e f") == 0);
         CHECK(strcmp(p.rest, "echo 'a  b' \"c d\" e\\ f") == 0); /* raw, for sh -c */
         CHECK(cmd_split("", &p, err) == 0 && cmd_split("   # note", &p, err) == 0);
-        CHECK(cmd_split("echo 'oops", &p, err) == -1 && strstr(err, "quote"));
+        CHECK(cmd_split("'oops", &p, err) == -1 && strstr(err, "quote"));
+        /* Past the first word, nothing is refused: the raw rest goes to a
+         * node's shell as typed; commands that need the words check. */
+        CHECK(cmd_split("h1 echo 'it''s", &p, err) == 2 && strcmp(p.rest, "echo 'it''s") == 0);
+        CHECK(cmd_parsed_check(&p, err) == -1 && strstr(err, "quote"));
+        static char big[8192];
+        size_t o = (size_t)snprintf(big, sizeof(big), "h1 echo");
+        for (int i = 0; i < 600; i++)
+                o += (size_t)snprintf(big + o, sizeof(big) - o, " w%d", i);
+        CHECK(cmd_split(big, &p, err) == CMD_MAXARGS && strcmp(p.argv[0], "h1") == 0);
+        CHECK(strlen(p.rest) == strlen(big) - 3 && strstr(p.rest, " w599"));
+        CHECK(cmd_parsed_check(&p, err) == -1 && strstr(err, "Too many words"));
+        memset(big, 'x', 4000);
+        memcpy(big, "h1 echo ", 8);
+        big[4000] = '\0';
+        CHECK(cmd_split(big, &p, err) == 2 && strlen(p.rest) == 3997);
+        CHECK(cmd_parsed_check(&p, err) == -1 && strstr(err, "Line too long"));
+        CHECK(cmd_split("ping h1 h2", &p, err) == 3 && cmd_parsed_check(&p, err) == 0);
 
         CHECK(cmd_find(table, "ping", err) == &table[1]); /* exact beats prefix */
-        CHECK(cmd_find(table, "pinga", err) == &table[2]);
-        CHECK(cmd_find(table, "q", err) == &table[5]);
-        CHECK(cmd_find(table, "p", err) == NULL && strstr(err, "Ambiguous") &&
-              strstr(err, "ping, pingall"));
-        CHECK(cmd_find(table, "frob", err) == NULL && strstr(err, "Unknown command \"frob\""));
+        /* A short name is typed whole: "pingal" is a typo, not a prefix. */
+        CHECK(cmd_find(table, "pinga", err) == NULL && strstr(err, "Unknown command \"pinga\"") &&
+              strstr(err, "did you mean pingall, pingallfull?"));
+        CHECK(cmd_find(table, "pingal", err) == NULL && strstr(err, "did you mean pingall"));
+        CHECK(cmd_find(table, "q", err) == NULL && strstr(err, "did you mean quit?"));
+        /* A long one may be shortened to a unique prefix. */
+        CHECK(cmd_find(table, "pingallf", err) == &table[3]);
+        CHECK(cmd_find(table, "pingp", err) == &table[4]);
+        CHECK(cmd_find(table, "pin", err) == NULL && strstr(err, "ping, pingall"));
+        CHECK(cmd_find(table, "pnig", err) == NULL && strstr(err, "did you mean ping"));
+        CHECK(cmd_find(table, "frob", err) == NULL && strstr(err, "Unknown command \"frob\"") &&
+              strstr(err, "try \"help\""));
 
         CHECK(cmd_check_args(&table[1], 2, err) == 0);
         CHECK(cmd_check_args(&table[1], 1, err) == -1 && strcmp(err, "Usage: ping A B") == 0);
-        CHECK(cmd_check_args(&table[3], 4, err) == -1 &&
+        CHECK(cmd_check_args(&table[5], 4, err) == -1 &&
               strcmp(err, "Usage: link A B up|down") == 0);
-        CHECK(cmd_check_args(&table[5], 0, err) == 0);
+        CHECK(cmd_check_args(&table[7], 0, err) == 0);
 
         char *before[4] = {"ping", "h1"};
         got[0] = 0;
         cmd_complete(table, 0, before, "pi", node_name, exp_name, NULL, collect, NULL);
-        CHECK(strcmp(got, "ping,pingall,") == 0);
+        CHECK(strcmp(got, "ping,pingall,pingallfull,pingpair,") == 0);
         got[0] = 0;
         cmd_complete(table, 0, before, "h", node_name, exp_name, NULL, collect, NULL);
         CHECK(strcmp(got, "help,h1,h2,") == 0);
