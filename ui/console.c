@@ -340,6 +340,7 @@ int ui_main(const char *lab_path, bool keep)
         c->keep = keep;
         c->keys.prefix_key = K_CTRL_B;
         c->output_pane = c->inspect_pane = c->exp_pane = -1;
+        c->gv.sel_shown = -1;
         int pk = key_parse_prefix(getenv("NETLAB_PREFIX")); /* "C-a" */
         if (pk > 0)
                 c->keys.prefix_key = pk;

@@ -22,6 +22,7 @@
 #include "draw.h"
 #include "exp.h"
 #include "glayout.h"
+#include "graph.h"
 #include "inspect.h"
 #include "jobs.h"
 #include "keys.h"
@@ -61,7 +62,7 @@ struct console {
 
         /* Graph. */
         int sel;
-        int gx, gy; /* pan offset */
+        struct graph_view gv;
         struct gl_node *gn;
         struct gl_edge *ge;
         struct gl_result gres;

@@ -3,9 +3,8 @@
  *
  * Everything is painted into stdscr and sent with one doupdate(); curses
  * sends only the cells that changed. The graph is laid out by glayout.c
- * (only when the lab or the graph pane's width changes) and painted from a
- * canvas of line directions per cell, so crossing and joining links get the
- * right box-drawing characters (ASCII when the locale is not UTF-8). */
+ * (only when the lab or the graph pane's width changes) and painted by
+ * graph.c. */
 #include "console.h"
 #include "help.h"
 #include <stdlib.h>
@@ -13,8 +12,6 @@
 #include <time.h>
 #include <wchar.h>
 #include <curses.h>
-
-enum { DN = 1, DE = 2, DS = 4, DW = 8 };
 
 static int pair(short fg, short bg)
 {
@@ -64,21 +61,6 @@ int put_str(int y, int x, int w, const char *s, attr_t a)
         return used;
 }
 
-static const char *box_glyph(struct console *c, int m, bool down)
-{
-        static const char *u[16] = {" ", "│", "─", "└", "│", "│", "┌", "├",
-                                    "─", "┘", "─", "┴", "┐", "┤", "┬", "┼"};
-        static const char *a[16] = {" ", "|", "-", "+", "|", "|", "+", "+",
-                                    "-", "+", "-", "+", "+", "+", "+", "+"};
-        if (down) {
-                if (m == (DN | DS) || m == DN || m == DS)
-                        return c->utf8 ? "╎" : ":";
-                if (m == (DE | DW) || m == DE || m == DW)
-                        return c->utf8 ? "╌" : ".";
-        }
-        return c->utf8 ? u[m & 15] : a[m & 15];
-}
-
 const char *node_label_fmt(int kind)
 {
         switch (kind) {
@@ -93,7 +75,7 @@ const char *node_label_fmt(int kind)
         }
 }
 
-static short kind_color(int kind)
+short node_kind_colour(int kind)
 {
         switch (kind) {
         case NODE_SWITCH:
@@ -126,146 +108,6 @@ void draw_relayout_graph(struct console *c, int width)
         }
         glayout(c->gn, lab->nnodes, c->ge, lab->nlinks, width, &c->gres);
         c->glayout_w = width;
-}
-
-static short link_color(struct console *c, int l, bool up)
-{
-        if (!up)
-                return COLOR_RED;
-        const struct link *k = &c->lab->links[l];
-        for (int e = 0; e < 2; e++) {
-                const struct iface *f = &c->lab->ifaces[e ? k->b : k->a];
-                for (int v = 0; v < f->nvlan; v++)
-                        if (f->vlan[v].pvid) {
-                                static const short pal[] = {COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN,
-                                                            COLOR_YELLOW};
-                                return pal[f->vlan[v].vid % 4];
-                        }
-        }
-        return COLOR_GREEN;
-}
-
-static void draw_graph(struct console *c, struct rect r, bool active)
-{
-        (void)active;
-        int top = r.y, h = r.h, w = r.w;
-        if (h <= 0 || w <= 0 || !c->gn)
-                return;
-        struct lab *lab = c->lab;
-        int GW = c->gres.width + 4, GH = c->gres.height + 2;
-        unsigned char *mask = calloc((size_t)GW * (size_t)GH, 1);
-        unsigned char *st = calloc((size_t)GW * (size_t)GH, 1); /* 1 up, 2 down */
-        short *col = calloc((size_t)GW * (size_t)GH, sizeof(short));
-        int unlisted = 0;
-        if (!mask || !st || !col)
-                goto out;
-        for (int l = 0; l < lab->nlinks; l++) {
-                struct gl_edge *e = &c->ge[l];
-                bool up = mon_link_up(c, l);
-                short lc = link_color(c, l, up);
-                if (e->npts == 0) {
-                        unlisted++;
-                        continue;
-                }
-                int total = 0;
-                for (int k = 0; k + 1 < e->npts; k++)
-                        total += abs(e->px[k + 1] - e->px[k]) + abs(e->py[k + 1] - e->py[k]);
-                int step = 0;
-                for (int k = 0; k + 1 < e->npts; k++) {
-                        int x = e->px[k], y = e->py[k];
-                        int dx = e->px[k + 1] > x ? 1 : e->px[k + 1] < x ? -1 : 0;
-                        int dy = e->py[k + 1] > y ? 1 : e->py[k + 1] < y ? -1 : 0;
-                        while (x != e->px[k + 1] || y != e->py[k + 1]) {
-                                int nx = x + dx, ny = y + dy;
-                                if (x >= 0 && y >= 0 && x < GW && y < GH && ny >= 0 && nx >= 0 &&
-                                    nx < GW && ny < GH) {
-                                        size_t a = (size_t)y * (size_t)GW + (size_t)x;
-                                        size_t b = (size_t)ny * (size_t)GW + (size_t)nx;
-                                        mask[a] |= dx > 0 ? DE : dx < 0 ? DW : dy > 0 ? DS : DN;
-                                        mask[b] |= dx > 0 ? DW : dx < 0 ? DE : dy > 0 ? DN : DS;
-                                        unsigned char s = up ? 1 : 2;
-                                        if (st[a] < s) {
-                                                st[a] = s;
-                                                col[a] = lc;
-                                        }
-                                        if (st[b] < s) {
-                                                st[b] = s;
-                                                col[b] = lc;
-                                        }
-                                        /* The ✗ marker: the middle cell between the
-                                         * two labels (never on a label). */
-                                        if (!up && ++step == (total + 1) / 2 && step < total)
-                                                st[b] = 3;
-                                }
-                                x = nx;
-                                y = ny;
-                        }
-                }
-        }
-        /* Keep the selected node in view. */
-        if (c->sel >= 0 && c->sel < lab->nnodes) {
-                struct gl_node *s = &c->gn[c->sel];
-                int vh = h - (unlisted ? 1 : 0);
-                if (s->x < c->gx)
-                        c->gx = s->x > 2 ? s->x - 2 : 0;
-                if (s->x + s->w > c->gx + w)
-                        c->gx = s->x + s->w - w + 2;
-                if (s->y < c->gy)
-                        c->gy = s->y > 1 ? s->y - 1 : 0;
-                if (s->y + 3 > c->gy + vh)
-                        c->gy = s->y + 3 - vh;
-                if (c->gy < 0)
-                        c->gy = 0;
-                if (c->gx < 0)
-                        c->gx = 0;
-        }
-        for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) {
-                        int gx = x + c->gx, gy = y + c->gy;
-                        if (gx >= GW || gy >= GH)
-                                continue;
-                        size_t a = (size_t)gy * (size_t)GW + (size_t)gx;
-                        if (!mask[a])
-                                continue;
-                        attr_t at = color(col[a]);
-                        if (st[a] == 3) {
-                                put_str(top + y, r.x + x, 1, c->utf8 ? "✗" : "X", at | A_BOLD);
-                                continue;
-                        }
-                        put_str(top + y, r.x + x, 1, box_glyph(c, mask[a], st[a] >= 2), at);
-                }
-        for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].deleted)
-                        continue;
-                struct gl_node *g = &c->gn[i];
-                int y = g->y - c->gy, x = g->x - c->gx;
-                if (y < 0 || y >= h || x + g->w <= 0 || x >= w)
-                        continue;
-                char lbl[NODE_NAME_MAX + 4];
-                const char *br = node_label_fmt(g->kind);
-                snprintf(lbl, sizeof(lbl), "%c%s%c", br[0], lab->nodes[i].name, br[1]);
-                attr_t at = color(kind_color(g->kind)) | A_BOLD;
-                if (i == c->sel)
-                        at = A_REVERSE | A_BOLD;
-                int skip = x < 0 ? -x : 0;
-                put_str(top + y, r.x + x + skip, w - x - skip, lbl + skip, at);
-        }
-        if (unlisted) {
-                char line[512];
-                size_t o = (size_t)snprintf(line, sizeof(line), "also:");
-                for (int l = 0; l < lab->nlinks && o + 40 < sizeof(line); l++)
-                        if (c->ge[l].npts == 0)
-                                o += (size_t)snprintf(line + o, sizeof(line) - o, " %s%s%s%s",
-                                                      lab->nodes[c->ge[l].a].name,
-                                                      c->utf8 ? "─" : "-",
-                                                      lab->nodes[c->ge[l].b].name,
-                                                      mon_link_up(c, l) ? "" : (c->utf8 ? "✗" : "X"));
-                put_str(top + h - 1, r.x, w, line, A_DIM);
-        }
-out:
-        free(mask);
-        free(st);
-        free(col);
 }
 
 static void draw_exp(struct console *c, struct rect r)
@@ -394,7 +236,7 @@ void draw_all(struct console *c)
                         continue;
                 switch (p->kind) {
                 case P_GRAPH:
-                        draw_graph(c, in, act);
+                        graph_draw(c, in);
                         break;
                 case P_INSPECT:
                         draw_inspector(c, in.y, in.x, in.h, in.w);

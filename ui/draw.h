@@ -8,6 +8,7 @@ struct console;
 void draw_all(struct console *c);
 void draw_relayout_graph(struct console *c, int width);
 const char *node_label_fmt(int kind); /* the two brackets: "[]", "<>", "()", "{}" */
+short node_kind_colour(int kind);     /* the curses colour of a kind's labels */
 /* Prints at most w cells of s (UTF-8) at y, x; returns the cells used. */
 int put_str(int y, int x, int w, const char *s, attr_t a);
 

@@ -6,10 +6,18 @@
  * back right to left, the wrap links running in the margins. Everything else
  * is a layered tree: a BFS tree from the graph's centre (smallest
  * eccentricity), each subtree as wide as its children (tidy tree), parents
- * centred above them, tree links drawn as buses (┌─┴─┐). Links that are not
- * tree links are drawn straight when both ends are neighbours on one row,
- * and otherwise left undrawn (npts 0) for the caller to list. Each connected
- * component is laid out on its own and stacked below the previous one. */
+ * centred above them.
+ *
+ * Each link is routed as its own. A node with one link down has a plain
+ * route; a node with several has a port strip (on its own row, or one row
+ * below it in the snake) and each link drops from the strip to its child on
+ * a column of its own, so one link's state never paints another's cells.
+ * Parallel links to a child drop on distinct columns of the child's label.
+ * Every other link (ring-closing, cross links) is routed last through the
+ * free cells by a shortest-path search with a cost per bend, crossing
+ * others only at right angles; a link left without a route (npts 0) means
+ * the search found no way at all. Each connected component is laid out on
+ * its own and stacked below the previous one. */
 #include "glayout.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -25,9 +33,9 @@ struct ctx {
         int *adj, *adjoff; /* CSR: edge indices per node */
         int *comp;         /* component of each node */
         int *depth, *parent, *pedge, *order;
-        int *sub; /* subtree width */
-        bool *tree_edge;
-        bool *wrapped; /* children (all leaves) laid out in rows */
+        int *sub;       /* subtree width */
+        bool *wrapped;  /* children (all leaves) laid out in rows */
+        int *ses, *sdx; /* scratch: links of one fan and their drop columns */
         int maxw;
 };
 
@@ -41,10 +49,140 @@ static int other(const struct ctx *c, int e, int v)
         return c->edges[e].a == v ? c->edges[e].b : c->edges[e].a;
 }
 
-static void set_route2(struct gl_edge *e, int x0, int y0, int x1, int y1)
+static int label_w(const struct ctx *c, int v)
 {
-        e->npts = 2;
-        e->px[0] = x0, e->py[0] = y0, e->px[1] = x1, e->py[1] = y1;
+        return c->nodes[v].w > 0 ? c->nodes[v].w : 1;
+}
+
+static int centre(const struct ctx *c, int v)
+{
+        return c->nodes[v].x + label_w(c, v) / 2;
+}
+
+/* ---- routes: built point by point, collinear points merged ---- */
+
+static void rt_start(struct gl_edge *e, int x, int y)
+{
+        e->npts = 1;
+        e->px[0] = x, e->py[0] = y;
+        e->own = -1;
+        e->strip = -1;
+}
+
+static void rt_to(struct gl_edge *e, int x, int y)
+{
+        int n = e->npts;
+        if (n <= 0 || (e->px[n - 1] == x && e->py[n - 1] == y))
+                return;
+        if (n >= 2 && n - 1 > e->own) {
+                int x0 = e->px[n - 2], y0 = e->py[n - 2], x1 = e->px[n - 1], y1 = e->py[n - 1];
+                if ((x0 == x1 && x1 == x) || (y0 == y1 && y1 == y)) {
+                        e->px[n - 1] = x, e->py[n - 1] = y;
+                        return;
+                }
+        }
+        if (n >= GL_MAXPTS) {
+                e->npts = -1; /* too many bends: not drawn */
+                return;
+        }
+        e->px[n] = x, e->py[n] = y;
+        e->npts = n + 1;
+}
+
+/* From here on the route is the link's own (before: node's port strip). */
+static void rt_own(struct gl_edge *e, int strip_node)
+{
+        if (e->npts > 0) {
+                e->own = e->npts - 1;
+                e->strip = e->own > 0 ? strip_node : -1;
+        }
+}
+
+static void rt_end(struct gl_edge *e)
+{
+        if (e->npts < 2) {
+                e->npts = 0;
+                e->own = 0;
+                e->strip = -1;
+        }
+        if (e->own < 0)
+                e->own = 0;
+}
+
+/* k distinct columns on v's label for k links arriving there. */
+static int drop_cols(const struct ctx *c, int v, int k, int *out)
+{
+        int w = label_w(c, v), x = c->nodes[v].x;
+        if (k <= 1) {
+                out[0] = x + w / 2;
+                return 1;
+        }
+        int inner = w > 2 ? w - 2 : w, x0 = w > 2 ? x + 1 : x;
+        if (k > inner)
+                k = inner;
+        for (int i = 0; i < k; i++)
+                out[i] = x0 + (2 * i + 1) * inner / (2 * k);
+        return k;
+}
+
+/* Routes links es[0..k) from p down to the labels at row cy, each dropping
+ * at column dx[i]. With one link: a plain route from p's centre. With more:
+ * a port strip on p's row (stem false) or one row below p (stem true). */
+static void fan(struct ctx *c, int p, const int *es, const int *dx, int k, int cy, bool stem)
+{
+        int px = c->nodes[p].x, y = c->nodes[p].y, w = label_w(c, p), pcx = centre(c, p);
+        for (int i = 0; i < k; i++) {
+                struct gl_edge *E = &c->edges[es[i]];
+                if (k == 1) {
+                        if (dx[i] >= px && dx[i] < px + w) {
+                                rt_start(E, dx[i], y);
+                        } else {
+                                rt_start(E, pcx, y);
+                                rt_to(E, pcx, y + 1);
+                                rt_to(E, dx[i], y + 1);
+                        }
+                } else if (stem) {
+                        rt_start(E, pcx, y);
+                        rt_to(E, pcx, y + 1);
+                        rt_to(E, dx[i], y + 1);
+                        rt_own(E, p);
+                } else if (dx[i] >= px && dx[i] < px + w) {
+                        rt_start(E, dx[i], y);
+                } else {
+                        rt_start(E, dx[i] < px ? px : px + w - 1, y);
+                        rt_to(E, dx[i], y);
+                        rt_own(E, p);
+                }
+                rt_to(E, dx[i], cy);
+                rt_end(E);
+        }
+}
+
+/* The links between p and its tree children (parallel links too), each
+ * with its drop column; returns how many. */
+static int child_links(struct ctx *c, int p, int *es, int *dx)
+{
+        int k = 0;
+        for (int q = c->adjoff[p]; q < c->adjoff[p + 1]; q++) {
+                int e = c->adj[q], u = other(c, e, p);
+                if (u == p || c->parent[u] != p || c->pedge[u] != e)
+                        continue;
+                /* u's links to p: the tree link first, then parallel ones. */
+                int mine[GL_MAXPTS], nm = 0;
+                mine[nm++] = e;
+                for (int r = c->adjoff[u]; r < c->adjoff[u + 1] && nm < GL_MAXPTS; r++) {
+                        int f = c->adj[r];
+                        if (f != e && other(c, f, u) == p && c->edges[f].npts == 0)
+                                mine[nm++] = f;
+                }
+                int cols[GL_MAXPTS];
+                nm = drop_cols(c, u, nm, cols);
+                for (int i = 0; i < nm; i++) {
+                        es[k] = mine[i];
+                        dx[k++] = cols[i];
+                }
+        }
+        return k;
 }
 
 /* BFS over the component of s (restricted to core nodes when core_only);
@@ -76,12 +214,6 @@ static int bfs(struct ctx *c, int s, bool core_only, int *out, int *nout)
         return maxd;
 }
 
-static int label_w(const struct ctx *c, int v)
-{
-        return c->nodes[v].w > 0 ? c->nodes[v].w : 1;
-}
-
-/* Tidy tree: subtree widths bottom-up (reverse BFS order). */
 static bool tree_child(const struct ctx *c, int v, int e, int u)
 {
         return c->parent[u] == v && c->pedge[u] == e;
@@ -111,7 +243,7 @@ static int pack_leaves(struct ctx *c, int v, int x, const int *y)
                         cx += HGAP;
                 if (y) {
                         c->nodes[u].x = x + cx;
-                        c->nodes[u].y = *y + 2 * row;
+                        c->nodes[u].y = *y + 3 * row;
                 }
                 cx += w;
                 if (cx > widest)
@@ -145,35 +277,31 @@ static void subtree_widths(struct ctx *c, const int *ord, int cnt)
         }
 }
 
-/* v's leaves in rows below it; a trunk on the left joins the rows' buses. */
+/* v's leaves in rows below it, three rows apart. v's port strip runs one
+ * row below v, then down a trunk on the left and along the row above each
+ * row of leaves; each leaf's link drops from it on the leaf's column. */
 static void place_wrapped(struct ctx *c, int v, int x, int y)
 {
-        int cy = y + 2;
+        int cy = y + 3;
         int widest = pack_leaves(c, v, x + 2, &cy);
         int w = label_w(c, v);
         c->nodes[v].x = x + 2 + (widest - w) / 2;
         c->nodes[v].y = y;
-        int pcx = c->nodes[v].x + w / 2, tx = x;
+        int pcx = centre(c, v), tx = x;
         for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
                 int e = c->adj[k], u = other(c, e, v);
                 if (!tree_child(c, v, e, u))
                         continue;
                 struct gl_edge *E = &c->edges[e];
-                int ucx = c->nodes[u].x + label_w(c, u) / 2, uy = c->nodes[u].y;
-                c->tree_edge[e] = true;
-                E->px[0] = pcx, E->py[0] = y;
-                E->px[1] = pcx, E->py[1] = y + 1;
-                if (uy == y + 2) {
-                        E->npts = 4;
-                        E->px[2] = ucx, E->py[2] = y + 1;
-                        E->px[3] = ucx, E->py[3] = uy;
-                        continue;
-                }
-                E->npts = 6;
-                E->px[2] = tx, E->py[2] = y + 1;
-                E->px[3] = tx, E->py[3] = uy - 1;
-                E->px[4] = ucx, E->py[4] = uy - 1;
-                E->px[5] = ucx, E->py[5] = uy;
+                int ucx = centre(c, u), uy = c->nodes[u].y;
+                rt_start(E, pcx, y);
+                rt_to(E, pcx, y + 1);
+                rt_to(E, tx, y + 1);
+                rt_to(E, tx, uy - 2);
+                rt_to(E, ucx, uy - 2);
+                rt_own(E, v);
+                rt_to(E, ucx, uy);
+                rt_end(E);
         }
 }
 
@@ -219,19 +347,12 @@ static void place_tree(struct ctx *c, int v, int x, int y)
 static void tree_routes(struct ctx *c, const int *ord, int cnt)
 {
         for (int i = 0; i < cnt; i++) {
-                int u = ord[i], e = c->pedge[u];
-                if (e < 0 || c->edges[e].npts > 0) /* routed by place_wrapped */
-                        continue;
-                int p = c->parent[u];
-                int px = c->nodes[p].x + label_w(c, p) / 2, py = c->nodes[p].y;
-                int ux = c->nodes[u].x + label_w(c, u) / 2, uy = c->nodes[u].y;
-                struct gl_edge *E = &c->edges[e];
-                E->npts = 4;
-                E->px[0] = px, E->py[0] = py;
-                E->px[1] = px, E->py[1] = py + 1;
-                E->px[2] = ux, E->py[2] = py + 1;
-                E->px[3] = ux, E->py[3] = uy;
-                c->tree_edge[e] = true;
+                int p = ord[i];
+                if (c->wrapped[p])
+                        continue; /* routed by place_wrapped */
+                int k = child_links(c, p, c->ses, c->sdx);
+                if (k > 0)
+                        fan(c, p, c->ses, c->sdx, k, c->nodes[p].y + 2, false);
         }
 }
 
@@ -297,6 +418,7 @@ static int place_snake(struct ctx *c, int end, int ncore, int y0, int *maxx)
                 return -1;
         }
         bool any_leaf = false;
+        int lr = 2; /* leaves' row below their core: 3 when some core has a strip */
         for (int i = 0; i < np; i++) {
                 int s = path[i], lw = 0, nl = 0;
                 for (int k = c->adjoff[s]; k < c->adjoff[s + 1]; k++) {
@@ -310,9 +432,11 @@ static int place_snake(struct ctx *c, int end, int ncore, int y0, int *maxx)
                         lw += HGAP * (nl - 1);
                         any_leaf = true;
                 }
+                if (nl > 1)
+                        lr = 3;
                 bw[i] = lw > label_w(c, s) ? lw : label_w(c, s);
         }
-        int band_h = any_leaf ? 4 : 2;
+        int band_h = any_leaf ? lr + 2 : 2;
         int left = 2, avail = c->maxw - 4;
         if (avail < 10)
                 avail = 10;
@@ -346,24 +470,18 @@ static int place_snake(struct ctx *c, int end, int ncore, int y0, int *maxx)
                                         nl++;
                                 }
                         }
-                        int lx = x + (bw[idx] - lw) / 2;
+                        int lx = x + (bw[idx] - lw) / 2, nf = 0;
                         for (int q = c->adjoff[s]; q < c->adjoff[s + 1]; q++) {
                                 int e = c->adj[q], u = other(c, e, s);
                                 if (is_core(c, u))
                                         continue;
                                 c->nodes[u].x = lx;
-                                c->nodes[u].y = y + 2;
+                                c->nodes[u].y = y + lr;
                                 lx += label_w(c, u) + HGAP;
-                                int sx = c->nodes[s].x + label_w(c, s) / 2;
-                                int ux = c->nodes[u].x + label_w(c, u) / 2;
-                                struct gl_edge *E = &c->edges[e];
-                                E->npts = 4;
-                                E->px[0] = sx, E->py[0] = y;
-                                E->px[1] = sx, E->py[1] = y + 1;
-                                E->px[2] = ux, E->py[2] = y + 1;
-                                E->px[3] = ux, E->py[3] = y + 2;
-                                c->tree_edge[e] = true;
+                                c->ses[nf] = e;
+                                c->sdx[nf++] = centre(c, u);
                         }
+                        fan(c, s, c->ses, c->sdx, nf, y + lr, true);
                         x += bw[idx] + HGAP + 1;
                 }
                 if (x - HGAP - 1 > right_edge)
@@ -384,34 +502,270 @@ static int place_snake(struct ctx *c, int end, int ncore, int y0, int *maxx)
                 if (e < 0)
                         continue;
                 struct gl_edge *E = &c->edges[e];
-                c->tree_edge[e] = true;
                 int ay = c->nodes[a].y, by = c->nodes[b].y;
                 if (bandof[k] == bandof[k + 1]) {
                         bool ltr = c->nodes[a].x < c->nodes[b].x;
                         int l = ltr ? a : b, r = ltr ? b : a;
-                        set_route2(E, c->nodes[l].x + label_w(c, l) - 1, ay, c->nodes[r].x, ay);
+                        rt_start(E, c->nodes[l].x + label_w(c, l) - 1, ay);
+                        rt_to(E, c->nodes[r].x, ay);
                 } else if (bandof[k] % 2 == 0) { /* right margin */
                         int mx = right_edge + 1;
-                        E->npts = 4;
-                        E->px[0] = c->nodes[a].x + label_w(c, a) - 1, E->py[0] = ay;
-                        E->px[1] = mx, E->py[1] = ay;
-                        E->px[2] = mx, E->py[2] = by;
-                        E->px[3] = c->nodes[b].x + label_w(c, b) - 1, E->py[3] = by;
+                        rt_start(E, c->nodes[a].x + label_w(c, a) - 1, ay);
+                        rt_to(E, mx, ay);
+                        rt_to(E, mx, by);
+                        rt_to(E, c->nodes[b].x + label_w(c, b) - 1, by);
                 } else { /* left margin */
                         int mx = left - 2;
-                        E->npts = 4;
-                        E->px[0] = c->nodes[a].x, E->py[0] = ay;
-                        E->px[1] = mx, E->py[1] = ay;
-                        E->px[2] = mx, E->py[2] = by;
-                        E->px[3] = c->nodes[b].x, E->py[3] = by;
+                        rt_start(E, c->nodes[a].x, ay);
+                        rt_to(E, mx, ay);
+                        rt_to(E, mx, by);
+                        rt_to(E, c->nodes[b].x, by);
                 }
+                rt_end(E);
         }
         if (right_edge + 2 > *maxx)
                 *maxx = right_edge + 2;
         free(path);
         free(bw);
         free(bandof);
-        return y - y0 - (band_h - (any_leaf ? 3 : 1));
+        return y - y0 - (band_h - (any_leaf ? lr + 1 : 1));
+}
+
+/* ---- the other links: a shortest path through the free cells ---- */
+
+enum { O_H = 1, O_V = 2, O_BLK = 4 };
+enum { D_N, D_E, D_S, D_W };
+static const int DXS[4] = {0, 1, 0, -1}, DYS[4] = {-1, 0, 1, 0};
+#define COST_BEND 3
+#define COST_CROSS 6
+
+struct grid {
+        int w, h;
+        unsigned char *o; /* O_* per cell */
+        int *lab;         /* node + 1 whose label covers the cell, 0 */
+        int *near;        /* node + 1 beside whose label the cell is (left/right), 0 */
+        int *dist, *prev; /* per state (cell * 4 + dir) */
+        int *heap, nheap, capheap;
+};
+
+static void grid_mark(struct grid *g, const struct gl_edge *e)
+{
+        for (int k = 0; k + 1 < e->npts; k++) {
+                int x = e->px[k], y = e->py[k];
+                int dx = e->px[k + 1] > x ? 1 : e->px[k + 1] < x ? -1 : 0;
+                int dy = e->py[k + 1] > y ? 1 : e->py[k + 1] < y ? -1 : 0;
+                for (;;) {
+                        if (x >= 0 && y >= 0 && x < g->w && y < g->h) {
+                                size_t i = (size_t)y * (size_t)g->w + (size_t)x;
+                                bool corner = (x == e->px[k] && y == e->py[k] && k > 0) ||
+                                              (x == e->px[k + 1] && y == e->py[k + 1]);
+                                if (!g->lab[i])
+                                        g->o[i] |= (k < e->own || corner) ? O_BLK : dx ? O_H : O_V;
+                        }
+                        if (x == e->px[k + 1] && y == e->py[k + 1])
+                                break;
+                        x += dx, y += dy;
+                }
+        }
+}
+
+static void heap_push(struct grid *g, int cost, int st)
+{
+        if (g->nheap + 2 > g->capheap) {
+                int cap = g->capheap ? g->capheap * 2 : 4096;
+                int *h = realloc(g->heap, sizeof(int) * 2 * (size_t)cap);
+                if (!h)
+                        return;
+                g->heap = h;
+                g->capheap = cap;
+        }
+        int i = g->nheap++;
+        while (i > 0) {
+                int p = (i - 1) / 2;
+                if (g->heap[2 * p] <= cost)
+                        break;
+                g->heap[2 * i] = g->heap[2 * p], g->heap[2 * i + 1] = g->heap[2 * p + 1];
+                i = p;
+        }
+        g->heap[2 * i] = cost, g->heap[2 * i + 1] = st;
+}
+
+static int heap_pop(struct grid *g, int *st)
+{
+        int cost = g->heap[0];
+        *st = g->heap[1];
+        int lc = g->heap[2 * (g->nheap - 1)], ls = g->heap[2 * (g->nheap - 1) + 1];
+        int n = --g->nheap, i = 0;
+        while (2 * i + 1 < n) {
+                int k = 2 * i + 1;
+                if (k + 1 < n && g->heap[2 * (k + 1)] < g->heap[2 * k])
+                        k++;
+                if (g->heap[2 * k] >= lc)
+                        break;
+                g->heap[2 * i] = g->heap[2 * k], g->heap[2 * i + 1] = g->heap[2 * k + 1];
+                i = k;
+        }
+        g->heap[2 * i] = lc, g->heap[2 * i + 1] = ls;
+        return cost;
+}
+
+/* A cell where a route may turn, start or end beside a label: nothing there. */
+static bool cell_free(const struct grid *g, size_t i, int a, int b)
+{
+        return !g->o[i] && !g->lab[i] &&
+               (!g->near[i] || g->near[i] == a + 1 || g->near[i] == b + 1);
+}
+
+/* Routes edge e (a to b) through the grid; false when there is no way. */
+static bool maze_route(struct ctx *c, struct grid *g, struct gl_edge *E)
+{
+        int a = E->a, b = E->b, W = g->w;
+        size_t ns = (size_t)W * (size_t)g->h * 4;
+        for (size_t i = 0; i < ns; i++)
+                g->dist[i] = -1;
+        g->nheap = 0;
+        const struct gl_node *A = &c->nodes[a];
+        for (int x = A->x; x < A->x + label_w(c, a); x++)
+                for (int d = 0; d < 4; d++) {
+                        if ((d == D_E && x != A->x + label_w(c, a) - 1) || (d == D_W && x != A->x))
+                                continue;
+                        int st = (A->y * W + x) * 4 + d;
+                        g->dist[st] = 0;
+                        g->prev[st] = -1;
+                        heap_push(g, 0, st);
+                }
+        int goal = -1;
+        while (g->nheap > 0) {
+                int st, cost = heap_pop(g, &st);
+                if (cost > g->dist[st])
+                        continue;
+                int cell = st / 4, d = st % 4, x = cell % W, y = cell / W;
+                size_t ci = (size_t)cell;
+                if (g->lab[ci] == b + 1) {
+                        goal = st;
+                        break;
+                }
+                bool on_a = g->lab[ci] == a + 1;
+                for (int nd = 0; nd < 4; nd++) {
+                        if (nd == (d + 2) % 4)
+                                continue;
+                        bool bend = nd != d;
+                        if (bend && (on_a || !cell_free(g, ci, a, b)))
+                                continue;
+                        int nx = x + DXS[nd], ny = y + DYS[nd];
+                        if (nx < 0 || ny < 0 || nx >= W || ny >= g->h)
+                                continue;
+                        size_t ni = (size_t)ny * (size_t)W + (size_t)nx;
+                        int add = 1 + (bend ? COST_BEND : 0);
+                        bool horiz = nd == D_E || nd == D_W;
+                        if (g->lab[ni]) {
+                                /* Only into b's label, from a cell with nothing else. */
+                                if (g->lab[ni] != b + 1 || on_a || !cell_free(g, ci, a, b))
+                                        continue;
+                        } else {
+                                unsigned char o = g->o[ni];
+                                if ((o & O_BLK) || (o & (O_H | O_V)) == (O_H | O_V) ||
+                                    (horiz && (o & O_H)) || (!horiz && (o & O_V)))
+                                        continue;
+                                if (o) {
+                                        if (on_a) /* never cross right beside a label */
+                                                continue;
+                                        add += COST_CROSS;
+                                }
+                                if (g->near[ni] && g->near[ni] != a + 1 && g->near[ni] != b + 1 &&
+                                    horiz)
+                                        continue;
+                        }
+                        int nst = (int)ni * 4 + nd;
+                        if (g->dist[nst] < 0 || cost + add < g->dist[nst]) {
+                                g->dist[nst] = cost + add;
+                                g->prev[nst] = st;
+                                heap_push(g, cost + add, nst);
+                        }
+                }
+        }
+        if (goal < 0)
+                return false;
+        /* Walk back, then emit the corners from a's end. */
+        int len = 0;
+        for (int st = goal; st >= 0; st = g->prev[st])
+                len++;
+        int *path = malloc(sizeof(int) * (size_t)len);
+        if (!path)
+                return false;
+        int k = len;
+        for (int st = goal; st >= 0; st = g->prev[st])
+                path[--k] = st / 4;
+        rt_start(E, path[0] % W, path[0] / W);
+        for (int i = 1; i < len; i++)
+                rt_to(E, path[i] % W, path[i] / W);
+        free(path);
+        rt_end(E);
+        return E->npts >= 2;
+}
+
+/* Routes every link still without a route. Returns -1 when out of memory. */
+static int route_rest(struct ctx *c, int width, int height)
+{
+        int todo = 0;
+        for (int e = 0; e < c->m; e++)
+                todo += c->edges[e].npts == 0 && c->edges[e].a != c->edges[e].b;
+        if (!todo)
+                return 0;
+        struct grid g = {.w = width + 4, .h = height + 3};
+        size_t cells = (size_t)g.w * (size_t)g.h;
+        g.o = calloc(cells, 1);
+        g.lab = calloc(cells, sizeof(int));
+        g.near = calloc(cells, sizeof(int));
+        g.dist = calloc(cells * 4, sizeof(int));
+        g.prev = calloc(cells * 4, sizeof(int));
+        int rc = -1;
+        if (!g.o || !g.lab || !g.near || !g.dist || !g.prev)
+                goto out;
+        for (int v = 0; v < c->n; v++) {
+                const struct gl_node *N = &c->nodes[v];
+                int w = label_w(c, v);
+                for (int x = N->x - 1; x <= N->x + w; x++) {
+                        if (x < 0 || x >= g.w || N->y >= g.h)
+                                continue;
+                        size_t i = (size_t)N->y * (size_t)g.w + (size_t)x;
+                        if (x == N->x - 1 || x == N->x + w)
+                                g.near[i] = g.near[i] ? -1 : v + 1;
+                        else
+                                g.lab[i] = v + 1;
+                }
+        }
+        for (int e = 0; e < c->m; e++)
+                if (c->edges[e].npts > 0)
+                        grid_mark(&g, &c->edges[e]);
+        /* Short links first: they have the fewest ways around. */
+        long budget = 40000000L;
+        for (int pass = 0; pass < 2; pass++)
+                for (int e = 0; e < c->m; e++) {
+                        struct gl_edge *E = &c->edges[e];
+                        if (E->npts != 0 || E->a == E->b)
+                                continue;
+                        const struct gl_node *A = &c->nodes[E->a], *B = &c->nodes[E->b];
+                        bool near_row = A->y == B->y;
+                        if ((pass == 0) != near_row)
+                                continue;
+                        if (budget < (long)cells * 4)
+                                continue; /* a huge graph: the rest stay undrawn */
+                        budget -= (long)cells * 4;
+                        if (maze_route(c, &g, E))
+                                grid_mark(&g, E);
+                        else
+                                E->npts = 0;
+                }
+        rc = 0;
+out:
+        free(g.o);
+        free(g.lab);
+        free(g.near);
+        free(g.dist);
+        free(g.prev);
+        free(g.heap);
+        return rc;
 }
 
 int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw,
@@ -419,8 +773,11 @@ int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw
 {
         struct ctx c = {.nodes = nodes, .n = n, .edges = edges, .m = m, .maxw = maxw};
         memset(res, 0, sizeof(*res));
-        for (int e = 0; e < m; e++)
+        for (int e = 0; e < m; e++) {
                 edges[e].npts = 0;
+                edges[e].own = 0;
+                edges[e].strip = -1;
+        }
         if (n == 0)
                 return 0;
         size_t N = (size_t)n;
@@ -432,13 +789,14 @@ int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw
         c.order = calloc(N, sizeof(int));
         c.sub = calloc(N, sizeof(int));
         c.comp = calloc(N, sizeof(int));
-        c.tree_edge = calloc((size_t)m + 1, sizeof(bool));
+        c.ses = calloc((size_t)m + 1, sizeof(int));
+        c.sdx = calloc((size_t)m + 1, sizeof(int));
         c.wrapped = calloc(N, sizeof(bool));
         int *tmp = calloc(N, sizeof(int));
         int *fill = calloc(N + 1, sizeof(int));
         int rc = -1;
         if (!c.adjoff || !c.adj || !c.depth || !c.parent || !c.pedge || !c.order || !c.sub ||
-            !c.comp || !c.tree_edge || !c.wrapped || !tmp || !fill) {
+            !c.comp || !c.ses || !c.sdx || !c.wrapped || !tmp || !fill) {
                 errno = ENOMEM;
                 goto out;
         }
@@ -505,30 +863,27 @@ int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw
                 }
                 y = maxy + 3;
         }
-        /* Non-tree links between neighbours on one row: a straight line. */
-        for (int e = 0; e < m; e++) {
-                if (c.tree_edge[e])
-                        continue;
-                int a = edges[e].a, b = edges[e].b;
-                if (a < 0 || a >= n || b < 0 || b >= n || a == b)
-                        continue;
-                if (nodes[a].y != nodes[b].y)
-                        continue;
-                int l = nodes[a].x < nodes[b].x ? a : b, r = l == a ? b : a;
-                bool clear = true;
-                for (int v = 0; v < n; v++)
-                        if (v != l && v != r && nodes[v].y == nodes[l].y &&
-                            nodes[v].x > nodes[l].x && nodes[v].x < nodes[r].x)
-                                clear = false;
-                if (clear)
-                        set_route2(&edges[e], nodes[l].x + label_w(&c, l) - 1, nodes[l].y,
-                                   nodes[r].x, nodes[r].y);
-        }
-        res->width = maxx;
-        res->height = y > 0 ? y - 2 : 0;
+        int height = y > 0 ? y - 2 : 0;
         for (int v = 0; v < n; v++)
-                if (nodes[v].y + 1 > res->height)
-                        res->height = nodes[v].y + 1;
+                if (nodes[v].y + 1 > height)
+                        height = nodes[v].y + 1;
+        if (route_rest(&c, maxx, height) < 0) {
+                errno = ENOMEM;
+                goto out;
+        }
+        /* The box holds every label and every route. */
+        res->width = maxx;
+        res->height = height;
+        for (int e = 0; e < m; e++) {
+                if (edges[e].npts < 0)
+                        edges[e].npts = 0;
+                for (int k = 0; k < edges[e].npts; k++) {
+                        if (edges[e].px[k] + 2 > res->width)
+                                res->width = edges[e].px[k] + 2;
+                        if (edges[e].py[k] + 1 > res->height)
+                                res->height = edges[e].py[k] + 1;
+                }
+        }
         rc = 0;
 out:
         free(c.adjoff);
@@ -539,7 +894,8 @@ out:
         free(c.order);
         free(c.sub);
         free(c.comp);
-        free(c.tree_edge);
+        free(c.ses);
+        free(c.sdx);
         free(c.wrapped);
         free(tmp);
         free(fill);

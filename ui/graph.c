@@ -1,0 +1,583 @@
+/* graph.c — the graph pane.
+ *
+ * The layout (glayout.c) gives each link a route of its own; this file
+ * paints them on a canvas of line directions per cell, so crossings and
+ * corners get the right box-drawing characters. A link's own cells carry
+ * its own state (down: dashed, red, a ✗ on a cell no other link uses) and
+ * its own colour (its access VLAN, "trunk" or plain); a node's port strip
+ * is drawn in double lines in the node's colour, as part of the node.
+ *
+ * The view pans over graphs larger than the pane: it follows the selected
+ * node when the selection changes, is moved by graph_pan, and returns to 0
+ * on each axis where the graph fits. The last row tells what is off-screen
+ * in each direction and shows the VLAN colours; `legend` adds a box with
+ * every glyph and colour; `vlan N` dims all but VLAN N's ports and links. */
+#include "console.h"
+#include "graph.h"
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+enum { DN = 1, DE = 2, DS = 4, DW = 8 };
+
+static attr_t fg(short colour)
+{
+        if (!has_colors())
+                return 0;
+        int p = alloc_pair(colour, -1);
+        return p < 0 ? 0 : (attr_t)COLOR_PAIR(p);
+}
+
+/* ---- VLANs of the model ---- */
+
+static bool has_vid(const struct iface *f, int vid)
+{
+        for (int v = 0; v < f->nvlan; v++)
+                if (f->vlan[v].vid == vid)
+                        return true;
+        return false;
+}
+
+static bool subif_tags(const struct lab *lab, int iface, int vid)
+{
+        for (int i = 0; i < lab->nifaces; i++)
+                if (lab->ifaces[i].link < 0 && lab->ifaces[i].parent == iface &&
+                    lab->ifaces[i].vid == vid)
+                        return true;
+        return false;
+}
+
+int graph_lab_vlans(const struct lab *lab, int *out, int max)
+{
+        int n = 0;
+        for (int i = 0; i < lab->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[i];
+                for (int v = -1; v < f->nvlan; v++) {
+                        int vid = v < 0 ? (f->link < 0 ? f->vid : 0) : f->vlan[v].vid;
+                        if (vid <= 0 || lab->nodes[f->node].deleted)
+                                continue;
+                        int k = 0;
+                        while (k < n && out[k] < vid)
+                                k++;
+                        if ((k < n && out[k] == vid) || n >= max)
+                                continue;
+                        memmove(out + k + 1, out + k, sizeof(int) * (size_t)(n - k));
+                        out[k] = vid;
+                        n++;
+                }
+        }
+        return n;
+}
+
+bool graph_link_in_vlan(const struct lab *lab, int l, int vid)
+{
+        const struct link *k = &lab->links[l];
+        for (int e = 0; e < 2; e++) {
+                int i = e ? k->b : k->a;
+                if (has_vid(&lab->ifaces[i], vid) || subif_tags(lab, i, vid))
+                        return true;
+        }
+        return false;
+}
+
+int graph_link_vlan(const struct lab *lab, int l)
+{
+        const struct link *k = &lab->links[l];
+        bool tagged = false;
+        for (int e = 0; e < 2; e++) {
+                const struct iface *f = &lab->ifaces[e ? k->b : k->a];
+                for (int v = 0; v < f->nvlan; v++)
+                        if (f->vlan[v].pvid)
+                                return f->vlan[v].vid;
+                tagged |= f->nvlan > 0;
+        }
+        return tagged ? -1 : 0;
+}
+
+/* VLAN colours, in the order of the lab's VLAN ids: away from the kinds'
+ * colours and from green (up) and red (down) where the terminal has 256. */
+static short vlan_colour(const struct lab *lab, int vid)
+{
+        static const short c256[] = {33, 208, 171, 118, 226, 45, 141, 216};
+        static const short c8[] = {COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN, COLOR_YELLOW};
+        int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(lab, ids, GRAPH_MAXVLANS), k = 0;
+        while (k < n && ids[k] != vid)
+                k++;
+        if (COLORS >= 256)
+                return c256[k % (int)(sizeof(c256) / sizeof(c256[0]))];
+        return c8[k % (int)(sizeof(c8) / sizeof(c8[0]))];
+}
+
+/* ---- link state and colour ---- */
+
+static short link_colour(struct console *c, int l, bool up)
+{
+        if (!up)
+                return COLOR_RED;
+        int v = graph_link_vlan(c->lab, l);
+        return v > 0 ? vlan_colour(c->lab, v) : v < 0 ? COLOR_WHITE : COLOR_GREEN;
+}
+
+static bool node_in_vlan(const struct lab *lab, int node, int vid)
+{
+        for (int l = 0; l < lab->nlinks; l++) {
+                const struct link *k = &lab->links[l];
+                if ((lab->ifaces[k->a].node == node || lab->ifaces[k->b].node == node) &&
+                    graph_link_in_vlan(lab, l, vid))
+                        return true;
+        }
+        return false;
+}
+
+/* ---- glyphs ---- */
+
+/* Single lines m, double lines (a port strip) d, both in one cell. */
+static const char *glyph(const struct console *c, int m, int d, bool dashed)
+{
+        static const char *u[16] = {" ", "│", "─", "└", "│", "│", "┌", "├",
+                                    "─", "┘", "─", "┴", "┐", "┤", "┬", "┼"};
+        static const char *a[16] = {" ", "|", "-", "+", "|", "|", "+", "+",
+                                    "-", "+", "-", "+", "+", "+", "+", "+"};
+        static const char *dd[16] = {" ", "║", "═", "╚", "║", "║", "╔", "╠",
+                                     "═", "╝", "═", "╩", "╗", "╣", "╦", "╬"};
+        if (!c->utf8) {
+                if (d && !m)
+                        return (d & (DE | DW)) && !(d & (DN | DS)) ? "="
+                               : d == (d & (DN | DS))              ? "\""
+                                                                   : "#";
+                return d                                                  ? "+"
+                       : dashed && (m == (DN | DS) || m == DN || m == DS) ? ":"
+                       : dashed && (m == (DE | DW) || m == DE || m == DW) ? "."
+                                                                          : a[m & 15];
+        }
+        if (!d) {
+                if (dashed && (m == (DN | DS) || m == DN || m == DS))
+                        return "╎";
+                if (dashed && (m == (DE | DW) || m == DE || m == DW))
+                        return "╌";
+                return u[m & 15];
+        }
+        if (!m)
+                return dd[d & 15];
+        /* A strip (double, horizontal) with drops (single, vertical), or the
+         * reverse: the mixed box-drawing characters. */
+        if (!(d & (DN | DS)) && !(m & (DE | DW))) {
+                static const char *hv[4][4] = {
+                    /* d: -, E, W, EW; m: -, N, S, NS */
+                    {" ", "│", "│", "│"},
+                    {"═", "╘", "╒", "╞"},
+                    {"═", "╛", "╕", "╡"},
+                    {"═", "╧", "╤", "╪"},
+                };
+                int di = ((d & DE) ? 1 : 0) | ((d & DW) ? 2 : 0);
+                int mi = ((m & DN) ? 1 : 0) | ((m & DS) ? 2 : 0);
+                return hv[di][mi];
+        }
+        if (!(d & (DE | DW)) && !(m & (DN | DS))) {
+                static const char *vh[4][4] = {
+                    /* d: -, N, S, NS; m: -, E, W, EW */
+                    {" ", "─", "─", "─"},
+                    {"║", "╙", "╜", "╨"},
+                    {"║", "╓", "╖", "╥"},
+                    {"║", "╟", "╢", "╫"},
+                };
+                int di = ((d & DN) ? 1 : 0) | ((d & DS) ? 2 : 0);
+                int mi = ((m & DE) ? 1 : 0) | ((m & DW) ? 2 : 0);
+                return vh[di][mi];
+        }
+        return dd[(d | m) & 15];
+}
+
+/* ---- the canvas ---- */
+
+struct canvas {
+        int w, h;
+        unsigned char *m, *d; /* single / double line directions */
+        unsigned char *cnt;   /* links whose own part passes the cell */
+        unsigned char *down;  /* 1: a down link's cell, 2: its ✗ */
+        short *col;
+        attr_t *at;
+};
+
+static bool canvas_new(struct canvas *k, int w, int h)
+{
+        size_t n = (size_t)w * (size_t)h;
+        k->w = w, k->h = h;
+        k->m = calloc(n, 1);
+        k->d = calloc(n, 1);
+        k->cnt = calloc(n, 1);
+        k->down = calloc(n, 1);
+        k->col = calloc(n, sizeof(short));
+        k->at = calloc(n, sizeof(attr_t));
+        return k->m && k->d && k->cnt && k->down && k->col && k->at;
+}
+
+static void canvas_free(struct canvas *k)
+{
+        free(k->m);
+        free(k->d);
+        free(k->cnt);
+        free(k->down);
+        free(k->col);
+        free(k->at);
+}
+
+/* Calls fn for each step of e's route from point `from` to point `to`. */
+struct step_ctx {
+        struct canvas *k;
+        bool strip, down;
+        short col;
+        attr_t at;
+};
+
+static void paint_step(struct step_ctx *s, int x, int y, int nx, int ny, int dir, int back)
+{
+        struct canvas *k = s->k;
+        if (x < 0 || y < 0 || nx < 0 || ny < 0 || x >= k->w || nx >= k->w || y >= k->h ||
+            ny >= k->h)
+                return;
+        size_t a = (size_t)y * (size_t)k->w + (size_t)x;
+        size_t b = (size_t)ny * (size_t)k->w + (size_t)nx;
+        unsigned char *plane = s->strip ? k->d : k->m;
+        plane[a] |= (unsigned char)dir;
+        plane[b] |= (unsigned char)back;
+        size_t cells[2] = {a, b};
+        for (int i = 0; i < 2; i++) {
+                size_t q = cells[i];
+                /* A down link wins its cells' colour; a strip never paints a link's. */
+                if (s->strip && k->m[q])
+                        continue;
+                if (!s->strip || !k->col[q]) {
+                        if (!k->down[q] || s->down) {
+                                k->col[q] = s->col;
+                                k->at[q] = s->at;
+                        }
+                }
+                if (!s->strip && s->down)
+                        k->down[q] = 1;
+        }
+}
+
+static void paint_route(struct canvas *k, const struct gl_edge *e, int from, int to,
+                        struct step_ctx *s)
+{
+        for (int p = from; p < to; p++) {
+                int x = e->px[p], y = e->py[p];
+                int dx = e->px[p + 1] > x ? 1 : e->px[p + 1] < x ? -1 : 0;
+                int dy = e->py[p + 1] > y ? 1 : e->py[p + 1] < y ? -1 : 0;
+                int dir = dx > 0 ? DE : dx < 0 ? DW : dy > 0 ? DS : DN;
+                int back = dx > 0 ? DW : dx < 0 ? DE : dy > 0 ? DN : DS;
+                while (x != e->px[p + 1] || y != e->py[p + 1]) {
+                        paint_step(s, x, y, x + dx, y + dy, dir, back);
+                        x += dx, y += dy;
+                }
+        }
+        (void)k;
+}
+
+static bool on_any_label(const struct console *c, int x, int y)
+{
+        for (int v = 0; v < c->lab->nnodes; v++)
+                if (!c->lab->nodes[v].deleted && c->gn[v].y == y && x >= c->gn[v].x &&
+                    x < c->gn[v].x + c->gn[v].w)
+                        return true;
+        return false;
+}
+
+/* Counts, per cell, the links whose own part passes there (labels aside). */
+static void count_own(struct console *c, struct canvas *k, const struct gl_edge *e)
+{
+        for (int p = e->own; p + 1 < e->npts; p++) {
+                int x = e->px[p], y = e->py[p];
+                for (;;) {
+                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(c, x, y)) {
+                                size_t q = (size_t)y * (size_t)k->w + (size_t)x;
+                                if (k->cnt[q] < 255)
+                                        k->cnt[q]++;
+                        }
+                        if (x == e->px[p + 1] && y == e->py[p + 1])
+                                break;
+                        x += e->px[p + 1] > x ? 1 : e->px[p + 1] < x ? -1 : 0;
+                        y += e->py[p + 1] > y ? 1 : e->py[p + 1] < y ? -1 : 0;
+                }
+        }
+}
+
+/* The ✗ of a down link: its own straight cell nearest the middle of its own
+ * part that no other link uses. */
+static void mark_down(struct console *c, struct canvas *k, const struct gl_edge *e)
+{
+        int total = 0;
+        for (int p = e->own; p + 1 < e->npts; p++)
+                total += abs(e->px[p + 1] - e->px[p]) + abs(e->py[p + 1] - e->py[p]);
+        long best = -1, bestd = 0;
+        int step = 0;
+        for (int p = e->own; p + 1 < e->npts; p++) {
+                int x = e->px[p], y = e->py[p];
+                for (;;) {
+                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(c, x, y)) {
+                                size_t q = (size_t)y * (size_t)k->w + (size_t)x;
+                                int m = k->m[q];
+                                bool straight = m == (DN | DS) || m == (DE | DW);
+                                long d = labs(2L * step - total);
+                                if (k->cnt[q] == 1 && straight && !k->d[q] &&
+                                    (best < 0 || d < bestd)) {
+                                        best = (long)q;
+                                        bestd = d;
+                                }
+                        }
+                        if (x == e->px[p + 1] && y == e->py[p + 1])
+                                break;
+                        x += e->px[p + 1] > x ? 1 : e->px[p + 1] < x ? -1 : 0;
+                        y += e->py[p + 1] > y ? 1 : e->py[p + 1] < y ? -1 : 0;
+                        step++;
+                }
+        }
+        if (best >= 0)
+                k->down[best] = 2;
+}
+
+/* ---- the view ---- */
+
+static int clampi(int v, int lo, int hi)
+{
+        return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void clamp_view(struct console *c)
+{
+        struct graph_view *g = &c->gv;
+        int GW = c->gres.width + 1, GH = c->gres.height + 1;
+        g->gx = clampi(g->gx, 0, GW > g->w ? GW - g->w : 0);
+        g->gy = clampi(g->gy, 0, GH > g->h ? GH - g->h : 0);
+}
+
+void graph_pan(struct console *c, int dx, int dy)
+{
+        c->gv.gx += dx;
+        c->gv.gy += dy;
+        clamp_view(c);
+        c->dirty = true;
+}
+
+int graph_set_vlan(struct console *c, int vid, char *err)
+{
+        if (vid != 0) {
+                int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
+                bool found = false;
+                for (int i = 0; i < n; i++)
+                        found |= ids[i] == vid;
+                if (!found) {
+                        int o = snprintf(err, ERRLEN, "No port of lab %s is in VLAN %d",
+                                         c->lab->name, vid);
+                        for (int i = 0; i < n && o < ERRLEN - 16; i++)
+                                o += snprintf(err + o, (size_t)(ERRLEN - o), "%s%d",
+                                              i ? ", " : " (its VLANs: ", ids[i]);
+                        if (n && o < ERRLEN - 2)
+                                snprintf(err + o, (size_t)(ERRLEN - o), ")");
+                        return -1;
+                }
+        }
+        c->gv.vlan = vid;
+        c->dirty = true;
+        return 0;
+}
+
+void graph_toggle_legend(struct console *c)
+{
+        c->gv.legend = !c->gv.legend;
+        c->dirty = true;
+}
+
+static void scroll_to_selection(struct console *c)
+{
+        struct graph_view *g = &c->gv;
+        if (c->sel < 0 || c->sel >= c->lab->nnodes || c->sel == g->sel_shown)
+                return;
+        g->sel_shown = c->sel;
+        const struct gl_node *s = &c->gn[c->sel];
+        if (s->x < g->gx)
+                g->gx = s->x > 2 ? s->x - 2 : 0;
+        if (s->x + s->w > g->gx + g->w)
+                g->gx = s->x + s->w - g->w + 2;
+        if (s->y < g->gy)
+                g->gy = s->y > 1 ? s->y - 1 : 0;
+        if (s->y + 3 > g->gy + g->h)
+                g->gy = s->y + 3 - g->h;
+}
+
+/* The last row: the VLAN colours on the left, what is off-screen on the right. */
+static void status_row(struct console *c, int y, int x0, int w)
+{
+        struct graph_view *g = &c->gv;
+        int left = 0, right = 0, up = 0, down = 0;
+        for (int i = 0; i < c->lab->nnodes; i++) {
+                const struct gl_node *n = &c->gn[i];
+                if (c->lab->nodes[i].deleted)
+                        continue;
+                if (n->x + n->w <= g->gx)
+                        left++;
+                else if (n->x >= g->gx + g->w)
+                        right++;
+                if (n->y < g->gy)
+                        up++;
+                else if (n->y >= g->gy + g->h)
+                        down++;
+        }
+        char off[96] = "";
+        if (left + right + up + down) {
+                int o = 0;
+                const char *arrow[4] = {c->utf8 ? "◀" : "<", c->utf8 ? "▶" : ">",
+                                        c->utf8 ? "▲" : "^", c->utf8 ? "▼" : "v"};
+                int cnt[4] = {left, right, up, down};
+                for (int i = 0; i < 4; i++)
+                        if (cnt[i])
+                                o += snprintf(off + o, sizeof(off) - (size_t)o, "%s%d ", arrow[i],
+                                              cnt[i]);
+                snprintf(off + o, sizeof(off) - (size_t)o, "more");
+        }
+        int offw = 0;
+        for (const char *p = off; *p; p++)
+                offw += (*p & 0xC0) != 0x80;
+        int x = x0, end = x0 + w - (offw ? offw + 1 : 0);
+        int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
+        const char *bar = c->utf8 ? "━━" : "==";
+        if (n > 0 && x + 6 < end)
+                x += put_str(y, x, end - x, "vlan ", A_DIM);
+        for (int i = 0; i < n && x + 5 < end; i++) {
+                char num[16];
+                snprintf(num, sizeof(num), "%d ", ids[i]);
+                attr_t hl = g->vlan == ids[i] ? A_BOLD | A_UNDERLINE : 0;
+                x += put_str(y, x, end - x, bar, fg(vlan_colour(c->lab, ids[i])) | A_BOLD);
+                x += put_str(y, x, end - x, num, hl);
+        }
+        if (n > 0 && x + 9 < end) {
+                x += put_str(y, x, end - x, bar, fg(COLOR_WHITE) | A_BOLD);
+                x += put_str(y, x, end - x, "trunk ", 0);
+        }
+        if (x + 8 < end) {
+                x += put_str(y, x, end - x, c->utf8 ? "╌╌" : "..", fg(COLOR_RED) | A_BOLD);
+                x += put_str(y, x, end - x, "down", 0);
+        }
+        if (offw)
+                put_str(y, x0 + w - offw, offw, off, A_REVERSE);
+}
+
+static void legend_box(struct console *c, struct rect r)
+{
+        char lines[12 + GRAPH_MAXVLANS][64];
+        short cols[12 + GRAPH_MAXVLANS];
+        int n = 0;
+        const int kinds[] = {NODE_HOST, NODE_SWITCH, NODE_ROUTER, NODE_NAT};
+        for (int i = 0; i < 4; i++) {
+                const char *br = node_label_fmt(kinds[i]);
+                snprintf(lines[n], sizeof(lines[n]), "%c%s%c", br[0], node_kind_name(kinds[i]),
+                         br[1]);
+                cols[n++] = (short)(-1 - kinds[i]);
+        }
+        const char *u = c->utf8 ? "──" : "--";
+        snprintf(lines[n], sizeof(lines[n]), "%s up, no VLAN", u), cols[n++] = COLOR_GREEN;
+        snprintf(lines[n], sizeof(lines[n]), "%s down", c->utf8 ? "╌✗" : ".X"),
+            cols[n++] = COLOR_RED;
+        snprintf(lines[n], sizeof(lines[n]), "%s ports of a node", c->utf8 ? "═╤" : "=+"),
+            cols[n++] = -1 - NODE_SWITCH;
+        int ids[GRAPH_MAXVLANS], nv = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
+        for (int i = 0; i < nv && n < 12 + GRAPH_MAXVLANS - 1; i++) {
+                snprintf(lines[n], sizeof(lines[n]), "%s VLAN %d (access)", u, ids[i]);
+                cols[n++] = vlan_colour(c->lab, ids[i]);
+        }
+        if (nv)
+                snprintf(lines[n], sizeof(lines[n]), "%s trunk (tagged)", u),
+                    cols[n++] = COLOR_WHITE;
+        int bw = 24, bh = n + 2;
+        if (bw > r.w)
+                bw = r.w;
+        if (bh > r.h)
+                bh = r.h;
+        int x0 = r.x + r.w - bw, y0 = r.y;
+        for (int y = 0; y < bh; y++)
+                for (int x = 0; x < bw; x++)
+                        put_str(y0 + y, x0 + x, 1, " ", A_REVERSE);
+        put_str(y0, x0 + 1, bw - 2, "legend", A_REVERSE | A_BOLD);
+        for (int i = 0; i < n && i + 1 < bh - 1; i++) {
+                attr_t a = cols[i] < 0 ? fg(node_kind_colour(-1 - cols[i])) | A_BOLD
+                                       : fg(cols[i]) | A_BOLD;
+                put_str(y0 + 1 + i, x0 + 1, bw - 2, lines[i], a);
+        }
+}
+
+void graph_draw(struct console *c, struct rect r)
+{
+        struct graph_view *g = &c->gv;
+        if (r.h <= 0 || r.w <= 0 || !c->gn)
+                return;
+        struct lab *lab = c->lab;
+        bool status = r.h >= 4;
+        g->w = r.w;
+        g->h = r.h - (status ? 1 : 0);
+        scroll_to_selection(c);
+        clamp_view(c);
+        struct canvas k;
+        if (!canvas_new(&k, c->gres.width + 4, c->gres.height + 2))
+                goto out;
+        for (int l = 0; l < lab->nlinks; l++)
+                if (c->ge[l].npts >= 2)
+                        count_own(c, &k, &c->ge[l]);
+        for (int l = 0; l < lab->nlinks; l++) {
+                struct gl_edge *e = &c->ge[l];
+                if (e->npts < 2 || lab->nodes[e->a].deleted || lab->nodes[e->b].deleted)
+                        continue;
+                bool up = mon_link_up(c, l), hl = g->vlan && graph_link_in_vlan(lab, l, g->vlan);
+                attr_t at = g->vlan ? (hl ? A_BOLD : A_DIM) : 0;
+                if (e->own > 0 && e->strip >= 0) {
+                        struct step_ctx s = {
+                            &k, true, false, node_kind_colour(c->gn[e->strip].kind),
+                            g->vlan && !node_in_vlan(lab, e->strip, g->vlan) ? A_DIM : 0};
+                        paint_route(&k, e, 0, e->own, &s);
+                }
+                struct step_ctx s = {&k, false, !up, link_colour(c, l, up), at};
+                paint_route(&k, e, e->own, e->npts - 1, &s);
+        }
+        for (int l = 0; l < lab->nlinks; l++)
+                if (c->ge[l].npts >= 2 && !mon_link_up(c, l))
+                        mark_down(c, &k, &c->ge[l]);
+        for (int y = 0; y < g->h; y++)
+                for (int x = 0; x < r.w; x++) {
+                        int cx = x + g->gx, cy = y + g->gy;
+                        if (cx >= k.w || cy >= k.h)
+                                continue;
+                        size_t q = (size_t)cy * (size_t)k.w + (size_t)cx;
+                        if (!k.m[q] && !k.d[q])
+                                continue;
+                        attr_t at = fg(k.col[q]) | k.at[q];
+                        if (k.down[q] == 2)
+                                put_str(r.y + y, r.x + x, 1, c->utf8 ? "✗" : "X", at | A_BOLD);
+                        else
+                                put_str(r.y + y, r.x + x, 1, glyph(c, k.m[q], k.d[q], k.down[q]),
+                                        at);
+                }
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (lab->nodes[i].deleted)
+                        continue;
+                struct gl_node *n = &c->gn[i];
+                int y = n->y - g->gy, x = n->x - g->gx;
+                if (y < 0 || y >= g->h || x + n->w <= 0 || x >= r.w)
+                        continue;
+                char lbl[NODE_NAME_MAX + 4];
+                const char *br = node_label_fmt(n->kind);
+                snprintf(lbl, sizeof(lbl), "%c%s%c", br[0], lab->nodes[i].name, br[1]);
+                attr_t at = fg(node_kind_colour(n->kind)) | A_BOLD;
+                if (g->vlan && !node_in_vlan(lab, i, g->vlan))
+                        at = fg(node_kind_colour(n->kind)) | A_DIM;
+                if (i == c->sel)
+                        at = A_REVERSE | A_BOLD;
+                int skip = x < 0 ? -x : 0;
+                put_str(r.y + y, r.x + x + skip, r.w - x - skip, lbl + skip, at);
+        }
+        if (status)
+                status_row(c, r.y + r.h - 1, r.x, r.w);
+        if (g->legend)
+                legend_box(c, r);
+out:
+        canvas_free(&k);
+}

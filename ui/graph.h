@@ -1,0 +1,40 @@
+/* graph.h — the graph pane: paints the laid-out graph (glayout.h) with each
+ * link in its own state and VLAN colour, pans over labs larger than the
+ * pane, shows what is off-screen, a legend, and one VLAN highlighted. */
+#ifndef NETLAB_UI_GRAPH_H
+#define NETLAB_UI_GRAPH_H
+#include <stdbool.h>
+#include "layout.h"
+
+struct console;
+struct lab;
+
+#define GRAPH_MAXVLANS 64
+
+/* The view of the graph pane (part of struct console). */
+struct graph_view {
+        int gx, gy;    /* pan offset: the top-left cell shown */
+        int vlan;      /* the VLAN highlighted, 0: none */
+        bool legend;   /* the legend box is shown */
+        int sel_shown; /* the selection last scrolled into view (-1: none) */
+        int w, h;      /* the drawing area at the last paint */
+};
+
+void graph_draw(struct console *c, struct rect r);
+/* Moves the view by dx, dy cells (clamped to the graph; back to 0 when it fits). */
+void graph_pan(struct console *c, int dx, int dy);
+/* Highlights VLAN vid's ports and links (0: none); -1 with err when no port
+ * of the lab is in that VLAN. */
+int graph_set_vlan(struct console *c, int vid, char *err);
+void graph_toggle_legend(struct console *c);
+
+/* The lab's VLAN ids, ascending; returns how many (at most max). */
+int graph_lab_vlans(const struct lab *lab, int *out, int max);
+/* True when link l carries VLAN vid (a port of either end is in it, or a
+ * subinterface of either end tags it). */
+bool graph_link_in_vlan(const struct lab *lab, int l, int vid);
+/* The link's access VLAN: the PVID of a switch end (>0), -1 when its VLAN
+ * ports only carry tagged frames (a trunk), 0 when it has no VLAN. */
+int graph_link_vlan(const struct lab *lab, int l);
+
+#endif
