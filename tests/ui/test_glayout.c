@@ -62,11 +62,11 @@ static void claim(int e)
                 for (;;) {
                         bool at_pt = (x == g->px[k] && y == g->py[k]);
                         bool at_next = (x == g->px[k + 1] && y == g->py[k + 1]);
-                        int kind = strip                    ? U_STRIP
-                                   : at_pt && k == g->own && k > 0 ? U_DROP
+                        int kind = strip                                   ? U_STRIP
+                                   : at_pt && k == g->own && k > 0         ? U_DROP
                                    : at_pt || (at_next && k + 2 < g->npts) ? U_CORNER
-                                   : g->py[k] == g->py[k + 1] ? U_H
-                                                              : U_V;
+                                   : g->py[k] == g->py[k + 1]              ? U_H
+                                                                           : U_V;
                         if (at_next && k + 1 == g->own)
                                 kind = U_DROP;
                         if (x >= 0 && y >= 0 && x < GW && y < GH && !is_label(x, y) &&
@@ -98,12 +98,12 @@ static void check_cells(const char *what)
                                         if ((ki == U_H && kj == U_V) || (ki == U_V && kj == U_H))
                                                 continue;
                                         if ((ki == U_STRIP || ki == U_DROP) &&
-                                            (kj == U_STRIP || kj == U_DROP) &&
-                                            E[e].strip >= 0 && E[e].strip == E[f].strip &&
+                                            (kj == U_STRIP || kj == U_DROP) && E[e].strip >= 0 &&
+                                            E[e].strip == E[f].strip &&
                                             !(ki == U_DROP && kj == U_DROP))
                                                 continue;
-                                        CHECK(false, "%s: edges %d and %d share cell %d,%d",
-                                              what, e, f, x, y);
+                                        CHECK(false, "%s: edges %d and %d share cell %d,%d", what,
+                                              e, f, x, y);
                                 }
 }
 
@@ -117,7 +117,9 @@ static void show(const char *what, const struct gl_result *res)
                         int x = g->px[k], y = g->py[k];
                         for (;;) {
                                 if (x < GW && y < GH)
-                                        cv[y][x] = k < g->own ? '=' : g->py[k] == g->py[k + 1] ? '-' : '|';
+                                        cv[y][x] = k < g->own                 ? '='
+                                                   : g->py[k] == g->py[k + 1] ? '-'
+                                                                              : '|';
                                 if (x == g->px[k + 1] && y == g->py[k + 1])
                                         break;
                                 x += x < g->px[k + 1] ? 1 : x > g->px[k + 1] ? -1 : 0;
@@ -127,7 +129,9 @@ static void show(const char *what, const struct gl_result *res)
         }
         for (int v = 0; v < nn; v++)
                 for (int i = 0; i < N[v].w && N[v].x + i < GW; i++)
-                        cv[N[v].y][N[v].x + i] = i == 0 ? '[' : i == N[v].w - 1 ? ']' : 'a' + v % 26;
+                        cv[N[v].y][N[v].x + i] = i == 0            ? '['
+                                                 : i == N[v].w - 1 ? ']'
+                                                                   : 'a' + v % 26;
         fprintf(stderr, "--- %s (%dx%d)\n", what, res->width, res->height);
         for (int y = 0; y < res->height + 1 && y < GH; y++) {
                 int w = res->width + 2 < GW ? res->width + 2 : GW;
