@@ -63,6 +63,13 @@ void nlua_exp_abort(struct nlua *L);
 int nlua_exp_running(struct nlua *L); /* index, or -1 */
 void nlua_exp_result(struct nlua *L, int exp, struct nlua_exp_result *r);
 
+/* `lua CODE` (eval.c): starts one line of Lua in the lab's state, `lab`
+ * and the nodes by name in scope, its values printed through on_print. It
+ * runs in the experiments' coroutine slot (refused while one runs): drive
+ * it with nlua_exp_resume, stop it with nlua_exp_abort. */
+int nlua_eval_start(struct nlua *L, const char *code, char *err);
+bool nlua_eval_running(struct nlua *L);
+
 /* Runs every experiment in order to completion with poll(2); returns the
  * number of failed checks (0: all passed), or -1 on a load/build error. */
 int nlua_run_all(struct nlua *L, char *err);
