@@ -10,6 +10,7 @@
 #include "dp.h"
 #include "lab.h"
 #include "nlua.h"
+#include "nsscan.h"
 #include "probe.h"
 #include "ui.h"
 #include <errno.h>
@@ -32,6 +33,8 @@ static void usage(FILE *f)
               "       netlab doctor                  show the kernel features netlab found "
               "and uses\n"
               "       netlab --help-keys             the console's keys and commands (Markdown)\n"
+              "       netlab ns [--tree|--json]      every network namespace of the machine "
+              "(netlab ns --help)\n"
               "       netlab --help | --version\n",
               f);
 }
@@ -248,6 +251,8 @@ int main(int argc, char **argv)
                         return cmd_clean(argc - 2, argv + 2);
                 if (!strcmp(c, "doctor"))
                         return cmd_doctor();
+                if (!strcmp(c, "ns"))
+                        return ns_main(argc - 1, argv + 1);
                 if (!strcmp(c, "datapath"))
                         return dp_main(argc - 1, argv + 1);
         }

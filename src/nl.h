@@ -97,9 +97,15 @@ struct nl_link_info {
         bool oper_up;   /* operstate UP (or UNKNOWN for lo) */
         int master;     /* ifindex, 0 = none */
         int link;       /* peer/parent ifindex (IFLA_LINK), 0 = none */
+        int link_netnsid; /* the peer's namespace, as an id of this one (-1: the same) */
         uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets, rx_dropped, tx_dropped;
 };
 int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err);
+
+/* The id nl's namespace gives the namespace target_fd (what IFLA_LINK_NETNSID
+ * names), or -1 when it has none: a lookup that never assigns one. Failure
+ * is -1 with err filled too; a caller that only matches ids may ignore it. */
+int nl_netns_id(struct nl *nl, int target_fd, char *err);
 
 struct nl_addr_info {
         int ifindex;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if.h>
+#include <linux/net_namespace.h>
 
 struct grow {
         void *v;
@@ -51,6 +52,7 @@ static int parse_link(const struct nlmsghdr *h, struct nl_link_info *li)
                 return -1;
         const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(h);
         memset(li, 0, sizeof(*li));
+        li->link_netnsid = -1;
         li->ifindex = ifm->ifi_index;
         li->flags = ifm->ifi_flags;
         int oper = -1;
@@ -76,6 +78,10 @@ static int parse_link(const struct nlmsghdr *h, struct nl_link_info *li)
                 case IFLA_LINK:
                         if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
                                 li->link = (int)mnl_attr_get_u32(a);
+                        break;
+                case IFLA_LINK_NETNSID:
+                        if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                                li->link_netnsid = (int)mnl_attr_get_u32(a);
                         break;
                 case IFLA_OPERSTATE:
                         if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
@@ -139,6 +145,32 @@ int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err)
         *out = g.v;
         *n = g.n;
         return 0;
+}
+
+static int nsid_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type != RTM_NEWNSID)
+                return 0;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(struct rtgenmsg))
+        {
+                if (mnl_attr_get_type(a) == NETNSA_NSID &&
+                    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+                        *(int *)data = (int)mnl_attr_get_u32(a);
+        }
+        return 0;
+}
+
+int nl_netns_id(struct nl *nl, int target_fd, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETNSID, NLM_F_ACK);
+        struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+        g->rtgen_family = AF_UNSPEC;
+        mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)target_fd);
+        int id = -1;
+        if (nl_talk(nl, nlh, nsid_cb, &id) < 0)
+                return errf_sys(err, nl->extack, "Cannot get the id of a namespace");
+        return id < 0 ? -1 : id;
 }
 
 static int addr_cb(const struct nlmsghdr *h, void *data)

@@ -1,0 +1,490 @@
+/* nsscan.c — finds every network namespace of the machine and reads what is
+ * inside it (see nsscan.h for the sources of truth).
+ *
+ * The walk: each /proc/PID (and its threads) gives the namespace of a
+ * process; each distinct mount namespace's mountinfo gives the nsfs bind
+ * mounts ("net:[INODE]" in the root field), opened through /proc/PID/root so
+ * that mounts of other mount namespaces are reachable; each /proc/PID/fd gives
+ * the namespaces held by a descriptor alone. One descriptor per namespace is
+ * kept open while its interfaces are read, then all are closed. */
+#include "nsscan.h"
+#include "lab.h"
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct ns_entry *ns_get(struct ns_scan *s, unsigned long ino)
+{
+        for (int i = 0; i < s->n; i++)
+                if (s->ns[i].ino == ino)
+                        return &s->ns[i];
+        struct ns_entry *nv = realloc(s->ns, (size_t)(s->n + 1) * sizeof(*nv));
+        if (!nv)
+                return NULL;
+        s->ns = nv;
+        struct ns_entry *e = &s->ns[s->n++];
+        memset(e, 0, sizeof(*e));
+        e->ino = ino;
+        e->fd = -1;
+        return e;
+}
+
+/* Opens path as e's descriptor if e has none yet and path is that namespace. */
+static void ns_try_open(struct ns_entry *e, const char *path)
+{
+        if (e->fd >= 0)
+                return;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        struct stat st;
+        if (fstat(fd, &st) < 0 || (unsigned long)st.st_ino != e->ino) {
+                close(fd);
+                return;
+        }
+        e->fd = fd;
+        snprintf(e->open_path, sizeof(e->open_path), "%s", path);
+}
+
+static unsigned long link_inode(const char *path, const char *type)
+{
+        char buf[64];
+        ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return 0;
+        buf[n] = '\0';
+        size_t tl = strlen(type);
+        if (strncmp(buf, type, tl) || buf[tl] != ':' || buf[tl + 1] != '[')
+                return 0;
+        return strtoul(buf + tl + 2, NULL, 10);
+}
+
+static void read_cmdline(pid_t pid, char *buf, size_t len)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        buf[0] = '\0';
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+        if (fd >= 0)
+                close(fd);
+        if (n <= 0) { /* a kernel thread: its comm in brackets */
+                snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+                FILE *f = fopen(path, "re");
+                char comm[32] = "?";
+                if (f) {
+                        if (fgets(comm, sizeof(comm), f))
+                                comm[strcspn(comm, "\n")] = '\0';
+                        fclose(f);
+                }
+                snprintf(buf, len, "[%s]", comm);
+                return;
+        }
+        buf[n] = '\0';
+        for (ssize_t i = 0; i < n; i++)
+                if (buf[i] == '\0' || !isprint((unsigned char)buf[i]))
+                        buf[i] = ' ';
+        while (n > 0 && buf[n - 1] == ' ')
+                buf[--n] = '\0';
+}
+
+static int add_proc(struct ns_entry *e, pid_t pid, uid_t uid)
+{
+        struct ns_proc *nv = realloc(e->procs, (size_t)(e->nprocs + 1) * sizeof(*nv));
+        if (!nv)
+                return -1;
+        e->procs = nv;
+        struct ns_proc *p = &e->procs[e->nprocs++];
+        p->pid = pid;
+        p->uid = uid;
+        read_cmdline(pid, p->comm, sizeof(p->comm));
+        return 0;
+}
+
+static int add_name(struct ns_entry *e, const char *mnt)
+{
+        for (int i = 0; i < e->nnames; i++)
+                if (!strcmp(e->names[i], mnt))
+                        return 0;
+        char **nv = realloc(e->names, (size_t)(e->nnames + 1) * sizeof(*nv));
+        if (!nv)
+                return -1;
+        e->names = nv;
+        if (!(e->names[e->nnames] = strdup(mnt)))
+                return -1;
+        e->nnames++;
+        return 0;
+}
+
+/* mountinfo escapes spaces and the like as \ooo. */
+static void unescape(char *s)
+{
+        char *w = s;
+        for (char *r = s; *r; r++) {
+                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
+                        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+                        r += 3;
+                } else {
+                        *w++ = *r;
+                }
+        }
+        *w = '\0';
+}
+
+/* The nsfs mounts of net namespaces seen by pid's mount namespace. */
+static int scan_mounts(struct ns_scan *s, pid_t pid)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return 0; /* the process is gone */
+        char line[4096];
+        int rc = 0;
+        while (fgets(line, sizeof(line), f)) {
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SRC OPTS */
+                char *sep = strstr(line, " - ");
+                if (!sep || strncmp(sep + 3, "nsfs ", 5))
+                        continue;
+                char *save = NULL, *tok[5];
+                int k = 0;
+                for (char *t = strtok_r(line, " ", &save); t && k < 5;
+                     t = strtok_r(NULL, " ", &save))
+                        tok[k++] = t;
+                if (k < 5 || strncmp(tok[3], "net:[", 5))
+                        continue;
+                unsigned long ino = strtoul(tok[3] + 5, NULL, 10);
+                unescape(tok[4]);
+                struct ns_entry *e = ns_get(s, ino);
+                if (!e || add_name(e, tok[4]) < 0) {
+                        rc = -1;
+                        break;
+                }
+                char open_as[PATH_MAX];
+                snprintf(open_as, sizeof(open_as), "/proc/%d/root%s", (int)pid, tok[4]);
+                ns_try_open(e, tok[4][0] == '/' && pid == getpid() ? tok[4] : open_as);
+        }
+        fclose(f);
+        return rc;
+}
+
+/* Namespaces that some process holds only through a descriptor. */
+static int scan_fds(struct ns_scan *s, pid_t pid)
+{
+        char dir[64];
+        snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+        DIR *d = opendir(dir);
+        if (!d)
+                return 0;
+        struct dirent *de;
+        int rc = 0;
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                char path[PATH_MAX];
+                snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+                unsigned long ino = link_inode(path, "net");
+                if (!ino)
+                        continue;
+                struct ns_entry *e = ns_get(s, ino);
+                if (!e) {
+                        rc = -1;
+                        break;
+                }
+                if (!e->holder[0])
+                        snprintf(e->holder, sizeof(e->holder), "pid %d fd %.20s", (int)pid,
+                                 de->d_name);
+                ns_try_open(e, path);
+        }
+        closedir(d);
+        return rc;
+}
+
+static bool is_pid(const char *name)
+{
+        if (!*name)
+                return false;
+        for (const char *c = name; *c; c++)
+                if (!isdigit((unsigned char)*c))
+                        return false;
+        return true;
+}
+
+static int scan_procs(struct ns_scan *s)
+{
+        DIR *d = opendir("/proc");
+        if (!d)
+                return -1;
+        unsigned long *mnts = NULL; /* mount namespaces already read */
+        int nmnts = 0, rc = 0;
+        unsigned long host = link_inode("/proc/self/ns/net", "net");
+        struct dirent *de;
+        while (rc == 0 && (de = readdir(d))) {
+                if (!is_pid(de->d_name))
+                        continue;
+                pid_t pid = (pid_t)atoi(de->d_name);
+                char path[PATH_MAX];
+                struct stat st;
+                snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+                if (stat(path, &st) < 0)
+                        continue;
+                /* Threads may sit in other namespaces than their leader. */
+                snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+                DIR *td = opendir(path);
+                unsigned long seen = 0;
+                struct dirent *te;
+                while (td && (te = readdir(td))) {
+                        if (!is_pid(te->d_name))
+                                continue;
+                        char nsp[PATH_MAX];
+                        snprintf(nsp, sizeof(nsp), "/proc/%d/task/%s/ns/net", (int)pid,
+                                 te->d_name);
+                        unsigned long ino = link_inode(nsp, "net");
+                        if (!ino || ino == seen)
+                                continue;
+                        seen = ino;
+                        struct ns_entry *e = ns_get(s, ino);
+                        if (!e || add_proc(e, (pid_t)atoi(te->d_name), st.st_uid) < 0) {
+                                rc = -1;
+                                break;
+                        }
+                        e->host = ino == host;
+                        ns_try_open(e, nsp);
+                }
+                if (td)
+                        closedir(td);
+                snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+                unsigned long mnt = link_inode(path, "mnt");
+                bool known = false;
+                for (int i = 0; i < nmnts; i++)
+                        known = known || mnts[i] == mnt;
+                if (mnt && !known) {
+                        unsigned long *nv = realloc(mnts, (size_t)(nmnts + 1) * sizeof(*nv));
+                        if (!nv) {
+                                rc = -1;
+                                break;
+                        }
+                        mnts = nv;
+                        mnts[nmnts++] = mnt;
+                        if (scan_mounts(s, pid) < 0)
+                                rc = -1;
+                }
+                if (rc == 0 && scan_fds(s, pid) < 0)
+                        rc = -1;
+        }
+        closedir(d);
+        free(mnts);
+        return rc;
+}
+
+/* LAB.NODE under /run/netns, with /run/netlab/LAB present: a netlab node. */
+static void find_lab(struct ns_entry *e)
+{
+        for (int i = 0; i < e->nnames; i++) {
+                const char *n = e->names[i];
+                if (strncmp(n, NETNS_RUN_DIR "/", strlen(NETNS_RUN_DIR) + 1))
+                        continue;
+                n += strlen(NETNS_RUN_DIR) + 1;
+                const char *dot = strchr(n, '.');
+                if (!dot || (size_t)(dot - n) >= sizeof(e->lab) ||
+                    strlen(dot + 1) >= sizeof(e->node))
+                        continue;
+                char lab[32], run[PATH_MAX];
+                snprintf(lab, sizeof(lab), "%.*s", (int)(dot - n), n);
+                snprintf(run, sizeof(run), LAB_RUN_DIR "/%s", lab);
+                struct stat st;
+                if (lstat(run, &st) == 0 && S_ISDIR(st.st_mode)) {
+                        snprintf(e->lab, sizeof(e->lab), "%s", lab);
+                        snprintf(e->node, sizeof(e->node), "%s", dot + 1);
+                        return;
+                }
+        }
+}
+
+static void read_ifaces(struct ns_entry *e)
+{
+        if (e->fd < 0) {
+                snprintf(e->err, sizeof(e->err), "cannot open the namespace");
+                return;
+        }
+        struct nl *nl = nl_open(e->fd, e->err);
+        if (!nl)
+                return;
+        struct nl_link_info *li = NULL;
+        struct nl_addr_info *ai = NULL;
+        int nli = 0, nai = 0;
+        if (nl_link_dump(nl, &li, &nli, e->err) == 0 &&
+            nl_addr_dump(nl, &ai, &nai, e->err) == 0 &&
+            (e->ifs = calloc((size_t)nli + 1, sizeof(*e->ifs)))) {
+                e->nifs = nli;
+                for (int i = 0; i < nli; i++) {
+                        struct ns_iface *f = &e->ifs[i];
+                        f->li = li[i];
+                        f->peer_ns = -1;
+                        for (int j = 0; j < nai; j++) {
+                                if (ai[j].ifindex != li[i].ifindex)
+                                        continue;
+                                struct ipaddr *nv =
+                                    realloc(f->addr, (size_t)(f->naddr + 1) * sizeof(*nv));
+                                if (!nv)
+                                        break;
+                                f->addr = nv;
+                                f->addr[f->naddr++] = ai[j].addr;
+                        }
+                }
+        }
+        free(li);
+        free(ai);
+        nl_close(nl);
+}
+
+static const struct ns_iface *iface_by_index(const struct ns_entry *e, int ifindex)
+{
+        for (int i = 0; i < e->nifs; i++)
+                if (e->ifs[i].li.ifindex == ifindex)
+                        return &e->ifs[i];
+        return NULL;
+}
+
+/* veth peers: in namespace A, the nsid that A gives B is what A's veths name. */
+static void resolve_peers(struct ns_scan *s)
+{
+        for (int a = 0; a < s->n; a++) {
+                struct ns_entry *e = &s->ns[a];
+                struct nl *nl = NULL;
+                int *ids = NULL; /* the id A gives each namespace, computed once */
+                for (int i = 0; i < e->nifs; i++) {
+                        struct ns_iface *f = &e->ifs[i];
+                        if (strcmp(f->li.kind, "veth"))
+                                continue;
+                        if (f->li.link_netnsid < 0) {
+                                const struct ns_iface *p = iface_by_index(e, f->li.link);
+                                if (p && p != f) {
+                                        f->peer_ns = a;
+                                        snprintf(f->peer, sizeof(f->peer), "%s", p->li.name);
+                                }
+                                continue;
+                        }
+                        if (!ids) {
+                                char err[ERRLEN];
+                                if (e->fd < 0 || !(nl = nl_open(e->fd, err)) ||
+                                    !(ids = malloc((size_t)s->n * sizeof(*ids))))
+                                        break;
+                                for (int b = 0; b < s->n; b++)
+                                        ids[b] = b == a || s->ns[b].fd < 0
+                                                     ? -1
+                                                     : nl_netns_id(nl, s->ns[b].fd, err);
+                        }
+                        for (int b = 0; b < s->n; b++) {
+                                if (ids[b] != f->li.link_netnsid)
+                                        continue;
+                                f->peer_ns = b;
+                                const struct ns_iface *p = iface_by_index(&s->ns[b], f->li.link);
+                                if (p)
+                                        snprintf(f->peer, sizeof(f->peer), "%s", p->li.name);
+                                break;
+                        }
+                }
+                free(ids);
+                if (nl)
+                        nl_close(nl);
+        }
+}
+
+static int cmp_ns(const void *x, const void *y)
+{
+        const struct ns_entry *a = x, *b = y;
+        if (a->host != b->host)
+                return a->host ? -1 : 1;
+        return a->ino < b->ino ? -1 : a->ino > b->ino;
+}
+
+int ns_scan(struct ns_scan *s, char *err)
+{
+        memset(s, 0, sizeof(*s));
+        if (scan_procs(s) < 0) {
+                errf_sys(err, NULL, "Cannot read the namespaces under /proc");
+                ns_scan_free(s);
+                return -1;
+        }
+        qsort(s->ns, (size_t)s->n, sizeof(*s->ns), cmp_ns);
+        for (int i = 0; i < s->n; i++) {
+                find_lab(&s->ns[i]);
+                read_ifaces(&s->ns[i]);
+        }
+        resolve_peers(s);
+        for (int i = 0; i < s->n; i++) {
+                if (s->ns[i].fd >= 0)
+                        close(s->ns[i].fd);
+                s->ns[i].fd = -1;
+        }
+        return 0;
+}
+
+void ns_scan_free(struct ns_scan *s)
+{
+        for (int i = 0; i < s->n; i++) {
+                struct ns_entry *e = &s->ns[i];
+                for (int j = 0; j < e->nnames; j++)
+                        free(e->names[j]);
+                free(e->names);
+                free(e->procs);
+                for (int j = 0; j < e->nifs; j++)
+                        free(e->ifs[j].addr);
+                free(e->ifs);
+                if (e->fd >= 0)
+                        close(e->fd);
+        }
+        free(s->ns);
+        memset(s, 0, sizeof(*s));
+}
+
+static const char *short_name(const char *mnt)
+{
+        size_t l = strlen(NETNS_RUN_DIR);
+        if (!strncmp(mnt, NETNS_RUN_DIR "/", l + 1))
+                return mnt + l + 1;
+        return mnt;
+}
+
+int ns_find(const struct ns_scan *s, const char *spec, char *err)
+{
+        for (int i = 0; i < s->n; i++)
+                for (int j = 0; j < s->ns[i].nnames; j++)
+                        if (!strcmp(spec, s->ns[i].names[j]) ||
+                            !strcmp(spec, short_name(s->ns[i].names[j])))
+                                return i;
+        if (is_pid(spec)) {
+                unsigned long v = strtoul(spec, NULL, 10);
+                for (int i = 0; i < s->n; i++)
+                        if (s->ns[i].ino == v)
+                                return i;
+                for (int i = 0; i < s->n; i++)
+                        for (int j = 0; j < s->ns[i].nprocs; j++)
+                                if ((unsigned long)s->ns[i].procs[j].pid == v)
+                                        return i;
+                errno = ESRCH;
+                return errf(err, "No namespace and no process %s", spec);
+        }
+        errno = ENOENT;
+        return errf(err, "No network namespace \"%s\" (netlab ns lists them)", spec);
+}
+
+void ns_label(const struct ns_entry *e, char *buf, size_t len)
+{
+        if (e->host)
+                snprintf(buf, len, "(host)");
+        else if (e->nnames)
+                snprintf(buf, len, "%s", short_name(e->names[0]));
+        else if (e->nprocs)
+                snprintf(buf, len, "%.40s (pid %d)", e->procs[0].comm, (int)e->procs[0].pid);
+        else
+                snprintf(buf, len, "%lu", e->ino);
+}
