@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cmd_split(const char *line, struct cmd_parsed *p, char *err)
@@ -69,6 +70,53 @@ int cmd_split(const char *line, struct cmd_parsed *p, char *err)
                 }
         }
         return p->argc;
+}
+
+char *cmd_subst_nodes(const char *rest, cmd_addr_fn fn, void *ud)
+{
+        size_t cap = strlen(rest) + 1, len = 0;
+        char *out = malloc(cap);
+        if (!out)
+                return NULL;
+        char q = 0; /* the quote we are inside of */
+        for (const char *s = rest; *s;) {
+                if (*s == ' ' || *s == '\t') {
+                        out[len++] = *s++;
+                        continue;
+                }
+                size_t wl = strcspn(s, " \t");
+                char word[64], addr[64];
+                const char *put = s;
+                size_t pl = wl;
+                if (!q && wl < sizeof(word) && !memchr(s, '\'', wl) && !memchr(s, '"', wl) &&
+                    !memchr(s, '\\', wl)) {
+                        memcpy(word, s, wl);
+                        word[wl] = '\0';
+                        if (fn(ud, word, addr, sizeof(addr))) {
+                                put = addr;
+                                pl = strlen(addr);
+                        }
+                }
+                for (size_t i = 0; i < wl; i++) /* quotes opened or closed by the word */
+                        if (q ? s[i] == q : (s[i] == '\'' || s[i] == '"'))
+                                q = q ? 0 : s[i];
+                        else if (!q && s[i] == '\\' && i + 1 < wl)
+                                i++;
+                if (len + pl + strlen(s + wl) + 1 > cap) {
+                        cap = len + pl + strlen(s + wl) + 1;
+                        char *o = realloc(out, cap);
+                        if (!o) {
+                                free(out);
+                                return NULL;
+                        }
+                        out = o;
+                }
+                memcpy(out + len, put, pl);
+                len += pl;
+                s += wl;
+        }
+        out[len] = '\0';
+        return out;
 }
 
 int cmd_parsed_check(const struct cmd_parsed *p, char *err)

@@ -45,6 +45,13 @@ struct cmd_parsed {
 int cmd_split(const char *line, struct cmd_parsed *p, char *err);
 int cmd_parsed_check(const struct cmd_parsed *p, char *err);
 
+/* Mininet's node names in `NODE cmd ...`: each word of rest that is a
+ * node's name (fn fills buf with its address and returns true) becomes the
+ * address; words inside quotes, and every other byte, stay as typed.
+ * Returns a malloc'd string (NULL when out of memory). */
+typedef bool (*cmd_addr_fn)(void *ud, const char *word, char *buf, size_t len);
+char *cmd_subst_nodes(const char *rest, cmd_addr_fn fn, void *ud);
+
 /* Finds a command by exact name, or by a unique prefix of a long name
  * (CMD_PREFIX_NAME_MIN); NULL (with err naming the candidates, or the
  * nearest names: "did you mean pingall?") when none or ambiguous. */

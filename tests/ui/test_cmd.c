@@ -2,6 +2,7 @@
 #include "check.h"
 #include "cmd.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -27,6 +28,15 @@ static const char *exp_name(void *ud, int i)
 {
         (void)ud;
         return i == 0 ? "reach" : NULL;
+}
+
+static bool addr_of(void *ud, const char *w, char *buf, size_t len)
+{
+        (void)ud;
+        if (strcmp(w, "h2") && strcmp(w, "s1"))
+                return false;
+        snprintf(buf, len, "%s", w[0] == 'h' ? "10.0.0.2" : "10.0.9.1");
+        return true;
 }
 
 static char got[512];
@@ -66,6 +76,17 @@ int main(void)
         CHECK(cmd_split(big, &p, err) == 2 && strlen(p.rest) == 3997);
         CHECK(cmd_parsed_check(&p, err) == -1 && strstr(err, "Line too long"));
         CHECK(cmd_split("ping h1 h2", &p, err) == 3 && cmd_parsed_check(&p, err) == 0);
+
+        /* Node names become addresses, as Mininet does; nothing else moves. */
+        char *sub = cmd_subst_nodes("ping  -c1 h2", addr_of, NULL);
+        CHECK(sub && strcmp(sub, "ping  -c1 10.0.0.2") == 0);
+        free(sub);
+        sub = cmd_subst_nodes("echo 'h2 s1' h2x \"h2\" h2;s1 s1", addr_of, NULL);
+        CHECK(sub && strcmp(sub, "echo 'h2 s1' h2x \"h2\" h2;s1 10.0.9.1") == 0);
+        free(sub);
+        sub = cmd_subst_nodes("", addr_of, NULL);
+        CHECK(sub && strcmp(sub, "") == 0);
+        free(sub);
 
         CHECK(cmd_find(table, "ping", err) == &table[1]); /* exact beats prefix */
         /* A short name is typed whole: "pingal" is a typo, not a prefix. */
