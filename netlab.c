@@ -170,7 +170,15 @@ static int cmd_run(int argc, char **argv)
         rc = out.failed ? 1 : 0;
 out:
         fflush(stdout);
-        if (keep && nlua_lab(N) && nlua_lab(N)->state == LAB_UP && !lab_stop_requested) {
+        bool kept = keep && nlua_lab(N) && nlua_lab(N)->state == LAB_UP && !lab_stop_requested;
+        if (kept && dp_detach(nlua_lab(N), err) < 0) {
+                /* A lab that cannot forward is not "kept up". */
+                fprintf(stderr, "netlab: lab \"%s\" not kept up: it cannot forward (%s)\n",
+                        nlua_lab(N)->name, err);
+                kept = false;
+                rc = 1;
+        }
+        if (kept) {
                 fprintf(stderr,
                         "netlab: lab \"%s\" kept up; `ip netns exec %s.NODE ...` to use it, "
                         "`netlab clean %s` to remove it\n",

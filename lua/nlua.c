@@ -5,8 +5,10 @@
  * with the command's fd recorded in the state; the driver — this file's
  * nlua_run_all, or the console's epoll loop — polls it and resumes. */
 #include "nlua.h"
+#include "dp.h"
 #include "embedded.h"
 #include "nlua_int.h"
+#include "proc.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -231,8 +233,34 @@ void nlua_exp_result(struct nlua *N, int exp, struct nlua_exp_result *r)
         r->finished = N->exp[exp].finished;
 }
 
+/* False when the lab's datapath died since the experiment started, or is
+ * not running now: nothing the network did meanwhile can be judged (a check
+ * that expects no traffic would pass vacuously). why gets the reason. */
+static bool dp_trusted(struct nlua *N, char *why, size_t len)
+{
+        struct dp_status st;
+        if (!N->lab || N->lab->state != LAB_UP)
+                return true;
+        lab_dp_state(N->lab, &st);
+        if (st.state == DP_NONE || (st.state == DP_RUNNING && st.deaths == N->dp_deaths0))
+                return true;
+        if (st.deaths == N->dp_deaths0) /* it was down before the experiment began */
+                snprintf(why, len, "the datapath is %s: %s", dp_state_name(st.state),
+                         st.why[0] ? st.why : "not ready");
+        else
+                snprintf(why, len, "%s%s", st.why,
+                         st.state == DP_DEAD ? "" : "; restarted for the next experiment");
+        return false;
+}
+
 void nlua_record_check(struct nlua *N, bool ok, const char *msg, const char *where)
 {
+        char why[200], m[ERRLEN];
+        if (ok && !dp_trusted(N, why, sizeof(why))) {
+                snprintf(m, sizeof(m), "%s: not judged: %s", msg, why);
+                msg = m;
+                ok = false;
+        }
         int e = N->running;
         if (e >= 0) {
                 if (ok)
@@ -269,6 +297,9 @@ int nlua_exp_start(struct nlua *N, int exp, char *err)
         N->exp[exp].finished = false;
         N->wait.fd = -1;
         N->wait.timeout_ms = 0;
+        struct dp_status st;
+        lab_dp_state(N->lab, &st);
+        N->dp_deaths0 = st.deaths;
         return 0;
 }
 
@@ -287,6 +318,15 @@ enum nlua_status nlua_exp_resume(struct nlua *N, struct nlua_wait *w, char *err)
 {
         if (!N->co) {
                 errf(err, "no experiment is running");
+                return NLUA_ERROR;
+        }
+        char why[200];
+        if (!dp_trusted(N, why, sizeof(why))) {
+                /* One failure that says what happened, not forty checks that
+                 * look like network bugs. */
+                errf(err, "%s", why);
+                nlua_record_check(N, false, why, "");
+                exp_finish(N);
                 return NLUA_ERROR;
         }
         int nres = 0;
@@ -317,6 +357,19 @@ void nlua_exp_abort(struct nlua *N)
                 exp_finish(N);
 }
 
+/* A datapath restarting after a death gets up to 10 s before the next
+ * experiment starts (it opens its ports in milliseconds). */
+static void dp_wait_ready(struct lab *lab)
+{
+        struct dp_status st;
+        long long end = proc_now_ms() + 10000;
+        for (lab_dp_state(lab, &st); st.state == DP_STARTING && proc_now_ms() < end;
+             lab_dp_state(lab, &st)) {
+                struct pollfd p = {.fd = lab_dp_fd(lab), .events = POLLIN};
+                poll(&p, 1, 100);
+        }
+}
+
 int nlua_run_all(struct nlua *N, char *err)
 {
         int failed = 0;
@@ -328,6 +381,7 @@ int nlua_run_all(struct nlua *N, char *err)
                         snprintf(line, sizeof(line), "== %s", N->exp[i].name);
                         N->hooks.on_print(N->hooks.ud, line);
                 }
+                dp_wait_ready(N->lab);
                 if (nlua_exp_start(N, i, err) < 0)
                         return -1;
                 for (;;) {
@@ -336,8 +390,10 @@ int nlua_run_all(struct nlua *N, char *err)
                         enum nlua_status st = nlua_exp_resume(N, &w, e);
                         if (st != NLUA_WAIT)
                                 break;
-                        struct pollfd p = {.fd = w.fd, .events = POLLIN};
-                        int r = poll(w.fd >= 0 ? &p : NULL, w.fd >= 0 ? 1 : 0, w.timeout_ms);
+                        /* The datapath's fd too: its death ends the wait at once. */
+                        struct pollfd p[2] = {{.fd = w.fd, .events = POLLIN},
+                                              {.fd = lab_dp_fd(N->lab), .events = POLLIN}};
+                        int r = poll(p, 2, w.timeout_ms);
                         if (r < 0 && errno == EINTR && lab_stop_requested) {
                                 nlua_exp_abort(N);
                                 return errf(err, "interrupted");

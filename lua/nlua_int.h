@@ -27,6 +27,7 @@ struct nlua {
         int co_ref;
         struct nlua_wait wait; /* what the coroutine waits for when it yields */
         struct proc_job *job;  /* the command it waits on, if any */
+        int dp_deaths0;        /* datapath deaths when the experiment started (dp.h) */
 };
 
 struct nlua *nlua_from(lua_State *L);

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -268,19 +269,40 @@ int dp_firewalls_apply(struct lab *lab, char *err)
         return 0;
 }
 
-int dp_start(struct lab *lab, char *err)
+/* The datapath process of a built lab, supervised (see dp.h). */
+struct dp_run {
+        pid_t pid;                    /* 0: none (not started, or dead and reaped) */
+        unsigned long long starttime; /* pid reuse */
+        int pidfd;                    /* readable once it exits; -1 */
+        int ready_fd;                 /* a restart's handshake pipe while STARTING; -1 */
+        enum dp_state state;
+        int deaths, restarts;
+        long long restart_ms[DP_RESTART_MAX]; /* when the last restarts happened */
+        char why[160];                        /* "datapath died (signal 9)" */
+};
+
+static void dp_run_close(struct dp_run *d)
 {
-        if (lab->dp_pid > 0)
-                return 0;
-        struct dp_config c;
-        char path[PATH_MAX + 32], logpath[PATH_MAX + 32], e[ERRLEN];
-        if (dp_config_from_lab(lab, &c, e) < 0)
-                return errf(err, "Cannot configure the userspace datapath: %s", e);
-        snprintf(path, sizeof(path), "%s/datapath.conf", lab->rundir);
-        int rc = dp_config_save(&c, path, err);
-        dp_config_free(&c);
-        if (rc < 0)
-                return -1;
+        if (d->pidfd >= 0)
+                close(d->pidfd);
+        if (d->ready_fd >= 0)
+                close(d->ready_fd);
+        d->pidfd = d->ready_fd = -1;
+}
+
+void dp_release(struct lab *lab)
+{
+        if (!lab->dp)
+                return;
+        dp_run_close(lab->dp);
+        free(lab->dp);
+        lab->dp = NULL;
+}
+
+/* Forks `netlab datapath LAB`; returns the read end of its handshake pipe. */
+static int dp_spawn(struct lab *lab, struct dp_run *d, char *err)
+{
+        char logpath[PATH_MAX + 32];
         snprintf(logpath, sizeof(logpath), "%s/datapath.log", lab->rundir);
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
@@ -300,7 +322,7 @@ int dp_start(struct lab *lab, char *err)
                 if (getppid() != parent)
                         _exit(1);
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                int log = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                int log = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
                 if (null >= 0) {
                         dup2(null, 0);
                         dup2(null, 1);
@@ -320,28 +342,167 @@ int dp_start(struct lab *lab, char *err)
                 _exit(127);
         }
         close(p[1]);
-        lab->dp_pid = pid;
-        lab->dp_starttime = proc_starttime(pid);
+        d->pid = pid;
+        d->starttime = proc_starttime(pid);
+        d->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (d->pidfd >= 0)
+                fcntl(d->pidfd, F_SETFD, FD_CLOEXEC);
+        d->state = DP_STARTING;
         if (lab->journal)
-                journal_add(lab->journal, "datapath %d %llu", (int)pid, proc_starttime(pid));
+                journal_add(lab->journal, "datapath %d %llu", (int)pid, d->starttime);
+        return p[0];
+}
+
+static void exit_text(int st, char *buf, size_t len)
+{
+        if (WIFSIGNALED(st))
+                snprintf(buf, len, "signal %d", WTERMSIG(st));
+        else if (WIFEXITED(st))
+                snprintf(buf, len, "exit status %d", WEXITSTATUS(st));
+        else
+                snprintf(buf, len, "status %#x", (unsigned)st);
+}
+
+/* Reaps the datapath if it has exited; true if it had. */
+static bool dp_reap(struct dp_run *d)
+{
+        int st;
+        if (d->pid <= 0)
+                return false;
+        pid_t r = waitpid(d->pid, &st, WNOHANG);
+        if (r == 0 || (r < 0 && errno != ECHILD))
+                return false;
+        char how[32] = "unknown status"; /* ECHILD: someone else reaped it */
+        if (r == d->pid)
+                exit_text(st, how, sizeof(how));
+        else if (kill(d->pid, 0) == 0 && proc_starttime(d->pid) == d->starttime)
+                return false;
+        d->pid = 0;
+        d->deaths++;
+        dp_run_close(d);
+        d->state = DP_DEAD;
+        snprintf(d->why, sizeof(d->why), "datapath died (%s)", how);
+        return true;
+}
+
+/* After a death: restart, unless DP_RESTART_MAX restarts happened within
+ * the last DP_RESTART_WINDOW_S seconds (then it stays DP_DEAD, and says so). */
+static void dp_restart(struct lab *lab, struct dp_run *d)
+{
+        long long now = proc_now_ms();
+        int recent = 0;
+        for (int i = 0; i < DP_RESTART_MAX; i++)
+                recent += d->restart_ms[i] && now - d->restart_ms[i] < DP_RESTART_WINDOW_S * 1000;
+        if (recent >= DP_RESTART_MAX || lab->state != LAB_UP) {
+                size_t n = strlen(d->why);
+                snprintf(d->why + n, sizeof(d->why) - n,
+                         "; not restarted: it died %d times within %d s", recent + 1,
+                         DP_RESTART_WINDOW_S);
+                return;
+        }
+        char e[ERRLEN];
+        int fd = dp_spawn(lab, d, e);
+        if (fd < 0) {
+                size_t n = strlen(d->why);
+                snprintf(d->why + n, sizeof(d->why) - n, "; restart failed: %s", e);
+                return;
+        }
+        d->ready_fd = fd;
+        d->restart_ms[d->restarts++ % DP_RESTART_MAX] = now;
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+}
+
+void lab_dp_state(struct lab *lab, struct dp_status *st)
+{
+        memset(st, 0, sizeof(*st));
+        struct dp_run *d = lab->dp;
+        if (!d)
+                return;
+        if (dp_reap(d))
+                dp_restart(lab, d);
+        if (d->state == DP_STARTING && d->ready_fd >= 0) {
+                char b[ERRLEN];
+                ssize_t r = read(d->ready_fd, b, sizeof(b) - 1);
+                if (r > 0 && b[0] == 'R') {
+                        d->state = DP_RUNNING;
+                        close(d->ready_fd);
+                        d->ready_fd = -1;
+                } else if (r >= 0 || errno != EAGAIN) {
+                        /* 'E' + message, or EOF: it could not start again */
+                        b[r > 0 ? r : 0] = '\0';
+                        kill(d->pid, SIGKILL);
+                        waitpid(d->pid, NULL, 0); /* it is exiting: no wait */
+                        d->pid = 0;
+                        d->deaths++;
+                        dp_run_close(d);
+                        d->state = DP_DEAD;
+                        snprintf(d->why, sizeof(d->why), "datapath restart failed: %s",
+                                 r > 1 ? b + 1 : "it exited before it was ready");
+                }
+        }
+        st->state = d->state;
+        st->pid = d->pid;
+        st->deaths = d->deaths;
+        st->restarts = d->restarts;
+        snprintf(st->why, sizeof(st->why), "%s", d->why);
+}
+
+int lab_dp_fd(const struct lab *lab)
+{
+        const struct dp_run *d = lab->dp;
+        if (!d)
+                return -1;
+        return d->state == DP_STARTING && d->ready_fd >= 0 ? d->ready_fd : d->pidfd;
+}
+
+const char *dp_state_name(enum dp_state s)
+{
+        static const char *const names[] = {
+            [DP_NONE] = "none", [DP_STARTING] = "starting", [DP_RUNNING] = "running",
+            [DP_DEAD] = "dead"};
+        return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+int dp_start(struct lab *lab, char *err)
+{
+        if (lab->dp && lab->dp->pid > 0)
+                return 0;
+        struct dp_config c;
+        char path[PATH_MAX + 32], e[ERRLEN];
+        if (dp_config_from_lab(lab, &c, e) < 0)
+                return errf(err, "Cannot configure the userspace datapath: %s", e);
+        snprintf(path, sizeof(path), "%s/datapath.conf", lab->rundir);
+        int rc = dp_config_save(&c, path, err);
+        dp_config_free(&c);
+        if (rc < 0)
+                return -1;
+        if (!lab->dp) {
+                lab->dp = calloc(1, sizeof(*lab->dp));
+                if (!lab->dp)
+                        return errf_sys(err, NULL, "Cannot start the userspace datapath");
+                lab->dp->pidfd = lab->dp->ready_fd = -1;
+        }
+        int rfd = dp_spawn(lab, lab->dp, err);
+        if (rfd < 0)
+                return -1;
         char msg[ERRLEN];
         size_t got = 0;
         long long deadline = proc_now_ms() + 10000;
         while (got < sizeof(msg) - 1) {
                 long long left = deadline - proc_now_ms();
-                struct pollfd pfd = {p[0], POLLIN, 0};
+                struct pollfd pfd = {rfd, POLLIN, 0};
                 if (left <= 0 || (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)) {
                         errno = ETIMEDOUT;
-                        close(p[0]);
+                        close(rfd);
                         dp_stop(lab);
                         return errf(err,
                                     "The userspace datapath did not start within 10 s "
-                                    "(see %s)",
-                                    logpath);
+                                    "(see %s/datapath.log)",
+                                    lab->rundir);
                 }
                 if (!(pfd.revents & (POLLIN | POLLHUP)))
                         continue;
-                ssize_t r = read(p[0], msg + got, sizeof(msg) - 1 - got);
+                ssize_t r = read(rfd, msg + got, sizeof(msg) - 1 - got);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r <= 0)
@@ -350,10 +511,12 @@ int dp_start(struct lab *lab, char *err)
                 if (msg[0] == 'R')
                         break;
         }
-        close(p[0]);
+        close(rfd);
         msg[got] = '\0';
-        if (got > 0 && msg[0] == 'R')
+        if (got > 0 && msg[0] == 'R') {
+                lab->dp->state = DP_RUNNING;
                 return 0;
+        }
         dp_stop(lab);
         errno = EIO;
         return errf(err, "The userspace datapath failed: %s",
@@ -362,12 +525,14 @@ int dp_start(struct lab *lab, char *err)
 
 void dp_stop(struct lab *lab)
 {
-        pid_t pid = lab->dp_pid;
-        if (pid <= 0)
+        struct dp_run *d = lab->dp;
+        if (!d)
                 return;
-        lab->dp_pid = 0;
+        pid_t pid = d->pid;
+        bool mine = pid > 0 && proc_starttime(pid) == d->starttime;
+        dp_release(lab);
         /* Someone else may have reaped it and its pid been reused. */
-        if (proc_starttime(pid) != lab->dp_starttime)
+        if (!mine)
                 return;
         kill(pid, SIGTERM);
         long long deadline = proc_now_ms() + 1000;
@@ -382,6 +547,23 @@ void dp_stop(struct lab *lab)
         kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+}
+
+int dp_detach(struct lab *lab, char *err)
+{
+        struct dp_status st;
+        lab_dp_state(lab, &st);
+        if (st.state == DP_NONE)
+                return 0;
+        if (st.state != DP_RUNNING) {
+                errno = ENETDOWN;
+                return errf(err, "%s", st.why[0] ? st.why : "the datapath is not running");
+        }
+        /* SIGUSR1: stop watching this process, outlive it (dp_main). */
+        if (kill(st.pid, SIGUSR1) < 0)
+                return errf_sys(err, NULL, "Cannot detach the datapath (pid %d)", (int)st.pid);
+        dp_release(lab);
+        return 0;
 }
 
 int dp_main(int argc, char **argv)

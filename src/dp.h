@@ -35,6 +35,39 @@ int dp_prepare(struct lab *lab, char *err);
 int dp_start(struct lab *lab, char *err);
 /* Stops it (SIGTERM, then SIGKILL after 1 s). Safe when not running. */
 void dp_stop(struct lab *lab);
+/* Lets go of it without stopping it (lab_free). */
+void dp_release(struct lab *lab);
+
+/* Supervision. The datapath is this process's child, watched through a
+ * pidfd: lab_dp_state notices a death at once (it reaps without blocking)
+ * and restarts the datapath, at most DP_RESTART_MAX times within
+ * DP_RESTART_WINDOW_S seconds; after that it stays DP_DEAD and says why
+ * ("datapath died (signal 9); not restarted: it died 4 times within 60 s").
+ * A restart is asynchronous (DP_STARTING until its ports are open), so no
+ * caller ever blocks. What a lab experiment makes of it (nlua.c): the
+ * experiment during which it died fails with that text, and no check passes
+ * while it is not running. */
+#define DP_RESTART_MAX 3
+#define DP_RESTART_WINDOW_S 60
+enum dp_state { DP_NONE, DP_STARTING, DP_RUNNING, DP_DEAD };
+struct dp_status {
+        enum dp_state state; /* DP_NONE: the lab has no datapath */
+        int pid;             /* 0 when not running */
+        int deaths;          /* deaths since the build: an experiment compares counts */
+        int restarts;
+        char why[160]; /* the last death: "datapath died (signal 9)[; ...]", "" if none */
+};
+void lab_dp_state(struct lab *lab, struct dp_status *st);
+/* A descriptor that becomes readable when lab_dp_state may have news (the
+ * datapath exited, or a restart is ready); -1 when there is no datapath.
+ * For the console's epoll and `netlab run`'s poll; it changes after a
+ * restart, so ask again after each lab_dp_state. */
+int lab_dp_fd(const struct lab *lab);
+const char *dp_state_name(enum dp_state s);
+/* For --keep: the running datapath stops watching this process and outlives
+ * it (the journal still owns it: `netlab clean` stops it). -1 with the
+ * reason when it is not running: the lab cannot forward. */
+int dp_detach(struct lab *lab, char *err);
 
 /* Switch firewalls (fw.h, set with fw_set): checks that their rules name
  * ports the switch has, and installs them as an nft bridge table

@@ -48,6 +48,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -571,6 +572,7 @@ static int engine_init(struct engine *e, const struct dp_config *c, char *err)
         sigaddset(&set, SIGTERM);
         sigaddset(&set, SIGINT);
         sigaddset(&set, SIGHUP);
+        sigaddset(&set, SIGUSR1);
         sigprocmask(SIG_BLOCK, &set, NULL);
         e->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
         e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -635,8 +637,15 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                         uint32_t t = evs[i].data.u32;
                         if (t == TOKEN_SIGNAL) {
                                 struct signalfd_siginfo si;
-                                while (read(e.sigfd, &si, sizeof(si)) == sizeof(si))
-                                        e.stop = true;
+                                while (read(e.sigfd, &si, sizeof(si)) == sizeof(si)) {
+                                        if (si.ssi_signo != SIGUSR1) {
+                                                e.stop = true;
+                                                continue;
+                                        }
+                                        /* detached (--keep): outlive the lab's process */
+                                        prctl(PR_SET_PDEATHSIG, 0);
+                                        e.watch_pid = 0;
+                                }
                         } else if (t == TOKEN_TIMER) {
                                 uint64_t ticks;
                                 ssize_t r = read(e.timerfd, &ticks, sizeof(ticks));

@@ -12,7 +12,8 @@
 /* Opens every port, then writes one byte 'R' to ready_fd (if >= 0) and
  * switches frames until SIGTERM or SIGINT arrives (both are blocked and read
  * through a signalfd), or until the process whose pid is watch_pid (if > 0)
- * is gone. On a start failure, returns -1 with err filled before anything is
+ * is gone; SIGUSR1 stops that watch (and the parent-death signal): the
+ * lab was kept up and the engine outlives its process. On a start failure, returns -1 with err filled before anything is
  * written to ready_fd. Returns 0 after a clean stop. */
 int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char *err);
 

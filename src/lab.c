@@ -5,6 +5,7 @@
  * error at the script line that caused it; lab_validate checks what only
  * the whole model can tell (gateways reachable, VLAN tables consistent). */
 #include "lab.h"
+#include "dp.h"
 #include "fw.h"
 #include "journal.h"
 #include <errno.h>
@@ -109,6 +110,7 @@ void lab_free(struct lab *lab)
         /* A lab kept up (--keep) is freed while built: let go of what this
          * process holds; the namespaces stay, held by their mounts. */
         journal_close(lab->journal);
+        dp_release(lab);
         if (lab->lock_fd >= 0)
                 close(lab->lock_fd);
         for (int i = 0; i < lab->nnodes; i++) {

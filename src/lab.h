@@ -87,6 +87,7 @@ enum lab_state { LAB_DEFINED, LAB_BUILDING, LAB_UP, LAB_DOWN };
 
 struct journal;
 struct lab;
+struct dp_run;
 
 /* Progress of a long operation: stage ("namespaces", "links", ...), done of total. */
 typedef void (*lab_progress_fn)(void *ud, const char *stage, int done, int total);
@@ -105,9 +106,8 @@ struct lab {
         struct features feat; /* probed at build */
         struct journal *journal;
         int lock_fd;
-        bool uses_vlan;                  /* some port or subinterface has VLAN settings */
-        pid_t dp_pid;                    /* userspace datapath process, 0 = none */
-        unsigned long long dp_starttime; /* ... and its start time (pid reuse) */
+        bool uses_vlan;    /* some port or subinterface has VLAN settings */
+        struct dp_run *dp; /* the userspace datapath process (dp.h), or NULL */
         lab_progress_fn progress;
         void *progress_ud;
 };
