@@ -3,10 +3,11 @@
  *
  *   netlab [--keep] [LAB.lua]      the console (full screen)
  *   netlab run LAB.lua [--keep]    build, run every experiment, report, tear down
- *   netlab clean [LAB | --all]     remove what a lab's journal records
+ *   netlab clean [--force] LAB... | --all   remove what a lab's journal records
  *   netlab doctor                  which kernel features netlab will use
  *   netlab datapath LAB            (internal) the lab's userspace datapath
  */
+#include "clean.h"
 #include "dp.h"
 #include "lab.h"
 #include "nlua.h"
@@ -28,8 +29,10 @@ static void usage(FILE *f)
               "       netlab run LAB.lua [--keep]    build the lab, run its experiments, "
               "print each\n"
               "                                      check; exit 0 only if all passed\n"
-              "       netlab clean [LAB | --all]     remove what a lab left behind (from its "
-              "journal)\n"
+              "       netlab clean [--force] LAB... | --all\n"
+              "                                      remove what labs left behind (from their "
+              "journals);\n"
+              "                                      a running lab only with --force\n"
               "       netlab doctor                  show the kernel features netlab found "
               "and uses\n"
               "       netlab --help-keys             the console's keys and commands (Markdown)\n"
@@ -193,24 +196,62 @@ out:
         return rc;
 }
 
+static void clean_say(void *ud, const char *line)
+{
+        (void)ud;
+        printf("netlab clean: %s\n", line);
+        fflush(stdout);
+}
+
 static int cmd_clean(int argc, char **argv)
 {
+        static const char usage_clean[] =
+            "Usage: netlab clean [--force] LAB...   remove what these labs left behind\n"
+            "       netlab clean [--force] --all    ... every lab whose netlab has stopped\n"
+            "A lab whose netlab is still running is left alone; --force stops it.\n";
         char err[ERRLEN];
+        unsigned flags = 0;
+        bool all = false;
+        int nlabs = 0;
+        for (int i = 0; i < argc; i++) {
+                if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f"))
+                        flags |= LAB_CLEAN_FORCE;
+                else if (!strcmp(argv[i], "--all"))
+                        all = true;
+                else if (argv[i][0] == '-') {
+                        fprintf(stderr, "netlab clean: unknown option \"%s\"\n%s", argv[i],
+                                usage_clean);
+                        return 2;
+                } else
+                        nlabs++;
+        }
+        if (nlabs == 0 && !all) {
+                fprintf(stderr, "netlab clean: which lab? Name it, or give --all\n%s", usage_clean);
+                return 2;
+        }
+        if (nlabs > 0 && all) {
+                fprintf(stderr, "netlab clean: name labs or give --all, not both\n%s",
+                        usage_clean);
+                return 2;
+        }
         if (geteuid() != 0) {
                 fprintf(stderr, "netlab clean: needs root (it removes namespaces): run it with "
                                 "sudo\n");
                 return 1;
         }
-        if (argc == 0 || !strcmp(argv[0], "--all")) {
-                if (lab_clean_all(err) < 0) {
+        if (all) {
+                int n = lab_clean_all(flags, NULL, clean_say, NULL, err);
+                if (n < 0) {
                         fprintf(stderr, "netlab clean: %s\n", err);
                         return 1;
                 }
+                if (n == 0)
+                        printf("netlab clean: nothing removed\n");
                 return 0;
         }
         int rc = 0;
         for (int i = 0; i < argc; i++)
-                if (lab_clean(argv[i], err) < 0) {
+                if (argv[i][0] != '-' && lab_clean(argv[i], flags, clean_say, NULL, err) < 0) {
                         fprintf(stderr, "netlab clean: %s\n", err);
                         rc = 1;
                 }

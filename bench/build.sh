@@ -100,7 +100,7 @@ cleanup() {
                         sleep 0.1
                 done
         fi
-        [ -n "$CUR_LAB" ] && "$NETLAB" clean "$CUR_LAB" >/dev/null 2>&1
+        [ -n "$CUR_LAB" ] && "$NETLAB" clean --force "$CUR_LAB" >/dev/null 2>&1
         mn_remove_own
         sentinel_remove
         rm -rf "$W"

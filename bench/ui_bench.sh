@@ -21,7 +21,7 @@ export HOME=$TMP XDG_STATE_HOME=$TMP/state
 LOG=$TMP/state/netlab/console.log
 cleanup() {
   tmux -L "$SOCK" kill-server 2>/dev/null
-  "$BIN" clean "$LAB" >/dev/null 2>&1
+  "$BIN" clean --force "$LAB" >/dev/null 2>&1
   rm -rf "$TMP"
 }
 trap cleanup EXIT

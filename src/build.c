@@ -8,12 +8,14 @@
  * strokes: kill the lab's processes, stop the datapath, close the
  * namespaces (the kernel then drops all their links at once). */
 #include "lab.h"
+#include "clean.h"
 #include "dp.h"
 #include "hosts.h"
 #include "journal.h"
 #include "nat.h"
 #include "netns.h"
 #include "nl.h"
+#include "rundir.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -59,23 +61,30 @@ static void raise_nofile(int nnodes)
 }
 
 /* Another running lab using our MAC prefix: move ours deterministically. */
-static void mac_prefix_settle(struct lab *lab)
+static void mac_prefix_settle(struct lab *lab, int root_fd)
 {
         for (int salt = 0; salt < 64; salt++) {
                 bool clash = false;
-                DIR *d = opendir(LAB_RUN_DIR);
+                int dfd = dup(root_fd);
+                DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+                if (!d && dfd >= 0)
+                        close(dfd);
                 struct dirent *de;
                 while (d && (de = readdir(d))) {
                         if (de->d_name[0] == '.' || strcmp(de->d_name, lab->name) == 0)
                                 continue;
                         char path[PATH_MAX];
-                        snprintf(path, sizeof(path), "%s/%s/macprefix", LAB_RUN_DIR, de->d_name);
-                        FILE *f = fopen(path, "re");
-                        unsigned v;
-                        if (f && fscanf(f, "%x", &v) == 1 && v == lab->mac_prefix)
-                                clash = true;
-                        if (f)
-                                fclose(f);
+                        snprintf(path, sizeof(path), "%s/macprefix", de->d_name);
+                        int fd = openat(root_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                        char buf[16];
+                        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+                        if (fd >= 0)
+                                close(fd);
+                        if (n > 0) {
+                                buf[n] = '\0';
+                                if (strtoul(buf, NULL, 16) == lab->mac_prefix)
+                                        clash = true;
+                        }
                 }
                 if (d)
                         closedir(d);
@@ -89,9 +98,9 @@ static void mac_prefix_settle(struct lab *lab)
         }
 }
 
-static int write_file(const char *path, const char *text)
+static int write_file_at(int dir_fd, const char *name, const char *text)
 {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
                 return -1;
         ssize_t n = write(fd, text, strlen(text));
@@ -99,47 +108,60 @@ static int write_file(const char *path, const char *text)
         return n < 0 ? -1 : 0;
 }
 
-/* Takes /run/netlab/LAB: refuses when it exists (running or left behind). */
-static int claim_rundir(struct lab *lab, char *err)
+/* Takes /run/netlab/LAB: refuses when it exists (running or left behind).
+ * Returns the run directory's descriptor, or -1. */
+static int claim_rundir(struct lab *lab, int root_fd, char *err)
 {
-        if (mkdir(LAB_RUN_DIR, 0755) < 0 && errno != EEXIST)
-                return errf_sys(err, NULL, "Cannot create \"%s\"", LAB_RUN_DIR);
-        char lock[PATH_MAX + 8];
-        snprintf(lock, sizeof(lock), "%s/lock", lab->rundir);
-        if (mkdir(lab->rundir, 0755) < 0) {
-                if (errno != EEXIST)
-                        return errf_sys(err, NULL, "Cannot create \"%s\"", lab->rundir);
-                int fd = open(lock, O_RDONLY | O_CLOEXEC);
-                bool running = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0;
-                if (fd >= 0)
-                        close(fd);
+        int dir_fd = rundir_create(root_fd, lab->name, err);
+        if (dir_fd < 0 && errno != EEXIST)
+                return -1;
+        if (dir_fd < 0) {
+                char e[ERRLEN], who[128];
+                int fd = rundir_open(root_fd, lab->name, e);
+                if (fd < 0)
+                        return errf(err, "Cannot build lab \"%s\": %s", lab->name, e);
+                int lfd = openat(fd, "lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                bool running = lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0;
+                if (lfd >= 0)
+                        close(lfd);
+                struct journal_owner o;
+                journal_owner(fd, &o);
+                close(fd);
                 errno = EEXIST;
-                if (running)
+                if (running && o.pid > 0) {
+                        journal_owner_describe(&o, who, sizeof(who));
                         return errf(err,
-                                    "lab \"%s\" is already running (see %s); stop it, or run "
-                                    "`netlab clean %s`",
-                                    lab->name, lab->rundir, lab->name);
+                                    "lab \"%s\" is already running (netlab %s); name this one "
+                                    "differently with netlab.lab(\"NAME\")",
+                                    lab->name, who);
+                }
+                if (running)
+                        return errf(err, "lab \"%s\" is already running (being built or cleaned)",
+                                    lab->name);
                 return errf(err,
                             "lab \"%s\" was left behind by a netlab that did not finish; run "
                             "`netlab clean %s` first",
                             lab->name, lab->name);
         }
-        lab->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        lab->lock_fd = openat(dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (lab->lock_fd < 0 || flock(lab->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-                errf_sys(err, NULL, "Cannot lock \"%s\"", lock);
+                errf_sys(err, NULL, "Cannot lock \"%s/lock\"", lab->rundir);
                 if (lab->lock_fd >= 0)
                         close(lab->lock_fd);
                 lab->lock_fd = -1;
-                rmdir(lab->rundir);
+                unlinkat(dir_fd, "lock", 0);
+                close(dir_fd);
+                unlinkat(root_fd, lab->name, AT_REMOVEDIR);
                 return -1;
         }
-        return 0;
+        return dir_fd;
 }
 
 struct build_ctx {
         struct nl *host;  /* socket in netlab's own namespace: creates veths */
         struct nl **node; /* per-node sockets, opened lazily */
         int *bridge;      /* per-node bridge ifindex (switches) */
+        int run_fd;       /* the lab's run directory (rundir.h) */
 };
 
 struct inside_ctx {
@@ -292,7 +314,7 @@ static int create_namespaces(struct lab *lab, struct build_ctx *b, char *err)
 {
         char up[PATH_MAX + 64];
         snprintf(up, sizeof(up), "%s/uts", lab->rundir);
-        if (mkdir(up, 0755) < 0 && errno != EEXIST)
+        if (mkdirat(b->run_fd, "uts", 0700) < 0 && errno != EEXIST)
                 return errf_sys(err, NULL, "Cannot create \"%s\"", up);
         journal_add(lab->journal, "mount %s", up);
         if (mount("netlab", up, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
@@ -611,30 +633,40 @@ int lab_build(struct lab *lab, char *err)
                 lab->links[i].up_built = lab->links[i].up;
         if (netns_prepare_run_dir(err) < 0)
                 return -1;
-        if (claim_rundir(lab, err) < 0)
+        int root_fd = rundir_root(true, err);
+        if (root_fd < 0)
                 return -1;
+        int run_fd = claim_rundir(lab, root_fd, err);
+        if (run_fd < 0) {
+                close(root_fd);
+                return -1;
+        }
         lab->state = LAB_BUILDING;
-        char path[PATH_MAX + 16];
-        snprintf(path, sizeof(path), "%s/journal", lab->rundir);
-        lab->journal = journal_open(path, err);
-        if (!lab->journal) {
+        e[0] = '\0';
+        lab->journal = journal_open(run_fd, e);
+        if (lab->journal && journal_add_owner(lab->journal) < 0)
+                errf_sys(e, NULL, "Cannot write the journal");
+        if (!lab->journal || e[0]) {
+                errf(err, "Cannot build lab \"%s\": %s", lab->name, e);
+                close(root_fd);
+                close(run_fd);
                 lab_teardown(lab, NULL);
                 return -1;
         }
-        journal_add(lab->journal, "owner %d %llu", (int)getpid(), proc_starttime(getpid()));
-        mac_prefix_settle(lab);
+        mac_prefix_settle(lab, root_fd);
+        close(root_fd);
         char mp[16];
         snprintf(mp, sizeof(mp), "%04x\n", lab->mac_prefix);
-        snprintf(path, sizeof(path), "%s/macprefix", lab->rundir);
-        write_file(path, mp);
+        write_file_at(run_fd, "macprefix", mp);
         if (lab_hosts_write(lab, err) < 0) {
                 int saved = errno;
+                close(run_fd);
                 lab_teardown(lab, NULL);
                 errno = saved;
                 return -1;
         }
 
-        struct build_ctx b = {0};
+        struct build_ctx b = {.run_fd = run_fd};
         b.node = calloc((size_t)lab->nnodes + 1, sizeof(*b.node));
         b.bridge = calloc((size_t)lab->nnodes + 1, sizeof(*b.bridge));
         int rc = -1;
@@ -665,6 +697,7 @@ out:
                         nl_close(b.node[i]);
         free(b.node);
         free(b.bridge);
+        close(run_fd);
         if (rc < 0) {
                 int saved = errno;
                 lab_teardown(lab, NULL);
@@ -698,7 +731,7 @@ int lab_teardown(struct lab *lab, char *err)
                 close(lab->lock_fd); /* lab_clean takes the lock itself */
                 lab->lock_fd = -1;
         }
-        int rc = lab_clean(lab->name, err);
+        int rc = lab_clean(lab->name, 0, NULL, NULL, err);
         progress(lab, "teardown", lab->nnodes, lab->nnodes);
         return rc;
 }

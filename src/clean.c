@@ -1,12 +1,18 @@
-/* clean.c — `netlab clean`: remove what a lab's journal records, and only that.
+/* clean.c — `netlab clean`: remove what a lab's journal records, and only
+ * that (see clean.h).
  *
  * Works the same after an orderly stop (to sweep what is left), after
  * kill -9 at any point, and twice in a row. The lab's lock serialises
- * concurrent cleans; a lab still running (its owner holds the lock) is
- * asked to stop with SIGTERM, then killed if it does not let go. */
+ * concurrent cleans; a lab still running (its owner holds the lock) is left
+ * alone, or with --force asked to stop with SIGTERM, then killed if it does
+ * not let go. Everything under /run/netlab/LAB is reached through the run
+ * directory's descriptor: a symlink there is refused, never followed. */
+#include "clean.h"
+#include "hostobj.h"
 #include "lab.h"
 #include "hosts.h"
 #include "journal.h"
+#include "rundir.h"
 #include "netns.h"
 #include "nl.h"
 #include "proc.h"
@@ -14,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +38,7 @@ struct owned {
         pid_t *pids;
         unsigned long long *starts;
         int npids;
-        char **hostlinks;
+        struct hostobj_rec *hostlinks;
         int nhostlinks;
         char **mounts;
         int nmounts;
@@ -41,8 +48,6 @@ struct owned {
         int nnotours;
         char **etcs; /* /etc/netns/LAB.NODE directories */
         int netcs;
-        pid_t owner;
-        unsigned long long owner_start;
         char lab[LAB_NAME_MAX + 1]; /* journal paths must belong to this lab */
         bool oom;
 };
@@ -96,6 +101,27 @@ static bool path_of_lab(const struct owned *o, const char *kind, const char *pat
         return !strncmp(path, prefix, strlen(prefix)) && path[strlen(prefix)];
 }
 
+/* The later line of an interface completes its earlier one (hostobj.h). */
+static void push_hostlink(struct owned *o, int argc, char **argv)
+{
+        struct hostobj_rec r;
+        if (hostobj_parse(argc, argv, &r) < 0)
+                return;
+        for (int i = 0; i < o->nhostlinks; i++)
+                if (!strcmp(o->hostlinks[i].name, r.name)) {
+                        if (r.nsino != o->hostlinks[i].nsino || r.id)
+                                o->hostlinks[i] = r;
+                        return;
+                }
+        struct hostobj_rec *a = realloc(o->hostlinks, (size_t)(o->nhostlinks + 1) * sizeof(*a));
+        if (!a) {
+                o->oom = true;
+                return;
+        }
+        o->hostlinks = a;
+        a[o->nhostlinks++] = r;
+}
+
 static void on_line(void *ud, int argc, char **argv)
 {
         struct owned *o = ud;
@@ -118,11 +144,7 @@ static void on_line(void *ud, int argc, char **argv)
         else if (argc >= 2 && strcmp(argv[0], "etc") == 0 && lab_hosts_path_ok(o->lab, argv[1]))
                 push_str(o, &o->etcs, &o->netcs, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "hostlink") == 0)
-                push_str(o, &o->hostlinks, &o->nhostlinks, argv[1]);
-        else if (argc >= 3 && strcmp(argv[0], "owner") == 0) {
-                o->owner = (pid_t)atoi(argv[1]);
-                o->owner_start = strtoull(argv[2], NULL, 10);
-        }
+                push_hostlink(o, argc, argv);
 }
 
 static void owned_free(struct owned *o)
@@ -131,8 +153,6 @@ static void owned_free(struct owned *o)
                 free(o->netns[i]);
         for (int i = 0; i < o->nuts; i++)
                 free(o->uts[i]);
-        for (int i = 0; i < o->nhostlinks; i++)
-                free(o->hostlinks[i]);
         for (int i = 0; i < o->nmounts; i++)
                 free(o->mounts[i]);
         free(o->mounts);
@@ -171,182 +191,319 @@ static void sleep_ms(int ms)
         nanosleep(&ts, NULL);
 }
 
-/* Takes the lab's lock; a running owner is asked to stop first. */
-/* True when fd is still the lab's lock file (another clean may have removed
- * the lab, and a new lab of the same name may have made a new one). */
-static bool lock_current(int fd, const char *lock)
+
+/* Path under the run directory → the same file reached through dir_fd (the
+ * run directory is never looked up by name again). path_of_lab() checked
+ * the prefix; no component may be "." or "..". */
+static bool fd_path(int dir_fd, const char *lab, const char *path, char *buf, size_t len)
 {
-        struct stat a, b;
-        return fstat(fd, &a) == 0 && stat(lock, &b) == 0 && a.st_dev == b.st_dev &&
-               a.st_ino == b.st_ino;
+        char prefix[PATH_MAX];
+        snprintf(prefix, sizeof(prefix), "%s/%s/", LAB_RUN_DIR, lab);
+        if (strncmp(path, prefix, strlen(prefix)) != 0)
+                return false;
+        const char *rel = path + strlen(prefix);
+        for (const char *c = rel; *c;) {
+                size_t n = strcspn(c, "/");
+                if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+                        return false;
+                c += n;
+                if (*c == '/')
+                        c++;
+        }
+        rundir_fd_path(dir_fd, rel, buf, len);
+        return true;
 }
 
-/* Takes the lab's lock; a running owner is asked to stop first. *fd_out is
- * -1 when there is nothing to clean (no lock, or cleaned meanwhile). */
-static int take_lock(const char *rundir, const char *name, int *fd_out, char *err)
+/* True when fd is still the lock file of the lab (another clean may have
+ * removed the lab, and a new lab of the same name may have made a new one). */
+static bool lock_current(int fd, int root_fd, const char *name)
 {
-        char lock[PATH_MAX + 8], journal[PATH_MAX + 16];
-        snprintf(lock, sizeof(lock), "%s/lock", rundir);
-        snprintf(journal, sizeof(journal), "%s/journal", rundir);
-        int fd = open(lock, O_RDWR | O_CLOEXEC);
-        if (fd < 0) {
-                *fd_out = -1;
+        struct stat a, b;
+        char rel[LAB_NAME_MAX + 8];
+        snprintf(rel, sizeof(rel), "%s/lock", name);
+        return fstat(fd, &a) == 0 && fstatat(root_fd, rel, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+               a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Takes the lab's lock. A live owner holding it: refused (EBUSY), or with
+ * LAB_CLEAN_FORCE asked to stop (SIGTERM, then SIGKILL after 5 s). *fd_out
+ * is -1 when there is nothing to clean (no lock, or cleaned meanwhile). */
+static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, int *fd_out,
+                     pid_t *stopped, char *err)
+{
+        *fd_out = -1;
+        *stopped = 0;
+        int fd = openat(dir_fd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
                 return 0; /* no lock file: nobody runs it */
-        }
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-                *fd_out = lock_current(fd, lock) ? fd : -1;
-                if (*fd_out < 0)
-                        close(fd);
-                return 0;
-        }
-        /* Held: by the running lab, or by another clean. */
-        struct owned o = {0};
-        snprintf(o.lab, sizeof(o.lab), "%s", name);
-        journal_read(journal, on_line, &o, NULL);
-        bool live_owner = o.owner != getpid() && same_process(o.owner, o.owner_start);
-        if (live_owner)
-                kill(o.owner, SIGTERM);
-        for (int waited = 0; waited < 10000; waited += 50) {
+        int asked_at = -1;
+        struct journal_owner ow;
+        for (int waited = 0;; waited += 50) {
                 if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-                        owned_free(&o);
-                        *fd_out = lock_current(fd, lock) ? fd : -1;
-                        if (*fd_out < 0)
+                        if (lock_current(fd, root_fd, name))
+                                *fd_out = fd;
+                        else
                                 close(fd);
                         return 0;
                 }
+                /* Held: by the running lab, or by another clean. */
+                journal_owner(dir_fd, &ow);
+                if (journal_owner_alive(&ow) && !(flags & LAB_CLEAN_FORCE)) {
+                        char who[128];
+                        journal_owner_describe(&ow, who, sizeof(who));
+                        close(fd);
+                        errno = EBUSY;
+                        return errf(err,
+                                    "lab \"%s\" is running (netlab %s): left alone; `netlab clean "
+                                    "--force %s` stops it",
+                                    name, who, name);
+                }
+                if (journal_owner_alive(&ow) && asked_at < 0) {
+                        kill(ow.pid, SIGTERM);
+                        *stopped = ow.pid;
+                        asked_at = waited;
+                } else if (journal_owner_alive(&ow) && waited - asked_at == 5000) {
+                        kill(ow.pid, SIGKILL);
+                }
+                if (waited >= 15000)
+                        break;
                 sleep_ms(50);
-                if (waited == 5000 && live_owner)
-                        kill(o.owner, SIGKILL);
         }
-        owned_free(&o);
         close(fd);
         errno = EBUSY;
         return errf(err, "Cannot clean lab \"%s\": it is still locked by another process", name);
 }
 
-int lab_clean(const char *name, char *err)
+static int no_lab(const char *name, char *err)
 {
-        char rundir[PATH_MAX], path[PATH_MAX + 300];
-        if (strchr(name, '/') || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-                return errf(err, "invalid lab name \"%s\"", name);
-        snprintf(rundir, sizeof(rundir), "%s/%s", LAB_RUN_DIR, name);
-        struct stat st;
-        if (stat(rundir, &st) < 0)
-                return 0; /* nothing of this lab exists */
-        int lock_fd = -1;
-        if (take_lock(rundir, name, &lock_fd, err) < 0)
-                return -1;
-        char lockpath[PATH_MAX + 8];
-        snprintf(lockpath, sizeof(lockpath), "%s/lock", rundir);
-        if (lock_fd < 0 && access(lockpath, F_OK) == 0)
-                return 0; /* cleaned by another clean meanwhile; a new lab owns the name */
-        struct owned o = {0};
-        snprintf(o.lab, sizeof(o.lab), "%s", name);
-        snprintf(path, sizeof(path), "%s/journal", rundir);
-        int rc = journal_read(path, on_line, &o, err);
-        if (rc == 0 && o.oom)
-                rc = errf(err, "Cannot read the journal of lab \"%s\": out of memory", name);
-        if (rc < 0)
-                goto out;
+        errno = ENOENT;
+        return errf(err, "no lab \"%s\" (nothing under %s/%s)", name, LAB_RUN_DIR, name);
+}
+
+static void say(lab_clean_say_fn fn, void *ud, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(lab_clean_say_fn fn, void *ud, const char *fmt, ...)
+{
+        if (!fn)
+                return;
+        char line[ERRLEN];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        fn(ud, line);
+}
+
+/* Removes the run directory's files, then the directory itself if it is
+ * still the one dir_fd holds. */
+static int remove_rundir(int root_fd, int dir_fd, const char *name, char *err)
+{
+        int dfd = dup(dir_fd);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (!d) {
+                if (dfd >= 0)
+                        close(dfd);
+                return errf_sys(err, NULL, "Cannot read \"%s/%s\"", LAB_RUN_DIR, name);
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                        continue;
+                unlinkat(dir_fd, de->d_name, strcmp(de->d_name, "uts") == 0 ? AT_REMOVEDIR : 0);
+        }
+        closedir(d);
+        struct stat a, b;
+        if (fstat(dir_fd, &a) < 0 || fstatat(root_fd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 ||
+            a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+                return 0; /* removed (or replaced) meanwhile: not ours to remove */
+        if (unlinkat(root_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return errf_sys(err, NULL, "Cannot remove \"%s/%s\"", LAB_RUN_DIR, name);
+        return 0;
+}
+
+/* What the journal names, removed in order; *left counts what was left alone. */
+static int clean_owned(struct owned *o, int dir_fd, lab_clean_say_fn fn, void *ud, int *left,
+                       char *err)
+{
+        int rc = 0, killed = 0, nsgone = 0, hostgone = 0;
+        char e[ERRLEN], path[PATH_MAX + 64];
 
         /* 1. Every process inside the lab's namespaces, and every journaled
          *    process that is still the same process. */
-        unsigned long *inodes = calloc((size_t)o.nnetns + 1, sizeof(*inodes));
+        unsigned long *inodes = calloc((size_t)o->nnetns + 1, sizeof(*inodes));
         int n = 0;
-        for (int i = 0; inodes && i < o.nnetns; i++) {
-                unsigned long ino = netns_inode(o.netns[i]);
+        for (int i = 0; inodes && i < o->nnetns; i++) {
+                unsigned long ino = netns_inode(o->netns[i]);
                 if (ino)
                         inodes[n++] = ino;
         }
-        proc_kill_in_netns(inodes, n);
+        killed += proc_kill_in_netns(inodes, n);
         free(inodes);
-        for (int i = 0; i < o.npids; i++)
-                if (o.pids[i] != getpid() && same_process(o.pids[i], o.starts[i]))
-                        kill(o.pids[i], SIGKILL);
+        for (int i = 0; i < o->npids; i++)
+                if (o->pids[i] != getpid() && same_process(o->pids[i], o->starts[i]) &&
+                    kill(o->pids[i], SIGKILL) == 0)
+                        killed++;
 
-        /* 2. Host-namespace objects (uplinks). */
-        if (o.nhostlinks) {
-                char e[ERRLEN];
+        /* 2. Host-namespace objects, each only if it still proves to be ours. */
+        if (o->nhostlinks) {
                 struct nl *nl = nl_open(-1, e);
-                for (int i = 0; nl && i < o.nhostlinks; i++) {
-                        int idx = nl_link_index(nl, o.hostlinks[i], NULL);
-                        if (idx > 0 && nl_link_del(nl, idx, e) < 0 && rc == 0)
-                                rc = errf(err, "Cannot delete \"%s\": %s", o.hostlinks[i], e);
+                if (!nl)
+                        rc = errf(err, "%s", e);
+                for (int i = 0; nl && i < o->nhostlinks; i++) {
+                        char note[ERRLEN];
+                        int r = hostobj_remove(nl, o->lab, &o->hostlinks[i], note, sizeof(note), e);
+                        if (r < 0 && rc == 0)
+                                rc = errf(err, "%s", e);
+                        else if (r == HOSTOBJ_REMOVED)
+                                hostgone++;
+                        else if (r == HOSTOBJ_LEFT) {
+                                say(fn, ud, "lab \"%s\": %s", o->lab, note);
+                                (*left)++;
+                        }
                 }
                 if (nl)
                         nl_close(nl);
         }
 
         /* 3. Namespaces: unmount and unlink; the kernel does the rest. */
-        char e[ERRLEN];
-        for (int i = 0; i < o.nnetns; i++)
-                if (netns_remove(o.netns[i], e) < 0 && rc == 0)
-                        rc = errf(err, "%s", e);
-        for (int i = 0; i < o.nuts; i++)
-                if (netns_remove(o.uts[i], e) < 0 && rc == 0)
+        for (int i = 0; i < o->nnetns; i++) {
+                struct stat st;
+                bool there = lstat(o->netns[i], &st) == 0;
+                if (netns_remove(o->netns[i], e) < 0) {
+                        if (rc == 0)
+                                rc = errf(err, "%s", e);
+                } else if (there) {
+                        nsgone++;
+                }
+        }
+        for (int i = 0; i < o->nuts; i++)
+                if (fd_path(dir_fd, o->lab, o->uts[i], path, sizeof(path)) &&
+                    netns_remove(path, e) < 0 && rc == 0)
                         rc = errf(err, "%s", e);
         /* Claimed but never recorded as ours (killed in between): the empty
          * file we may have created; never a mounted namespace, never a name
          * that turned out to be someone else's. */
-        for (int i = 0; i < o.nclaims; i++) {
-                if (in_list(o.claims[i], o.netns, o.nnetns) ||
-                    in_list(o.claims[i], o.notours, o.nnotours) || netns_inode(o.claims[i]))
+        for (int i = 0; i < o->nclaims; i++) {
+                if (in_list(o->claims[i], o->netns, o->nnetns) ||
+                    in_list(o->claims[i], o->notours, o->nnotours) || netns_inode(o->claims[i]))
                         continue;
                 struct stat cst;
-                if (lstat(o.claims[i], &cst) == 0 && S_ISREG(cst.st_mode) && cst.st_size == 0 &&
-                    unlink(o.claims[i]) < 0 && errno != ENOENT && rc == 0)
-                        rc = errf_sys(err, NULL, "Cannot remove \"%s\"", o.claims[i]);
+                if (lstat(o->claims[i], &cst) == 0 && S_ISREG(cst.st_mode) && cst.st_size == 0 &&
+                    unlink(o->claims[i]) < 0 && errno != ENOENT && rc == 0)
+                        rc = errf_sys(err, NULL, "Cannot remove \"%s\"", o->claims[i]);
         }
         /* The nodes' /etc/netns directories (our hosts symlink, then the
          * directory when nothing else is in it). */
-        for (int i = 0; i < o.netcs; i++)
-                if (lab_hosts_remove(name, o.etcs[i], e) < 0 && rc == 0)
+        for (int i = 0; i < o->netcs; i++)
+                if (lab_hosts_remove(o->lab, o->etcs[i], e) < 0 && rc == 0)
                         rc = errf(err, "%s", e);
         /* The lab's own mounts (the tmpfs holding the UTS mount points). */
-        for (int i = o.nmounts - 1; i >= 0; i--)
-                if (umount2(o.mounts[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT &&
-                    rc == 0)
-                        rc = errf_sys(err, NULL, "Cannot unmount \"%s\"", o.mounts[i]);
+        for (int i = o->nmounts - 1; i >= 0; i--)
+                if (fd_path(dir_fd, o->lab, o->mounts[i], path, sizeof(path)) &&
+                    umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
+                    errno != ENOENT && rc == 0)
+                        rc = errf_sys(err, NULL, "Cannot unmount \"%s\"", o->mounts[i]);
 
-        /* 4. The run directory, when everything it recorded is gone. */
-        if (rc == 0) {
-                DIR *d = opendir(rundir);
-                struct dirent *de;
-                while (d && (de = readdir(d))) {
-                        if (de->d_name[0] == '.')
-                                continue;
-                        snprintf(path, sizeof(path), "%s/%s", rundir, de->d_name);
-                        if (strcmp(de->d_name, "uts") == 0)
-                                rmdir(path);
-                        else
-                                unlink(path);
-                }
-                if (d)
-                        closedir(d);
-                if (rmdir(rundir) < 0 && errno != ENOENT)
-                        rc = errf_sys(err, NULL, "Cannot remove \"%s\"", rundir);
+        char what[256];
+        int w = snprintf(what, sizeof(what), "%d namespace%s", nsgone, nsgone == 1 ? "" : "s");
+        if (killed && w > 0 && (size_t)w < sizeof(what))
+                w += snprintf(what + w, sizeof(what) - (size_t)w, ", %d process%s", killed,
+                              killed == 1 ? "" : "es");
+        if (hostgone && w > 0 && (size_t)w < sizeof(what))
+                snprintf(what + w, sizeof(what) - (size_t)w, ", %d host interface%s", hostgone,
+                         hostgone == 1 ? "" : "s");
+        if (rc == 0)
+                say(fn, ud, "lab \"%s\" removed (%s)", o->lab, what);
+        return rc;
+}
+
+int lab_clean(const char *name, unsigned flags, lab_clean_say_fn fn, void *ud, char *err)
+{
+        char e[ERRLEN];
+        if (!rundir_name_ok(name)) {
+                errno = EINVAL;
+                return errf(err, "invalid lab name \"%s\"", name);
         }
+        int root_fd = rundir_root(false, e);
+        if (root_fd < 0)
+                return errno == ENOENT ? no_lab(name, err)
+                                       : errf(err, "Cannot clean lab \"%s\": %s", name, e);
+        int dir_fd = rundir_open(root_fd, name, e);
+        if (dir_fd < 0) {
+                int saved = errno;
+                close(root_fd);
+                errno = saved;
+                return errno == ENOENT ? no_lab(name, err)
+                                       : errf(err, "Cannot clean lab \"%s\": %s", name, e);
+        }
+        int lock_fd = -1, rc = 0, left = 0;
+        pid_t stopped = 0;
+        struct owned o = {0};
+        if (take_lock(root_fd, dir_fd, name, flags, &lock_fd, &stopped, err) < 0) {
+                rc = -1;
+                goto out;
+        }
+        if (stopped)
+                say(fn, ud, "lab \"%s\": its netlab (pid %d) was told to stop (--force)", name,
+                    (int)stopped);
+        struct stat dst;
+        if (fstat(dir_fd, &dst) == 0 && dst.st_nlink == 0) {
+                if (stopped)
+                        say(fn, ud, "lab \"%s\" removed (its netlab tore it down)", name);
+                else
+                        say(fn, ud, "lab \"%s\" was removed meanwhile (by another clean)", name);
+                goto out;
+        }
+        if (lock_fd < 0 && faccessat(dir_fd, "lock", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                goto out; /* cleaned by another clean meanwhile; a new lab owns the name */
+        snprintf(o.lab, sizeof(o.lab), "%s", name);
+        rc = journal_read(dir_fd, on_line, &o, e);
+        if (rc < 0)
+                errf(err, "Cannot clean lab \"%s\": %s", name, e);
+        else if (o.oom)
+                rc = errf(err, "Cannot read the journal of lab \"%s\": out of memory", name);
+        if (rc == 0)
+                rc = clean_owned(&o, dir_fd, fn, ud, &left, err);
+        /* 4. The run directory, when everything it recorded is gone. */
+        if (rc == 0)
+                rc = remove_rundir(root_fd, dir_fd, name, err);
 out:
         owned_free(&o);
         if (lock_fd >= 0)
                 close(lock_fd);
+        close(dir_fd);
+        close(root_fd);
         return rc;
 }
 
-int lab_clean_all(char *err)
+int lab_clean_all(unsigned flags, const char *except, lab_clean_say_fn fn, void *ud, char *err)
 {
-        DIR *d = opendir(LAB_RUN_DIR);
-        if (!d)
-                return 0;
-        int rc = 0;
-        struct dirent *de;
         char e[ERRLEN];
+        int root_fd = rundir_root(false, e);
+        if (root_fd < 0)
+                return errno == ENOENT ? 0 : errf(err, "%s", e);
+        DIR *d = fdopendir(root_fd);
+        if (!d) {
+                close(root_fd);
+                return errf_sys(err, NULL, "Cannot read \"%s\"", LAB_RUN_DIR);
+        }
+        int failed = 0, removed = 0;
+        struct dirent *de;
         while ((de = readdir(d))) {
-                if (de->d_name[0] == '.')
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+                    (except && !strcmp(de->d_name, except)))
                         continue;
-                if (lab_clean(de->d_name, e) < 0 && rc == 0)
-                        rc = errf(err, "%s", e);
+                if (lab_clean(de->d_name, flags, fn, ud, e) == 0) {
+                        removed++;
+                } else if (errno == EBUSY || errno == ENOENT) {
+                        say(fn, ud, "%s", e); /* running (or gone meanwhile): not a failure */
+                } else {
+                        say(fn, ud, "%s", e);
+                        failed++;
+                }
         }
         closedir(d);
-        return rc;
+        if (failed)
+                return errf(err, "%d lab%s could not be cleaned", failed, failed == 1 ? "" : "s");
+        return removed;
 }

@@ -179,11 +179,4 @@ int lab_reset(struct lab *lab, char *err);
 struct nl;
 int lab_node_apply_l3(struct lab *lab, struct nl *nl, int node, bool restore, char *err);
 
-/* `netlab clean`: remove what LAB's journal records (kills its processes first).
- * Idempotent; safe concurrently; a lab still running is asked to stop (SIGTERM)
- * and waited for. Returns 0 also when there was nothing to clean. */
-int lab_clean(const char *name, char *err);
-/* Cleans every lab under /run/netlab. */
-int lab_clean_all(char *err);
-
 #endif

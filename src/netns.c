@@ -99,7 +99,7 @@ out:
 
 int netns_remove(const char *path, char *err)
 {
-        if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+        if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
                 return errf_sys(err, NULL, "Cannot unmount namespace \"%s\"", path);
         if (unlink(path) < 0 && errno != ENOENT)
                 return errf_sys(err, NULL, "Cannot remove namespace file \"%s\"", path);

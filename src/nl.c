@@ -325,6 +325,7 @@ struct link_lookup {
         int ifindex;
         int link;
         bool have_link;
+        char alias[256]; /* IFLA_IFALIAS, "" none */
 };
 
 static int lookup_cb(const struct nlmsghdr *h, void *data)
@@ -340,6 +341,12 @@ static int lookup_cb(const struct nlmsghdr *h, void *data)
                 if (mnl_attr_get_type(a) == IFLA_LINK && mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
                         l->link = (int)mnl_attr_get_u32(a);
                         l->have_link = true;
+                }
+                if (mnl_attr_get_type(a) == IFLA_IFALIAS) {
+                        size_t n = mnl_attr_get_payload_len(a);
+                        n = n < sizeof(l->alias) - 1 ? n : sizeof(l->alias) - 1;
+                        memcpy(l->alias, mnl_attr_get_payload(a), n);
+                        l->alias[n] = '\0';
                 }
         }
         return 0;
@@ -368,6 +375,11 @@ static int getlink_by_name(struct nl *nl, struct mnl_socket *s, const char *name
 
 int nl_link_index(struct nl *nl, const char *name, char *err)
 {
+        return nl_link_alias(nl, name, NULL, 0, err);
+}
+
+int nl_link_alias(struct nl *nl, const char *name, char *alias, size_t len, char *err)
+{
         struct link_lookup l;
         if (!name || strlen(name) >= IFNAMSIZ) {
                 errno = ENODEV;
@@ -380,7 +392,20 @@ int nl_link_index(struct nl *nl, const char *name, char *err)
                 }
                 return errf_sys(err, nl->extack, "Cannot find device \"%s\"", name);
         }
+        if (alias && len)
+                snprintf(alias, len, "%s", l.alias);
         return l.ifindex;
+}
+
+int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias, char *err)
+{
+        struct nlmsghdr *nlh;
+        nl_link_change(nl, ifindex, 0, 0, &nlh);
+        mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
+        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+                return errf_sys(err, nl->extack, "Cannot set alias \"%s\" on device #%d", alias,
+                                ifindex);
+        return 0;
 }
 
 static void put_end(struct nlmsghdr *nlh, const struct veth_end *e)

@@ -53,6 +53,9 @@ int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, 
 
 /* ifindex of name in nl's namespace, or -1 (errno ENODEV) with err. */
 int nl_link_index(struct nl *nl, const char *name, char *err);
+/* ifindex of name, with its alias (IFLA_IFALIAS, "" when none) in alias. */
+int nl_link_alias(struct nl *nl, const char *name, char *alias, size_t len, char *err);
+int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias, char *err);
 int nl_link_set_up(struct nl *nl, int ifindex, bool up, char *err);
 int nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex, char *err);
 int nl_link_set_mtu(struct nl *nl, int ifindex, int mtu, char *err);

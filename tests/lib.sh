@@ -17,7 +17,7 @@ need_root() {
 }
 
 cleanup() {
-        for l in "${LABS[@]}"; do "$NETLAB" clean "$l" >/dev/null 2>&1; done
+        for l in "${LABS[@]}"; do "$NETLAB" clean --force "$l" >/dev/null 2>&1; done
         rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -4,6 +4,7 @@
  * rest of the line in that node as a job. Nothing here blocks the loop,
  * except `clean`, which removes other labs' leftovers. */
 #include "console.h"
+#include "clean.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -186,26 +187,23 @@ static int c_select(struct console *c, int argc, char **argv, const char *rest, 
         return 0;
 }
 
+static void clean_say(void *ud, const char *line)
+{
+        struct console *c = ud;
+        con_output(c, line, strlen(line));
+        con_output(c, "\n", 1);
+}
+
 static int c_clean(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)argv, (void)rest;
-        DIR *d = opendir(LAB_RUN_DIR);
-        int n = 0;
-        if (d) {
-                struct dirent *de;
-                while ((de = readdir(d)) != NULL) {
-                        if (de->d_name[0] == '.' || strcmp(de->d_name, c->lab->name) == 0)
-                                continue;
-                        if (lab_clean(de->d_name, err) < 0) {
-                                closedir(d);
-                                return -1;
-                        }
-                        n++;
-                }
-                closedir(d);
-        }
-        con_msg(c, false, "clean: %d other lab%s cleaned (this one stays up until quit)", n,
-                n == 1 ? "" : "s");
+        /* Other labs whose netlab has stopped; a running one is left alone. */
+        int n = lab_clean_all(0, c->lab->name, clean_say, c, err);
+        if (n < 0)
+                return -1;
+        con_msg(c, false, "clean: %d other lab%s removed (running labs are left alone; this one "
+                          "stays up until quit)",
+                n, n == 1 ? "" : "s");
         return 0;
 }
 

@@ -7,7 +7,7 @@ NETLAB=${1:?usage: $0 PATH/TO/netlab}
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ping >/dev/null || { echo "SKIP: ping not installed"; exit 77; }
 LUA=$(dirname "$(readlink -f "$0")")/vlanlab.lua
-trap '"$NETLAB" clean dptlab >/dev/null 2>&1' EXIT
+trap '"$NETLAB" clean --force dptlab >/dev/null 2>&1' EXIT
 "$NETLAB" run "$LUA" || { echo "FAIL: the VLAN lab's checks failed"; exit 1; }
 if ip netns list 2>/dev/null | grep -q '^dptlab\.'; then
         echo "FAIL: namespaces of dptlab left after the run"; exit 1

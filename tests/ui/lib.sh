@@ -18,7 +18,7 @@ SESSION=ui
 
 cleanup() {
   tmux -L "$SOCK" kill-server 2>/dev/null
-  "$BIN" clean "$LAB" >/dev/null 2>&1
+  "$BIN" clean --force "$LAB" >/dev/null 2>&1
   rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -1,0 +1,39 @@
+/* hostdrv.c — makes a lab with one host-side interface the way netlab does
+ * (hostobj.h: journal the name, create it, mark it and journal its ifindex),
+ * then leaves the lab up as `netlab run --keep` does. owner.sh then checks
+ * that `netlab clean` removes this genuine interface and nothing forged.
+ *
+ *     hostdrv LAB IFNAME     (root) */
+#include "hostobj.h"
+#include "lab.h"
+#include "nl.h"
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+        char err[ERRLEN];
+        if (argc != 3) {
+                fprintf(stderr, "usage: hostdrv LAB IFNAME\n");
+                return 2;
+        }
+        struct lab *lab = lab_new(argv[1], err);
+        if (!lab || lab_add_node(lab, "h1", NODE_HOST, "hostdrv", err) < 0 ||
+            lab_build(lab, err) < 0) {
+                fprintf(stderr, "hostdrv: %s\n", err);
+                return 1;
+        }
+        struct nl *host = nl_open(-1, err);
+        int ifindex = -1, peer = -1;
+        struct veth_end a = {.name = argv[2], .label = argv[2], .netns_fd = -1, .up = true};
+        struct veth_end b = {.name = "up0", .label = "h1:up0", .netns_fd = lab->nodes[0].netns_fd};
+        if (!host || hostobj_link_claim(lab, argv[2], err) < 0 ||
+            nl_veth_add(host, &a, &b, &ifindex, &peer, err) < 0 ||
+            hostobj_link_commit(lab, host, argv[2], ifindex, err) < 0) {
+                fprintf(stderr, "hostdrv: %s\n", err);
+                return 1;
+        }
+        nl_close(host);
+        printf("%d\n", ifindex);
+        lab_free(lab); /* kept up: the lab stays, its owner goes */
+        return 0;
+}
