@@ -1,7 +1,7 @@
 /* dp_engine.c — the userspace datapath's switching loop.
  *
  * Every port is an AF_PACKET socket (SOCK_RAW, ETH_P_ALL) created inside the
- * port's network namespace (setns there and back: a socket stays in the
+ * port's network namespace (netns_socket: a socket stays in the
  * namespace it was made in), bound to the port's ifindex, promiscuous,
  * with PACKET_AUXDATA (802.1Q tags arrive as metadata, tp_vlan_tci), with
  * PACKET_VNET_HDR (GSO super-frames of up to 64 KiB pass whole, with their
@@ -30,6 +30,7 @@
  * name in its namespace, and a port whose interface vanished is closed and
  * reopened when an interface of that name is back. */
 #include "dp_engine.h"
+#include "netns.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -99,7 +100,7 @@ struct engine {
         int nports;
         struct sw *sws;
         int nsw;
-        int epfd, sigfd, timerfd, self_ns;
+        int epfd, sigfd, timerfd;
         uint32_t now; /* monotonic seconds */
         uint64_t fdb_key;
         pid_t watch_pid;
@@ -197,21 +198,6 @@ static void fdb_learn(struct engine *e, struct sw *s, uint16_t vid, const uint8_
 
 /* ---- ports ---- */
 
-static int enter_ns(struct engine *e, int fd, char *err, const char *what)
-{
-        if (fd >= 0 && setns(fd, CLONE_NEWNET) < 0)
-                return errf_sys(err, NULL, "Cannot enter the network namespace of %s", what);
-        (void)e;
-        return 0;
-}
-
-static int leave_ns(struct engine *e, int fd)
-{
-        if (fd >= 0 && setns(e->self_ns, CLONE_NEWNET) < 0)
-                return -1;
-        return 0;
-}
-
 static int lookup_ifindex(struct port *p)
 {
         struct ifreq ifr;
@@ -238,16 +224,12 @@ static int port_open(struct engine *e, struct port *p, char *err)
         int ifindex = lookup_ifindex(p);
         if (ifindex < 0)
                 return errf_sys(err, NULL, "Cannot find port \"%s\" in %s", name, p->conf->netns);
-        if (enter_ns(e, p->netns_fd, err, name) < 0)
-                return -1;
-        int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        int saved = errno;
-        if (leave_ns(e, p->netns_fd) < 0)
-                return errf_sys(err, NULL, "Cannot return to the datapath's namespace");
-        if (fd < 0) {
-                errno = saved;
-                return errf_sys(err, NULL, "Cannot open packet socket on \"%s\"", name);
-        }
+        char e2[ERRLEN];
+        int fd = netns_socket(p->netns_fd, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+                              e2);
+        if (fd < 0)
+                return errf(err, "port \"%s\": %s", name, e2);
+        int saved;
         int one = 1, big = 8 << 20;
         struct sockaddr_ll sll = {
             .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
@@ -517,8 +499,6 @@ static void engine_free(struct engine *e)
                 close(e->sigfd);
         if (e->timerfd >= 0)
                 close(e->timerfd);
-        if (e->self_ns >= 0)
-                close(e->self_ns);
 }
 
 static int port_init(struct engine *e, struct port *p, int sw, const struct dp_port_conf *pc,
@@ -541,15 +521,10 @@ static int port_init(struct engine *e, struct port *p, int sw, const struct dp_p
                         return errf_sys(err, NULL, "Cannot open network namespace \"%s\"",
                                         pc->netns);
         }
-        if (enter_ns(e, p->netns_fd, err, pc->netns) < 0)
-                return -1;
-        p->ctl_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        int saved = errno;
-        if (leave_ns(e, p->netns_fd) < 0)
-                return errf_sys(err, NULL, "Cannot return to the datapath's namespace");
-        errno = saved;
+        char e2[ERRLEN];
+        p->ctl_fd = netns_socket(p->netns_fd, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, e2);
         if (p->ctl_fd < 0)
-                return errf_sys(err, NULL, "Cannot open a socket in \"%s\"", pc->netns);
+                return errf(err, "namespace \"%s\": %s", pc->netns, e2);
         return port_open(e, p, err);
 }
 
@@ -557,16 +532,13 @@ static int engine_init(struct engine *e, const struct dp_config *c, char *err)
 {
         memset(e, 0, sizeof(*e));
         e->c = c;
-        e->epfd = e->sigfd = e->timerfd = e->self_ns = -1;
+        e->epfd = e->sigfd = e->timerfd = -1;
         e->now = now_s();
         if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
                 e->fdb_key = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
-        e->self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (e->self_ns < 0)
-                return errf_sys(err, NULL, "Cannot open /proc/thread-self/ns/net");
         e->epfd = epoll_create1(EPOLL_CLOEXEC);
         if (e->epfd < 0)
-                return errf_sys(err, NULL, "epoll_create1");
+                return errf_sys(err, NULL, "Cannot create the datapath's epoll instance");
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, SIGTERM);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
@@ -153,8 +154,10 @@ int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err)
         if (old < 0)
                 return errf_sys(err, NULL, "Cannot open the current network namespace");
         if (setns(net_fd, CLONE_NEWNET) < 0) {
+                int e = errno;
                 close(old);
-                return errf_sys(err, NULL, "setns");
+                errno = e;
+                return errf_sys(err, NULL, "Cannot enter network namespace");
         }
         int rc = fn(ud, err);
         int saved = errno;
@@ -162,6 +165,24 @@ int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err)
         close(old);
         errno = saved;
         return rc;
+}
+
+struct socket_args {
+        int domain, type, protocol, fd;
+};
+
+static int socket_here(void *ud, char *err)
+{
+        struct socket_args *a = ud;
+        a->fd = socket(a->domain, a->type, a->protocol);
+        return a->fd < 0 ? errf_sys(err, NULL, "Cannot open socket") : 0;
+}
+
+int netns_socket(int net_fd, int domain, int type, int protocol, char *err)
+{
+        struct socket_args a = {domain, type, protocol, -1};
+        int rc = net_fd < 0 ? socket_here(&a, err) : netns_run_in(net_fd, socket_here, &a, err);
+        return rc < 0 ? -1 : a.fd;
 }
 
 void netns_return(int fd, int nstype)

@@ -36,9 +36,17 @@ int netns_enter(int net_fd, int uts_fd, char *err);
  * directory is fine; a file that cannot be bound is reported and skipped. */
 int netns_bind_etc(const char *name, char *err);
 
-/* Runs fn in the namespace net_fd in the calling thread, then returns to the
- * caller's network namespace. */
+/* Enter a namespace, work, come back: runs fn in the network namespace
+ * net_fd in the calling thread, then returns it to the namespace it was in
+ * (netns_return). fn's result and errno are returned. The one way netlab
+ * code visits a namespace: netlink sockets (nlsock.c) and the datapath's
+ * ports are opened through it. */
 int netns_run_in(int net_fd, netns_inside_fn fn, void *ud, char *err);
+
+/* socket(2) in the network namespace net_fd (< 0: here): a socket belongs
+ * to the namespace it was made in for life. The fd, or -1 with errno and
+ * err. */
+int netns_socket(int net_fd, int domain, int type, int protocol, char *err);
 
 /* Returns the calling thread to the namespace fd (of type nstype) it came
  * from. A thread that cannot get back would do its next work in a node:

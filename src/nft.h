@@ -2,23 +2,23 @@
  *
  * A batch is a buffer of netlink messages between NFNL_MSG_BATCH_BEGIN and
  * _END, applied by the kernel atomically. Each message asks for an ACK;
- * nft_batch_send sends it from a socket in the given network namespace and
- * reports the first error with the kernel's extack text. The expression
+ * nft_batch_send sends it through the common netlink transport (nlsock.h)
+ * from a socket in the given network namespace and reports the first error
+ * with the kernel's extack text. The expression
  * helpers write what nft itself generates for `meta oifname "eth1"`,
  * `ether type arp`, `accept`, `masquerade`. Users: the switch firewall
  * (dp_nft.c) and router NAT (nat.c). */
 #ifndef NETLAB_NFT_H
 #define NETLAB_NFT_H
 #include <libmnl/libmnl.h>
+#include "nlsock.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct nft_batch {
         char *buf;
-        size_t off, cap;
-        uint32_t seq;
-        uint32_t nmsg; /* messages that expect an ACK */
+        struct nlbatch nb;
         bool overflow; /* a message did not fit: nft_batch_send fails with E2BIG */
 };
 
@@ -30,7 +30,8 @@ void nft_batch_free(struct nft_batch *b);
 struct nlmsghdr *nft_msg(struct nft_batch *b, int msg, uint16_t flags, uint8_t family);
 void nft_msg_end(struct nft_batch *b, struct nlmsghdr *nlh);
 /* Ends the batch and sends it in netns_fd (-1: the current namespace).
- * Returns 0, or -1 with errno and extack (256 bytes, may be NULL) filled. */
+ * Returns 0, or -1 with errno and extack (NLSOCK_EXTACKLEN bytes, may be
+ * NULL) filled with the kernel's text or "". */
 int nft_batch_send(struct nft_batch *b, int netns_fd, char *extack);
 
 /* Expressions, appended inside an NFTA_RULE_EXPRESSIONS nest. */

@@ -25,52 +25,6 @@
 
 /* ---- sockets ------------------------------------------------------------ */
 
-static struct mnl_socket *sock_open(unsigned groups, char *err)
-{
-        struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-        if (!s) {
-                errf_sys(err, NULL, "Cannot open netlink socket");
-                return NULL;
-        }
-        int one = 1;
-        /* Both are best effort: old kernels lack them. */
-        mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &one, sizeof(one));
-        mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &one, sizeof(one));
-        if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
-                errf_sys(err, NULL, "Cannot bind netlink socket");
-                int e = errno;
-                mnl_socket_close(s);
-                errno = e;
-                return NULL;
-        }
-        return s;
-}
-
-/* Opens a NETLINK_ROUTE socket inside netns_fd (< 0: here). */
-struct mnl_socket *nl_sock_open_in(int netns_fd, unsigned groups, char *err)
-{
-        if (netns_fd < 0)
-                return sock_open(groups, err);
-        int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (home < 0) {
-                errf_sys(err, NULL, "Cannot open current network namespace");
-                return NULL;
-        }
-        if (setns(netns_fd, CLONE_NEWNET) < 0) {
-                errf_sys(err, NULL, "Cannot enter network namespace (fd %d)", netns_fd);
-                int e = errno;
-                close(home);
-                errno = e;
-                return NULL;
-        }
-        struct mnl_socket *s = sock_open(groups, err);
-        int e = errno;
-        netns_return(home, CLONE_NEWNET);
-        close(home);
-        errno = e;
-        return s;
-}
-
 static int ns_id(int fd, dev_t *dev, ino_t *ino)
 {
         struct stat st;
@@ -92,15 +46,12 @@ static struct nl *nl_new(int netns_fd, unsigned groups, char *err)
                 errf_sys(err, NULL, "Cannot open netlink");
                 return NULL;
         }
-        nl->sock = nl_sock_open_in(netns_fd, groups, err);
-        if (!nl->sock) {
+        if (nlsock_open(&nl->s, NETLINK_ROUTE, netns_fd, groups, err) < 0) {
                 int e = errno;
                 free(nl);
                 errno = e;
                 return NULL;
         }
-        nl->portid = mnl_socket_get_portid(nl->sock);
-        nl->seq = (unsigned)time(NULL);
         if (ns_id(netns_fd, &nl->ns_dev, &nl->ns_ino) < 0)
                 nl->ns_ino = 0;
         return nl;
@@ -111,6 +62,13 @@ struct nl *nl_open(int netns_fd, char *err)
         return nl_new(netns_fd, 0, err);
 }
 
+void nl_set_label(struct nl *nl, const char *label)
+{
+        snprintf(nl->label, sizeof(nl->label), "%s", label ? label : "");
+        snprintf(nl->of, sizeof(nl->of), "%s%s%s", nl->label[0] ? " of \"" : "", nl->label,
+                 nl->label[0] ? "\"" : "");
+}
+
 struct nl *nl_monitor_open(int netns_fd, char *err)
 {
         struct nl *nl =
@@ -118,7 +76,7 @@ struct nl *nl_monitor_open(int netns_fd, char *err)
         if (!nl)
                 return NULL;
         nl->monitor = true;
-        int fd = mnl_socket_get_fd(nl->sock);
+        int fd = nlsock_fd(&nl->s);
         int fl = fcntl(fd, F_GETFL);
         if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
                 errf_sys(err, NULL, "Cannot make the netlink monitor non-blocking");
@@ -140,173 +98,115 @@ void nl_close(struct nl *nl)
         if (!nl)
                 return;
         for (int i = 0; i < NL_NSCACHE; i++)
-                if (nl->cache[i].sock)
-                        mnl_socket_close(nl->cache[i].sock);
-        mnl_socket_close(nl->sock);
+                nlsock_close(&nl->cache[i].s);
+        nlsock_close(&nl->s);
         free(nl);
 }
 
 int nl_fd(const struct nl *nl)
 {
-        return mnl_socket_get_fd(nl->sock);
+        return nlsock_fd(&nl->s);
 }
 
 /* A socket in netns_fd's namespace: nl's own when it is the same namespace,
  * else one from the cache (least recently used is replaced). */
-static struct mnl_socket *sock_for_ns(struct nl *nl, int netns_fd, char *err)
+static struct nlsock *sock_for_ns(struct nl *nl, int netns_fd, char *err)
 {
         dev_t dev;
         ino_t ino;
         if (netns_fd < 0)
-                return nl->sock;
+                return &nl->s;
         if (ns_id(netns_fd, &dev, &ino) < 0) {
                 errf_sys(err, NULL, "Cannot stat network namespace (fd %d)", netns_fd);
                 return NULL;
         }
         if (nl->ns_ino && dev == nl->ns_dev && ino == nl->ns_ino)
-                return nl->sock;
+                return &nl->s;
         struct nl_nscache *victim = &nl->cache[0];
         for (int i = 0; i < NL_NSCACHE; i++) {
                 struct nl_nscache *c = &nl->cache[i];
-                if (c->sock && c->dev == dev && c->ino == ino) {
+                if (c->s.sock && c->dev == dev && c->ino == ino) {
                         c->used = ++nl->tick;
-                        return c->sock;
+                        return &c->s;
                 }
-                if (!c->sock || (victim->sock && c->used < victim->used))
+                if (!c->s.sock || (victim->s.sock && c->used < victim->used))
                         victim = c;
         }
-        struct mnl_socket *s = nl_sock_open_in(netns_fd, 0, err);
-        if (!s)
+        struct nlsock s;
+        if (nlsock_open(&s, NETLINK_ROUTE, netns_fd, 0, err) < 0)
                 return NULL;
-        if (victim->sock)
-                mnl_socket_close(victim->sock);
-        victim->sock = s;
+        nlsock_close(&victim->s);
+        victim->s = s;
         victim->dev = dev;
         victim->ino = ino;
         victim->used = ++nl->tick;
-        return s;
+        return &victim->s;
 }
 
 /* ---- request / reply ---------------------------------------------------- */
 
 struct nlmsghdr *nl_req(struct nl *nl, uint16_t type, uint16_t flags)
 {
-        memset(nl->buf, 0, NL_HDRZERO);
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
-        nlh->nlmsg_type = type;
-        nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-        nlh->nlmsg_seq = ++nl->seq;
-        return nlh;
+        nlbatch_init(&nl->b, nl->buf, sizeof(nl->buf), NL_HDRZERO, nlsock_seq(&nl->s));
+        return nlbatch_add(&nl->b, type, flags);
 }
 
-struct nlmsghdr *nl_req_next(struct nl *nl, struct nlmsghdr *prev, uint16_t type, uint16_t flags)
+struct nlmsghdr *nl_req_next(struct nl *nl, uint16_t type, uint16_t flags)
 {
-        struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)prev + MNL_ALIGN(prev->nlmsg_len));
-        memset(nlh, 0, sizeof(*nlh) + 64);
-        nlh->nlmsg_len = MNL_ALIGN(sizeof(struct nlmsghdr));
-        nlh->nlmsg_type = type;
-        nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-        nlh->nlmsg_seq = ++nl->seq;
-        return nlh;
+        return nlbatch_add(&nl->b, type, flags);
 }
 
-static void extack_copy(const struct nlmsghdr *h, const void *tlv, char *extack)
+int nl_talk(struct nl *nl, nl_msg_fn cb, void *data)
 {
-        const char *end = (const char *)h + h->nlmsg_len;
-        const struct nlattr *a = tlv;
-        while ((const char *)a + sizeof(*a) <= end && a->nla_len >= sizeof(*a) &&
-               (const char *)a + a->nla_len <= end) {
-                if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG && extack) {
-                        size_t n = mnl_attr_get_payload_len(a);
-                        if (n >= NL_EXTACKLEN)
-                                n = NL_EXTACKLEN - 1;
-                        memcpy(extack, mnl_attr_get_payload(a), n);
-                        extack[n] = '\0';
-                        /* The kernel's text is NUL-terminated; drop a trailing newline. */
-                        size_t l = strlen(extack);
-                        if (l && extack[l - 1] == '\n')
-                                extack[l - 1] = '\0';
-                }
-                a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+        return nlsock_talk(&nl->s, &nl->b, nl->buf, sizeof(nl->buf), cb, data);
+}
+
+int nl_talk_on(struct nl *nl, struct nlsock *s, nl_msg_fn cb, void *data)
+{
+        int rc = nlsock_talk(s, &nl->b, nl->buf, sizeof(nl->buf), cb, data);
+        int e = errno;
+        if (s != &nl->s) {
+                memcpy(nl->s.extack, s->extack, sizeof(nl->s.extack));
+                nl->s.seq = nl->b.next_seq - 1;
         }
+        errno = e;
+        return rc;
 }
 
-int nl_talk_sock(struct mnl_socket *s, char *buf, size_t bufsz, const struct nlmsghdr *req,
-                 size_t reqlen, int nmsg, nl_msg_fn cb, void *data, char *extack)
+static int name_cb(const struct nlmsghdr *h, void *data)
 {
-        if (extack)
-                extack[0] = '\0';
-        unsigned first = req->nlmsg_seq, last = first + (unsigned)nmsg - 1;
-        unsigned portid = mnl_socket_get_portid(s);
-        bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-        if (mnl_socket_sendto(s, req, reqlen) < 0)
-                return -1;
-        int cberr = 0, kerr = 0, pending = nmsg;
-        while (pending > 0) {
-                ssize_t n = mnl_socket_recvfrom(s, buf, bufsz);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -1;
-                }
-                int len = (int)n;
-                const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-                for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-                        if (h->nlmsg_seq - first > last - first ||
-                            (h->nlmsg_pid && h->nlmsg_pid != portid))
-                                continue; /* stale reply of an earlier request */
-                        if (h->nlmsg_type == NLMSG_ERROR) {
-                                const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-                                if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
-                                        errno = EBADMSG;
-                                        return -1;
-                                }
-                                if (dump && e->error == 0)
-                                        continue;
-                                pending--;
-                                if (e->error == 0 || kerr)
-                                        continue;
-                                kerr = -e->error;
-                                if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
-                                        size_t off = sizeof(*e);
-                                        if (!(h->nlmsg_flags & NLM_F_CAPPED))
-                                                off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-                                        extack_copy(h, (const char *)e + MNL_ALIGN(off), extack);
-                                }
-                                continue;
-                        }
-                        if (h->nlmsg_type == NLMSG_DONE) {
-                                int e = 0;
-                                pending--;
-                                if (mnl_nlmsg_get_payload_len(h) >= sizeof(int))
-                                        memcpy(&e, mnl_nlmsg_get_payload(h), sizeof(int));
-                                if (e < 0 && !kerr) {
-                                        kerr = -e;
-                                        if (h->nlmsg_flags & NLM_F_ACK_TLVS)
-                                                extack_copy(h,
-                                                            (const char *)mnl_nlmsg_get_payload(h) +
-                                                                MNL_ALIGN(sizeof(int)),
-                                                            extack);
-                                }
-                                continue;
-                        }
-                        if (h->nlmsg_type < NLMSG_MIN_TYPE)
-                                continue;
-                        if (cb && !cberr && cb(h, data) < 0)
-                                cberr = errno ? errno : EIO;
-                }
-        }
-        if (kerr || cberr) {
-                errno = kerr ? kerr : cberr;
-                return -1;
+        if (h->nlmsg_type != RTM_NEWLINK)
+                return 0;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(struct ifinfomsg))
+        {
+                if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+                    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+                        snprintf(data, IFNAMSIZ, "%s", mnl_attr_get_str(a));
         }
         return 0;
 }
 
-int nl_talk(struct nl *nl, struct nlmsghdr *nlh, nl_msg_fn cb, void *data)
+const char *nl_dev(struct nl *nl, int ifindex, char *buf, size_t len)
 {
-        return nl_talk_sock(nl->sock, nl->buf, sizeof(nl->buf), nlh, nlh->nlmsg_len, 1, cb, data,
-                            nl->extack);
+        int saved = errno;
+        char extack[NLSOCK_EXTACKLEN], name[IFNAMSIZ] = "";
+        memcpy(extack, nl->s.extack, sizeof(extack));
+        if (ifindex > 0) {
+                struct nlmsghdr *nlh = nl_req(nl, RTM_GETLINK, NLM_F_ACK);
+                struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+                ifm->ifi_family = AF_UNSPEC;
+                ifm->ifi_index = ifindex;
+                mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+                if (nl_talk(nl, name_cb, name) < 0)
+                        name[0] = '\0';
+        }
+        if (!name[0])
+                snprintf(name, sizeof(name), "#%d", ifindex);
+        snprintf(buf, len, "%s%s%s", nl->label, nl->label[0] ? ":" : "", name);
+        memcpy(nl->s.extack, extack, sizeof(extack));
+        errno = saved;
+        return buf;
 }
 
 /* ---- links --------------------------------------------------------------- */
@@ -352,9 +252,8 @@ static int lookup_cb(const struct nlmsghdr *h, void *data)
         return 0;
 }
 
-/* RTM_GETLINK by name on socket s (which may be in another namespace). */
-static int getlink_by_name(struct nl *nl, struct mnl_socket *s, const char *name,
-                           struct link_lookup *l)
+/* RTM_GETLINK by name in nl's namespace. */
+static int getlink_by_name(struct nl *nl, const char *name, struct link_lookup *l)
 {
         struct nlmsghdr *nlh = nl_req(nl, RTM_GETLINK, NLM_F_ACK);
         struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -363,8 +262,7 @@ static int getlink_by_name(struct nl *nl, struct mnl_socket *s, const char *name
         mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         memset(l, 0, sizeof(*l));
         l->ifindex = -1;
-        if (nl_talk_sock(s, nl->buf, sizeof(nl->buf), nlh, nlh->nlmsg_len, 1, lookup_cb, l,
-                         nl->extack) < 0)
+        if (nl_talk(nl, lookup_cb, l) < 0)
                 return -1;
         if (l->ifindex <= 0) {
                 errno = ENODEV;
@@ -381,16 +279,18 @@ int nl_link_index(struct nl *nl, const char *name, char *err)
 int nl_link_alias(struct nl *nl, const char *name, char *alias, size_t len, char *err)
 {
         struct link_lookup l;
+        const char *lb = nl->label, *sep = nl->label[0] ? ":" : "";
         if (!name || strlen(name) >= IFNAMSIZ) {
                 errno = ENODEV;
-                return errf(err, "Cannot find device \"%s\"", name ? name : "");
+                return errf(err, "Cannot find device \"%s%s%s\"", lb, sep, name ? name : "");
         }
-        if (getlink_by_name(nl, nl->sock, name, &l) < 0) {
+        if (getlink_by_name(nl, name, &l) < 0) {
                 if (errno == ENODEV || errno == ENOENT) {
                         errno = ENODEV;
-                        return errf(err, "Cannot find device \"%s\"", name);
+                        return errf(err, "Cannot find device \"%s%s%s\"", lb, sep, name);
                 }
-                return errf_sys(err, nl->extack, "Cannot find device \"%s\"", name);
+                return errf_sys(err, nl->s.extack, "Cannot find device \"%s%s%s\"", lb, sep,
+                                name);
         }
         if (alias && len)
                 snprintf(alias, len, "%s", l.alias);
@@ -450,8 +350,8 @@ int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *
         mnl_attr_nest_end(nlh, peer);
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, li);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot create veth \"%s\" -- \"%s\"", la, lb);
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot create veth \"%s\" -- \"%s\"", la, lb);
         if (!b->up && !ifindex_a && !ifindex_b)
                 return 0;
         /* The kernel cannot bring the peer up while creating it (its open
@@ -459,37 +359,28 @@ int nl_veth_add(struct nl *nl, const struct veth_end *a, const struct veth_end *
          * by name, through a socket in b's namespace; in the same send, one
          * RTM_GETLINK of b gives both ifindexes (a veth's IFLA_LINK is its
          * peer's ifindex, left out by the kernel when equal to its own). */
-        struct mnl_socket *s = sock_for_ns(nl, b->netns_fd, err);
+        struct nlsock *s = sock_for_ns(nl, b->netns_fd, err);
         if (!s)
                 return -1;
-        memset(nl->buf, 0, NL_HDRZERO);
-        struct nlmsghdr *first = NULL, *m = NULL;
-        int nmsg = 0;
         if (b->up) {
-                first = m = nl_req(nl, RTM_NEWLINK, NLM_F_ACK);
+                struct nlmsghdr *m = nl_req(nl, RTM_NEWLINK, NLM_F_ACK);
                 struct ifinfomsg *i = mnl_nlmsg_put_extra_header(m, sizeof(*i));
                 i->ifi_family = AF_UNSPEC;
                 i->ifi_flags = IFF_UP;
                 i->ifi_change = IFF_UP;
                 mnl_attr_put_strz(m, IFLA_IFNAME, b->name);
-                nmsg++;
         }
         if (ifindex_a || ifindex_b) {
-                m = m ? nl_req_next(nl, m, RTM_GETLINK, NLM_F_ACK)
-                      : nl_req(nl, RTM_GETLINK, NLM_F_ACK);
-                if (!first)
-                        first = m;
+                struct nlmsghdr *m = b->up ? nl_req_next(nl, RTM_GETLINK, NLM_F_ACK)
+                                           : nl_req(nl, RTM_GETLINK, NLM_F_ACK);
                 struct ifinfomsg *i = mnl_nlmsg_put_extra_header(m, sizeof(*i));
                 i->ifi_family = AF_UNSPEC;
                 mnl_attr_put_strz(m, IFLA_IFNAME, b->name);
                 mnl_attr_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-                nmsg++;
         }
-        size_t len = (size_t)((char *)m + m->nlmsg_len - (char *)first);
         struct link_lookup l = {.ifindex = -1};
-        if (nl_talk_sock(s, nl->buf, sizeof(nl->buf), first, len, nmsg, lookup_cb, &l, nl->extack) <
-            0)
-                return errf_sys(err, nl->extack, "Cannot set veth end \"%s\" up", lb);
+        if (nl_talk_on(nl, s, lookup_cb, &l) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot set veth end \"%s\" up", lb);
         if (ifindex_b)
                 *ifindex_b = l.ifindex;
         if (ifindex_a)
@@ -543,15 +434,15 @@ int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, bool up, 
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, li);
         struct nl_echo e = {.name = name};
-        if (nl_talk(nl, nlh, nl_echo_cb, &e) < 0)
-                return errf_sys(err, nl->extack, "Cannot create bridge \"%s\"", name);
+        if (nl_talk(nl, nl_echo_cb, &e) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot create bridge \"%s%s%s\"", nl->label,
+                                nl->label[0] ? ":" : "", name);
         if (e.ifindex <= 0) /* kernels before 6.3 do not echo */
                 e.ifindex = nl_link_index(nl, name, err);
         return e.ifindex;
 }
 
-int nl_link_change(struct nl *nl, int ifindex, unsigned flags, unsigned change,
-                   struct nlmsghdr **out)
+struct nlmsghdr *nl_link_change(struct nl *nl, int ifindex, unsigned flags, unsigned change)
 {
         struct nlmsghdr *nlh = nl_req(nl, RTM_NEWLINK, NLM_F_ACK);
         struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -559,49 +450,55 @@ int nl_link_change(struct nl *nl, int ifindex, unsigned flags, unsigned change,
         ifm->ifi_index = ifindex;
         ifm->ifi_flags = flags;
         ifm->ifi_change = change;
-        *out = nlh;
-        return 0;
+        return nlh;
 }
 
 int nl_link_set_up(struct nl *nl, int ifindex, bool up, char *err)
 {
-        struct nlmsghdr *nlh;
-        nl_link_change(nl, ifindex, up ? IFF_UP : 0, IFF_UP, &nlh);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot set device #%d %s", ifindex,
-                                up ? "up" : "down");
+        nl_link_change(nl, ifindex, up ? IFF_UP : 0, IFF_UP);
+        char dev[64];
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot set \"%s\" %s",
+                                nl_dev(nl, ifindex, dev, sizeof(dev)), up ? "up" : "down");
         return 0;
 }
 
 int nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex, char *err)
 {
-        struct nlmsghdr *nlh;
-        nl_link_change(nl, ifindex, 0, 0, &nlh);
+        struct nlmsghdr *nlh = nl_link_change(nl, ifindex, 0, 0);
         mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)(master_ifindex > 0 ? master_ifindex : 0));
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot set master of device #%d to #%d", ifindex,
-                                master_ifindex);
+        char dev[64], master[64];
+        if (nl_talk(nl, NULL, NULL) < 0) {
+                nl_dev(nl, ifindex, dev, sizeof(dev));
+                if (master_ifindex <= 0)
+                        return errf_sys(err, nl->s.extack, "Cannot release \"%s\"", dev);
+                return errf_sys(err, nl->s.extack, "Cannot enslave \"%s\" to \"%s\"", dev,
+                                nl_dev(nl, master_ifindex, master, sizeof(master)));
+        }
         return 0;
 }
 
 int nl_link_set_mtu(struct nl *nl, int ifindex, int mtu, char *err)
 {
-        struct nlmsghdr *nlh;
-        nl_link_change(nl, ifindex, 0, 0, &nlh);
+        struct nlmsghdr *nlh = nl_link_change(nl, ifindex, 0, 0);
         mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)mtu);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot set mtu %d on device #%d", mtu, ifindex);
+        char dev[64];
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot set mtu %d on \"%s\"", mtu,
+                                nl_dev(nl, ifindex, dev, sizeof(dev)));
         return 0;
 }
 
 int nl_link_del(struct nl *nl, int ifindex, char *err)
 {
+        char dev[64];
+        nl_dev(nl, ifindex, dev, sizeof(dev)); /* before it is gone */
         struct nlmsghdr *nlh = nl_req(nl, RTM_DELLINK, NLM_F_ACK);
         struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
         ifm->ifi_family = AF_UNSPEC;
         ifm->ifi_index = ifindex;
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot delete device #%d", ifindex);
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot delete device \"%s\"", dev);
         return 0;
 }
 
@@ -614,12 +511,12 @@ static size_t addr_len(int family)
 
 int nl_addr_add(struct nl *nl, int ifindex, const struct ipaddr *addr, char *err)
 {
-        char text[64];
+        char text[64], dev[64];
         ipaddr_format(addr, true, text, sizeof(text));
         if (addr->family != AF_INET && addr->family != AF_INET6) {
                 errno = EAFNOSUPPORT;
-                return errf(err, "Cannot add address %s on device #%d: no address family", text,
-                            ifindex);
+                return errf(err, "Cannot add address %s to \"%s\": no address family", text,
+                            nl_dev(nl, ifindex, dev, sizeof(dev)));
         }
         struct nlmsghdr *nlh = nl_req(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
         struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
@@ -642,9 +539,9 @@ int nl_addr_add(struct nl *nl, int ifindex, const struct ipaddr *addr, char *err
                 uint32_t brd = a | ~mask;
                 mnl_attr_put(nlh, IFA_BROADCAST, 4, &brd);
         }
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot add address %s on device #%d", text,
-                                ifindex);
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot add address %s to \"%s\"", text,
+                                nl_dev(nl, ifindex, dev, sizeof(dev)));
         return 0;
 }
 
@@ -660,10 +557,14 @@ int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *g
                 strcpy(gtext, " via ");
                 ipaddr_format(gw, false, gtext + 5, sizeof(gtext) - 5);
         }
+        char in[48] = "";
+        if (nl->label[0])
+                snprintf(in, sizeof(in), " in \"%s\"", nl->label);
         int family = dst && dst->family ? dst->family : has_gw ? gw->family : AF_INET;
         if (has_gw && gw->family != family) {
                 errno = EINVAL;
-                return errf(err, "Cannot add route %s%s: gateway family differs", dtext, gtext);
+                return errf(err, "Cannot add route %s%s%s: gateway family differs", dtext, gtext,
+                            in);
         }
         struct nlmsghdr *nlh = nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
         struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -690,7 +591,7 @@ int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *g
                 mnl_attr_put(nlh, RTA_GATEWAY, alen, gw->a);
         if (ifindex > 0)
                 mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot add route %s%s", dtext, gtext);
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot add route %s%s%s", dtext, gtext, in);
         return 0;
 }

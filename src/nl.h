@@ -19,6 +19,9 @@ struct nl;
 
 /* netns_fd < 0: the calling thread's current namespace. */
 struct nl *nl_open(int netns_fd, char *err);
+/* Names nl's namespace in messages: devices become "h1:eth0", dumps and
+ * routes say `of "h1"` / `in "h1"`. Without it devices are named alone. */
+void nl_set_label(struct nl *nl, const char *label);
 void nl_close(struct nl *nl);
 int nl_fd(const struct nl *nl);
 
@@ -78,6 +81,12 @@ int nl_route_add(struct nl *nl, const struct ipaddr *dst, const struct ipaddr *g
  * the link: veth_end.mtu or nl_link_set_mtu). */
 int nl_link_params_apply(struct nl *nl, int ifindex, const char *label,
                          const struct link_params *p, char *err);
+/* The same with the rate's qdisc chosen: tbf, or htb where the kernel has
+ * no tbf (AUTO, what nl_link_params_apply does); TBF or HTB force one (the
+ * probe, the tests). */
+enum nl_rate { NL_RATE_AUTO, NL_RATE_TBF, NL_RATE_HTB };
+int nl_link_params_apply_with(struct nl *nl, int ifindex, const char *label,
+                              const struct link_params *p, enum nl_rate how, char *err);
 
 /* Kernel VLAN path. */
 int nl_bridge_vlan_filtering(struct nl *nl, int bridge_ifindex, bool on, char *err);

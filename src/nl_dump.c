@@ -138,9 +138,9 @@ int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err)
         struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
         ifm->ifi_family = AF_UNSPEC;
         struct grow g = {.size = sizeof(struct nl_link_info)};
-        if (nl_talk(nl, nlh, link_cb, &g) < 0) {
+        if (nl_talk(nl, link_cb, &g) < 0) {
                 free(g.v);
-                return errf_sys(err, nl->extack, "Cannot dump links");
+                return errf_sys(err, nl->s.extack, "Cannot dump links%s", nl->of);
         }
         *out = g.v;
         *n = g.n;
@@ -168,8 +168,8 @@ int nl_netns_id(struct nl *nl, int target_fd, char *err)
         g->rtgen_family = AF_UNSPEC;
         mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)target_fd);
         int id = -1;
-        if (nl_talk(nl, nlh, nsid_cb, &id) < 0)
-                return errf_sys(err, nl->extack, "Cannot get the id of a namespace");
+        if (nl_talk(nl, nsid_cb, &id) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot get the id of a namespace");
         return id < 0 ? -1 : id;
 }
 
@@ -211,9 +211,9 @@ int nl_addr_dump(struct nl *nl, struct nl_addr_info **out, int *n, char *err)
         struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
         ifa->ifa_family = AF_UNSPEC;
         struct grow g = {.size = sizeof(struct nl_addr_info)};
-        if (nl_talk(nl, nlh, addr_cb, &g) < 0) {
+        if (nl_talk(nl, addr_cb, &g) < 0) {
                 free(g.v);
-                return errf_sys(err, nl->extack, "Cannot dump addresses");
+                return errf_sys(err, nl->s.extack, "Cannot dump addresses%s", nl->of);
         }
         *out = g.v;
         *n = g.n;
@@ -277,9 +277,9 @@ int nl_route_dump(struct nl *nl, struct nl_route_info **out, int *n, char *err)
         struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
         rtm->rtm_family = AF_UNSPEC;
         struct grow g = {.size = sizeof(struct nl_route_info)};
-        if (nl_talk(nl, nlh, route_cb, &g) < 0) {
+        if (nl_talk(nl, route_cb, &g) < 0) {
                 free(g.v);
-                return errf_sys(err, nl->extack, "Cannot dump routes");
+                return errf_sys(err, nl->s.extack, "Cannot dump routes%s", nl->of);
         }
         *out = g.v;
         *n = g.n;
@@ -290,10 +290,8 @@ int nl_monitor_read(struct nl *nl, nl_link_event_fn fn, void *ud)
 {
         int events = 0;
         for (;;) {
-                ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+                ssize_t n = nlsock_recv(&nl->s, nl->buf, sizeof(nl->buf), MSG_DONTWAIT);
                 if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
                         if (errno == EAGAIN || errno == EWOULDBLOCK)
                                 return events;
                         return -1; /* ENOBUFS: events were lost; re-dump */

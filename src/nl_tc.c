@@ -46,12 +46,12 @@ static uint32_t us2tick(double us)
 static int qdisc_fail(struct nl *nl, const char *kind, const char *config, const char *label,
                       char *err)
 {
-        if (errno == ENOENT || (errno == EINVAL && strstr(nl->extack, "unknown"))) {
+        if (errno == ENOENT || (errno == EINVAL && strstr(nl->s.extack, "unknown"))) {
                 errno = EOPNOTSUPP;
                 return errf(err, "Cannot add %s qdisc on \"%s\": kernel has no %s (%s)", kind,
                             label, kind, config);
         }
-        return errf_sys(err, nl->extack, "Cannot add %s qdisc on \"%s\"", kind, label);
+        return errf_sys(err, nl->s.extack, "Cannot add %s qdisc on \"%s\"", kind, label);
 }
 
 static struct nlmsghdr *qdisc_req(struct nl *nl, uint16_t type, uint16_t flags, int ifindex,
@@ -116,7 +116,7 @@ static int add_tbf(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle,
                 mnl_attr_put_u64(nlh, TCA_TBF_RATE64, rate);
         mnl_attr_put_u32(nlh, TCA_TBF_BURST, (uint32_t)burst);
         opts_end(nlh, o);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+        if (nl_talk(nl, NULL, NULL) < 0)
                 return qdisc_fail(nl, "tbf", "CONFIG_NET_SCH_TBF", label, err);
         return 0;
 }
@@ -143,7 +143,7 @@ static int add_netem(struct nl *nl, int ifindex, const char *label, const struct
         if (p->jitter_us)
                 mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, (uint64_t)p->jitter_us * 1000);
         opts_end(nlh, o);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+        if (nl_talk(nl, NULL, NULL) < 0)
                 return qdisc_fail(nl, "netem", "CONFIG_NET_SCH_NETEM", label, err);
         return 0;
 }
@@ -164,7 +164,7 @@ static int add_htb(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle,
         struct nlattr *o = opts_start(nlh, NULL, 0);
         mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(g), &g);
         opts_end(nlh, o);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
+        if (nl_talk(nl, NULL, NULL) < 0)
                 return qdisc_fail(nl, "htb", "CONFIG_NET_SCH_HTB", label, err);
 
         uint64_t rate = p->rate_bps / 8 ? p->rate_bps / 8 : 1;
@@ -184,13 +184,14 @@ static int add_htb(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle,
                 mnl_attr_put_u64(nlh, TCA_HTB_CEIL64, rate);
         }
         opts_end(nlh, o);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot add htb class on \"%s\"", label);
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot add htb class on \"%s\"", label);
         return 0;
 }
 
-/* The rate part: tbf, or htb where the kernel has no tbf (see nl_int.h). */
-int nl_rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
+/* The rate part of link params under parent with handle: tbf; with
+ * NL_RATE_AUTO, htb (qdisc + class handle|1) when the kernel lacks tbf. */
+static int rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, const char *label,
                 const struct link_params *p, enum nl_rate how, char *err)
 {
         if (how == NL_RATE_HTB)
@@ -210,48 +211,34 @@ int nl_rate_add(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle, co
         return -1;
 }
 
-int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
-                         char *err)
+int nl_link_params_apply_with(struct nl *nl, int ifindex, const char *label,
+                              const struct link_params *p, enum nl_rate how, char *err)
 {
-        char lbuf[24];
-        if (!label) {
-                snprintf(lbuf, sizeof(lbuf), "#%d", ifindex);
-                label = lbuf;
-        }
+        char lbuf[64];
+        if (!label)
+                label = nl_dev(nl, ifindex, lbuf, sizeof(lbuf));
         /* Start from the device's default: remove whatever root qdisc we set
          * before (ENOENT/EINVAL: there was none). */
-        struct nlmsghdr *nlh = qdisc_req(nl, RTM_DELQDISC, 0, ifindex, TC_H_ROOT, 0);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0 && errno != ENOENT && errno != EINVAL)
-                return errf_sys(err, nl->extack, "Cannot delete root qdisc on \"%s\"", label);
+        qdisc_req(nl, RTM_DELQDISC, 0, ifindex, TC_H_ROOT, 0);
+        if (nl_talk(nl, NULL, NULL) < 0 && errno != ENOENT && errno != EINVAL)
+                return errf_sys(err, nl->s.extack, "Cannot delete root qdisc on \"%s\"", label);
         bool impair = p->delay_us || p->jitter_us || p->loss_ppm;
         if (impair) {
                 if (add_netem(nl, ifindex, label, p, err) < 0)
                         return -1;
                 if (p->rate_bps)
-                        return nl_rate_add(nl, ifindex, TC_H_MAKE(1u << 16, 1),
-                                           TC_H_MAKE(10u << 16, 0), label, p, NL_RATE_AUTO, err);
+                        return rate_add(nl, ifindex, TC_H_MAKE(1u << 16, 1),
+                                        TC_H_MAKE(10u << 16, 0), label, p, how, err);
                 return 0;
         }
         if (p->rate_bps)
-                return nl_rate_add(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p,
-                                   NL_RATE_AUTO, err);
+                return rate_add(nl, ifindex, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), label, p, how,
+                                err);
         return 0;
 }
 
-/* For the probe: an htb root qdisc (default class 0). */
-int nl_htb_probe(struct nl *nl, int ifindex, char *err)
+int nl_link_params_apply(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
+                         char *err)
 {
-        struct tc_htb_glob g;
-        memset(&g, 0, sizeof(g));
-        g.version = 3;
-        g.rate2quantum = 10;
-        struct nlmsghdr *nlh = qdisc_req(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
-                                         TC_H_ROOT, TC_H_MAKE(1u << 16, 0));
-        mnl_attr_put_strz(nlh, TCA_KIND, "htb");
-        struct nlattr *o = opts_start(nlh, NULL, 0);
-        mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(g), &g);
-        opts_end(nlh, o);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return qdisc_fail(nl, "htb", "CONFIG_NET_SCH_HTB", "probe", err);
-        return 0;
+        return nl_link_params_apply_with(nl, ifindex, label, p, NL_RATE_AUTO, err);
 }

@@ -16,23 +16,24 @@
 
 int nl_bridge_vlan_filtering(struct nl *nl, int bridge_ifindex, bool on, char *err)
 {
-        struct nlmsghdr *nlh;
-        nl_link_change(nl, bridge_ifindex, 0, 0, &nlh);
+        struct nlmsghdr *nlh = nl_link_change(nl, bridge_ifindex, 0, 0);
         struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
         mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
         struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
         mnl_attr_put_u8(nlh, IFLA_BR_VLAN_FILTERING, on ? 1 : 0);
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, li);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0) {
+        if (nl_talk(nl, NULL, NULL) < 0) {
+                char dev[64];
+                nl_dev(nl, bridge_ifindex, dev, sizeof(dev));
                 if (errno == EOPNOTSUPP && on) {
                         return errf(err,
-                                    "Cannot enable VLAN filtering on bridge #%d: kernel has no "
+                                    "Cannot enable VLAN filtering on bridge \"%s\": kernel has no "
                                     "bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING)",
-                                    bridge_ifindex);
+                                    dev);
                 }
-                return errf_sys(err, nl->extack, "Cannot %s VLAN filtering on bridge #%d",
-                                on ? "enable" : "disable", bridge_ifindex);
+                return errf_sys(err, nl->s.extack, "Cannot %s VLAN filtering on bridge \"%s\"",
+                                on ? "enable" : "disable", dev);
         }
         return 0;
 }
@@ -54,14 +55,16 @@ static int port_vlan(struct nl *nl, bool add, int port, const struct vlan_entry 
                 vi.flags |= BRIDGE_VLAN_INFO_UNTAGGED;
         mnl_attr_put(nlh, IFLA_BRIDGE_VLAN_INFO, sizeof(vi), &vi);
         mnl_attr_nest_end(nlh, spec);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0) {
+        if (nl_talk(nl, NULL, NULL) < 0) {
+                char dev[64];
+                nl_dev(nl, port, dev, sizeof(dev));
                 if (errno == EOPNOTSUPP)
                         return errf(err,
-                                    "Cannot %s VLAN %u on port #%d: kernel has no bridge VLAN "
+                                    "Cannot %s VLAN %u on port \"%s\": kernel has no bridge VLAN "
                                     "filtering (CONFIG_BRIDGE_VLAN_FILTERING)",
-                                    add ? "add" : "delete", v->vid, port);
-                return errf_sys(err, nl->extack, "Cannot %s VLAN %u on port #%d",
-                                add ? "add" : "delete", v->vid, port);
+                                    add ? "add" : "delete", v->vid, dev);
+                return errf_sys(err, nl->s.extack, "Cannot %s VLAN %u on port \"%s\"",
+                                add ? "add" : "delete", v->vid, dev);
         }
         return 0;
 }
@@ -71,9 +74,11 @@ int nl_bridge_vlan_set(struct nl *nl, int port_ifindex, const struct vlan_entry 
 {
         for (int i = 0; i < n; i++) {
                 if (v[i].vid < 1 || v[i].vid > 4094) {
+                        char dev[64];
+                        nl_dev(nl, port_ifindex, dev, sizeof(dev));
                         errno = EINVAL;
-                        return errf(err, "Cannot add VLAN %u on port #%d: VID must be 1..4094",
-                                    v[i].vid, port_ifindex);
+                        return errf(err, "Cannot add VLAN %u on port \"%s\": VID must be 1..4094",
+                                    v[i].vid, dev);
                 }
         }
         /* What the port has now (on a fresh port: VID 1 pvid untagged). */
@@ -120,6 +125,7 @@ int nl_bridge_vlan_set(struct nl *nl, int port_ifindex, const struct vlan_entry 
 int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vid,
                 const uint8_t *mac, bool up, char *err)
 {
+        const char *lb = nl->label, *sep = nl->label[0] ? ":" : "";
         if (!name || !*name || strlen(name) >= IFNAMSIZ) {
                 errno = EINVAL;
                 return errf(err, "Cannot create vlan: invalid interface name \"%s\"",
@@ -127,7 +133,8 @@ int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vi
         }
         if (vid < 1 || vid > 4094) {
                 errno = EINVAL;
-                return errf(err, "Cannot create vlan \"%s\": VID %u is not in 1..4094", name, vid);
+                return errf(err, "Cannot create vlan \"%s%s%s\": VID %u is not in 1..4094", lb, sep,
+                            name, vid);
         }
         struct nlmsghdr *nlh = nl_newlink_req(nl, name, mac, up);
         mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
@@ -138,13 +145,13 @@ int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vi
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, li);
         struct nl_echo e = {.name = name};
-        if (nl_talk(nl, nlh, nl_echo_cb, &e) < 0) {
+        if (nl_talk(nl, nl_echo_cb, &e) < 0) {
                 if (errno == EOPNOTSUPP)
                         return errf(err,
-                                    "Cannot create vlan \"%s\": kernel has no 802.1Q VLAN links "
-                                    "(CONFIG_VLAN_8021Q)",
-                                    name);
-                return errf_sys(err, nl->extack, "Cannot create vlan \"%s\"", name);
+                                    "Cannot create vlan \"%s%s%s\": kernel has no 802.1Q VLAN "
+                                    "links (CONFIG_VLAN_8021Q)",
+                                    lb, sep, name);
+                return errf_sys(err, nl->s.extack, "Cannot create vlan \"%s%s%s\"", lb, sep, name);
         }
         if (e.ifindex <= 0) /* kernels before 6.3 do not echo */
                 e.ifindex = nl_link_index(nl, name, err);
@@ -219,9 +226,9 @@ int nl_bridge_vlan_dump(struct nl *nl, struct nl_port_vlan **out, int *n, char *
         ifm->ifi_family = AF_BRIDGE;
         mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN);
         struct vlan_dump d = {0};
-        if (nl_talk(nl, nlh, vlan_dump_cb, &d) < 0) {
+        if (nl_talk(nl, vlan_dump_cb, &d) < 0) {
                 free(d.v);
-                return errf_sys(err, nl->extack, "Cannot dump bridge VLANs");
+                return errf_sys(err, nl->s.extack, "Cannot dump bridge VLANs%s", nl->of);
         }
         *out = d.v;
         *n = d.n;

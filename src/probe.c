@@ -8,7 +8,7 @@
  * held, dies with the child. The answer is cached for the process. */
 #include "probe.h"
 #include "nl.h"
-#include "nl_int.h"
+#include "nlsock.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -25,48 +25,30 @@
 
 static struct features cache;
 
+static int gen_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN))
+                *(bool *)data = true;
+        return 0;
+}
+
+/* nf_tables answers NFT_MSG_GETGEN with its generation, then the ACK. */
 static bool probe_nftables(void)
 {
-        struct mnl_socket *s = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-        if (!s)
+        struct nlsock s;
+        if (nlsock_open(&s, NETLINK_NETFILTER, -1, 0, NULL) < 0)
                 return false;
-        bool ok = false;
         char buf[8192] __attribute__((aligned(8)));
-        if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) == 0) {
-                struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-                nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
-                nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-                nlh->nlmsg_seq = (unsigned)time(NULL);
-                struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-                g->nfgen_family = AF_UNSPEC;
-                g->version = NFNETLINK_V0;
-                g->res_id = 0;
-                /* A reply of type NEWGEN, then the ACK: nf_tables answered. */
-                bool got_gen = false;
-                if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) >= 0) {
-                        for (int tries = 0; tries < 4 && !ok; tries++) {
-                                ssize_t n = mnl_socket_recvfrom(s, buf, sizeof(buf));
-                                if (n <= 0)
-                                        break;
-                                int len = (int)n;
-                                const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-                                bool end = false;
-                                for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-                                        if (h->nlmsg_type ==
-                                            ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN))
-                                                got_gen = true;
-                                        if (h->nlmsg_type == NLMSG_ERROR) {
-                                                const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-                                                ok = got_gen && e->error == 0;
-                                                end = true;
-                                        }
-                                }
-                                if (end)
-                                        break;
-                        }
-                }
-        }
-        mnl_socket_close(s);
+        struct nlbatch b;
+        nlbatch_init(&b, buf, sizeof(buf), 1024, nlsock_seq(&s));
+        struct nlmsghdr *nlh =
+            nlbatch_add(&b, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, NLM_F_ACK);
+        struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+        g->nfgen_family = AF_UNSPEC;
+        g->version = NFNETLINK_V0;
+        bool got_gen = false;
+        bool ok = nlsock_talk(&s, &b, buf, sizeof(buf), gen_cb, &got_gen) == 0 && got_gen;
+        nlsock_close(&s);
         return ok;
 }
 
@@ -119,16 +101,12 @@ static void probe_child(struct features *f)
         if (f->veth) {
                 f->vlan8021q = nl_vlan_add(nl, ia, "pa.10", 10, NULL, false, err) > 0;
                 struct link_params p = {.rate_bps = 10000000};
-                f->tbf = nl_rate_add(nl, ia, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), "probe:pa", &p,
-                                     NL_RATE_TBF, err) == 0;
+                f->tbf =
+                    nl_link_params_apply_with(nl, ia, "probe:pa", &p, NL_RATE_TBF, err) == 0;
+                f->htb =
+                    nl_link_params_apply_with(nl, ia, "probe:pa", &p, NL_RATE_HTB, err) == 0;
                 struct link_params q = {.delay_us = 1000};
                 f->netem = nl_link_params_apply(nl, ib, "probe:pb", &q, err) == 0;
-                struct nlmsghdr *nlh = nl_req(nl, RTM_DELQDISC, NLM_F_ACK);
-                struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-                tcm->tcm_ifindex = ia;
-                tcm->tcm_parent = TC_H_ROOT;
-                nl_talk(nl, nlh, NULL, NULL);
-                f->htb = nl_htb_probe(nl, ia, err) == 0;
         }
         nl_close(nl);
 }

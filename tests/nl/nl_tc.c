@@ -6,7 +6,6 @@
 #include "nl.h"
 #include "probe.h"
 #include "nlt.h"
-#include "nl_int.h"
 
 int main(void)
 {
@@ -58,8 +57,7 @@ int main(void)
 
         /* The htb form of a rate (used where the kernel has no tbf). */
         struct link_params r = {.rate_bps = 20000000};
-        CHECK(nl_rate_add(nl, ia, TC_H_ROOT, TC_H_MAKE(1u << 16, 0), "h1:eth0", &r, NL_RATE_HTB,
-                          err) == 0,
+        CHECK(nl_link_params_apply_with(nl, ia, "h1:eth0", &r, NL_RATE_HTB, err) == 0,
               "htb: %s", err);
         o = sh("tc -n %s qdisc show dev eth0; tc -n %s class show dev eth0", n1, n1);
         CHECK(strstr(o, "qdisc htb 1: root") && strstr(o, "default 0x1") &&
