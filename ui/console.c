@@ -212,17 +212,30 @@ static void hook_progress(void *ud, const char *stage, int done, int total)
         draw_all(c);
 }
 
+/* The default lab: an installed netlab (bin/ beside share/netlab/) opens its
+ * own copy first, wherever it is run from; a build tree opens the sources'. */
 static void default_lab(char *out, size_t len)
 {
-        const char *cands[] = {NETLAB_SOURCE_DIR "/labs/linear.lua",
+        char exe[PATH_MAX], installed[PATH_MAX + 64] = "";
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n > 0) {
+                exe[n] = '\0';
+                char *slash = strrchr(exe, '/');
+                if (slash) {
+                        *slash = '\0';
+                        snprintf(installed, sizeof(installed), "%s/../share/netlab/labs/linear.lua",
+                                 exe);
+                }
+        }
+        const char *cands[] = {installed, NETLAB_SOURCE_DIR "/labs/linear.lua",
                                NETLAB_SHARE_DIR "/labs/linear.lua",
                                "/usr/share/netlab/labs/linear.lua", "labs/linear.lua"};
         for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++)
-                if (access(cands[i], R_OK) == 0) {
+                if (cands[i][0] && access(cands[i], R_OK) == 0) {
                         snprintf(out, len, "%s", cands[i]);
                         return;
                 }
-        snprintf(out, len, "%s", cands[0]);
+        snprintf(out, len, "%s", cands[1]);
 }
 
 static FILE *open_log(void)
