@@ -436,7 +436,7 @@ void lab_dp_state(struct lab *lab, struct dp_status *st)
                         d->deaths++;
                         dp_run_close(d);
                         d->state = DP_DEAD;
-                        snprintf(d->why, sizeof(d->why), "datapath restart failed: %s",
+                        snprintf(d->why, sizeof(d->why), "datapath restart failed: %.100s",
                                  r > 1 ? b + 1 : "it exited before it was ready");
                 }
         }
