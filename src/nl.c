@@ -299,12 +299,12 @@ int nl_link_alias(struct nl *nl, const char *name, char *alias, size_t len, char
 
 int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias, char *err)
 {
-        struct nlmsghdr *nlh;
-        nl_link_change(nl, ifindex, 0, 0, &nlh);
+        struct nlmsghdr *nlh = nl_link_change(nl, ifindex, 0, 0);
         mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
-        if (nl_talk(nl, nlh, NULL, NULL) < 0)
-                return errf_sys(err, nl->extack, "Cannot set alias \"%s\" on device #%d", alias,
-                                ifindex);
+        char dev[64];
+        if (nl_talk(nl, NULL, NULL) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot set alias \"%s\" on \"%s\"", alias,
+                                nl_dev(nl, ifindex, dev, sizeof(dev)));
         return 0;
 }
 
