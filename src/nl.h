@@ -143,6 +143,23 @@ struct nl_port_vlan {
 };
 int nl_bridge_vlan_dump(struct nl *nl, struct nl_port_vlan **out, int *n, char *err);
 
+/* Neighbours: family AF_UNSPEC (ARP and NDP entries) or AF_BRIDGE (a
+ * bridge's forwarding database: MAC, port, VID). */
+struct nl_neigh_info {
+        int family;
+        int ifindex;
+        struct ipaddr addr; /* IP neighbours */
+        uint8_t mac[6];
+        bool has_mac;
+        uint16_t state; /* NUD_* */
+        uint8_t flags;  /* NTF_* */
+        int master;     /* FDB: the bridge */
+        uint16_t vid;   /* FDB: 0 = none */
+};
+int nl_neigh_dump(struct nl *nl, int family, struct nl_neigh_info **out, int *n, char *err);
+/* IP forwarding of the namespace (family AF_INET or AF_INET6): 1 on, 0 off, -1 error. */
+int nl_forwarding(struct nl *nl, int family, char *err);
+
 /* Link monitor: a non-blocking socket in netns_fd subscribed to
  * RTNLGRP_LINK (and address groups). Poll its fd; nl_monitor_read calls fn
  * for each link event (RTM_NEWLINK/RTM_DELLINK) it has queued. Returns the

@@ -1,5 +1,6 @@
-/* nl_dump.c — dumps of links (with 64-bit counters), addresses and
- * main-table routes, and the link monitor the console polls.
+/* nl_dump.c — dumps of links (with 64-bit counters), addresses,
+ * main-table routes, neighbours (ARP/NDP, bridge FDB), the forwarding
+ * state, and the link monitor the console polls.
  *
  * Each dump grows a malloc'd array from the RTM_NEW* messages of one
  * NLM_F_DUMP request. The monitor is a non-blocking socket subscribed to
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <linux/if.h>
 #include <linux/net_namespace.h>
+#include <linux/neighbour.h>
+#include <linux/netconf.h>
 
 struct grow {
         void *v;
@@ -321,4 +324,106 @@ int nl_monitor_read(struct nl *nl, nl_link_event_fn fn, void *ud)
                         }
                 }
         }
+}
+
+/* Neighbours (RTM_GETNEIGH): AF_UNSPEC gives the ARP/NDP tables, AF_BRIDGE
+ * a bridge's forwarding database. */
+static int neigh_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type != RTM_NEWNEIGH)
+                return 0;
+        const struct ndmsg *nd = mnl_nlmsg_get_payload(h);
+        struct nl_neigh_info *p = grow_push(data);
+        if (!p)
+                return -1;
+        p->family = nd->ndm_family;
+        p->ifindex = nd->ndm_ifindex;
+        p->state = nd->ndm_state;
+        p->flags = nd->ndm_flags;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*nd))
+        {
+                size_t len = mnl_attr_get_payload_len(a);
+                switch (mnl_attr_get_type(a)) {
+                case NDA_DST:
+                        if ((nd->ndm_family == AF_INET && len == 4) ||
+                            (nd->ndm_family == AF_INET6 && len == 16)) {
+                                p->addr.family = nd->ndm_family;
+                                p->addr.prefix = (uint8_t)(len * 8);
+                                memcpy(p->addr.a, mnl_attr_get_payload(a), len);
+                        }
+                        break;
+                case NDA_LLADDR:
+                        if (len == 6) {
+                                memcpy(p->mac, mnl_attr_get_payload(a), 6);
+                                p->has_mac = true;
+                        }
+                        break;
+                case NDA_MASTER:
+                        if (len == 4)
+                                p->master = (int)mnl_attr_get_u32(a);
+                        break;
+                case NDA_VLAN:
+                        if (len == 2)
+                                p->vid = mnl_attr_get_u16(a);
+                        break;
+                default:
+                        break;
+                }
+        }
+        return 0;
+}
+
+int nl_neigh_dump(struct nl *nl, int family, struct nl_neigh_info **out, int *n, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETNEIGH, NLM_F_DUMP);
+        struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+        nd->ndm_family = (uint8_t)family;
+        struct grow g = {.size = sizeof(struct nl_neigh_info)};
+        if (nl_talk(nl, nlh, neigh_cb, &g) < 0) {
+                free(g.v);
+                return errf_sys(err, nl->extack,
+                                family == AF_BRIDGE ? "Cannot dump the forwarding database"
+                                                    : "Cannot dump neighbours");
+        }
+        *out = g.v;
+        *n = g.n;
+        return 0;
+}
+
+/* IP forwarding (RTM_GETNETCONF for all interfaces). */
+static int netconf_cb(const struct nlmsghdr *h, void *data)
+{
+        if (h->nlmsg_type != RTM_NEWNETCONF)
+                return 0;
+        const struct netconfmsg *ncm = mnl_nlmsg_get_payload(h);
+        int ifindex = 0, fwd = -1;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(*ncm))
+        {
+                if (mnl_attr_get_payload_len(a) != 4)
+                        continue;
+                if (mnl_attr_get_type(a) == NETCONFA_IFINDEX)
+                        ifindex = (int)mnl_attr_get_u32(a);
+                else if (mnl_attr_get_type(a) == NETCONFA_FORWARDING)
+                        fwd = (int)mnl_attr_get_u32(a);
+        }
+        if (ifindex == NETCONFA_IFINDEX_ALL && fwd >= 0)
+                *(int *)data = fwd;
+        return 0;
+}
+
+int nl_forwarding(struct nl *nl, int family, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETNETCONF, NLM_F_ACK);
+        struct netconfmsg *ncm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ncm));
+        ncm->ncm_family = (uint8_t)family;
+        mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, (uint32_t)NETCONFA_IFINDEX_ALL);
+        int fwd = -1;
+        if (nl_talk(nl, nlh, netconf_cb, &fwd) < 0 || fwd < 0) {
+                if (fwd < 0 && !errno)
+                        errno = ENOENT;
+                return errf_sys(err, nl->extack, "Cannot read the forwarding state");
+        }
+        return fwd;
 }

@@ -1,7 +1,8 @@
 /* commands.h — the console's command table (cmd.h's entries) and the line
  * executor. A command is one entry: name, usage, help, argument counts,
  * completion kinds and its exec function, which lives with its concern
- * (commands.c: the lab; cmd_traffic.c: ping, pingall, iperf; exp.c: exp). */
+ * (commands.c: the lab; cmd_traffic.c: ping, pingall, iperf; exp.c: exp;
+ * cmd_view.c: what the graph shows). */
 #ifndef NETLAB_UI_COMMANDS_H
 #define NETLAB_UI_COMMANDS_H
 #include "cmd.h"
@@ -23,5 +24,7 @@ int c_ping(struct console *c, int argc, char **argv, const char *rest, char *err
 int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_vlan(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_legend(struct console *c, int argc, char **argv, const char *rest, char *err);
 
 #endif

@@ -110,15 +110,46 @@ void draw_relayout_graph(struct console *c, int width)
         c->glayout_w = width;
 }
 
+int lines_row(struct lines *s)
+{
+        int n = s->n++;
+        return n >= s->top && n - s->top < s->h ? s->y0 + n - s->top : -1;
+}
+
+void lines_done(struct console *c, int id, struct lines *s)
+{
+        struct pane *p = &c->panes[id];
+        p->lines = s->n;
+        p->rows = s->h;
+        int max = s->n > s->h ? s->n - s->h : 0;
+        if (p->scroll > max) {
+                p->scroll = max;
+                c->dirty = true; /* painted again at the clamped offset */
+        }
+        char note[32];
+        if (s->top > 0) {
+                int l = snprintf(note, sizeof(note), " %s%d ", c->utf8 ? "↑" : "^", s->top);
+                put_str(s->y0, s->x + s->w - l + (c->utf8 ? 2 : 0), l, note, A_REVERSE);
+        }
+        if (s->n > s->top + s->h) {
+                int l = snprintf(note, sizeof(note), " %s%d more ", c->utf8 ? "↓" : "v",
+                                 s->n - s->top - s->h);
+                put_str(s->y0 + s->h - 1, s->x + s->w - l + (c->utf8 ? 2 : 0), l, note, A_REVERSE);
+        }
+}
+
 static void draw_exp(struct console *c, struct rect r)
 {
-        int y = r.y, end = r.y + r.h;
         if (c->exp.n == 0) {
-                put_str(y, r.x + 1, r.w - 1, "(this lab has no experiments)", A_DIM);
+                put_str(r.y, r.x + 1, r.w - 1, "(this lab has no experiments)", A_DIM);
                 return;
         }
-        int run = nlua_exp_running(c->L);
-        for (int i = 0; i < c->exp.n && y < end; i++, y++) {
+        struct lines s = {r.y, r.x, r.w, r.h, c->panes[c->exp_pane].scroll, 0};
+        int run = nlua_exp_running(c->L), y;
+        int shown = c->exp.shown >= 0 ? c->exp.shown : c->exp.last;
+        for (int i = 0; i < c->exp.n; i++) {
+                if ((y = lines_row(&s)) < 0)
+                        continue;
                 struct nlua_exp_result res;
                 nlua_exp_result(c->L, i, &res);
                 char line[256];
@@ -127,7 +158,7 @@ static void draw_exp(struct console *c, struct rect r)
                     : res.finished ? (res.failed ? (c->utf8 ? "✗" : "x") : (c->utf8 ? "✓" : "v"))
                                    : " ";
                 snprintf(line, sizeof(line), "%s %d %s", mark, i + 1, nlua_exp_name(c->L, i));
-                attr_t at = i == c->exp.last ? A_BOLD : 0;
+                attr_t at = i == shown ? A_BOLD : 0;
                 if (res.finished)
                         at |= color(res.failed ? COLOR_RED : COLOR_GREEN);
                 int used = put_str(y, r.x, r.w, line, at);
@@ -137,20 +168,27 @@ static void draw_exp(struct console *c, struct rect r)
                         put_str(y, r.x + used, r.w - used, line, A_DIM);
                 }
         }
-        if (c->exp.last < 0 || y >= end)
-                return;
-        struct exp_view *e = &c->exp.ev[c->exp.last];
-        put_str(y++, r.x, r.w, "", 0);
-        int room = end - y;
-        int first = e->n > room ? e->n - room : 0;
-        for (int k = first; k < e->n && y < end; k++, y++) {
-                char line[200];
-                snprintf(line, sizeof(line), "%s %s",
-                         e->checks[k].ok ? (c->utf8 ? "✓" : "ok") : (c->utf8 ? "✗" : "FAIL"),
-                         e->checks[k].msg);
-                put_str(y, r.x + 1, r.w - 1, line,
-                        color(e->checks[k].ok ? COLOR_GREEN : COLOR_RED));
+        if (shown >= 0) {
+                struct exp_view *e = &c->exp.ev[shown];
+                if ((y = lines_row(&s)) >= 0) {
+                        char head[200];
+                        snprintf(head, sizeof(head), "%d %s:", shown + 1,
+                                 nlua_exp_name(c->L, shown));
+                        put_str(y, r.x, r.w, head, A_DIM);
+                }
+                for (int k = 0; k < e->n; k++) {
+                        if ((y = lines_row(&s)) < 0)
+                                continue;
+                        const struct check *ck = &e->checks[k];
+                        char line[300];
+                        snprintf(line, sizeof(line), "%s %s%s%s%s",
+                                 ck->ok ? (c->utf8 ? "✓" : "ok") : (c->utf8 ? "✗" : "FAIL"),
+                                 ck->msg, !ck->ok && ck->where[0] ? "  (" : "",
+                                 ck->ok ? "" : ck->where, !ck->ok && ck->where[0] ? ")" : "");
+                        put_str(y, r.x + 1, r.w - 1, line, color(ck->ok ? COLOR_GREEN : COLOR_RED));
+                }
         }
+        lines_done(c, c->exp_pane, &s);
 }
 
 static void pane_title(struct console *c, int id, char *buf, size_t len)

@@ -14,6 +14,7 @@ int exp_init(struct console *c)
 {
         c->exp.n = nlua_exp_count(c->L);
         c->exp.last = -1;
+        c->exp.shown = -1;
         c->exp.fd = -1;
         c->exp.ev = calloc((size_t)(c->exp.n > 0 ? c->exp.n : 1), sizeof(*c->exp.ev));
         return c->exp.ev ? 0 : -1;
@@ -49,8 +50,15 @@ void exp_on_check(void *ud, int exp, bool ok, const char *msg, const char *where
         }
         e->checks[e->n].ok = ok;
         snprintf(e->checks[e->n].msg, sizeof(e->checks[e->n].msg), "%s", msg ? msg : "");
+        snprintf(e->checks[e->n].where, sizeof(e->checks[e->n].where), "%s", where ? where : "");
         e->n++;
         con_log(c, "check %s: %s (%s)", ok ? "ok" : "FAILED", msg ? msg : "", where ? where : "");
+        /* The pane follows the newest check unless scrolled up. */
+        if (c->exp_pane >= 0) {
+                struct pane *p = &c->panes[c->exp_pane];
+                if (p->scroll >= p->lines - p->rows)
+                        p->scroll = p->lines + 1;
+        }
         c->dirty = true;
 }
 
@@ -66,10 +74,61 @@ int exp_run(struct console *c, int idx, char *err)
         if (nlua_exp_start(c->L, idx, err) < 0)
                 return -1;
         c->exp.last = idx;
+        c->exp.shown = -1;
         c->exp.ev[idx].n = 0;
         c->exp.ev[idx].ran = true;
         con_msg(c, false, "exp %s: running", nlua_exp_name(c->L, idx));
         exp_step(c);
+        return 0;
+}
+
+/* The message line after a failed experiment: the first failing check,
+ * its cause and its file:line, as `netlab run` prints it. */
+static void exp_failed_msg(struct console *c, int idx, const struct nlua_exp_result *res)
+{
+        const struct exp_view *e = &c->exp.ev[idx];
+        for (int k = 0; k < e->n; k++)
+                if (!e->checks[k].ok) {
+                        con_msg(c, true, "exp %s: %d passed, %d failed; FAIL %s%s%s%s",
+                                nlua_exp_name(c->L, idx), res->passed, res->failed,
+                                e->checks[k].msg, e->checks[k].where[0] ? "  (" : "",
+                                e->checks[k].where, e->checks[k].where[0] ? ")" : "");
+                        return;
+                }
+        con_msg(c, true, "exp %s: %d passed, %d failed", nlua_exp_name(c->L, idx), res->passed,
+                res->failed);
+}
+
+/* exp show N|NAME: the pane shows that experiment's checks again. */
+static int exp_show(struct console *c, const char *which, char *err)
+{
+        int idx = -1;
+        for (int i = 0; i < c->exp.n; i++)
+                if (strcmp(nlua_exp_name(c->L, i), which) == 0)
+                        idx = i;
+        char *end;
+        long k = strtol(which, &end, 10);
+        if (idx < 0 && *end == '\0' && k >= 1 && k <= c->exp.n)
+                idx = (int)k - 1;
+        if (idx < 0) {
+                errno = ENOENT;
+                return errf(err, "No experiment \"%s\" (exp lists them)", which);
+        }
+        c->exp.shown = idx;
+        if (c->exp_pane >= 0)
+                c->panes[c->exp_pane].scroll = 0;
+        const struct exp_view *e = &c->exp.ev[idx];
+        struct nlua_exp_result res;
+        nlua_exp_result(c->L, idx, &res);
+        if (!e->ran)
+                con_msg(c, false, "exp %s: not run yet (exp run %d)", nlua_exp_name(c->L, idx),
+                        idx + 1);
+        else if (res.failed > 0)
+                exp_failed_msg(c, idx, &res);
+        else
+                con_msg(c, false, "exp %s: %d passed, %d failed", nlua_exp_name(c->L, idx),
+                        res.passed, res.failed);
+        c->dirty = true;
         return 0;
 }
 
@@ -101,9 +160,11 @@ void exp_step(struct console *c)
                 nlua_exp_result(c->L, idx, &res);
                 if (st == NLUA_ERROR)
                         con_msg(c, true, "exp %s: %s", nlua_exp_name(c->L, idx), err);
+                else if (res.failed > 0)
+                        exp_failed_msg(c, idx, &res);
                 else
-                        con_msg(c, res.failed > 0, "exp %s: %d passed, %d failed",
-                                nlua_exp_name(c->L, idx), res.passed, res.failed);
+                        con_msg(c, false, "exp %s: %d passed, 0 failed", nlua_exp_name(c->L, idx),
+                                res.passed);
         }
         c->dirty = true;
 }
@@ -140,6 +201,8 @@ int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
                 errno = ENOENT;
                 return errf(err, "No experiment \"%s\" (exp lists them)", argv[1]);
         }
+        if (strcmp(argv[0], "show") == 0 && argc == 2)
+                return exp_show(c, argv[1], err);
         errno = EINVAL;
-        return errf(err, "Usage: exp [run NAME|next]");
+        return errf(err, "Usage: exp [run NAME|next|show N]");
 }

@@ -11,6 +11,7 @@ struct console;
 struct check {
         bool ok;
         char msg[160];
+        char where[96]; /* "labs/x.lua:12", the check's line in the lab file */
 };
 
 struct exp_view {
@@ -23,7 +24,8 @@ struct exp_view {
 struct exps {
         struct exp_view *ev; /* per experiment */
         int n;
-        int last; /* the one last started, -1 */
+        int last;  /* the one last started, -1 */
+        int shown; /* the one whose checks the pane shows (exp show N), -1: last */
         bool fd_in_ep;
         int fd;
         long long deadline; /* 0: none */

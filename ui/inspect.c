@@ -1,10 +1,15 @@
 /* inspect.c — the inspector: the selected node's interfaces (MAC, state,
- * MTU, addresses, VLANs per port, peer), routes, and rx/tx counters with
- * rates. Read from the kernel with netlink dumps on a socket opened in the
- * node's namespace, refreshed once a second while the pane is shown. Before
- * the lab is built it shows the model instead. */
+ * MTU, addresses, the VLANs of switch ports and of host ports, peer),
+ * routes, neighbours (ARP/NDP), IP forwarding and NAT, a switch's firewall
+ * rules and FDB, and rx/tx counters with rates. Read from the kernel with
+ * netlink dumps on a socket opened in the node's namespace, refreshed once a
+ * second while the pane is shown (inspect_refresh: fetch only); drawing
+ * (draw_inspector: render only) reads what the last fetch kept, as lines of
+ * a pane that scrolls. Before the lab is built it shows the model instead. */
 #include "console.h"
+#include "fw.h"
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curses.h>
@@ -18,6 +23,8 @@ void inspect_free(struct inspect *in)
         free(in->ai);
         free(in->ri);
         free(in->vi);
+        free(in->ne);
+        free(in->fdb);
         free(in->prev_rx);
         free(in->prev_tx);
         memset(in, 0, sizeof(*in));
@@ -32,6 +39,8 @@ void inspect_refresh(struct console *c, int node)
         if (in->node != node) {
                 inspect_free(in);
                 in->node = node;
+                if (c->inspect_pane >= 0)
+                        c->panes[c->inspect_pane].scroll = 0;
                 in->nl = nl_open(c->lab->nodes[node].netns_fd, in->err);
         }
         if (!in->nl)
@@ -67,6 +76,17 @@ void inspect_refresh(struct console *c, int node)
         in->nvi = 0;
         if (c->lab->nodes[node].kind == NODE_SWITCH)
                 lab_vlan_view(c->lab, node, &in->vi, &in->nvi, in->err);
+        free(in->ne);
+        in->ne = NULL;
+        in->nne = 0;
+        nl_neigh_dump(in->nl, AF_UNSPEC, &in->ne, &in->nne, in->err);
+        free(in->fdb);
+        in->fdb = NULL;
+        in->nfdb = 0;
+        if (c->lab->nodes[node].kind == NODE_SWITCH)
+                nl_neigh_dump(in->nl, AF_BRIDGE, &in->fdb, &in->nfdb, in->err);
+        in->fwd4 = nl_forwarding(in->nl, AF_INET, in->err);
+        in->fwd6 = nl_forwarding(in->nl, AF_INET6, in->err);
 }
 
 static void human(double v, char *buf, size_t len)
@@ -80,22 +100,19 @@ static void human(double v, char *buf, size_t len)
         snprintf(buf, len, i ? "%.1f%s" : "%.0f%s", v, u[i]);
 }
 
-static int line(int *y, int end, int x, int w, attr_t a, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-static int line(int *y, int end, int x, int w, attr_t a, const char *fmt, ...)
+static void line(struct lines *s, int indent, attr_t a, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void line(struct lines *s, int indent, attr_t a, const char *fmt, ...)
 {
-        if (*y >= end)
-                return -1;
+        int y = lines_row(s);
+        if (y < 0)
+                return;
         char buf[512];
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(buf, sizeof(buf), fmt, ap);
         va_end(ap);
-        attrset(a);
-        mvaddnstr(*y, x, buf, w);
-        attrset(A_NORMAL);
-        (*y)++;
-        return 0;
+        put_str(y, s->x + indent, s->w - indent, buf, a);
 }
 
 static void peer_of(struct console *c, int node, const char *ifname, char *buf, size_t len)
@@ -107,64 +124,198 @@ static void peer_of(struct console *c, int node, const char *ifname, char *buf, 
                 iface_label(c->lab, p, buf, len);
 }
 
+/* A host's or router's port: the VLAN its frames travel in, as the switch
+ * port at the other end decides (access: its PVID; trunk: tagged VLANs),
+ * or, for a subinterface, the VID it tags. */
+static void host_port_vlan(struct console *c, struct lines *s, int node, const char *ifname)
+{
+        const struct lab *lab = c->lab;
+        int i = lab_find_iface(lab, node, ifname);
+        if (i < 0)
+                return;
+        const struct iface *f = &lab->ifaces[i];
+        if (f->link < 0) {
+                line(s, 2, 0, "vlan %u, tagged on %s", f->vid,
+                     f->parent >= 0 ? lab->ifaces[f->parent].name : "?");
+                return;
+        }
+        int p = lab_iface_peer(lab, i);
+        if (p < 0 || lab->nodes[lab->ifaces[p].node].kind != NODE_SWITCH)
+                return;
+        const struct iface *sp = &lab->ifaces[p];
+        char peer[64], tagged[128] = "";
+        iface_label(lab, p, peer, sizeof(peer));
+        int access = 0, o = 0;
+        for (int v = 0; v < sp->nvlan; v++) {
+                if (sp->vlan[v].pvid)
+                        access = sp->vlan[v].vid;
+                else if (!sp->vlan[v].untagged && o < (int)sizeof(tagged) - 8)
+                        o += snprintf(tagged + o, sizeof(tagged) - (size_t)o, " %u",
+                                      sp->vlan[v].vid);
+        }
+        if (access)
+                line(s, 2, 0, "vlan %d access (port %s)%s%s", access, peer,
+                     tagged[0] ? ", tagged" : "", tagged);
+        else if (tagged[0])
+                line(s, 2, 0, "trunk, tagged%s (port %s)", tagged, peer);
+}
+
+static const char *nud_name(uint16_t st)
+{
+        static const struct {
+                uint16_t bit;
+                const char *name;
+        } t[] = {{0x80, "PERMANENT"}, {0x02, "REACHABLE"}, {0x04, "STALE"},      {0x08, "DELAY"},
+                 {0x10, "PROBE"},     {0x20, "FAILED"},    {0x01, "INCOMPLETE"}, {0x40, "NOARP"}};
+        for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+                if (st & t[k].bit)
+                        return t[k].name;
+        return "NONE";
+}
+
+static const char *ifname_of(const struct inspect *in, int ifindex)
+{
+        for (int i = 0; i < in->nli; i++)
+                if (in->li[i].ifindex == ifindex)
+                        return in->li[i].name;
+        return "?";
+}
+
+static void fmt_mac(const uint8_t *m, char *buf, size_t len)
+{
+        snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* Neighbours, forwarding, NAT, and a switch's firewall and FDB. */
+static void draw_state(struct console *c, struct lines *s, int node)
+{
+        const struct inspect *in = &c->in;
+        const struct node *n = &c->lab->nodes[node];
+        char ip[64], mac[32];
+        int shown = 0;
+        for (int k = 0; k < in->nne; k++)
+                if (in->ne[k].addr.family && !(in->ne[k].state & 0x40))
+                        shown++;
+        if (shown)
+                line(s, 0, A_BOLD, "neighbours");
+        for (int k = 0; k < in->nne; k++) {
+                const struct nl_neigh_info *e = &in->ne[k];
+                if (!e->addr.family || (e->state & 0x40))
+                        continue;
+                ipaddr_format(&e->addr, false, ip, sizeof(ip));
+                if (e->has_mac)
+                        fmt_mac(e->mac, mac, sizeof(mac));
+                line(s, 1, 0, "%s %s %s %s", ip, e->has_mac ? mac : "-", ifname_of(in, e->ifindex),
+                     nud_name(e->state));
+        }
+        if (n->kind != NODE_SWITCH) {
+                const char *st[] = {"off", "on"};
+                line(s, 0, A_BOLD, "forwarding ipv4 %s, ipv6 %s",
+                     in->fwd4 >= 0 ? st[in->fwd4 != 0] : "?",
+                     in->fwd6 >= 0 ? st[in->fwd6 != 0] : "?");
+        }
+        if (n->nat_out[0])
+                line(s, 0, A_BOLD, "nat: masquerade out of %s", n->nat_out);
+        if (n->kind != NODE_SWITCH)
+                return;
+        const struct fw_table *fw = fw_for(c->lab, node);
+        if (fw) {
+                line(s, 0, A_BOLD, "firewall (policy %s)",
+                     fw->policy == FW_DROP ? "drop" : "accept");
+                for (int r = 0; r < fw->n; r++) {
+                        char rule[256];
+                        fw_rule_format(&fw->rules[r], rule, sizeof(rule));
+                        line(s, 1, 0, "%d %s", r + 1, rule);
+                }
+        }
+        bool bridge = false;
+        for (int i = 0; i < in->nli; i++)
+                bridge |= strcmp(in->li[i].kind, "bridge") == 0;
+        if (!bridge) {
+                line(s, 0, A_BOLD, "fdb");
+                line(s, 1, A_DIM, "kept by the userspace datapath (not shown)");
+                return;
+        }
+        int learned = 0;
+        for (int k = 0; k < in->nfdb; k++)
+                learned += in->fdb[k].master && !(in->fdb[k].state & 0x80);
+        line(s, 0, A_BOLD, "fdb (%d learned)", learned);
+        for (int k = 0; k < in->nfdb; k++) {
+                const struct nl_neigh_info *e = &in->fdb[k];
+                if (!e->master || (e->state & 0x80) || !e->has_mac)
+                        continue;
+                fmt_mac(e->mac, mac, sizeof(mac));
+                char vid[16] = "";
+                if (e->vid)
+                        snprintf(vid, sizeof(vid), " vlan %u", e->vid);
+                line(s, 1, 0, "%s %s%s", mac, ifname_of(in, e->ifindex), vid);
+        }
+}
+
 void draw_inspector(struct console *c, int y, int x, int h, int w)
 {
-        int end = y + h, node = c->sel;
+        int node = c->sel;
         if (node < 0 || node >= c->lab->nnodes)
                 return;
         const struct node *n = &c->lab->nodes[node];
         struct inspect *in = &c->in;
-        line(&y, end, x, w, A_BOLD, "%s (%s)%s%s", n->name, node_kind_name(n->kind),
+        struct lines s = {y, x, w, h, c->inspect_pane >= 0 ? c->panes[c->inspect_pane].scroll : 0,
+                          0};
+        line(&s, 0, A_BOLD, "%s (%s)%s%s", n->name, node_kind_name(n->kind),
              n->netns_name[0] ? "  netns " : "", n->netns_name);
         char peer[64], mac[32], rx[16], tx[16], rxr[16], txr[16], ip[64];
         if (!c->built || in->node != node || !in->li) {
                 for (int k = 0; k < n->nifaces; k++) {
                         const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
                         peer_of(c, node, f->name, peer, sizeof(peer));
-                        line(&y, end, x, w, 0, "%s -> %s", f->name, peer);
+                        line(&s, 0, 0, "%s -> %s", f->name, peer);
                         for (int a = 0; a < f->naddr; a++) {
                                 ipaddr_format(&f->addr[a], true, ip, sizeof(ip));
-                                line(&y, end, x + 2, w - 2, 0, "%s", ip);
+                                line(&s, 2, 0, "%s", ip);
                         }
+                        if (n->kind != NODE_SWITCH)
+                                host_port_vlan(c, &s, node, f->name);
                 }
                 if (in->err[0])
-                        line(&y, end, x, w, A_DIM, "%s", in->err);
+                        line(&s, 0, A_DIM, "%s", in->err);
+                if (c->inspect_pane >= 0)
+                        lines_done(c, c->inspect_pane, &s);
                 return;
         }
         for (int i = 0; i < in->nli; i++) {
                 const struct nl_link_info *l = &in->li[i];
                 if (strcmp(l->name, "lo") == 0)
                         continue;
-                const uint8_t *m = l->mac;
-                snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-                         m[4], m[5]);
+                fmt_mac(l->mac, mac, sizeof(mac));
                 bool up = (l->flags & IFF_UP) && l->oper_up;
                 peer_of(c, node, l->name, peer, sizeof(peer));
                 attr_t a =
                     A_BOLD |
                     (has_colors() ? COLOR_PAIR(alloc_pair(up ? COLOR_GREEN : COLOR_RED, -1)) : 0);
-                line(&y, end, x, w, a, "%s %s mtu %d%s%s", l->name,
+                line(&s, 0, a, "%s %s mtu %d%s%s", l->name,
                      up ? "UP" : ((l->flags & IFF_UP) ? "NO-CARRIER" : "DOWN"), l->mtu,
                      peer[0] ? " -> " : (l->kind[0] ? " " : ""), peer[0] ? peer : l->kind);
-                line(&y, end, x + 2, w - 2, 0, "%s", mac);
+                line(&s, 2, 0, "%s", mac);
                 for (int k = 0; k < in->nai; k++)
                         if (in->ai[k].ifindex == l->ifindex) {
                                 ipaddr_format(&in->ai[k].addr, true, ip, sizeof(ip));
-                                line(&y, end, x + 2, w - 2, 0, "%s", ip);
+                                line(&s, 2, 0, "%s", ip);
                         }
                 for (int k = 0; k < in->nvi; k++)
                         if (in->vi[k].ifindex == l->ifindex)
-                                line(&y, end, x + 2, w - 2, 0, "vlan %u%s%s", in->vi[k].v.vid,
+                                line(&s, 2, 0, "vlan %u%s%s", in->vi[k].v.vid,
                                      in->vi[k].v.pvid ? " pvid" : "",
                                      in->vi[k].v.untagged ? " untagged" : "");
+                if (n->kind != NODE_SWITCH)
+                        host_port_vlan(c, &s, node, l->name);
                 human((double)l->rx_bytes, rx, sizeof(rx));
                 human((double)l->tx_bytes, tx, sizeof(tx));
                 human(i < 64 ? in->rx_rate[i] : 0, rxr, sizeof(rxr));
                 human(i < 64 ? in->tx_rate[i] : 0, txr, sizeof(txr));
-                line(&y, end, x + 2, w - 2, A_DIM, "rx %s %s/s  tx %s %s/s", rx, rxr, tx, txr);
+                line(&s, 2, A_DIM, "rx %s %s/s  tx %s %s/s", rx, rxr, tx, txr);
         }
         if (in->nri > 0)
-                line(&y, end, x, w, A_BOLD, "routes");
+                line(&s, 0, A_BOLD, "routes");
         for (int k = 0; k < in->nri; k++) {
                 const struct nl_route_info *r = &in->ri[k];
                 char dst[64] = "default", gw[64] = "";
@@ -172,11 +323,10 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                         ipaddr_format(&r->dst, true, dst, sizeof(dst));
                 if (r->gw.family)
                         ipaddr_format(&r->gw, false, gw, sizeof(gw));
-                const char *dev = "";
-                for (int i = 0; i < in->nli; i++)
-                        if (in->li[i].ifindex == r->oif)
-                                dev = in->li[i].name;
-                line(&y, end, x + 1, w - 1, 0, "%s%s%s%s%s", dst, gw[0] ? " via " : "", gw,
-                     dev[0] ? " dev " : "", dev);
+                const char *dev = ifname_of(in, r->oif);
+                line(&s, 1, 0, "%s%s%s dev %s", dst, gw[0] ? " via " : "", gw, dev);
         }
+        draw_state(c, &s, node);
+        if (c->inspect_pane >= 0)
+                lines_done(c, c->inspect_pane, &s);
 }

@@ -1,5 +1,8 @@
 /* inspect.h — the inspector pane: the selected node's interfaces,
- * addresses, VLANs, routes and counters, from netlink dumps in its namespace. */
+ * addresses, VLANs, routes, neighbours, forwarding and NAT, a switch's
+ * firewall and FDB, and counters, from netlink dumps in its namespace.
+ * inspect_refresh fetches (the only part that talks to the kernel);
+ * draw_inspector only renders what was fetched. */
 #ifndef NETLAB_UI_INSPECT_H
 #define NETLAB_UI_INSPECT_H
 #include <stdint.h>
@@ -20,6 +23,11 @@ struct inspect {
         int nri;
         struct port_vlan *vi; /* lab_vlan_view: the same on both paths */
         int nvi;
+        struct nl_neigh_info *ne; /* ARP/NDP */
+        int nne;
+        struct nl_neigh_info *fdb; /* switches on a kernel bridge */
+        int nfdb;
+        int fwd4, fwd6; /* forwarding: 1 on, 0 off, -1 unknown */
         uint64_t *prev_rx, *prev_tx; /* per li entry, for rates */
         double rx_rate[64], tx_rate[64];
         long long at_ms;

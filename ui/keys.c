@@ -226,6 +226,55 @@ static void k_graph_term(struct console *c, int key)
                 con_msg(c, true, "%s", err);
 }
 
+/* The graph: moving the view over a graph larger than the pane. */
+static void k_graph_pan(struct console *c, int key)
+{
+        int pw = c->gv.w > 8 ? c->gv.w - 4 : 4, ph = c->gv.h > 4 ? c->gv.h - 2 : 2;
+        switch (key) {
+        case 'H':
+                graph_pan(c, -8, 0);
+                break;
+        case 'L':
+                graph_pan(c, 8, 0);
+                break;
+        case 'K':
+                graph_pan(c, 0, -2);
+                break;
+        case 'J':
+                graph_pan(c, 0, 2);
+                break;
+        case K_PGUP:
+                graph_pan(c, 0, -ph);
+                break;
+        case K_PGDN:
+                graph_pan(c, 0, ph);
+                break;
+        case K_HOME:
+                graph_pan(c, -pw, 0);
+                break;
+        case K_END:
+                graph_pan(c, pw, 0);
+                break;
+        }
+}
+
+/* The inspector and the experiments pane: their lines scroll. */
+static void k_panel_scroll(struct console *c, int key)
+{
+        struct pane *p = &c->panes[c->active];
+        int page = p->rows > 3 ? p->rows - 2 : 1;
+        p->scroll += key == K_UP     ? -1
+                     : key == K_DOWN ? 1
+                     : key == K_PGUP ? -page
+                     : key == K_PGDN ? page
+                     : key == K_HOME ? -p->scroll
+                                     : p->lines;
+        if (p->scroll > p->lines - p->rows)
+                p->scroll = p->lines - p->rows;
+        if (p->scroll < 0)
+                p->scroll = 0;
+}
+
 /* Copy mode: scrolling back through the active pane's history. */
 static void copy_scroll(struct console *c, int delta, bool to_end)
 {
@@ -327,6 +376,24 @@ static const struct key_binding graph_keys[] = {
     {K_RIGHT, "select the node in that direction", k_graph_move},
     {K_TAB, "select the next node", k_next_node},
     {K_ENTER, "shell in the selected node", k_graph_term},
+    {'H', "pan the view left, right, up, down", k_graph_pan},
+    {'L', "pan the view left, right, up, down", k_graph_pan},
+    {'K', "pan the view left, right, up, down", k_graph_pan},
+    {'J', "pan the view left, right, up, down", k_graph_pan},
+    {K_PGUP, "pan a page up, down, left, right", k_graph_pan},
+    {K_PGDN, "pan a page up, down, left, right", k_graph_pan},
+    {K_HOME, "pan a page up, down, left, right", k_graph_pan},
+    {K_END, "pan a page up, down, left, right", k_graph_pan},
+    {K_NONE, NULL, NULL},
+};
+
+static const struct key_binding panel_keys[] = {
+    {K_UP, "scroll a line", k_panel_scroll},
+    {K_DOWN, "scroll a line", k_panel_scroll},
+    {K_PGUP, "scroll a page", k_panel_scroll},
+    {K_PGDN, "scroll a page", k_panel_scroll},
+    {K_HOME, "the first / last line", k_panel_scroll},
+    {K_END, "the first / last line", k_panel_scroll},
     {K_NONE, NULL, NULL},
 };
 
@@ -354,6 +421,7 @@ static const struct key_binding copy_keys[] = {
 const struct key_table key_tables[] = {
     {"prefix", "keys after the prefix", prefix_keys},
     {"graph", "in the graph pane", graph_keys},
+    {"panel", "in the inspector and the experiments pane", panel_keys},
     {"copy", "in copy mode and the output pane", copy_keys},
     {NULL, NULL, NULL},
 };
@@ -452,6 +520,10 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         continue;
                 }
                 if (p->kind == P_GRAPH && key_run(c, graph_keys, key)) {
+                        i += l;
+                        continue;
+                }
+                if ((p->kind == P_INSPECT || p->kind == P_EXP) && key_run(c, panel_keys, key)) {
                         i += l;
                         continue;
                 }

@@ -23,10 +23,11 @@ struct pane {
         int fd;        /* pty master, -1 */
         pid_t pid;     /* shell, 0 when exited */
         int node;
-        int scroll; /* copy mode: lines back */
+        int scroll; /* copy mode: lines back; inspector, experiments: first line shown */
+        int lines;  /* inspector, experiments: lines at the last paint */
         bool copy;
         char title[64];
-        int rows, cols; /* content size last given to the vt/pty */
+        int rows, cols; /* content size last given to the vt/pty (or painted) */
 };
 
 /* The screen area the panes share (between the title bar and the message line). */
