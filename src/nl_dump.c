@@ -380,11 +380,11 @@ int nl_neigh_dump(struct nl *nl, int family, struct nl_neigh_info **out, int *n,
         struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
         nd->ndm_family = (uint8_t)family;
         struct grow g = {.size = sizeof(struct nl_neigh_info)};
-        if (nl_talk(nl, nlh, neigh_cb, &g) < 0) {
+        if (nl_talk(nl, neigh_cb, &g) < 0) {
                 free(g.v);
-                return errf_sys(err, nl->extack,
-                                family == AF_BRIDGE ? "Cannot dump the forwarding database"
-                                                    : "Cannot dump neighbours");
+                return errf_sys(err, nl->s.extack, "Cannot dump %s%s",
+                                family == AF_BRIDGE ? "the forwarding database" : "neighbours",
+                                nl->of);
         }
         *out = g.v;
         *n = g.n;
@@ -420,10 +420,10 @@ int nl_forwarding(struct nl *nl, int family, char *err)
         ncm->ncm_family = (uint8_t)family;
         mnl_attr_put_u32(nlh, NETCONFA_IFINDEX, (uint32_t)NETCONFA_IFINDEX_ALL);
         int fwd = -1;
-        if (nl_talk(nl, nlh, netconf_cb, &fwd) < 0 || fwd < 0) {
+        if (nl_talk(nl, netconf_cb, &fwd) < 0 || fwd < 0) {
                 if (fwd < 0 && !errno)
                         errno = ENOENT;
-                return errf_sys(err, nl->extack, "Cannot read the forwarding state");
+                return errf_sys(err, nl->s.extack, "Cannot read the forwarding state%s", nl->of);
         }
         return fwd;
 }

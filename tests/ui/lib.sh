@@ -44,6 +44,16 @@ end)
 LUA
 }
 
+# ship_lab labs/vlan.lua: a shipped lab, renamed to $LAB, as the test's lab.
+ship_lab() {
+  sed -E "s/netlab\.lab\(\"[^\"]*\"\)/netlab.lab(\"$LAB\")/" \
+    "$(dirname "$0")/../../$1" >"$TMP/lab.lua"
+  grep -q "netlab.lab(\"$LAB\")" "$TMP/lab.lua" || fail "could not rename $1"
+}
+
+# screen_e: the screen with its colours and attributes (SGR sequences).
+screen_e() { tmux -L "$SOCK" capture-pane -p -e -t "$SESSION"; }
+
 # start [WIDTH HEIGHT [ARGS...]]
 start() {
   local w=${1:-120} h=${2:-40}
