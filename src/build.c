@@ -47,17 +47,41 @@ static int stop_check(struct lab *lab, char *err)
         return errf(err, "Build of lab \"%s\" interrupted", lab->name);
 }
 
-/* Enough descriptors for two namespace fds per node and sockets. */
-static void raise_nofile(int nnodes)
+/* Enough descriptors for two namespace fds per node and sockets. As root the
+ * hard limit is raised too, within fs.nr_open (a Debian machine's default
+ * hard limit is far below what 10,000 nodes hold); a lab that still cannot
+ * fit is refused before anything is made, naming the limit and the fix. */
+static int raise_nofile(const struct lab *lab, char *err)
 {
         struct rlimit rl;
         if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-                return;
-        rlim_t want = (rlim_t)nnodes * 3 + 256;
+                return 0;
+        rlim_t want = (rlim_t)lab->nnodes * 3 + 256;
         if (rl.rlim_cur >= want)
-                return;
+                return 0;
+        if (rl.rlim_max < want) {
+                rlim_t nr_open = 0;
+                FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+                unsigned long long v;
+                if (f && fscanf(f, "%llu", &v) == 1)
+                        nr_open = (rlim_t)v;
+                if (f)
+                        fclose(f);
+                struct rlimit hard = {want, want < nr_open ? nr_open : want};
+                if (setrlimit(RLIMIT_NOFILE, &hard) == 0)
+                        return 0;
+        }
         rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
+        if (rl.rlim_cur < want) {
+                errno = EMFILE;
+                return errf(err,
+                            "Lab \"%s\" needs %llu open files for its %d nodes; the limit is %llu "
+                            "and cannot be raised (raise fs.nr_open, or `ulimit -Hn %llu` as root)",
+                            lab->name, (unsigned long long)want, lab->nnodes,
+                            (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+        }
+        return 0;
 }
 
 /* Another running lab using our MAC prefix: move ours deterministically. */
@@ -628,7 +652,8 @@ int lab_build(struct lab *lab, char *err)
                 return errf(err, "Cannot probe the kernel's features: %s", e);
         if (check_features(lab, err) < 0)
                 return -1;
-        raise_nofile(lab->nnodes);
+        if (raise_nofile(lab, err) < 0)
+                return -1;
         for (int i = 0; i < lab->nlinks; i++)
                 lab->links[i].up_built = lab->links[i].up;
         if (netns_prepare_run_dir(err) < 0)
