@@ -10,6 +10,7 @@
  * while curses is up: messages go to the status line and to a log file
  * ($XDG_STATE_HOME/netlab/console.log). */
 #include "console.h"
+#include "dp.h"
 #include "ui.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -475,7 +476,10 @@ int ui_main(const char *lab_path, bool keep)
         monitors_stop(c);
         inspect_free(&c->in);
         int status = c->exit_status;
-        if (c->built && !c->keep) {
+        /* A lab that cannot forward (its datapath gave up) is not kept. */
+        char why[ERRLEN] = "";
+        bool kept = c->built && c->keep && dp_detach(c->lab, why) == 0;
+        if (c->built && !kept) {
                 if (nlua_teardown(c->L, err) < 0) {
                         con_log(c, "teardown: %s", err);
                         rl_finish(c);
@@ -487,9 +491,11 @@ int ui_main(const char *lab_path, bool keep)
         }
         rl_finish(c);
         endwin();
-        if (c->built && c->keep)
+        if (kept)
                 printf("Lab %s left up (netlab clean %s removes it).\n", c->lab->name,
                        c->lab->name);
+        else if (c->built && c->keep)
+                printf("Lab %s not kept up: it cannot forward (%s).\n", c->lab->name, why);
 out:
         con_log(c, "console closed");
         nlua_free(c->L);
