@@ -4,11 +4,12 @@
  *   netlab [--keep] [LAB.lua]      the console (full screen)
  *   netlab run LAB.lua [--keep]    build, run every experiment, report, tear down
  *   netlab clean [--force] LAB... | --all   remove what a lab's journal records
- *   netlab doctor                  which kernel features netlab will use
+ *   netlab doctor [LAB.lua]        kernel features, and the plan (plan.h)
  *   netlab datapath LAB            (internal) the lab's userspace datapath
  */
 #include "clean.h"
 #include "dp.h"
+#include "plan.h"
 #include "lab.h"
 #include "nlua.h"
 #include "nsscan.h"
@@ -33,8 +34,10 @@ static void usage(FILE *f)
               "                                      remove what labs left behind (from their "
               "journals);\n"
               "                                      a running lab only with --force\n"
-              "       netlab doctor                  show the kernel features netlab found "
-              "and uses\n"
+              "       netlab doctor [LAB.lua]        show the kernel features netlab found, "
+              "and the\n"
+              "                                      plan: which path (kernel or userspace) "
+              "each job takes\n"
               "       netlab --help-keys             the console's keys and commands (Markdown)\n"
               "       netlab ns [--tree|--json]      every network namespace of the machine "
               "(netlab ns --help)\n"
@@ -258,13 +261,19 @@ static int cmd_clean(int argc, char **argv)
         return rc;
 }
 
-static int cmd_doctor(void)
+/* The kernel's features, then the plan (plan.h): per job on this kernel,
+ * or per object of LAB.lua when one is given (loaded, not built). */
+static int cmd_doctor(int argc, char **argv)
 {
         char err[ERRLEN];
         if (geteuid() != 0) {
                 fprintf(stderr, "netlab doctor: needs root to probe the kernel: run it with "
                                 "sudo\n");
                 return 1;
+        }
+        if (argc > 1) {
+                fprintf(stderr, "Usage: netlab doctor [LAB.lua]\n");
+                return 2;
         }
         struct features f;
         if (probe_features(&f, err) < 0) {
@@ -277,7 +286,32 @@ static int cmd_doctor(void)
         for (int i = 0; i < n; i++)
                 printf("%-24s %-6s %-32s %s\n", rows[i].name, rows[i].have ? "yes" : "no",
                        rows[i].config, rows[i].use);
-        return 0;
+        printf("\n");
+        if (argc == 0) {
+                plan_print(NULL, &f, stdout);
+                return 0;
+        }
+        struct nlua_hooks hooks = {0};
+        struct nlua *N = nlua_new(&hooks, err);
+        if (!N || nlua_load(N, argv[0], err) < 0) {
+                fprintf(stderr, "netlab doctor: %s\n", err);
+                if (N) {
+                        nlua_teardown(N, NULL);
+                        nlua_free(N);
+                }
+                return 1;
+        }
+        struct lab *lab = nlua_lab(N);
+        lab->feat = f;
+        plan_print(lab, &f, stdout);
+        int rc = 0;
+        if (plan_check(lab, err) < 0) {
+                printf("  this lab cannot be built here: %s\n", err);
+                rc = 1;
+        }
+        nlua_teardown(N, NULL);
+        nlua_free(N);
+        return rc;
 }
 
 int main(int argc, char **argv)
@@ -299,7 +333,7 @@ int main(int argc, char **argv)
                 if (!strcmp(c, "clean"))
                         return cmd_clean(argc - 2, argv + 2);
                 if (!strcmp(c, "doctor"))
-                        return cmd_doctor();
+                        return cmd_doctor(argc - 2, argv + 2);
                 if (!strcmp(c, "ns"))
                         return ns_main(argc - 1, argv + 1);
                 if (!strcmp(c, "datapath"))

@@ -10,6 +10,7 @@
 #include "lab.h"
 #include "clean.h"
 #include "dp.h"
+#include "plan.h"
 #include "hosts.h"
 #include "journal.h"
 #include "nat.h"
@@ -376,7 +377,7 @@ static bool port_on_kernel_bridge(const struct lab *lab, int iface)
         const struct node *n = &lab->nodes[f->node];
         if (n->kind != NODE_SWITCH)
                 return false;
-        return !dp_switch_in_userspace(lab, f->node);
+        return !plan_switch_in_userspace(lab, f->node);
 }
 
 static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *err)
@@ -447,7 +448,7 @@ static int create_subifs(struct lab *lab, struct build_ctx *b, char *err)
                 any |= lab->ifaces[i].link < 0;
         if (!any)
                 return 0;
-        if (dp_subif_in_userspace(lab))
+        if (plan_subif_in_userspace(lab))
                 return dp_prepare(lab, err);
         for (int i = 0; i < lab->nifaces; i++) {
                 struct iface *f = &lab->ifaces[i];
@@ -554,7 +555,7 @@ static int configure_vlans(struct lab *lab, struct build_ctx *b, char *err)
         char e[ERRLEN];
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *n = &lab->nodes[i];
-                if (n->kind != NODE_SWITCH || dp_switch_in_userspace(lab, i))
+                if (n->kind != NODE_SWITCH || plan_switch_in_userspace(lab, i))
                         continue;
                 if (!lab_switch_uses_vlan(lab, i))
                         continue;
@@ -572,8 +573,19 @@ static int configure_vlans(struct lab *lab, struct build_ctx *b, char *err)
                                             f->name, e);
                 }
         }
-        if (dp_needed(lab))
-                return dp_start(lab, err);
+        return 0;
+}
+
+/* The userspace datapath, when the plan (plan.h) gives it any job: its own
+ * step, after every interface, address and firewall exists. */
+static int start_datapath(struct lab *lab, char *err)
+{
+        if (!plan_needs_datapath(lab))
+                return 0;
+        progress(lab, "datapath", 0, 1);
+        if (dp_start(lab, err) < 0)
+                return -1;
+        progress(lab, "datapath", 1, 1);
         return 0;
 }
 
@@ -607,24 +619,8 @@ static int configure_firewalls(struct lab *lab, char *err)
 /* Refuses, before anything exists, what this kernel cannot do. */
 static int check_features(struct lab *lab, char *err)
 {
-        for (int i = 0; i < lab->nlinks; i++) {
-                const struct link *l = &lab->links[i];
-                if ((l->p.delay_us || l->p.jitter_us || l->p.loss_ppm) && !lab->feat.netem) {
-                        errno = EOPNOTSUPP;
-                        return errf(err,
-                                    "%s: link delay/jitter/loss needs the kernel's netem qdisc, "
-                                    "which this kernel lacks (CONFIG_NET_SCH_NETEM); load it "
-                                    "with `modprobe sch_netem` or remove delay/jitter/loss",
-                                    l->where);
-                }
-                if (l->p.rate_bps && !lab->feat.tbf && !lab->feat.htb) {
-                        errno = EOPNOTSUPP;
-                        return errf(err,
-                                    "%s: link bandwidth needs the tbf or htb qdisc, which this "
-                                    "kernel lacks (CONFIG_NET_SCH_TBF, CONFIG_NET_SCH_HTB)",
-                                    l->where);
-                }
-        }
+        if (plan_check(lab, err) < 0)
+                return -1;
         if (!lab->feat.veth || !lab->feat.bridge) {
                 errno = EOPNOTSUPP;
                 return errf(err, "this kernel lacks %s: netlab needs it (%s)",
@@ -709,7 +705,8 @@ int lab_build(struct lab *lab, char *err)
         if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
             configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
             configure_firewalls(lab, err) < 0 || configure_nat(lab, err) < 0 ||
-            configure_vlans(lab, &b, err) < 0 || stop_check(lab, err) < 0)
+            configure_vlans(lab, &b, err) < 0 || start_datapath(lab, err) < 0 ||
+            stop_check(lab, err) < 0)
                 goto out;
         rc = 0;
         lab->state = LAB_UP;

@@ -18,6 +18,7 @@
 #include "dp.h"
 #include "dp_config.h"
 #include "dp_engine.h"
+#include "plan.h"
 #include "fw.h"
 #include "journal.h"
 #include "proc.h"
@@ -40,36 +41,6 @@
 #define READY_ENV "NETLAB_DP_READY_FD"
 #define DP_FW_TABLE "netlab_fw"
 
-bool dp_switch_in_userspace(const struct lab *lab, int node)
-{
-        if (node < 0 || node >= lab->nnodes)
-                return false;
-        const struct node *n = &lab->nodes[node];
-        return n->kind == NODE_SWITCH && !n->deleted && !lab->feat.bridge_vlan &&
-               lab_switch_uses_vlan(lab, node);
-}
-
-bool dp_subif_in_userspace(const struct lab *lab)
-{
-        return !lab->feat.vlan8021q;
-}
-
-static bool has_subifs(const struct lab *lab)
-{
-        for (int i = 0; i < lab->nifaces; i++)
-                if (lab->ifaces[i].link < 0 && !lab->nodes[lab->ifaces[i].node].deleted)
-                        return true;
-        return false;
-}
-
-bool dp_needed(const struct lab *lab)
-{
-        for (int i = 0; i < lab->nnodes; i++)
-                if (dp_switch_in_userspace(lab, i))
-                        return true;
-        return dp_subif_in_userspace(lab) && has_subifs(lab);
-}
-
 static void dp_netns_path(const struct lab *lab, char *buf, size_t len)
 {
         lab_netns_path(lab, "_dp", buf, len);
@@ -91,7 +62,7 @@ static int dp_inside(void *ud, char *err)
 
 int dp_prepare(struct lab *lab, char *err)
 {
-        if (!dp_subif_in_userspace(lab) || !has_subifs(lab))
+        if (!plan_subif_in_userspace(lab))
                 return 0;
         char np[PATH_MAX], e[ERRLEN];
         dp_netns_path(lab, np, sizeof(np));
@@ -135,7 +106,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
         char path[PATH_MAX];
         dp_config_init(c);
         for (int i = 0; i < lab->nnodes; i++) {
-                if (!dp_switch_in_userspace(lab, i))
+                if (!plan_switch_in_userspace(lab, i))
                         continue;
                 const struct node *n = &lab->nodes[i];
                 int sw = dp_config_add_switch(c, n->name, err);
@@ -161,7 +132,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 if (fw && fw_copy(&c->sw[sw].fw, fw, err) < 0)
                         goto fail;
         }
-        if (!dp_subif_in_userspace(lab))
+        if (!plan_subif_in_userspace(lab))
                 return dp_config_validate(c, err);
         char dpns[PATH_MAX];
         dp_netns_path(lab, dpns, sizeof(dpns));
@@ -260,7 +231,7 @@ int dp_firewalls_apply(struct lab *lab, char *err)
                         continue;
                 if (check_fw_ports(lab, i, t, err) < 0)
                         return -1;
-                if (dp_switch_in_userspace(lab, i))
+                if (plan_switch_in_userspace(lab, i))
                         continue; /* dp_start hands it to the datapath */
                 char e[ERRLEN];
                 if (fw_nft_install(n->netns_fd, DP_FW_TABLE, t, e) < 0)

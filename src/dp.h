@@ -20,14 +20,7 @@
 #include "err.h"
 #include "lab.h"
 
-/* True when this switch's VLAN ports are handled in userspace (the switch
- * has VLAN settings and the kernel has no bridge VLAN filtering). Its VLAN
- * ports are then not enslaved to its bridge. */
-bool dp_switch_in_userspace(const struct lab *lab, int node);
-/* True when subinterfaces are made by the datapath (no 802.1Q). */
-bool dp_subif_in_userspace(const struct lab *lab);
-/* True when the lab needs the datapath process at all. */
-bool dp_needed(const struct lab *lab);
+/* Which switches and subinterfaces the datapath takes is plan.h's call. */
 
 /* Creates the userspace subinterfaces (sets their ifindex in the model). */
 int dp_prepare(struct lab *lab, char *err);

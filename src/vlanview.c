@@ -1,6 +1,7 @@
 /* vlanview.c — a switch's per-port VLAN table on either path (see vlanview.h). */
 #include "vlanview.h"
 #include "dp.h"
+#include "plan.h"
 #include "nl.h"
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
         const struct node *sw = &lab->nodes[node];
         if (sw->kind != NODE_SWITCH || !lab_switch_uses_vlan(lab, node))
                 return 0;
-        bool kernel = lab->state == LAB_UP && !dp_switch_in_userspace(lab, node);
+        bool kernel = lab->state == LAB_UP && !plan_switch_in_userspace(lab, node);
         struct nl_port_vlan *kv = NULL;
         int nkv = 0;
         if (kernel) {

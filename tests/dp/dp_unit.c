@@ -3,6 +3,8 @@
 #include "check.h"
 #include "dp_config.h"
 #include "fw.h"
+#include "lab.h"
+#include "plan.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +88,53 @@ static void test_config(void)
         dp_config_free(&c);
 }
 
+/* The plan: each job on the kernel where it has the feature, on the
+ * datapath (or refused) where it has not; per object of a lab. */
+static void test_plan(void)
+{
+        struct features none = {.probed = true, .veth = true, .bridge = true};
+        struct features all = none;
+        all.bridge_vlan = all.vlan8021q = all.netem = all.tbf = all.htb = true;
+        CHECK(plan_job_path(&all, PLAN_VLAN_SWITCH) == PLAN_KERNEL);
+        CHECK(plan_job_path(&none, PLAN_VLAN_SWITCH) == PLAN_USER);
+        CHECK(plan_job_path(&none, PLAN_SUBIF) == PLAN_USER);
+        CHECK(plan_job_path(&all, PLAN_IMPAIR) == PLAN_KERNEL);
+        CHECK(plan_job_path(&none, PLAN_RATE) == PLAN_UNAVAILABLE);
+        char buf[200], err[ERRLEN];
+        plan_job_text(&none, PLAN_VLAN_SWITCH, buf, sizeof(buf));
+        CHECK(strstr(buf, "userspace datapath") && strstr(buf, "CONFIG_BRIDGE_VLAN_FILTERING"),
+              "%s", buf);
+
+        struct lab *lab = lab_new("planunit", err);
+        CHECK(lab != NULL, "%s", err);
+        if (!lab)
+                return;
+        int s = lab_add_node(lab, "s1", NODE_SWITCH, "t.lua:1", err);
+        int p = lab_add_node(lab, "s2", NODE_SWITCH, "t.lua:2", err);
+        int h = lab_add_node(lab, "h1", NODE_HOST, "t.lua:3", err);
+        struct link_params lp = {0};
+        int l = lab_add_link(lab, h, s, &lp, NULL, NULL, "t.lua:4", err);
+        lab_add_link(lab, h, p, &lp, NULL, NULL, "t.lua:5", err);
+        CHECK(l >= 0, "%s", err);
+        CHECK(lab_port_add_vlan(lab, lab->links[l].b, 10, true, true, err) == 0, "%s", err);
+        lab->feat = none;
+        CHECK(plan_switch_in_userspace(lab, s) && !plan_switch_in_userspace(lab, p));
+        CHECK(plan_needs_datapath(lab));
+        lab->feat = all;
+        CHECK(!plan_switch_in_userspace(lab, s) && !plan_needs_datapath(lab));
+        lab->links[l].p.delay_us = 5000;
+        lab->feat = none;
+        CHECK(plan_check(lab, err) < 0 && strstr(err, "t.lua:4") &&
+                  strstr(err, "CONFIG_NET_SCH_NETEM"),
+              "%s", err);
+        lab->feat = all;
+        CHECK(plan_check(lab, err) == 0, "%s", err);
+        lab_free(lab);
+}
+
 int main(void)
 {
+        test_plan();
         test_fw();
         test_config();
         return check_done("dp_unit");

@@ -1,0 +1,186 @@
+/* plan.c — the datapath plan (see plan.h): one table of jobs, and the
+ * per-object answers derived from it. */
+#include "plan.h"
+#include "lab.h"
+#include <errno.h>
+#include <string.h>
+
+static bool has_bridge_vlan(const struct features *f)
+{
+        return f->bridge_vlan;
+}
+
+static bool has_8021q(const struct features *f)
+{
+        return f->vlan8021q;
+}
+
+static bool has_netem(const struct features *f)
+{
+        return f->netem;
+}
+
+static bool has_shaper(const struct features *f)
+{
+        return f->tbf || f->htb;
+}
+
+static const struct job_row {
+        const char *name;
+        bool (*kernel_has)(const struct features *f);
+        const char *kernel_how;
+        const char *config; /* the kernel option that gives the kernel path */
+        enum plan_path fallback;
+        const char *user_how; /* the fallback's way, when it is PLAN_USER */
+} jobs[PLAN_NJOBS] = {
+    [PLAN_VLAN_SWITCH] = {"VLAN-aware switch", has_bridge_vlan, "bridge vlan_filtering",
+                          "CONFIG_BRIDGE_VLAN_FILTERING", PLAN_USER, "AF_PACKET ports"},
+    [PLAN_SUBIF] = {"802.1Q subinterface", has_8021q, "vlan link", "CONFIG_VLAN_8021Q", PLAN_USER,
+                    "a veth tagged by the datapath"},
+    [PLAN_IMPAIR] = {"delay, jitter, loss", has_netem, "netem qdisc", "CONFIG_NET_SCH_NETEM",
+                     PLAN_UNAVAILABLE, NULL},
+    [PLAN_RATE] = {"rate limit", has_shaper, "tbf/htb qdisc",
+                   "CONFIG_NET_SCH_TBF or CONFIG_NET_SCH_HTB", PLAN_UNAVAILABLE, NULL},
+};
+
+enum plan_path plan_job_path(const struct features *f, enum plan_job job)
+{
+        return jobs[job].kernel_has(f) ? PLAN_KERNEL : jobs[job].fallback;
+}
+
+const char *plan_job_name(enum plan_job job)
+{
+        return jobs[job].name;
+}
+
+void plan_job_text(const struct features *f, enum plan_job job, char *buf, size_t len)
+{
+        const struct job_row *j = &jobs[job];
+        switch (plan_job_path(f, job)) {
+        case PLAN_KERNEL:
+                snprintf(buf, len, "kernel (%s)", j->kernel_how);
+                break;
+        case PLAN_USER:
+                snprintf(buf, len, "userspace datapath (%s; the kernel lacks %s)", j->user_how,
+                         j->config);
+                break;
+        default:
+                snprintf(buf, len, "unavailable (the kernel lacks %s)", j->config);
+        }
+}
+
+bool plan_switch_in_userspace(const struct lab *lab, int node)
+{
+        if (node < 0 || node >= lab->nnodes)
+                return false;
+        const struct node *n = &lab->nodes[node];
+        return n->kind == NODE_SWITCH && !n->deleted && lab_switch_uses_vlan(lab, node) &&
+               plan_job_path(&lab->feat, PLAN_VLAN_SWITCH) == PLAN_USER;
+}
+
+static bool has_subifs(const struct lab *lab)
+{
+        for (int i = 0; i < lab->nifaces; i++)
+                if (lab->ifaces[i].link < 0 && !lab->nodes[lab->ifaces[i].node].deleted)
+                        return true;
+        return false;
+}
+
+bool plan_subif_in_userspace(const struct lab *lab)
+{
+        return plan_job_path(&lab->feat, PLAN_SUBIF) == PLAN_USER;
+}
+
+bool plan_needs_datapath(const struct lab *lab)
+{
+        for (int i = 0; i < lab->nnodes; i++)
+                if (plan_switch_in_userspace(lab, i))
+                        return true;
+        return plan_subif_in_userspace(lab) && has_subifs(lab);
+}
+
+static bool link_impaired(const struct link *l)
+{
+        return l->p.delay_us || l->p.jitter_us || l->p.loss_ppm;
+}
+
+int plan_check(const struct lab *lab, char *err)
+{
+        const struct features *f = &lab->feat;
+        for (int i = 0; i < lab->nlinks; i++) {
+                const struct link *l = &lab->links[i];
+                if (link_impaired(l) && plan_job_path(f, PLAN_IMPAIR) == PLAN_UNAVAILABLE) {
+                        errno = EOPNOTSUPP;
+                        return errf(err,
+                                    "%s: link delay/jitter/loss needs the kernel's netem qdisc, "
+                                    "which this kernel lacks (CONFIG_NET_SCH_NETEM); load it "
+                                    "with `modprobe sch_netem` or remove delay/jitter/loss",
+                                    l->where);
+                }
+                if (l->p.rate_bps && plan_job_path(f, PLAN_RATE) == PLAN_UNAVAILABLE) {
+                        errno = EOPNOTSUPP;
+                        return errf(err,
+                                    "%s: link bandwidth needs the tbf or htb qdisc, which this "
+                                    "kernel lacks (CONFIG_NET_SCH_TBF, CONFIG_NET_SCH_HTB)",
+                                    l->where);
+                }
+        }
+        return 0;
+}
+
+static void row(FILE *out, const char *what, const struct features *f, enum plan_job job)
+{
+        char how[160];
+        plan_job_text(f, job, how, sizeof(how));
+        fprintf(out, "  %-32s %-22s %s\n", what, plan_job_name(job), how);
+}
+
+void plan_print(const struct lab *lab, const struct features *f, FILE *out)
+{
+        if (!lab) {
+                fprintf(out, "plan (each job a lab may ask for, on this kernel):\n");
+                for (int j = 0; j < PLAN_NJOBS; j++) {
+                        char how[160];
+                        plan_job_text(f, (enum plan_job)j, how, sizeof(how));
+                        fprintf(out, "  %-22s %s\n", plan_job_name((enum plan_job)j), how);
+                }
+                return;
+        }
+        f = &lab->feat;
+        fprintf(out, "plan for lab %s:\n", lab->name);
+        int rows = 0;
+        char what[160];
+        for (int i = 0; i < lab->nnodes; i++) {
+                const struct node *n = &lab->nodes[i];
+                if (n->kind != NODE_SWITCH || n->deleted || !lab_switch_uses_vlan(lab, i))
+                        continue;
+                snprintf(what, sizeof(what), "switch %s", n->name);
+                row(out, what, f, PLAN_VLAN_SWITCH);
+                rows++;
+        }
+        for (int i = 0; i < lab->nifaces; i++) {
+                if (lab->ifaces[i].link >= 0 || lab->nodes[lab->ifaces[i].node].deleted)
+                        continue;
+                char lbl[64];
+                iface_label(lab, i, lbl, sizeof(lbl));
+                snprintf(what, sizeof(what), "subinterface %s", lbl);
+                row(out, what, f, PLAN_SUBIF);
+                rows++;
+        }
+        for (int i = 0; i < lab->nlinks; i++) {
+                const struct link *l = &lab->links[i];
+                char a[64], b[64];
+                iface_label(lab, l->a, a, sizeof(a));
+                iface_label(lab, l->b, b, sizeof(b));
+                snprintf(what, sizeof(what), "link %s -- %s", a, b);
+                if (link_impaired(l))
+                        row(out, what, f, PLAN_IMPAIR);
+                if (l->p.rate_bps)
+                        row(out, what, f, PLAN_RATE);
+                rows += link_impaired(l) || l->p.rate_bps;
+        }
+        if (!rows)
+                fprintf(out, "  (nothing beyond veth pairs and plain bridges: all kernel)\n");
+        fprintf(out, "  datapath process: %s\n",
+                plan_needs_datapath(lab) ? "yes (one for the lab)" : "not needed");
+}
