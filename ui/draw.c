@@ -138,6 +138,30 @@ void lines_done(struct console *c, int id, struct lines *s)
         }
 }
 
+/* text over as many lines as it needs, continuation lines indented by 2. */
+static void put_wrapped(struct lines *s, int indent, const char *text, attr_t a)
+{
+        const char *p = text;
+        do {
+                int room = s->w - indent - (p == text ? 0 : 2), cells = 0;
+                const char *q = p;
+                while (*q && cells < room) {
+                        q++;
+                        while ((*q & 0xC0) == 0x80)
+                                q++;
+                        cells++;
+                }
+                int y = lines_row(s);
+                if (y >= 0) {
+                        char chunk[512];
+                        snprintf(chunk, sizeof(chunk), "%.*s", (int)(q - p), p);
+                        int x = s->x + indent + (p == text ? 0 : 2);
+                        put_str(y, x, s->w - (x - s->x), chunk, a);
+                }
+                p = q;
+        } while (*p && s->w - indent > 2);
+}
+
 static void draw_exp(struct console *c, struct rect r)
 {
         if (c->exp.n == 0) {
@@ -177,15 +201,13 @@ static void draw_exp(struct console *c, struct rect r)
                         put_str(y, r.x, r.w, head, A_DIM);
                 }
                 for (int k = 0; k < e->n; k++) {
-                        if ((y = lines_row(&s)) < 0)
-                                continue;
                         const struct check *ck = &e->checks[k];
                         char line[300];
                         snprintf(line, sizeof(line), "%s %s%s%s%s",
                                  ck->ok ? (c->utf8 ? "✓" : "ok") : (c->utf8 ? "✗" : "FAIL"),
                                  ck->msg, !ck->ok && ck->where[0] ? "  (" : "",
                                  ck->ok ? "" : ck->where, !ck->ok && ck->where[0] ? ")" : "");
-                        put_str(y, r.x + 1, r.w - 1, line, color(ck->ok ? COLOR_GREEN : COLOR_RED));
+                        put_wrapped(&s, 1, line, color(ck->ok ? COLOR_GREEN : COLOR_RED));
                 }
         }
         lines_done(c, c->exp_pane, &s);

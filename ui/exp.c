@@ -7,6 +7,7 @@
  * through the on_check hook and are kept per experiment for the pane. */
 #include "console.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,14 +51,16 @@ void exp_on_check(void *ud, int exp, bool ok, const char *msg, const char *where
         }
         e->checks[e->n].ok = ok;
         snprintf(e->checks[e->n].msg, sizeof(e->checks[e->n].msg), "%s", msg ? msg : "");
-        snprintf(e->checks[e->n].where, sizeof(e->checks[e->n].where), "%s", where ? where : "");
+        /* The lab file's name and line: the directory is known and long. */
+        const char *w = where ? where : "", *slash = strrchr(w, '/');
+        snprintf(e->checks[e->n].where, sizeof(e->checks[e->n].where), "%s", slash ? slash + 1 : w);
         e->n++;
         con_log(c, "check %s: %s (%s)", ok ? "ok" : "FAILED", msg ? msg : "", where ? where : "");
         /* The pane follows the newest check unless scrolled up. */
         if (c->exp_pane >= 0) {
                 struct pane *p = &c->panes[c->exp_pane];
                 if (p->scroll >= p->lines - p->rows)
-                        p->scroll = p->lines + 1;
+                        p->scroll = INT_MAX / 2; /* the end, clamped when painted */
         }
         c->dirty = true;
 }

@@ -11,7 +11,7 @@ struct console;
 struct check {
         bool ok;
         char msg[160];
-        char where[96]; /* "labs/x.lua:12", the check's line in the lab file */
+        char where[96]; /* "x.lua:12", the check's line in the lab file */
 };
 
 struct exp_view {
