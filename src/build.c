@@ -141,28 +141,15 @@ static int claim_rundir(struct lab *lab, int root_fd, char *err)
         if (dir_fd < 0 && errno != EEXIST)
                 return -1;
         if (dir_fd < 0) {
-                char e[ERRLEN], who[128];
+                char e[ERRLEN];
                 int fd = rundir_open(root_fd, lab->name, e);
                 if (fd < 0)
                         return errf(err, "Cannot build lab \"%s\": %s", lab->name, e);
-                int lfd = openat(fd, "lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-                bool running = lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0;
-                if (lfd >= 0)
-                        close(lfd);
-                struct journal_owner o;
-                journal_owner(fd, &o);
                 close(fd);
                 errno = EEXIST;
-                if (running && o.pid > 0) {
-                        journal_owner_describe(&o, who, sizeof(who));
-                        return errf(err,
-                                    "lab \"%s\" is already running (netlab %s); name this one "
-                                    "differently with netlab.lab(\"NAME\")",
-                                    lab->name, who);
-                }
-                if (running)
-                        return errf(err, "lab \"%s\" is already running (being built or cleaned)",
-                                    lab->name);
+                if (lab_running(lab->name, e))
+                        return errf(err, "%s; name this one differently with netlab.lab(\"NAME\")",
+                                    e);
                 return errf(err,
                             "lab \"%s\" was left behind by a netlab that did not finish; run "
                             "`netlab clean %s` first",

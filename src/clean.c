@@ -507,3 +507,32 @@ int lab_clean_all(unsigned flags, const char *except, lab_clean_say_fn fn, void 
                 return errf(err, "%d lab%s could not be cleaned", failed, failed == 1 ? "" : "s");
         return removed;
 }
+
+int lab_running(const char *name, char *msg)
+{
+        if (!rundir_name_ok(name))
+                return 0;
+        int root_fd = rundir_root(false, NULL);
+        if (root_fd < 0)
+                return 0;
+        int dir_fd = rundir_open(root_fd, name, NULL);
+        close(root_fd);
+        if (dir_fd < 0)
+                return 0;
+        int fd = openat(dir_fd, "lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        bool running = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0;
+        if (fd >= 0)
+                close(fd);
+        struct journal_owner ow;
+        journal_owner(dir_fd, &ow);
+        close(dir_fd);
+        if (!running)
+                return 0;
+        char who[128];
+        journal_owner_describe(&ow, who, sizeof(who));
+        if (ow.pid > 0 && journal_owner_alive(&ow))
+                errf(msg, "lab \"%s\" is already running (netlab %s)", name, who);
+        else
+                errf(msg, "lab \"%s\" is already running (being built or cleaned)", name);
+        return 1;
+}

@@ -28,4 +28,9 @@ int lab_clean(const char *name, unsigned flags, lab_clean_say_fn say, void *ud, 
  * others are still tried). */
 int lab_clean_all(unsigned flags, const char *except, lab_clean_say_fn say, void *ud, char *err);
 
+/* 1 when lab name is running (its netlab holds the lab's lock), with msg
+ * (ERRLEN) saying so and naming the owner: pid, terminal, since when. 0 when
+ * it is not (msg untouched). */
+int lab_running(const char *name, char *msg);
+
 #endif

@@ -10,6 +10,7 @@
  * while curses is up: messages go to the status line and to a log file
  * ($XDG_STATE_HOME/netlab/console.log). */
 #include "console.h"
+#include "clean.h"
 #include "dp.h"
 #include "ui.h"
 #include <errno.h>
@@ -90,10 +91,24 @@ static void __attribute__((noreturn)) fatal(const char *fmt, ...)
         exit(1);
 }
 
+/* The signal that stopped the console from outside (INT, TERM, HUP), 0 none. */
+static volatile sig_atomic_t stop_signal;
+
 static void on_stop(int sig)
 {
-        (void)sig;
+        stop_signal = sig;
         lab_stop_requested = 1;
+}
+
+/* Stopped from outside: said on the console's own screen, exit 128 + N. */
+static void stopped_by(struct console *c, int sig, int from)
+{
+        stop_signal = sig;
+        c->exit_status = 128 + sig;
+        c->quit = true;
+        con_log(c, "signal %d from pid %d: quitting", sig, from);
+        con_msg(c, true, "Stopped by SIG%s%s: tearing down lab %s...", sigabbrev_np(sig),
+                from > 0 ? " from outside" : "", c->lab->name);
 }
 
 static void crash_handler(int sig)
@@ -149,8 +164,7 @@ static void signals(struct console *c)
                         pane_reap(c);
                         break;
                 default: /* INT, TERM, HUP: leave now */
-                        con_log(c, "signal %d: quitting", (int)si.ssi_signo);
-                        c->quit = true;
+                        stopped_by(c, (int)si.ssi_signo, (int)si.ssi_pid);
                         break;
                 }
         }
@@ -388,6 +402,12 @@ int ui_main(const char *lab_path, bool keep)
                 return 1;
         }
         con_log(c, "console on %s (lab %s)", c->lab_path, c->lab->name);
+        /* A second console on a running lab: say whose it is, open nothing. */
+        if (lab_running(c->lab->name, err)) {
+                fprintf(stderr, "netlab: %s\n", err);
+                nlua_free(c->L);
+                return 1;
+        }
         if (exp_init(c) < 0 || monitors_init(c) < 0) {
                 fprintf(stderr, "netlab: out of memory\n");
                 return 1;
@@ -452,6 +472,8 @@ int ui_main(const char *lab_path, bool keep)
         draw_all(c);
         if (nlua_build(c->L, err) < 0) {
                 con_msg(c, true, "Build failed: %s", err);
+                if (stop_signal)
+                        stopped_by(c, stop_signal, 0);
         } else {
                 c->built = true;
                 monitors_start(c);
@@ -460,8 +482,8 @@ int ui_main(const char *lab_path, bool keep)
                         c->lab->name, c->lab->nnodes, c->lab->nlinks);
         }
         sigprocmask(SIG_BLOCK, &set, NULL);
-        if (lab_stop_requested)
-                c->quit = true;
+        if (lab_stop_requested && !c->quit)
+                stopped_by(c, stop_signal ? stop_signal : SIGTERM, 0);
         c->dirty = true;
         draw_all(c);
         loop(c);
@@ -476,6 +498,8 @@ int ui_main(const char *lab_path, bool keep)
         monitors_stop(c);
         inspect_free(&c->in);
         int status = c->exit_status;
+        if (stop_signal)
+                draw_all(c); /* "Stopped by ...", while the lab is torn down */
         /* A lab that cannot forward (its datapath gave up) is not kept. */
         char why[ERRLEN] = "";
         bool kept = c->built && c->keep && dp_detach(c->lab, why) == 0;
@@ -491,6 +515,9 @@ int ui_main(const char *lab_path, bool keep)
         }
         rl_finish(c);
         endwin();
+        if (stop_signal)
+                fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n", sigabbrev_np(stop_signal),
+                        c->lab->name, kept ? "left up" : "torn down");
         if (kept)
                 printf("Lab %s left up (netlab clean %s removes it).\n", c->lab->name,
                        c->lab->name);
