@@ -14,6 +14,7 @@
 #include "nlua.h"
 #include "nsscan.h"
 #include "probe.h"
+#include "topo_cli.h"
 #include "ui.h"
 #include <errno.h>
 #include <signal.h>
@@ -41,6 +42,13 @@ static void usage(FILE *f)
               "       netlab --help-keys             the console's keys and commands (Markdown)\n"
               "       netlab ns [--tree|--json]      every network namespace of the machine "
               "(netlab ns --help)\n"
+              "       netlab [run] --topo linear,4 [--link bw=10mbit,delay=5ms] [--test "
+              "pingall|pingpair|iperf|all|none]\n"
+              "             [--custom FILE.lua] [--name LAB] [--save FILE.lua [--force]]\n"
+              "                                      Mininet's one-liners: a lab from the "
+              "command line\n"
+              "                                      (single,N linear,N tree,D[,F] ring,N "
+              "torus,X,Y)\n"
               "       netlab --help | --version\n",
               f);
 }
@@ -316,6 +324,11 @@ static int cmd_doctor(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+        char topo_err[ERRLEN];
+        if (topo_cli(&argc, &argv, argc >= 2 && !strcmp(argv[1], "run"), topo_err) < 0) {
+                fprintf(stderr, "netlab: %s\n", topo_err);
+                return 2;
+        }
         if (argc >= 2) {
                 const char *c = argv[1];
                 if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {

@@ -7,6 +7,46 @@ local function host_ip(i)
   return ("10.%d.%d.%d/8"):format((i >> 16) & 255, (i >> 8) & 255, i & 255)
 end
 
+-- Options every generator takes (the last argument, optional):
+--   host = {...}    options of every host (merged over its address)
+--   switch = {...}  options of every switch
+--   link = {...}    options of every link, or function(a, b, i) returning them
+local function merge(base, extra)
+  local t = {}
+  for k, v in pairs(base or {}) do t[k] = v end
+  for k, v in pairs(extra or {}) do t[k] = v end
+  return t
+end
+
+local function options(opts, what)
+  if opts == nil then return { n = 0 } end
+  if type(opts) ~= "table" then
+    error(("netlab.topo.%s: options must be a table, got %s"):format(what, type(opts)), 3)
+  end
+  for k in pairs(opts) do
+    if k ~= "host" and k ~= "switch" and k ~= "link" then
+      error(("netlab.topo.%s: unknown option '%s' (valid: host, switch, link)"):format(what,
+        tostring(k)), 3)
+    end
+  end
+  return { host = opts.host, switch = opts.switch, link = opts.link, n = 0 }
+end
+
+local function new_host(lab, o, i)
+  return lab:host("h" .. i, merge({ ip = host_ip(i) }, o.host))
+end
+
+local function new_switch(lab, o, name)
+  return lab:switch(name, o.switch)
+end
+
+local function new_link(lab, o, a, b, extra)
+  o.n = o.n + 1
+  local lo = o.link
+  if type(lo) == "function" then lo = lo(a, b, o.n) end
+  return lab:link(a, b, merge(lo, extra))
+end
+
 local function count(n, what, level)
   if math.type(n) ~= "integer" or n < 1 then
     error(("netlab.topo.%s: expected a positive integer, got %s"):format(what, tostring(n)),
@@ -15,15 +55,16 @@ local function count(n, what, level)
 end
 
 -- linear,N: N switches in a chain, one host on each.
-function topo.linear(lab, n)
+function topo.linear(lab, n, opts)
   count(n, "linear")
+  local o = options(opts, "linear")
   local prev
   local hosts, switches = {}, {}
   for i = 1, n do
-    local h = lab:host("h" .. i, { ip = host_ip(i) })
-    local s = lab:switch("s" .. i)
-    lab:link(h, s)
-    if prev then lab:link(s, prev) end
+    local h = new_host(lab, o, i)
+    local s = new_switch(lab, o, "s" .. i)
+    new_link(lab, o, h, s)
+    if prev then new_link(lab, o, s, prev) end
     prev = s
     hosts[i], switches[i] = h, s
   end
@@ -31,23 +72,24 @@ function topo.linear(lab, n)
 end
 
 -- tree,depth,fanout: a complete tree of switches, hosts at the leaves.
-function topo.tree(lab, depth, fanout)
+function topo.tree(lab, depth, fanout, opts)
   count(depth, "tree (depth)")
+  local o = options(opts, "tree")
   count(fanout or 2, "tree (fanout)")
   fanout = fanout or 2
   local nsw, nh = 1, 1
   local hosts, switches = {}, {}
   local function add(d)
     if d > 0 then
-      local s = lab:switch("s" .. nsw)
+      local s = new_switch(lab, o, "s" .. nsw)
       nsw = nsw + 1
       switches[#switches + 1] = s
       for _ = 1, fanout do
-        lab:link(s, add(d - 1))
+        new_link(lab, o, s, add(d - 1))
       end
       return s
     end
-    local h = lab:host("h" .. nh, { ip = host_ip(nh) })
+    local h = new_host(lab, o, nh)
     hosts[#hosts + 1] = h
     nh = nh + 1
     return h
@@ -57,13 +99,14 @@ function topo.tree(lab, depth, fanout)
 end
 
 -- star,N (Mininet's single,N): one switch, N hosts.
-function topo.star(lab, n)
+function topo.star(lab, n, opts)
   count(n, "star")
-  local s = lab:switch("s1")
+  local o = options(opts, "star")
+  local s = new_switch(lab, o, "s1")
   local hosts = {}
   for i = 1, n do
-    hosts[i] = lab:host("h" .. i, { ip = host_ip(i) })
-    lab:link(hosts[i], s)
+    hosts[i] = new_host(lab, o, i)
+    new_link(lab, o, hosts[i], s)
   end
   return hosts, { s }
 end
@@ -72,17 +115,56 @@ topo.single = topo.star
 -- ring,N: N switches in a ring, one host on each. The bridges run no STP,
 -- so the link closing the ring (sN -- s1) starts down, as a standby path:
 -- take another ring link down before bringing it up, or frames loop.
-function topo.ring(lab, n)
+function topo.ring(lab, n, opts)
   count(n, "ring")
+  local o = options(opts, "ring")
   if n < 3 then error("netlab.topo.ring: a ring needs at least 3 switches", 2) end
   local hosts, switches = {}, {}
   for i = 1, n do
-    hosts[i] = lab:host("h" .. i, { ip = host_ip(i) })
-    switches[i] = lab:switch("s" .. i)
-    lab:link(hosts[i], switches[i])
-    if i > 1 then lab:link(switches[i - 1], switches[i]) end
+    hosts[i] = new_host(lab, o, i)
+    switches[i] = new_switch(lab, o, "s" .. i)
+    new_link(lab, o, hosts[i], switches[i])
+    if i > 1 then new_link(lab, o, switches[i - 1], switches[i]) end
   end
-  local standby = lab:link(switches[n], switches[1], { up = false })
+  local standby = new_link(lab, o, switches[n], switches[1], { up = false })
+  return hosts, switches, standby
+end
+
+-- torus,X,Y (Mininet's TorusTopo): X*Y switches sXxY on a grid whose rows and
+-- columns wrap around, one host on each. With no STP, only a spanning tree
+-- starts up (every row's chain, and the first column's): the other links
+-- (each row's wrap and the vertical ones elsewhere) start down as standby
+-- paths, returned third, as ring's closing link is.
+function topo.torus(lab, x, y, opts)
+  count(x, "torus (x)")
+  count(y, "torus (y)")
+  local o = options(opts, "torus")
+  if x < 3 or y < 3 then
+    error("netlab.topo.torus: a torus needs at least 3x3 switches", 2)
+  end
+  local hosts, switches, standby, sw = {}, {}, {}, {}
+  local n = 0
+  for i = 1, x do
+    sw[i] = {}
+    for j = 1, y do
+      n = n + 1
+      sw[i][j] = new_switch(lab, o, ("s%dx%d"):format(i, j))
+      switches[n] = sw[i][j]
+      hosts[n] = new_host(lab, o, n)
+      new_link(lab, o, hosts[n], sw[i][j])
+    end
+  end
+  for i = 1, x do
+    for j = 1, y do
+      local right, down = sw[i][j % y + 1], sw[i % x + 1][j]
+      local row_up = j < y
+      local l = new_link(lab, o, sw[i][j], right, not row_up and { up = false } or nil)
+      if not row_up then standby[#standby + 1] = l end
+      local col_up = j == 1 and i < x
+      l = new_link(lab, o, sw[i][j], down, not col_up and { up = false } or nil)
+      if not col_up then standby[#standby + 1] = l end
+    end
+  end
   return hosts, switches, standby
 end
 

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Mininet's one-liners: netlab [run] --topo ... --link ... --test ... builds
+# a lab with no file, --save writes it as a lab file, --custom adds
+# topologies; bad options are refused before anything is made.
+. "$(dirname "$0")/../lib.sh"
+need_root
+n=$$
+LABS+=("tc1$n" "tc2$n" "tc3$n" "tc4$n" "tc5$n" "tc6$n" "tc7$n")
+tmp_before=$(ls -d /tmp/netlab-topo.* 2>/dev/null | wc -l)
+
+out=$("$NETLAB" run --topo single,3 --name "tc1$n" 2>&1)
+expect "run --topo single,3: pingall passes by default (exit 0)" sh -c "echo '$out' | grep -q 'PASS  every host reaches every other host (6/6 answered)' && echo '$out' | grep -q '^1 passed, 0 failed'"
+expect "nothing of it is left" nothing_left "tc1$n"
+
+out=$("$NETLAB" run --topo tree,2,2 --test pingpair --name "tc2$n" 2>&1)
+expect "tree,2,2 --test pingpair: h1 and h2 reach each other" sh -c "echo '$out' | grep -q 'PASS  h1 reaches h2' && echo '$out' | grep -q 'PASS  h2 reaches h1'"
+expect "tree,2,2 has 7 nodes and 6 links" sh -c "echo '$out' | grep -q 'lab tc2$n: 7 nodes, 6 links'"
+
+out=$("$NETLAB" run --topo torus,3,3 --name "tc3$n" 2>&1)
+expect "torus,3,3: 18 nodes, a spanning tree up, pingall passes" sh -c "echo '$out' | grep -q 'lab tc3$n: 18 nodes, 27 links' && echo '$out' | grep -q '(72/72 answered)'"
+
+out=$("$NETLAB" run --topo linear,2 --link bw=5mbit --test iperf --name "tc4$n" 2>&1)
+mbit=$(echo "$out" | sed -n 's/^iperf h1 -> h2: \([0-9.]*\) Mbit\/s$/\1/p')
+expect "--link bw=5mbit shapes every link (iperf: ${mbit:-none} Mbit/s)" sh -c "[ -n '$mbit' ] && awk 'BEGIN { exit !($mbit > 2 && $mbit < 5.5) }'"
+
+# --save: a lab file to start from; it runs on its own; no silent overwrite.
+f=$TMP/saved.lua
+expect "--save writes the lab file" sh -c "'$NETLAB' run --topo ring,3 --name tc5$n --save '$f' >/dev/null 2>&1 && grep -q 'topo.ring(lab, 3)' '$f'"
+expect "the saved file runs as a lab" sh -c "'$NETLAB' run '$f' 2>&1 | grep -q '^1 passed, 0 failed'"
+out=$("$NETLAB" run --topo ring,3 --name "tc5$n" --save "$f" 2>&1)
+rc=$?
+expect "--save over an existing file is refused (exit $rc)" sh -c "[ $rc -eq 2 ] && echo '$out' | grep -q 'the file exists (add --force'"
+expect "--force replaces it" sh -c "'$NETLAB' run --topo single,2 --name tc5$n --save '$f' --force >/dev/null 2>&1 && grep -q 'topo.single(lab, 2)' '$f'"
+
+# --custom: topologies of one's own.
+cat >"$TMP/custom.lua" <<'LUA'
+topos = {
+  pair = function(lab, n)
+    local hosts = {}
+    for i = 1, n do hosts[i] = lab:host("x" .. i, { ip = "10.9.0." .. i .. "/24" }) end
+    for i = 2, n do lab:link(hosts[1], hosts[i], { ip = { "10.9." .. i .. ".1/24", "10.9." .. i .. ".2/24" } }) end
+    return hosts
+  end,
+}
+LUA
+out=$("$NETLAB" run --custom "$TMP/custom.lua" --topo pair,2 --test pingpair --name "tc6$n" 2>&1)
+expect "--custom FILE --topo pair,2 builds the file's topology" sh -c "echo '$out' | grep -q 'lab tc6$n: 2 nodes, 1 links' && echo '$out' | grep -q 'PASS  x1 reaches x2'"
+
+# The console opens on a one-liner.
+if command -v tmux >/dev/null; then
+        tmux -L "tc$n" -f /dev/null new-session -d -s t -x 100 -y 30 \
+                "env HOME=$TMP LANG=C.UTF-8 TERM=screen-256color '$NETLAB' --topo linear,3 --name tc7$n; sleep 60"
+        expect "netlab --topo linear,3 opens the console" wait_for \
+                "tmux -L tc$n capture-pane -p -t t | grep -q 'Lab tc7$n is up'" 30
+        tmux -L "tc$n" kill-server
+        wait_for "! ip netns list | grep -q '^tc7$n\\.'" 20 || "$NETLAB" clean "tc7$n" >/dev/null 2>&1
+fi
+
+# Bad options: exit 2, a message naming the option and the fix, nothing made.
+bad() { # bad DESCRIPTION PATTERN ARGS...
+        local what=$1 pat=$2
+        shift 2
+        local o rc
+        o=$("$NETLAB" run "$@" 2>&1)
+        rc=$?
+        if [ $rc -eq 2 ] && echo "$o" | grep -q -- "$pat"; then pass "$what"; else
+                fail "$what (exit $rc: $o)"; fi
+}
+bad "an unknown topology lists the known ones" 'unknown topology "bogus"; netlab knows:' --topo bogus,2
+bad "a zero count" '"0" is not a count from 1 to 100000' --topo linear,0
+bad "a missing count" 'expected tree,DEPTH\[,FANOUT\]' --topo tree
+bad "too many counts" 'expected linear,N' --topo linear,2,3
+bad "a --link without =" '"bw" is not KEY=VALUE' --topo linear,2 --link bw
+bad "a --link value that is code" 'bad value' --topo linear,2 --link 'bw=1");os.exit(3)--'
+bad "an unknown test" 'unknown test (pingall, pingpair, iperf, all, none)' --topo linear,2 --test bogus
+bad "a switch class not built" '--switch ovs: netlab' --topo linear,2 --switch ovs
+bad "--link without --topo" 'go with --topo' --link bw=1mbit x.lua
+bad "a custom file that is not there" '--custom' --topo x,1 --custom /nonexistent/c.lua
+bad "--topo without a value" '--topo needs a value' --topo
+"$NETLAB" run --custom "$TMP/custom.lua" --topo nosuch,2 --name "tc6$n" >"$TMP/nosuch.out" 2>&1
+expect "a custom topology the file lacks is named" grep -q "defines no topology 'nosuch'" "$TMP/nosuch.out"
+expect "no temporary lab file is left behind" test "$(ls -d /tmp/netlab-topo.* 2>/dev/null | wc -l)" -eq "$tmp_before"
+for l in "${LABS[@]}"; do nothing_left "$l" >/dev/null || fail "lab $l left something"; done
+finish

@@ -1,0 +1,342 @@
+/* topo_cli.c — Mininet's one-liners: `netlab --topo tree,2,3 --link bw=10mbit`
+ * and `netlab run --topo linear,4 --test pingall` build a lab with no file.
+ *
+ * The options are turned into an ordinary Lua lab file (the generators of
+ * netlab.topo, the link options, the test as an experiment) and the command
+ * then runs on that file like on any other, so the console, `netlab run`,
+ * errors with file:line and `reload` behave the same. `--save FILE.lua`
+ * keeps the file, to start a lab of one's own from; otherwise it lives in a
+ * private temporary directory removed at exit. The tables below are the
+ * whole vocabulary: topologies, tests, switch classes. */
+#include "topo_cli.h"
+#include "err.h"
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct topo_kind {
+        const char *name;
+        int nargs, nopt; /* required and optional integer arguments */
+        const char *usage;
+        const char *gen; /* netlab.topo function */
+};
+
+static const struct topo_kind topo_kinds[] = {
+    {"single", 1, 0, "single,N (one switch, N hosts)", "single"},
+    {"linear", 1, 0, "linear,N (N switches in a chain, a host on each)", "linear"},
+    {"tree", 1, 1, "tree,DEPTH[,FANOUT] (a tree of switches, hosts at the leaves)", "tree"},
+    {"ring", 1, 0, "ring,N (N switches in a ring, the closing link standby)", "ring"},
+    {"torus", 2, 0, "torus,X,Y (a wrapped grid of switches, a spanning tree up)", "torus"},
+};
+
+struct topo_test {
+        const char *name;
+        const char *lua; /* the experiment(s); `lab` and `hosts` are in scope */
+};
+
+static const struct topo_test topo_tests[] = {
+    {"none", ""},
+    {"pingall", "experiment(\"pingall\", function()\n"
+                "  local r = lab:pingall()\n"
+                "  check(r.ok and r.sent > 0, (\"every host reaches every other host (%d/%d "
+                "answered)\"):format(r.received, r.sent))\n"
+                "end)\n"},
+    {"pingpair", "experiment(\"pingpair\", function()\n"
+                 "  check(hosts[1]:ping(hosts[2]), hosts[1].name .. \" reaches \" .. "
+                 "hosts[2].name)\n"
+                 "  check(hosts[2]:ping(hosts[1]), hosts[2].name .. \" reaches \" .. "
+                 "hosts[1].name)\n"
+                 "end)\n"},
+    {"iperf", "experiment(\"iperf\", function()\n"
+              "  local a, b = hosts[1], hosts[#hosts]\n"
+              "  local server = b:spawn(\"iperf3 -s -1\")\n"
+              "  netlab.sleep(0.3)\n"
+              "  local out = a:cmd(\"iperf3 -J -t 2 -c \" .. b:ip(), { timeout = 20 }) or \"\"\n"
+              "  server:kill()\n"
+              "  local bps = tonumber(out:match('\"sum_received\"%s*:%s*{.-\"bits_per_second\"%s*:%s*"
+              "([%d.e+]+)'))\n"
+              "  print((\"iperf %s -> %s: %s\"):format(a.name, b.name, bps and (\"%.1f Mbit/s\")"
+              ":format(bps / 1e6) or \"no result\"))\n"
+              "  check(bps and bps > 0, \"TCP flows from \" .. a.name .. \" to \" .. b.name)\n"
+              "end)\n"},
+};
+
+static const char *switch_classes[] = {"bridge"};
+
+static char tmpdir[64];
+
+static void remove_tmp(void)
+{
+        char path[PATH_MAX + 32];
+        if (!tmpdir[0])
+                return;
+        snprintf(path, sizeof(path), "%s/lab.lua", tmpdir);
+        unlink(path);
+        rmdir(tmpdir);
+}
+
+static const struct topo_test *find_test(const char *name)
+{
+        for (size_t i = 0; i < sizeof(topo_tests) / sizeof(topo_tests[0]); i++)
+                if (!strcmp(topo_tests[i].name, name))
+                        return &topo_tests[i];
+        return NULL;
+}
+
+/* "bw=10mbit,delay=5ms,loss=1" as a Lua table body; values are numbers or
+ * words of [A-Za-z0-9._%-], nothing a Lua string could be broken out of. */
+static int link_opts(const char *spec, char *out, size_t len, char *err)
+{
+        char buf[512];
+        if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+                return errf(err, "--link: too long");
+        out[0] = '\0';
+        char *save = NULL;
+        for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(kv, '=');
+                if (!eq || eq == kv || !eq[1])
+                        return errf(err, "--link: \"%s\" is not KEY=VALUE (e.g. --link "
+                                         "bw=10mbit,delay=5ms)",
+                                    kv);
+                *eq = '\0';
+                const char *v = eq + 1;
+                for (const char *c = kv; *c; c++)
+                        if (!isalnum((unsigned char)*c) && *c != '_')
+                                return errf(err, "--link: \"%s\" is not an option name", kv);
+                for (const char *c = v; *c; c++)
+                        if (!isalnum((unsigned char)*c) && !strchr("._%-", *c))
+                                return errf(err, "--link: bad value \"%s\" for %s", v, kv);
+                char *end;
+                strtod(v, &end);
+                size_t l = strlen(out);
+                snprintf(out + l, len - l, *end ? "%s = \"%s\", " : "%s = %s, ", kv, v);
+        }
+        return 0;
+}
+
+/* "tree,2,3" -> the generator call's arguments "2, 3". */
+static int topo_args(const char *spec, const struct topo_kind **kind, char *args, size_t len,
+                     const char *custom, char *name, size_t nlen, char *err)
+{
+        char buf[256];
+        snprintf(buf, sizeof(buf), "%s", spec);
+        char *save = NULL, *word = strtok_r(buf, ",", &save);
+        *kind = NULL;
+        for (size_t i = 0; word && i < sizeof(topo_kinds) / sizeof(topo_kinds[0]); i++)
+                if (!strcmp(topo_kinds[i].name, word))
+                        *kind = &topo_kinds[i];
+        if (!word || (!*kind && !custom)) {
+                char list[512] = "";
+                for (size_t i = 0; i < sizeof(topo_kinds) / sizeof(topo_kinds[0]); i++) {
+                        size_t l = strlen(list);
+                        snprintf(list + l, sizeof(list) - l, "\n  %s", topo_kinds[i].usage);
+                }
+                return errf(err, "--topo %s: unknown topology \"%s\"; netlab knows:%s%s", spec,
+                            word ? word : "", list,
+                            custom ? "" : "\n  (or NAME from a --custom FILE.lua)");
+        }
+        for (const char *c = word; *c; c++)
+                if (!isalnum((unsigned char)*c) && *c != '_')
+                        return errf(err, "--topo %s: \"%s\" is not a topology name", spec, word);
+        snprintf(name, nlen, "%s", word);
+        args[0] = '\0';
+        int n = 0;
+        for (char *a = strtok_r(NULL, ",", &save); a; a = strtok_r(NULL, ",", &save), n++) {
+                char *end;
+                errno = 0;
+                long v = strtol(a, &end, 10);
+                if (*end || errno || v < 1 || v > 100000)
+                        return errf(err, "--topo %s: \"%s\" is not a count from 1 to 100000",
+                                    spec, a);
+                size_t l = strlen(args), nl = strlen(name);
+                snprintf(args + l, len - l, "%s%ld", n ? ", " : "", v);
+                snprintf(name + nl, nlen - nl, "-%ld", v);
+        }
+        if (*kind && (n < (*kind)->nargs || n > (*kind)->nargs + (*kind)->nopt))
+                return errf(err, "--topo %s: expected %s", spec, (*kind)->usage);
+        return 0;
+}
+
+int topo_cli(int *argc, char ***argv, bool run, char *err)
+{
+        const char *topo = NULL, *link = NULL, *sw = NULL, *test = NULL, *custom = NULL,
+                   *save = NULL, *labname = NULL;
+        bool force = false;
+        struct {
+                const char *opt;
+                const char **val;
+        } opts[] = {{"--topo", &topo},     {"--link", &link},     {"--switch", &sw},
+                    {"--test", &test},     {"--custom", &custom}, {"--save", &save},
+                    {"--name", &labname}};
+        char **av = *argv;
+        int n = 0;
+        bool has_topo = false;
+        for (int i = 0; i < *argc; i++)
+                has_topo = has_topo || !strncmp(av[i], "--topo", 6);
+        char **keep = calloc((size_t)*argc + 2, sizeof(*keep));
+        if (!keep)
+                return errf_sys(err, NULL, "calloc");
+        for (int i = 0; i < *argc; i++) {
+                bool taken = false;
+                for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && !taken; k++) {
+                        size_t ol = strlen(opts[k].opt);
+                        if (strncmp(av[i], opts[k].opt, ol))
+                                continue;
+                        if (av[i][ol] == '=')
+                                *opts[k].val = av[i] + ol + 1;
+                        else if (av[i][ol] == '\0' && i + 1 < *argc)
+                                *opts[k].val = av[++i];
+                        else if (av[i][ol] == '\0') {
+                                free(keep);
+                                return errf(err, "%s needs a value", opts[k].opt);
+                        } else
+                                continue;
+                        taken = true;
+                }
+                if (!taken && !strcmp(av[i], "--force") && has_topo) {
+                        force = true;
+                        taken = true;
+                }
+                if (!taken)
+                        keep[n++] = av[i];
+        }
+        if (!topo) {
+                free(keep);
+                if (link || sw || test || custom || save || labname)
+                        return errf(err, "--link, --switch, --test, --custom, --save and --name go with "
+                                         "--topo (e.g. netlab --topo linear,4 %s ...)",
+                                    link       ? "--link"
+                                    : sw       ? "--switch"
+                                    : test     ? "--test"
+                                    : custom   ? "--custom"
+                                    : save     ? "--save"
+                                               : "--name");
+                return 0;
+        }
+        const struct topo_test *t = find_test(test ? test : run ? "pingall" : "none");
+        bool all = test && !strcmp(test, "all");
+        if (!t && !all) {
+                free(keep);
+                return errf(err, "--test %s: unknown test (pingall, pingpair, iperf, all, none)",
+                            test);
+        }
+        if (sw) {
+                char cls[64];
+                snprintf(cls, sizeof(cls), "%.*s", (int)strcspn(sw, ","), sw);
+                bool known = false;
+                for (size_t i = 0; i < sizeof(switch_classes) / sizeof(switch_classes[0]); i++)
+                        known = known || !strcmp(cls, switch_classes[i]);
+                if (!known || strchr(sw, ',')) {
+                        free(keep);
+                        return errf(err,
+                                    "--switch %s: netlab's switches are Linux bridges (bridge); "
+                                    "the user, ovs and stp classes are not built yet",
+                                    sw);
+                }
+        }
+        char lopts[600] = "", args[256], name[64], custom_abs[PATH_MAX] = "";
+        const struct topo_kind *kind;
+        if (link && link_opts(link, lopts, sizeof(lopts), err) < 0) {
+                free(keep);
+                return -1;
+        }
+        if (custom && !realpath(custom, custom_abs)) {
+                free(keep);
+                return errf_sys(err, NULL, "--custom \"%s\"", custom);
+        }
+        if (topo_args(topo, &kind, args, sizeof(args), custom, name, sizeof(name), err) < 0) {
+                free(keep);
+                return -1;
+        }
+        char tname[64]; /* the topology's word, for a --custom one */
+        snprintf(tname, sizeof(tname), "%.*s", (int)strcspn(name, "-"), name);
+        if (labname)
+                snprintf(name, sizeof(name), "%s", labname);
+        for (const char *c = name; *c; c++)
+                if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
+                        free(keep);
+                        return errf(err, "--name %s: a lab name is letters, digits, _ and -",
+                                    name);
+                }
+        if (strlen(name) > 24) {
+                free(keep);
+                return errf(err, "--topo %s: the lab's name \"%s\" would be longer than 24 "
+                                 "characters",
+                            topo, name);
+        }
+        char path[PATH_MAX];
+        int fd;
+        if (save) {
+                snprintf(path, sizeof(path), "%s", save);
+                fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
+                if (fd < 0 && errno == EEXIST) {
+                        free(keep);
+                        return errf(err, "--save %s: the file exists (add --force to replace it)",
+                                    save);
+                }
+        } else {
+                snprintf(tmpdir, sizeof(tmpdir), "/tmp/netlab-topo.XXXXXX");
+                if (!mkdtemp(tmpdir)) {
+                        tmpdir[0] = '\0';
+                        free(keep);
+                        return errf_sys(err, NULL, "Cannot make a temporary directory");
+                }
+                atexit(remove_tmp);
+                snprintf(path, sizeof(path), "%s/lab.lua", tmpdir);
+                fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        }
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f) {
+                if (fd >= 0)
+                        close(fd);
+                free(keep);
+                return errf_sys(err, NULL, "Cannot write \"%s\"", path);
+        }
+        fprintf(f, "-- A lab made by netlab --topo %s%s%s%s%s.\n", topo, link ? " --link " : "",
+                link ? link : "", test ? " --test " : "", test ? test : "");
+        fprintf(f, "-- Edit it freely: it is an ordinary lab file (man 5 netlab-lab).\n");
+        fprintf(f, "local topo = require(\"netlab.topo\")\n");
+        if (custom) {
+                fprintf(f, "local custom = dofile(\"");
+                for (const char *c = custom_abs; *c; c++)
+                        fprintf(f, (*c == '"' || *c == '\\') ? "\\%c" : "%c", *c);
+                fprintf(f, "\")\ncustom = type(custom) == \"table\" and custom or topos or {}\n");
+        }
+        fprintf(f, "local lab = netlab.lab(\"%s\")\n", name);
+        char gen[128];
+        if (kind)
+                snprintf(gen, sizeof(gen), "topo.%s", kind->gen);
+        else
+                snprintf(gen, sizeof(gen), "custom[\"%s\"]", tname);
+        if (!kind)
+                fprintf(f,
+                        "assert(%s, \"--custom: %s defines no topology '%s' (it returns, or "
+                        "sets topos to, a table of functions)\")\n",
+                        gen, custom, tname);
+        fprintf(f, "local hosts = %s(lab%s%s", gen, args[0] ? ", " : "", args);
+        if (lopts[0])
+                fprintf(f, ", { link = { %s} }", lopts);
+        fprintf(f, ")\n");
+        if (all) {
+                fputs(find_test("pingall")->lua, f);
+                fputs(find_test("iperf")->lua, f);
+        } else {
+                fputs(t->lua, f);
+        }
+        if (fclose(f) != 0) {
+                free(keep);
+                return errf_sys(err, NULL, "Cannot write \"%s\"", path);
+        }
+        if (save)
+                fprintf(stderr, "netlab: wrote %s\n", save);
+        keep[n++] = strdup(path);
+        keep[n] = NULL;
+        *argc = n;
+        *argv = keep;
+        return 1;
+}
