@@ -208,6 +208,14 @@ int dp_config_load(struct dp_config *c, const char *path, char *err)
         FILE *f = fopen(path, "re");
         if (!f)
                 return errf_sys(err, NULL, "Cannot open \"%s\"", path);
+        int rc = dp_config_read(c, f, path, err);
+        fclose(f);
+        return rc;
+}
+
+int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err)
+{
+        dp_config_init(c);
         char line[4096];
         int lineno = 0, sw = -1;
         char e2[ERRLEN];
@@ -251,10 +259,12 @@ int dp_config_load(struct dp_config *c, const char *path, char *err)
                         goto bad;
                 }
         }
-        fclose(f);
-        return dp_config_validate(c, err);
+        if (dp_config_validate(c, err) < 0) {
+                dp_config_free(c);
+                return -1;
+        }
+        return 0;
 bad:
-        fclose(f);
         dp_config_free(c);
         errno = EINVAL;
         return errf(err, "%s:%d: %s", path, lineno, e2);

@@ -66,5 +66,7 @@ int dp_config_write(const struct dp_config *c, FILE *f);
 /* Writes atomically (temp file + rename). */
 int dp_config_save(const struct dp_config *c, const char *path, char *err);
 int dp_config_load(struct dp_config *c, const char *path, char *err);
+/* The same from an open stream; path names it in messages ("PATH:LINE: ..."). */
+int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err);
 
 #endif

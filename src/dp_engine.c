@@ -501,12 +501,11 @@ static void engine_free(struct engine *e)
                 close(e->timerfd);
 }
 
-static int port_init(struct engine *e, struct port *p, int sw, const struct dp_port_conf *pc,
-                     char *err)
+/* A port's VLAN membership, from its configuration. */
+static void port_conf(struct port *p, int sw, const struct dp_port_conf *pc)
 {
         p->sw = sw;
         p->conf = pc;
-        p->fd = p->ctl_fd = p->netns_fd = -1;
         for (int k = 0; k < pc->nvlan; k++) {
                 uint16_t vid = pc->vlan[k].vid;
                 p->member[vid >> 3] |= (uint8_t)(1u << (vid & 7));
@@ -515,6 +514,12 @@ static int port_init(struct engine *e, struct port *p, int sw, const struct dp_p
                 if (pc->vlan[k].pvid)
                         p->pvid = vid;
         }
+}
+
+/* Its sockets, in its namespace. */
+static int port_attach(struct engine *e, struct port *p, char *err)
+{
+        const struct dp_port_conf *pc = p->conf;
         if (pc->netns[0] && strcmp(pc->netns, "-") != 0) {
                 p->netns_fd = open(pc->netns, O_RDONLY | O_CLOEXEC);
                 if (p->netns_fd < 0)
@@ -528,14 +533,9 @@ static int port_init(struct engine *e, struct port *p, int sw, const struct dp_p
         return port_open(e, p, err);
 }
 
-static int engine_init(struct engine *e, const struct dp_config *c, char *err)
+/* The loop's descriptors: epoll, signals, the once-a-second timer. */
+static int engine_loop_init(struct engine *e, char *err)
 {
-        memset(e, 0, sizeof(*e));
-        e->c = c;
-        e->epfd = e->sigfd = e->timerfd = -1;
-        e->now = now_s();
-        if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
-                e->fdb_key = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
         e->epfd = epoll_create1(EPOLL_CLOEXEC);
         if (e->epfd < 0)
                 return errf_sys(err, NULL, "Cannot create the datapath's epoll instance");
@@ -556,7 +556,21 @@ static int engine_init(struct engine *e, const struct dp_config *c, char *err)
         epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->sigfd, &ev);
         ev.data.u32 = TOKEN_TIMER;
         epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->timerfd, &ev);
+        return 0;
+}
 
+/* offline_fd < 0: the real engine. Otherwise no loop and no packet
+ * sockets: every port sends to a dup of offline_fd (dp_engine_offline). */
+static int engine_init(struct engine *e, const struct dp_config *c, int offline_fd, char *err)
+{
+        memset(e, 0, sizeof(*e));
+        e->c = c;
+        e->epfd = e->sigfd = e->timerfd = -1;
+        e->now = now_s();
+        if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
+                e->fdb_key = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+        if (offline_fd < 0 && engine_loop_init(e, err) < 0)
+                return -1;
         int total = 0;
         for (int i = 0; i < c->nsw; i++)
                 total += c->sw[i].nports;
@@ -577,11 +591,55 @@ static int engine_init(struct engine *e, const struct dp_config *c, char *err)
                 for (int j = 0; j < c->sw[i].nports; j++) {
                         struct port *p = &e->ports[e->nports++];
                         s->nports++;
-                        if (port_init(e, p, i, &c->sw[i].ports[j], err) < 0)
+                        port_conf(p, i, &c->sw[i].ports[j]);
+                        if (offline_fd >= 0) {
+                                p->fd = fcntl(offline_fd, F_DUPFD_CLOEXEC, 0);
+                                if (p->fd < 0)
+                                        return errf_sys(err, NULL, "Cannot dup the output");
+                        } else if (port_attach(e, p, err) < 0) {
                                 return -1;
+                        }
                 }
         }
         return 0;
+}
+
+struct dp_engine *dp_engine_offline(const struct dp_config *c, int out_fd, char *err)
+{
+        if (dp_config_validate(c, err) < 0)
+                return NULL;
+        struct engine *e = malloc(sizeof(*e));
+        if (!e) {
+                errf_sys(err, NULL, "Cannot allocate the datapath");
+                return NULL;
+        }
+        if (engine_init(e, c, out_fd, err) < 0) {
+                engine_free(e);
+                free(e);
+                return NULL;
+        }
+        e->fdb_key = 0; /* reproducible */
+        return (struct dp_engine *)e;
+}
+
+void dp_engine_input(struct dp_engine *de, int port, uint8_t *frame, size_t len,
+                     const struct virtio_net_hdr *vh, const struct tpacket_auxdata *aux,
+                     uint32_t now_s)
+{
+        struct engine *e = (struct engine *)de;
+        if (port < 0 || port >= e->nports || len > FRAME_MAX)
+                return;
+        e->now = now_s;
+        /* The caller's buffer, not rxbuf: a read past len is the sanitizer's. */
+        handle_frame(e, &e->ports[port], frame, len, vh, aux);
+}
+
+void dp_engine_free(struct dp_engine *de)
+{
+        if (!de)
+                return;
+        engine_free((struct engine *)de);
+        free(de);
 }
 
 int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char *err)
@@ -589,7 +647,7 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
         struct engine e;
         if (dp_config_validate(c, err) < 0)
                 return -1;
-        if (engine_init(&e, c, err) < 0) {
+        if (engine_init(&e, c, -1, err) < 0) {
                 engine_free(&e);
                 return -1;
         }

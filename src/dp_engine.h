@@ -5,6 +5,9 @@
  * vlan_filtering=1 (see dp_engine.c). */
 #ifndef NETLAB_DP_ENGINE_H
 #define NETLAB_DP_ENGINE_H
+#include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "dp_config.h"
 #include "err.h"
@@ -16,6 +19,21 @@
  * lab was kept up and the engine outlives its process. On a start failure, returns -1 with err filled before anything is
  * written to ready_fd. Returns 0 after a clean stop. */
 int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char *err);
+
+/* The engine without its loop, for the fuzz target and unit tests: no
+ * namespace, no packet socket; every port "sends" to a dup of out_fd (a
+ * datagram socket the caller drains, one frame per datagram, or any fd
+ * whose writes may fail: a failed send is counted as a switch drop).
+ * dp_engine_input hands it one received frame on port (index over all
+ * switches' ports, in config order) as recvmsg gives it: the frame, the
+ * virtio_net_hdr before it, PACKET_AUXDATA (or NULL); now_s is the clock
+ * for learning and ageing. */
+struct dp_engine;
+struct dp_engine *dp_engine_offline(const struct dp_config *c, int out_fd, char *err);
+void dp_engine_input(struct dp_engine *e, int port, uint8_t *frame, size_t len,
+                     const struct virtio_net_hdr *vh, const struct tpacket_auxdata *aux,
+                     uint32_t now_s);
+void dp_engine_free(struct dp_engine *e);
 
 /* Counters of a run, for tests and the bench; written to stats_path (if set
  * with dp_engine_stats_file) once a second and at exit. */
