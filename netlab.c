@@ -9,6 +9,7 @@
  */
 #include "clean.h"
 #include "dp.h"
+#include "export.h"
 #include "plan.h"
 #include "lab.h"
 #include "nlua.h"
@@ -40,6 +41,9 @@ static void usage(FILE *f)
               "                                      plan: which path (kernel or userspace) "
               "each job takes\n"
               "       netlab --help-keys             the console's keys and commands (Markdown)\n"
+              "       netlab graph LAB.lua [--format dot|mermaid|d2] [-o FILE]\n"
+              "                                      the lab's drawing for Graphviz, Mermaid, "
+              "D2\n"
               "       netlab ns [--tree|--json]      every network namespace of the machine "
               "(netlab ns --help)\n"
               "       netlab [run] --topo linear,4 [--link bw=10mbit,delay=5ms] [--test "
@@ -271,6 +275,57 @@ static int cmd_clean(int argc, char **argv)
 
 /* The kernel's features, then the plan (plan.h): per job on this kernel,
  * or per object of LAB.lua when one is given (loaded, not built). */
+/* netlab graph LAB.lua [--format dot|mermaid|d2] [-o FILE]: the lab's
+ * drawing, from its file alone (nothing is built). */
+static int cmd_graph(int argc, char **argv)
+{
+        const char *path = NULL, *fmt = "dot", *outp = NULL;
+        for (int i = 0; i < argc; i++) {
+                if ((!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) && i + 1 < argc)
+                        fmt = argv[++i];
+                else if (!strncmp(argv[i], "--format=", 9))
+                        fmt = argv[i] + 9;
+                else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+                        outp = argv[++i];
+                else if (argv[i][0] == '-' || path) {
+                        fprintf(stderr, "Usage: netlab graph LAB.lua [--format dot|mermaid|d2] "
+                                        "[-o FILE]\n");
+                        return 2;
+                } else
+                        path = argv[i];
+        }
+        char err[ERRLEN];
+        enum export_format f;
+        if (!path || export_parse(fmt, &f, err) < 0) {
+                fprintf(stderr, "netlab graph: %s\n",
+                        path ? err : "which lab? (netlab graph LAB.lua [--format dot|mermaid|d2])");
+                return 2;
+        }
+        struct nlua_hooks hooks = {0};
+        struct nlua *N = nlua_new(&hooks, err);
+        if (!N || nlua_load(N, path, err) < 0 || !nlua_lab(N)) {
+                fprintf(stderr, "netlab graph: %s\n", N && !err[0] ? "the file declares no lab" : err);
+                if (N)
+                        nlua_free(N);
+                return 1;
+        }
+        FILE *out = outp ? fopen(outp, "we") : stdout;
+        int rc = 0;
+        if (!out) {
+                fprintf(stderr, "netlab graph: Cannot write \"%s\": %s\n", outp, strerror(errno));
+                rc = 1;
+        } else if (lab_export(nlua_lab(N), f, out, err) < 0) {
+                fprintf(stderr, "netlab graph: %s\n", err);
+                rc = 1;
+        }
+        if (out && out != stdout && fclose(out) != 0 && rc == 0) {
+                fprintf(stderr, "netlab graph: Cannot write \"%s\": %s\n", outp, strerror(errno));
+                rc = 1;
+        }
+        nlua_free(N);
+        return rc;
+}
+
 static int cmd_doctor(int argc, char **argv)
 {
         char err[ERRLEN];
@@ -347,6 +402,8 @@ int main(int argc, char **argv)
                         return cmd_clean(argc - 2, argv + 2);
                 if (!strcmp(c, "doctor"))
                         return cmd_doctor(argc - 2, argv + 2);
+                if (!strcmp(c, "graph"))
+                        return cmd_graph(argc - 2, argv + 2);
                 if (!strcmp(c, "ns"))
                         return ns_main(argc - 1, argv + 1);
                 if (!strcmp(c, "datapath"))
