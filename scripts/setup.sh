@@ -33,7 +33,7 @@ pkgs=(build-essential cmake pkg-config libmnl-dev liblua5.4-dev libncurses-dev
 # What the test suite needs on top: tmux for the console tests, the qemu run
 # of a stock Debian kernel (kernel path of the VLAN lab), tcpdump for captures.
 test_pkgs=(tmux qemu-system-x86 qemu-system-data linux-image-amd64 busybox-static
-        cpio xz-utils zstd tcpdump)
+        cpio xz-utils zstd tcpdump graphviz)
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 
 missing=()

@@ -4,6 +4,7 @@
  * rest of the line in that node as a job. Nothing here blocks the loop,
  * except `clean`, which removes other labs' leftovers. */
 #include "console.h"
+#include "export.h"
 #include "clean.h"
 #include <dirent.h>
 #include <errno.h>
@@ -207,6 +208,38 @@ static int c_clean(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
+/* export dot|mermaid|d2 [FILE]: the running lab's drawing (live edits and
+ * link states included), into FILE or the output pane. */
+static int c_export(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        enum export_format f;
+        if (export_parse(argv[0], &f, err) < 0)
+                return -1;
+        if (argc == 2) {
+                FILE *out = fopen(argv[1], "we");
+                if (!out)
+                        return errf_sys(err, NULL, "Cannot write \"%s\"", argv[1]);
+                int rc = lab_export(c->lab, f, out, err);
+                if (fclose(out) != 0 && rc == 0)
+                        rc = errf_sys(err, NULL, "Cannot write \"%s\"", argv[1]);
+                if (rc == 0)
+                        con_msg(c, false, "export: wrote %s", argv[1]);
+                return rc;
+        }
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        if (!out)
+                return errf_sys(err, NULL, "open_memstream");
+        int rc = lab_export(c->lab, f, out, err);
+        fclose(out);
+        if (rc == 0)
+                con_output(c, buf, len);
+        free(buf);
+        return rc;
+}
+
 static int c_quit(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)argv, (void)rest, (void)err;
@@ -237,6 +270,8 @@ const struct cmd_entry con_commands[] = {
     {"vlan", "[N|off]", "highlight VLAN N's ports and links in the graph", 0, 1, "-", NULL, c_vlan},
     {"legend", "", "show or hide the graph's legend", 0, 0, "", NULL, c_legend},
     {"exp", "[run NAME|next|show N]", "the lab's experiments", 0, 2, "sx", "run next show", c_exp},
+    {"export", "dot|mermaid|d2 [FILE]", "the lab's drawing for Graphviz, Mermaid or D2", 1, 2,
+     "s-", "dot mermaid d2", c_export},
     {"clean", "", "remove what other (crashed) labs left behind", 0, 0, "", NULL, c_clean},
     {"quit", "", "leave (tears the lab down unless --keep)", 0, 0, "", NULL, c_quit},
     {"exit", "", "same as quit", 0, 0, "", NULL, c_quit},
