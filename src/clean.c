@@ -38,7 +38,7 @@ struct owned {
         pid_t *pids;
         unsigned long long *starts;
         int npids;
-        struct hostobj_rec *hostlinks;
+        struct hostobj_rec *hostlinks; /* host interfaces and nftables tables */
         int nhostlinks;
         char **mounts;
         int nmounts;
@@ -101,14 +101,15 @@ static bool path_of_lab(const struct owned *o, const char *kind, const char *pat
         return !strncmp(path, prefix, strlen(prefix)) && path[strlen(prefix)];
 }
 
-/* The later line of an interface completes its earlier one (hostobj.h). */
-static void push_hostlink(struct owned *o, int argc, char **argv)
+/* The later line of a host object completes its earlier one (hostobj.h). */
+static void push_hostobj(struct owned *o, int argc, char **argv)
 {
         struct hostobj_rec r;
         if (hostobj_parse(argc, argv, &r) < 0)
                 return;
         for (int i = 0; i < o->nhostlinks; i++)
-                if (!strcmp(o->hostlinks[i].name, r.name)) {
+                if (o->hostlinks[i].kind == r.kind && o->hostlinks[i].family == r.family &&
+                    !strcmp(o->hostlinks[i].name, r.name)) {
                         if (r.nsino != o->hostlinks[i].nsino || r.id)
                                 o->hostlinks[i] = r;
                         return;
@@ -143,8 +144,8 @@ static void on_line(void *ud, int argc, char **argv)
                 push_str(o, &o->mounts, &o->nmounts, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "etc") == 0 && lab_hosts_path_ok(o->lab, argv[1]))
                 push_str(o, &o->etcs, &o->netcs, argv[1]);
-        else if (argc >= 2 && strcmp(argv[0], "hostlink") == 0)
-                push_hostlink(o, argc, argv);
+        else if (argc >= 2 && (!strcmp(argv[0], "hostlink") || !strcmp(argv[0], "nft")))
+                push_hostobj(o, argc, argv);
 }
 
 static void owned_free(struct owned *o)
@@ -325,7 +326,7 @@ static int remove_rundir(int root_fd, int dir_fd, const char *name, char *err)
 static int clean_owned(struct owned *o, int dir_fd, lab_clean_say_fn fn, void *ud, int *left,
                        char *err)
 {
-        int rc = 0, killed = 0, nsgone = 0, hostgone = 0;
+        int rc = 0, killed = 0, nsgone = 0, hostgone = 0, nftgone = 0;
         char e[ERRLEN], path[PATH_MAX + 64];
 
         /* 1. Every process inside the lab's namespaces, and every journaled
@@ -344,7 +345,8 @@ static int clean_owned(struct owned *o, int dir_fd, lab_clean_say_fn fn, void *u
                     kill(o->pids[i], SIGKILL) == 0)
                         killed++;
 
-        /* 2. Host-namespace objects, each only if it still proves to be ours. */
+        /* 2. Host-namespace objects (interfaces, nftables tables), each only
+         *    if it still proves to be ours. */
         if (o->nhostlinks) {
                 struct nl *nl = nl_open(-1, e);
                 if (!nl)
@@ -354,8 +356,10 @@ static int clean_owned(struct owned *o, int dir_fd, lab_clean_say_fn fn, void *u
                         int r = hostobj_remove(nl, o->lab, &o->hostlinks[i], note, sizeof(note), e);
                         if (r < 0 && rc == 0)
                                 rc = errf(err, "%s", e);
-                        else if (r == HOSTOBJ_REMOVED)
+                        else if (r == HOSTOBJ_REMOVED && o->hostlinks[i].kind == 'l')
                                 hostgone++;
+                        else if (r == HOSTOBJ_REMOVED)
+                                nftgone++;
                         else if (r == HOSTOBJ_LEFT) {
                                 say(fn, ud, "lab \"%s\": %s", o->lab, note);
                                 (*left)++;
@@ -410,8 +414,11 @@ static int clean_owned(struct owned *o, int dir_fd, lab_clean_say_fn fn, void *u
                 w += snprintf(what + w, sizeof(what) - (size_t)w, ", %d process%s", killed,
                               killed == 1 ? "" : "es");
         if (hostgone && w > 0 && (size_t)w < sizeof(what))
-                snprintf(what + w, sizeof(what) - (size_t)w, ", %d host interface%s", hostgone,
-                         hostgone == 1 ? "" : "s");
+                w += snprintf(what + w, sizeof(what) - (size_t)w, ", %d host interface%s",
+                              hostgone, hostgone == 1 ? "" : "s");
+        if (nftgone && w > 0 && (size_t)w < sizeof(what))
+                snprintf(what + w, sizeof(what) - (size_t)w, ", %d nftables table%s", nftgone,
+                         nftgone == 1 ? "" : "s");
         if (rc == 0)
                 say(fn, ud, "lab \"%s\" removed (%s)", o->lab, what);
         return rc;

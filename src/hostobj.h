@@ -8,10 +8,15 @@
  *     hostlink NAME NSINO            the interface NAME, in the namespace NSINO
  *     hostlink NAME NSINO IFINDEX    ... created: its ifindex; its alias is
  *                                    "netlab:LAB:NAME" (`ip link` shows it)
- * clean removes an interface only when every recorded fact still holds: the
- * same network namespace, the alias, and the ifindex when recorded. A line
- * that fails any of them (a forged `hostlink eth0`, an interface replaced by
- * someone else's of the same name) is left alone and reported. */
+ *     nft FAMILY TABLE NSINO         the nftables table TABLE (family NFPROTO_*),
+ *                                    named netlab_LAB or netlab_LAB_SUFFIX
+ *     nft FAMILY TABLE NSINO HANDLE  ... created: its handle (never reused in a
+ *                                    namespace)
+ * clean removes an object only when every recorded fact still holds: the
+ * same network namespace, the alias (tables: a name carrying the lab's),
+ * and the ifindex or handle when recorded. A line that fails any of them (a
+ * forged `hostlink eth0`, an object replaced by someone else's of the same
+ * name) is left alone and reported. */
 #ifndef NETLAB_HOSTOBJ_H
 #define NETLAB_HOSTOBJ_H
 #include <stddef.h>
@@ -31,14 +36,25 @@ int hostobj_link_claim(struct lab *lab, const char *ifname, char *err);
 int hostobj_link_commit(struct lab *lab, struct nl *host, const char *ifname, int ifindex,
                         char *err);
 
-/* A journal record as clean reads it (the later line of a name completes the
- * earlier one). */
+/* "netlab_LAB" (suffix NULL or "") or "netlab_LAB_SUFFIX" */
+void hostobj_nft_table(const char *lab, const char *suffix, char *buf, size_t len);
+/* Journals table (a name from hostobj_nft_table) before it is created in
+ * the calling thread's network namespace. */
+int hostobj_nft_claim(struct lab *lab, int family, const char *table, char *err);
+/* Once created: looks up its handle and journals it. */
+int hostobj_nft_commit(struct lab *lab, int family, const char *table, char *err);
+
+/* A journal record as clean reads it (the later line of an object
+ * completes the earlier one). */
 struct hostobj_rec {
-        char name[16];
+        char kind;           /* 'l' an interface, 't' an nftables table */
+        int family;          /* tables: NFPROTO_* */
+        char name[256];      /* interface or table name */
         unsigned long nsino; /* 0: not recorded */
-        long long id;        /* ifindex, 0: not recorded */
+        long long id;        /* ifindex or table handle, 0: not recorded */
 };
-/* Parses "hostlink NAME [NSINO [IFINDEX]]"; -1 when it is not one. */
+/* Parses "hostlink NAME [NSINO [IFINDEX]]" and "nft FAMILY TABLE [NSINO
+ * [HANDLE]]"; -1 when it is neither. */
 int hostobj_parse(int argc, char **argv, struct hostobj_rec *r);
 
 enum hostobj_result { HOSTOBJ_GONE, HOSTOBJ_REMOVED, HOSTOBJ_LEFT };

@@ -2,6 +2,7 @@
  * through the common transport (nlsock.h); see nft.h. */
 #include "nft.h"
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -191,4 +192,52 @@ void nft_base_chain(struct nft_batch *b, uint8_t family, const char *table, cons
         mnl_attr_put_u32(nlh, NFTA_CHAIN_POLICY, htonl(policy));
         mnl_attr_put_strz(nlh, NFTA_CHAIN_TYPE, type);
         nft_msg_end(b, nlh);
+}
+
+void nft_table_del_handle(struct nft_batch *b, uint8_t family, uint64_t handle)
+{
+        struct nlmsghdr *nlh = nft_msg(b, NFT_MSG_DELTABLE, 0, family);
+        mnl_attr_put_u64(nlh, NFTA_TABLE_HANDLE, htobe64(handle));
+        nft_msg_end(b, nlh);
+}
+
+static int table_cb(const struct nlmsghdr *h, void *data)
+{
+        uint64_t *handle = data;
+        const struct nlattr *a;
+        mnl_attr_for_each(a, h, sizeof(struct nfgenmsg))
+        {
+                if (mnl_attr_get_type(a) == NFTA_TABLE_HANDLE &&
+                    mnl_attr_validate(a, MNL_TYPE_U64) == 0)
+                        *handle = be64toh(mnl_attr_get_u64(a));
+        }
+        return 0;
+}
+
+int nft_table_handle(int netns_fd, uint8_t family, const char *table, uint64_t *handle,
+                     char *extack)
+{
+        if (extack)
+                extack[0] = '\0';
+        struct nlsock s;
+        if (nlsock_open(&s, NETLINK_NETFILTER, netns_fd, 0, NULL) < 0)
+                return -1;
+        char buf[MNL_SOCKET_BUFFER_SIZE] __attribute__((aligned(8)));
+        struct nlbatch b;
+        nlbatch_init(&b, buf, sizeof(buf), 1024, nlsock_seq(&s));
+        struct nlmsghdr *nlh = nlbatch_add(&b, nft_type(NFT_MSG_GETTABLE), NLM_F_ACK);
+        put_nfgen(nlh, family, 0);
+        mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, table);
+        *handle = 0;
+        int rc = nlsock_talk(&s, &b, buf, sizeof(buf), table_cb, handle);
+        int e = errno;
+        if (rc < 0 && extack)
+                snprintf(extack, NLSOCK_EXTACKLEN, "%s", s.extack);
+        nlsock_close(&s);
+        if (rc == 0 && *handle == 0) {
+                rc = -1;
+                e = ENOENT;
+        }
+        errno = e;
+        return rc;
 }

@@ -47,5 +47,12 @@ void nft_match_ifname(struct nlmsghdr *nlh, uint32_t key, const char *name);
 void nft_base_chain(struct nft_batch *b, uint8_t family, const char *table, const char *chain,
                     uint32_t hook, int32_t prio, const char *type, uint32_t policy);
 void nft_table(struct nft_batch *b, uint8_t family, const char *table);
+/* Deletes the table with this handle (handles are never reused in a
+ * namespace: the exact table that was looked up, whatever its name now). */
+void nft_table_del_handle(struct nft_batch *b, uint8_t family, uint64_t handle);
+/* The handle of table in family, in netns_fd (-1: the current namespace).
+ * 0, or -1 with errno (ENOENT: no such table) and extack. */
+int nft_table_handle(int netns_fd, uint8_t family, const char *table, uint64_t *handle,
+                     char *extack);
 
 #endif

@@ -17,6 +17,8 @@ cleanup_owner() {
         del_dummy
         rm -f "/run/netlab/$SYM"
         rm -rf "/run/netlab/$MOD"
+        nft delete table inet "tfgt$$" 2>/dev/null
+        for l in "${LABS[@]}"; do nft delete table inet "netlab_${l}_x" 2>/dev/null; nft delete table inet "netlab_${l}_nat" 2>/dev/null; done
         cleanup
 }
 trap cleanup_owner EXIT
@@ -113,20 +115,51 @@ expect "a recorded ifindex that differs: left alone" ip link show "$DUMMY"
 expect "and reported: $out" grep -q "it is #$idx, lab \"$name2\" made #$((idx + 1000))" <<<"$out"
 del_dummy
 
-# --- A genuine host interface: removed ----------------------------------------
+# --- Forged nft lines: a table of the test's own, and one named like the
+# lab's but with another handle recorded: both survive.
+name4=tnf$$
+f4=$(mklab $name4 <<'LAB'
+local lab = netlab.lab("LABNAME")
+lab:host("h1")
+LAB
+)
+"$NETLAB" run "$f4" --keep >/dev/null 2>&1
+nft add table inet "tfgt$$"
+nft add table inet "netlab_${name4}_x"
+h=$(nft -a list table inet "netlab_${name4}_x" | sed -n 's/.*# handle \([0-9]*\).*/\1/p' | head -1)
+{
+        echo "nft 1 tfgt$$ $ino"
+        echo "nft 1 netlab_${name4}_x $ino $((h + 1000))"
+} >>"/run/netlab/$name4/journal"
+out=$("$NETLAB" clean "$name4" 2>&1)
+expect "a forged nft line naming another table: it survives" nft list table inet "tfgt$$"
+expect "and is reported: $out" \
+        grep -q "nftables table \"tfgt$$\" left alone: its name does not carry the lab's" <<<"$out"
+expect "a table named like the lab's, with another handle: it survives" \
+        nft list table inet "netlab_${name4}_x"
+expect "and is reported: $out" grep -q "its handle is $h, lab \"$name4\" made" <<<"$out"
+nft delete table inet "tfgt$$"
+nft delete table inet "netlab_${name4}_x"
+
+# --- A genuine host interface and nftables table: removed ---------------------
 name3=thl$$
 LABS+=("$name3")
 hidx=$("$HOSTDRV" "$name3" "thl$$" 2>"$TMP/hostdrv.err")
 expect "the driver made a host interface ($(cat "$TMP/hostdrv.err"))" ip link show "thl$$"
 expect "marked as the lab's" bash -c "ip -d link show thl$$ | grep -q 'alias netlab:$name3:thl$$'"
 expect "journaled with its identity" grep -q "^hostlink thl$$ $ino $hidx\$" "/run/netlab/$name3/journal"
+expect "the driver made its table" nft list table inet "netlab_${name3}_nat"
+expect "journaled with its handle" grep -Eq "^nft 1 netlab_${name3}_nat $ino [0-9]+\$" "/run/netlab/$name3/journal"
 out=$("$NETLAB" clean "$name3" 2>&1)
 rc=$?
 expect "clean of the lab succeeds ($rc): $out" [ $rc -eq 0 ]
 expect "and removed the host interface" bash -c "! ip link show thl$$ 2>/dev/null"
-expect "and says so: $out" grep -q "1 host interface" <<<"$out"
+expect "and the table" bash -c "! nft list table inet netlab_${name3}_nat 2>/dev/null"
+expect "and says so: $out" grep -q "1 host interface, 1 nftables table" <<<"$out"
 expect "nothing of the lab is left" nothing_left $name3
 expect "the host's links are as before" [ "$(host_links)" = "$before" ]
+
+expect "no table of the test is left in the host" bash -c "! nft list tables | grep -q '$$'"
 
 # --- Two labs at once: no command of one stops the other ----------------------
 other=too$$
