@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "fw.h"
 #include "journal.h"
+#include "rundir.h"
 #include "proc.h"
 #include "netns.h"
 #include "nl.h"
@@ -551,12 +552,20 @@ int dp_main(int argc, char **argv)
         pid_t parent = getppid();
         if (ready >= 0) /* started by dp_start: die with the lab's process */
                 prctl(PR_SET_PDEATHSIG, SIGTERM);
-        snprintf(path, sizeof(path), "%s/%s/datapath.conf", LAB_RUN_DIR, name);
+        /* The lab's files through its run directory's descriptor, held for
+         * the process's life: never a path a symlink could redirect. */
+        int root_fd = rundir_root(false, err);
+        int run_fd = root_fd >= 0 ? rundir_open(root_fd, name, err) : -1;
+        if (root_fd >= 0)
+                close(root_fd);
         struct dp_config c;
-        int rc = dp_config_load(&c, path, err);
+        int rc = run_fd < 0 ? -1 : 0;
+        rundir_fd_path(run_fd, "datapath.conf", path, sizeof(path));
+        if (rc == 0)
+                rc = dp_config_load(&c, path, err);
         if (rc == 0) {
                 char stats[PATH_MAX];
-                snprintf(stats, sizeof(stats), "%s/%s/datapath.stats", LAB_RUN_DIR, name);
+                rundir_fd_path(run_fd, "datapath.stats", stats, sizeof(stats));
                 dp_engine_stats_file(stats);
                 rc = dp_engine_run(&c, ready, ready >= 0 ? parent : 0, err);
                 dp_config_free(&c);
