@@ -2,7 +2,7 @@
  * executor. A command is one entry: name, usage, help, argument counts,
  * completion kinds and its exec function, which lives with its concern
  * (commands.c: the lab; cmd_traffic.c: ping, pingall, iperf; exp.c: exp;
- * cmd_view.c: what the graph shows). */
+ * cmd_view.c: what the graph shows; cmd_pane.c: rename, sync, save). */
 #ifndef NETLAB_UI_COMMANDS_H
 #define NETLAB_UI_COMMANDS_H
 #include "cmd.h"
@@ -26,5 +26,8 @@ int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *er
 int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_vlan(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_legend(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_rename(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_sync(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_save(struct console *c, int argc, char **argv, const char *rest, char *err);
 
 #endif

@@ -173,10 +173,11 @@ static void signals(struct console *c)
 static void arm_timer(struct console *c)
 {
         long long t = 0;
-        long long cand[4] = {
-            c->draw_pending ? c->next_draw_ms : 0, c->exp.deadline, c->jobs.wake_at,
-            c->inspect_pane >= 0 && c->built && c->lay.zoomed < 0 ? c->inspect_at : 0};
-        for (int i = 0; i < 4; i++)
+        long long cand[] = {c->draw_pending ? c->next_draw_ms : 0, c->exp.deadline, c->jobs.wake_at,
+                            c->inspect_pane >= 0 && c->built && c->lay.zoomed < 0 ? c->inspect_at
+                                                                                  : 0,
+                            c->keys.numbers_until};
+        for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
                 if (cand[i] > 0 && (t == 0 || cand[i] < t))
                         t = cand[i];
         struct itimerspec its = {0};
@@ -197,6 +198,10 @@ static void deadlines(struct console *c)
                 exp_step(c);
         }
         jobs_tick(c, now);
+        if (c->keys.numbers_until && now >= c->keys.numbers_until) {
+                c->keys.numbers_until = 0;
+                c->dirty = true;
+        }
         struct rect ir;
         if (c->inspect_pane >= 0 && c->built && now >= c->inspect_at &&
             layout_rect(&c->lay, c->inspect_pane, &ir)) {
@@ -529,6 +534,7 @@ out:
         c->L = NULL;
         exp_free(c);
         monitors_free(c);
+        copy_free(c);
         free(c->gn);
         free(c->ge);
         layout_free(&c->lay);

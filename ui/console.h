@@ -8,6 +8,7 @@
  *   pane.c     panes and ptys          keys.c      key tables, keyboard
  *   monitor.c  link state (netlink)    jobs.c      commands running in nodes
  *   exp.c      experiments             commands.c  the command table
+ *   copy.c     copy mode, paste buffer
  *   cmd_traffic.c ping/pingall/iperf   help.c      help from the tables
  *   draw.c, inspect.c, glayout.c, layout.c, vt.c, rl.c, cmd.c */
 #ifndef NETLAB_UI_CONSOLE_H
@@ -19,6 +20,7 @@
 #include <sys/types.h>
 #include "cmd.h"
 #include "commands.h"
+#include "copy.h"
 #include "draw.h"
 #include "exp.h"
 #include "glayout.h"
@@ -50,8 +52,10 @@ struct console {
         int active; /* pane id (index in panes) */
         int graph_pane, inspect_pane, exp_pane, output_pane;
         bool focus_cmd; /* keys go to the command line, else to the active pane */
+        bool sync;      /* typing goes to every shell (synchronize-panes) */
 
         struct keys keys;
+        struct copy_state copy;
 
         /* Drawing (draw.c). */
         bool dirty, relayout;

@@ -229,13 +229,39 @@ static void pane_title(struct console *c, int id, char *buf, size_t len)
                 break;
         default:
                 if (p->copy)
-                        snprintf(buf, len, " %s  [copy mode %d/%d: arrows PgUp PgDn g G, q] ",
-                                 p->title, p->scroll, vt_scrollback(p->vt));
+                        snprintf(buf, len,
+                                 " %d %s  [copy mode %d/%d: / ? search, Space Enter copy, q] ",
+                                 pane_number(c, id), p->title, p->scroll, vt_scrollback(p->vt));
                 else
-                        snprintf(buf, len, " %s%s ", p->title,
-                                 id == c->lay.zoomed ? "  [zoomed]" : "");
+                        snprintf(buf, len, " %d %s%s%s ", pane_number(c, id), p->title,
+                                 id == c->lay.zoomed ? "  [zoomed]" : "",
+                                 c->sync && p->kind == P_TERM ? "  [sync]" : "");
                 break;
         }
+}
+
+/* The status bar's pane list, as tmux's window list: "3:h1* 4:h2 5:output",
+ * the active pane starred, a zoomed one marked Z. */
+static void pane_list(struct console *c, char *buf, size_t len)
+{
+        int ids[MAXPANES];
+        int n = layout_panes(&c->lay, ids, MAXPANES);
+        size_t o = 0;
+        buf[0] = '\0';
+        for (int k = 0; k < n && o + 1 < len; k++) {
+                const struct pane *p = &c->panes[ids[k]];
+                if (p->kind != P_TERM && p->kind != P_OUTPUT)
+                        continue;
+                const char *name = p->named || p->node < 0 ? p->title : c->lab->nodes[p->node].name;
+                int w =
+                    snprintf(buf + o, len - o, "%s%d:%.16s%s%s", o ? " " : "", k, name,
+                             ids[k] == c->active ? "*" : "", ids[k] == c->lay.zoomed ? "Z" : "");
+                if (w < 0 || (size_t)w >= len - o)
+                        break;
+                o += (size_t)w;
+        }
+        if (c->sync && o + 8 < len)
+                snprintf(buf + o, len - o, "%s[sync]", o ? "  " : "");
 }
 
 static double now_us(void)
@@ -267,8 +293,10 @@ void draw_all(struct console *c)
         move(0, 0);
         for (int x = 0; x < COLS; x++)
                 addch(' ' | A_REVERSE);
-        put_str(0, 0, COLS, line, A_REVERSE | A_BOLD);
         const char *hint = " Ctrl-b ? help ";
+        int used = put_str(0, 0, COLS, line, A_REVERSE | A_BOLD);
+        pane_list(c, line, sizeof(line));
+        put_str(0, used + 2, COLS - (int)strlen(hint) - used - 3, line, A_REVERSE);
         put_str(0, COLS - (int)strlen(hint), (int)strlen(hint), hint, A_REVERSE);
 
         int ids[MAXPANES];
@@ -307,7 +335,15 @@ void draw_all(struct console *c)
                 default:
                         vt_draw(p->vt, stdscr, in.y, in.x, in.h, in.w, p->scroll);
                         vt_take_damage(p->vt);
+                        copy_draw(c, id, in);
                         break;
+                }
+                if (c->keys.numbers_until) {
+                        char num[32];
+                        int n = snprintf(num, sizeof(num), "  pane %d  ", pane_number(c, id));
+                        put_str(in.y + in.h / 2,
+                                in.x + (in.w - n) / 2 > in.x ? in.x + (in.w - n) / 2 : in.x, in.w,
+                                num, A_REVERSE | A_BOLD);
                 }
         }
         /* Message line. */

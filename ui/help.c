@@ -15,8 +15,7 @@ static const struct key_binding *key_group(const struct key_binding *b, char *ke
         size_t o = 0;
         const char *note = b->note;
         keys[0] = '\0';
-        for (; b->action && (b->note == note || (note && b->note && !strcmp(b->note, note)));
-             b++) {
+        for (; b->action && (b->note == note || (note && b->note && !strcmp(b->note, note))); b++) {
                 char nm[16];
                 int w = snprintf(keys + o, len - o, "%s%s", o ? " " : "",
                                  keycode_name(b->key, nm, sizeof(nm)));
@@ -169,7 +168,8 @@ int help_markdown(FILE *out)
         int bad = 0;
         char keys[96];
         for (const struct key_table *t = key_tables; t->name; t++) {
-                fprintf(out, "| %s | |\n|---|---|\n", t == key_tables ? "after the prefix" : t->title);
+                fprintf(out, "| %s | |\n|---|---|\n",
+                        t == key_tables ? "after the prefix" : t->title);
                 for (const struct key_binding *b = t->b; b->action;) {
                         const char *note = b->note;
                         b = key_group(b, keys, sizeof(keys));
@@ -182,8 +182,7 @@ int help_markdown(FILE *out)
                         fputs(" |\n", out);
                 }
                 if (t == key_tables)
-                        fputs("| `C-b C-b` | send the prefix key itself to the pane |\n",
-                              out);
+                        fputs("| `C-b C-b` | send the prefix key itself to the pane |\n", out);
                 fputc('\n', out);
         }
         fputs("| command | |\n|---|---|\n", out);

@@ -47,8 +47,7 @@ size_t key_read(const unsigned char *s, size_t n, int *key)
 
 const char *keycode_name(int key, char *buf, size_t len)
 {
-        static const char *named[] = {"Up",   "Down", "Right", "Left",
-                                      "Home", "End",  "PgUp",  "PgDn"};
+        static const char *named[] = {"Up", "Down", "Right", "Left", "Home", "End", "PgUp", "PgDn"};
         if (key >= K_UP && key <= K_PGDN)
                 snprintf(buf, len, "%s", named[key - K_UP]);
         else if (key == K_TAB)
@@ -77,6 +76,25 @@ int key_parse_prefix(const char *s)
 
 /* ---- actions ---- */
 
+void keys_confirm(struct console *c, void (*fn)(struct console *c, int arg), int arg,
+                  const char *question)
+{
+        c->keys.confirm = fn;
+        c->keys.confirm_arg = arg;
+        con_msg(c, false, "%s (y/n)", question);
+}
+
+static void confirm_key(struct console *c, int key)
+{
+        void (*fn)(struct console *, int) = c->keys.confirm;
+        c->keys.confirm = NULL;
+        if (key == 'y' || key == 'Y')
+                fn(c, c->keys.confirm_arg);
+        else
+                con_msg(c, false, "Cancelled");
+}
+
+/* The node a split's shell runs in: the active shell's, else the graph's selection. */
 static int active_node(struct console *c)
 {
         return c->panes[c->active].kind == P_TERM ? c->panes[c->active].node : c->sel;
@@ -95,11 +113,21 @@ static void k_help(struct console *c, int key)
         c->keys.help_top = 0;
 }
 
+/* c: a shell in the graph's selected node, placed as `term` places it. */
 static void k_term(struct console *c, int key)
 {
+        (void)key;
         char err[ERRLEN];
-        enum lay_kind dir = key == '%' ? LAY_H : key == '"' ? LAY_V : 0;
-        if (con_open_term_dir(c, active_node(c), dir, err) < 0)
+        if (con_open_term(c, c->sel, err) < 0)
+                con_msg(c, true, "%s", err);
+}
+
+/* % and ": split the active pane, as tmux does. */
+static void k_split(struct console *c, int key)
+{
+        char err[ERRLEN];
+        enum lay_kind dir = key == '%' ? LAY_H : LAY_V;
+        if (con_open_term_at(c, active_node(c), c->active, dir, err) < 0)
                 con_msg(c, true, "%s", err);
 }
 
@@ -135,22 +163,32 @@ static void k_zoom(struct console *c, int key)
         pane_apply_sizes(c);
 }
 
+static void close_confirmed(struct console *c, int id)
+{
+        if (id >= 0 && id < MAXPANES && c->panes[id].used)
+                con_close_pane(c, id, "Pane closed");
+}
+
+/* x: closes the pane, asking first when a program runs in it (tmux asks always). */
 static void k_close(struct console *c, int key)
 {
         (void)key;
-        if (c->active == c->graph_pane)
+        char prog[64], q[160];
+        if (c->active == c->graph_pane) {
                 con_msg(c, true, "The graph pane stays (Ctrl-b z zooms another pane)");
-        else
+        } else if (pane_running(c, c->active, prog, sizeof(prog))) {
+                snprintf(q, sizeof(q), "Kill pane %d (%s is running in %s)?",
+                         pane_number(c, c->active), prog, c->panes[c->active].title);
+                keys_confirm(c, close_confirmed, c->active, q);
+        } else {
                 con_close_pane(c, c->active, "Pane closed");
+        }
 }
 
 static void k_copy_mode(struct console *c, int key)
 {
         (void)key;
-        if (c->panes[c->active].vt) {
-                c->panes[c->active].copy = true;
-                c->focus_cmd = false;
-        }
+        copy_enter(c, c->active);
 }
 
 static void k_graph(struct console *c, int key)
@@ -184,10 +222,50 @@ static void k_resize(struct console *c, int key)
         pane_apply_sizes(c);
 }
 
+static void quit_confirmed(struct console *c, int arg)
+{
+        (void)arg;
+        c->quit = true;
+}
+
+/* &: leaves netlab, after a question (tmux's kill-window asks too). */
 static void k_quit(struct console *c, int key)
 {
         (void)key;
-        con_exec_line(c, "quit");
+        char q[200];
+        int n = con_running_shells(c);
+        snprintf(q, sizeof(q), "Quit netlab%s%s?",
+                 c->keep || !c->built ? "" : ", tearing the lab down",
+                 n ? " and closing its shells" : "");
+        keys_confirm(c, quit_confirmed, 0, q);
+}
+
+/* q: each pane shows its number for a second; a digit then selects that pane. */
+static void k_numbers(struct console *c, int key)
+{
+        (void)key;
+        c->keys.numbers_until = now_ms() + 1500;
+}
+
+static void k_rename(struct console *c, int key)
+{
+        (void)key;
+        c->focus_cmd = true;
+        rl_set_line("rename ");
+}
+
+static void k_sync(struct console *c, int key)
+{
+        (void)key;
+        pane_set_sync(c, !c->sync);
+}
+
+static void k_paste(struct console *c, int key)
+{
+        (void)key;
+        char err[ERRLEN];
+        if (copy_paste(c, c->active, err) < 0)
+                con_msg(c, true, "%s", err);
 }
 
 /* The graph: the node nearest in the arrow's direction. */
@@ -275,78 +353,14 @@ static void k_panel_scroll(struct console *c, int key)
                 p->scroll = 0;
 }
 
-/* Copy mode: scrolling back through the active pane's history. */
-static void copy_scroll(struct console *c, int delta, bool to_end)
-{
-        struct pane *p = &c->panes[c->active];
-        int max = vt_scrollback(p->vt);
-        if (to_end)
-                p->scroll = delta > 0 ? max : 0;
-        else
-                p->scroll += delta;
-        if (p->scroll > max)
-                p->scroll = max;
-        if (p->scroll < 0)
-                p->scroll = 0;
-}
-
-static int copy_page(struct console *c)
-{
-        int rows = c->panes[c->active].rows;
-        return rows > 2 ? rows - 1 : 1;
-}
-
-static void k_copy_up(struct console *c, int key)
-{
-        (void)key;
-        copy_scroll(c, 1, false);
-}
-
-static void k_copy_down(struct console *c, int key)
-{
-        (void)key;
-        copy_scroll(c, -1, false);
-}
-
-static void k_copy_pgup(struct console *c, int key)
-{
-        (void)key;
-        copy_scroll(c, copy_page(c), false);
-}
-
-static void k_copy_pgdn(struct console *c, int key)
-{
-        (void)key;
-        copy_scroll(c, -copy_page(c), false);
-}
-
-static void k_copy_top(struct console *c, int key)
-{
-        (void)key;
-        copy_scroll(c, 1, true);
-}
-
-static void k_copy_bottom(struct console *c, int key)
-{
-        (void)key;
-        copy_scroll(c, -1, true);
-}
-
-static void k_copy_leave(struct console *c, int key)
-{
-        (void)key;
-        c->panes[c->active].scroll = 0;
-        c->panes[c->active].copy = false;
-}
-
 /* ---- the tables ---- */
 
 static const struct key_binding prefix_keys[] = {
     {':', "command line", k_cmdline},
     {'?', "this help", k_help},
-    {'c', "shell in the pane's node or the selected one", k_term},
-    {'%', "split side by side (new shell)", k_term},
-    {'"', "split below (new shell)", k_term},
+    {'c', "shell in the node selected in the graph", k_term},
+    {'%', "split the pane side by side (new shell)", k_split},
+    {'"', "split the pane, new one below (new shell)", k_split},
     {'o', "next pane", k_next_pane},
     {K_TAB, "next pane", k_next_pane},
     {';', "previous pane", k_prev_pane},
@@ -357,7 +371,11 @@ static const struct key_binding prefix_keys[] = {
     {K_RIGHT, "the pane in that direction", k_pane_dir},
     {'z', "zoom the pane (again: unzoom)", k_zoom},
     {'x', "close the pane", k_close},
-    {'[', "copy mode: scroll back", k_copy_mode},
+    {'[', "copy mode: scroll back, search, copy", k_copy_mode},
+    {']', "paste the copied text into the pane", k_paste},
+    {'q', "show pane numbers (then a digit picks one)", k_numbers},
+    {',', "rename the pane", k_rename},
+    {'S', "synchronize panes: type into all shells", k_sync},
     {'g', "the graph pane", k_graph},
     {'n', "next node", k_next_node},
     {'p', "previous node", k_prev_node},
@@ -365,7 +383,7 @@ static const struct key_binding prefix_keys[] = {
     {'>', "resize the pane: narrower / wider", k_resize},
     {'+', "resize the pane: taller / shorter", k_resize},
     {'-', "resize the pane: taller / shorter", k_resize},
-    {'q', "quit", k_quit},
+    {'&', "quit netlab (asks first; or type quit)", k_quit},
     {K_NONE, NULL, NULL},
 };
 
@@ -397,32 +415,11 @@ static const struct key_binding panel_keys[] = {
     {K_NONE, NULL, NULL},
 };
 
-static const struct key_binding copy_keys[] = {
-    {K_UP, "one line back", k_copy_up},
-    {'k', "one line back", k_copy_up},
-    {K_DOWN, "one line forward", k_copy_down},
-    {'j', "one line forward", k_copy_down},
-    {K_PGUP, "one page back", k_copy_pgup},
-    {'b', "one page back", k_copy_pgup},
-    {K_CTRL_B, "one page back", k_copy_pgup},
-    {K_PGDN, "one page forward", k_copy_pgdn},
-    {K_SPACE, "one page forward", k_copy_pgdn},
-    {'f', "one page forward", k_copy_pgdn},
-    {K_CTRL_F, "one page forward", k_copy_pgdn},
-    {'g', "the oldest line", k_copy_top},
-    {K_HOME, "the oldest line", k_copy_top},
-    {'G', "the newest line", k_copy_bottom},
-    {K_END, "the newest line", k_copy_bottom},
-    {'q', "leave copy mode", k_copy_leave},
-    {K_ESC, "leave copy mode", k_copy_leave},
-    {K_NONE, NULL, NULL},
-};
-
 const struct key_table key_tables[] = {
     {"prefix", "keys after the prefix", prefix_keys},
     {"graph", "in the graph pane", graph_keys},
     {"panel", "in the inspector and the experiments pane", panel_keys},
-    {"copy", "in copy mode and the output pane", copy_keys},
+    {"copy", "in copy mode (arrows in the output pane enter it)", copy_keys},
     {NULL, NULL, NULL},
 };
 
@@ -451,7 +448,7 @@ static void prefix_dispatch(struct console *c, int key)
 
 /* Bytes for the program in a terminal pane; cursor keys go through libvterm
  * (application mode aware). */
-static void term_input(struct pane *p, const unsigned char *s, size_t n)
+static void term_input_one(struct pane *p, const unsigned char *s, size_t n)
 {
         size_t k = 0;
         while (k < n) {
@@ -474,14 +471,51 @@ static void term_input(struct pane *p, const unsigned char *s, size_t n)
         p->scroll = 0;
 }
 
+/* To the active shell, or to every shell while panes are synchronized. */
+static void term_input(struct console *c, const unsigned char *s, size_t n)
+{
+        if (!c->sync) {
+                term_input_one(&c->panes[c->active], s, n);
+                return;
+        }
+        for (int i = 0; i < MAXPANES; i++)
+                if (c->panes[i].used && c->panes[i].kind == P_TERM && c->panes[i].fd >= 0 &&
+                    !c->panes[i].copy)
+                        term_input_one(&c->panes[i], s, n);
+}
+
 void keys_input(struct console *c, const unsigned char *s, size_t n)
 {
         size_t i = 0;
         while (i < n) {
                 int key;
+                if (c->keys.confirm) {
+                        i += key_read(s + i, n - i, &key);
+                        confirm_key(c, key);
+                        c->dirty = true;
+                        continue;
+                }
+                if (c->keys.numbers_until) {
+                        c->keys.numbers_until = 0;
+                        c->dirty = true;
+                        key_read(s + i, n - i, &key);
+                        int id = key >= '0' && key <= '9' ? pane_by_number(c, key - '0') : -1;
+                        if (id >= 0) {
+                                c->active = id;
+                                c->focus_cmd = false;
+                                i++;
+                                continue;
+                        }
+                }
                 if (c->keys.help) {
                         i += key_read(s + i, n - i, &key);
                         help_key(c, key);
+                        continue;
+                }
+                if (c->copy.typing) {
+                        i += key_read(s + i, n - i, &key);
+                        copy_search_key(c, key);
+                        c->dirty = true;
                         continue;
                 }
                 if (c->keys.prefix) {
@@ -508,12 +542,13 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         continue;
                 }
                 if (p->kind == P_TERM && !p->copy) {
-                        term_input(p, s + i, j - i);
+                        term_input(c, s + i, j - i);
                         i = j;
                         continue;
                 }
                 size_t l = key_read(s + i, j - i, &key);
-                if (p->vt && (p->copy || (p->kind == P_OUTPUT && (key >= K_UP || key == 'q')))) {
+                if (p->vt && (p->copy || (p->kind == P_OUTPUT && key >= K_UP))) {
+                        copy_enter(c, c->active);   /* the output pane: named keys enter it */
                         key_run(c, copy_keys, key); /* other keys do nothing in copy mode */
                         c->dirty = true;
                         i += l;

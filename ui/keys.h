@@ -53,7 +53,15 @@ struct keys {
         bool prefix;    /* the prefix key was seen */
         bool help;      /* the help overlay is shown */
         int help_top;   /* its first line shown */
+        /* A question on the message line: y runs confirm(c, confirm_arg). */
+        void (*confirm)(struct console *c, int arg);
+        int confirm_arg;
+        long long numbers_until; /* pane numbers shown until then (ms), 0: not */
 };
+
+/* Asks question (y/n) on the message line; y runs fn(c, arg), any other key cancels. */
+void keys_confirm(struct console *c, void (*fn)(struct console *c, int arg), int arg,
+                  const char *question);
 
 /* Reads one key at s (n bytes); returns the bytes used, *key its code. */
 size_t key_read(const unsigned char *s, size_t n, int *key);

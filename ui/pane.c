@@ -83,11 +83,15 @@ int pane_alloc(struct console *c)
 
 int con_split(struct console *c, enum pane_kind kind, int node, enum lay_kind dir, char *err)
 {
-        /* The active terminal pane, unless another terminal pane is much
-         * bigger (then that one: eight shells stay usable); the graph the
-         * first time. */
+        return con_split_at(c, kind, node, -1, dir, err);
+}
+
+/* The pane a new terminal or output pane splits when none is named: the
+ * active terminal pane, unless another terminal pane is much bigger (then
+ * that one: eight shells stay usable); the graph the first time. */
+static int split_target(struct console *c)
+{
         struct rect r;
-        layout_compute(&c->lay, pane_work_area());
         int target = -1, best = 0;
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used &&
@@ -99,6 +103,16 @@ int con_split(struct console *c, enum pane_kind kind, int node, enum lay_kind di
         if ((c->panes[c->active].kind == P_TERM || c->panes[c->active].kind == P_OUTPUT) &&
             layout_rect(&c->lay, c->active, &r) && r.w * r.h * 2 * 10 >= best * 6)
                 target = c->active;
+        return target;
+}
+
+int con_split_at(struct console *c, enum pane_kind kind, int node, int target, enum lay_kind dir,
+                 char *err)
+{
+        struct rect r;
+        layout_compute(&c->lay, pane_work_area());
+        if (target < 0 || !c->panes[target].used || !layout_has(&c->lay, target))
+                target = split_target(c);
         if (target < 0) {
                 target = c->graph_pane;
                 dir = LAY_V;
@@ -142,13 +156,42 @@ int con_open_term(struct console *c, int node, char *err)
         return con_open_term_dir(c, node, 0, err);
 }
 
+/* "h1: shell", or "h1: shell 2" when h1 already has a shell pane: titles stay distinct. */
+static void default_title(struct console *c, int id, int node)
+{
+        const char *name = c->lab->nodes[node].name;
+        for (int n = 1; n <= MAXPANES; n++) {
+                char t[sizeof(c->panes[0].title)];
+                if (n == 1)
+                        snprintf(t, sizeof(t), "%s: shell", name);
+                else
+                        snprintf(t, sizeof(t), "%s: shell %d", name, n);
+                bool taken = false;
+                for (int i = 0; i < MAXPANES && !taken; i++)
+                        taken = i != id && c->panes[i].used && !strcmp(c->panes[i].title, t);
+                if (!taken) {
+                        snprintf(c->panes[id].title, sizeof(c->panes[id].title), "%s", t);
+                        return;
+                }
+        }
+}
+
 int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err)
+{
+        return con_open_term_at(c, node, -1, dir, err);
+}
+
+int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err)
 {
         if (!c->built) {
                 errno = ENOTCONN;
                 return errf(err, "The lab is not up");
         }
-        int id = con_split(c, P_TERM, node, dir, err);
+        if (node < 0 || node >= c->lab->nnodes || c->lab->nodes[node].deleted) {
+                errno = ENOENT;
+                return errf(err, "No node selected (select one in the graph)");
+        }
+        int id = con_split_at(c, P_TERM, node, target, dir, err);
         if (id < 0)
                 return -1;
         struct pane *p = &c->panes[id];
@@ -159,7 +202,7 @@ int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err)
                 pane_apply_sizes(c);
                 return -1;
         }
-        snprintf(p->title, sizeof(p->title), "%s: shell", c->lab->nodes[node].name);
+        default_title(c, id, node);
         con_ep_add(c, p->fd, EV_PTY, (uint32_t)id);
         c->active = id;
         c->focus_cmd = false;
@@ -242,13 +285,12 @@ void con_output(struct console *c, const char *buf, size_t len)
         for (size_t i = 0; i < len; i++)
                 if (buf[i] == '\n') {
                         if (i > s)
-                                vt_feed(p->vt, buf + s, i - s);
-                        vt_feed(p->vt, "\r\n", 2);
+                                copy_feed(p, buf + s, i - s);
+                        copy_feed(p, "\r\n", 2);
                         s = i + 1;
                 }
         if (len > s)
-                vt_feed(p->vt, buf + s, len - s);
-        p->scroll = 0;
+                copy_feed(p, buf + s, len - s);
         c->dirty = true;
 }
 void pane_pty_event(struct console *c, int id)
@@ -260,7 +302,7 @@ void pane_pty_event(struct console *c, int id)
         for (int k = 0; k < 4; k++) {
                 ssize_t n = read(p->fd, buf, sizeof(buf));
                 if (n > 0) {
-                        vt_feed(p->vt, buf, (size_t)n);
+                        copy_feed(p, buf, (size_t)n);
                         c->dirty = true;
                         if ((size_t)n < sizeof(buf))
                                 return;
@@ -287,7 +329,6 @@ void pane_pty_event(struct console *c, int id)
         con_close_pane(c, id, note);
 }
 
-
 void pane_reap(struct console *c)
 {
         for (int i = 0; i < MAXPANES; i++) {
@@ -308,4 +349,49 @@ void pane_reap(struct console *c)
                         con_close_pane(c, i, note);
                 }
         }
+}
+
+int pane_number(const struct console *c, int id)
+{
+        int ids[MAXPANES];
+        int n = layout_panes(&c->lay, ids, MAXPANES);
+        for (int k = 0; k < n; k++)
+                if (ids[k] == id)
+                        return k;
+        return -1;
+}
+
+int pane_by_number(const struct console *c, int num)
+{
+        int ids[MAXPANES];
+        int n = layout_panes(&c->lay, ids, MAXPANES);
+        return num >= 0 && num < n ? ids[num] : -1;
+}
+
+bool pane_running(const struct console *c, int id, char *name, size_t len)
+{
+        const struct pane *p = &c->panes[id];
+        if (!p->used || p->fd < 0 || p->pid <= 0)
+                return false;
+        pid_t fg = tcgetpgrp(p->fd);
+        if (fg <= 0 || fg == p->pid)
+                return false;
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/comm", (int)fg);
+        snprintf(name, len, "a program");
+        FILE *f = fopen(path, "re");
+        if (f) {
+                if (fgets(name, (int)len, f))
+                        name[strcspn(name, "\n")] = '\0';
+                fclose(f);
+        }
+        return true;
+}
+
+void pane_set_sync(struct console *c, bool on)
+{
+        c->sync = on;
+        con_msg(c, false, "synchronize-panes %s%s", on ? "on" : "off",
+                on ? ": typing goes to every shell (Ctrl-b S again: off)" : "");
+        c->dirty = true;
 }

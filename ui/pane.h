@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "copy.h"
 #include "layout.h"
 #include "vt.h"
 
@@ -26,7 +27,9 @@ struct pane {
         int scroll; /* copy mode: lines back; inspector, experiments: first line shown */
         int lines;  /* inspector, experiments: lines at the last paint */
         bool copy;
+        struct pane_copy cm;
         char title[64];
+        bool named;     /* the title was given by rename */
         int rows, cols; /* content size last given to the vt/pty (or painted) */
 };
 
@@ -43,14 +46,29 @@ void pane_write(struct pane *p, const char *buf, size_t len);
  * (or the graph the first time). dir: LAY_H (side by side), LAY_V (below),
  * 0: by the pane's shape. Returns the new pane's id. */
 int con_split(struct console *c, enum pane_kind kind, int node, enum lay_kind dir, char *err);
+/* The same, splitting pane target (-1: chosen as above). */
+int con_split_at(struct console *c, enum pane_kind kind, int node, int target, enum lay_kind dir,
+                 char *err);
 /* A shell in node, in a new pane that becomes the active one. */
 int con_open_term(struct console *c, int node, char *err);
 int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err);
+/* A shell in node splitting pane target (-1: chosen by con_split). */
+int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err);
 /* Closes a pane (never the graph): hangs up its shell; note goes to the message line. */
 void con_close_pane(struct console *c, int id, const char *note);
 /* Text for the output pane (command output, script prints), opened on first use. */
 void con_output(struct console *c, const char *buf, size_t len);
 int con_running_shells(const struct console *c);
+
+/* A pane's number: its place in the layout (0: the graph), as tmux numbers panes. */
+int pane_number(const struct console *c, int id);
+int pane_by_number(const struct console *c, int num); /* the pane's id, -1 */
+/* True when a program other than the shell is in the foreground of pane
+ * id's terminal; name: its name (/proc/PID/comm). */
+bool pane_running(const struct console *c, int id, char *name, size_t len);
+
+/* synchronize-panes: what is typed into a shell goes to every shell. */
+void pane_set_sync(struct console *c, bool on);
 
 /* The pty of pane id is readable. */
 void pane_pty_event(struct console *c, int id);

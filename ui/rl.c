@@ -228,3 +228,11 @@ int rl_cursor_col(void)
         return width_of(p, strlen(p)) +
                width_of(rl_line_text(), (size_t)(rl_point > 0 ? rl_point : 0));
 }
+
+void rl_set_line(const char *text)
+{
+        rl_replace_line(text, 0);
+        rl_point = rl_end;
+        if (rc)
+                rc->dirty = true;
+}

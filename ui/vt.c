@@ -35,6 +35,7 @@ struct vt {
         VTermPos cursor;
         bool cursor_visible;
         bool damaged;
+        long long pushed; /* lines ever pushed into the scrollback */
         vt_out_fn out;
         void *ud;
 };
@@ -83,6 +84,7 @@ static int cb_bell(void *user)
 static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
 {
         struct vt *vt = user;
+        vt->pushed++;
         int used = cols;
         while (used > 0 && (cells[used - 1].chars[0] == 0 || cells[used - 1].chars[0] == ' ') &&
                VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
@@ -382,4 +384,69 @@ size_t vt_row_text(const struct vt *vt, int row, char *buf, size_t len)
         size_t n = vterm_screen_get_text(vt->scr, buf, len - 1, r);
         buf[n] = '\0';
         return n;
+}
+
+int vt_lines(const struct vt *vt)
+{
+        return vt->sb_len + vt->rows;
+}
+
+int vt_rows(const struct vt *vt)
+{
+        return vt->rows;
+}
+
+long long vt_pushed(const struct vt *vt)
+{
+        return vt->pushed;
+}
+
+/* UTF-8 for one code point (no locale needed). */
+static size_t utf8_put(uint32_t ch, char *o)
+{
+        if (ch < 0x80) {
+                o[0] = (char)ch;
+                return 1;
+        }
+        if (ch < 0x800) {
+                o[0] = (char)(0xc0 | (ch >> 6));
+                o[1] = (char)(0x80 | (ch & 0x3f));
+                return 2;
+        }
+        if (ch < 0x10000) {
+                o[0] = (char)(0xe0 | (ch >> 12));
+                o[1] = (char)(0x80 | ((ch >> 6) & 0x3f));
+                o[2] = (char)(0x80 | (ch & 0x3f));
+                return 3;
+        }
+        o[0] = (char)(0xf0 | ((ch >> 18) & 0x07));
+        o[1] = (char)(0x80 | ((ch >> 12) & 0x3f));
+        o[2] = (char)(0x80 | ((ch >> 6) & 0x3f));
+        o[3] = (char)(0x80 | (ch & 0x3f));
+        return 4;
+}
+
+size_t vt_line_text(const struct vt *vt, int line, char *buf, size_t len)
+{
+        if (len == 0)
+                return 0;
+        buf[0] = '\0';
+        if (line < 0 || line >= vt->sb_len + vt->rows)
+                return 0;
+        size_t o = 0;
+        if (line < vt->sb_len) {
+                const struct sbline *l = &vt->sb[(vt->sb_head + line) % SB_MAX];
+                for (int i = 0; i < l->cols && o + 5 < len; i++) {
+                        uint32_t ch = l->c[i].ch;
+                        if (ch == (uint32_t)-1)
+                                continue; /* the right half of a wide character */
+                        o += utf8_put(ch && ch >= 32 ? ch : ' ', buf + o);
+                }
+        } else {
+                o = vt_row_text(vt, line - vt->sb_len, buf, len);
+        }
+        while (o > 0 && buf[o - 1] == ' ')
+                o--;
+        buf[o] = '\0';
+        return o;
 }

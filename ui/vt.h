@@ -27,6 +27,15 @@ bool vt_take_damage(struct vt *vt);
 void vt_key(struct vt *vt, int key);
 /* Text of one screen row (live), for tests and dumps. */
 size_t vt_row_text(const struct vt *vt, int row, char *buf, size_t len);
+/* Lines are numbered from the oldest line kept (0) to the screen's last
+ * row (vt_lines() - 1): the scrollback, then the screen. */
+int vt_lines(const struct vt *vt);
+int vt_rows(const struct vt *vt);
+/* Text of one line, trailing blanks cut (UTF-8). */
+size_t vt_line_text(const struct vt *vt, int line, char *buf, size_t len);
+/* How many lines have ever been pushed into the scrollback (a view pinned
+ * to some line moves by the difference). */
+long long vt_pushed(const struct vt *vt);
 /* Maps a libvterm-style colour index / RGB to the nearest curses colour. */
 short vt_curses_color(int idx);
 

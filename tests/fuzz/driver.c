@@ -211,7 +211,8 @@ int main(int argc, char **argv)
                         break;
                 if ((n & 255) == 0) {
                         clock_gettime(CLOCK_MONOTONIC, &t);
-                        if ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 >=
+                        if ((double)(t.tv_sec - t0.tv_sec) +
+                                (double)(t.tv_nsec - t0.tv_nsec) / 1e9 >=
                             seconds)
                                 break;
                 }

@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (e)
                         (void)cmd_check_args(e, argc - 1, err);
                 size_t n = 0;
-                cmd_complete(con_commands, argc - 1, p.argv, p.argv[argc - 1], node_name,
-                             node_name, NULL, sink, &n);
+                cmd_complete(con_commands, argc - 1, p.argv, p.argv[argc - 1], node_name, node_name,
+                             NULL, sink, &n);
         }
         free(line);
         return 0;

@@ -40,8 +40,9 @@ int main(void)
                         char nm[16];
                         keycode_name(b->key, nm, sizeof(nm));
                         if (!b->note || !b->note[0] || strlen(b->note) > HELP_MAX)
-                                fprintf(stderr, "table %s: key %s: help line missing or longer "
-                                                "than %d characters\n",
+                                fprintf(stderr,
+                                        "table %s: key %s: help line missing or longer "
+                                        "than %d characters\n",
                                         t->name, nm, HELP_MAX);
                         CHECK(b->note && b->note[0] && strlen(b->note) <= HELP_MAX);
                         if (!has_word(nm))
@@ -54,8 +55,9 @@ int main(void)
         }
         for (const struct cmd_entry *e = con_commands; e->name; e++, ncmds++) {
                 if (!e->help || !e->help[0] || strlen(e->help) > HELP_MAX)
-                        fprintf(stderr, "command %s: help line missing or longer than %d "
-                                        "characters\n",
+                        fprintf(stderr,
+                                "command %s: help line missing or longer than %d "
+                                "characters\n",
                                 e->name, HELP_MAX);
                 CHECK(e->help && e->help[0] && strlen(e->help) <= HELP_MAX);
                 CHECK(e->usage != NULL);
