@@ -235,8 +235,11 @@ static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, 
         *fd_out = -1;
         *stopped = 0;
         int fd = openat(dir_fd, "lock", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
+        if (fd < 0 && errno == ENOENT)
                 return 0; /* no lock file: nobody runs it */
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot clean lab \"%s\": cannot open \"%s/%s/lock\"",
+                                name, LAB_RUN_DIR, name);
         int asked_at = -1;
         struct journal_owner ow;
         for (int waited = 0;; waited += 50) {
@@ -461,12 +464,11 @@ int lab_clean(const char *name, unsigned flags, lab_clean_say_fn fn, void *ud, c
                         say(fn, ud, "lab \"%s\" was removed meanwhile (by another clean)", name);
                 goto out;
         }
-        if (lock_fd < 0 && faccessat(dir_fd, "lock", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-                goto out; /* cleaned by another clean meanwhile; a new lab owns the name */
         snprintf(o.lab, sizeof(o.lab), "%s", name);
         rc = journal_read(dir_fd, on_line, &o, e);
         if (rc < 0)
-                errf(err, "Cannot clean lab \"%s\": %s", name, e);
+                errf_sys(err, NULL, "Cannot clean lab \"%s\": cannot read \"%s/%s/journal\"", name,
+                         LAB_RUN_DIR, name);
         else if (o.oom)
                 rc = errf(err, "Cannot read the journal of lab \"%s\": out of memory", name);
         if (rc == 0)

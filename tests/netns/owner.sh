@@ -83,6 +83,27 @@ expect "the run directory is root's, mode 700 ($(stat -c '%U %a' /run/netlab/$na
 expect "the journal is not world-readable ($(stat -c '%a' /run/netlab/$name/journal))" \
         [ "$(stat -c '%a' /run/netlab/$name/journal)" = "600" ]
 
+# --- Symlinks inside a genuine run directory: not followed ---------------------
+echo keep >"$TMP/victim-lock"
+mv "/run/netlab/$name/lock" "$TMP/lock.saved"
+ln -s "$TMP/victim-lock" "/run/netlab/$name/lock"
+out=$("$NETLAB" clean "$name" 2>&1)
+rc=$?
+expect "a symlinked lock: clean fails ($rc): $out" [ $rc -ne 0 ]
+expect "and the file behind it is untouched" grep -q keep "$TMP/victim-lock"
+expect "and the lab is still there" [ -e "/run/netns/$name.h1" ]
+rm "/run/netlab/$name/lock"
+mv "$TMP/lock.saved" "/run/netlab/$name/lock"
+mv "/run/netlab/$name/journal" "$TMP/journal.saved"
+cp "$TMP/journal.saved" "$TMP/victim-journal"
+ln -s "$TMP/victim-journal" "/run/netlab/$name/journal"
+out=$("$NETLAB" clean "$name" 2>&1)
+rc=$?
+expect "a symlinked journal: clean fails ($rc): $out" [ $rc -ne 0 ]
+expect "and the file behind it is untouched" cmp -s "$TMP/journal.saved" "$TMP/victim-journal"
+rm "/run/netlab/$name/journal"
+mv "$TMP/journal.saved" "/run/netlab/$name/journal"
+
 # --- A forged hostlink line (a veth pair of this test's, in the host): the interface survives, the refusal is said ------
 ip link add "$DUMMY" type veth peer name "${DUMMY}p"
 idx=$(cat /sys/class/net/$DUMMY/ifindex)
