@@ -20,7 +20,7 @@ unsigned long hostobj_netns_inode(void)
 
 void hostobj_link_alias(const char *lab, const char *ifname, char *buf, size_t len)
 {
-        snprintf(buf, len, "netlab:%s:%s", lab, ifname);
+        snprintf(buf, len, "netlab:%.24s:%.15s", lab, ifname); /* LAB_NAME_MAX, IFNAMSIZ-1 */
 }
 
 static bool ifname_plain(const char *s)
