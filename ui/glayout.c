@@ -34,7 +34,8 @@ struct ctx {
         int *comp;         /* component of each node */
         int *depth, *parent, *pedge, *order;
         int *sub;       /* subtree width */
-        bool *wrapped;  /* children (all leaves) laid out in rows */
+        bool *wrapped;  /* children laid out in rows */
+        int *hgt;       /* subtree height in rows */
         int *ses, *sdx; /* scratch: links of one fan and their drop columns */
         int maxw;
 };
@@ -225,65 +226,71 @@ static int wrap_width(const struct ctx *c)
         return c->maxw > 0 ? (c->maxw - 6 > 24 ? c->maxw - 6 : 24) : 1 << 20;
 }
 
-/* Packs v's children in rows of at most wrap_width; returns the widest row
- * and, when y is not NULL, places them from (x, *y) down. */
-static int pack_leaves(struct ctx *c, int v, int x, const int *y)
+static void place_tree(struct ctx *c, int v, int x, int y);
+
+/* Packs v's subtrees in rows of at most wrap_width (a star of 50 hosts, or
+ * a switch whose subtrees are too wide side by side); the first row hangs 3
+ * rows below v, each next one 2 rows below the previous row's bottom (its
+ * strip row, then its drop row). Returns the widest row; *height is the
+ * rows from v's to the bottom; with place, places the subtrees from x. */
+static int pack_rows(struct ctx *c, int v, int x, int y, bool place, int *height)
 {
-        int W = wrap_width(c), row = 0, cx = 0, widest = 0;
+        int W = wrap_width(c), cx = 0, widest = 0, rowh = 0, uy = y + 3;
         for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
                 int e = c->adj[k], u = other(c, e, v);
                 if (!tree_child(c, v, e, u))
                         continue;
-                int w = label_w(c, u);
+                int w = c->sub[u];
                 if (cx > 0 && cx + HGAP + w > W) {
-                        row++;
+                        uy += rowh + 2;
                         cx = 0;
+                        rowh = 0;
                 }
                 if (cx > 0)
                         cx += HGAP;
-                if (y) {
-                        c->nodes[u].x = x + cx;
-                        c->nodes[u].y = *y + 3 * row;
-                }
+                if (place)
+                        place_tree(c, u, x + cx, uy);
                 cx += w;
                 if (cx > widest)
                         widest = cx;
+                if (c->hgt[u] > rowh)
+                        rowh = c->hgt[u];
         }
+        *height = uy + rowh - y;
         return widest;
 }
 
-/* Tidy tree: subtree widths bottom-up (reverse BFS order). */
+/* Tidy tree: subtree widths and heights bottom-up (reverse BFS order). */
 static void subtree_widths(struct ctx *c, const int *ord, int cnt)
 {
         for (int i = cnt - 1; i >= 0; i--) {
-                int v = ord[i], sum = 0, nch = 0;
-                bool leaves = true;
+                int v = ord[i], sum = 0, nch = 0, h = 0;
                 for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
                         int e = c->adj[k], u = other(c, e, v);
                         if (tree_child(c, v, e, u)) {
                                 sum += c->sub[u];
                                 nch++;
-                                for (int q = c->adjoff[u]; q < c->adjoff[u + 1]; q++)
-                                        if (tree_child(c, u, c->adj[q], other(c, c->adj[q], u)))
-                                                leaves = false;
+                                if (c->hgt[u] > h)
+                                        h = c->hgt[u];
                         }
                 }
                 if (nch)
                         sum += HGAP * (nch - 1);
-                c->wrapped[v] = leaves && nch > 2 && sum > wrap_width(c);
+                c->hgt[v] = nch ? h + 2 : 1;
+                c->wrapped[v] = nch > 1 && sum > wrap_width(c);
                 if (c->wrapped[v])
-                        sum = pack_leaves(c, v, 0, NULL) + 2;
+                        sum = pack_rows(c, v, 0, 0, false, &c->hgt[v]) + 2;
                 c->sub[v] = sum > label_w(c, v) ? sum : label_w(c, v);
         }
 }
 
-/* v's leaves in rows below it, three rows apart. v's port strip runs one
- * row below v, then down a trunk on the left and along the row above each
- * row of leaves; each leaf's link drops from it on the leaf's column. */
+/* v's subtrees in rows below it. v's port strip runs one row below v, then
+ * down a trunk on the left and along the row above each row of children;
+ * each child's link drops from it on the child's column. */
 static void place_wrapped(struct ctx *c, int v, int x, int y)
 {
-        int cy = y + 3;
-        int widest = pack_leaves(c, v, x + 2, &cy);
+        int h;
+        int widest = pack_rows(c, v, x + 2, y, true, &h);
         int w = label_w(c, v);
         c->nodes[v].x = x + 2 + (widest - w) / 2;
         c->nodes[v].y = y;
@@ -792,11 +799,12 @@ int glayout(struct gl_node *nodes, int n, struct gl_edge *edges, int m, int maxw
         c.ses = calloc((size_t)m + 1, sizeof(int));
         c.sdx = calloc((size_t)m + 1, sizeof(int));
         c.wrapped = calloc(N, sizeof(bool));
+        c.hgt = calloc(N, sizeof(int));
         int *tmp = calloc(N, sizeof(int));
         int *fill = calloc(N + 1, sizeof(int));
         int rc = -1;
         if (!c.adjoff || !c.adj || !c.depth || !c.parent || !c.pedge || !c.order || !c.sub ||
-            !c.comp || !c.ses || !c.sdx || !c.wrapped || !tmp || !fill) {
+            !c.comp || !c.ses || !c.sdx || !c.wrapped || !c.hgt || !tmp || !fill) {
                 errno = ENOMEM;
                 goto out;
         }
@@ -897,6 +905,7 @@ out:
         free(c.ses);
         free(c.sdx);
         free(c.wrapped);
+        free(c.hgt);
         free(tmp);
         free(fill);
         return rc;

@@ -295,7 +295,9 @@ int main(void)
         link2(brx, bry), link2(n6, bry), link2(n7, bry), link2(n9, bry), link2(n9, bry);
         int n10 = add(2, "netns10"), n11 = add(0, "netns11");
         link2(brx, brz), link2(n10, brz), link2(n10, n11);
-        verify("vlan.lua", 0, 8, true); /* wider than a pane: the console pans */
+        verify("vlan.lua", 0, 8, true);
+        verify("vlan.lua in 76 columns", 76, 14, true); /* the graph pane at 120x40 */
+        verify("vlan.lua in 47 columns", 47, 0, true);  /* at 80x24: it pans down */
 
         reset(); /* two links between the same host and switch, and a triangle */
         int s1 = add(1, "s1"), h1 = add(0, "h1"), s2 = add(1, "s2"), s3 = add(1, "s3");

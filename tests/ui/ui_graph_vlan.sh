@@ -86,4 +86,18 @@ wait_for 'VLAN 20 \(access\)'
 screen | grep -q 'trunk (tagged)' || fail "the legend lacks the trunk colour"
 cmd "legend"
 wait_gone 'VLAN 20 \(access\)'
+
+# The same truth at 80x24, where the graph pans to the selected node.
+tmux -L "$SOCK" resize-window -t "$SESSION" -x 80 -y 24
+cmd "select netns5"
+wait_for 'inspector: netns5 '
+cmd "link brx netns5 down"
+wait_for '✗' 3
+[ "$(screen | grep -o '✗' | wc -l)" = 1 ] || fail "80x24: more than one ✗ for one link down"
+read -r r5 c5 < <(pos '[netns5]') || fail "80x24: no [netns5] on the screen"
+[ "$(cell $((r5 - 1)) $((c5 + 4)))" = '✗' ] || fail "80x24: the ✗ is not right above netns5"
+read -r r4 c4 < <(pos '[netns4]') || fail "80x24: no [netns4] on the screen"
+[ "$(cell $((r4 - 1)) $((c4 + 4)))" = '│' ] || fail "80x24: netns4's link is not drawn up"
+cmd "link brx netns5 up"
+wait_gone '✗' 3
 echo "ok"
