@@ -396,10 +396,11 @@ static void scroll_to_selection(struct console *c)
                 return;
         g->sel_shown = c->sel;
         const struct gl_node *s = &c->gn[c->sel];
-        if (s->x < g->gx)
-                g->gx = s->x > 2 ? s->x - 2 : 0;
+        bool room = s->w + 2 <= g->w; /* a margin of 2 beside the label */
         if (s->x + s->w > g->gx + g->w)
-                g->gx = s->x + s->w - g->w + 2;
+                g->gx = s->x + s->w - g->w + (room ? 2 : 0);
+        if (s->x < g->gx) /* its start wins when it is wider than the pane */
+                g->gx = s->x > 2 && room ? s->x - 2 : s->x;
         if (s->y < g->gy)
                 g->gy = s->y > 1 ? s->y - 1 : 0;
         if (s->y + 3 > g->gy + g->h)
@@ -439,6 +440,15 @@ static void status_row(struct console *c, int y, int x0, int w)
         int offw = 0;
         for (const char *p = off; *p; p++)
                 offw += (*p & 0xC0) != 0x80;
+        if (offw > w) { /* a narrow pane: the counts without " more" */
+                size_t l = strlen(off);
+                if (l > 5) {
+                        off[l - 5] = '\0';
+                        offw -= 5;
+                }
+                if (offw > w)
+                        offw = w;
+        }
         int x = x0, end = x0 + w - (offw ? offw + 1 : 0);
         int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
         const char *bar = c->utf8 ? "━━" : "==";
