@@ -430,10 +430,8 @@ static int clean_owned(struct owned *o, int dir_fd, lab_clean_say_fn fn, void *u
 int lab_clean(const char *name, unsigned flags, lab_clean_say_fn fn, void *ud, char *err)
 {
         char e[ERRLEN];
-        if (!rundir_name_ok(name)) {
-                errno = EINVAL;
-                return errf(err, "invalid lab name \"%s\"", name);
-        }
+        if (rundir_name_check(name, err) < 0)
+                return -1;
         int root_fd = rundir_root(false, e);
         if (root_fd < 0)
                 return errno == ENOENT ? no_lab(name, err)

@@ -23,6 +23,15 @@ bool rundir_name_ok(const char *name)
         return true;
 }
 
+int rundir_name_check(const char *name, char *err)
+{
+        if (rundir_name_ok(name))
+                return 0;
+        errno = EINVAL;
+        return errf(err, "invalid lab name \"%s\": use 1 to %d letters, digits, '_' or '-'", name,
+                    LAB_NAME_MAX);
+}
+
 /* Why a directory opened at path is not one netlab may use, or NULL. */
 static const char *dir_unsafe(const struct stat *st, bool exact_0700)
 {
@@ -83,10 +92,8 @@ int rundir_open(int root_fd, const char *name, char *err)
 {
         char shown[PATH_MAX];
         snprintf(shown, sizeof(shown), "%s/%s", LAB_RUN_DIR, name);
-        if (!rundir_name_ok(name)) {
-                errno = EINVAL;
-                return errf(err, "invalid lab name \"%s\"", name);
-        }
+        if (rundir_name_check(name, err) < 0)
+                return -1;
         int fd = open_dir_nofollow(root_fd, name, shown, err);
         if (fd < 0)
                 return -1;
@@ -107,10 +114,8 @@ int rundir_create(int root_fd, const char *name, char *err)
 {
         char shown[PATH_MAX];
         snprintf(shown, sizeof(shown), "%s/%s", LAB_RUN_DIR, name);
-        if (!rundir_name_ok(name)) {
-                errno = EINVAL;
-                return errf(err, "invalid lab name \"%s\"", name);
-        }
+        if (rundir_name_check(name, err) < 0)
+                return -1;
         if (mkdirat(root_fd, name, 0700) < 0)
                 return errf_sys(err, NULL, "Cannot create \"%s\"", shown);
         int fd = open_dir_nofollow(root_fd, name, shown, err);

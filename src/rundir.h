@@ -36,5 +36,7 @@ void rundir_fd_path(int dir_fd, const char *rel, char *buf, size_t len);
 
 /* True when name is a lab name: [A-Za-z0-9_-], 1 to LAB_NAME_MAX bytes. */
 bool rundir_name_ok(const char *name);
+/* 0, or -1 (EINVAL) with err saying what a lab name is. */
+int rundir_name_check(const char *name, char *err);
 
 #endif
