@@ -76,6 +76,9 @@ static void opts_check(lua_State *L, int idx, const char *what, const char *cons
                 bool ok = false;
                 for (int i = 0; keys[i]; i++)
                         ok |= strcmp(keys[i], k) == 0;
+                if (!ok && !keys[0])
+                        luaL_error(L, "%s: unknown option '%s' (%s takes no options)", what, k,
+                                   what);
                 if (!ok) {
                         luaL_Buffer b;
                         luaL_buffinit(L, &b);
@@ -129,7 +132,7 @@ static int check_node(lua_State *L, int arg)
         if (!r)
                 luaL_error(L, "bad argument #%d: expected a node or a node name, got %s", arg,
                            luaL_typename(L, arg));
-        if (r->idx >= lab->nnodes || lab->nodes[r->idx].deleted)
+        if (!lab_node_live(lab, r->idx))
                 luaL_error(L, "node '%s' was deleted",
                            r->idx < lab->nnodes ? lab->nodes[r->idx].name : "?");
         return r->idx;
@@ -258,10 +261,6 @@ static int l_netlab_lab(lua_State *L)
         return 1;
 }
 
-static const char *const host_keys[] = {"ip", "gw", "ipv6", "routes", NULL};
-static const char *const router_keys[] = {"gw", "ipv6", "routes", "nat", NULL};
-static const char *const switch_keys[] = {NULL};
-
 static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
 {
         if (lua_isnil(L, idx))
@@ -285,14 +284,17 @@ static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
         }
 }
 
-static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
+/* lab:KIND(name, opts), one closure per node kind (kind.h) with the kind
+ * as its upvalue; opts are the kind's lua_keys. */
+static int l_lab_add_node(lua_State *L)
 {
+        const struct node_kind *kind = lua_touserdata(L, lua_upvalueindex(1));
         struct lab *lab = the_lab(L);
         luaL_checkudata(L, 1, MT_LAB);
         const char *name = luaL_checkstring(L, 2);
         char what[64], w[96], err[ERRLEN];
-        snprintf(what, sizeof(what), "lab:%s", node_kind_name(kind));
-        opts_check(L, 3, what, keys);
+        snprintf(what, sizeof(what), "lab:%s", kind->name);
+        opts_check(L, 3, what, kind->lua_keys);
         where(L, w, sizeof(w));
         int idx = lab_add_node(lab, name, kind, w, err);
         raise_if(L, idx, err);
@@ -321,21 +323,6 @@ static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
         lua_pop(L, 1);
         push_node(L, idx);
         return 1;
-}
-
-static int l_lab_host(lua_State *L)
-{
-        return add_node(L, NODE_HOST, host_keys);
-}
-
-static int l_lab_router(lua_State *L)
-{
-        return add_node(L, NODE_ROUTER, router_keys);
-}
-
-static int l_lab_switch(lua_State *L)
-{
-        return add_node(L, NODE_SWITCH, switch_keys);
 }
 
 /* "10mbit", "1.5gbit", "800kbit", "100bit"; a number means Mbit/s (as Mininet's bw). */
@@ -537,7 +524,7 @@ static int l_lab_link(lua_State *L)
         if (want_vlan) {
                 bool any = false;
                 for (int k = 0; k < 2; k++)
-                        if (lab->nodes[lab->ifaces[ends[k]].node].kind == NODE_SWITCH) {
+                        if (lab_node_has(lab, lab->ifaces[ends[k]].node, KIND_BRIDGE)) {
                                 apply_vlan_opts(L, lab, ends[k], 4);
                                 any = true;
                         }
@@ -567,8 +554,7 @@ static int l_lab_nodes(lua_State *L)
         lua_newtable(L);
         int k = 0;
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].deleted ||
-                    (kind && strcmp(kind, node_kind_name(lab->nodes[i].kind)) != 0))
+                if (!lab_node_live(lab, i) || (kind && strcmp(kind, lab->nodes[i].kind->name) != 0))
                         continue;
                 push_node(L, i);
                 lua_rawseti(L, -2, ++k);
@@ -660,7 +646,7 @@ static int l_node_index(lua_State *L)
         if (!strcmp(k, "name")) {
                 lua_pushstring(L, lab->nodes[n].name);
         } else if (!strcmp(k, "kind")) {
-                lua_pushstring(L, node_kind_name(lab->nodes[n].kind));
+                lua_pushstring(L, lab->nodes[n].kind->name);
         } else if (!strcmp(k, "netns")) {
                 lua_pushstring(L, lab->nodes[n].netns_name);
         } else {
@@ -673,7 +659,7 @@ static int l_node_tostring(lua_State *L)
 {
         struct lab *lab = the_lab(L);
         int n = check_node(L, 1);
-        lua_pushfstring(L, "%s %s", node_kind_name(lab->nodes[n].kind), lab->nodes[n].name);
+        lua_pushfstring(L, "%s %s", lab->nodes[n].kind->name, lab->nodes[n].name);
         return 1;
 }
 
@@ -849,9 +835,9 @@ static int l_node_firewall(lua_State *L)
         int sw = check_node(L, 1);
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 3, "switch:firewall", fw_keys);
-        if (lab->nodes[sw].kind != NODE_SWITCH)
+        if (!lab_node_has(lab, sw, KIND_BRIDGE))
                 return luaL_error(L, "firewall: '%s' is a %s; firewalls filter switch ports",
-                                  lab->nodes[sw].name, node_kind_name(lab->nodes[sw].kind));
+                                  lab->nodes[sw].name, lab->nodes[sw].kind->name);
         if (lab->state != LAB_DEFINED)
                 return luaL_error(L, "firewall: lab '%s' is already built", lab->name);
         struct fw_table t = {0};
@@ -1282,8 +1268,7 @@ int nlua_api_open(struct nlua *N, char *err)
         lua_State *L = N->L;
         static const luaL_Reg lab_meta[] = {
             {"__index", l_lab_index}, {"__tostring", l_lab_tostring}, {NULL, NULL}};
-        static const luaL_Reg lab_methods[] = {{"host", l_lab_host},     {"switch", l_lab_switch},
-                                               {"router", l_lab_router}, {"link", l_lab_link},
+        static const luaL_Reg lab_methods[] = {{"link", l_lab_link},
                                                {"node", l_lab_node},     {"nodes", l_lab_nodes},
                                                {"links", l_lab_links},   {"build", l_lab_build},
                                                {"reset", l_lab_reset},   {NULL, NULL}};
@@ -1304,6 +1289,14 @@ int nlua_api_open(struct nlua *N, char *err)
         static const luaL_Reg job_methods[] = {
             {"wait", l_job_wait}, {"kill", l_job_kill}, {"running", l_job_running}, {NULL, NULL}};
         new_class(L, MT_LAB, lab_meta, lab_methods);
+        luaL_getmetatable(L, MT_LAB);
+        lua_getfield(L, -1, "methods");
+        for (int i = 0; node_kinds[i]; i++) {
+                lua_pushlightuserdata(L, (void *)node_kinds[i]);
+                lua_pushcclosure(L, l_lab_add_node, 1);
+                lua_setfield(L, -2, node_kinds[i]->name);
+        }
+        lua_pop(L, 2);
         new_class(L, MT_NODE, node_meta, node_methods);
         new_class(L, MT_LINK, link_meta, link_methods);
         new_class(L, MT_JOB, job_meta, job_methods);

@@ -79,7 +79,7 @@ int dp_prepare(struct lab *lab, char *err)
         int rc = 0;
         for (int i = 0; i < lab->nifaces && rc == 0; i++) {
                 struct iface *f = &lab->ifaces[i];
-                if (f->link >= 0 || lab->nodes[f->node].deleted)
+                if (f->link >= 0 || !lab_node_live(lab, f->node))
                         continue;
                 const struct iface *parent = &lab->ifaces[f->parent];
                 char la[64], lb[64], pn[16];
@@ -142,7 +142,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 int sw = -1, pport = -1;
                 for (int i = 0; i < lab->nifaces; i++) {
                         const struct iface *f = &lab->ifaces[i];
-                        if (f->link >= 0 || f->parent != pi || lab->nodes[f->node].deleted)
+                        if (f->link >= 0 || f->parent != pi || !lab_node_live(lab, f->node))
                                 continue;
                         const struct iface *parent = &lab->ifaces[pi];
                         if (sw < 0) {
@@ -228,7 +228,7 @@ int dp_firewalls_apply(struct lab *lab, char *err)
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct fw_table *t = fw_for(lab, i);
                 const struct node *n = &lab->nodes[i];
-                if (!t || n->deleted || n->kind != NODE_SWITCH)
+                if (!t || !lab_node_has(lab, i, KIND_BRIDGE))
                         continue;
                 if (check_fw_ports(lab, i, t, err) < 0)
                         return -1;

@@ -50,7 +50,7 @@ static void child_enter(const struct node *n)
 
 static int node_check(struct lab *lab, int node, char *err)
 {
-        if (node < 0 || node >= lab->nnodes || lab->nodes[node].deleted)
+        if (!lab_node_live(lab, node))
                 return errf(err, "no such node");
         if (lab->nodes[node].netns_fd < 0)
                 return errf(err, "Cannot run in \"%s\": lab \"%s\" is not running",

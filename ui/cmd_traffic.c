@@ -141,7 +141,7 @@ int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *
         if (!cand)
                 return errf(err, "Out of memory");
         for (int i = 0; i < N; i++)
-                if (!c->lab->nodes[i].deleted && c->lab->nodes[i].kind == NODE_HOST &&
+                if (lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
                     node_ipv4(c, i, ip, sizeof(ip)))
                         cand[nc++] = i;
         if (nc < 2) {

@@ -61,32 +61,36 @@ int put_str(int y, int x, int w, const char *s, attr_t a)
         return used;
 }
 
-const char *node_label_fmt(int kind)
+/* How each node kind (src/kind.h) looks on the graph. A kind not listed
+ * here is drawn as the last row says. */
+static const struct kind_style {
+        const char *kind;     /* the kind's name */
+        const char *brackets; /* around the node's name */
+        short colour;
+        bool end; /* an end node: laid out as a leaf when it has one link */
+} kind_styles[] = {
+    {"host", "[]", COLOR_CYAN, true},
+    {"switch", "<>", COLOR_YELLOW, false},
+    {"router", "()", COLOR_MAGENTA, false},
+    {NULL, "[]", COLOR_CYAN, false},
+};
+
+static const struct kind_style *kind_style(const struct node_kind *k)
 {
-        switch (kind) {
-        case NODE_SWITCH:
-                return "<>";
-        case NODE_ROUTER:
-                return "()";
-        case NODE_NAT:
-                return "{}";
-        default:
-                return "[]";
-        }
+        const struct kind_style *s = kind_styles;
+        while (s->kind && strcmp(s->kind, k->name) != 0)
+                s++;
+        return s;
 }
 
-short node_kind_colour(int kind)
+const char *node_label_fmt(const struct node_kind *k)
 {
-        switch (kind) {
-        case NODE_SWITCH:
-                return COLOR_YELLOW;
-        case NODE_ROUTER:
-                return COLOR_MAGENTA;
-        case NODE_NAT:
-                return COLOR_BLUE;
-        default:
-                return COLOR_CYAN;
-        }
+        return kind_style(k)->brackets;
+}
+
+short node_kind_colour(const struct node_kind *k)
+{
+        return kind_style(k)->colour;
 }
 
 void draw_relayout_graph(struct console *c, int width)
@@ -99,7 +103,7 @@ void draw_relayout_graph(struct console *c, int width)
         if (!c->gn || !c->ge)
                 return;
         for (int i = 0; i < lab->nnodes; i++) {
-                c->gn[i].kind = (int)lab->nodes[i].kind;
+                c->gn[i].end = kind_style(lab->nodes[i].kind)->end;
                 c->gn[i].w = (int)strlen(lab->nodes[i].name) + 2;
         }
         for (int l = 0; l < lab->nlinks; l++) {

@@ -42,7 +42,7 @@ struct ctx {
 
 static int is_core(const struct ctx *c, int v)
 {
-        return c->nodes[v].kind != 0 || (c->adjoff[v + 1] - c->adjoff[v]) > 1;
+        return !c->nodes[v].end || (c->adjoff[v + 1] - c->adjoff[v]) > 1;
 }
 
 static int other(const struct ctx *c, int e, int v)

@@ -279,7 +279,7 @@ static void k_graph_move(struct console *c, int key)
         int best = -1;
         long bestd = 0;
         for (int i = 0; i < c->lab->nnodes; i++) {
-                if (i == c->sel || c->lab->nodes[i].deleted)
+                if (i == c->sel || !lab_node_live(c->lab, i))
                         continue;
                 long ddx = (c->gn[i].x + c->gn[i].w / 2) - (s->x + s->w / 2);
                 long ddy = (c->gn[i].y - s->y) * 3;

@@ -109,9 +109,9 @@ static void test_plan(void)
         CHECK(lab != NULL, "%s", err);
         if (!lab)
                 return;
-        int s = lab_add_node(lab, "s1", NODE_SWITCH, "t.lua:1", err);
-        int p = lab_add_node(lab, "s2", NODE_SWITCH, "t.lua:2", err);
-        int h = lab_add_node(lab, "h1", NODE_HOST, "t.lua:3", err);
+        int s = lab_add_node(lab, "s1", &kind_switch, "t.lua:1", err);
+        int p = lab_add_node(lab, "s2", &kind_switch, "t.lua:2", err);
+        int h = lab_add_node(lab, "h1", &kind_host, "t.lua:3", err);
         struct link_params lp = {0};
         int l = lab_add_link(lab, h, s, &lp, NULL, NULL, "t.lua:4", err);
         lab_add_link(lab, h, p, &lp, NULL, NULL, "t.lua:5", err);
