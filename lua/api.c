@@ -10,6 +10,7 @@
 #include "nlua_int.h"
 #include "fw.h"
 #include "vlanview.h"
+#include "monotime.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -922,7 +923,7 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
                         proc_job_free(&c->job);
                         return 2;
                 }
-                long long left = c->deadline - proc_now_ms();
+                long long left = c->deadline - monotime_ms();
                 if (r < 0 || left <= 0) {
                         N->job = NULL;
                         c->active = false;
@@ -978,7 +979,7 @@ static int l_node_cmd(lua_State *L)
         struct cmd_ud *c = job_start(L, n, cmd);
         if (!c)
                 return 2;
-        c->deadline = proc_now_ms() + (long long)(timeout * 1000);
+        c->deadline = monotime_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, (lua_KContext)lua_gettop(L));
 }
 
@@ -1005,7 +1006,7 @@ static int l_job_wait(lua_State *L)
         if (opt_field(L, 2, "timeout") != LUA_TNIL)
                 timeout = luaL_checknumber(L, -1);
         lua_settop(L, 1);
-        c->deadline = proc_now_ms() + (long long)(timeout * 1000);
+        c->deadline = monotime_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, 1);
 }
 

@@ -9,6 +9,7 @@
 #include "embedded.h"
 #include "nlua_int.h"
 #include "proc.h"
+#include "monotime.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -362,8 +363,8 @@ void nlua_exp_abort(struct nlua *N)
 static void dp_wait_ready(struct lab *lab)
 {
         struct dp_status st;
-        long long end = proc_now_ms() + 10000;
-        for (lab_dp_state(lab, &st); st.state == DP_STARTING && proc_now_ms() < end;
+        long long end = monotime_ms() + 10000;
+        for (lab_dp_state(lab, &st); st.state == DP_STARTING && monotime_ms() < end;
              lab_dp_state(lab, &st)) {
                 struct pollfd p = {.fd = lab_dp_fd(lab), .events = POLLIN};
                 poll(&p, 1, 100);

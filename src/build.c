@@ -33,6 +33,23 @@
 
 volatile sig_atomic_t lab_stop_requested;
 
+static void on_stop_signal(int sig)
+{
+        lab_stop_requested = sig;
+}
+
+void lab_catch_stop_signals(void)
+{
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+}
+
 static void progress(struct lab *lab, const char *stage, int done, int total)
 {
         if (lab->progress)

@@ -25,6 +25,7 @@
 #include "proc.h"
 #include "netns.h"
 #include "nl.h"
+#include "monotime.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -361,7 +362,7 @@ static bool dp_reap(struct dp_run *d)
  * the last DP_RESTART_WINDOW_S seconds (then it stays DP_DEAD, and says so). */
 static void dp_restart(struct lab *lab, struct dp_run *d)
 {
-        long long now = proc_now_ms();
+        long long now = monotime_ms();
         int recent = 0;
         for (int i = 0; i < DP_RESTART_MAX; i++)
                 recent += d->restart_ms[i] && now - d->restart_ms[i] < DP_RESTART_WINDOW_S * 1000;
@@ -459,9 +460,9 @@ int dp_start(struct lab *lab, char *err)
                 return -1;
         char msg[ERRLEN];
         size_t got = 0;
-        long long deadline = proc_now_ms() + 10000;
+        long long deadline = monotime_ms() + 10000;
         while (got < sizeof(msg) - 1) {
-                long long left = deadline - proc_now_ms();
+                long long left = deadline - monotime_ms();
                 struct pollfd pfd = {rfd, POLLIN, 0};
                 if (left <= 0 || (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)) {
                         errno = ETIMEDOUT;
@@ -507,12 +508,12 @@ void dp_stop(struct lab *lab)
         if (!mine)
                 return;
         kill(pid, SIGTERM);
-        long long deadline = proc_now_ms() + 1000;
+        long long deadline = monotime_ms() + 1000;
         for (;;) {
                 pid_t r = waitpid(pid, NULL, WNOHANG);
                 if (r == pid || (r < 0 && errno == ECHILD && kill(pid, 0) < 0))
                         return;
-                if (proc_now_ms() >= deadline)
+                if (monotime_ms() >= deadline)
                         break;
                 usleep(5000);
         }

@@ -155,9 +155,17 @@ int lab_validate(struct lab *lab, char *err);
 int lab_build(struct lab *lab, char *err);
 int lab_teardown(struct lab *lab, char *err);
 
-/* Set from a SIGINT/SIGTERM handler: a build in progress stops at the next
- * step and rolls back; a run stops and tears down. */
+/* The number of the stop signal received (SIGINT, SIGTERM, SIGHUP), 0 none:
+ * a build in progress stops at the next step and rolls back; a run stops
+ * and tears down. */
 extern volatile sig_atomic_t lab_stop_requested;
+/* The one stop-signal setup (netlab run and the console): SIGINT, SIGTERM
+ * and SIGHUP set lab_stop_requested to the signal's number and interrupt
+ * system calls (no SA_RESTART), so the build or the run stops at its next
+ * step and tears down in order; SIGPIPE is ignored (a closed pipe is an EPIPE to report,
+ * not a death that leaves the lab behind). Children get the defaults back
+ * (proc.c). */
+void lab_catch_stop_signals(void);
 
 /* For the core's modules (build.c, dp.c): makes the namespaces NAME of the
  * lab (/run/netns/LAB.NAME and its UTS twin), journaled so that a crash at

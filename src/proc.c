@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "journal.h"
 #include "netns.h"
+#include "monotime.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -182,25 +183,18 @@ void proc_job_free(struct proc_job *job)
         job->out = NULL;
 }
 
-long long proc_now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **out, int *status,
              char *err)
 {
         struct proc_job job;
         if (proc_job_start(lab, node, cmd, &job, err) < 0)
                 return -1;
-        long long deadline = timeout_ms > 0 ? proc_now_ms() + timeout_ms : 0;
+        long long deadline = timeout_ms > 0 ? monotime_ms() + timeout_ms : 0;
         int r;
         while ((r = proc_job_poll(&job)) == 1) {
                 int wait = -1;
                 if (deadline) {
-                        long long left = deadline - proc_now_ms();
+                        long long left = deadline - monotime_ms();
                         if (left <= 0) {
                                 proc_job_free(&job);
                                 errno = ETIMEDOUT;

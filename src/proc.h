@@ -46,8 +46,6 @@ int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **
 int proc_spawn_pty(struct lab *lab, int node, char *const argv[], int rows, int cols,
                    int *master_fd, pid_t *pid, char *err);
 
-/* Monotonic milliseconds, for deadlines (commands, waits). */
-long long proc_now_ms(void);
 
 /* Kills (SIGKILL) every process whose network namespace is one of the given
  * namespace inodes, except the caller; returns how many were killed. */

@@ -7,6 +7,7 @@
  * graph.c. */
 #include "console.h"
 #include "help.h"
+#include "monotime.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -268,16 +269,9 @@ static void pane_list(struct console *c, char *buf, size_t len)
                 snprintf(buf + o, len - o, "%s[sync]", o ? "  " : "");
 }
 
-static double now_us(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
 void draw_all(struct console *c)
 {
-        double t0 = now_us();
+        double t0 = monotime_s();
         c->dirty = false;
         erase();
         struct rect gr;
@@ -392,7 +386,7 @@ void draw_all(struct console *c)
         }
         wnoutrefresh(stdscr);
         doupdate();
-        c->last_draw_ms = (now_us() - t0) / 1000.0;
+        c->last_draw_ms = (monotime_s() - t0) * 1000.0;
         c->ndraws++;
         if (getenv("NETLAB_UI_TIMING"))
                 con_log(c, "redraw %.3f ms", c->last_draw_ms);

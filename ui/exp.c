@@ -6,6 +6,7 @@
  * loop's deadline; either resumes it through exp_step. Checks arrive
  * through the on_check hook and are kept per experiment for the pane. */
 #include "console.h"
+#include "monotime.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -155,9 +156,9 @@ void exp_step(struct console *c)
                         c->exp.fd_in_ep = true;
                 }
                 if (w.timeout_ms >= 0)
-                        c->exp.deadline = now_ms() + (w.timeout_ms > 0 ? w.timeout_ms : 1);
+                        c->exp.deadline = monotime_ms() + (w.timeout_ms > 0 ? w.timeout_ms : 1);
                 else if (w.fd < 0)
-                        c->exp.deadline = now_ms() + 1;
+                        c->exp.deadline = monotime_ms() + 1;
         } else {
                 struct nlua_exp_result res;
                 nlua_exp_result(c->L, idx, &res);

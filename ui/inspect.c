@@ -8,6 +8,7 @@
  * a pane that scrolls. Before the lab is built it shows the model instead. */
 #include "console.h"
 #include "fw.h"
+#include "monotime.h"
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ void inspect_refresh(struct console *c, int node)
         int nli = 0;
         if (nl_link_dump(in->nl, &li, &nli, in->err) < 0)
                 return;
-        long long now = now_ms();
+        long long now = monotime_ms();
         double dt = in->at_ms ? (double)(now - in->at_ms) / 1000.0 : 0;
         for (int i = 0; i < nli && i < 64; i++) {
                 in->rx_rate[i] = in->tx_rate[i] = 0;

@@ -9,6 +9,7 @@
  * table are printed from these tables (help.c). */
 #include "console.h"
 #include "help.h"
+#include "monotime.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -244,7 +245,7 @@ static void k_quit(struct console *c, int key)
 static void k_numbers(struct console *c, int key)
 {
         (void)key;
-        c->keys.numbers_until = now_ms() + 1500;
+        c->keys.numbers_until = monotime_ms() + 1500;
 }
 
 static void k_rename(struct console *c, int key)
