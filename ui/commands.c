@@ -199,7 +199,7 @@ static int c_clean(struct console *c, int argc, char **argv, const char *rest, c
 {
         (void)argc, (void)argv, (void)rest;
         /* Other labs whose netlab has stopped; a running one is left alone. */
-        int n = lab_clean_all(0, c->lab->name, clean_say, c, err);
+        int n = lab_clean_all(LAB_CLEAN_NOWAIT, c->lab->name, clean_say, c, err);
         if (n < 0)
                 return -1;
         con_msg(c, false, "clean: %d other lab%s removed (running labs are left alone; this one "
