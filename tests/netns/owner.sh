@@ -47,6 +47,17 @@ expect "the files behind the symlink are untouched" \
         bash -c "[ -f '$TMP/victim/precious' ] && [ -f '$TMP/victim/journal' ] && [ -d '$TMP/victim/uts' ]"
 out=$("$NETLAB" clean --force "$SYM" 2>&1)
 expect "--force does not follow it either" [ -f "$TMP/victim/precious" ]
+fs=$(mklab $SYM <<'LAB'
+local lab = netlab.lab("LABNAME")
+lab:host("h1")
+LAB
+)
+out=$("$NETLAB" run "$fs" 2>&1)
+rc=$?
+expect "a build on a symlinked run directory is refused ($rc): $out" \
+        grep -q "Cannot build lab \"$SYM\": \"/run/netlab/$SYM\" is a symbolic link" <<<"$out"
+expect "and writes nothing there" [ "$(ls "$TMP/victim" | sort | tr '\n' ' ')" = "journal precious uts " ]
+expect "and makes no namespace" bash -c "! ip netns list | grep -q '^$SYM\.'"
 rm -f "/run/netlab/$SYM"
 
 # --- A run directory of the wrong mode or owner: refused ---------------------
