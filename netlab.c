@@ -179,9 +179,15 @@ out:
                 fprintf(stderr, "netlab: teardown: %s\n", err);
                 rc = 1;
         }
+        /* What happened decides the status: a signal (128 + its number), the
+         * lab's os.exit (its code, but never 0 when a check failed). */
+        int code = nlua_exit_status(N);
         nlua_free(N);
-        if (lab_stop_requested && rc == 0)
-                rc = 130;
+        if (lab_stop_requested)
+                rc = 128 + (lab_stop_requested > 0 && lab_stop_requested < 64 ? lab_stop_requested
+                                                                              : SIGINT);
+        else if (code >= 0)
+                rc = code == 0 && out.failed ? 1 : code;
         return rc;
 }
 

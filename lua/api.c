@@ -36,9 +36,14 @@ struct cmd_ud {
         bool active;
 };
 
-/* "labs/x.lua:12" of the calling Lua code. */
+/* "labs/x.lua:12" of the calling Lua code, level as error()'s; level 1 is
+ * the lab's line even when netlab's Lua library is in between. */
 static void where_at(lua_State *L, int level, char *buf, size_t len)
 {
+        if (level <= 1) {
+                nlua_where(L, buf, len);
+                return;
+        }
         luaL_where(L, level);
         const char *w = lua_tostring(L, -1);
         size_t n = strlen(w);
@@ -50,14 +55,29 @@ static void where_at(lua_State *L, int level, char *buf, size_t len)
 
 static void where(lua_State *L, char *buf, size_t len)
 {
-        where_at(L, 1, buf, len);
+        nlua_where(L, buf, len);
+}
+
+#define SECONDS_MAX 1e6 /* 11 days: longer waits are mistakes */
+
+/* A number of seconds, finite, 0..SECONDS_MAX (> 0 when positive). */
+static double check_seconds(lua_State *L, int idx, const char *what, bool positive)
+{
+        if (!lua_isnumber(L, idx))
+                nlua_raise(L, "%s: expected a number of seconds, got %s", what,
+                           luaL_typename(L, idx));
+        double v = lua_tonumber(L, idx);
+        if (!(v >= 0 && v <= SECONDS_MAX) || (positive && v == 0))
+                nlua_raise(L, "%s: expected seconds %s 0 and at most %g, got %g", what,
+                           positive ? ">" : ">=", SECONDS_MAX, v);
+        return v;
 }
 
 static struct lab *the_lab(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         if (!N->lab)
-                luaL_error(L, "no lab yet: call netlab.lab(\"name\") first");
+                nlua_raise(L, "no lab yet: call netlab.lab(\"name\") first");
         return N->lab;
 }
 
@@ -67,12 +87,12 @@ static void opts_check(lua_State *L, int idx, const char *what, const char *cons
         if (lua_isnoneornil(L, idx))
                 return;
         if (!lua_istable(L, idx))
-                luaL_error(L, "%s: options must be a table, got %s", what, luaL_typename(L, idx));
+                nlua_raise(L, "%s: options must be a table, got %s", what, luaL_typename(L, idx));
         lua_pushnil(L);
         while (lua_next(L, idx)) {
                 lua_pop(L, 1);
                 if (lua_type(L, -1) != LUA_TSTRING)
-                        luaL_error(L, "%s: option names must be strings", what);
+                        nlua_raise(L, "%s: option names must be strings", what);
                 const char *k = lua_tostring(L, -1);
                 bool ok = false;
                 for (int i = 0; keys[i]; i++)
@@ -89,7 +109,7 @@ static void opts_check(lua_State *L, int idx, const char *what, const char *cons
                                 luaL_addstring(&b, keys[i]);
                         }
                         luaL_pushresult(&b);
-                        luaL_error(L, "%s: unknown option '%s' (expected one of: %s)", what, k,
+                        nlua_raise(L, "%s: unknown option '%s' (expected one of: %s)", what, k,
                                    lua_tostring(L, -1));
                 }
         }
@@ -126,15 +146,15 @@ static int check_node(lua_State *L, int arg)
                 const char *name = lua_tostring(L, arg);
                 int n = lab_find_node(lab, name);
                 if (n < 0)
-                        luaL_error(L, "no node named '%s' in lab '%s'", name, lab->name);
+                        nlua_raise(L, "no node named '%s' in lab '%s'", name, lab->name);
                 return n;
         }
         struct ref *r = luaL_testudata(L, arg, MT_NODE);
         if (!r)
-                luaL_error(L, "bad argument #%d: expected a node or a node name, got %s", arg,
+                nlua_raise(L, "bad argument #%d: expected a node or a node name, got %s", arg,
                            luaL_typename(L, arg));
         if (!lab_node_live(lab, r->idx))
-                luaL_error(L, "node '%s' was deleted",
+                nlua_raise(L, "node '%s' was deleted",
                            r->idx < lab->nnodes ? lab->nodes[r->idx].name : "?");
         return r->idx;
 }
@@ -143,7 +163,7 @@ static int check_link(lua_State *L, int arg)
 {
         struct ref *r = luaL_checkudata(L, arg, MT_LINK);
         if (r->idx >= the_lab(L)->nlinks)
-                luaL_error(L, "link was deleted");
+                nlua_raise(L, "link was deleted");
         return r->idx;
 }
 
@@ -160,13 +180,13 @@ static void ensure_built(lua_State *L)
                 return;
         char err[ERRLEN];
         if (nlua_build(N, err) < 0)
-                luaL_error(L, "%s", err);
+                nlua_raise(L, "%s", err);
 }
 
 static void raise_if(lua_State *L, int rc, const char *err)
 {
         if (rc < 0)
-                luaL_error(L, "%s", err);
+                nlua_raise(L, "%s", err);
 }
 
 /* ---- pending host addresses: lab:host{ip=...} applies to its first link */
@@ -188,13 +208,13 @@ static void add_addrs(lua_State *L, struct lab *lab, int iface, int idx)
                 return;
         }
         if (!lua_istable(L, idx))
-                luaL_error(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
+                nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
                            luaL_typename(L, idx));
         lua_Integer n = luaL_len(L, idx);
         for (lua_Integer i = 1; i <= n; i++) {
                 lua_geti(L, idx, i);
                 if (!lua_isstring(L, -1))
-                        luaL_error(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
+                        nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
                                    luaL_typename(L, -1));
                 raise_if(L, lab_iface_add_addr(lab, iface, lua_tostring(L, -1), err), err);
                 lua_pop(L, 1);
@@ -247,12 +267,12 @@ static int l_netlab_lab(lua_State *L)
                 snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
         }
         if (N->lab)
-                return luaL_error(L, "a lab file declares one lab; \"%s\" is already declared",
+                return nlua_raise(L, "a lab file declares one lab; \"%s\" is already declared",
                                   N->lab->name);
         char err[ERRLEN];
         N->lab = lab_new(name, err);
         if (!N->lab)
-                return luaL_error(L, "%s", err);
+                return nlua_raise(L, "%s", err);
         lua_newtable(L);
         lua_setfield(L, LUA_REGISTRYINDEX, "netlab.pending");
         lua_newuserdatauv(L, 1, 0);
@@ -272,13 +292,13 @@ static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
         for (lua_Integer i = 1; i <= n; i++) {
                 lua_geti(L, idx, i);
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
+                        nlua_raise(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
                                       "\"VIA\"}");
                 lua_geti(L, -1, 1);
                 lua_geti(L, -2, 2);
                 const char *dst = lua_tostring(L, -2), *via = lua_tostring(L, -1);
                 if (!dst || !via)
-                        luaL_error(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
+                        nlua_raise(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
                                       "\"VIA\"}");
                 raise_if(L, lab_node_add_route(lab, node, dst, via, err), err);
                 lua_pop(L, 3);
@@ -304,7 +324,7 @@ static int l_lab_add_node(lua_State *L)
         lua_pop(L, 1);
         if (opt_field(L, 3, "gw") != LUA_TNIL) {
                 if (!lua_isstring(L, -1))
-                        luaL_error(L, "gw: expected an address string");
+                        nlua_raise(L, "gw: expected an address string");
                 raise_if(L, lab_node_set_gw(lab, idx, lua_tostring(L, -1), err), err);
         }
         lua_pop(L, 1);
@@ -317,7 +337,7 @@ static int l_lab_add_node(lua_State *L)
         if (opt_field(L, 3, "nat") != LUA_TNIL) {
                 const char *ifn = lua_tostring(L, -1);
                 if (!ifn || !*ifn || strlen(ifn) > IFNAME_MAX)
-                        luaL_error(L, "nat: expected the name of the router's outgoing "
+                        nlua_raise(L, "nat: expected the name of the router's outgoing "
                                       "interface, e.g. \"eth1\"");
                 snprintf(lab->nodes[idx].nat_out, sizeof(lab->nodes[idx].nat_out), "%s", ifn);
         }
@@ -332,7 +352,7 @@ static uint64_t parse_rate(lua_State *L, int idx)
         if (lua_type(L, idx) == LUA_TNUMBER) {
                 double v = lua_tonumber(L, idx);
                 if (v <= 0)
-                        luaL_error(L, "bw: must be positive (Mbit/s), got %g", v);
+                        nlua_raise(L, "bw: must be positive (Mbit/s), got %g", v);
                 return (uint64_t)(v * 1e6);
         }
         const char *s = luaL_checkstring(L, idx);
@@ -348,7 +368,7 @@ static uint64_t parse_rate(lua_State *L, int idx)
         else if (!strcmp(end, "gbit"))
                 mul = 1e9;
         if (end == s || mul == 0 || v <= 0)
-                luaL_error(L,
+                nlua_raise(L,
                            "bw: invalid rate \"%s\" (expected e.g. \"10mbit\", \"1gbit\", "
                            "\"500kbit\")",
                            s);
@@ -361,7 +381,7 @@ static uint32_t parse_time(lua_State *L, int idx, const char *what)
         if (lua_type(L, idx) == LUA_TNUMBER) {
                 double v = lua_tonumber(L, idx);
                 if (v < 0 || v > 1e6)
-                        luaL_error(L, "%s: out of range (milliseconds), got %g", what, v);
+                        nlua_raise(L, "%s: out of range (milliseconds), got %g", what, v);
                 return (uint32_t)(v * 1000);
         }
         const char *s = luaL_checkstring(L, idx);
@@ -375,7 +395,7 @@ static uint32_t parse_time(lua_State *L, int idx, const char *what)
         else if (!strcmp(end, "s"))
                 mul = 1e6;
         if (end == s || mul == 0 || v < 0 || v * mul > 4e9)
-                luaL_error(L, "%s: invalid time \"%s\" (expected e.g. \"5ms\", \"100us\", \"1s\")",
+                nlua_raise(L, "%s: invalid time \"%s\" (expected e.g. \"5ms\", \"100us\", \"1s\")",
                            what, s);
         return (uint32_t)(v * mul);
 }
@@ -383,11 +403,11 @@ static uint32_t parse_time(lua_State *L, int idx, const char *what)
 static uint16_t check_vid(lua_State *L, int idx, const char *what)
 {
         if (!lua_isinteger(L, idx))
-                luaL_error(L, "%s: expected a VLAN id (1..4094), got %s", what,
+                nlua_raise(L, "%s: expected a VLAN id (1..4094), got %s", what,
                            luaL_typename(L, idx));
         lua_Integer v = lua_tointeger(L, idx);
         if (v < 1 || v > 4094)
-                luaL_error(L, "%s: VLAN id %d is outside 1..4094", what, (int)v);
+                nlua_raise(L, "%s: VLAN id %d is outside 1..4094", what, (int)v);
         return (uint16_t)v;
 }
 
@@ -404,7 +424,7 @@ static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
         lua_pop(L, 1);
         if (opt_field(L, opts, "trunk") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "trunk: expected a list of VLAN ids, e.g. {10, 20}");
+                        nlua_raise(L, "trunk: expected a list of VLAN ids, e.g. {10, 20}");
                 lua_Integer n = luaL_len(L, -1);
                 for (lua_Integer i = 1; i <= n; i++) {
                         lua_geti(L, -1, i);
@@ -416,7 +436,7 @@ static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
         lua_pop(L, 1);
         if (opt_field(L, opts, "vlans") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "vlans: expected a list of {vid=N, pvid=bool, "
+                        nlua_raise(L, "vlans: expected a list of {vid=N, pvid=bool, "
                                       "untagged=bool}");
                 int t = lua_gettop(L);
                 lua_Integer n = luaL_len(L, t);
@@ -467,7 +487,7 @@ static int l_lab_link(lua_State *L)
         const char *names[2] = {NULL, NULL};
         if (opt_field(L, 4, "mtu") != LUA_TNIL) {
                 if (!lua_isinteger(L, -1))
-                        luaL_error(L, "mtu: expected an integer, got %s", luaL_typename(L, -1));
+                        nlua_raise(L, "mtu: expected an integer, got %s", luaL_typename(L, -1));
                 p.mtu = (int)lua_tointeger(L, -1);
         }
         if (opt_field(L, 4, "bw") != LUA_TNIL)
@@ -479,13 +499,13 @@ static int l_lab_link(lua_State *L)
         if (opt_field(L, 4, "loss") != LUA_TNIL) {
                 double v = luaL_checknumber(L, -1);
                 if (v < 0 || v > 100)
-                        luaL_error(L, "loss: a percentage 0..100, got %g", v);
+                        nlua_raise(L, "loss: a percentage 0..100, got %g", v);
                 p.loss_ppm = (uint32_t)(v * 10000);
         }
         lua_pop(L, 5);
         if (opt_field(L, 4, "ifname") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "ifname: expected {\"name on a\", \"name on b\"}");
+                        nlua_raise(L, "ifname: expected {\"name on a\", \"name on b\"}");
                 lua_geti(L, -1, 1);
                 lua_geti(L, -2, 2);
                 names[0] = lua_tostring(L, -2);
@@ -505,7 +525,7 @@ static int l_lab_link(lua_State *L)
                         pending_apply(L, lab, lab->ifaces[ends[k]].node, ends[k]);
         if (opt_field(L, 4, "ip") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "ip: expected {\"address on a\", \"address on b\"} (either "
+                        nlua_raise(L, "ip: expected {\"address on a\", \"address on b\"} (either "
                                       "may be false)");
                 int t = lua_gettop(L);
                 for (int k = 0; k < 2; k++) {
@@ -530,7 +550,7 @@ static int l_lab_link(lua_State *L)
                                 any = true;
                         }
                 if (!any)
-                        luaL_error(L,
+                        nlua_raise(L,
                                    "vlan/trunk/vlans set on a link between '%s' and '%s', "
                                    "but neither is a switch",
                                    lab->nodes[a].name, lab->nodes[b].name);
@@ -747,7 +767,7 @@ static int l_node_vlan(lua_State *L)
         opts_check(L, 4, "node:vlan", vlan_keys);
         int pi = lab_find_iface(lab, n, parent);
         if (pi < 0)
-                return luaL_error(L, "node:vlan: '%s' has no interface '%s' (link it first)",
+                return nlua_raise(L, "node:vlan: '%s' has no interface '%s' (link it first)",
                                   lab->nodes[n].name, parent);
         char w[96], err[ERRLEN];
         where(L, w, sizeof(w));
@@ -767,7 +787,7 @@ static int l_node_route(lua_State *L)
         int n = check_node(L, 1);
         char err[ERRLEN];
         if (lab->state != LAB_DEFINED)
-                return luaL_error(L, "node:route: lab '%s' is already built", lab->name);
+                return nlua_raise(L, "node:route: lab '%s' is already built", lab->name);
         raise_if(L, lab_node_add_route(lab, n, luaL_checkstring(L, 2), luaL_checkstring(L, 3), err),
                  err);
         return 0;
@@ -788,7 +808,7 @@ static const char *fw_port_name(lua_State *L, struct lab *lab, int sw, const cha
                                 return lab->ifaces[n->ifaces[i]].name;
                 }
         }
-        luaL_error(L,
+        nlua_raise(L,
                    "firewall: switch '%s' has no port '%s' (name a port like p1, or a node "
                    "linked to it)",
                    lab->nodes[sw].name, name);
@@ -807,14 +827,14 @@ static void fw_ports(lua_State *L, struct lab *lab, int sw, int idx, struct fw_r
                 return;
         }
         if (!lua_istable(L, idx))
-                luaL_error(L, "firewall: %s: expected a port or a list of ports",
+                nlua_raise(L, "firewall: %s: expected a port or a list of ports",
                            is_out ? "out" : "in");
         lua_Integer n = luaL_len(L, idx);
         for (lua_Integer i = 1; i <= n; i++) {
                 lua_geti(L, idx, i);
                 const char *p = lua_tostring(L, -1);
                 if (!p)
-                        luaL_error(L, "firewall: port names are strings");
+                        nlua_raise(L, "firewall: port names are strings");
                 raise_if(L, fw_rule_port(r, is_out, fw_port_name(L, lab, sw, p), err), err);
                 lua_pop(L, 1);
         }
@@ -837,16 +857,16 @@ static int l_node_firewall(lua_State *L)
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 3, "switch:firewall", fw_keys);
         if (!lab_node_has(lab, sw, KIND_BRIDGE))
-                return luaL_error(L, "firewall: '%s' is a %s; firewalls filter switch ports",
+                return nlua_raise(L, "firewall: '%s' is a %s; firewalls filter switch ports",
                                   lab->nodes[sw].name, lab->nodes[sw].kind->name);
         if (lab->state != LAB_DEFINED)
-                return luaL_error(L, "firewall: lab '%s' is already built", lab->name);
+                return nlua_raise(L, "firewall: lab '%s' is already built", lab->name);
         struct fw_table t = {0};
         char err[ERRLEN];
         if (opt_field(L, 3, "policy") != LUA_TNIL) {
                 const char *p = lua_tostring(L, -1);
                 if (!p || (strcmp(p, "accept") && strcmp(p, "drop")))
-                        return luaL_error(L, "firewall: policy is \"accept\" or \"drop\"");
+                        return nlua_raise(L, "firewall: policy is \"accept\" or \"drop\"");
                 t.policy = !strcmp(p, "drop") ? FW_DROP : FW_ACCEPT;
         }
         lua_pop(L, 1);
@@ -859,7 +879,7 @@ static int l_node_firewall(lua_State *L)
                 if (lua_type(L, e) == LUA_TSTRING) {
                         if (fw_rule_parse(lua_tostring(L, e), &r, err) < 0) {
                                 fw_free(&t);
-                                return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                                return nlua_raise(L, "firewall rule %d: %s", (int)i, err);
                         }
                 } else if (lua_istable(L, e)) {
                         opts_check(L, e, "firewall rule", fw_rule_keys);
@@ -867,7 +887,7 @@ static int l_node_firewall(lua_State *L)
                         const char *a = lua_tostring(L, -1);
                         if (!a || (strcmp(a, "accept") && strcmp(a, "drop"))) {
                                 fw_free(&t);
-                                return luaL_error(L,
+                                return nlua_raise(L,
                                                   "firewall rule %d: action is \"accept\" or "
                                                   "\"drop\"",
                                                   (int)i);
@@ -884,7 +904,7 @@ static int l_node_firewall(lua_State *L)
                                 if (fw_ethertype_parse(ty + r.not_ethertype, &r.ethertype, err) <
                                     0) {
                                         fw_free(&t);
-                                        return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                                        return nlua_raise(L, "firewall rule %d: %s", (int)i, err);
                                 }
                         }
                         lua_getfield(L, e, "vid");
@@ -893,12 +913,12 @@ static int l_node_firewall(lua_State *L)
                         lua_settop(L, e);
                 } else {
                         fw_free(&t);
-                        return luaL_error(L, "firewall rule %d: expected a table or a string",
+                        return nlua_raise(L, "firewall rule %d: expected a table or a string",
                                           (int)i);
                 }
                 if (fw_add(&t, &r, err) < 0) {
                         fw_free(&t);
-                        return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                        return nlua_raise(L, "firewall rule %d: %s", (int)i, err);
                 }
                 lua_pop(L, 1);
         }
@@ -932,14 +952,16 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
                         lua_pushstring(L, r < 0 ? "cannot read the command's output" : "timed out");
                         return 2;
                 }
+                struct nlua_wait w = {c->job.fd, left > 1000000 ? 1000000 : (int)left};
                 if (L == N->co && lua_isyieldable(L)) {
-                        N->wait.fd = c->job.fd;
-                        N->wait.timeout_ms = left > 1000000 ? 1000000 : (int)left;
+                        N->wait = w;
                         N->job = &c->job;
                         return lua_yieldk(L, 0, ctx, cmd_k);
                 }
-                struct pollfd p = {.fd = c->job.fd, .events = POLLIN};
-                poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+                if (nlua_wait_io(&w, -1) < 0 && lab_stop_requested) {
+                        char why[64];
+                        return nlua_raise(L, "%s", nlua_stop_text(why, sizeof(why)));
+                }
         }
 }
 
@@ -974,7 +996,7 @@ static int l_node_cmd(lua_State *L)
         opts_check(L, 3, "node:cmd", cmd_keys);
         double timeout = 60;
         if (opt_field(L, 3, "timeout") != LUA_TNIL)
-                timeout = luaL_checknumber(L, -1);
+                timeout = check_seconds(L, -1, "node:cmd: timeout", true);
         lua_pop(L, 1);
         struct cmd_ud *c = job_start(L, n, cmd);
         if (!c)
@@ -1001,10 +1023,10 @@ static int l_job_wait(lua_State *L)
         struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
         opts_check(L, 2, "proc:wait", wait_keys);
         if (!c->active)
-                return luaL_error(L, "proc:wait: the process was already waited for or killed");
+                return nlua_raise(L, "proc:wait: the process was already waited for or killed");
         double timeout = 3600;
         if (opt_field(L, 2, "timeout") != LUA_TNIL)
-                timeout = luaL_checknumber(L, -1);
+                timeout = check_seconds(L, -1, "proc:wait: timeout", true);
         lua_settop(L, 1);
         c->deadline = monotime_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, 1);
@@ -1155,13 +1177,13 @@ static int l_experiment(lua_State *L)
         const char *name = luaL_checkstring(L, 1);
         luaL_checktype(L, 2, LUA_TFUNCTION);
         if (!*name)
-                return luaL_error(L, "experiment: the name must not be empty");
+                return nlua_raise(L, "experiment: the name must not be empty");
         for (int i = 0; i < N->nexp; i++)
                 if (!strcmp(N->exp[i].name, name))
-                        return luaL_error(L, "experiment: duplicate name '%s'", name);
+                        return nlua_raise(L, "experiment: duplicate name '%s'", name);
         struct nlua_exp *e = realloc(N->exp, (size_t)(N->nexp + 1) * sizeof(*e));
         if (!e)
-                return luaL_error(L, "out of memory");
+                return nlua_raise(L, "out of memory");
         N->exp = e;
         lua_pushvalue(L, 2);
         e[N->nexp] =
@@ -1199,16 +1221,16 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
 static int l_sleep(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
-        double s = luaL_checknumber(L, 1);
-        if (s < 0)
-                s = 0;
+        double s = check_seconds(L, 1, "netlab.sleep", false);
+        struct nlua_wait w = {-1, (int)(s * 1000)};
         if (L == N->co && lua_isyieldable(L)) {
-                N->wait.fd = -1;
-                N->wait.timeout_ms = (int)(s * 1000);
+                N->wait = w;
                 return lua_yieldk(L, 0, 0, sleep_k);
         }
-        struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-        nanosleep(&ts, NULL);
+        if (nlua_wait_io(&w, -1) < 0 && lab_stop_requested) {
+                char why[64];
+                return nlua_raise(L, "%s", nlua_stop_text(why, sizeof(why)));
+        }
         return 0;
 }
 
@@ -1227,8 +1249,7 @@ static int l_check_opts(lua_State *L)
                 lua_pop(L, 1);
         }
         keys[n] = NULL;
-        /* Errors must point at the caller of the Lua helper: level 2 there
-         * is level 1 here plus one, so re-raise with that position. */
+        /* nlua_raise names the lab's line, past the Lua helper calling this. */
         lua_settop(L, 3);
         if (!lua_isnoneornil(L, 1) && lua_istable(L, 1)) {
                 lua_pushnil(L);
@@ -1238,18 +1259,11 @@ static int l_check_opts(lua_State *L)
                         bool ok = false;
                         for (int i = 0; k && keys[i]; i++)
                                 ok |= strcmp(keys[i], k) == 0;
-                        if (!ok) {
-                                luaL_where(L, 2);
-                                lua_pushfstring(L, "%s: unknown option '%s'", what, k ? k : "?");
-                                lua_concat(L, 2);
-                                return lua_error(L);
-                        }
+                        if (!ok)
+                                return nlua_raise(L, "%s: unknown option '%s'", what, k ? k : "?");
                 }
         } else if (!lua_isnoneornil(L, 1)) {
-                luaL_where(L, 2);
-                lua_pushfstring(L, "%s: options must be a table", what);
-                lua_concat(L, 2);
-                return lua_error(L);
+                return nlua_raise(L, "%s: options must be a table", what);
         }
         return 0;
 }

@@ -380,10 +380,16 @@ int ui_main(const char *lab_path, bool keep)
                 fprintf(stderr, "netlab: %s\n", err);
                 return 1;
         }
+        /* A stop signal during the lab file's top level (or the build) asks
+         * it to stop and roll back. */
+        lab_catch_stop_signals();
         if (nlua_load(c->L, c->lab_path, err) < 0) {
+                char e2[ERRLEN];
                 fprintf(stderr, "netlab: %s\n", err);
+                int code = nlua_exit_status(c->L);
+                nlua_teardown(c->L, e2); /* the top level may have built it */
                 nlua_free(c->L);
-                return 1;
+                return lab_stop_requested ? 128 + lab_stop_requested : code >= 0 ? code : 1;
         }
         c->lab = nlua_lab(c->L);
         if (!c->lab) {
@@ -450,8 +456,6 @@ int ui_main(const char *lab_path, bool keep)
         pane_apply_sizes(c);
         draw_all(c);
 
-        /* A stop signal during the build asks the build to roll back. */
-        lab_catch_stop_signals();
         con_msg(c, false, "Building lab %s...", c->lab->name);
         draw_all(c);
         if (nlua_build(c->L, err) < 0) {
