@@ -18,6 +18,7 @@ LAB
 lost=0
 bad=0
 for i in $(seq "$runs"); do
+        : >"$TMP/out" # emptied first: the last run's marker must not count
         "$NETLAB" run "$f" >"$TMP/out" 2>&1 &
         pid=$!
         wait_for "grep -q looping '$TMP/out'" 30

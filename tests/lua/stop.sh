@@ -9,6 +9,7 @@ need_root
 # run_until LABFILE MARKER OUTFILE: starts `netlab run`, waits for MARKER in
 # its output; sets $pid.
 run_until() {
+        : >"$3" # emptied first: the last run's marker must not count
         "$NETLAB" run "$1" >"$3" 2>&1 &
         pid=$!
         wait_for "grep -q '$2' '$3'" 30 || fail "$1: never printed $2: $(cat "$3")"
