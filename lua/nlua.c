@@ -62,20 +62,22 @@ static void register_embedded(lua_State *L)
         lua_pop(L, 2);
 }
 
+/* print() from the lab: any length, one hook call (never cut). */
 static int l_print(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         int n = lua_gettop(L);
-        lua_pushliteral(L, "");
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
         for (int i = 1; i <= n; i++) {
-                if (i > 1) {
-                        lua_pushliteral(L, "\t");
-                        lua_concat(L, 2);
-                }
+                if (i > 1)
+                        luaL_addchar(&b, '\t');
                 luaL_tolstring(L, i, NULL);
-                lua_concat(L, 2);
+                luaL_addvalue(&b);
         }
-        nlua_note(N, "%s", lua_tostring(L, -1));
+        luaL_pushresult(&b);
+        if (N->hooks.on_print)
+                N->hooks.on_print(N->hooks.ud, lua_tostring(L, -1));
         return 0;
 }
 
@@ -84,8 +86,10 @@ void nlua_note(struct nlua *N, const char *fmt, ...)
         char line[2048];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(line, sizeof(line), fmt, ap);
+        int n = vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
+        if (n >= (int)sizeof(line)) /* said, not silent */
+                snprintf(line + sizeof(line) - 40, 40, "... [truncated, %d bytes]", n);
         if (N->hooks.on_print)
                 N->hooks.on_print(N->hooks.ud, line);
 }

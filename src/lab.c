@@ -319,6 +319,11 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         struct node *n = &lab->nodes[f->node];
         char label[64];
         iface_label(lab, iface, label, sizeof(label));
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "Cannot add address %s to %s: lab \"%s\" is already built", cidr,
+                            label, lab->name);
+        }
         struct ipaddr ip;
         char e[ERRLEN];
         if (ipaddr_parse(cidr, true, &ip, e) < 0) {
@@ -355,6 +360,11 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
         struct iface *f = &lab->ifaces[iface];
         char label[64];
         iface_label(lab, iface, label, sizeof(label));
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "Cannot add VLAN %u to %s: lab \"%s\" is already built", vid,
+                            label, lab->name);
+        }
         if (vid < 1 || vid > 4094) {
                 errno = EINVAL;
                 return errf(err, "invalid VLAN %u on %s: VIDs are 1..4094", vid, label);
@@ -396,6 +406,11 @@ int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *w
         int node = p->node;
         char label[64];
         iface_label(lab, parent_iface, label, sizeof(label));
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "Cannot add %s.%u: lab \"%s\" is already built", label, vid,
+                            lab->name);
+        }
         if (vid < 1 || vid > 4094) {
                 errno = EINVAL;
                 return errf(err, "invalid VLAN %u for a subinterface of %s: VIDs are 1..4094", vid,
