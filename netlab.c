@@ -8,6 +8,7 @@
  *   netlab datapath LAB            (internal) the lab's userspace datapath
  */
 #include "clean.h"
+#include "cmd_lab.h"
 #include "dp.h"
 #include "export.h"
 #include "plan.h"
@@ -17,7 +18,6 @@
 #include "probe.h"
 #include "topo_cli.h"
 #include "ui.h"
-#include "monotime.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +42,14 @@ static void usage(FILE *f)
               "                                      plan: which path (kernel or userspace) "
               "each job takes\n"
               "       netlab --help-keys             the console's keys and commands (Markdown)\n"
+              "       netlab up LAB.lua              build the lab under a lab server and "
+              "return\n"
+              "       netlab ls [--json]             every lab: state, console, nodes, age, "
+              "owner\n"
+              "       netlab attach LAB              a console on a running lab (prefix d "
+              "detaches)\n"
+              "       netlab exec LAB NODE [CMD...]  CMD (default: a shell) inside a node\n"
+              "       netlab down LAB...             take labs down (their consoles too)\n"
               "       netlab graph LAB.lua [--format dot|mermaid|d2] [-o FILE]\n"
               "                                      the lab's drawing for Graphviz, Mermaid, "
               "D2\n"
@@ -58,6 +66,26 @@ static void usage(FILE *f)
               f);
 }
 
+static void on_stop_signal(int sig)
+{
+        (void)sig;
+        lab_stop_requested = 1;
+}
+
+/* SIGINT/SIGTERM interrupt system calls (no SA_RESTART) and set the flag;
+ * the build and the experiment loop check it and tear down in order. */
+static void install_stop_handlers(void)
+{
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+}
+
 struct run_out {
         bool tty;
         bool trace; /* NETLAB_PROGRESS=1: one timestamped line per step (benchmarks) */
@@ -65,6 +93,13 @@ struct run_out {
         double t0;
         int passed, failed; /* every check, in experiments or at the top level */
 };
+
+static double now_s(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void run_on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
 {
@@ -94,12 +129,12 @@ static void run_on_progress(void *ud, const char *stage, int done, int total)
 {
         struct run_out *o = ud;
         if (o->trace) {
-                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", monotime_s() - o->t0, stage, done, total);
+                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", now_s() - o->t0, stage, done, total);
                 return;
         }
         if (!o->tty || total < 50)
                 return;
-        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total, monotime_s() - o->t0);
+        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total, now_s() - o->t0);
         o->progress_shown = true;
         if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
                 fputc('\n', stderr);
@@ -128,9 +163,9 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "Usage: netlab run LAB.lua [--keep]\n");
                 return 2;
         }
-        lab_catch_stop_signals();
+        install_stop_handlers();
         const char *trace = getenv("NETLAB_PROGRESS");
-        struct run_out out = {.tty = isatty(2), .trace = trace && *trace == '1', .t0 = monotime_s()};
+        struct run_out out = {.tty = isatty(2), .trace = trace && *trace == '1', .t0 = now_s()};
         struct nlua_hooks hooks = {.on_check = run_on_check,
                                    .on_print = run_on_print,
                                    .on_progress = run_on_progress,
@@ -150,7 +185,7 @@ static int cmd_run(int argc, char **argv)
         }
         struct lab *lab = nlua_lab(N);
         printf("lab %s: %d nodes, %d links, up in %.2f s\n", lab->name, lab->nnodes, lab->nlinks,
-               monotime_s() - out.t0);
+               now_s() - out.t0);
         fflush(stdout);
         if (nlua_run_all(N, err) < 0) {
                 fprintf(stderr, "netlab: %s\n", err);
@@ -179,15 +214,9 @@ out:
                 fprintf(stderr, "netlab: teardown: %s\n", err);
                 rc = 1;
         }
-        /* What happened decides the status: a signal (128 + its number), the
-         * lab's os.exit (its code, but never 0 when a check failed). */
-        int code = nlua_exit_status(N);
         nlua_free(N);
-        if (lab_stop_requested)
-                rc = 128 + (lab_stop_requested > 0 && lab_stop_requested < 64 ? lab_stop_requested
-                                                                              : SIGINT);
-        else if (code >= 0)
-                rc = code == 0 && out.failed ? 1 : code;
+        if (lab_stop_requested && rc == 0)
+                rc = 130;
         return rc;
 }
 
@@ -357,6 +386,27 @@ static int cmd_doctor(int argc, char **argv)
         return rc;
 }
 
+static int cmd_ns(int argc, char **argv)
+{
+        return ns_main(argc + 1, argv - 1);
+}
+
+static int cmd_datapath(int argc, char **argv)
+{
+        return dp_main(argc + 1, argv - 1);
+}
+
+/* The commands: `netlab NAME ARGS...` calls fn(number of ARGS, ARGS). */
+static const struct {
+        const char *name;
+        int (*fn)(int argc, char **argv);
+} commands[] = {
+    {"run", cmd_run},       {"clean", cmd_clean},   {"doctor", cmd_doctor},
+    {"graph", cmd_graph},   {"ns", cmd_ns},         {"up", cmd_up},
+    {"ls", cmd_ls},         {"attach", cmd_attach}, {"exec", cmd_exec},
+    {"down", cmd_down},     {"datapath", cmd_datapath},
+};
+
 int main(int argc, char **argv)
 {
         char topo_err[ERRLEN];
@@ -376,18 +426,9 @@ int main(int argc, char **argv)
                         printf("netlab %s\n", NETLAB_VERSION);
                         return 0;
                 }
-                if (!strcmp(c, "run"))
-                        return cmd_run(argc - 2, argv + 2);
-                if (!strcmp(c, "clean"))
-                        return cmd_clean(argc - 2, argv + 2);
-                if (!strcmp(c, "doctor"))
-                        return cmd_doctor(argc - 2, argv + 2);
-                if (!strcmp(c, "graph"))
-                        return cmd_graph(argc - 2, argv + 2);
-                if (!strcmp(c, "ns"))
-                        return ns_main(argc - 1, argv + 1);
-                if (!strcmp(c, "datapath"))
-                        return dp_main(argc - 1, argv + 1);
+                for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                        if (!strcmp(c, commands[i].name))
+                                return commands[i].fn(argc - 2, argv + 2);
         }
         const char *path = NULL;
         bool keep = false;
@@ -406,5 +447,7 @@ int main(int argc, char **argv)
                         return 2;
                 }
         }
+        if (console_served())
+                return cmd_console_served(argc, argv, path);
         return ui_main(path, keep);
 }

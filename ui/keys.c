@@ -8,8 +8,8 @@
  * no table takes starts a command line. The help overlay and README's key
  * table are printed from these tables (help.c). */
 #include "console.h"
+#include "server.h"
 #include "help.h"
-#include "monotime.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -242,10 +242,20 @@ static void k_quit(struct console *c, int key)
 }
 
 /* q: each pane shows its number for a second; a digit then selects that pane. */
+/* prefix d: leave the console, the lab and its shells running (tmux's
+ * detach); the lab server detaches the terminal that typed it. */
+static void k_detach(struct console *c, int key)
+{
+        (void)key;
+        if (server_tell("detach") < 0)
+                con_msg(c, true, "This console has no lab server (NETLAB_NO_SERVER is set): it "
+                                 "cannot detach");
+}
+
 static void k_numbers(struct console *c, int key)
 {
         (void)key;
-        c->keys.numbers_until = monotime_ms() + 1500;
+        c->keys.numbers_until = now_ms() + 1500;
 }
 
 static void k_rename(struct console *c, int key)
@@ -280,7 +290,7 @@ static void k_graph_move(struct console *c, int key)
         int best = -1;
         long bestd = 0;
         for (int i = 0; i < c->lab->nnodes; i++) {
-                if (i == c->sel || !lab_node_live(c->lab, i))
+                if (i == c->sel || c->lab->nodes[i].deleted)
                         continue;
                 long ddx = (c->gn[i].x + c->gn[i].w / 2) - (s->x + s->w / 2);
                 long ddy = (c->gn[i].y - s->y) * 3;
@@ -384,6 +394,7 @@ static const struct key_binding prefix_keys[] = {
     {'>', "resize the pane: narrower / wider", k_resize},
     {'+', "resize the pane: taller / shorter", k_resize},
     {'-', "resize the pane: taller / shorter", k_resize},
+    {'d', "detach (the lab runs on; netlab attach LAB)", k_detach},
     {'&', "quit netlab (asks first; or type quit)", k_quit},
     {K_NONE, NULL, NULL},
 };

@@ -1,0 +1,384 @@
+/* cmd_lab.c — a lab's life from any shell: the served console, and
+ *
+ *   netlab up LAB.lua            build it under a lab server and return
+ *   netlab ls [--json]           every lab: state, owner, console, nodes, age, file
+ *   netlab attach LAB            a console on a running lab (several at once)
+ *   netlab exec LAB NODE [CMD]   CMD (default: a shell) inside a node, its
+ *                                exit status, stdin and tty passed through
+ *   netlab down LAB              take it down (its console, if any, first)
+ *
+ * The console itself always runs under a lab server when netlab has a
+ * terminal (server.h): closing the terminal, or prefix d, detaches instead
+ * of killing. NETLAB_NO_SERVER=1 runs it in the terminal directly. */
+#include "cmd_lab.h"
+#include "clean.h"
+#include "lab.h"
+#include "netns.h"
+#include "rundir.h"
+#include "server.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int need_root(const char *what)
+{
+        if (geteuid() == 0)
+                return 0;
+        fprintf(stderr, "netlab %s: needs root (labs are namespaces): run it with sudo\n", what);
+        return -1;
+}
+
+static void term_size(int *rows, int *cols)
+{
+        struct winsize ws;
+        *rows = 24;
+        *cols = 80;
+        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 1 && ws.ws_col > 1) {
+                *rows = ws.ws_row;
+                *cols = ws.ws_col;
+        }
+}
+
+bool console_served(void)
+{
+        const char *no = getenv("NETLAB_NO_SERVER");
+        return !getenv("NETLAB_SERVER_FD") && !(no && *no && strcmp(no, "0")) &&
+               isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+int cmd_console_served(int argc, char **argv, const char *lab_path)
+{
+        int sv[2];
+        char err[ERRLEN];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+                perror("netlab: socketpair");
+                return 1;
+        }
+        char **av = calloc((size_t)argc + 1, sizeof(*av));
+        if (!av)
+                return 1;
+        for (int i = 0; i < argc; i++)
+                av[i] = argv[i];
+        int rows, cols;
+        term_size(&rows, &cols);
+        if (server_start(av, rows, cols, sv[1], NULL, err) < 0) {
+                fprintf(stderr, "netlab: %s\n", err);
+                free(av);
+                return 1;
+        }
+        free(av);
+        close(sv[1]);
+        char name[PATH_MAX];
+        snprintf(name, sizeof(name), "%s", lab_path ? lab_path : "linear.lua");
+        char *base = basename(name);
+        char *dot = strrchr(base, '.');
+        if (dot)
+                *dot = '\0';
+        return client_attach(sv[0], base);
+}
+
+int cmd_up(int argc, char **argv)
+{
+        const char *path = NULL;
+        bool keep = false;
+        for (int i = 0; i < argc; i++) {
+                if (!strcmp(argv[i], "--keep"))
+                        keep = true;
+                else if (argv[i][0] == '-' || path) {
+                        fprintf(stderr, "Usage: netlab up LAB.lua\n");
+                        return 2;
+                } else
+                        path = argv[i];
+        }
+        if (!path) {
+                fprintf(stderr, "Usage: netlab up LAB.lua (builds the lab and returns; netlab "
+                                "attach LAB opens its console)\n");
+                return 2;
+        }
+        if (need_root("up") < 0)
+                return 1;
+        if (access(path, R_OK) < 0) {
+                fprintf(stderr, "netlab up: Cannot read \"%s\": %s\n", path, strerror(errno));
+                return 1;
+        }
+        char abs[PATH_MAX];
+        if (!realpath(path, abs))
+                snprintf(abs, sizeof(abs), "%s", path);
+        char *av[] = {"netlab", keep ? "--keep" : abs, keep ? abs : NULL, NULL};
+        char err[ERRLEN];
+        int ready = -1, rows, cols;
+        term_size(&rows, &cols);
+        if (server_start(av, rows, cols, -1, &ready, err) < 0) {
+                fprintf(stderr, "netlab up: %s\n", err);
+                return 1;
+        }
+        char line[1200];
+        size_t n = 0;
+        for (;;) {
+                ssize_t r = read(ready, line + n, sizeof(line) - 1 - n);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        break;
+                n += (size_t)r;
+                if (memchr(line, '\n', n) || n == sizeof(line) - 1)
+                        break;
+        }
+        close(ready);
+        line[n] = '\0';
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "up ", 3)) {
+                printf("lab %s is up: netlab attach %s opens its console, netlab down %s takes it "
+                       "down\n",
+                       line + 3, line + 3, line + 3);
+                return 0;
+        }
+        fprintf(stderr, "netlab up: %s\n",
+                !strncmp(line, "fail ", 5) ? line + 5 : "the console exited before the lab was up");
+        return 1;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+        if (argc != 1 || argv[0][0] == '-') {
+                fprintf(stderr, "Usage: netlab attach LAB (netlab ls lists the labs)\n");
+                return 2;
+        }
+        if (need_root("attach") < 0)
+                return 1;
+        char err[ERRLEN];
+        if (!rundir_name_ok(argv[0])) {
+                fprintf(stderr, "netlab attach: \"%s\" is not a lab name\n", argv[0]);
+                return 2;
+        }
+        int fd = server_connect(argv[0], err);
+        if (fd < 0) {
+                fprintf(stderr, "netlab attach: %s\n", err);
+                return 1;
+        }
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+                fprintf(stderr, "netlab attach: needs a terminal\n");
+                close(fd);
+                return 2;
+        }
+        return client_attach(fd, argv[0]);
+}
+
+int cmd_down(int argc, char **argv)
+{
+        if (argc < 1) {
+                fprintf(stderr, "Usage: netlab down LAB...\n");
+                return 2;
+        }
+        if (need_root("down") < 0)
+                return 1;
+        int rc = 0;
+        for (int i = 0; i < argc; i++) {
+                char err[ERRLEN];
+                if (!rundir_name_ok(argv[i])) {
+                        fprintf(stderr, "netlab down: \"%s\" is not a lab name\n", argv[i]);
+                        rc = 2;
+                        continue;
+                }
+                if (lab_clean(argv[i], LAB_CLEAN_FORCE, NULL, NULL, err) < 0) {
+                        fprintf(stderr, "netlab down: %s\n", err);
+                        rc = 1;
+                } else {
+                        printf("lab %s is down\n", argv[i]);
+                }
+        }
+        return rc;
+}
+
+/* Nodes of a lab: its namespaces under /run/netns. */
+static int count_nodes(const char *lab, char ***names)
+{
+        DIR *d = opendir(NETNS_RUN_DIR);
+        int n = 0;
+        size_t l = strlen(lab);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+                if (strncmp(de->d_name, lab, l) || de->d_name[l] != '.' || !de->d_name[l + 1])
+                        continue;
+                if (names) {
+                        char **nv = realloc(*names, (size_t)(n + 1) * sizeof(*nv));
+                        if (!nv)
+                                break;
+                        *names = nv;
+                        nv[n] = strdup(de->d_name + l + 1);
+                }
+                n++;
+        }
+        if (d)
+                closedir(d);
+        return n;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+        fputc('"', f);
+        for (; *s; s++)
+                fprintf(f, (*s == '"' || *s == '\\') ? "\\%c" : (unsigned char)*s < 0x20 ? "?" : "%c",
+                        *s);
+        fputc('"', f);
+}
+
+int cmd_ls(int argc, char **argv)
+{
+        bool json = argc == 1 && !strcmp(argv[0], "--json");
+        if (argc > 1 || (argc == 1 && !json)) {
+                fprintf(stderr, "Usage: netlab ls [--json]\n");
+                return 2;
+        }
+        if (need_root("ls") < 0)
+                return 1;
+        char err[ERRLEN];
+        int root = rundir_root(false, err);
+        if (root < 0 && errno != ENOENT) {
+                fprintf(stderr, "netlab ls: %s\n", err);
+                return 1;
+        }
+        int dfd = root >= 0 ? dup(root) : -1;
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (json)
+                fputs("[", stdout);
+        else
+                printf("%-24s %-9s %-8s %5s %6s %s\n", "LAB", "STATE", "CONSOLE", "NODES", "AGE",
+                       "OWNER");
+        struct dirent *de;
+        int count = 0;
+        while (d && (de = readdir(d))) {
+                if (de->d_name[0] == '.' || !rundir_name_ok(de->d_name))
+                        continue;
+                int dir = rundir_open(root, de->d_name, err);
+                if (dir < 0)
+                        continue;
+                struct stat st;
+                long age = fstat(dir, &st) == 0 ? (long)(time(NULL) - st.st_mtime) : 0;
+                bool sock = faccessat(dir, SERVER_SOCK, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+                close(dir);
+                char owner[ERRLEN] = "";
+                bool running = lab_running(de->d_name, owner) == 1;
+                /* "lab "X" is running (netlab pid N on TTY, since T)": keep the parenthesis */
+                char *par = strchr(owner, '(');
+                char who[ERRLEN] = "-";
+                if (running && par) {
+                        snprintf(who, sizeof(who), "%s", par + 1);
+                        char *close_par = strrchr(who, ')');
+                        if (close_par)
+                                *close_par = '\0';
+                }
+                int nodes = count_nodes(de->d_name, NULL);
+                const char *state = running ? "running" : nodes ? "left up" : "crashed";
+                const char *console = running && sock ? "server" : running ? "terminal" : "none";
+                char agebuf[32];
+                if (age >= 86400)
+                        snprintf(agebuf, sizeof(agebuf), "%ldd", age / 86400);
+                else if (age >= 3600)
+                        snprintf(agebuf, sizeof(agebuf), "%ldh", age / 3600);
+                else if (age >= 60)
+                        snprintf(agebuf, sizeof(agebuf), "%ldm", age / 60);
+                else
+                        snprintf(agebuf, sizeof(agebuf), "%lds", age);
+                if (json) {
+                        printf("%s\n {\"lab\": ", count ? "," : "");
+                        json_str(stdout, de->d_name);
+                        printf(", \"state\": \"%s\", \"console\": \"%s\", \"nodes\": %d, "
+                               "\"age_s\": %ld, \"owner\": ",
+                               state, console, nodes, age);
+                        if (running)
+                                json_str(stdout, who);
+                        else
+                                fputs("null", stdout);
+                        fputs("}", stdout);
+                } else {
+                        printf("%-24s %-9s %-8s %5d %6s %s\n", de->d_name, state, console, nodes,
+                               agebuf, who);
+                }
+                count++;
+        }
+        if (d)
+                closedir(d);
+        if (root >= 0)
+                close(root);
+        if (json)
+                fputs(count ? "\n]\n" : "]\n", stdout);
+        else if (!count)
+                printf("(no labs)\n");
+        return 0;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+        if (argc < 2) {
+                fprintf(stderr, "Usage: netlab exec LAB NODE [CMD [ARG...]]\n");
+                return 2;
+        }
+        if (need_root("exec") < 0)
+                return 1;
+        const char *lab = argv[0], *node = argv[1];
+        char err[ERRLEN];
+        if (!rundir_name_ok(lab)) {
+                fprintf(stderr, "netlab exec: \"%s\" is not a lab name\n", lab);
+                return 2;
+        }
+        int root = rundir_root(false, err);
+        int dir = root >= 0 ? rundir_open(root, lab, err) : -1;
+        if (root >= 0)
+                close(root);
+        if (dir < 0) {
+                fprintf(stderr, "netlab exec: No lab \"%s\" (netlab ls lists them)\n", lab);
+                return 1;
+        }
+        char path[PATH_MAX], ns[128];
+        snprintf(ns, sizeof(ns), "%s.%s", lab, node);
+        snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, ns);
+        bool name_ok = rundir_name_ok(node); /* node names: the same alphabet */
+        int net = name_ok ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+        if (net < 0) {
+                char **names = NULL, list[600] = "";
+                int n = count_nodes(lab, &names);
+                for (int i = 0; i < n; i++) {
+                        size_t l = strlen(list);
+                        if (l < sizeof(list) - 40)
+                                snprintf(list + l, sizeof(list) - l, "%s%s", i ? " " : "",
+                                         names[i] ? names[i] : "?");
+                        free(names[i]);
+                }
+                free(names);
+                fprintf(stderr, "netlab exec: No node \"%s\" in lab \"%s\" (its nodes: %s)\n", node,
+                        lab, n ? list : "none");
+                close(dir);
+                return 1;
+        }
+        char uts_rel[96];
+        snprintf(uts_rel, sizeof(uts_rel), "uts/%s", node);
+        int uts = openat(dir, uts_rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        close(dir);
+        if (netns_enter(net, uts, err) < 0) {
+                fprintf(stderr, "netlab exec: %s\n", err);
+                return 1;
+        }
+        netns_bind_etc(ns, err); /* names resolve as in the console's shells; best effort */
+        if (argc > 2) {
+                execvp(argv[2], argv + 2);
+                fprintf(stderr, "netlab exec: Cannot run \"%s\": %s\n", argv[2], strerror(errno));
+                return errno == ENOENT ? 127 : 126;
+        }
+        const char *sh = getenv("SHELL");
+        if (!sh || !*sh)
+                sh = "/bin/sh";
+        execl(sh, sh, (char *)NULL);
+        fprintf(stderr, "netlab exec: Cannot run \"%s\": %s\n", sh, strerror(errno));
+        return 127;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# A lab outlives its terminal: netlab up, ls, attach, prefix d, attach again
+# with the panes and their text intact, two consoles at once, the terminal
+# killed under a console, exec with exit status, stdin and tty passed
+# through, down; bad lab and node names.
+. "$(dirname "$0")/lib.sh"
+write_lab 2
+
+# netlab up: builds under a lab server and returns.
+out=$("$BIN" up "$TMP/lab.lua" 2>&1) || fail "netlab up: $out"
+echo "$out" | grep -q "lab $LAB is up: netlab attach $LAB" || fail "netlab up says: $out"
+ip netns list | grep -q "^$LAB\.h1" || fail "netlab up built nothing"
+"$BIN" ls | grep -Eq "^$LAB +running +server +4 " || fail "netlab ls: $("$BIN" ls)"
+"$BIN" ls --json | python3 -c "
+import json, sys
+labs = {l['lab']: l for l in json.load(sys.stdin)}
+l = labs['$LAB']
+sys.exit(0 if l['state'] == 'running' and l['console'] == 'server' and l['nodes'] == 4 else 1)" ||
+  fail "netlab ls --json: $("$BIN" ls --json)"
+
+# attach, a shell, detach.
+attach() { # attach WINDOW
+  tmux -u -L "$SOCK" new-window -d -t "$SESSION" -n "$1" \
+    "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+}
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 40 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+wait_for "Lab $LAB is up" 20
+keys C-b c
+wait_for "h1#" 10
+keys -l "echo marker-$$"
+keys Enter
+wait_for "^marker-$$" 10
+keys C-b d
+wait_for "\[detached from lab $LAB: netlab attach $LAB\]" 10
+wait_for "ATTACH-EXIT=0" 5
+ip netns list | grep -q "^$LAB\.h1" || fail "detaching took the lab down"
+
+# attach again: the same pane, its text still there.
+tmux -L "$SOCK" kill-server
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 100 -y 30 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+wait_for "^marker-$$" 10
+screen | grep -q "1 h1: shell" || fail "the pane's title is gone after attach"
+
+# A second console at once: both see what one types.
+attach two
+keys -l "echo both-$$"
+keys Enter
+wait_for "^both-$$" 10
+i=0
+until tmux -L "$SOCK" capture-pane -p -t "$SESSION:two" | grep -q "^both-$$"; do
+  i=$((i + 1))
+  [ $i -lt 100 ] || fail "the second console does not show it: $(tmux -L "$SOCK" capture-pane -p -t "$SESSION:two")"
+  sleep 0.1
+done
+
+# The terminal killed under both consoles: the lab and its shell live on.
+tmux -L "$SOCK" kill-server
+sleep 0.5
+ip netns list | grep -q "^$LAB\.h1" || fail "a killed terminal took the lab down"
+"$BIN" ls | grep -Eq "^$LAB +running +server" || fail "after the terminal died: $("$BIN" ls)"
+pgrep -f "^-?(ba)?sh" >/dev/null # (the pane's shell is checked through the screen below)
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 40 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+wait_for "^both-$$" 10
+
+# exec: the exit status, stdin and the terminal pass through.
+"$BIN" exec "$LAB" h1 sh -c 'exit 7'
+[ $? -eq 7 ] || fail "exec does not pass the exit status"
+[ "$(echo piped-$$ | "$BIN" exec "$LAB" h2 cat)" = "piped-$$" ] || fail "exec does not pass stdin"
+[ "$("$BIN" exec "$LAB" h2 hostname)" = h2 ] || fail "exec is not in the node's UTS namespace"
+"$BIN" exec "$LAB" h1 ping -c1 -W2 h2 >/dev/null || fail "exec: names do not resolve in the node"
+tmux -u -L "$SOCK" new-window -d -t "$SESSION" -n tty \
+  "$BIN exec $LAB h1 sh -c 'tty; exit 3'; echo EXEC-EXIT=\$?; sleep 600"
+i=0
+until tmux -L "$SOCK" capture-pane -p -t "$SESSION:tty" | grep -q "EXEC-EXIT=3"; do
+  i=$((i + 1))
+  [ $i -lt 100 ] || fail "exec in a terminal: $(tmux -L "$SOCK" capture-pane -p -t "$SESSION:tty")"
+  sleep 0.1
+done
+tmux -L "$SOCK" capture-pane -p -t "$SESSION:tty" | grep -q "^/dev/pts/" ||
+  fail "exec does not pass the terminal: $(tmux -L "$SOCK" capture-pane -p -t "$SESSION:tty")"
+
+# Bad names: a message naming the lab or node, nothing changed.
+out=$("$BIN" attach "nosuch$$" 2>&1) && fail "attach to no lab succeeded"
+echo "$out" | grep -q "No lab \"nosuch$$\" is running (netlab ls lists them)" || fail "attach nosuch: $out"
+out=$("$BIN" exec "$LAB" h9 true 2>&1) && fail "exec in no node succeeded"
+echo "$out" | grep -Eq "No node \"h9\" in lab \"$LAB\" \(its nodes: .*h1" || fail "exec h9: $out"
+out=$("$BIN" exec "nosuch$$" h1 true 2>&1) && fail "exec in no lab succeeded"
+echo "$out" | grep -q "No lab \"nosuch$$\"" || fail "exec nosuch: $out"
+out=$("$BIN" up "$TMP/lab.lua" 2>&1) && fail "a second up of a running lab succeeded"
+echo "$out" | grep -q "is already running" || fail "second up: $out"
+
+# down: the lab goes, and the attached console says why.
+"$BIN" down "$LAB" | grep -q "lab $LAB is down" || fail "netlab down"
+wait_for "ATTACH-EXIT=143" 20
+ip netns list | grep -q "^$LAB\." && fail "namespaces left after down"
+[ -e "/run/netlab/$LAB" ] && fail "run directory left after down"
+
+# The plain console is served too: a killed terminal detaches it.
+tmux -L "$SOCK" kill-server
+start 100 30
+keys C-b c
+wait_for "h1#" 10
+tmux -L "$SOCK" kill-server
+sleep 0.5
+ip netns list | grep -q "^$LAB\.h1" || fail "closing the console's terminal took the lab down"
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 100 -y 30 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+wait_for "1 h1: shell" 10
+cmd "quit"
+wait_for "quit again" 10
+cmd "quit"
+wait_for "ATTACH-EXIT=0" 30
+ip netns list | grep -q "^$LAB\." && fail "quit left namespaces"
+echo "ok"
