@@ -309,20 +309,31 @@ static void k_right(struct console *c, int key)
         move_to(p, p->cm.cur.line, p->cm.cur.col + 1);
 }
 
+/* A page up or down: the view moves by a page and the cursor with it (tmux). */
+static void page(struct console *c, int dir)
+{
+        struct pane *p = cpane(c);
+        int rows = vt_rows(p->vt), n = rows > 2 ? rows - 1 : 1;
+        int scroll = p->scroll + dir * n;
+        if (scroll > vt_scrollback(p->vt))
+                scroll = vt_scrollback(p->vt);
+        if (scroll < 0)
+                scroll = 0;
+        int moved = scroll - p->scroll;
+        p->scroll = scroll;
+        move_to(p, p->cm.cur.line - (moved ? moved : dir * n), p->cm.cur.col);
+}
+
 static void k_pgup(struct console *c, int key)
 {
         (void)key;
-        struct pane *p = cpane(c);
-        int page = vt_rows(p->vt) > 2 ? vt_rows(p->vt) - 1 : 1;
-        move_to(p, p->cm.cur.line - page, p->cm.cur.col);
+        page(c, 1);
 }
 
 static void k_pgdn(struct console *c, int key)
 {
         (void)key;
-        struct pane *p = cpane(c);
-        int page = vt_rows(p->vt) > 2 ? vt_rows(p->vt) - 1 : 1;
-        move_to(p, p->cm.cur.line + page, p->cm.cur.col);
+        page(c, -1);
 }
 
 static void k_top(struct console *c, int key)
