@@ -711,6 +711,15 @@ static bool maze_route(struct ctx *c, struct grid *g, struct gl_edge *E)
         return E->npts >= 2;
 }
 
+static void shift(struct ctx *c, int dx, int dy)
+{
+        for (int v = 0; v < c->n; v++)
+                c->nodes[v].x += dx, c->nodes[v].y += dy;
+        for (int e = 0; e < c->m; e++)
+                for (int k = 0; k < c->edges[e].npts; k++)
+                        c->edges[e].px[k] += dx, c->edges[e].py[k] += dy;
+}
+
 /* Routes every link still without a route. Returns -1 when out of memory. */
 static int route_rest(struct ctx *c, int width, int height)
 {
@@ -719,7 +728,12 @@ static int route_rest(struct ctx *c, int width, int height)
                 todo += c->edges[e].npts == 0 && c->edges[e].a != c->edges[e].b;
         if (!todo)
                 return 0;
-        struct grid g = {.w = width + 4, .h = height + 3};
+        /* Room around the graph for links that find no way through it: a row
+         * and a column on each side per link still to route (the graph moves
+         * into the middle of the grid, and back to the corner after). */
+        int extra = todo < 16 ? todo : 16;
+        shift(c, extra, extra);
+        struct grid g = {.w = width + 4 + 2 * extra, .h = height + 3 + 2 * extra};
         size_t cells = (size_t)g.w * (size_t)g.h;
         g.o = calloc(cells, 1);
         g.lab = calloc(cells, sizeof(int));
@@ -765,7 +779,19 @@ static int route_rest(struct ctx *c, int width, int height)
                                 E->npts = 0;
                 }
         rc = 0;
-out:
+out:;
+        /* Back to the corner, as far as the routes outside the graph let it. */
+        int mx = extra, my = extra;
+        for (int v = 0; v < c->n; v++) {
+                mx = c->nodes[v].x < mx ? c->nodes[v].x : mx;
+                my = c->nodes[v].y < my ? c->nodes[v].y : my;
+        }
+        for (int e = 0; e < c->m; e++)
+                for (int k = 0; k < c->edges[e].npts; k++) {
+                        mx = c->edges[e].px[k] < mx ? c->edges[e].px[k] : mx;
+                        my = c->edges[e].py[k] < my ? c->edges[e].py[k] : my;
+                }
+        shift(c, -mx, -my);
         free(g.o);
         free(g.lab);
         free(g.near);

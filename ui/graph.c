@@ -450,6 +450,22 @@ static void status_row(struct console *c, int y, int x0, int w)
                         offw = w;
         }
         int x = x0, end = x0 + w - (offw ? offw + 1 : 0);
+        /* Links the layout found no way for (a dense mesh): named here, first. */
+        for (int l = 0; l < c->lab->nlinks && x + 8 < end; l++) {
+                const struct gl_edge *e = &c->ge[l];
+                if (e->npts >= 2 || !lab_node_live(c->lab, e->a) || !lab_node_live(c->lab, e->b))
+                        continue;
+                if (x == x0)
+                        x += put_str(y, x, end - x, "not drawn:", A_BOLD);
+                char name[2 * NODE_NAME_MAX + 16];
+                bool lup = mon_link_up(c, l);
+                snprintf(name, sizeof(name), " %s%s%s%s", c->lab->nodes[e->a].name,
+                         c->utf8 ? "─" : "-", c->lab->nodes[e->b].name,
+                         lup ? "" : (c->utf8 ? "✗" : "X"));
+                x += put_str(y, x, end - x, name, fg(link_colour(c, l, lup)));
+        }
+        if (x > x0)
+                x += put_str(y, x, end - x, " ", 0);
         int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
         const char *bar = c->utf8 ? "━━" : "==";
         if (n > 0 && x + 6 < end)

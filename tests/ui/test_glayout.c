@@ -305,6 +305,20 @@ int main(void)
         link2(s2, s3);
         verify("parallel", 80, 0, true);
 
+        reset(); /* a full mesh of 10 routers: what is drawn is drawn right, most is drawn */
+        for (int i = 0; i < 10; i++) {
+                snprintf(nm, sizeof(nm), "r%d", i + 1);
+                add(2, nm);
+        }
+        for (int i = 0; i < 10; i++)
+                for (int j = i + 1; j < 10; j++)
+                        link2(i, j);
+        verify("mesh,10", 76, 0, false);
+        int drawn = 0;
+        for (int e = 0; e < ne; e++)
+                drawn += E[e].npts > 0;
+        CHECK(drawn * 3 >= ne * 2, "mesh,10: only %d of %d links drawn", drawn, ne);
+
         reset(); /* two hosts on a wire, plus an isolated router */
         link2(add(0, "h1"), add(0, "h2"));
         add(2, "r1");
