@@ -453,7 +453,7 @@ static void status_row(struct console *c, int y, int x0, int w)
         /* Links the layout found no way for (a dense mesh): named here, first. */
         for (int l = 0; l < c->lab->nlinks && x + 8 < end; l++) {
                 const struct gl_edge *e = &c->ge[l];
-                if (e->npts >= 2 || !lab_node_live(c->lab, e->a) || !lab_node_live(c->lab, e->b))
+                if (e->npts >= 2 || c->lab->nodes[e->a].deleted || c->lab->nodes[e->b].deleted)
                         continue;
                 if (x == x0)
                         x += put_str(y, x, end - x, "not drawn:", A_BOLD);
