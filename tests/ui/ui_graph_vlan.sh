@@ -100,4 +100,12 @@ read -r r4 c4 < <(pos '[netns4]') || fail "80x24: no [netns4] on the screen"
 [ "$(cell $((r4 - 1)) $((c4 + 4)))" = '│' ] || fail "80x24: netns4's link is not drawn up"
 cmd "link brx netns5 up"
 wait_gone '✗' 3
+cmd "vlan 10"
+wait_for 'VLAN 10 highlighted: [0-9]+ links'
+screen_e | grep -qE "$E\\[2m$SGR\\[netns4\\]" || fail "80x24: netns4 is not dimmed in VLAN 10"
+cmd "legend"
+wait_for 'VLAN 10 \(access\)'
+cmd "legend"
+cmd "vlan off"
+wait_gone 'VLAN 10 \(access\)'
 echo "ok"
