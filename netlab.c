@@ -18,6 +18,7 @@
 #include "probe.h"
 #include "topo_cli.h"
 #include "ui.h"
+#include "monotime.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,26 +67,6 @@ static void usage(FILE *f)
               f);
 }
 
-static void on_stop_signal(int sig)
-{
-        (void)sig;
-        lab_stop_requested = 1;
-}
-
-/* SIGINT/SIGTERM interrupt system calls (no SA_RESTART) and set the flag;
- * the build and the experiment loop check it and tear down in order. */
-static void install_stop_handlers(void)
-{
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_stop_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-}
-
 struct run_out {
         bool tty;
         bool trace; /* NETLAB_PROGRESS=1: one timestamped line per step (benchmarks) */
@@ -93,13 +74,6 @@ struct run_out {
         double t0;
         int passed, failed; /* every check, in experiments or at the top level */
 };
-
-static double now_s(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void run_on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
 {
@@ -129,12 +103,12 @@ static void run_on_progress(void *ud, const char *stage, int done, int total)
 {
         struct run_out *o = ud;
         if (o->trace) {
-                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", now_s() - o->t0, stage, done, total);
+                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", monotime_s() - o->t0, stage, done, total);
                 return;
         }
         if (!o->tty || total < 50)
                 return;
-        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total, now_s() - o->t0);
+        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total, monotime_s() - o->t0);
         o->progress_shown = true;
         if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
                 fputc('\n', stderr);
@@ -163,9 +137,9 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "Usage: netlab run LAB.lua [--keep]\n");
                 return 2;
         }
-        install_stop_handlers();
+        lab_catch_stop_signals();
         const char *trace = getenv("NETLAB_PROGRESS");
-        struct run_out out = {.tty = isatty(2), .trace = trace && *trace == '1', .t0 = now_s()};
+        struct run_out out = {.tty = isatty(2), .trace = trace && *trace == '1', .t0 = monotime_s()};
         struct nlua_hooks hooks = {.on_check = run_on_check,
                                    .on_print = run_on_print,
                                    .on_progress = run_on_progress,
@@ -185,7 +159,7 @@ static int cmd_run(int argc, char **argv)
         }
         struct lab *lab = nlua_lab(N);
         printf("lab %s: %d nodes, %d links, up in %.2f s\n", lab->name, lab->nnodes, lab->nlinks,
-               now_s() - out.t0);
+               monotime_s() - out.t0);
         fflush(stdout);
         if (nlua_run_all(N, err) < 0) {
                 fprintf(stderr, "netlab: %s\n", err);
@@ -214,9 +188,15 @@ out:
                 fprintf(stderr, "netlab: teardown: %s\n", err);
                 rc = 1;
         }
+        /* What happened decides the status: a signal (128 + its number), the
+         * lab's os.exit (its code, but never 0 when a check failed). */
+        int code = nlua_exit_status(N);
         nlua_free(N);
-        if (lab_stop_requested && rc == 0)
-                rc = 130;
+        if (lab_stop_requested)
+                rc = 128 + (lab_stop_requested > 0 && lab_stop_requested < 64 ? lab_stop_requested
+                                                                              : SIGINT);
+        else if (code >= 0)
+                rc = code == 0 && out.failed ? 1 : code;
         return rc;
 }
 

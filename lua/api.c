@@ -3,16 +3,22 @@
  *
  * Nodes and links are userdata holding an index into the lab's arrays, with
  * metatables whose __index resolves fields (name, kind, ...) and methods.
- * Argument and option errors are raised with luaL_error, so they carry the
- * lab file's name and line; unknown option keys are errors, never ignored.
+ * Argument and option errors are raised with nlua_raise, so they carry the
+ * lab file's name and line (past netlab's own Lua library); unknown option
+ * keys, out-of-range numbers (NaN and infinity included) and strings with a
+ * NUL byte are errors, never ignored or cut. Each userdata carries its
+ * class's tag, checked with its metatable and size on every access.
+ * Failures of the system return nil, message (nlua_fail).
  * What is better written in Lua (ping, pingall, generators) lives in
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
 #include "fw.h"
 #include "vlanview.h"
+#include "monotime.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,19 +31,31 @@
 #define MT_LINK "netlab.link"
 #define MT_JOB "netlab.job"
 
-struct ref {
+/* Every userdata starts with its class's tag: debug.setmetatable can give
+ * any userdata any metatable, so the metatable alone does not prove what
+ * the memory is (see ud_test). */
+enum ud_tag { TAG_LAB = 0x4e4c4c41, TAG_NODE, TAG_LINK, TAG_JOB };
+
+struct ref { /* a lab (idx unused), a node or a link */
+        uint32_t tag;
         int idx;
 };
 
 struct cmd_ud {
+        uint32_t tag;
         struct proc_job job;
         long long deadline;
         bool active;
 };
 
-/* "labs/x.lua:12" of the calling Lua code. */
+/* "labs/x.lua:12" of the calling Lua code, level as error()'s; level 1 is
+ * the lab's line even when netlab's Lua library is in between. */
 static void where_at(lua_State *L, int level, char *buf, size_t len)
 {
+        if (level <= 1) {
+                nlua_where(L, buf, len);
+                return;
+        }
         luaL_where(L, level);
         const char *w = lua_tostring(L, -1);
         size_t n = strlen(w);
@@ -49,14 +67,55 @@ static void where_at(lua_State *L, int level, char *buf, size_t len)
 
 static void where(lua_State *L, char *buf, size_t len)
 {
-        where_at(L, 1, buf, len);
+        nlua_where(L, buf, len);
+}
+
+#define SECONDS_MAX 1e6 /* 11 days: longer waits are mistakes */
+
+/* A number of seconds, finite, 0..SECONDS_MAX (> 0 when positive). */
+static double check_seconds(lua_State *L, int idx, const char *what, bool positive)
+{
+        if (!lua_isnumber(L, idx))
+                nlua_raise(L, "%s: expected a number of seconds, got %s", what,
+                           luaL_typename(L, idx));
+        double v = lua_tonumber(L, idx);
+        if (!(v >= 0 && v <= SECONDS_MAX) || (positive && v == 0))
+                nlua_raise(L, "%s: expected seconds %s 0 and at most %g, got %s", what,
+                           positive ? ">" : ">=", SECONDS_MAX,
+                           isnan(v) ? "nan" : lua_tostring(L, idx));
+        return v;
+}
+
+/* Strings from the lab: a NUL byte inside would silently cut a name, an
+ * address or a command short in C, so it is refused. */
+static const char *nul_check(lua_State *L, const char *s, size_t n)
+{
+        if (s && strlen(s) != n)
+                nlua_raise(L, "invalid string \"%s\\0...\": it contains a NUL byte", s);
+        return s;
+}
+
+/* lua_tostring that refuses NUL bytes (NULL when the value is no string). */
+static const char *tostr(lua_State *L, int idx)
+{
+        size_t n = 0;
+        const char *s = lua_tolstring(L, idx, &n);
+        return nul_check(L, s, n);
+}
+
+/* luaL_checkstring that refuses NUL bytes. */
+static const char *checkstr(lua_State *L, int idx)
+{
+        size_t n;
+        const char *s = luaL_checklstring(L, idx, &n);
+        return nul_check(L, s, n);
 }
 
 static struct lab *the_lab(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         if (!N->lab)
-                luaL_error(L, "no lab yet: call netlab.lab(\"name\") first");
+                nlua_raise(L, "no lab yet: call netlab.lab(\"name\") first");
         return N->lab;
 }
 
@@ -66,16 +125,19 @@ static void opts_check(lua_State *L, int idx, const char *what, const char *cons
         if (lua_isnoneornil(L, idx))
                 return;
         if (!lua_istable(L, idx))
-                luaL_error(L, "%s: options must be a table, got %s", what, luaL_typename(L, idx));
+                nlua_raise(L, "%s: options must be a table, got %s", what, luaL_typename(L, idx));
         lua_pushnil(L);
         while (lua_next(L, idx)) {
                 lua_pop(L, 1);
                 if (lua_type(L, -1) != LUA_TSTRING)
-                        luaL_error(L, "%s: option names must be strings", what);
-                const char *k = lua_tostring(L, -1);
+                        nlua_raise(L, "%s: option names must be strings", what);
+                const char *k = tostr(L, -1);
                 bool ok = false;
                 for (int i = 0; keys[i]; i++)
                         ok |= strcmp(keys[i], k) == 0;
+                if (!ok && !keys[0])
+                        nlua_raise(L, "%s: unknown option '%s' (%s takes no options)", what, k,
+                                   what);
                 if (!ok) {
                         luaL_Buffer b;
                         luaL_buffinit(L, &b);
@@ -85,7 +147,7 @@ static void opts_check(lua_State *L, int idx, const char *what, const char *cons
                                 luaL_addstring(&b, keys[i]);
                         }
                         luaL_pushresult(&b);
-                        luaL_error(L, "%s: unknown option '%s' (expected one of: %s)", what, k,
+                        nlua_raise(L, "%s: unknown option '%s' (expected one of: %s)", what, k,
                                    lua_tostring(L, -1));
                 }
         }
@@ -100,11 +162,43 @@ static int opt_field(lua_State *L, int idx, const char *k)
         return lua_getfield(L, idx, k);
 }
 
-static void push_ref(lua_State *L, const char *mt, int idx)
+static const struct ud_class {
+        const char *mt, *what;
+        uint32_t tag;
+        size_t size;
+} ud_classes[] = {
+    {MT_LAB, "a lab", TAG_LAB, sizeof(struct ref)},
+    {MT_NODE, "a node", TAG_NODE, sizeof(struct ref)},
+    {MT_LINK, "a link", TAG_LINK, sizeof(struct ref)},
+    {MT_JOB, "a process (node:spawn)", TAG_JOB, sizeof(struct cmd_ud)},
+};
+
+/* The userdata at idx if it is really of class tag (metatable, size and
+ * tag agree), else NULL. */
+static void *ud_test(lua_State *L, int idx, enum ud_tag tag)
+{
+        const struct ud_class *c = &ud_classes[tag - TAG_LAB];
+        uint32_t *p = luaL_testudata(L, idx, c->mt);
+        if (!p || lua_rawlen(L, idx) != c->size || *p != c->tag)
+                return NULL;
+        return p;
+}
+
+static void *ud_check(lua_State *L, int idx, enum ud_tag tag)
+{
+        void *p = ud_test(L, idx, tag);
+        if (!p)
+                nlua_raise(L, "bad argument #%d: expected %s, got %s", idx,
+                           ud_classes[tag - TAG_LAB].what, luaL_typename(L, idx));
+        return p;
+}
+
+static void push_ref(lua_State *L, enum ud_tag tag, int idx)
 {
         struct ref *r = lua_newuserdatauv(L, sizeof(*r), 0);
+        r->tag = tag;
         r->idx = idx;
-        luaL_setmetatable(L, mt);
+        luaL_setmetatable(L, ud_classes[tag - TAG_LAB].mt);
 }
 
 /* Pushes method k of class mt (nil when there is none). */
@@ -119,33 +213,33 @@ static int check_node(lua_State *L, int arg)
 {
         struct lab *lab = the_lab(L);
         if (lua_type(L, arg) == LUA_TSTRING) {
-                const char *name = lua_tostring(L, arg);
+                const char *name = tostr(L, arg);
                 int n = lab_find_node(lab, name);
                 if (n < 0)
-                        luaL_error(L, "no node named '%s' in lab '%s'", name, lab->name);
+                        nlua_raise(L, "no node named '%s' in lab '%s'", name, lab->name);
                 return n;
         }
-        struct ref *r = luaL_testudata(L, arg, MT_NODE);
-        if (!r)
-                luaL_error(L, "bad argument #%d: expected a node or a node name, got %s", arg,
+        struct ref *r = ud_test(L, arg, TAG_NODE);
+        if (!r || r->idx < 0)
+                nlua_raise(L, "bad argument #%d: expected a node or a node name, got %s", arg,
                            luaL_typename(L, arg));
-        if (r->idx >= lab->nnodes || lab->nodes[r->idx].deleted)
-                luaL_error(L, "node '%s' was deleted",
+        if (!lab_node_live(lab, r->idx))
+                nlua_raise(L, "node '%s' was deleted",
                            r->idx < lab->nnodes ? lab->nodes[r->idx].name : "?");
         return r->idx;
 }
 
 static int check_link(lua_State *L, int arg)
 {
-        struct ref *r = luaL_checkudata(L, arg, MT_LINK);
-        if (r->idx >= the_lab(L)->nlinks)
-                luaL_error(L, "link was deleted");
+        struct ref *r = ud_check(L, arg, TAG_LINK);
+        if (r->idx < 0 || r->idx >= the_lab(L)->nlinks)
+                nlua_raise(L, "link was deleted");
         return r->idx;
 }
 
 static void push_node(lua_State *L, int idx)
 {
-        push_ref(L, MT_NODE, idx);
+        push_ref(L, TAG_NODE, idx);
 }
 
 /* Builds the lab on first use from script code (node:cmd at top level). */
@@ -156,13 +250,13 @@ static void ensure_built(lua_State *L)
                 return;
         char err[ERRLEN];
         if (nlua_build(N, err) < 0)
-                luaL_error(L, "%s", err);
+                nlua_raise(L, "%s", err);
 }
 
 static void raise_if(lua_State *L, int rc, const char *err)
 {
         if (rc < 0)
-                luaL_error(L, "%s", err);
+                nlua_raise(L, "%s", err);
 }
 
 /* ---- pending host addresses: lab:host{ip=...} applies to its first link */
@@ -180,19 +274,19 @@ static void add_addrs(lua_State *L, struct lab *lab, int iface, int idx)
 {
         char err[ERRLEN];
         if (lua_isstring(L, idx)) {
-                raise_if(L, lab_iface_add_addr(lab, iface, lua_tostring(L, idx), err), err);
+                raise_if(L, lab_iface_add_addr(lab, iface, tostr(L, idx), err), err);
                 return;
         }
         if (!lua_istable(L, idx))
-                luaL_error(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
+                nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
                            luaL_typename(L, idx));
         lua_Integer n = luaL_len(L, idx);
         for (lua_Integer i = 1; i <= n; i++) {
                 lua_geti(L, idx, i);
                 if (!lua_isstring(L, -1))
-                        luaL_error(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
+                        nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
                                    luaL_typename(L, -1));
-                raise_if(L, lab_iface_add_addr(lab, iface, lua_tostring(L, -1), err), err);
+                raise_if(L, lab_iface_add_addr(lab, iface, tostr(L, -1), err), err);
                 lua_pop(L, 1);
         }
 }
@@ -240,27 +334,22 @@ static int l_netlab_lab(lua_State *L)
                 if (dot)
                         *dot = '\0';
         } else {
-                snprintf(name, sizeof(name), "%s", luaL_checkstring(L, 1));
+                snprintf(name, sizeof(name), "%s", checkstr(L, 1));
         }
         if (N->lab)
-                return luaL_error(L, "a lab file declares one lab; \"%s\" is already declared",
+                return nlua_raise(L, "a lab file declares one lab; \"%s\" is already declared",
                                   N->lab->name);
         char err[ERRLEN];
         N->lab = lab_new(name, err);
         if (!N->lab)
-                return luaL_error(L, "%s", err);
+                return nlua_raise(L, "%s", err);
         lua_newtable(L);
         lua_setfield(L, LUA_REGISTRYINDEX, "netlab.pending");
-        lua_newuserdatauv(L, 1, 0);
-        luaL_setmetatable(L, MT_LAB);
+        push_ref(L, TAG_LAB, 0);
         lua_pushvalue(L, -1);
         N->lab_ref = luaL_ref(L, LUA_REGISTRYINDEX);
         return 1;
 }
-
-static const char *const host_keys[] = {"ip", "gw", "ipv6", "routes", NULL};
-static const char *const router_keys[] = {"gw", "ipv6", "routes", "nat", NULL};
-static const char *const switch_keys[] = {NULL};
 
 static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
 {
@@ -272,27 +361,30 @@ static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
         for (lua_Integer i = 1; i <= n; i++) {
                 lua_geti(L, idx, i);
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
+                        nlua_raise(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
                                       "\"VIA\"}");
                 lua_geti(L, -1, 1);
                 lua_geti(L, -2, 2);
-                const char *dst = lua_tostring(L, -2), *via = lua_tostring(L, -1);
+                const char *dst = tostr(L, -2), *via = tostr(L, -1);
                 if (!dst || !via)
-                        luaL_error(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
+                        nlua_raise(L, "routes: each route is {\"DEST/PREFIX\" or \"default\", "
                                       "\"VIA\"}");
                 raise_if(L, lab_node_add_route(lab, node, dst, via, err), err);
                 lua_pop(L, 3);
         }
 }
 
-static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
+/* lab:KIND(name, opts), one closure per node kind (kind.h) with the kind
+ * as its upvalue; opts are the kind's lua_keys. */
+static int l_lab_add_node(lua_State *L)
 {
+        const struct node_kind *kind = lua_touserdata(L, lua_upvalueindex(1));
         struct lab *lab = the_lab(L);
-        luaL_checkudata(L, 1, MT_LAB);
-        const char *name = luaL_checkstring(L, 2);
+        ud_check(L, 1, TAG_LAB);
+        const char *name = checkstr(L, 2);
         char what[64], w[96], err[ERRLEN];
-        snprintf(what, sizeof(what), "lab:%s", node_kind_name(kind));
-        opts_check(L, 3, what, keys);
+        snprintf(what, sizeof(what), "lab:%s", kind->name);
+        opts_check(L, 3, what, kind->lua_keys);
         where(L, w, sizeof(w));
         int idx = lab_add_node(lab, name, kind, w, err);
         raise_if(L, idx, err);
@@ -301,8 +393,8 @@ static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
         lua_pop(L, 1);
         if (opt_field(L, 3, "gw") != LUA_TNIL) {
                 if (!lua_isstring(L, -1))
-                        luaL_error(L, "gw: expected an address string");
-                raise_if(L, lab_node_set_gw(lab, idx, lua_tostring(L, -1), err), err);
+                        nlua_raise(L, "gw: expected an address string");
+                raise_if(L, lab_node_set_gw(lab, idx, tostr(L, -1), err), err);
         }
         lua_pop(L, 1);
         if (opt_field(L, 3, "ipv6") != LUA_TNIL)
@@ -312,9 +404,9 @@ static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
         add_routes(L, lab, idx, lua_gettop(L));
         lua_pop(L, 1);
         if (opt_field(L, 3, "nat") != LUA_TNIL) {
-                const char *ifn = lua_tostring(L, -1);
+                const char *ifn = tostr(L, -1);
                 if (!ifn || !*ifn || strlen(ifn) > IFNAME_MAX)
-                        luaL_error(L, "nat: expected the name of the router's outgoing "
+                        nlua_raise(L, "nat: expected the name of the router's outgoing "
                                       "interface, e.g. \"eth1\"");
                 snprintf(lab->nodes[idx].nat_out, sizeof(lab->nodes[idx].nat_out), "%s", ifn);
         }
@@ -323,83 +415,92 @@ static int add_node(lua_State *L, enum node_kind kind, const char *const keys[])
         return 1;
 }
 
-static int l_lab_host(lua_State *L)
+#define RATE_MIN 1e3      /* bit/s: below this, tbf cannot pace */
+#define RATE_MAX 1e11     /* 100 Gbit/s */
+#define DELAY_MAX_US 60e6 /* a minute: netem's queue would hold everything */
+
+/* A number, or a number followed by one of units' suffixes (as "5ms"):
+ * its value times the unit's multiplier; false when it is neither, or not
+ * finite. */
+struct unit {
+        const char *suffix;
+        double mul;
+};
+static bool parse_with_unit(lua_State *L, int idx, const struct unit *units, double number_mul,
+                            double *out)
 {
-        return add_node(L, NODE_HOST, host_keys);
+        double v, mul = 0;
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+                v = lua_tonumber(L, idx);
+                mul = number_mul;
+        } else {
+                const char *s = tostr(L, idx), *end = s;
+                v = s ? strtod(s, (char **)&end) : 0;
+                for (int i = 0; s && end != s && units[i].suffix; i++)
+                        if (!strcmp(end, units[i].suffix))
+                                mul = units[i].mul;
+        }
+        *out = v * mul;
+        return mul != 0 && isfinite(v) && isfinite(*out);
 }
 
-static int l_lab_router(lua_State *L)
+/* The value at idx as the lab wrote it, for messages. */
+static const char *shown(lua_State *L, int idx, char *buf, size_t len)
 {
-        return add_node(L, NODE_ROUTER, router_keys);
-}
-
-static int l_lab_switch(lua_State *L)
-{
-        return add_node(L, NODE_SWITCH, switch_keys);
+        if (lua_type(L, idx) == LUA_TNUMBER && isnan(lua_tonumber(L, idx)))
+                snprintf(buf, len, "nan"); /* not glibc's "-nan" for 0/0 */
+        else if (lua_type(L, idx) == LUA_TNUMBER)
+                snprintf(buf, len, "%g", lua_tonumber(L, idx));
+        else if (lua_type(L, idx) == LUA_TSTRING)
+                snprintf(buf, len, "\"%s\"", lua_tostring(L, idx));
+        else
+                snprintf(buf, len, "a %s", luaL_typename(L, idx));
+        return buf;
 }
 
 /* "10mbit", "1.5gbit", "800kbit", "100bit"; a number means Mbit/s (as Mininet's bw). */
 static uint64_t parse_rate(lua_State *L, int idx)
 {
-        if (lua_type(L, idx) == LUA_TNUMBER) {
-                double v = lua_tonumber(L, idx);
-                if (v <= 0)
-                        luaL_error(L, "bw: must be positive (Mbit/s), got %g", v);
-                return (uint64_t)(v * 1e6);
-        }
-        const char *s = luaL_checkstring(L, idx);
-        char *end;
-        double v = strtod(s, &end);
-        double mul = 0;
-        if (!strcmp(end, "bit") || !strcmp(end, "bps"))
-                mul = 1;
-        else if (!strcmp(end, "kbit"))
-                mul = 1e3;
-        else if (!strcmp(end, "mbit"))
-                mul = 1e6;
-        else if (!strcmp(end, "gbit"))
-                mul = 1e9;
-        if (end == s || mul == 0 || v <= 0)
-                luaL_error(L,
-                           "bw: invalid rate \"%s\" (expected e.g. \"10mbit\", \"1gbit\", "
-                           "\"500kbit\")",
-                           s);
-        return (uint64_t)(v * mul);
+        static const struct unit units[] = {{"bit", 1},    {"bps", 1},    {"kbit", 1e3},
+                                            {"mbit", 1e6}, {"gbit", 1e9}, {NULL, 0}};
+        double bps;
+        char v[64];
+        if (!parse_with_unit(L, idx, units, 1e6, &bps) || !(bps > 0))
+                nlua_raise(L,
+                           "bw: invalid rate %s (expected a rate > 0 like \"10mbit\", "
+                           "\"1gbit\", \"500kbit\", or a number of Mbit/s)",
+                           shown(L, idx, v, sizeof(v)));
+        if (bps < RATE_MIN || bps > RATE_MAX)
+                nlua_raise(L, "bw: rate %s is out of range (1kbit to 100gbit)",
+                           shown(L, idx, v, sizeof(v)));
+        return (uint64_t)bps;
 }
 
 /* "5ms", "100us", "1s"; a number means milliseconds. Returns microseconds. */
 static uint32_t parse_time(lua_State *L, int idx, const char *what)
 {
-        if (lua_type(L, idx) == LUA_TNUMBER) {
-                double v = lua_tonumber(L, idx);
-                if (v < 0 || v > 1e6)
-                        luaL_error(L, "%s: out of range (milliseconds), got %g", what, v);
-                return (uint32_t)(v * 1000);
-        }
-        const char *s = luaL_checkstring(L, idx);
-        char *end;
-        double v = strtod(s, &end);
-        double mul = 0;
-        if (!strcmp(end, "us"))
-                mul = 1;
-        else if (!strcmp(end, "ms"))
-                mul = 1e3;
-        else if (!strcmp(end, "s"))
-                mul = 1e6;
-        if (end == s || mul == 0 || v < 0 || v * mul > 4e9)
-                luaL_error(L, "%s: invalid time \"%s\" (expected e.g. \"5ms\", \"100us\", \"1s\")",
-                           what, s);
-        return (uint32_t)(v * mul);
+        static const struct unit units[] = {{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {NULL, 0}};
+        double us;
+        char v[64];
+        if (!parse_with_unit(L, idx, units, 1e3, &us) || !(us >= 0))
+                nlua_raise(L,
+                           "%s: invalid time %s (expected a time >= 0 like \"5ms\", "
+                           "\"100us\", \"1s\", or a number of milliseconds)",
+                           what, shown(L, idx, v, sizeof(v)));
+        if (us > DELAY_MAX_US)
+                nlua_raise(L, "%s: time %s is out of range (0 to 60s)", what,
+                           shown(L, idx, v, sizeof(v)));
+        return (uint32_t)us;
 }
 
 static uint16_t check_vid(lua_State *L, int idx, const char *what)
 {
         if (!lua_isinteger(L, idx))
-                luaL_error(L, "%s: expected a VLAN id (1..4094), got %s", what,
+                nlua_raise(L, "%s: expected a VLAN id (1..4094), got %s", what,
                            luaL_typename(L, idx));
         lua_Integer v = lua_tointeger(L, idx);
         if (v < 1 || v > 4094)
-                luaL_error(L, "%s: VLAN id %d is outside 1..4094", what, (int)v);
+                nlua_raise(L, "%s: VLAN id %d is outside 1..4094", what, (int)v);
         return (uint16_t)v;
 }
 
@@ -416,7 +517,7 @@ static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
         lua_pop(L, 1);
         if (opt_field(L, opts, "trunk") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "trunk: expected a list of VLAN ids, e.g. {10, 20}");
+                        nlua_raise(L, "trunk: expected a list of VLAN ids, e.g. {10, 20}");
                 lua_Integer n = luaL_len(L, -1);
                 for (lua_Integer i = 1; i <= n; i++) {
                         lua_geti(L, -1, i);
@@ -428,7 +529,7 @@ static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
         lua_pop(L, 1);
         if (opt_field(L, opts, "vlans") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "vlans: expected a list of {vid=N, pvid=bool, "
+                        nlua_raise(L, "vlans: expected a list of {vid=N, pvid=bool, "
                                       "untagged=bool}");
                 int t = lua_gettop(L);
                 lua_Integer n = luaL_len(L, t);
@@ -472,15 +573,20 @@ static bool first_link_iface(const struct lab *lab, int node, int iface)
 static int l_lab_link(lua_State *L)
 {
         struct lab *lab = the_lab(L);
-        luaL_checkudata(L, 1, MT_LAB);
+        ud_check(L, 1, TAG_LAB);
         int a = check_node(L, 2), b = check_node(L, 3);
         opts_check(L, 4, "lab:link", link_keys);
         struct link_params p = {0};
         const char *names[2] = {NULL, NULL};
+        char v[64];
         if (opt_field(L, 4, "mtu") != LUA_TNIL) {
                 if (!lua_isinteger(L, -1))
-                        luaL_error(L, "mtu: expected an integer, got %s", luaL_typename(L, -1));
-                p.mtu = (int)lua_tointeger(L, -1);
+                        nlua_raise(L, "mtu: expected an integer (68..65535), got %s",
+                                   shown(L, -1, v, sizeof(v)));
+                lua_Integer m = lua_tointeger(L, -1);
+                if (m < 68 || m > 65535)
+                        nlua_raise(L, "mtu: %lld is out of range (68..65535)", (long long)m);
+                p.mtu = (int)m;
         }
         if (opt_field(L, 4, "bw") != LUA_TNIL)
                 p.rate_bps = parse_rate(L, -1);
@@ -489,19 +595,20 @@ static int l_lab_link(lua_State *L)
         if (opt_field(L, 4, "jitter") != LUA_TNIL)
                 p.jitter_us = parse_time(L, -1, "jitter");
         if (opt_field(L, 4, "loss") != LUA_TNIL) {
-                double v = luaL_checknumber(L, -1);
-                if (v < 0 || v > 100)
-                        luaL_error(L, "loss: a percentage 0..100, got %g", v);
-                p.loss_ppm = (uint32_t)(v * 10000);
+                double l = lua_tonumber(L, -1);
+                if (lua_type(L, -1) != LUA_TNUMBER || !(l >= 0 && l <= 100))
+                        nlua_raise(L, "loss: expected a percentage from 0 to 100, got %s",
+                                   shown(L, -1, v, sizeof(v)));
+                p.loss_ppm = (uint32_t)(l * 10000);
         }
         lua_pop(L, 5);
         if (opt_field(L, 4, "ifname") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "ifname: expected {\"name on a\", \"name on b\"}");
+                        nlua_raise(L, "ifname: expected {\"name on a\", \"name on b\"}");
                 lua_geti(L, -1, 1);
                 lua_geti(L, -2, 2);
-                names[0] = lua_tostring(L, -2);
-                names[1] = lua_tostring(L, -1);
+                names[0] = tostr(L, -2);
+                names[1] = tostr(L, -1);
         }
         char w[96], err[ERRLEN];
         where(L, w, sizeof(w));
@@ -517,7 +624,7 @@ static int l_lab_link(lua_State *L)
                         pending_apply(L, lab, lab->ifaces[ends[k]].node, ends[k]);
         if (opt_field(L, 4, "ip") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
-                        luaL_error(L, "ip: expected {\"address on a\", \"address on b\"} (either "
+                        nlua_raise(L, "ip: expected {\"address on a\", \"address on b\"} (either "
                                       "may be false)");
                 int t = lua_gettop(L);
                 for (int k = 0; k < 2; k++) {
@@ -537,24 +644,24 @@ static int l_lab_link(lua_State *L)
         if (want_vlan) {
                 bool any = false;
                 for (int k = 0; k < 2; k++)
-                        if (lab->nodes[lab->ifaces[ends[k]].node].kind == NODE_SWITCH) {
+                        if (lab_node_has(lab, lab->ifaces[ends[k]].node, KIND_BRIDGE)) {
                                 apply_vlan_opts(L, lab, ends[k], 4);
                                 any = true;
                         }
                 if (!any)
-                        luaL_error(L,
+                        nlua_raise(L,
                                    "vlan/trunk/vlans set on a link between '%s' and '%s', "
                                    "but neither is a switch",
                                    lab->nodes[a].name, lab->nodes[b].name);
         }
-        push_ref(L, MT_LINK, li);
+        push_ref(L, TAG_LINK, li);
         return 1;
 }
 
 static int l_lab_node(lua_State *L)
 {
-        luaL_checkudata(L, 1, MT_LAB);
-        luaL_checkstring(L, 2);
+        ud_check(L, 1, TAG_LAB);
+        checkstr(L, 2);
         push_node(L, check_node(L, 2));
         return 1;
 }
@@ -562,13 +669,13 @@ static int l_lab_node(lua_State *L)
 /* lab:nodes([kind]) */
 static int l_lab_nodes(lua_State *L)
 {
+        ud_check(L, 1, TAG_LAB);
         struct lab *lab = the_lab(L);
         const char *kind = luaL_optstring(L, 2, NULL);
         lua_newtable(L);
         int k = 0;
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].deleted ||
-                    (kind && strcmp(kind, node_kind_name(lab->nodes[i].kind)) != 0))
+                if (!lab_node_live(lab, i) || (kind && strcmp(kind, lab->nodes[i].kind->name) != 0))
                         continue;
                 push_node(L, i);
                 lua_rawseti(L, -2, ++k);
@@ -578,10 +685,11 @@ static int l_lab_nodes(lua_State *L)
 
 static int l_lab_links(lua_State *L)
 {
+        ud_check(L, 1, TAG_LAB);
         struct lab *lab = the_lab(L);
         lua_newtable(L);
         for (int i = 0; i < lab->nlinks; i++) {
-                push_ref(L, MT_LINK, i);
+                push_ref(L, TAG_LINK, i);
                 lua_rawseti(L, -2, i + 1);
         }
         return 1;
@@ -589,7 +697,7 @@ static int l_lab_links(lua_State *L)
 
 static int l_lab_build(lua_State *L)
 {
-        luaL_checkudata(L, 1, MT_LAB);
+        ud_check(L, 1, TAG_LAB);
         ensure_built(L);
         lua_settop(L, 1);
         return 1;
@@ -601,11 +709,9 @@ static int l_lab_reset(lua_State *L)
         struct lab *lab = the_lab(L);
         char err[ERRLEN];
         if (lab->state != LAB_UP)
-                return luaL_error(L, "lab:reset(): lab \"%s\" is not running", lab->name);
+                return nlua_raise(L, "lab:reset(): lab \"%s\" is not running", lab->name);
         if (lab_reset(lab, err) < 0) {
-                lua_pushnil(L);
-                lua_pushstring(L, err);
-                return 2;
+                return nlua_fail(L, err);
         }
         lua_pushboolean(L, 1);
         return 1;
@@ -613,8 +719,9 @@ static int l_lab_reset(lua_State *L)
 
 static int l_lab_index(lua_State *L)
 {
+        ud_check(L, 1, TAG_LAB);
         struct lab *lab = the_lab(L);
-        const char *k = luaL_checkstring(L, 2);
+        const char *k = checkstr(L, 2);
         if (!strcmp(k, "name")) {
                 lua_pushstring(L, lab->name);
                 return 1;
@@ -629,6 +736,7 @@ static int l_lab_index(lua_State *L)
 
 static int l_lab_tostring(lua_State *L)
 {
+        ud_check(L, 1, TAG_LAB);
         struct lab *lab = the_lab(L);
         lua_pushfstring(L, "lab '%s' (%d nodes, %d links)", lab->name, lab->nnodes, lab->nlinks);
         return 1;
@@ -656,13 +764,15 @@ static int l_node_index(lua_State *L)
 {
         struct lab *lab = the_lab(L);
         int n = check_node(L, 1);
-        const char *k = luaL_checkstring(L, 2);
+        const char *k = checkstr(L, 2);
         if (!strcmp(k, "name")) {
                 lua_pushstring(L, lab->nodes[n].name);
         } else if (!strcmp(k, "kind")) {
-                lua_pushstring(L, node_kind_name(lab->nodes[n].kind));
+                lua_pushstring(L, lab->nodes[n].kind->name);
         } else if (!strcmp(k, "netns")) {
                 lua_pushstring(L, lab->nodes[n].netns_name);
+        } else if (!strcmp(k, "lab")) {
+                lua_rawgeti(L, LUA_REGISTRYINDEX, nlua_from(L)->lab_ref);
         } else {
                 push_method(L, MT_NODE, k);
         }
@@ -673,13 +783,13 @@ static int l_node_tostring(lua_State *L)
 {
         struct lab *lab = the_lab(L);
         int n = check_node(L, 1);
-        lua_pushfstring(L, "%s %s", node_kind_name(lab->nodes[n].kind), lab->nodes[n].name);
+        lua_pushfstring(L, "%s %s", lab->nodes[n].kind->name, lab->nodes[n].name);
         return 1;
 }
 
 static int l_node_eq(lua_State *L)
 {
-        struct ref *a = luaL_testudata(L, 1, MT_NODE), *b = luaL_testudata(L, 2, MT_NODE);
+        struct ref *a = ud_test(L, 1, TAG_NODE), *b = ud_test(L, 2, TAG_NODE);
         lua_pushboolean(L, a && b && a->idx == b->idx);
         return 1;
 }
@@ -755,12 +865,12 @@ static int l_node_vlan(lua_State *L)
 {
         struct lab *lab = the_lab(L);
         int n = check_node(L, 1);
-        const char *parent = luaL_checkstring(L, 2);
+        const char *parent = checkstr(L, 2);
         uint16_t vid = check_vid(L, 3, "node:vlan");
         opts_check(L, 4, "node:vlan", vlan_keys);
         int pi = lab_find_iface(lab, n, parent);
         if (pi < 0)
-                return luaL_error(L, "node:vlan: '%s' has no interface '%s' (link it first)",
+                return nlua_raise(L, "node:vlan: '%s' has no interface '%s' (link it first)",
                                   lab->nodes[n].name, parent);
         char w[96], err[ERRLEN];
         where(L, w, sizeof(w));
@@ -780,9 +890,8 @@ static int l_node_route(lua_State *L)
         int n = check_node(L, 1);
         char err[ERRLEN];
         if (lab->state != LAB_DEFINED)
-                return luaL_error(L, "node:route: lab '%s' is already built", lab->name);
-        raise_if(L, lab_node_add_route(lab, n, luaL_checkstring(L, 2), luaL_checkstring(L, 3), err),
-                 err);
+                return nlua_raise(L, "node:route: lab '%s' is already built", lab->name);
+        raise_if(L, lab_node_add_route(lab, n, checkstr(L, 2), checkstr(L, 3), err), err);
         return 0;
 }
 
@@ -801,7 +910,7 @@ static const char *fw_port_name(lua_State *L, struct lab *lab, int sw, const cha
                                 return lab->ifaces[n->ifaces[i]].name;
                 }
         }
-        luaL_error(L,
+        nlua_raise(L,
                    "firewall: switch '%s' has no port '%s' (name a port like p1, or a node "
                    "linked to it)",
                    lab->nodes[sw].name, name);
@@ -814,20 +923,19 @@ static void fw_ports(lua_State *L, struct lab *lab, int sw, int idx, struct fw_r
         if (lua_isnil(L, idx))
                 return;
         if (lua_isstring(L, idx)) {
-                raise_if(
-                    L, fw_rule_port(r, is_out, fw_port_name(L, lab, sw, lua_tostring(L, idx)), err),
-                    err);
+                raise_if(L, fw_rule_port(r, is_out, fw_port_name(L, lab, sw, tostr(L, idx)), err),
+                         err);
                 return;
         }
         if (!lua_istable(L, idx))
-                luaL_error(L, "firewall: %s: expected a port or a list of ports",
+                nlua_raise(L, "firewall: %s: expected a port or a list of ports",
                            is_out ? "out" : "in");
         lua_Integer n = luaL_len(L, idx);
         for (lua_Integer i = 1; i <= n; i++) {
                 lua_geti(L, idx, i);
-                const char *p = lua_tostring(L, -1);
+                const char *p = tostr(L, -1);
                 if (!p)
-                        luaL_error(L, "firewall: port names are strings");
+                        nlua_raise(L, "firewall: port names are strings");
                 raise_if(L, fw_rule_port(r, is_out, fw_port_name(L, lab, sw, p), err), err);
                 lua_pop(L, 1);
         }
@@ -849,17 +957,17 @@ static int l_node_firewall(lua_State *L)
         int sw = check_node(L, 1);
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 3, "switch:firewall", fw_keys);
-        if (lab->nodes[sw].kind != NODE_SWITCH)
-                return luaL_error(L, "firewall: '%s' is a %s; firewalls filter switch ports",
-                                  lab->nodes[sw].name, node_kind_name(lab->nodes[sw].kind));
+        if (!lab_node_has(lab, sw, KIND_BRIDGE))
+                return nlua_raise(L, "firewall: '%s' is a %s; firewalls filter switch ports",
+                                  lab->nodes[sw].name, lab->nodes[sw].kind->name);
         if (lab->state != LAB_DEFINED)
-                return luaL_error(L, "firewall: lab '%s' is already built", lab->name);
+                return nlua_raise(L, "firewall: lab '%s' is already built", lab->name);
         struct fw_table t = {0};
         char err[ERRLEN];
         if (opt_field(L, 3, "policy") != LUA_TNIL) {
-                const char *p = lua_tostring(L, -1);
+                const char *p = tostr(L, -1);
                 if (!p || (strcmp(p, "accept") && strcmp(p, "drop")))
-                        return luaL_error(L, "firewall: policy is \"accept\" or \"drop\"");
+                        return nlua_raise(L, "firewall: policy is \"accept\" or \"drop\"");
                 t.policy = !strcmp(p, "drop") ? FW_DROP : FW_ACCEPT;
         }
         lua_pop(L, 1);
@@ -870,17 +978,17 @@ static int l_node_firewall(lua_State *L)
                 lua_geti(L, 2, i);
                 int e = lua_gettop(L);
                 if (lua_type(L, e) == LUA_TSTRING) {
-                        if (fw_rule_parse(lua_tostring(L, e), &r, err) < 0) {
+                        if (fw_rule_parse(tostr(L, e), &r, err) < 0) {
                                 fw_free(&t);
-                                return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                                return nlua_raise(L, "firewall rule %d: %s", (int)i, err);
                         }
                 } else if (lua_istable(L, e)) {
                         opts_check(L, e, "firewall rule", fw_rule_keys);
                         lua_getfield(L, e, "action");
-                        const char *a = lua_tostring(L, -1);
+                        const char *a = tostr(L, -1);
                         if (!a || (strcmp(a, "accept") && strcmp(a, "drop"))) {
                                 fw_free(&t);
-                                return luaL_error(L,
+                                return nlua_raise(L,
                                                   "firewall rule %d: action is \"accept\" or "
                                                   "\"drop\"",
                                                   (int)i);
@@ -892,12 +1000,12 @@ static int l_node_firewall(lua_State *L)
                         fw_ports(L, lab, sw, lua_gettop(L), &r, true);
                         lua_getfield(L, e, "type");
                         if (!lua_isnil(L, -1)) {
-                                const char *ty = luaL_checkstring(L, -1);
+                                const char *ty = checkstr(L, -1);
                                 r.not_ethertype = ty[0] == '!';
                                 if (fw_ethertype_parse(ty + r.not_ethertype, &r.ethertype, err) <
                                     0) {
                                         fw_free(&t);
-                                        return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                                        return nlua_raise(L, "firewall rule %d: %s", (int)i, err);
                                 }
                         }
                         lua_getfield(L, e, "vid");
@@ -906,12 +1014,12 @@ static int l_node_firewall(lua_State *L)
                         lua_settop(L, e);
                 } else {
                         fw_free(&t);
-                        return luaL_error(L, "firewall rule %d: expected a table or a string",
+                        return nlua_raise(L, "firewall rule %d: expected a table or a string",
                                           (int)i);
                 }
                 if (fw_add(&t, &r, err) < 0) {
                         fw_free(&t);
-                        return luaL_error(L, "firewall rule %d: %s", (int)i, err);
+                        return nlua_raise(L, "firewall rule %d: %s", (int)i, err);
                 }
                 lua_pop(L, 1);
         }
@@ -933,26 +1041,35 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
                         c->active = false;
                         lua_pushlstring(L, c->job.out, c->job.len);
                         lua_pushinteger(L, c->job.status);
+                        /* Said, not silent: the output was cut. */
+                        lua_pushboolean(L, c->job.dropped > 0);
+                        if (c->job.dropped) {
+                                char w[128];
+                                nlua_where(L, w, sizeof(w));
+                                nlua_note(N, "%s: output truncated at %zu bytes (%zu more dropped)",
+                                          w, c->job.len, c->job.dropped);
+                        }
                         proc_job_free(&c->job);
-                        return 2;
+                        return 3;
                 }
-                long long left = c->deadline - proc_now_ms();
+                long long left = c->deadline - monotime_ms();
                 if (r < 0 || left <= 0) {
                         N->job = NULL;
                         c->active = false;
                         proc_job_free(&c->job);
-                        lua_pushnil(L);
-                        lua_pushstring(L, r < 0 ? "cannot read the command's output" : "timed out");
-                        return 2;
+                        return nlua_fail(L,
+                                         r < 0 ? "cannot read the command's output" : "timed out");
                 }
+                struct nlua_wait w = {c->job.wfd, left > 1000000 ? 1000000 : (int)left};
                 if (L == N->co && lua_isyieldable(L)) {
-                        N->wait.fd = c->job.fd;
-                        N->wait.timeout_ms = left > 1000000 ? 1000000 : (int)left;
+                        N->wait = w;
                         N->job = &c->job;
                         return lua_yieldk(L, 0, ctx, cmd_k);
                 }
-                struct pollfd p = {.fd = c->job.fd, .events = POLLIN};
-                poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+                if (nlua_wait_io(&w, -1) < 0 && lab_stop_requested) {
+                        char why[64];
+                        return nlua_raise(L, "%s", nlua_stop_text(why, sizeof(why)));
+                }
         }
 }
 
@@ -964,12 +1081,12 @@ static struct cmd_ud *job_start(lua_State *L, int n, const char *cmd)
         ensure_built(L);
         struct cmd_ud *c = lua_newuserdatauv(L, sizeof(*c), 0);
         memset(c, 0, sizeof(*c));
+        c->tag = TAG_JOB;
         c->job.fd = -1;
         luaL_setmetatable(L, MT_JOB);
         char err[ERRLEN];
         if (proc_job_start(N->lab, n, cmd, &c->job, err) < 0) {
-                lua_pushnil(L);
-                lua_pushstring(L, err);
+                nlua_fail(L, err);
                 return NULL;
         }
         c->active = true;
@@ -983,16 +1100,16 @@ static const char *const cmd_keys[] = {"timeout", NULL};
 static int l_node_cmd(lua_State *L)
 {
         int n = check_node(L, 1);
-        const char *cmd = luaL_checkstring(L, 2);
+        const char *cmd = checkstr(L, 2);
         opts_check(L, 3, "node:cmd", cmd_keys);
         double timeout = 60;
         if (opt_field(L, 3, "timeout") != LUA_TNIL)
-                timeout = luaL_checknumber(L, -1);
+                timeout = check_seconds(L, -1, "node:cmd: timeout", true);
         lua_pop(L, 1);
         struct cmd_ud *c = job_start(L, n, cmd);
         if (!c)
                 return 2;
-        c->deadline = proc_now_ms() + (long long)(timeout * 1000);
+        c->deadline = monotime_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, (lua_KContext)lua_gettop(L));
 }
 
@@ -1003,7 +1120,7 @@ static int l_node_cmd(lua_State *L)
 static int l_node_spawn(lua_State *L)
 {
         int n = check_node(L, 1);
-        const char *cmd = luaL_checkstring(L, 2);
+        const char *cmd = checkstr(L, 2);
         return job_start(L, n, cmd) ? 1 : 2;
 }
 
@@ -1011,21 +1128,21 @@ static const char *const wait_keys[] = {"timeout", NULL};
 
 static int l_job_wait(lua_State *L)
 {
-        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        struct cmd_ud *c = ud_check(L, 1, TAG_JOB);
         opts_check(L, 2, "proc:wait", wait_keys);
         if (!c->active)
-                return luaL_error(L, "proc:wait: the process was already waited for or killed");
+                return nlua_raise(L, "proc:wait: the process was already waited for or killed");
         double timeout = 3600;
         if (opt_field(L, 2, "timeout") != LUA_TNIL)
-                timeout = luaL_checknumber(L, -1);
+                timeout = check_seconds(L, -1, "proc:wait: timeout", true);
         lua_settop(L, 1);
-        c->deadline = proc_now_ms() + (long long)(timeout * 1000);
+        c->deadline = monotime_ms() + (long long)(timeout * 1000);
         return cmd_k(L, LUA_OK, 1);
 }
 
 static int l_job_kill(lua_State *L)
 {
-        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        struct cmd_ud *c = ud_check(L, 1, TAG_JOB);
         if (!c->active) {
                 lua_pushliteral(L, "");
                 return 1;
@@ -1043,7 +1160,7 @@ static int l_job_kill(lua_State *L)
 
 static int l_job_running(lua_State *L)
 {
-        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        struct cmd_ud *c = ud_check(L, 1, TAG_JOB);
         lua_pushboolean(L, c->active && proc_job_poll(&c->job) == 1);
         return 1;
 }
@@ -1059,9 +1176,7 @@ static int l_node_vlans(lua_State *L)
         int np;
         char err[ERRLEN];
         if (lab_vlan_view(lab, n, &pv, &np, err) < 0) {
-                lua_pushnil(L);
-                lua_pushstring(L, err);
-                return 2;
+                return nlua_fail(L, err);
         }
         lua_createtable(L, np, 0);
         for (int i = 0; i < np; i++) {
@@ -1080,9 +1195,13 @@ static int l_node_vlans(lua_State *L)
         return 1;
 }
 
+/* Every class's __gc: a process is freed whatever metatable it was given
+ * since (debug.setmetatable), so this goes by the tag alone. */
 static int l_job_gc(lua_State *L)
 {
-        struct cmd_ud *c = luaL_checkudata(L, 1, MT_JOB);
+        struct cmd_ud *c = lua_touserdata(L, 1);
+        if (lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof(*c) || c->tag != TAG_JOB)
+                return 0;
         if (c->active) {
                 struct nlua *N = nlua_from(L);
                 if (N->job == &c->job)
@@ -1113,9 +1232,7 @@ static int l_link_set(lua_State *L, bool up)
                 return 0;
         }
         if (lab_link_set_up(lab, li, up, err) < 0) {
-                lua_pushnil(L);
-                lua_pushstring(L, err);
-                return 2;
+                return nlua_fail(L, err);
         }
         lua_pushboolean(L, 1);
         return 1;
@@ -1135,7 +1252,7 @@ static int l_link_index(lua_State *L)
 {
         struct lab *lab = the_lab(L);
         int li = check_link(L, 1);
-        const char *k = luaL_checkstring(L, 2);
+        const char *k = checkstr(L, 2);
         const struct link *l = &lab->links[li];
         if (!strcmp(k, "a") || !strcmp(k, "b")) {
                 push_node(L, lab->ifaces[k[0] == 'a' ? l->a : l->b].node);
@@ -1165,16 +1282,16 @@ static int l_link_tostring(lua_State *L)
 static int l_experiment(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
-        const char *name = luaL_checkstring(L, 1);
+        const char *name = checkstr(L, 1);
         luaL_checktype(L, 2, LUA_TFUNCTION);
         if (!*name)
-                return luaL_error(L, "experiment: the name must not be empty");
+                return nlua_raise(L, "experiment: the name must not be empty");
         for (int i = 0; i < N->nexp; i++)
                 if (!strcmp(N->exp[i].name, name))
-                        return luaL_error(L, "experiment: duplicate name '%s'", name);
+                        return nlua_raise(L, "experiment: duplicate name '%s'", name);
         struct nlua_exp *e = realloc(N->exp, (size_t)(N->nexp + 1) * sizeof(*e));
         if (!e)
-                return luaL_error(L, "out of memory");
+                return nlua_raise(L, "out of memory");
         N->exp = e;
         lua_pushvalue(L, 2);
         e[N->nexp] =
@@ -1212,16 +1329,16 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
 static int l_sleep(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
-        double s = luaL_checknumber(L, 1);
-        if (s < 0)
-                s = 0;
+        double s = check_seconds(L, 1, "netlab.sleep", false);
+        struct nlua_wait w = {-1, (int)(s * 1000)};
         if (L == N->co && lua_isyieldable(L)) {
-                N->wait.fd = -1;
-                N->wait.timeout_ms = (int)(s * 1000);
+                N->wait = w;
                 return lua_yieldk(L, 0, 0, sleep_k);
         }
-        struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-        nanosleep(&ts, NULL);
+        if (nlua_wait_io(&w, -1) < 0 && lab_stop_requested) {
+                char why[64];
+                return nlua_raise(L, "%s", nlua_stop_text(why, sizeof(why)));
+        }
         return 0;
 }
 
@@ -1229,42 +1346,50 @@ static int l_sleep(lua_State *L)
 static int l_check_opts(lua_State *L)
 {
         luaL_checktype(L, 2, LUA_TTABLE);
-        const char *what = luaL_checkstring(L, 3);
+        const char *what = checkstr(L, 3);
         const char *keys[64];
         int n = (int)luaL_len(L, 2);
         if (n > 63)
                 n = 63;
         for (int i = 0; i < n; i++) {
                 lua_geti(L, 2, i + 1);
-                keys[i] = lua_tostring(L, -1); /* kept alive by the table */
+                keys[i] = tostr(L, -1); /* kept alive by the table */
                 lua_pop(L, 1);
         }
         keys[n] = NULL;
-        /* Errors must point at the caller of the Lua helper: level 2 there
-         * is level 1 here plus one, so re-raise with that position. */
+        /* nlua_raise names the lab's line, past the Lua helper calling this. */
         lua_settop(L, 3);
         if (!lua_isnoneornil(L, 1) && lua_istable(L, 1)) {
                 lua_pushnil(L);
                 while (lua_next(L, 1)) {
                         lua_pop(L, 1);
-                        const char *k = lua_tostring(L, -1);
+                        const char *k = tostr(L, -1);
                         bool ok = false;
                         for (int i = 0; k && keys[i]; i++)
                                 ok |= strcmp(keys[i], k) == 0;
-                        if (!ok) {
-                                luaL_where(L, 2);
-                                lua_pushfstring(L, "%s: unknown option '%s'", what, k ? k : "?");
-                                lua_concat(L, 2);
-                                return lua_error(L);
-                        }
+                        if (!ok)
+                                return nlua_raise(L, "%s: unknown option '%s'", what, k ? k : "?");
                 }
         } else if (!lua_isnoneornil(L, 1)) {
-                luaL_where(L, 2);
-                lua_pushfstring(L, "%s: options must be a table", what);
-                lua_concat(L, 2);
-                return lua_error(L);
+                return nlua_raise(L, "%s: options must be a table", what);
         }
         return 0;
+}
+
+/* netlab.error(message): raises message at the lab's line, past netlab's
+ * own Lua library (for helpers that check their arguments). */
+static int l_error(lua_State *L)
+{
+        return nlua_raise(L, "%s", checkstr(L, 1));
+}
+
+/* netlab.is_address(s) → true when s is an IPv4 or IPv6 address (no prefix). */
+static int l_is_address(lua_State *L)
+{
+        struct ipaddr ip;
+        const char *s = tostr(L, 1);
+        lua_pushboolean(L, s && !strchr(s, '/') && ipaddr_parse(s, false, &ip, NULL) == 0);
+        return 1;
 }
 
 static void new_class(lua_State *L, const char *mt, const luaL_Reg *meta, const luaL_Reg *methods)
@@ -1280,23 +1405,27 @@ static void new_class(lua_State *L, const char *mt, const luaL_Reg *meta, const 
 int nlua_api_open(struct nlua *N, char *err)
 {
         lua_State *L = N->L;
-        static const luaL_Reg lab_meta[] = {
-            {"__index", l_lab_index}, {"__tostring", l_lab_tostring}, {NULL, NULL}};
-        static const luaL_Reg lab_methods[] = {{"host", l_lab_host},     {"switch", l_lab_switch},
-                                               {"router", l_lab_router}, {"link", l_lab_link},
+        static const luaL_Reg lab_meta[] = {{"__index", l_lab_index},
+                                            {"__tostring", l_lab_tostring},
+                                            {"__gc", l_job_gc},
+                                            {NULL, NULL}};
+        static const luaL_Reg lab_methods[] = {{"link", l_lab_link},
                                                {"node", l_lab_node},     {"nodes", l_lab_nodes},
                                                {"links", l_lab_links},   {"build", l_lab_build},
                                                {"reset", l_lab_reset},   {NULL, NULL}};
         static const luaL_Reg node_meta[] = {{"__index", l_node_index},
                                              {"__tostring", l_node_tostring},
                                              {"__eq", l_node_eq},
+                                             {"__gc", l_job_gc},
                                              {NULL, NULL}};
         static const luaL_Reg node_methods[] = {
             {"cmd", l_node_cmd},     {"ip", l_node_ip},       {"intfs", l_node_intfs},
             {"vlan", l_node_vlan},   {"route", l_node_route}, {"firewall", l_node_firewall},
             {"spawn", l_node_spawn}, {"vlans", l_node_vlans}, {NULL, NULL}};
-        static const luaL_Reg link_meta[] = {
-            {"__index", l_link_index}, {"__tostring", l_link_tostring}, {NULL, NULL}};
+        static const luaL_Reg link_meta[] = {{"__index", l_link_index},
+                                             {"__tostring", l_link_tostring},
+                                             {"__gc", l_job_gc},
+                                             {NULL, NULL}};
         static const luaL_Reg link_methods[] = {
             {"up", l_link_up}, {"down", l_link_down}, {NULL, NULL}};
         static const luaL_Reg job_meta[] = {
@@ -1304,6 +1433,14 @@ int nlua_api_open(struct nlua *N, char *err)
         static const luaL_Reg job_methods[] = {
             {"wait", l_job_wait}, {"kill", l_job_kill}, {"running", l_job_running}, {NULL, NULL}};
         new_class(L, MT_LAB, lab_meta, lab_methods);
+        luaL_getmetatable(L, MT_LAB);
+        lua_getfield(L, -1, "methods");
+        for (int i = 0; node_kinds[i]; i++) {
+                lua_pushlightuserdata(L, (void *)node_kinds[i]);
+                lua_pushcclosure(L, l_lab_add_node, 1);
+                lua_setfield(L, -2, node_kinds[i]->name);
+        }
+        lua_pop(L, 2);
         new_class(L, MT_NODE, node_meta, node_methods);
         new_class(L, MT_LINK, link_meta, link_methods);
         new_class(L, MT_JOB, job_meta, job_methods);
@@ -1312,8 +1449,9 @@ int nlua_api_open(struct nlua *N, char *err)
         lua_setfield(L, -2, "__index");
         lua_pop(L, 1);
 
-        static const luaL_Reg netlab_fns[] = {
-            {"lab", l_netlab_lab}, {"sleep", l_sleep}, {"check_opts", l_check_opts}, {NULL, NULL}};
+        static const luaL_Reg netlab_fns[] = {{"lab", l_netlab_lab},        {"sleep", l_sleep},
+                                              {"check_opts", l_check_opts}, {"error", l_error},
+                                              {"is_address", l_is_address}, {NULL, NULL}};
         luaL_newlib(L, netlab_fns);
         lua_pushstring(L, NETLAB_VERSION);
         lua_setfield(L, -2, "version");

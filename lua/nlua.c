@@ -1,33 +1,37 @@
 /* nlua.c — the Lua state of a lab script: loading, experiments as
  * coroutines, checks, and the poll(2) driver of `netlab run` (see nlua.h).
  *
- * Experiment code waits for commands by yielding from node:cmd (lua_yieldk)
- * with the command's fd recorded in the state; the driver — this file's
- * nlua_run_all, or the console's epoll loop — polls it and resumes. */
+ * Lab code always runs in a coroutine, the file's top level included: it
+ * waits for commands by yielding from node:cmd (lua_yieldk) with the
+ * command's fd recorded in the state; the driver — this file's drive(), or
+ * the console's epoll loop — polls it and resumes.
+ *
+ * Lab code that never waits is still stoppable: a count hook runs every
+ * HOOK_COUNT instructions. It yields the coroutine back to its driver once
+ * its time slice is over (the console redraws and reads keys between
+ * slices), and when a stop was asked (a signal, os.exit). A yield cannot be
+ * caught by pcall; where Lua cannot yield (inside a sort comparator, a
+ * coroutine of the lab's own) the hook raises an error instead, again at
+ * every count until the lab code unwinds to where it can yield. */
 #include "nlua.h"
 #include "dp.h"
 #include "embedded.h"
 #include "nlua_int.h"
 #include "proc.h"
+#include "monotime.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static int msgh_traceback(lua_State *L)
-{
-        const char *msg = lua_tostring(L, 1);
-        if (!msg)
-                msg = luaL_tolstring(L, 1, NULL);
-        /* Lab authors want the line, not the C stack: keep the message, add
-         * a short traceback only for errors raised outside of netlab's API. */
-        luaL_traceback(L, L, msg, 1);
-        return 1;
-}
+#define HOOK_COUNT 1000 /* instructions between two looks at the clock and the stop flag */
+#define SLICE_MS 20     /* longest a coroutine runs before its driver gets control back */
 
 static int embedded_loader(lua_State *L)
 {
@@ -58,20 +62,22 @@ static void register_embedded(lua_State *L)
         lua_pop(L, 2);
 }
 
+/* print() from the lab: any length, one hook call (never cut). */
 static int l_print(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         int n = lua_gettop(L);
-        lua_pushliteral(L, "");
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
         for (int i = 1; i <= n; i++) {
-                if (i > 1) {
-                        lua_pushliteral(L, "\t");
-                        lua_concat(L, 2);
-                }
+                if (i > 1)
+                        luaL_addchar(&b, '\t');
                 luaL_tolstring(L, i, NULL);
-                lua_concat(L, 2);
+                luaL_addvalue(&b);
         }
-        nlua_note(N, "%s", lua_tostring(L, -1));
+        luaL_pushresult(&b);
+        if (N->hooks.on_print)
+                N->hooks.on_print(N->hooks.ud, lua_tostring(L, -1));
         return 0;
 }
 
@@ -80,19 +86,126 @@ void nlua_note(struct nlua *N, const char *fmt, ...)
         char line[2048];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(line, sizeof(line), fmt, ap);
+        int n = vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
+        if (n >= (int)sizeof(line)) /* said, not silent */
+                snprintf(line + sizeof(line) - 40, 40, "... [truncated, %d bytes]", n);
         if (N->hooks.on_print)
                 N->hooks.on_print(N->hooks.ud, line);
 }
 
 struct nlua *nlua_from(lua_State *L)
 {
-        struct nlua *N;
-        lua_getfield(L, LUA_REGISTRYINDEX, "netlab.state");
-        N = lua_touserdata(L, -1);
-        lua_pop(L, 1);
-        return N;
+        /* Every thread starts with a copy of the main thread's extra space. */
+        return *(struct nlua **)lua_getextraspace(L);
+}
+
+const char *nlua_stop_text(char *buf, size_t len)
+{
+        int sig = lab_stop_requested;
+        const char *name = sig == SIGINT    ? "SIGINT"
+                           : sig == SIGTERM ? "SIGTERM"
+                           : sig == SIGHUP  ? "SIGHUP"
+                                            : NULL;
+        if (name)
+                snprintf(buf, len, "interrupted by %s", name);
+        else
+                snprintf(buf, len, "interrupted");
+        return buf;
+}
+
+/* Why lab code must stop now, or NULL. */
+static const char *stop_reason(struct nlua *N, char *buf, size_t len)
+{
+        if (N->exiting) {
+                snprintf(buf, len, "the lab called os.exit(%d)", N->exit_code);
+                return buf;
+        }
+        if (lab_stop_requested)
+                return nlua_stop_text(buf, len);
+        return NULL;
+}
+
+/* Gives the driver control back: at the end of a time slice, or to stop. */
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+        (void)ar;
+        struct nlua *N = nlua_from(L);
+        char why[64];
+        const char *stop = stop_reason(N, why, sizeof(why));
+        if (!stop && monotime_ms() < N->slice_end)
+                return;
+        if (L == N->co && lua_isyieldable(L)) {
+                N->wait.fd = -1;
+                N->wait.timeout_ms = 0;
+                /* Once yielded, the stack shows the instruction before. */
+                nlua_where(L, N->hook_where, sizeof(N->hook_where));
+                lua_yield(L, 0); /* from a hook: returns, the VM yields */
+                return;
+        }
+        if (stop) {
+                luaL_where(L, 0);
+                lua_pushstring(L, stop);
+                lua_concat(L, 2);
+                lua_error(L);
+        }
+}
+
+/* os.exit([code]) in a lab: the lab stops, is torn down, and netlab exits
+ * with code (true: 0, false: 1), instead of leaving everything behind. */
+static int l_os_exit(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        int code = 0;
+        if (lua_isboolean(L, 1))
+                code = lua_toboolean(L, 1) ? 0 : 1;
+        else if (!lua_isnoneornil(L, 1))
+                code = (int)(luaL_checkinteger(L, 1) & 0xff);
+        if (!N->exiting) {
+                N->exiting = true;
+                N->exit_code = code;
+                nlua_where(L, N->exit_where, sizeof(N->exit_where));
+        }
+        if (L == N->co && lua_isyieldable(L)) {
+                N->wait.fd = -1;
+                N->wait.timeout_ms = 0;
+                return lua_yield(L, 0);
+        }
+        return luaL_error(L, "os.exit(%d)", code);
+}
+
+int nlua_exit_status(struct nlua *N)
+{
+        return N->exiting ? N->exit_code : -1;
+}
+
+int nlua_wait_io(const struct nlua_wait *w, int fd2)
+{
+        sigset_t stop, old;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        sigaddset(&stop, SIGHUP);
+        /* The flag is tested with the stop signals blocked and ppoll lets
+         * them in atomically: a signal between the test and the wait still
+         * interrupts the wait instead of being noticed only after it. */
+        sigprocmask(SIG_BLOCK, &stop, &old);
+        if (lab_stop_requested) {
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                errno = EINTR;
+                return -1;
+        }
+        struct pollfd p[2] = {{.fd = w->fd, .events = POLLIN}, {.fd = fd2, .events = POLLIN}};
+        struct timespec ts = {w->timeout_ms / 1000, (long)(w->timeout_ms % 1000) * 1000000};
+        int r = ppoll(p, 2, w->timeout_ms >= 0 ? &ts : NULL, &old); /* fd -1 is skipped */
+        int e = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        errno = e;
+        if (lab_stop_requested) {
+                errno = EINTR;
+                return -1;
+        }
+        return r < 0 && errno != EINTR ? -1 : 0;
 }
 
 struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err)
@@ -113,12 +226,16 @@ struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err)
                 return NULL;
         }
         lua_State *L = N->L;
+        *(struct nlua **)lua_getextraspace(L) = N;
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_COUNT);
         luaL_openlibs(L);
-        lua_pushlightuserdata(L, N);
-        lua_setfield(L, LUA_REGISTRYINDEX, "netlab.state");
         register_embedded(L);
         lua_pushcfunction(L, l_print);
         lua_setglobal(L, "print");
+        lua_getglobal(L, "os");
+        lua_pushcfunction(L, l_os_exit);
+        lua_setfield(L, -2, "exit");
+        lua_pop(L, 1);
         if (nlua_api_open(N, err) < 0) {
                 nlua_free(N);
                 return NULL;
@@ -141,27 +258,120 @@ void nlua_free(struct nlua *N)
         free(N);
 }
 
+/* require finds modules beside the lab file and in netlab's own library
+ * (package.preload), never in the current directory or through LUA_PATH. */
+static void set_module_path(lua_State *L, const char *labfile)
+{
+        char dir[PATH_MAX];
+        if (!realpath(labfile, dir))
+                snprintf(dir, sizeof(dir), "%s", labfile);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+                *slash = '\0';
+        else
+                snprintf(dir, sizeof(dir), ".");
+        lua_getglobal(L, "package");
+        lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", dir, dir);
+        lua_setfield(L, -2, "path");
+        lua_pushfstring(L, "%s/?.so", dir);
+        lua_setfield(L, -2, "cpath");
+        lua_pop(L, 1);
+}
+
+/* Makes the function on top of N->L the running coroutine. */
+static void co_start(struct nlua *N)
+{
+        lua_State *co = lua_newthread(N->L);
+        N->co_ref = luaL_ref(N->L, LUA_REGISTRYINDEX);
+        lua_xmove(N->L, co, 1);
+        N->co = co;
+        N->wait.fd = -1;
+        N->wait.timeout_ms = 0;
+}
+
+static void co_finish(struct nlua *N)
+{
+        nlua_cmd_cancel(N);
+        luaL_unref(N->L, LUA_REGISTRYINDEX, N->co_ref);
+        N->co = NULL;
+        N->co_ref = LUA_NOREF;
+}
+
+/* Resumes the coroutine for one time slice. A stop (signal, os.exit) ends it
+ * with NLUA_ERROR and a message naming the lab file's line it was at. */
+static enum nlua_status co_resume(struct nlua *N, struct nlua_wait *w, char *err)
+{
+        char why[64], at[128];
+        if (stop_reason(N, why, sizeof(why))) {
+                if (N->exiting && N->exit_where[0])
+                        snprintf(at, sizeof(at), "%s", N->exit_where);
+                else if (N->hook_where[0])
+                        snprintf(at, sizeof(at), "%s", N->hook_where);
+                else
+                        nlua_where(N->co, at, sizeof(at));
+                errf(err, "%s%s%s", at, *at ? ": " : "", why);
+                return NLUA_ERROR;
+        }
+        int nres = 0;
+        N->wait.fd = -1;
+        N->wait.timeout_ms = 0;
+        N->slice_end = monotime_ms() + SLICE_MS;
+        N->hook_where[0] = '\0';
+        int rc = lua_resume(N->co, N->L, 0, &nres);
+        N->slice_end = 0;
+        if (rc == LUA_YIELD) {
+                lua_pop(N->co, nres);
+                if (stop_reason(N, why, sizeof(why)))
+                        return co_resume(N, w, err);
+                *w = N->wait;
+                return NLUA_WAIT;
+        }
+        if (rc == LUA_OK)
+                return NLUA_DONE;
+        if (stop_reason(N, why, sizeof(why)))
+                return co_resume(N, w, err); /* the hook's error, where Lua could not yield */
+        const char *msg = luaL_tolstring(N->co, -1, NULL);
+        nlua_error_text(msg, err);
+        return NLUA_ERROR;
+}
+
+/* Runs the coroutine to its end, waiting with ppoll: 0, or -1 with err. */
+static int drive(struct nlua *N, char *err)
+{
+        for (;;) {
+                struct nlua_wait w;
+                enum nlua_status st = nlua_exp_resume(N, &w, err);
+                if (st == NLUA_DONE)
+                        return 0;
+                if (st == NLUA_ERROR)
+                        return -1;
+                /* The datapath's fd too: its death ends the wait at once. A
+                 * stop is seen by the next resume. */
+                nlua_wait_io(&w, N->lab ? lab_dp_fd(N->lab) : -1);
+        }
+}
+
 int nlua_load(struct nlua *N, const char *path, char *err)
 {
         lua_State *L = N->L;
         snprintf(N->path, sizeof(N->path), "%s", path);
-        lua_pushcfunction(L, msgh_traceback);
-        int h = lua_gettop(L);
+        set_module_path(L, path);
+        errno = 0;
         int rc = luaL_loadfile(L, path);
         if (rc == LUA_ERRFILE) {
                 errf(err, "Cannot open lab file \"%s\": %s", path,
                      strerror(errno ? errno : ENOENT));
-                lua_settop(L, h - 1);
+                lua_pop(L, 1);
                 return -1;
         }
-        if (rc == LUA_OK)
-                rc = lua_pcall(L, 0, 0, h);
         if (rc != LUA_OK) {
                 nlua_error_text(lua_tostring(L, -1), err);
-                lua_settop(L, h - 1);
+                lua_pop(L, 1);
                 return -1;
         }
-        lua_settop(L, h - 1);
+        co_start(N);
+        if (drive(N, err) < 0)
+                return -1;
         if (!N->lab)
                 return errf(err, "%s: the file declares no lab (call netlab.lab(\"name\") first)",
                             path);
@@ -179,6 +389,42 @@ void nlua_error_text(const char *msg, char *err)
                 errf(err, "%.*s", (int)(tb - msg), msg);
         else
                 errf(err, "%s", msg);
+}
+
+void nlua_where(lua_State *L, char *buf, size_t len)
+{
+        lua_Debug ar;
+        buf[0] = '\0';
+        for (int level = 0; lua_getstack(L, level, &ar); level++) {
+                if (!lua_getinfo(L, "Sl", &ar) || ar.currentline < 0)
+                        continue;
+                if (!strncmp(ar.source, "=[netlab]", 9))
+                        continue;
+                snprintf(buf, len, "%s:%d", ar.short_src, ar.currentline);
+                return;
+        }
+}
+
+int nlua_raise(lua_State *L, const char *fmt, ...)
+{
+        char w[128], msg[ERRLEN];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        nlua_where(L, w, sizeof(w));
+        if (w[0])
+                lua_pushfstring(L, "%s: %s", w, msg);
+        else
+                lua_pushstring(L, msg);
+        return lua_error(L);
+}
+
+int nlua_fail(lua_State *L, const char *err)
+{
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
 }
 
 struct lab *nlua_lab(struct nlua *N)
@@ -282,21 +528,17 @@ int nlua_exp_start(struct nlua *N, int exp, char *err)
                 return errf(err, "no experiment #%d (there are %d)", exp + 1, N->nexp);
         if (N->running >= 0)
                 return errf(err, "experiment \"%s\" is still running", N->exp[N->running].name);
+        if (N->exiting)
+                return errf(err, "the lab called os.exit(%d)", N->exit_code);
         if (!N->lab || N->lab->state != LAB_UP) {
                 if (nlua_build(N, err) < 0)
                         return -1;
         }
-        lua_State *L = N->L;
-        lua_State *co = lua_newthread(L);
-        N->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, N->exp[exp].fn_ref);
-        lua_xmove(L, co, 1);
-        N->co = co;
+        lua_rawgeti(N->L, LUA_REGISTRYINDEX, N->exp[exp].fn_ref);
+        co_start(N);
         N->running = exp;
         N->exp[exp].passed = N->exp[exp].failed = 0;
         N->exp[exp].finished = false;
-        N->wait.fd = -1;
-        N->wait.timeout_ms = 0;
         struct dp_status st;
         lab_dp_state(N->lab, &st);
         N->dp_deaths0 = st.deaths;
@@ -307,10 +549,7 @@ static void exp_finish(struct nlua *N)
 {
         if (N->running >= 0)
                 N->exp[N->running].finished = true;
-        nlua_cmd_cancel(N);
-        luaL_unref(N->L, LUA_REGISTRYINDEX, N->co_ref);
-        N->co = NULL;
-        N->co_ref = LUA_NOREF;
+        co_finish(N);
         N->running = -1;
 }
 
@@ -321,7 +560,7 @@ enum nlua_status nlua_exp_resume(struct nlua *N, struct nlua_wait *w, char *err)
                 return NLUA_ERROR;
         }
         char why[200];
-        if (!dp_trusted(N, why, sizeof(why))) {
+        if (N->running >= 0 && !dp_trusted(N, why, sizeof(why))) {
                 /* One failure that says what happened, not forty checks that
                  * look like network bugs. */
                 errf(err, "%s", why);
@@ -329,26 +568,12 @@ enum nlua_status nlua_exp_resume(struct nlua *N, struct nlua_wait *w, char *err)
                 exp_finish(N);
                 return NLUA_ERROR;
         }
-        int nres = 0;
-        N->wait.fd = -1;
-        N->wait.timeout_ms = 0;
-        int rc = lua_resume(N->co, N->L, 0, &nres);
-        if (rc == LUA_YIELD) {
-                lua_pop(N->co, nres);
-                *w = N->wait;
-                return NLUA_WAIT;
-        }
-        if (rc == LUA_OK) {
+        enum nlua_status st = co_resume(N, w, err);
+        if (st == NLUA_ERROR && N->running >= 0)
+                nlua_record_check(N, false, err, "");
+        if (st != NLUA_WAIT)
                 exp_finish(N);
-                return NLUA_DONE;
-        }
-        const char *msg = lua_tostring(N->co, -1);
-        char e[ERRLEN];
-        nlua_error_text(msg ? msg : "error object is not a string", e);
-        errf(err, "%s", e);
-        nlua_record_check(N, false, e, "");
-        exp_finish(N);
-        return NLUA_ERROR;
+        return st;
 }
 
 void nlua_exp_abort(struct nlua *N)
@@ -362,8 +587,8 @@ void nlua_exp_abort(struct nlua *N)
 static void dp_wait_ready(struct lab *lab)
 {
         struct dp_status st;
-        long long end = proc_now_ms() + 10000;
-        for (lab_dp_state(lab, &st); st.state == DP_STARTING && proc_now_ms() < end;
+        long long end = monotime_ms() + 10000;
+        for (lab_dp_state(lab, &st); st.state == DP_STARTING && monotime_ms() < end;
              lab_dp_state(lab, &st)) {
                 struct pollfd p = {.fd = lab_dp_fd(lab), .events = POLLIN};
                 poll(&p, 1, 100);
@@ -372,10 +597,11 @@ static void dp_wait_ready(struct lab *lab)
 
 int nlua_run_all(struct nlua *N, char *err)
 {
+        char why[64];
         int failed = 0;
         for (int i = 0; i < N->nexp; i++) {
-                if (lab_stop_requested)
-                        return errf(err, "interrupted");
+                if (stop_reason(N, why, sizeof(why)))
+                        return errf(err, "%s", why);
                 if (N->hooks.on_print) {
                         char line[300];
                         snprintf(line, sizeof(line), "== %s", N->exp[i].name);
@@ -384,21 +610,8 @@ int nlua_run_all(struct nlua *N, char *err)
                 dp_wait_ready(N->lab);
                 if (nlua_exp_start(N, i, err) < 0)
                         return -1;
-                for (;;) {
-                        struct nlua_wait w;
-                        char e[ERRLEN];
-                        enum nlua_status st = nlua_exp_resume(N, &w, e);
-                        if (st != NLUA_WAIT)
-                                break;
-                        /* The datapath's fd too: its death ends the wait at once. */
-                        struct pollfd p[2] = {{.fd = w.fd, .events = POLLIN},
-                                              {.fd = lab_dp_fd(N->lab), .events = POLLIN}};
-                        int r = poll(p, 2, w.timeout_ms);
-                        if (r < 0 && errno == EINTR && lab_stop_requested) {
-                                nlua_exp_abort(N);
-                                return errf(err, "interrupted");
-                        }
-                }
+                if (drive(N, err) < 0 && stop_reason(N, why, sizeof(why)))
+                        return -1;
                 failed += N->exp[i].failed;
         }
         return failed + N->top_failed;

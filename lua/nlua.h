@@ -70,6 +70,10 @@ void nlua_exp_result(struct nlua *L, int exp, struct nlua_exp_result *r);
 int nlua_eval_start(struct nlua *L, const char *code, char *err);
 bool nlua_eval_running(struct nlua *L);
 
+/* The status the lab asked for with os.exit(), or -1 if it did not. The
+ * lab's code stopped there; the caller tears down and exits with it. */
+int nlua_exit_status(struct nlua *L);
+
 /* Runs every experiment in order to completion with poll(2); returns the
  * number of failed checks (0: all passed), or -1 on a load/build error. */
 int nlua_run_all(struct nlua *L, char *err);

@@ -28,11 +28,30 @@ struct nlua {
         struct nlua_wait wait; /* what the coroutine waits for when it yields */
         struct proc_job *job;  /* the command it waits on, if any */
         int dp_deaths0;        /* datapath deaths when the experiment started (dp.h) */
+        long long slice_end;   /* the count hook yields after this (monotime_ms) */
+        char hook_where[128];  /* the lab's line where the count hook yielded */
+        bool exiting;          /* the lab called os.exit(exit_code) at exit_where */
+        int exit_code;
+        char exit_where[128];
 };
 
 struct nlua *nlua_from(lua_State *L);
 void nlua_note(struct nlua *N, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nlua_error_text(const char *msg, char *err);
+/* "labs/x.lua:12": the innermost line of L's stack that is in the lab's own
+ * code (not in C, not in netlab's Lua library); "" when there is none. */
+void nlua_where(lua_State *L, char *buf, size_t len);
+/* Raises "labs/x.lua:12: message" (printf format, %g included). */
+int nlua_raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Pushes nil, err and returns 2: a failure a script may handle (as
+ * luaL_fileresult does for io functions). */
+int nlua_fail(lua_State *L, const char *err);
+/* Waits for w (fd readable, or its timeout) or fd2 readable (-1: none),
+ * unless a stop signal came before or comes during the wait: then -1 with
+ * errno EINTR. */
+int nlua_wait_io(const struct nlua_wait *w, int fd2);
+/* "interrupted by SIGTERM" */
+const char *nlua_stop_text(char *buf, size_t len);
 void nlua_record_check(struct nlua *N, bool ok, const char *msg, const char *where);
 /* api.c */
 int nlua_api_open(struct nlua *N, char *err);

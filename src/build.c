@@ -13,7 +13,6 @@
 #include "plan.h"
 #include "hosts.h"
 #include "journal.h"
-#include "nat.h"
 #include "netns.h"
 #include "nl.h"
 #include "rundir.h"
@@ -33,6 +32,23 @@
 #include <sys/mount.h>
 
 volatile sig_atomic_t lab_stop_requested;
+
+static void on_stop_signal(int sig)
+{
+        lab_stop_requested = sig;
+}
+
+void lab_catch_stop_signals(void)
+{
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+}
 
 static void progress(struct lab *lab, const char *stage, int done, int total)
 {
@@ -182,13 +198,26 @@ struct inside_ctx {
         int node;
 };
 
-static const char *bridge_name(const struct node *n);
+/* The sysctls of node's kind, from inside its namespace (node_inside, and
+ * netns_run_in for lab_reset). */
+static int kind_sysctls(void *ud, char *err)
+{
+        const struct node *n = ud;
+        bool v6 = n->ipv6 && (n->kind->flags & KIND_L3);
+        for (const struct kind_sysctl *s = n->kind->sysctls; s && s->path; s++)
+                if ((!s->ipv6 || v6) && netns_sysctl(s->path, s->value, err) < 0)
+                        return -1;
+        return 0;
+}
 
+/* In the node's new namespace: IPv6 on or off, the kind's sysctls, the
+ * node's netlink socket, lo up, then the kind's own objects (a bridge). */
 static int node_inside(void *ud, char *err)
 {
-        const struct node *n =
-            &((struct inside_ctx *)ud)->lab->nodes[((struct inside_ctx *)ud)->node];
-        bool v6 = n->ipv6 && n->kind != NODE_SWITCH;
+        struct inside_ctx *c = ud;
+        const struct node *n = &c->lab->nodes[c->node];
+        const struct node_kind *k = n->kind;
+        bool v6 = n->ipv6 && (k->flags & KIND_L3);
         if (!v6) {
                 /* Switch ports and IPv4-only hosts never autoconfigure IPv6:
                  * the link-local addresses, DAD and router solicitations
@@ -199,33 +228,21 @@ static int node_inside(void *ud, char *err)
         } else {
                 netns_sysctl("net/ipv6/conf/default/accept_dad", "0", NULL);
         }
-        if (n->kind == NODE_ROUTER || n->kind == NODE_NAT) {
-                if (netns_sysctl("net/ipv4/ip_forward", "1", err) < 0)
-                        return -1;
-                if (v6 && netns_sysctl("net/ipv6/conf/all/forwarding", "1", err) < 0)
-                        return -1;
-        }
-        /* The node's netlink socket, opened here without a setns round trip;
-         * loopback up; a switch's bridge. */
-        struct inside_ctx *c = ud;
+        if (kind_sysctls((void *)n, err) < 0)
+                return -1;
+        /* The node's netlink socket, opened here without a setns round trip. */
         char e[ERRLEN];
         struct nl *nl = c->b->node[c->node] = nl_open(-1, e);
         if (!nl)
                 return errf(err, "%s", e);
         if (nl_link_set_up(nl, 1, true, e) < 0)
                 return errf(err, "Cannot set lo up: %s", e);
-        if (n->kind != NODE_SWITCH)
+        if (!k->inside)
                 return 0;
-        const struct lab *lab = c->lab;
-        uint8_t mac[6] = {0x02,
-                          (uint8_t)(lab->mac_prefix >> 8),
-                          (uint8_t)lab->mac_prefix,
-                          (uint8_t)(c->node >> 8),
-                          (uint8_t)c->node,
-                          0};
-        c->b->bridge[c->node] = nl_bridge_add(nl, bridge_name(n), mac, true, e);
-        if (c->b->bridge[c->node] < 0)
-                return errf(err, "switch: %s", e);
+        struct kind_ctx kc = {.lab = c->lab, .node = c->node, .nl = nl};
+        if (k->inside(&kc, e) < 0)
+                return errf(err, "%s: %s", k->name, e);
+        c->b->bridge[c->node] = kc.master;
         return 0;
 }
 
@@ -294,7 +311,7 @@ static void ns_work(struct ns_workers *w, bool report)
                 int i = atomic_fetch_add(&w->next, 1);
                 if (i >= lab->nnodes || atomic_load(&w->failed))
                         break;
-                if (!lab->nodes[i].deleted) {
+                if (lab_node_live(lab, i)) {
                         if (stop_check(lab, e) < 0 || create_node_namespaces(lab, w->b, i, e) < 0) {
                                 int saved = errno;
                                 pthread_mutex_lock(&w->lock);
@@ -352,17 +369,11 @@ static int create_namespaces(struct lab *lab, struct build_ctx *b, char *err)
         return 0;
 }
 
-static const char *bridge_name(const struct node *n)
-{
-        return strlen(n->name) <= IFNAME_MAX ? n->name : "br0";
-}
-
 /* Is this port enslaved to its switch's kernel bridge? */
 static bool port_on_kernel_bridge(const struct lab *lab, int iface)
 {
         const struct iface *f = &lab->ifaces[iface];
-        const struct node *n = &lab->nodes[f->node];
-        if (n->kind != NODE_SWITCH)
+        if (!lab_node_has(lab, f->node, KIND_BRIDGE))
                 return false;
         return !plan_switch_in_userspace(lab, f->node);
 }
@@ -500,7 +511,7 @@ static bool node_has_l3(const struct lab *lab, int node)
 static int configure_l3(struct lab *lab, struct build_ctx *b, char *err)
 {
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].deleted || !node_has_l3(lab, i))
+                if (!lab_node_live(lab, i) || !node_has_l3(lab, i))
                         continue;
                 struct nl *nl = node_nl(lab, b, i, err);
                 if (!nl || lab_node_apply_l3(lab, nl, i, false, err) < 0)
@@ -535,30 +546,21 @@ static int configure_params(struct lab *lab, struct build_ctx *b, char *err)
         return 0;
 }
 
-static int configure_vlans(struct lab *lab, struct build_ctx *b, char *err)
+/* Each node's kind configures what needs the links and addresses: a
+ * router's NAT, a kernel switch's VLANs. */
+static int configure_nodes(struct lab *lab, struct build_ctx *b, char *err)
 {
-        if (!lab->uses_vlan)
-                return 0;
-        char e[ERRLEN];
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *n = &lab->nodes[i];
-                if (n->kind != NODE_SWITCH || plan_switch_in_userspace(lab, i))
-                        continue;
-                if (!lab_switch_uses_vlan(lab, i))
+                if (!lab_node_live(lab, i) || !n->kind->configure)
                         continue;
                 struct nl *nl = node_nl(lab, b, i, err);
                 if (!nl)
                         return -1;
-                if (nl_bridge_vlan_filtering(nl, b->bridge[i], true, e) < 0)
-                        return errf(err, "%s: switch \"%s\": %s", n->where, n->name, e);
-                for (int k = 0; k < n->nifaces; k++) {
-                        struct iface *f = &lab->ifaces[n->ifaces[k]];
-                        if (!f->nvlan)
-                                continue;
-                        if (nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
-                                return errf(err, "%s: switch \"%s\" port %s: %s", n->where, n->name,
-                                            f->name, e);
-                }
+                struct kind_ctx kc = {.lab = lab, .node = i, .nl = nl, .master = b->bridge[i]};
+                char e[ERRLEN];
+                if (n->kind->configure(&kc, e) < 0)
+                        return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name, e);
         }
         return 0;
 }
@@ -573,23 +575,6 @@ static int start_datapath(struct lab *lab, char *err)
         if (dp_start(lab, err) < 0)
                 return -1;
         progress(lab, "datapath", 1, 1);
-        return 0;
-}
-
-/* Routers that masquerade out of an interface (nat.h). */
-static int configure_nat(struct lab *lab, char *err)
-{
-        for (int i = 0; i < lab->nnodes; i++) {
-                struct node *n = &lab->nodes[i];
-                if (!n->nat_out[0])
-                        continue;
-                if (lab_find_iface(lab, i, n->nat_out) < 0)
-                        return errf(err, "%s: nat: router \"%s\" has no interface \"%s\"", n->where,
-                                    n->name, n->nat_out);
-                char e[ERRLEN];
-                if (nat_masquerade(n->netns_fd, n->nat_out, e) < 0)
-                        return errf(err, "%s: router \"%s\": %s", n->where, n->name, e);
-        }
         return 0;
 }
 
@@ -691,8 +676,8 @@ int lab_build(struct lab *lab, char *err)
         }
         if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
             configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
-            configure_firewalls(lab, err) < 0 || configure_nat(lab, err) < 0 ||
-            configure_vlans(lab, &b, err) < 0 || start_datapath(lab, err) < 0 ||
+            configure_firewalls(lab, err) < 0 || configure_nodes(lab, &b, err) < 0 ||
+            start_datapath(lab, err) < 0 ||
             stop_check(lab, err) < 0)
                 goto out;
         rc = 0;
@@ -724,6 +709,12 @@ int lab_teardown(struct lab *lab, char *err)
          * them. Everything else is lab_clean's work, from the journal, the
          * same after an orderly stop as after a crash: kill the processes in
          * the lab's namespaces, then remove namespaces, mounts, run dir. */
+        for (int i = 0; i < lab->nnodes; i++) {
+                const struct node_kind *k = lab->nodes[i].kind;
+                char e[ERRLEN];
+                if (lab_node_live(lab, i) && k->teardown && k->teardown(lab, i, e) < 0 && err)
+                        errf(err, "%s \"%s\": %s", k->name, lab->nodes[i].name, e);
+        }
         dp_stop(lab);
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *nd = &lab->nodes[i];
@@ -787,16 +778,6 @@ int lab_link_set_up(struct lab *lab, int link, bool up, char *err)
         return link_set_state(lab, link, up, err);
 }
 
-static int forwarding_on(void *ud, char *err)
-{
-        const struct node *n = ud;
-        if (netns_sysctl("net/ipv4/ip_forward", "1", err) < 0)
-                return -1;
-        if (n->ipv6 && netns_sysctl("net/ipv6/conf/all/forwarding", "1", err) < 0)
-                return -1;
-        return 0;
-}
-
 int lab_reset(struct lab *lab, char *err)
 {
         if (lab->state != LAB_UP)
@@ -808,11 +789,12 @@ int lab_reset(struct lab *lab, char *err)
         char e[ERRLEN];
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *n = &lab->nodes[i];
-                if (n->deleted || n->netns_fd < 0)
+                if (!lab_node_live(lab, i) || n->netns_fd < 0)
                         continue;
-                if ((n->kind == NODE_ROUTER || n->kind == NODE_NAT) &&
-                    netns_run_in(n->netns_fd, forwarding_on, n, e) < 0)
-                        return errf(err, "%s: router \"%s\": %s", n->where, n->name, e);
+                if (n->kind->sysctls && n->kind->sysctls[0].path &&
+                    netns_run_in(n->netns_fd, kind_sysctls, n, e) < 0)
+                        return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name,
+                                    e);
                 struct nl *nl = nl_open(n->netns_fd, e);
                 if (!nl)
                         return errf(err, "node \"%s\": %s", n->name, e);

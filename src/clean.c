@@ -262,6 +262,12 @@ static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, 
                                     "--force %s` stops it",
                                     name, who, name);
                 }
+                if (!journal_owner_alive(&ow) && (flags & LAB_CLEAN_NOWAIT)) {
+                        close(fd);
+                        errno = EBUSY;
+                        return errf(err, "lab \"%s\" is being built or cleaned: left alone",
+                                    name);
+                }
                 if (journal_owner_alive(&ow) && asked_at < 0) {
                         kill(ow.pid, SIGTERM);
                         *stopped = ow.pid;

@@ -11,7 +11,9 @@
 #define NETLAB_CLEAN_H
 #include "err.h"
 
-#define LAB_CLEAN_FORCE 1u /* stop a lab whose owner is alive */
+#define LAB_CLEAN_FORCE 1u  /* stop a lab whose owner is alive */
+#define LAB_CLEAN_NOWAIT 2u /* a lab locked by another clean or a build: left alone at
+                               once (EBUSY), not waited for (the console's loop) */
 
 /* One line of report: what was removed, refused or left alone. */
 typedef void (*lab_clean_say_fn)(void *ud, const char *line);

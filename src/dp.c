@@ -25,6 +25,7 @@
 #include "proc.h"
 #include "netns.h"
 #include "nl.h"
+#include "monotime.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -79,7 +80,7 @@ int dp_prepare(struct lab *lab, char *err)
         int rc = 0;
         for (int i = 0; i < lab->nifaces && rc == 0; i++) {
                 struct iface *f = &lab->ifaces[i];
-                if (f->link >= 0 || lab->nodes[f->node].deleted)
+                if (f->link >= 0 || !lab_node_live(lab, f->node))
                         continue;
                 const struct iface *parent = &lab->ifaces[f->parent];
                 char la[64], lb[64], pn[16];
@@ -142,7 +143,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 int sw = -1, pport = -1;
                 for (int i = 0; i < lab->nifaces; i++) {
                         const struct iface *f = &lab->ifaces[i];
-                        if (f->link >= 0 || f->parent != pi || lab->nodes[f->node].deleted)
+                        if (f->link >= 0 || f->parent != pi || !lab_node_live(lab, f->node))
                                 continue;
                         const struct iface *parent = &lab->ifaces[pi];
                         if (sw < 0) {
@@ -228,7 +229,7 @@ int dp_firewalls_apply(struct lab *lab, char *err)
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct fw_table *t = fw_for(lab, i);
                 const struct node *n = &lab->nodes[i];
-                if (!t || n->deleted || n->kind != NODE_SWITCH)
+                if (!t || !lab_node_has(lab, i, KIND_BRIDGE))
                         continue;
                 if (check_fw_ports(lab, i, t, err) < 0)
                         return -1;
@@ -361,7 +362,7 @@ static bool dp_reap(struct dp_run *d)
  * the last DP_RESTART_WINDOW_S seconds (then it stays DP_DEAD, and says so). */
 static void dp_restart(struct lab *lab, struct dp_run *d)
 {
-        long long now = proc_now_ms();
+        long long now = monotime_ms();
         int recent = 0;
         for (int i = 0; i < DP_RESTART_MAX; i++)
                 recent += d->restart_ms[i] && now - d->restart_ms[i] < DP_RESTART_WINDOW_S * 1000;
@@ -459,9 +460,9 @@ int dp_start(struct lab *lab, char *err)
                 return -1;
         char msg[ERRLEN];
         size_t got = 0;
-        long long deadline = proc_now_ms() + 10000;
+        long long deadline = monotime_ms() + 10000;
         while (got < sizeof(msg) - 1) {
-                long long left = deadline - proc_now_ms();
+                long long left = deadline - monotime_ms();
                 struct pollfd pfd = {rfd, POLLIN, 0};
                 if (left <= 0 || (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)) {
                         errno = ETIMEDOUT;
@@ -507,12 +508,12 @@ void dp_stop(struct lab *lab)
         if (!mine)
                 return;
         kill(pid, SIGTERM);
-        long long deadline = proc_now_ms() + 1000;
+        long long deadline = monotime_ms() + 1000;
         for (;;) {
                 pid_t r = waitpid(pid, NULL, WNOHANG);
                 if (r == pid || (r < 0 && errno == ECHILD && kill(pid, 0) < 0))
                         return;
-                if (proc_now_ms() >= deadline)
+                if (monotime_ms() >= deadline)
                         break;
                 usleep(5000);
         }

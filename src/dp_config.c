@@ -2,6 +2,7 @@
  * its text form in /run/netlab/LAB/datapath.conf (see dp_config.h). */
 #include "dp_config.h"
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,11 +22,34 @@ void dp_config_free(struct dp_config *c)
                 fw_free(&c->sw[i].fw);
         }
         free(c->sw);
+        free(c->wire);
         dp_config_init(c);
+}
+
+static int port_names(struct dp_port_conf *p, const char *netns, const char *ifname, char *err)
+{
+        if (!*ifname || strlen(ifname) >= sizeof(p->ifname) || strpbrk(ifname, " \t\n")) {
+                errno = EINVAL;
+                return errf(err, "invalid port name \"%s\"", ifname);
+        }
+        if (!netns || !*netns)
+                netns = "-";
+        if (strlen(netns) >= PATH_MAX || strpbrk(netns, " \t\n")) {
+                errno = EINVAL;
+                return errf(err, "invalid namespace path \"%s\"", netns);
+        }
+        memset(p, 0, sizeof(*p));
+        snprintf(p->netns, sizeof(p->netns), "%s", netns);
+        snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+        return 0;
 }
 
 int dp_config_add_switch(struct dp_config *c, const char *name, char *err)
 {
+        if (c->nsw >= DP_CONFIG_MAX) {
+                errno = E2BIG;
+                return errf(err, "too many datapath switches (at most %d)", DP_CONFIG_MAX);
+        }
         if (!*name || strlen(name) >= sizeof(c->sw[0].name) || strpbrk(name, " \t\n")) {
                 errno = EINVAL;
                 return errf(err, "invalid datapath switch name \"%s\"", name);
@@ -43,25 +67,147 @@ int dp_config_add_port(struct dp_config *c, int sw, const char *netns, const cha
                        char *err)
 {
         struct dp_switch_conf *s = &c->sw[sw];
-        if (!*ifname || strlen(ifname) >= sizeof(s->ports[0].ifname) || strpbrk(ifname, " \t\n")) {
-                errno = EINVAL;
-                return errf(err, "invalid port name \"%s\"", ifname);
+        if (s->nports >= DP_CONFIG_MAX) {
+                errno = E2BIG;
+                return errf(err, "too many ports on switch %s (at most %d)", s->name,
+                            DP_CONFIG_MAX);
         }
-        if (!netns || !*netns)
-                netns = "-";
-        if (strlen(netns) >= PATH_MAX || strpbrk(netns, " \t\n")) {
-                errno = EINVAL;
-                return errf(err, "invalid namespace path \"%s\"", netns);
-        }
+        struct dp_port_conf pc;
+        if (port_names(&pc, netns, ifname, err) < 0)
+                return -1;
         struct dp_port_conf *n = realloc(s->ports, (size_t)(s->nports + 1) * sizeof(*n));
         if (!n)
                 return errf_sys(err, NULL, "Cannot add datapath port");
         s->ports = n;
-        struct dp_port_conf *p = &s->ports[s->nports];
-        memset(p, 0, sizeof(*p));
-        snprintf(p->netns, sizeof(p->netns), "%s", netns);
-        snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+        s->ports[s->nports] = pc;
         return s->nports++;
+}
+
+int dp_config_add_wire(struct dp_config *c, const char *name, const char *netns_a,
+                       const char *ifname_a, const char *netns_b, const char *ifname_b,
+                       char *err)
+{
+        if (c->nwire >= DP_CONFIG_MAX) {
+                errno = E2BIG;
+                return errf(err, "too many datapath wires (at most %d)", DP_CONFIG_MAX);
+        }
+        if (!*name || strlen(name) >= sizeof(c->wire[0].name) || strpbrk(name, " \t\n")) {
+                errno = EINVAL;
+                return errf(err, "invalid datapath wire name \"%s\"", name);
+        }
+        struct dp_wire_conf w;
+        memset(&w, 0, sizeof(w));
+        snprintf(w.name, sizeof(w.name), "%s", name);
+        if (port_names(&w.end[0], netns_a, ifname_a, err) < 0 ||
+            port_names(&w.end[1], netns_b, ifname_b, err) < 0)
+                return -1;
+        struct dp_wire_conf *n = realloc(c->wire, (size_t)(c->nwire + 1) * sizeof(*n));
+        if (!n)
+                return errf_sys(err, NULL, "Cannot add datapath wire");
+        c->wire = n;
+        c->wire[c->nwire] = w;
+        return c->nwire++;
+}
+
+enum key_kind { K_U32, K_U64, K_DIST };
+static const struct impair_key {
+        const char *key;
+        size_t off;
+        enum key_kind kind;
+        uint64_t max;
+} impair_keys[] = {
+    {"delay", offsetof(struct dp_impair, delay_us), K_U32, 3600000000u},
+    {"jitter", offsetof(struct dp_impair, jitter_us), K_U32, 3600000000u},
+    {"delay_corr", offsetof(struct dp_impair, delay_corr), K_U32, 1000000},
+    {"dist", offsetof(struct dp_impair, dist), K_DIST, 0},
+    {"loss", offsetof(struct dp_impair, loss_ppm), K_U32, 1000000},
+    {"loss_corr", offsetof(struct dp_impair, loss_corr), K_U32, 1000000},
+    {"duplicate", offsetof(struct dp_impair, dup_ppm), K_U32, 1000000},
+    {"duplicate_corr", offsetof(struct dp_impair, dup_corr), K_U32, 1000000},
+    {"corrupt", offsetof(struct dp_impair, corrupt_ppm), K_U32, 1000000},
+    {"corrupt_corr", offsetof(struct dp_impair, corrupt_corr), K_U32, 1000000},
+    {"reorder", offsetof(struct dp_impair, reorder_ppm), K_U32, 1000000},
+    {"reorder_corr", offsetof(struct dp_impair, reorder_corr), K_U32, 1000000},
+    {"gap", offsetof(struct dp_impair, gap), K_U32, 1000000000},
+    {"limit", offsetof(struct dp_impair, limit), K_U32, 1000000},
+    {"rate", offsetof(struct dp_impair, rate_bps), K_U64, 1000000000000ull},
+};
+static const char *const dist_names[] = {"uniform", "normal", "pareto", "paretonormal"};
+
+int dp_impair_parse(const char *text, struct dp_impair *p, char *err)
+{
+        char buf[1024], *save = NULL;
+        memset(p, 0, sizeof(*p));
+        if (strlen(text) >= sizeof(buf)) {
+                errno = EINVAL;
+                return errf(err, "impairment too long");
+        }
+        strcpy(buf, text);
+        for (char *w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+                char *eq = strchr(w, '=');
+                const struct impair_key *k = NULL;
+                for (size_t i = 0; eq && i < sizeof(impair_keys) / sizeof(impair_keys[0]); i++)
+                        if (strlen(impair_keys[i].key) == (size_t)(eq - w) &&
+                            !strncmp(w, impair_keys[i].key, (size_t)(eq - w)))
+                                k = &impair_keys[i];
+                if (!k) {
+                        errno = EINVAL;
+                        return errf(err, "unknown impairment \"%s\"", w);
+                }
+                const char *v = eq + 1;
+                if (k->kind == K_DIST) {
+                        size_t i = 0;
+                        while (i < 4 && strcmp(v, dist_names[i]))
+                                i++;
+                        if (i == 4) {
+                                errno = EINVAL;
+                                return errf(err, "unknown distribution \"%s\" (uniform, normal, "
+                                                 "pareto, paretonormal)", v);
+                        }
+                        p->dist = (enum dp_dist)i;
+                        continue;
+                }
+                char *end;
+                errno = 0;
+                unsigned long long x = strtoull(v, &end, 10);
+                if (!*v || *end || *v == '-' || errno || x > k->max) {
+                        errno = EINVAL;
+                        return errf(err, "invalid value in \"%s\" (0-%llu)", w,
+                                    (unsigned long long)k->max);
+                }
+                if (k->kind == K_U64)
+                        *(uint64_t *)((char *)p + k->off) = x;
+                else
+                        *(uint32_t *)((char *)p + k->off) = (uint32_t)x;
+        }
+        return 0;
+}
+
+int dp_impair_format(const struct dp_impair *p, char *buf, size_t len)
+{
+        size_t pos = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; i < sizeof(impair_keys) / sizeof(impair_keys[0]); i++) {
+                const struct impair_key *k = &impair_keys[i];
+                const char *at = (const char *)p + k->off;
+                int w;
+                if (k->kind == K_DIST) {
+                        if (p->dist == DP_DIST_UNIFORM || (unsigned)p->dist > 3)
+                                continue;
+                        w = snprintf(buf + pos, len - pos, "%sdist=%s", pos ? " " : "",
+                                     dist_names[p->dist]);
+                } else {
+                        unsigned long long x = k->kind == K_U64 ? *(const uint64_t *)at
+                                                                : *(const uint32_t *)at;
+                        if (!x)
+                                continue;
+                        w = snprintf(buf + pos, len - pos, "%s%s=%llu", pos ? " " : "", k->key, x);
+                }
+                if (w < 0 || (size_t)w >= len - pos)
+                        return -1;
+                pos += (size_t)w;
+        }
+        return (int)pos;
 }
 
 int dp_config_port_vlan(struct dp_config *c, int sw, int port, uint16_t vid, bool pvid,
@@ -98,8 +244,37 @@ static int port_index(const struct dp_switch_conf *s, const char *ifname)
         return found;
 }
 
+static bool same_port(const struct dp_port_conf *a, const struct dp_port_conf *b)
+{
+        return strcmp(a->ifname, b->ifname) == 0 && strcmp(a->netns, b->netns) == 0;
+}
+
+/* A wire's end is nobody else's port. */
+static int check_wires(const struct dp_config *c, char *err)
+{
+        for (int i = 0; i < c->nwire; i++)
+                for (int e = 0; e < 2; e++) {
+                        const struct dp_port_conf *p = &c->wire[i].end[e];
+                        bool dup = e == 1 && same_port(p, &c->wire[i].end[0]);
+                        for (int j = 0; j < i && !dup; j++)
+                                dup = same_port(p, &c->wire[j].end[0]) ||
+                                      same_port(p, &c->wire[j].end[1]);
+                        for (int s = 0; s < c->nsw && !dup; s++)
+                                for (int k = 0; k < c->sw[s].nports && !dup; k++)
+                                        dup = same_port(p, &c->sw[s].ports[k]);
+                        if (dup) {
+                                errno = EINVAL;
+                                return errf(err, "wire %s: port \"%s\" is used twice",
+                                            c->wire[i].name, p->ifname);
+                        }
+                }
+        return 0;
+}
+
 int dp_config_validate(const struct dp_config *c, char *err)
 {
+        if (check_wires(c, err) < 0)
+                return -1;
         for (int i = 0; i < c->nsw; i++) {
                 const struct dp_switch_conf *s = &c->sw[i];
                 for (int j = 0; j < s->nports; j++)
@@ -152,6 +327,16 @@ int dp_config_write(const struct dp_config *c, FILE *f)
                 }
                 if (s->fw.policy == FW_DROP)
                         fprintf(f, "fwpolicy drop\n");
+        }
+        for (int i = 0; i < c->nwire; i++) {
+                const struct dp_wire_conf *w = &c->wire[i];
+                fprintf(f, "wire %s %s %s %s %s\n", w->name, w->end[0].netns, w->end[0].ifname,
+                        w->end[1].netns, w->end[1].ifname);
+                for (int d = 0; d < 2; d++) {
+                        char text[1024];
+                        if (dp_impair_format(&w->dir[d], text, sizeof(text)) > 0)
+                                fprintf(f, "impair %s %s\n", d ? "ba" : "ab", text);
+                }
         }
         return ferror(f) ? -1 : 0;
 }
@@ -217,7 +402,7 @@ int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err)
 {
         dp_config_init(c);
         char line[4096];
-        int lineno = 0, sw = -1;
+        int lineno = 0, sw = -1, wire = -1;
         char e2[ERRLEN];
         while (fgets(line, sizeof(line), f)) {
                 lineno++;
@@ -232,6 +417,7 @@ int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err)
                         char *n = strtok_r(NULL, " \t\n", &save);
                         if (!n || (sw = dp_config_add_switch(c, n, e2)) < 0)
                                 goto bad;
+                        wire = -1;
                 } else if (strcmp(w, "port") == 0) {
                         char *ns = strtok_r(NULL, " \t\n", &save);
                         char *ifn = strtok_r(NULL, " \t\n", &save);
@@ -248,6 +434,23 @@ int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err)
                         if (sw < 0 || !rest || fw_rule_parse(rest, &r, e2) < 0 ||
                             fw_add(&c->sw[sw].fw, &r, e2) < 0)
                                 goto bad;
+                } else if (strcmp(w, "wire") == 0) {
+                        char *v[5];
+                        for (int i = 0; i < 5; i++)
+                                v[i] = strtok_r(NULL, " \t\n", &save);
+                        snprintf(e2, sizeof(e2), "expected: wire NAME NETNS IFNAME NETNS IFNAME");
+                        if (!v[4] || (wire = dp_config_add_wire(c, v[0], v[1], v[2], v[3], v[4],
+                                                                e2)) < 0)
+                                goto bad;
+                        sw = -1; /* fw lines after a wire belong to no switch */
+                } else if (strcmp(w, "impair") == 0) {
+                        char *d = strtok_r(NULL, " \t\n", &save);
+                        char *text = save ? save + strspn(save, " \t") : NULL;
+                        snprintf(e2, sizeof(e2), "expected: impair ab|ba KEY=VALUE...");
+                        if (wire < 0 || !d || (strcmp(d, "ab") && strcmp(d, "ba")) ||
+                            dp_impair_parse(text ? text : "", &c->wire[wire].dir[d[0] == 'b'],
+                                            e2) < 0)
+                                goto bad;
                 } else if (strcmp(w, "fwpolicy") == 0) {
                         char *v = strtok_r(NULL, " \t\n", &save);
                         snprintf(e2, sizeof(e2), "expected: fwpolicy accept|drop");
@@ -259,9 +462,11 @@ int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err)
                         goto bad;
                 }
         }
-        if (dp_config_validate(c, err) < 0) {
+        if (dp_config_validate(c, e2) < 0) {
+                int saved = errno;
                 dp_config_free(c);
-                return -1;
+                errno = saved;
+                return errf(err, "%s: %s", path, e2);
         }
         return 0;
 bad:

@@ -30,6 +30,7 @@
  * name in its namespace, and a port whose interface vanished is closed and
  * reopened when an interface of that name is back. */
 #include "dp_engine.h"
+#include "monotime.h"
 #include "netns.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -117,13 +118,6 @@ void dp_engine_stats_file(const char *path)
 static inline bool bit(const uint8_t *set, uint16_t vid)
 {
         return set[vid >> 3] & (1u << (vid & 7));
-}
-
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static uint32_t now_s(void)
@@ -568,7 +562,7 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
         e->epfd = e->sigfd = e->timerfd = -1;
         e->now = now_s();
         if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
-                e->fdb_key = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+                e->fdb_key = (uint64_t)monotime_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
         if (offline_fd < 0 && engine_loop_init(e, err) < 0)
                 return -1;
         int total = 0;

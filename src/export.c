@@ -111,10 +111,10 @@ int lab_export(const struct lab *lab, enum export_format f, FILE *out, char *err
                 char id[64], label[160], shape[64];
                 node_id(lab, n, f, id, sizeof(id));
                 snprintf(label, sizeof(label), "%s%s(%s)", nd->name, F->nl,
-                         node_kind_name(nd->kind));
-                const char *sh = nd->kind == NODE_SWITCH   ? F->shape_switch
-                                 : nd->kind == NODE_ROUTER ? F->shape_router
-                                                           : F->shape_host;
+                         nd->kind->name);
+                const char *sh = nd->kind == &kind_switch   ? F->shape_switch
+                                 : nd->kind == &kind_router ? F->shape_router
+                                                            : F->shape_host;
                 if (f == EXPORT_MERMAID) {
                         snprintf(shape, sizeof(shape), sh, label);
                         fprintf(out, F->node, id, shape);

@@ -38,7 +38,7 @@ static int write_hosts_file(struct lab *lab, const char *path, char *err)
                 "ip6-loopback\n",
                 lab->name);
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].deleted)
+                if (!lab_node_live(lab, i))
                         continue;
                 const int fams[2] = {AF_INET, AF_INET6};
                 for (int k = 0; k < 2; k++) {
@@ -81,7 +81,7 @@ int lab_hosts_write(struct lab *lab, char *err)
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct node *n = &lab->nodes[i];
                 /* A switch has no address to resolve names from. */
-                if (n->deleted || n->kind == NODE_SWITCH)
+                if (!lab_node_has(lab, i, KIND_L3))
                         continue;
                 snprintf(dir, sizeof(dir), "%s/%s.%s", NETNS_ETC_DIR, lab->name, n->name);
                 if (journal_add(lab->journal, "etc %s", dir) < 0)

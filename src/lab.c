@@ -67,21 +67,6 @@ static uint16_t name_hash16(const char *s)
         return (uint16_t)(h ^ (h >> 16));
 }
 
-const char *node_kind_name(enum node_kind kind)
-{
-        switch (kind) {
-        case NODE_HOST:
-                return "host";
-        case NODE_SWITCH:
-                return "switch";
-        case NODE_ROUTER:
-                return "router";
-        case NODE_NAT:
-                return "nat";
-        }
-        return "?";
-}
-
 struct lab *lab_new(const char *name, char *err)
 {
         if (!name_ok(name, LAB_NAME_MAX, false)) {
@@ -136,13 +121,23 @@ void lab_free(struct lab *lab)
 int lab_find_node(const struct lab *lab, const char *name)
 {
         for (int i = 0; i < lab->nnodes; i++)
-                if (!lab->nodes[i].deleted && strcmp(lab->nodes[i].name, name) == 0)
+                if (lab_node_live(lab, i) && strcmp(lab->nodes[i].name, name) == 0)
                         return i;
         return -1;
 }
 
-int lab_add_node(struct lab *lab, const char *name, enum node_kind kind, const char *where,
-                 char *err)
+bool lab_node_live(const struct lab *lab, int node)
+{
+        return node >= 0 && node < lab->nnodes;
+}
+
+bool lab_node_has(const struct lab *lab, int node, unsigned flag)
+{
+        return lab_node_live(lab, node) && (lab->nodes[node].kind->flags & flag);
+}
+
+int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind,
+                 const char *where, char *err)
 {
         if (lab->state != LAB_DEFINED)
                 return errf(err, "Cannot add node \"%s\": lab \"%s\" is already built", name,
@@ -223,10 +218,8 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
                         if (lab->ifaces[n->ifaces[i]].link >= 0)
                                 k++;
                 for (;; k++) {
-                        if (n->kind == NODE_SWITCH)
-                                snprintf(auto_name, sizeof(auto_name), "p%d", k + 1);
-                        else
-                                snprintf(auto_name, sizeof(auto_name), "eth%d", k);
+                        snprintf(auto_name, sizeof(auto_name), "%s%d", n->kind->ifprefix,
+                                 n->kind->ifbase + k);
                         if (lab_find_iface(lab, node, auto_name) < 0)
                                 break;
                 }
@@ -239,8 +232,7 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
                             name, n->name, IFNAME_MAX);
         }
         if (lab_find_iface(lab, node, name) >= 0 ||
-            (n->kind == NODE_SWITCH &&
-             strcmp(name, strlen(n->name) <= IFNAME_MAX ? n->name : "br0") == 0) ||
+            (n->kind->own_ifname && strcmp(name, n->kind->own_ifname(lab, node)) == 0) ||
             strcmp(name, "lo") == 0) {
                 errno = EEXIST;
                 return errf(err, "node \"%s\" already has an interface \"%s\"", n->name, name);
@@ -327,17 +319,22 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         struct node *n = &lab->nodes[f->node];
         char label[64];
         iface_label(lab, iface, label, sizeof(label));
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "Cannot add address %s to %s: lab \"%s\" is already built", cidr,
+                            label, lab->name);
+        }
         struct ipaddr ip;
         char e[ERRLEN];
         if (ipaddr_parse(cidr, true, &ip, e) < 0) {
                 errno = EINVAL;
                 return errf(err, "%s (on %s)", e, label);
         }
-        if (n->kind == NODE_SWITCH)
+        if (!(n->kind->flags & KIND_L3))
                 return errf(err,
-                            "Cannot put address %s on %s: \"%s\" is a switch (give "
+                            "Cannot put address %s on %s: \"%s\" is a %s (give "
                             "addresses to hosts and routers)",
-                            cidr, label, n->name);
+                            cidr, label, n->name, n->kind->name);
         if (f->naddr >= IFACE_ADDR_MAX)
                 return errf(err, "Cannot add address %s to %s: at most %d addresses", cidr, label,
                             IFACE_ADDR_MAX);
@@ -363,11 +360,16 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
         struct iface *f = &lab->ifaces[iface];
         char label[64];
         iface_label(lab, iface, label, sizeof(label));
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "Cannot add VLAN %u to %s: lab \"%s\" is already built", vid,
+                            label, lab->name);
+        }
         if (vid < 1 || vid > 4094) {
                 errno = EINVAL;
                 return errf(err, "invalid VLAN %u on %s: VIDs are 1..4094", vid, label);
         }
-        if (lab->nodes[f->node].kind != NODE_SWITCH) {
+        if (!lab_node_has(lab, f->node, KIND_BRIDGE)) {
                 errno = EINVAL;
                 return errf(err,
                             "Cannot set VLAN %u on %s: \"%s\" is not a switch (use node:vlan() "
@@ -404,17 +406,22 @@ int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *w
         int node = p->node;
         char label[64];
         iface_label(lab, parent_iface, label, sizeof(label));
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "Cannot add %s.%u: lab \"%s\" is already built", label, vid,
+                            lab->name);
+        }
         if (vid < 1 || vid > 4094) {
                 errno = EINVAL;
                 return errf(err, "invalid VLAN %u for a subinterface of %s: VIDs are 1..4094", vid,
                             label);
         }
-        if (lab->nodes[node].kind == NODE_SWITCH) {
+        if (!lab_node_has(lab, node, KIND_L3)) {
                 errno = EINVAL;
                 return errf(err,
-                            "Cannot add a subinterface to %s: \"%s\" is a switch (set "
+                            "Cannot add a subinterface to %s: \"%s\" is a %s (set "
                             "VLANs on its ports instead)",
-                            label, lab->nodes[node].name);
+                            label, lab->nodes[node].name, lab->nodes[node].kind->name);
         }
         if (p->link < 0) {
                 errno = EINVAL;
@@ -502,8 +509,11 @@ int lab_validate(struct lab *lab, char *err)
         char a[64];
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *n = &lab->nodes[i];
-                if (n->deleted)
+                if (!lab_node_live(lab, i))
                         continue;
+                char e[ERRLEN];
+                if (n->kind->validate && n->kind->validate(lab, i, e) < 0)
+                        return errf(err, "%s: %s", n->where, e);
                 const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
                 for (int g = 0; g < 2; g++) {
                         if (!gws[g]->family || node_reaches(lab, i, gws[g]))

@@ -21,6 +21,7 @@
 #include "nettypes.h"
 #include "probe.h"
 #include "netns.h"
+#include "kind.h"
 
 #define LAB_NAME_MAX 24  /* lab names: [A-Za-z0-9_-], 1..24 */
 #define NODE_NAME_MAX 24 /* node names: [A-Za-z0-9_-], 1..24, a letter first */
@@ -28,8 +29,6 @@
 #define IFACE_ADDR_MAX 8 /* addresses per interface */
 #define LAB_RUN_DIR "/run/netlab"
 #define NETNS_RUN_DIR "/run/netns"
-
-enum node_kind { NODE_HOST, NODE_SWITCH, NODE_ROUTER, NODE_NAT };
 
 struct fw_table;
 
@@ -67,7 +66,7 @@ struct route {
 
 struct node {
         char name[NODE_NAME_MAX + 1];
-        enum node_kind kind;
+        const struct node_kind *kind; /* kind.h: what the node is and how it is built */
         int *ifaces; /* iface indices, in creation order */
         int nifaces;
         struct ipaddr gw4, gw6; /* default gateways (family 0 = none) */
@@ -76,7 +75,6 @@ struct node {
         bool ipv6;           /* enable IPv6 (automatically on when it has an IPv6 address) */
         struct fw_table *fw; /* switches: firewall on bridge ports (fw.h), or NULL */
         char nat_out[IFNAME_MAX + 1]; /* routers: masquerade out of this interface ("": none) */
-        bool deleted;
         char where[96];
         /* Runtime, set by lab_build: held namespace fds (-1 before). */
         int netns_fd, uts_fd;
@@ -115,9 +113,14 @@ struct lab {
 /* Model. Each returns the new object's index, or -1 with err filled. */
 struct lab *lab_new(const char *name, char *err);
 void lab_free(struct lab *lab);
-int lab_add_node(struct lab *lab, const char *name, enum node_kind kind, const char *where,
-                 char *err);
+int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind,
+                 const char *where, char *err);
 int lab_find_node(const struct lab *lab, const char *name);
+/* True when node is a node of the lab (an index in range, not deleted):
+ * the one test every reader of the node array makes. */
+bool lab_node_live(const struct lab *lab, int node);
+/* True when node's kind has flag (enum kind_flags). */
+bool lab_node_has(const struct lab *lab, int node, unsigned flag);
 /* ifname_a/b may be NULL: hosts/routers get eth0, eth1, ...; switches p1, p2, ... */
 int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
                  const char *ifname_a, const char *ifname_b, const char *where, char *err);
@@ -130,7 +133,6 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
 int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where, char *err);
 int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err);
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
-const char *node_kind_name(enum node_kind kind);
 /* The link joining two nodes (first one found), or -1. */
 int lab_find_link(const struct lab *lab, int node_a, int node_b);
 /* /run/netns/LAB.NAME, the network namespace file of node (or part) NAME. */
@@ -153,9 +155,17 @@ int lab_validate(struct lab *lab, char *err);
 int lab_build(struct lab *lab, char *err);
 int lab_teardown(struct lab *lab, char *err);
 
-/* Set from a SIGINT/SIGTERM handler: a build in progress stops at the next
- * step and rolls back; a run stops and tears down. */
+/* The number of the stop signal received (SIGINT, SIGTERM, SIGHUP), 0 none:
+ * a build in progress stops at the next step and rolls back; a run stops
+ * and tears down. */
 extern volatile sig_atomic_t lab_stop_requested;
+/* The one stop-signal setup (netlab run and the console): SIGINT, SIGTERM
+ * and SIGHUP set lab_stop_requested to the signal's number and interrupt
+ * system calls (no SA_RESTART), so the build or the run stops at its next
+ * step and tears down in order; SIGPIPE is ignored (a closed pipe is an EPIPE to report,
+ * not a death that leaves the lab behind). Children get the defaults back
+ * (proc.c). */
+void lab_catch_stop_signals(void);
 
 /* For the core's modules (build.c, dp.c): makes the namespaces NAME of the
  * lab (/run/netns/LAB.NAME and its UTS twin), journaled so that a crash at

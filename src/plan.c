@@ -71,17 +71,14 @@ void plan_job_text(const struct features *f, enum plan_job job, char *buf, size_
 
 bool plan_switch_in_userspace(const struct lab *lab, int node)
 {
-        if (node < 0 || node >= lab->nnodes)
-                return false;
-        const struct node *n = &lab->nodes[node];
-        return n->kind == NODE_SWITCH && !n->deleted && lab_switch_uses_vlan(lab, node) &&
+        return lab_node_has(lab, node, KIND_BRIDGE) && lab_switch_uses_vlan(lab, node) &&
                plan_job_path(&lab->feat, PLAN_VLAN_SWITCH) == PLAN_USER;
 }
 
 static bool has_subifs(const struct lab *lab)
 {
         for (int i = 0; i < lab->nifaces; i++)
-                if (lab->ifaces[i].link < 0 && !lab->nodes[lab->ifaces[i].node].deleted)
+                if (lab->ifaces[i].link < 0 && lab_node_live(lab, lab->ifaces[i].node))
                         return true;
         return false;
 }
@@ -152,14 +149,14 @@ void plan_print(const struct lab *lab, const struct features *f, FILE *out)
         char what[160];
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct node *n = &lab->nodes[i];
-                if (n->kind != NODE_SWITCH || n->deleted || !lab_switch_uses_vlan(lab, i))
+                if (!lab_node_has(lab, i, KIND_BRIDGE) || !lab_switch_uses_vlan(lab, i))
                         continue;
                 snprintf(what, sizeof(what), "switch %s", n->name);
                 row(out, what, f, PLAN_VLAN_SWITCH);
                 rows++;
         }
         for (int i = 0; i < lab->nifaces; i++) {
-                if (lab->ifaces[i].link >= 0 || lab->nodes[lab->ifaces[i].node].deleted)
+                if (lab->ifaces[i].link >= 0 || !lab_node_live(lab, lab->ifaces[i].node))
                         continue;
                 char lbl[64];
                 iface_label(lab, i, lbl, sizeof(lbl));

@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "journal.h"
 #include "netns.h"
+#include "monotime.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,12 +53,45 @@ static void child_enter(const struct node *n)
 
 static int node_check(struct lab *lab, int node, char *err)
 {
-        if (node < 0 || node >= lab->nnodes || lab->nodes[node].deleted)
+        if (!lab_node_live(lab, node))
                 return errf(err, "no such node");
         if (lab->nodes[node].netns_fd < 0)
                 return errf(err, "Cannot run in \"%s\": lab \"%s\" is not running",
                             lab->nodes[node].name, lab->name);
         return 0;
+}
+
+/* Output pipes of commands whose shell exited while children it left in
+ * the background still hold the write end. Closing them would kill those
+ * children with SIGPIPE at their next write, so they stay open and are
+ * drained (read and dropped) at each job start and poll, until the last
+ * writer is gone. */
+#define ORPHANS_MAX 256
+static int orphans[ORPHANS_MAX];
+static int norphans;
+
+static void orphans_sweep(void)
+{
+        for (int i = 0; i < norphans;) {
+                char buf[4096];
+                ssize_t n;
+                while ((n = read(orphans[i], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+                        ;
+                if (n < 0 && errno == EAGAIN) {
+                        i++;
+                        continue;
+                }
+                close(orphans[i]); /* EOF: nobody writes any more */
+                orphans[i] = orphans[--norphans];
+        }
+}
+
+static void orphan_keep(int fd)
+{
+        if (norphans < ORPHANS_MAX)
+                orphans[norphans++] = fd;
+        else
+                close(fd);
 }
 
 static void journal_child(struct lab *lab, pid_t pid)
@@ -67,8 +103,9 @@ static void journal_child(struct lab *lab, pid_t pid)
 int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *job, char *err)
 {
         memset(job, 0, sizeof(*job));
-        job->fd = -1;
+        job->fd = job->pidfd = job->wfd = -1;
         job->pid = -1;
+        orphans_sweep();
         if (node_check(lab, node, err) < 0)
                 return -1;
         int p[2];
@@ -110,31 +147,57 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
                 return errf_sys(err, NULL, "Cannot run in \"%s\"", n->name);
         }
         job->out[0] = '\0';
+        /* One fd to wait on: the output, and the shell's exit (pidfd), since
+         * children in the background may keep the pipe open after it. */
+        job->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        job->wfd = epoll_create1(EPOLL_CLOEXEC);
+        struct epoll_event ev = {.events = EPOLLIN};
+        if (job->pidfd < 0 || job->wfd < 0 ||
+            epoll_ctl(job->wfd, EPOLL_CTL_ADD, job->fd, &ev) < 0 ||
+            epoll_ctl(job->wfd, EPOLL_CTL_ADD, job->pidfd, &ev) < 0) {
+                int e = errno;
+                proc_job_free(job);
+                errno = e;
+                return errf_sys(err, NULL, "Cannot run in \"%s\"", n->name);
+        }
         return 0;
 }
 
-static void job_reap(struct proc_job *job)
+/* Collects the shell's status; with block false only if it has exited.
+ * Returns true once it is known. */
+static bool job_reap(struct proc_job *job, bool block)
 {
         int st = 0;
         pid_t r;
-        while ((r = waitpid(job->pid, &st, 0)) < 0 && errno == EINTR)
+        if (job->reaped)
+                return true;
+        while ((r = waitpid(job->pid, &st, block ? 0 : WNOHANG)) < 0 && errno == EINTR)
                 ;
+        if (r == 0)
+                return false;
         /* Reaped by someone else (ECHILD): its status is unknown, not 0. */
         job->status = r < 0 ? 255 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        job->done = true;
+        job->reaped = true;
+        if (job->pidfd >= 0) {
+                close(job->pidfd);
+                job->pidfd = -1;
+        }
+        return true;
 }
 
 int proc_job_poll(struct proc_job *job)
 {
         if (job->done)
                 return 0;
-        for (;;) {
+        orphans_sweep();
+        while (job->fd >= 0) {
                 char buf[16384];
                 ssize_t n = read(job->fd, buf, sizeof(buf));
                 if (n > 0) {
                         size_t keep = (size_t)n;
                         if (job->len + keep > job->max_out)
                                 keep = job->max_out > job->len ? job->max_out - job->len : 0;
+                        job->dropped += (size_t)n - keep;
                         if (job->len + keep + 1 > job->cap) {
                                 size_t ncap = job->cap;
                                 while (job->len + keep + 1 > ncap)
@@ -152,27 +215,45 @@ int proc_job_poll(struct proc_job *job)
                 }
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n < 0 && errno == EAGAIN)
+                if (n < 0 && errno == EAGAIN) {
+                        /* Nothing now. Has the shell exited? Then what it
+                         * wrote is read once more, and the rest belongs to
+                         * its background children. */
+                        if (job->reaped) {
+                                orphan_keep(job->fd);
+                                job->fd = -1;
+                                break;
+                        }
+                        if (job_reap(job, false))
+                                continue;
                         return 1;
-                /* EOF (or a read error): the command closed its output. */
+                }
+                /* EOF (or a read error): nobody holds the output any more. */
                 close(job->fd);
                 job->fd = -1;
-                job_reap(job);
-                return 0;
         }
+        /* The output is closed: the shell is exiting (or closed its output
+         * and goes on: the pidfd wakes the caller when it exits). */
+        if (!job_reap(job, false))
+                return 1;
+        job->done = true;
+        return 0;
 }
 
 void proc_job_kill(struct proc_job *job)
 {
-        if (job->pid > 0 && !job->done) {
+        if (job->pid > 0 && !job->done && !job->reaped) {
                 kill(-job->pid, SIGKILL);
                 kill(job->pid, SIGKILL);
-                job_reap(job);
+                job_reap(job, true);
         }
-        if (job->fd >= 0) {
-                close(job->fd);
-                job->fd = -1;
-        }
+        job->done = job->done || job->reaped;
+        int *fds[] = {&job->fd, &job->pidfd, &job->wfd};
+        for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+                if (*fds[i] >= 0) {
+                        close(*fds[i]);
+                        *fds[i] = -1;
+                }
 }
 
 void proc_job_free(struct proc_job *job)
@@ -182,25 +263,18 @@ void proc_job_free(struct proc_job *job)
         job->out = NULL;
 }
 
-long long proc_now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **out, int *status,
              char *err)
 {
         struct proc_job job;
         if (proc_job_start(lab, node, cmd, &job, err) < 0)
                 return -1;
-        long long deadline = timeout_ms > 0 ? proc_now_ms() + timeout_ms : 0;
+        long long deadline = timeout_ms > 0 ? monotime_ms() + timeout_ms : 0;
         int r;
         while ((r = proc_job_poll(&job)) == 1) {
                 int wait = -1;
                 if (deadline) {
-                        long long left = deadline - proc_now_ms();
+                        long long left = deadline - monotime_ms();
                         if (left <= 0) {
                                 proc_job_free(&job);
                                 errno = ETIMEDOUT;
@@ -209,7 +283,7 @@ int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **
                         }
                         wait = (int)left;
                 }
-                struct pollfd pfd = {.fd = job.fd, .events = POLLIN};
+                struct pollfd pfd = {.fd = job.wfd, .events = POLLIN};
                 poll(&pfd, 1, wait);
         }
         if (r < 0) {

@@ -19,17 +19,25 @@
 struct proc_job {
         pid_t pid;
         int fd;    /* read end of the output pipe; -1 once at EOF */
+        int pidfd; /* readable once the shell has exited; -1 once reaped */
+        int wfd;   /* poll this: output to read or the shell's exit (epoll of both) */
         char *out; /* output so far, NUL-terminated */
         size_t len, cap;
         size_t max_out; /* output beyond this is dropped (default 1 MiB) */
+        size_t dropped; /* ... how many bytes were */
         int status;     /* exit status once finished: 0..255, or 128+signal */
+        bool reaped;    /* the shell's status is known */
         bool done;
 };
 
 /* Starts `/bin/sh -c cmd` in node. The job's fd is non-blocking. */
 int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *job, char *err);
 /* Reads what is available. Returns 1 while more may come, 0 when the
- * command has finished (job->status set), -1 on error. */
+ * command has finished (job->status set), -1 on error. A command has
+ * finished when its shell has exited and its output is read: children it
+ * left in the background ("x &") keep running; their output is drained and
+ * dropped (a closed pipe would kill them with SIGPIPE), and the lab's
+ * teardown kills them with everything else in its namespaces. */
 int proc_job_poll(struct proc_job *job);
 /* Kills the job's process group and reaps it (status = 128+SIGKILL). */
 void proc_job_kill(struct proc_job *job);
@@ -46,8 +54,6 @@ int proc_run(struct lab *lab, int node, const char *cmd, int timeout_ms, char **
 int proc_spawn_pty(struct lab *lab, int node, char *const argv[], int rows, int cols,
                    int *master_fd, pid_t *pid, char *err);
 
-/* Monotonic milliseconds, for deadlines (commands, waits). */
-long long proc_now_ms(void);
 
 /* Kills (SIGKILL) every process whose network namespace is one of the given
  * namespace inodes, except the caller; returns how many were killed. */

@@ -31,7 +31,7 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
         *out = NULL;
         *n = 0;
         const struct node *sw = &lab->nodes[node];
-        if (sw->kind != NODE_SWITCH || !lab_switch_uses_vlan(lab, node))
+        if (!lab_node_has(lab, node, KIND_BRIDGE) || !lab_switch_uses_vlan(lab, node))
                 return 0;
         bool kernel = lab->state == LAB_UP && !plan_switch_in_userspace(lab, node);
         struct nl_port_vlan *kv = NULL;

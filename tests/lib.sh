@@ -17,6 +17,8 @@ need_root() {
 }
 
 cleanup() {
+        # mklab runs in $(...): its names come back through $TMP/labs.
+        [ -f "$TMP/labs" ] && mapfile -t -O "${#LABS[@]}" LABS <"$TMP/labs"
         for l in "${LABS[@]}"; do "$NETLAB" clean --force "$l" >/dev/null 2>&1; done
         rm -rf "$TMP"
 }
@@ -39,6 +41,7 @@ mklab() {
         local name=$1 f="$TMP/$1.lua"
         sed "s/LABNAME/$name/g" >"$f"
         LABS+=("$name")
+        echo "$name" >>"$TMP/labs"
         echo "$f"
 }
 
@@ -47,6 +50,7 @@ copylab() { # copylab labs/router.lua NEWNAME
         local f="$TMP/$2.lua"
         sed -E "s/netlab\.lab\(\"[^\"]*\"\)/netlab.lab(\"$2\")/" "$SRC/$1" >"$f"
         LABS+=("$2")
+        echo "$2" >>"$TMP/labs"
         echo "$f"
 }
 

@@ -2,6 +2,7 @@
  * pingall, iperf. Each runs as jobs (jobs.c) and reads their exit status
  * or output in its done callback; none blocks the loop. */
 #include "console.h"
+#include "monotime.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +142,7 @@ int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *
         if (!cand)
                 return errf(err, "Out of memory");
         for (int i = 0; i < N; i++)
-                if (!c->lab->nodes[i].deleted && c->lab->nodes[i].kind == NODE_HOST &&
+                if (lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
                     node_ipv4(c, i, ip, sizeof(ip)))
                         cand[nc++] = i;
         if (nc < 2) {
@@ -227,7 +228,7 @@ int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *er
                 return -1;
         c->jobs.iperf_a = a;
         c->jobs.iperf_b = b;
-        c->jobs.wake_at = now_ms() + 300;
+        c->jobs.wake_at = monotime_ms() + 300;
         c->jobs.wake = iperf_client_start;
         con_msg(c, false, "iperf %s -> %s: running (3 s)...", argv[0], argv[1]);
         return 0;

@@ -21,7 +21,7 @@ const char *con_node_name(void *ud, int i)
 int cmd_need_node(struct console *c, const char *name, char *err)
 {
         int n = lab_find_node(c->lab, name);
-        if (n < 0 || c->lab->nodes[n].deleted) {
+        if (!lab_node_live(c->lab, n)) {
                 errno = ENOENT;
                 return errf(err, "No node \"%s\" (nodes: type nodes)", name);
         }
@@ -68,7 +68,7 @@ static int c_nodes(struct console *c, int argc, char **argv, const char *rest, c
         char buf[4096];
         size_t o = (size_t)snprintf(buf, sizeof(buf), "available nodes are:");
         for (int i = 0; i < c->lab->nnodes && o + 32 < sizeof(buf); i++)
-                if (!c->lab->nodes[i].deleted)
+                if (lab_node_live(c->lab, i))
                         o += (size_t)snprintf(buf + o, sizeof(buf) - o, " %s",
                                               c->lab->nodes[i].name);
         con_msg(c, false, "%s", buf);
@@ -99,7 +99,7 @@ static int c_net(struct console *c, int argc, char **argv, const char *rest, cha
         (void)argc, (void)argv, (void)rest, (void)err;
         for (int i = 0; i < c->lab->nnodes; i++) {
                 const struct node *n = &c->lab->nodes[i];
-                if (n->deleted)
+                if (!lab_node_live(c->lab, i))
                         continue;
                 char line[2048];
                 size_t o = (size_t)snprintf(line, sizeof(line), "%s", n->name);
@@ -122,10 +122,10 @@ static int c_dump(struct console *c, int argc, char **argv, const char *rest, ch
         (void)argc, (void)argv, (void)rest, (void)err;
         for (int i = 0; i < c->lab->nnodes; i++) {
                 const struct node *n = &c->lab->nodes[i];
-                if (n->deleted)
+                if (!lab_node_live(c->lab, i))
                         continue;
                 char line[2048];
-                size_t o = (size_t)snprintf(line, sizeof(line), "<%s %s:", node_kind_name(n->kind),
+                size_t o = (size_t)snprintf(line, sizeof(line), "<%s %s:", n->kind->name,
                                             n->name);
                 for (int k = 0; k < n->nifaces && o + 80 < sizeof(line); k++) {
                         const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
@@ -199,7 +199,7 @@ static int c_clean(struct console *c, int argc, char **argv, const char *rest, c
 {
         (void)argc, (void)argv, (void)rest;
         /* Other labs whose netlab has stopped; a running one is left alone. */
-        int n = lab_clean_all(0, c->lab->name, clean_say, c, err);
+        int n = lab_clean_all(LAB_CLEAN_NOWAIT, c->lab->name, clean_say, c, err);
         if (n < 0)
                 return -1;
         con_msg(c, false, "clean: %d other lab%s removed (running labs are left alone; this one "
@@ -269,7 +269,8 @@ const struct cmd_entry con_commands[] = {
     {"select", "NODE", "select NODE in the graph and the inspector", 1, 1, "n", NULL, c_select},
     {"vlan", "[N|off]", "highlight VLAN N's ports and links in the graph", 0, 1, "-", NULL, c_vlan},
     {"legend", "", "show or hide the graph's legend", 0, 0, "", NULL, c_legend},
-    {"exp", "[run NAME|next|show N]", "the lab's experiments", 0, 2, "sx", "run next show", c_exp},
+    {"exp", "[run NAME|next|show N|stop]", "the lab's experiments", 0, 2, "sx", "run next show stop",
+     c_exp},
     {"export", "dot|mermaid|d2 [FILE]", "the lab's drawing for Graphviz, Mermaid or D2", 1, 2,
      "s-", "dot mermaid d2", c_export},
     {"rename", "NAME", "rename the active pane (prefix ,)", 1, -1, "-", NULL, c_rename},
@@ -302,7 +303,7 @@ void con_exec_line(struct console *c, const char *line)
                 c->quit_confirm = false;
         if (!e) {
                 int n = lab_find_node(c->lab, p.argv[0]);
-                if (n >= 0 && !c->lab->nodes[n].deleted) {
+                if (lab_node_live(c->lab, n)) {
                         if (argc == 1) {
                                 con_select_node(c, n);
                                 return;

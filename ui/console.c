@@ -14,6 +14,7 @@
 #include "dp.h"
 #include "server.h"
 #include "ui.h"
+#include "monotime.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -34,13 +35,6 @@
 #include <net/if.h>
 
 static struct console *g_con; /* for the fatal path only */
-
-long long now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void con_log(struct console *c, const char *fmt, ...)
 {
@@ -92,19 +86,10 @@ static void __attribute__((noreturn)) fatal(const char *fmt, ...)
         exit(1);
 }
 
-/* The signal that stopped the console from outside (INT, TERM, HUP), 0 none. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-        stop_signal = sig;
-        lab_stop_requested = 1;
-}
-
 /* Stopped from outside: said on the console's own screen, exit 128 + N. */
 static void stopped_by(struct console *c, int sig, int from)
 {
-        stop_signal = sig;
+        lab_stop_requested = sig;
         c->exit_status = 128 + sig;
         c->quit = true;
         con_log(c, "signal %d from pid %d: quitting", sig, from);
@@ -190,8 +175,8 @@ static void arm_timer(struct console *c)
                         t = cand[i];
         struct itimerspec its = {0};
         if (t > 0) {
-                if (t <= now_ms())
-                        t = now_ms() + 1;
+                if (t <= monotime_ms())
+                        t = monotime_ms() + 1;
                 its.it_value.tv_sec = t / 1000;
                 its.it_value.tv_nsec = (t % 1000) * 1000000;
         }
@@ -200,7 +185,7 @@ static void arm_timer(struct console *c)
 
 static void deadlines(struct console *c)
 {
-        long long now = now_ms();
+        long long now = monotime_ms();
         if (c->exp.deadline && now >= c->exp.deadline) {
                 c->exp.deadline = 0;
                 exp_step(c);
@@ -359,7 +344,7 @@ static void loop(struct console *c)
                 if (c->quit)
                         break;
                 if (c->dirty || c->draw_pending) {
-                        long long now = now_ms();
+                        long long now = monotime_ms();
                         if (now >= c->next_draw_ms) {
                                 draw_all(c);
                                 c->next_draw_ms = now + 16;
@@ -403,11 +388,17 @@ int ui_main(const char *lab_path, bool keep)
                 fprintf(stderr, "netlab: %s\n", err);
                 return 1;
         }
+        /* A stop signal during the lab file's top level (or the build) asks
+         * it to stop and roll back. */
+        lab_catch_stop_signals();
         if (nlua_load(c->L, c->lab_path, err) < 0) {
+                char e2[ERRLEN];
                 fprintf(stderr, "netlab: %s\n", err);
                 server_tell("fail %s", err);
+                int code = nlua_exit_status(c->L);
+                nlua_teardown(c->L, e2); /* the top level may have built it */
                 nlua_free(c->L);
-                return 1;
+                return lab_stop_requested ? 128 + lab_stop_requested : code >= 0 ? code : 1;
         }
         c->lab = nlua_lab(c->L);
         if (!c->lab) {
@@ -475,22 +466,14 @@ int ui_main(const char *lab_path, bool keep)
         pane_apply_sizes(c);
         draw_all(c);
 
-        /* A stop signal during the build asks the build to roll back. */
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_stop;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
         con_msg(c, false, "Building lab %s...", c->lab->name);
         draw_all(c);
         server_tell("lab %s", c->lab->name);
         if (nlua_build(c->L, err) < 0) {
                 con_msg(c, true, "Build failed: %s", err);
                 server_tell("fail Build failed: %s", err);
-                if (stop_signal)
-                        stopped_by(c, stop_signal, 0);
+                if (lab_stop_requested)
+                        stopped_by(c, lab_stop_requested, 0);
         } else {
                 c->built = true;
                 server_tell("up");
@@ -501,7 +484,7 @@ int ui_main(const char *lab_path, bool keep)
         }
         sigprocmask(SIG_BLOCK, &set, NULL);
         if (lab_stop_requested && !c->quit)
-                stopped_by(c, stop_signal ? stop_signal : SIGTERM, 0);
+                stopped_by(c, lab_stop_requested, 0);
         c->dirty = true;
         draw_all(c);
         loop(c);
@@ -516,7 +499,7 @@ int ui_main(const char *lab_path, bool keep)
         monitors_stop(c);
         inspect_free(&c->in);
         int status = c->exit_status;
-        if (stop_signal)
+        if (lab_stop_requested)
                 draw_all(c); /* "Stopped by ...", while the lab is torn down */
         /* A lab that cannot forward (its datapath gave up) is not kept. */
         char why[ERRLEN] = "";
@@ -533,9 +516,10 @@ int ui_main(const char *lab_path, bool keep)
         }
         rl_finish(c);
         endwin();
-        if (stop_signal)
-                fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n", sigabbrev_np(stop_signal),
-                        c->lab->name, kept ? "left up" : "torn down");
+        if (lab_stop_requested)
+                fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n",
+                        sigabbrev_np(lab_stop_requested), c->lab->name,
+                        kept ? "left up" : "torn down");
         if (kept)
                 printf("Lab %s left up (netlab clean %s removes it).\n", c->lab->name,
                        c->lab->name);

@@ -87,7 +87,6 @@ struct console {
 enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA };
 
 /* console.c */
-long long now_ms(void);
 void con_msg(struct console *c, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void con_log(struct console *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

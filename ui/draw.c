@@ -7,6 +7,7 @@
  * graph.c. */
 #include "console.h"
 #include "help.h"
+#include "monotime.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,32 +62,36 @@ int put_str(int y, int x, int w, const char *s, attr_t a)
         return used;
 }
 
-const char *node_label_fmt(int kind)
+/* How each node kind (src/kind.h) looks on the graph. A kind not listed
+ * here is drawn as the last row says. */
+static const struct kind_style {
+        const char *kind;     /* the kind's name */
+        const char *brackets; /* around the node's name */
+        short colour;
+        bool end; /* an end node: laid out as a leaf when it has one link */
+} kind_styles[] = {
+    {"host", "[]", COLOR_CYAN, true},
+    {"switch", "<>", COLOR_YELLOW, false},
+    {"router", "()", COLOR_MAGENTA, false},
+    {NULL, "[]", COLOR_CYAN, false},
+};
+
+static const struct kind_style *kind_style(const struct node_kind *k)
 {
-        switch (kind) {
-        case NODE_SWITCH:
-                return "<>";
-        case NODE_ROUTER:
-                return "()";
-        case NODE_NAT:
-                return "{}";
-        default:
-                return "[]";
-        }
+        const struct kind_style *s = kind_styles;
+        while (s->kind && strcmp(s->kind, k->name) != 0)
+                s++;
+        return s;
 }
 
-short node_kind_colour(int kind)
+const char *node_label_fmt(const struct node_kind *k)
 {
-        switch (kind) {
-        case NODE_SWITCH:
-                return COLOR_YELLOW;
-        case NODE_ROUTER:
-                return COLOR_MAGENTA;
-        case NODE_NAT:
-                return COLOR_BLUE;
-        default:
-                return COLOR_CYAN;
-        }
+        return kind_style(k)->brackets;
+}
+
+short node_kind_colour(const struct node_kind *k)
+{
+        return kind_style(k)->colour;
 }
 
 void draw_relayout_graph(struct console *c, int width)
@@ -99,7 +104,7 @@ void draw_relayout_graph(struct console *c, int width)
         if (!c->gn || !c->ge)
                 return;
         for (int i = 0; i < lab->nnodes; i++) {
-                c->gn[i].kind = (int)lab->nodes[i].kind;
+                c->gn[i].end = kind_style(lab->nodes[i].kind)->end;
                 c->gn[i].w = (int)strlen(lab->nodes[i].name) + 2;
         }
         for (int l = 0; l < lab->nlinks; l++) {
@@ -264,16 +269,9 @@ static void pane_list(struct console *c, char *buf, size_t len)
                 snprintf(buf + o, len - o, "%s[sync]", o ? "  " : "");
 }
 
-static double now_us(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
 void draw_all(struct console *c)
 {
-        double t0 = now_us();
+        double t0 = monotime_s();
         c->dirty = false;
         erase();
         struct rect gr;
@@ -388,7 +386,7 @@ void draw_all(struct console *c)
         }
         wnoutrefresh(stdscr);
         doupdate();
-        c->last_draw_ms = (now_us() - t0) / 1000.0;
+        c->last_draw_ms = (monotime_s() - t0) * 1000.0;
         c->ndraws++;
         if (getenv("NETLAB_UI_TIMING"))
                 con_log(c, "redraw %.3f ms", c->last_draw_ms);

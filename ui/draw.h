@@ -7,8 +7,11 @@ struct console;
 
 void draw_all(struct console *c);
 void draw_relayout_graph(struct console *c, int width);
-const char *node_label_fmt(int kind); /* the two brackets: "[]", "<>", "()", "{}" */
-short node_kind_colour(int kind);     /* the curses colour of a kind's labels */
+struct node_kind;
+/* How a node kind (src/kind.h) looks: the two brackets around its name
+ * ("[]", "<>", "()") and the curses colour of its labels. */
+const char *node_label_fmt(const struct node_kind *k);
+short node_kind_colour(const struct node_kind *k);
 /* The lines of a scrolling pane (inspector, experiments): line n is painted
  * at row y0 + n - top while it falls in the h rows. */
 struct lines {

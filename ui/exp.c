@@ -6,6 +6,7 @@
  * loop's deadline; either resumes it through exp_step. Checks arrive
  * through the on_check hook and are kept per experiment for the pane. */
 #include "console.h"
+#include "monotime.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -135,14 +136,20 @@ static int exp_show(struct console *c, const char *which, char *err)
         return 0;
 }
 
-void exp_step(struct console *c)
+/* Forgets what the running experiment waits for (its fd, its deadline). */
+static void exp_unwait(struct console *c)
 {
-        char err[ERRLEN];
         if (c->exp.fd_in_ep) {
                 con_ep_del(c, c->exp.fd);
                 c->exp.fd_in_ep = false;
         }
         c->exp.deadline = 0;
+}
+
+void exp_step(struct console *c)
+{
+        char err[ERRLEN];
+        exp_unwait(c);
         if (nlua_exp_running(c->L) < 0)
                 return;
         struct nlua_wait w = {-1, -1};
@@ -155,9 +162,9 @@ void exp_step(struct console *c)
                         c->exp.fd_in_ep = true;
                 }
                 if (w.timeout_ms >= 0)
-                        c->exp.deadline = now_ms() + (w.timeout_ms > 0 ? w.timeout_ms : 1);
+                        c->exp.deadline = monotime_ms() + (w.timeout_ms > 0 ? w.timeout_ms : 1);
                 else if (w.fd < 0)
-                        c->exp.deadline = now_ms() + 1;
+                        c->exp.deadline = monotime_ms() + 1;
         } else {
                 struct nlua_exp_result res;
                 nlua_exp_result(c->L, idx, &res);
@@ -168,6 +175,10 @@ void exp_step(struct console *c)
                 else
                         con_msg(c, false, "exp %s: %d passed, 0 failed", nlua_exp_name(c->L, idx),
                                 res.passed);
+                if (nlua_exit_status(c->L) >= 0) { /* os.exit: quit, as asked */
+                        c->exit_status = nlua_exit_status(c->L);
+                        c->quit = true;
+                }
         }
         c->dirty = true;
 }
@@ -182,6 +193,17 @@ int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
                         o += (size_t)snprintf(buf + o, sizeof(buf) - o, " %d.%s", i + 1,
                                               nlua_exp_name(c->L, i));
                 con_msg(c, false, "%s", buf);
+                return 0;
+        }
+        if (strcmp(argv[0], "stop") == 0 && argc == 1) {
+                int r = nlua_exp_running(c->L);
+                if (r < 0) {
+                        errno = ENOENT;
+                        return errf(err, "No experiment is running");
+                }
+                exp_unwait(c);
+                nlua_exp_abort(c->L);
+                con_msg(c, false, "exp %s: stopped", nlua_exp_name(c->L, r));
                 return 0;
         }
         if (strcmp(argv[0], "next") == 0 && argc == 1) {
@@ -207,5 +229,5 @@ int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
         if (strcmp(argv[0], "show") == 0 && argc == 2)
                 return exp_show(c, argv[1], err);
         errno = EINVAL;
-        return errf(err, "Usage: exp [run NAME|next|show N]");
+        return errf(err, "Usage: exp [run NAME|next|show N|stop]");
 }

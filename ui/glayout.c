@@ -42,7 +42,7 @@ struct ctx {
 
 static int is_core(const struct ctx *c, int v)
 {
-        return c->nodes[v].kind != 0 || (c->adjoff[v + 1] - c->adjoff[v]) > 1;
+        return !c->nodes[v].end || (c->adjoff[v + 1] - c->adjoff[v]) > 1;
 }
 
 static int other(const struct ctx *c, int e, int v)
@@ -367,21 +367,27 @@ static void tree_routes(struct ctx *c, const int *ord, int cnt)
  * path worth a snake (>= 3, hosts hanging off it), else -1. */
 static int core_path_end(struct ctx *c, const int *ord, int cnt, int *ncore)
 {
-        int end = -1, nc = 0, sumdeg = 0, bare = 0;
+        int end = -1, nc = 0, sumdeg = 0, bare = 0, first = -1;
+        bool two_nb = true; /* every core's core links go to two different cores */
         for (int i = 0; i < cnt; i++) {
                 int v = ord[i];
                 if (!is_core(c, v))
                         continue;
                 nc++;
-                int d = 0, leaves = 0;
+                if (first < 0)
+                        first = v;
+                int d = 0, leaves = 0, nb = -1;
                 for (int k = c->adjoff[v]; k < c->adjoff[v + 1]; k++) {
                         int u = other(c, c->adj[k], v);
                         if (u == v)
                                 return -1;
-                        if (is_core(c, u))
+                        if (is_core(c, u)) {
+                                two_nb &= u != nb;
+                                nb = u;
                                 d++;
-                        else
+                        } else {
                                 leaves++;
+                        }
                 }
                 if (!leaves)
                         bare++;
@@ -392,6 +398,10 @@ static int core_path_end(struct ctx *c, const int *ord, int cnt, int *ncore)
                 sumdeg += d;
         }
         *ncore = nc;
+        /* A ring (ring,N): the snake from any core; its closing link is routed
+         * with the other links. */
+        if (end < 0 && two_nb && nc >= 3 && sumdeg / 2 == nc && !bare)
+                return first;
         /* A short chain whose middle has no hosts is a tree (tree,2,2): draw it so. */
         if (nc < 3 || sumdeg / 2 != nc - 1 || (bare && nc < 6))
                 return -1;
@@ -444,7 +454,7 @@ static int place_snake(struct ctx *c, int end, int ncore, int y0, int *maxx)
                 bw[i] = lw > label_w(c, s) ? lw : label_w(c, s);
         }
         int band_h = any_leaf ? lr + 2 : 2;
-        int left = 2, avail = c->maxw - 4;
+        int left = 2, avail = c->maxw > 0 ? c->maxw - 4 : 1 << 20;
         if (avail < 10)
                 avail = 10;
         int i = 0, band = 0, y = y0, right_edge = left;
@@ -623,7 +633,15 @@ static bool cell_free(const struct grid *g, size_t i, int a, int b)
                (!g->near[i] || g->near[i] == a + 1 || g->near[i] == b + 1);
 }
 
-/* Routes edge e (a to b) through the grid; false when there is no way. */
+/* Cells from (x, y) to b's label at least (A*'s estimate: never too high). */
+static int to_b(const struct gl_node *B, int bw, int x, int y)
+{
+        int dx = x < B->x ? B->x - x : x >= B->x + bw ? x - (B->x + bw - 1) : 0;
+        return dx + (y > B->y ? y - B->y : B->y - y);
+}
+
+/* Routes edge e (a to b) through the grid (A* over cell and direction);
+ * false when there is no way. */
 static bool maze_route(struct ctx *c, struct grid *g, struct gl_edge *E)
 {
         int a = E->a, b = E->b, W = g->w;
@@ -631,7 +649,8 @@ static bool maze_route(struct ctx *c, struct grid *g, struct gl_edge *E)
         for (size_t i = 0; i < ns; i++)
                 g->dist[i] = -1;
         g->nheap = 0;
-        const struct gl_node *A = &c->nodes[a];
+        const struct gl_node *A = &c->nodes[a], *B = &c->nodes[b];
+        int bw = label_w(c, b);
         for (int x = A->x; x < A->x + label_w(c, a); x++)
                 for (int d = 0; d < 4; d++) {
                         if ((d == D_E && x != A->x + label_w(c, a) - 1) || (d == D_W && x != A->x))
@@ -639,14 +658,15 @@ static bool maze_route(struct ctx *c, struct grid *g, struct gl_edge *E)
                         int st = (A->y * W + x) * 4 + d;
                         g->dist[st] = 0;
                         g->prev[st] = -1;
-                        heap_push(g, 0, st);
+                        heap_push(g, to_b(B, bw, x, A->y), st);
                 }
         int goal = -1;
         while (g->nheap > 0) {
-                int st, cost = heap_pop(g, &st);
-                if (cost > g->dist[st])
-                        continue;
+                int st, f = heap_pop(g, &st);
                 int cell = st / 4, d = st % 4, x = cell % W, y = cell / W;
+                int cost = g->dist[st];
+                if (f > cost + to_b(B, bw, x, y))
+                        continue; /* a stale entry */
                 size_t ci = (size_t)cell;
                 if (g->lab[ci] == b + 1) {
                         goal = st;
@@ -687,7 +707,7 @@ static bool maze_route(struct ctx *c, struct grid *g, struct gl_edge *E)
                         if (g->dist[nst] < 0 || cost + add < g->dist[nst]) {
                                 g->dist[nst] = cost + add;
                                 g->prev[nst] = st;
-                                heap_push(g, cost + add, nst);
+                                heap_push(g, cost + add + to_b(B, bw, nx, ny), nst);
                         }
                 }
         }

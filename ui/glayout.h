@@ -1,6 +1,6 @@
 /* glayout.h — automatic layout of a lab's graph in character cells (pure).
  *
- * Input: nodes (kind, label width) and links (node pairs). Output: each
+ * Input: nodes (end or not, label width) and links (node pairs). Output: each
  * node's label position and each link's route as an orthogonal polyline
  * whose first and last points are on the two labels. Nothing here draws.
  *
@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 struct gl_node {
-        int kind; /* enum node_kind */
+        bool end; /* an end node (a host): a leaf of the layout when it has one link */
         int w;    /* label width in cells */
         /* Output: top-left of the label (one row high). */
         int x, y;

@@ -54,7 +54,7 @@ int graph_lab_vlans(const struct lab *lab, int *out, int max)
                 const struct iface *f = &lab->ifaces[i];
                 for (int v = -1; v < f->nvlan; v++) {
                         int vid = v < 0 ? (f->link < 0 ? f->vid : 0) : f->vlan[v].vid;
-                        if (vid <= 0 || lab->nodes[f->node].deleted)
+                        if (vid <= 0 || !lab_node_live(lab, f->node))
                                 continue;
                         int k = 0;
                         while (k < n && out[k] < vid)
@@ -278,7 +278,7 @@ static void paint_route(struct canvas *k, const struct gl_edge *e, int from, int
 static bool on_any_label(const struct console *c, int x, int y)
 {
         for (int v = 0; v < c->lab->nnodes; v++)
-                if (!c->lab->nodes[v].deleted && c->gn[v].y == y && x >= c->gn[v].x &&
+                if (lab_node_live(c->lab, v) && c->gn[v].y == y && x >= c->gn[v].x &&
                     x < c->gn[v].x + c->gn[v].w)
                         return true;
         return false;
@@ -414,7 +414,7 @@ static void status_row(struct console *c, int y, int x0, int w)
         int left = 0, right = 0, up = 0, down = 0;
         for (int i = 0; i < c->lab->nnodes; i++) {
                 const struct gl_node *n = &c->gn[i];
-                if (c->lab->nodes[i].deleted)
+                if (!lab_node_live(c->lab, i))
                         continue;
                 if (n->x + n->w <= g->gx)
                         left++;
@@ -453,7 +453,7 @@ static void status_row(struct console *c, int y, int x0, int w)
         /* Links the layout found no way for (a dense mesh): named here, first. */
         for (int l = 0; l < c->lab->nlinks && x + 8 < end; l++) {
                 const struct gl_edge *e = &c->ge[l];
-                if (e->npts >= 2 || c->lab->nodes[e->a].deleted || c->lab->nodes[e->b].deleted)
+                if (e->npts >= 2 || !lab_node_live(c->lab, e->a) || !lab_node_live(c->lab, e->b))
                         continue;
                 if (x == x0)
                         x += put_str(y, x, end - x, "not drawn:", A_BOLD);
@@ -494,19 +494,17 @@ static void legend_box(struct console *c, struct rect r)
         char lines[12 + GRAPH_MAXVLANS][64];
         short cols[12 + GRAPH_MAXVLANS];
         int n = 0;
-        const int kinds[] = {NODE_HOST, NODE_SWITCH, NODE_ROUTER, NODE_NAT};
-        for (int i = 0; i < 4; i++) {
-                const char *br = node_label_fmt(kinds[i]);
-                snprintf(lines[n], sizeof(lines[n]), "%c%s%c", br[0], node_kind_name(kinds[i]),
-                         br[1]);
-                cols[n++] = (short)(-1 - kinds[i]);
+        for (int i = 0; node_kinds[i] && n < 8; i++) {
+                const char *br = node_label_fmt(node_kinds[i]);
+                snprintf(lines[n], sizeof(lines[n]), "%c%s%c", br[0], node_kinds[i]->name, br[1]);
+                cols[n++] = node_kind_colour(node_kinds[i]);
         }
         const char *u = c->utf8 ? "──" : "--";
         snprintf(lines[n], sizeof(lines[n]), "%s up, no VLAN", u), cols[n++] = COLOR_GREEN;
         snprintf(lines[n], sizeof(lines[n]), "%s down", c->utf8 ? "╌✗" : ".X"),
             cols[n++] = COLOR_RED;
         snprintf(lines[n], sizeof(lines[n]), "%s ports of a node", c->utf8 ? "═╤" : "=+"),
-            cols[n++] = -1 - NODE_SWITCH;
+            cols[n++] = node_kind_colour(&kind_switch);
         int ids[GRAPH_MAXVLANS], nv = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
         for (int i = 0; i < nv && n < 12 + GRAPH_MAXVLANS - 1; i++) {
                 snprintf(lines[n], sizeof(lines[n]), "%s VLAN %d (access)", u, ids[i]);
@@ -526,8 +524,7 @@ static void legend_box(struct console *c, struct rect r)
                         put_str(y0 + y, x0 + x, 1, " ", A_REVERSE);
         put_str(y0, x0 + 1, bw - 2, "legend", A_REVERSE | A_BOLD);
         for (int i = 0; i < n && i + 1 < bh - 1; i++) {
-                attr_t a = cols[i] < 0 ? fg(node_kind_colour(-1 - cols[i])) | A_BOLD
-                                       : fg(cols[i]) | A_BOLD;
+                attr_t a = fg(cols[i]) | A_BOLD;
                 put_str(y0 + 1 + i, x0 + 1, bw - 2, lines[i], a);
         }
 }
@@ -551,13 +548,13 @@ void graph_draw(struct console *c, struct rect r)
                         count_own(c, &k, &c->ge[l]);
         for (int l = 0; l < lab->nlinks; l++) {
                 struct gl_edge *e = &c->ge[l];
-                if (e->npts < 2 || lab->nodes[e->a].deleted || lab->nodes[e->b].deleted)
+                if (e->npts < 2 || !lab_node_live(lab, e->a) || !lab_node_live(lab, e->b))
                         continue;
                 bool up = mon_link_up(c, l), hl = g->vlan && graph_link_in_vlan(lab, l, g->vlan);
                 attr_t at = g->vlan ? (hl ? A_BOLD : A_DIM) : 0;
                 if (e->own > 0 && e->strip >= 0) {
                         struct step_ctx s = {
-                            &k, true, false, node_kind_colour(c->gn[e->strip].kind),
+                            &k, true, false, node_kind_colour(lab->nodes[e->strip].kind),
                             g->vlan && !node_in_vlan(lab, e->strip, g->vlan) ? A_DIM : 0};
                         paint_route(&k, e, 0, e->own, &s);
                 }
@@ -583,18 +580,19 @@ void graph_draw(struct console *c, struct rect r)
                                         at);
                 }
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].deleted)
+                if (!lab_node_live(lab, i))
                         continue;
                 struct gl_node *n = &c->gn[i];
                 int y = n->y - g->gy, x = n->x - g->gx;
                 if (y < 0 || y >= g->h || x + n->w <= 0 || x >= r.w)
                         continue;
                 char lbl[NODE_NAME_MAX + 4];
-                const char *br = node_label_fmt(n->kind);
+                const struct node_kind *kind = lab->nodes[i].kind;
+                const char *br = node_label_fmt(kind);
                 snprintf(lbl, sizeof(lbl), "%c%s%c", br[0], lab->nodes[i].name, br[1]);
-                attr_t at = fg(node_kind_colour(n->kind)) | A_BOLD;
+                attr_t at = fg(node_kind_colour(kind)) | A_BOLD;
                 if (g->vlan && !node_in_vlan(lab, i, g->vlan))
-                        at = fg(node_kind_colour(n->kind)) | A_DIM;
+                        at = fg(node_kind_colour(kind)) | A_DIM;
                 if (i == c->sel)
                         at = A_REVERSE | A_BOLD;
                 int skip = x < 0 ? -x : 0;

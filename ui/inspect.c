@@ -8,6 +8,7 @@
  * a pane that scrolls. Before the lab is built it shows the model instead. */
 #include "console.h"
 #include "fw.h"
+#include "monotime.h"
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ void inspect_refresh(struct console *c, int node)
         int nli = 0;
         if (nl_link_dump(in->nl, &li, &nli, in->err) < 0)
                 return;
-        long long now = now_ms();
+        long long now = monotime_ms();
         double dt = in->at_ms ? (double)(now - in->at_ms) / 1000.0 : 0;
         for (int i = 0; i < nli && i < 64; i++) {
                 in->rx_rate[i] = in->tx_rate[i] = 0;
@@ -74,7 +75,7 @@ void inspect_refresh(struct console *c, int node)
         free(in->vi);
         in->vi = NULL;
         in->nvi = 0;
-        if (c->lab->nodes[node].kind == NODE_SWITCH)
+        if (lab_node_has(c->lab, node, KIND_BRIDGE))
                 lab_vlan_view(c->lab, node, &in->vi, &in->nvi, in->err);
         free(in->ne);
         in->ne = NULL;
@@ -83,7 +84,7 @@ void inspect_refresh(struct console *c, int node)
         free(in->fdb);
         in->fdb = NULL;
         in->nfdb = 0;
-        if (c->lab->nodes[node].kind == NODE_SWITCH)
+        if (lab_node_has(c->lab, node, KIND_BRIDGE))
                 nl_neigh_dump(in->nl, AF_BRIDGE, &in->fdb, &in->nfdb, in->err);
         in->fwd4 = nl_forwarding(in->nl, AF_INET, in->err);
         in->fwd6 = nl_forwarding(in->nl, AF_INET6, in->err);
@@ -140,7 +141,7 @@ static void host_port_vlan(struct console *c, struct lines *s, int node, const c
                 return;
         }
         int p = lab_iface_peer(lab, i);
-        if (p < 0 || lab->nodes[lab->ifaces[p].node].kind != NODE_SWITCH)
+        if (p < 0 || !lab_node_has(lab, lab->ifaces[p].node, KIND_BRIDGE))
                 return;
         const struct iface *sp = &lab->ifaces[p];
         char peer[64], tagged[128] = "";
@@ -208,7 +209,7 @@ static void draw_state(struct console *c, struct lines *s, int node)
                 line(s, 1, 0, "%s %s %s %s", ip, e->has_mac ? mac : "-", ifname_of(in, e->ifindex),
                      nud_name(e->state));
         }
-        if (n->kind != NODE_SWITCH) {
+        if (!(n->kind->flags & KIND_BRIDGE)) {
                 const char *st[] = {"off", "on"};
                 line(s, 0, A_BOLD, "forwarding ipv4 %s, ipv6 %s",
                      in->fwd4 >= 0 ? st[in->fwd4 != 0] : "?",
@@ -216,7 +217,7 @@ static void draw_state(struct console *c, struct lines *s, int node)
         }
         if (n->nat_out[0])
                 line(s, 0, A_BOLD, "nat: masquerade out of %s", n->nat_out);
-        if (n->kind != NODE_SWITCH)
+        if (!(n->kind->flags & KIND_BRIDGE))
                 return;
         const struct fw_table *fw = fw_for(c->lab, node);
         if (fw) {
@@ -261,7 +262,7 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
         struct inspect *in = &c->in;
         struct lines s = {y, x, w, h, c->inspect_pane >= 0 ? c->panes[c->inspect_pane].scroll : 0,
                           0};
-        line(&s, 0, A_BOLD, "%s (%s)%s%s", n->name, node_kind_name(n->kind),
+        line(&s, 0, A_BOLD, "%s (%s)%s%s", n->name, n->kind->name,
              n->netns_name[0] ? "  netns " : "", n->netns_name);
         char peer[64], mac[32], rx[16], tx[16], rxr[16], txr[16], ip[64];
         if (!c->built || in->node != node || !in->li) {
@@ -273,7 +274,7 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                                 ipaddr_format(&f->addr[a], true, ip, sizeof(ip));
                                 line(&s, 2, 0, "%s", ip);
                         }
-                        if (n->kind != NODE_SWITCH)
+                        if (!(n->kind->flags & KIND_BRIDGE))
                                 host_port_vlan(c, &s, node, f->name);
                 }
                 if (in->err[0])
@@ -306,7 +307,7 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                                 line(&s, 2, 0, "vlan %u%s%s", in->vi[k].v.vid,
                                      in->vi[k].v.pvid ? " pvid" : "",
                                      in->vi[k].v.untagged ? " untagged" : "");
-                if (n->kind != NODE_SWITCH)
+                if (!(n->kind->flags & KIND_BRIDGE))
                         host_port_vlan(c, &s, node, l->name);
                 human((double)l->rx_bytes, rx, sizeof(rx));
                 human((double)l->tx_bytes, tx, sizeof(tx));

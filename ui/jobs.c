@@ -38,8 +38,8 @@ int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_
                 int n = snprintf(hdr, sizeof(hdr), "%s\n", j->label);
                 con_output(c, hdr, (size_t)n);
         }
-        if (j->j.fd >= 0)
-                con_ep_add(c, j->j.fd, EV_JOB, (uint32_t)idx);
+        if (j->j.wfd >= 0) /* output, or the shell's exit ("x &" keeps the pipe) */
+                con_ep_add(c, j->j.wfd, EV_JOB, (uint32_t)idx);
         return idx;
 }
 
@@ -57,15 +57,14 @@ void jobs_event(struct console *c, int idx)
         if (idx < 0 || idx >= MAXJOBS || !c->jobs.j[idx].used)
                 return;
         struct job *j = &c->jobs.j[idx];
-        int fd = j->j.fd;
         int r = proc_job_poll(&j->j);
-        if (j->j.fd < 0 && fd >= 0)
-                con_ep_del(c, fd);
         if (!j->quiet && j->j.len > j->shown) {
                 con_output(c, j->j.out + j->shown, j->j.len - j->shown);
                 j->shown = j->j.len;
         }
         if (r == 0 || r < 0) {
+                if (j->j.wfd >= 0)
+                        con_ep_del(c, j->j.wfd);
                 if (r < 0 && !j->j.done)
                         proc_job_kill(&j->j);
                 if (j->done)

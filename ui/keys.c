@@ -10,6 +10,7 @@
 #include "console.h"
 #include "server.h"
 #include "help.h"
+#include "monotime.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -255,7 +256,7 @@ static void k_detach(struct console *c, int key)
 static void k_numbers(struct console *c, int key)
 {
         (void)key;
-        c->keys.numbers_until = now_ms() + 1500;
+        c->keys.numbers_until = monotime_ms() + 1500;
 }
 
 static void k_rename(struct console *c, int key)
@@ -290,7 +291,7 @@ static void k_graph_move(struct console *c, int key)
         int best = -1;
         long bestd = 0;
         for (int i = 0; i < c->lab->nnodes; i++) {
-                if (i == c->sel || c->lab->nodes[i].deleted)
+                if (i == c->sel || !lab_node_live(c->lab, i))
                         continue;
                 long ddx = (c->gn[i].x + c->gn[i].w / 2) - (s->x + s->w / 2);
                 long ddy = (c->gn[i].y - s->y) * 3;

@@ -68,7 +68,7 @@ void monitors_start(struct console *c)
                 return;
         for (int n = 0; n < c->lab->nnodes; n++) {
                 struct node *nd = &c->lab->nodes[n];
-                if (nd->deleted || nd->netns_fd < 0)
+                if (!lab_node_live(c->lab, n) || nd->netns_fd < 0)
                         continue;
                 c->mon.nl[n] = nl_monitor_open(nd->netns_fd, err);
                 if (!c->mon.nl[n]) {

@@ -187,7 +187,7 @@ int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir,
                 errno = ENOTCONN;
                 return errf(err, "The lab is not up");
         }
-        if (node < 0 || node >= c->lab->nnodes || c->lab->nodes[node].deleted) {
+        if (!lab_node_live(c->lab, node)) {
                 errno = ENOENT;
                 return errf(err, "No node selected (select one in the graph)");
         }

@@ -21,12 +21,12 @@ end
 local function options(opts, what)
   if opts == nil then return { n = 0 } end
   if type(opts) ~= "table" then
-    error(("netlab.topo.%s: options must be a table, got %s"):format(what, type(opts)), 3)
+    netlab.error(("netlab.topo.%s: options must be a table, got %s"):format(what, type(opts)))
   end
   for k in pairs(opts) do
     if k ~= "host" and k ~= "switch" and k ~= "link" then
-      error(("netlab.topo.%s: unknown option '%s' (valid: host, switch, link)"):format(what,
-        tostring(k)), 3)
+      netlab.error(("netlab.topo.%s: unknown option '%s' (valid: host, switch, link)"):format(what,
+        tostring(k)))
     end
   end
   return { host = opts.host, switch = opts.switch, link = opts.link, n = 0 }
@@ -47,10 +47,10 @@ local function new_link(lab, o, a, b, extra)
   return lab:link(a, b, merge(lo, extra))
 end
 
-local function count(n, what, level)
+-- Errors name the lab's line (netlab.error), not this file's.
+local function count(n, what)
   if math.type(n) ~= "integer" or n < 1 then
-    error(("netlab.topo.%s: expected a positive integer, got %s"):format(what, tostring(n)),
-      level or 3)
+    netlab.error(("netlab.topo.%s: expected a positive integer, got %s"):format(what, tostring(n)))
   end
 end
 
@@ -118,7 +118,7 @@ topo.single = topo.star
 function topo.ring(lab, n, opts)
   count(n, "ring")
   local o = options(opts, "ring")
-  if n < 3 then error("netlab.topo.ring: a ring needs at least 3 switches", 2) end
+  if n < 3 then netlab.error("netlab.topo.ring: a ring needs at least 3 switches") end
   local hosts, switches = {}, {}
   for i = 1, n do
     hosts[i] = new_host(lab, o, i)
@@ -140,7 +140,7 @@ function topo.torus(lab, x, y, opts)
   count(y, "torus (y)")
   local o = options(opts, "torus")
   if x < 3 or y < 3 then
-    error("netlab.topo.torus: a torus needs at least 3x3 switches", 2)
+    netlab.error("netlab.topo.torus: a torus needs at least 3x3 switches")
   end
   local hosts, switches, standby, sw = {}, {}, {}, {}
   local n = 0

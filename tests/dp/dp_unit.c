@@ -5,6 +5,8 @@
 #include "fw.h"
 #include "lab.h"
 #include "plan.h"
+#include "dp_wire.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,9 +111,9 @@ static void test_plan(void)
         CHECK(lab != NULL, "%s", err);
         if (!lab)
                 return;
-        int s = lab_add_node(lab, "s1", NODE_SWITCH, "t.lua:1", err);
-        int p = lab_add_node(lab, "s2", NODE_SWITCH, "t.lua:2", err);
-        int h = lab_add_node(lab, "h1", NODE_HOST, "t.lua:3", err);
+        int s = lab_add_node(lab, "s1", &kind_switch, "t.lua:1", err);
+        int p = lab_add_node(lab, "s2", &kind_switch, "t.lua:2", err);
+        int h = lab_add_node(lab, "h1", &kind_host, "t.lua:3", err);
         struct link_params lp = {0};
         int l = lab_add_link(lab, h, s, &lp, NULL, NULL, "t.lua:4", err);
         lab_add_link(lab, h, p, &lp, NULL, NULL, "t.lua:5", err);
@@ -132,8 +134,128 @@ static void test_plan(void)
         lab_free(lab);
 }
 
+/* netem's decisions, frame by frame, on a fake clock. */
+static void test_wire(void)
+{
+        char err[ERRLEN];
+        struct dp_impair p;
+        struct wire_dir d;
+        uint8_t frame[100] = {0};
+        enum { N = 100000 };
+
+        CHECK(dp_impair_parse("delay=20000", &p, err) == 0, "%s", err);
+        wire_dir_init(&d, &p, 42);
+        CHECK(wire_enqueue(&d, frame, 100, 10, 1000) == 1);
+        CHECK(wire_dequeue(&d, 1000 + 19999999) == NULL, "early");
+        CHECK(wire_next(&d) == 1000 + 20000000);
+        free(wire_dequeue(&d, 1000 + 20000000));
+        wire_dir_free(&d);
+
+        /* jitter, uniform (netem without a table): within delay +- jitter, sd = j/sqrt(3) */
+        CHECK(dp_impair_parse("delay=10000 jitter=2000 limit=200000", &p, err) == 0, "%s", err);
+        wire_dir_init(&d, &p, 7);
+        double sum = 0, sq = 0;
+        int64_t lo = INT64_MAX, hi = 0;
+        for (int i = 0; i < N; i++)
+                wire_enqueue(&d, frame, 100, 10, 0);
+        for (struct wire_pkt *k; (k = wire_dequeue(&d, INT64_MAX - 1)); free(k)) {
+                sum += (double)k->t_send;
+                sq += (double)k->t_send * (double)k->t_send;
+                lo = k->t_send < lo ? k->t_send : lo;
+                hi = k->t_send > hi ? k->t_send : hi;
+        }
+        double mean = sum / N, sd = sqrt(sq / N - mean * mean);
+        CHECK(lo >= 8000000 && hi < 12000000, "range %lld..%lld", (long long)lo, (long long)hi);
+        CHECK(fabs(mean - 10e6) < 20e3, "mean %.0f", mean);
+        CHECK(fabs(sd - 2e6 / sqrt(3)) < 0.02 * 2e6 / sqrt(3), "sd %.0f", sd);
+        wire_dir_free(&d);
+
+        /* normal jitter: sd = jitter */
+        CHECK(dp_impair_parse("delay=50000 jitter=5000 dist=normal limit=200000", &p, err) == 0);
+        wire_dir_init(&d, &p, 9);
+        sum = sq = 0;
+        for (int i = 0; i < N; i++)
+                wire_enqueue(&d, frame, 100, 10, 0);
+        for (struct wire_pkt *k; (k = wire_dequeue(&d, INT64_MAX - 1)); free(k)) {
+                sum += (double)k->t_send;
+                sq += (double)k->t_send * (double)k->t_send;
+        }
+        mean = sum / N;
+        sd = sqrt(sq / N - mean * mean);
+        CHECK(fabs(sd - 5e6) < 0.02 * 5e6 && fabs(mean - 50e6) < 50e3, "mean %.0f sd %.0f", mean,
+              sd);
+        wire_dir_free(&d);
+
+        /* loss 10%, duplicate 5%, corrupt 2%, each alone: within 99% binomial
+         * intervals (together, as netem, a duplicate is a second frame that
+         * may be lost, and a lost original with a duplicate counts once) */
+        double z = 2.576;
+#define WITHIN(x, n, pr) (fabs((double)(x) - (n) * (pr)) <= z * sqrt((n) * (pr) * (1 - (pr))) + 1)
+        static const struct {
+                const char *text;
+                double pr;
+        } alone[] = {{"loss=100000", 0.10}, {"duplicate=50000", 0.05}, {"corrupt=20000", 0.02}};
+        for (int a = 0; a < 3; a++) {
+                char t[100];
+                snprintf(t, sizeof(t), "%s limit=300000", alone[a].text);
+                CHECK(dp_impair_parse(t, &p, err) == 0, "%s", err);
+                wire_dir_init(&d, &p, 11 + (uint64_t)a);
+                for (int i = 0; i < N; i++)
+                        wire_enqueue(&d, frame, 100, 10, 0);
+                uint64_t got = a == 0 ? d.st.lost : a == 1 ? d.st.duplicated : d.st.corrupted;
+                CHECK(WITHIN(got, N, alone[a].pr), "%s: %llu of %d", alone[a].text,
+                      (unsigned long long)got, N);
+                wire_dir_free(&d);
+        }
+        for (int i = 0; i < 10; i++)
+                CHECK(frame[i] == 0, "the caller's bytes are never changed");
+
+        /* reorder 25% (gap 1): those frames leave at once, the others after the delay */
+        CHECK(dp_impair_parse("delay=10000 reorder=250000 limit=200000", &p, err) == 0);
+        wire_dir_init(&d, &p, 13);
+        for (int i = 0; i < N; i++)
+                wire_enqueue(&d, frame, 100, 10, 5);
+        CHECK(WITHIN(d.st.reordered, N, 0.25), "reordered %llu",
+              (unsigned long long)d.st.reordered);
+        int now = 0;
+        for (struct wire_pkt *k; (k = wire_dequeue(&d, 5)); free(k))
+                now++;
+        CHECK((uint64_t)now == d.st.reordered, "%d left at once", now);
+        wire_dir_free(&d);
+
+        /* rate 8 Mbit/s: a 1000-byte frame takes 1 ms; back to back, they space out */
+        CHECK(dp_impair_parse("rate=8000000", &p, err) == 0);
+        wire_dir_init(&d, &p, 1);
+        uint8_t big[1010] = {0};
+        for (int i = 0; i < 10; i++)
+                wire_enqueue(&d, big, sizeof(big), 10, 0);
+        int64_t last = 0;
+        int i = 0;
+        for (struct wire_pkt *k; (k = wire_dequeue(&d, INT64_MAX - 1)); free(k), i++) {
+                CHECK(k->t_send == (int64_t)(i + 1) * 1000000, "frame %d at %lld", i,
+                      (long long)k->t_send);
+                last = k->t_send;
+        }
+        CHECK(last == 10000000);
+        wire_dir_free(&d);
+
+        /* the queue limit */
+        CHECK(dp_impair_parse("delay=1000 limit=5", &p, err) == 0);
+        wire_dir_init(&d, &p, 1);
+        for (int k = 0; k < 8; k++)
+                wire_enqueue(&d, frame, 100, 10, 0);
+        CHECK(d.n == 5 && d.st.dropped_limit == 3);
+        wire_dir_free(&d);
+
+        CHECK(dp_impair_parse("delay=-5", &p, err) < 0 && strstr(err, "delay=-5"), "%s", err);
+        CHECK(dp_impair_parse("loss=1000001", &p, err) < 0);
+        CHECK(dp_impair_parse("dist=gauss", &p, err) < 0 && strstr(err, "gauss"));
+        CHECK(dp_impair_parse("speed=1", &p, err) < 0 && strstr(err, "speed"));
+}
+
 int main(void)
 {
+        test_wire();
         test_plan();
         test_fw();
         test_config();

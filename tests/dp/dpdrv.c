@@ -18,6 +18,7 @@
 #include "dp.h"
 #include "dp_config.h"
 #include "dp_engine.h"
+#include "monotime.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -78,13 +79,6 @@ static int open_raw(const char *ifname, int *ifindex)
         return fd;
 }
 
-static long long ms_now(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static int cmd_capture(int argc, char **argv)
 {
         if (argc < 4) {
@@ -96,10 +90,10 @@ static int cmd_capture(int argc, char **argv)
                 return 1;
         setvbuf(stdout, NULL, _IOLBF, 0);
         printf("capturing\n");
-        long long end = ms_now() + atoi(argv[3]);
+        long long end = monotime_ms() + atoi(argv[3]);
         int frames = 0;
         static uint8_t buf[65536 + 64];
-        for (long long now; (now = ms_now()) < end;) {
+        for (long long now; (now = monotime_ms()) < end;) {
                 struct pollfd pfd = {fd, POLLIN, 0};
                 if (poll(&pfd, 1, (int)(end - now)) <= 0)
                         continue;

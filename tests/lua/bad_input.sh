@@ -182,6 +182,29 @@ expect "  ... naming its line" grep -q "FAIL .*$name.lua:8" <<<"$out"
 expect "  ... with the closing line" grep -qx "1 passed, 1 failed" <<<"$out"
 expect "  ... and nothing left" nothing_left $name
 
+# A router's nat interface that does not exist is refused before anything is
+# built (no namespace made, so no "namespaces" step in the trace); options
+# are the kind's own: a switch takes none.
+f=$(mklab tbnat$$ <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1")
+local r = lab:router("r", { nat = "eth7" })
+lab:link(h1, r)
+LAB
+)
+out=$(NETLAB_PROGRESS=1 "$NETLAB" run "$f" 2>&1)
+rc=$?
+expect "nat on a missing interface: named, with file and line" \
+        grep -q 'tbnat[0-9]*\.lua:3: nat: router "r" has no interface "eth7"' <<<"$out"
+expect "  ... a non-zero exit" [ $rc -ne 0 ]
+expect "  ... refused before any namespace was made" eval '! grep -q namespaces <<<"$out"'
+expect "  ... and nothing left" nothing_left tbnat$$
+
+case_ tbswopt$$ "lab:switch: unknown option 'ip' \\(lab:switch takes no options\\)" 2 <<'LAB'
+local lab = netlab.lab("LABNAME")
+local s1 = lab:switch("s1", { ip = "10.0.0.1/24" })
+LAB
+
 # Not root: a clear message.
 f=$(mklab tbuser$$ <<'LAB'
 local lab = netlab.lab("LABNAME")

@@ -21,7 +21,7 @@ int main(int argc, char **argv)
                 return 2;
         }
         struct lab *lab = lab_new(argv[1], err);
-        if (!lab || lab_add_node(lab, "h1", NODE_HOST, "hostdrv", err) < 0 ||
+        if (!lab || lab_add_node(lab, "h1", &kind_host, "hostdrv", err) < 0 ||
             lab_build(lab, err) < 0) {
                 fprintf(stderr, "hostdrv: %s\n", err);
                 return 1;

@@ -47,6 +47,17 @@ expect "the files behind the symlink are untouched" \
         bash -c "[ -f '$TMP/victim/precious' ] && [ -f '$TMP/victim/journal' ] && [ -d '$TMP/victim/uts' ]"
 out=$("$NETLAB" clean --force "$SYM" 2>&1)
 expect "--force does not follow it either" [ -f "$TMP/victim/precious" ]
+fs=$(mklab $SYM <<'LAB'
+local lab = netlab.lab("LABNAME")
+lab:host("h1")
+LAB
+)
+out=$("$NETLAB" run "$fs" 2>&1)
+rc=$?
+expect "a build on a symlinked run directory is refused ($rc): $out" \
+        grep -q "Cannot build lab \"$SYM\": \"/run/netlab/$SYM\" is a symbolic link" <<<"$out"
+expect "and writes nothing there" [ "$(ls "$TMP/victim" | sort | tr '\n' ' ')" = "journal precious uts " ]
+expect "and makes no namespace" bash -c "! ip netns list | grep -q '^$SYM\.'"
 rm -f "/run/netlab/$SYM"
 
 # --- A run directory of the wrong mode or owner: refused ---------------------
@@ -63,8 +74,9 @@ expect "and its files stay" [ -f "/run/netlab/$MOD/journal" ]
 rm -rf "/run/netlab/$MOD"
 
 # --- Modes of what a build makes ---------------------------------------------
-name=tom$$
-f=$(mklab $name <<'LAB'
+# Two hosts that ping after HOLD seconds (the same file for every lab here).
+pair() {
+        mklab "$1" <<'LAB'
 local lab = netlab.lab("LABNAME")
 local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
 local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
@@ -74,7 +86,9 @@ experiment("x", function()
   check(h1:ping(h2), "h1 reaches h2")
 end)
 LAB
-)
+}
+name=tom$$
+f=$(pair $name)
 "$NETLAB" run "$f" --keep >"$TMP/keep.out" 2>&1
 expect "/run/netlab is root's, mode 700 ($(stat -c '%U %a' /run/netlab))" \
         [ "$(stat -c '%U %a' /run/netlab)" = "root 700" ]
@@ -184,17 +198,7 @@ expect "no table of the test is left in the host" bash -c "! nft list tables | g
 
 # --- Two labs at once: no command of one stops the other ----------------------
 other=too$$
-g=$(mklab $other <<'LAB'
-local lab = netlab.lab("LABNAME")
-local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
-local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
-lab:link(h1, h2)
-experiment("x", function()
-  netlab.sleep(tonumber(os.getenv("HOLD") or "0"))
-  check(h1:ping(h2), "h1 reaches h2")
-end)
-LAB
-)
+g=$(pair $other)
 HOLD=12 "$NETLAB" run "$f" >"$TMP/a.out" 2>&1 &
 a=$!
 HOLD=12 "$NETLAB" run "$g" >"$TMP/b.out" 2>&1 &

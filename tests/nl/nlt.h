@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "check.h"
+#include "monotime.h"
 
 static char nlt_ns[128][32];
 static int nlt_nns;
@@ -104,9 +105,7 @@ static inline int nlt_netns(const char *tag, char *name, size_t len)
 
 static inline double now_us(void)
 {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+        return (double)monotime_ns() / 1e3;
 }
 
 static inline int nlt_done(const char *name)

@@ -18,7 +18,7 @@ static int nn, ne;
 
 static int add(int kind, const char *name)
 {
-        N[nn].kind = kind;
+        N[nn].end = kind == 0; /* 0: a host */
         N[nn].w = (int)strlen(name) + 2; /* "[h1]" */
         return nn++;
 }

@@ -47,13 +47,13 @@ static void test_names(void)
         CHECK(lab_new("abcdefghijklmnopqrstuvwxyz", err) == NULL, "too long lab name");
         struct lab *lab = lab_new("t", err);
         CHECK(lab != NULL, "%s", err);
-        CHECK(lab_add_node(lab, "h1", NODE_HOST, "x.lua:1", err) == 0, "%s", err);
-        CHECK(lab_add_node(lab, "h1", NODE_HOST, "x.lua:2", err) < 0 &&
+        CHECK(lab_add_node(lab, "h1", &kind_host, "x.lua:1", err) == 0, "%s", err);
+        CHECK(lab_add_node(lab, "h1", &kind_host, "x.lua:2", err) < 0 &&
                        strstr(err, "duplicate") && strstr(err, "x.lua:1"),
                "duplicate: %s", err);
-        CHECK(lab_add_node(lab, "1h", NODE_HOST, "x", err) < 0, "digit first accepted");
-        CHECK(lab_add_node(lab, "h 1", NODE_HOST, "x", err) < 0, "space accepted");
-        CHECK(lab_add_node(lab, "averyveryverylongnodename", NODE_HOST, "x", err) < 0 &&
+        CHECK(lab_add_node(lab, "1h", &kind_host, "x", err) < 0, "digit first accepted");
+        CHECK(lab_add_node(lab, "h 1", &kind_host, "x", err) < 0, "space accepted");
+        CHECK(lab_add_node(lab, "averyveryverylongnodename", &kind_host, "x", err) < 0 &&
                        strstr(err, "1 to 24"),
                "long node name: %s", err);
         CHECK(lab_find_node(lab, "h1") == 0, "find");
@@ -65,9 +65,9 @@ static void test_links_and_macs(void)
 {
         char err[ERRLEN];
         struct lab *lab = lab_new("t", err);
-        int h1 = lab_add_node(lab, "h1", NODE_HOST, "x", err);
-        int h2 = lab_add_node(lab, "h2", NODE_HOST, "x", err);
-        int s1 = lab_add_node(lab, "s1", NODE_SWITCH, "x", err);
+        int h1 = lab_add_node(lab, "h1", &kind_host, "x", err);
+        int h2 = lab_add_node(lab, "h2", &kind_host, "x", err);
+        int s1 = lab_add_node(lab, "s1", &kind_switch, "x", err);
         int l1 = lab_add_link(lab, h1, s1, NULL, NULL, NULL, "x", err);
         int l2 = lab_add_link(lab, h2, s1, NULL, NULL, NULL, "x", err);
         CHECK(l1 == 0 && l2 == 1, "links %d %d: %s", l1, l2, err);
@@ -93,14 +93,14 @@ static void test_links_and_macs(void)
                                "MAC %d == MAC %d", i, k);
         }
         struct lab *again = lab_new("t", err);
-        lab_add_node(again, "h1", NODE_HOST, "x", err);
-        lab_add_node(again, "h2", NODE_HOST, "x", err);
-        lab_add_node(again, "s1", NODE_SWITCH, "x", err);
+        lab_add_node(again, "h1", &kind_host, "x", err);
+        lab_add_node(again, "h2", &kind_host, "x", err);
+        lab_add_node(again, "s1", &kind_switch, "x", err);
         lab_add_link(again, 0, 2, NULL, NULL, NULL, "x", err);
         CHECK(!memcmp(again->ifaces[0].mac, lab->ifaces[0].mac, 6), "same lab, same MAC");
         struct lab *other = lab_new("u", err);
-        lab_add_node(other, "h1", NODE_HOST, "x", err);
-        lab_add_node(other, "s1", NODE_SWITCH, "x", err);
+        lab_add_node(other, "h1", &kind_host, "x", err);
+        lab_add_node(other, "s1", &kind_switch, "x", err);
         lab_add_link(other, 0, 1, NULL, NULL, NULL, "x", err);
         CHECK(memcmp(other->ifaces[0].mac, lab->ifaces[0].mac, 6) != 0, "other lab, other MAC");
         lab_free(again);
@@ -112,8 +112,8 @@ static void test_addresses_and_validate(void)
 {
         char err[ERRLEN];
         struct lab *lab = lab_new("t", err);
-        int h1 = lab_add_node(lab, "h1", NODE_HOST, "lab.lua:3", err);
-        int s1 = lab_add_node(lab, "s1", NODE_SWITCH, "x", err);
+        int h1 = lab_add_node(lab, "h1", &kind_host, "lab.lua:3", err);
+        int s1 = lab_add_node(lab, "s1", &kind_switch, "x", err);
         int l = lab_add_link(lab, h1, s1, NULL, NULL, NULL, "x", err);
         int e0 = lab->links[l].a, p1 = lab->links[l].b;
         CHECK(lab_iface_add_addr(lab, e0, "10.0.0.1/24", err) == 0, "%s", err);
@@ -137,8 +137,8 @@ static void test_vlans(void)
 {
         char err[ERRLEN];
         struct lab *lab = lab_new("t", err);
-        int h1 = lab_add_node(lab, "h1", NODE_HOST, "x", err);
-        int s1 = lab_add_node(lab, "s1", NODE_SWITCH, "x", err);
+        int h1 = lab_add_node(lab, "h1", &kind_host, "x", err);
+        int s1 = lab_add_node(lab, "s1", &kind_switch, "x", err);
         int l = lab_add_link(lab, h1, s1, NULL, NULL, NULL, "x", err);
         int e0 = lab->links[l].a, p1 = lab->links[l].b;
         CHECK(lab_port_add_vlan(lab, p1, 10, true, true, err) == 0, "%s", err);
