@@ -125,6 +125,12 @@ static void peer_of(struct console *c, int node, const char *ifname, char *buf, 
                 iface_label(c->lab, p, buf, len);
 }
 
+/* The VLAN highlighted in the graph (`vlan N`) stands out here too. */
+static attr_t hl(const struct console *c, int vid)
+{
+        return c->gv.vlan && c->gv.vlan == vid ? A_BOLD | A_UNDERLINE : 0;
+}
+
 /* A host's or router's port: the VLAN its frames travel in, as the switch
  * port at the other end decides (access: its PVID; trunk: tagged VLANs),
  * or, for a subinterface, the VID it tags. */
@@ -136,7 +142,7 @@ static void host_port_vlan(struct console *c, struct lines *s, int node, const c
                 return;
         const struct iface *f = &lab->ifaces[i];
         if (f->link < 0) {
-                line(s, 2, 0, "vlan %u, tagged on %s", f->vid,
+                line(s, 2, hl(c, f->vid), "vlan %u, tagged on %s", f->vid,
                      f->parent >= 0 ? lab->ifaces[f->parent].name : "?");
                 return;
         }
@@ -155,7 +161,7 @@ static void host_port_vlan(struct console *c, struct lines *s, int node, const c
                                       sp->vlan[v].vid);
         }
         if (access)
-                line(s, 2, 0, "vlan %d access (port %s)%s%s", access, peer,
+                line(s, 2, hl(c, access), "vlan %d access (port %s)%s%s", access, peer,
                      tagged[0] ? ", tagged" : "", tagged);
         else if (tagged[0])
                 line(s, 2, 0, "trunk, tagged%s (port %s)", tagged, peer);
@@ -304,7 +310,7 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                         }
                 for (int k = 0; k < in->nvi; k++)
                         if (in->vi[k].ifindex == l->ifindex)
-                                line(&s, 2, 0, "vlan %u%s%s", in->vi[k].v.vid,
+                                line(&s, 2, hl(c, in->vi[k].v.vid), "vlan %u%s%s", in->vi[k].v.vid,
                                      in->vi[k].v.pvid ? " pvid" : "",
                                      in->vi[k].v.untagged ? " untagged" : "");
                 if (!(n->kind->flags & KIND_BRIDGE))

@@ -10,6 +10,13 @@ cmd "select netns4"
 wait_for 'inspector: netns4 '
 wait_for 'vlan 20 access \(port brx:p3\)'
 wait_for 'forwarding ipv4 off'
+# With VLAN 20 highlighted (vlan 20), its ports stand out in the inspector.
+cmd "vlan 20"
+E=$'\x1b'
+wait_for 'VLAN 20 highlighted'
+screen_e | grep -qE "$E\\[[0-9;]*4m($E\\[[0-9;]*m)*vlan 20 access" ||
+  fail "netns4's VLAN 20 is not underlined while VLAN 20 is highlighted"
+cmd "vlan off"
 
 cmd "select netns1t"
 wait_for 'inspector: netns1t '
