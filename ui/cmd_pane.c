@@ -1,4 +1,4 @@
-/* cmd_pane.c — the commands about panes: rename, sync, save. */
+/* cmd_pane.c — the commands about panes: rename, sync, save, mouse. */
 #include "console.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -84,4 +84,23 @@ int c_save(struct console *c, int argc, char **argv, const char *rest, char *err
         if (id < 0)
                 return -1;
         return copy_save(c, id, argv[0], err);
+}
+
+int c_mouse(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        bool on = !c->keys.mouse;
+        if (argc == 1) {
+                if (strcmp(argv[0], "on") && strcmp(argv[0], "off")) {
+                        errno = EINVAL;
+                        return errf(err, "Usage: mouse [on|off] (not \"%s\")", argv[0]);
+                }
+                on = !strcmp(argv[0], "on");
+        }
+        c->keys.mouse = on;
+        keys_mouse_mode(on);
+        con_msg(c, false, "mouse %s%s", on ? "on" : "off",
+                on ? ": click a pane or a node, the wheel scrolls (Shift selects text)"
+                   : ": the terminal selects text again");
+        return 0;
 }

@@ -275,6 +275,8 @@ const struct cmd_entry con_commands[] = {
      "s-", "dot mermaid d2", c_export},
     {"rename", "NAME", "rename the active pane (prefix ,)", 1, -1, "-", NULL, c_rename},
     {"sync", "[on|off]", "type into every shell at once (prefix S)", 0, 1, "s", "on off", c_sync},
+    {"mouse", "[on|off]", "clicks and the wheel for netlab, or the terminal", 0, 1, "s", "on off",
+     c_mouse},
     {"save", "FILE [PANE|output]", "save a pane's text (scrollback too) to FILE", 1, 2, "--", NULL,
      c_save},
     {"clean", "", "remove what other (crashed) labs left behind", 0, 0, "", NULL, c_clean},

@@ -2,7 +2,7 @@
  * executor. A command is one entry: name, usage, help, argument counts,
  * completion kinds and its exec function, which lives with its concern
  * (commands.c: the lab; cmd_traffic.c: ping, pingall, iperf; exp.c: exp;
- * cmd_view.c: what the graph shows; cmd_pane.c: rename, sync, save). */
+ * cmd_view.c: what the graph shows; cmd_pane.c: rename, sync, save, mouse). */
 #ifndef NETLAB_UI_COMMANDS_H
 #define NETLAB_UI_COMMANDS_H
 #include "cmd.h"
@@ -29,5 +29,6 @@ int c_legend(struct console *c, int argc, char **argv, const char *rest, char *e
 int c_rename(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_sync(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_save(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_mouse(struct console *c, int argc, char **argv, const char *rest, char *err);
 
 #endif

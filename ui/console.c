@@ -71,6 +71,7 @@ void con_msg(struct console *c, bool error, const char *fmt, ...)
 /* A fatal error: leave curses first, then say why. */
 static void __attribute__((noreturn)) fatal(const char *fmt, ...)
 {
+        keys_mouse_mode(false);
         if (!isendwin())
                 endwin();
         va_list ap;
@@ -99,6 +100,7 @@ static void stopped_by(struct console *c, int sig, int from)
 
 static void crash_handler(int sig)
 {
+        keys_mouse_mode(false);
         if (!isendwin())
                 endwin();
         signal(sig, SIG_DFL);
@@ -137,6 +139,8 @@ static void on_winch(struct console *c)
         if (server_present()) {
                 endwin();
                 refresh();
+                if (c->keys.mouse)
+                        keys_mouse_mode(true);
         }
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
@@ -290,6 +294,9 @@ static void setup_curses(struct console *c)
         }
         curs_set(0);
         c->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+        refresh();
+        c->keys.mouse = true;
+        keys_mouse_mode(true);
 }
 
 static void loop(struct console *c)
@@ -508,6 +515,7 @@ int ui_main(const char *lab_path, bool keep)
                 if (nlua_teardown(c->L, err) < 0) {
                         con_log(c, "teardown: %s", err);
                         rl_finish(c);
+                        keys_mouse_mode(false);
                         endwin();
                         fprintf(stderr, "netlab: %s\n", err);
                         status = 1;
@@ -515,6 +523,7 @@ int ui_main(const char *lab_path, bool keep)
                 }
         }
         rl_finish(c);
+        keys_mouse_mode(false);
         endwin();
         if (lab_stop_requested)
                 fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n",

@@ -13,8 +13,41 @@
 #include "monotime.h"
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- key codes ---- */
+
+bool key_mouse(const unsigned char *s, size_t n, struct mouse_ev *m)
+{
+        if (n < 6 || s[0] != K_ESC || s[1] != '[' || s[2] != '<')
+                return false;
+        int v[3] = {0, 0, 0}, k = 0;
+        for (size_t i = 3; i < n; i++) {
+                if (s[i] >= '0' && s[i] <= '9') {
+                        if (v[k] < 100000)
+                                v[k] = v[k] * 10 + (s[i] - '0');
+                } else if (s[i] == ';' && k < 2) {
+                        k++;
+                } else if ((s[i] == 'M' || s[i] == 'm') && k == 2) {
+                        m->b = v[0];
+                        m->x = v[1] - 1;
+                        m->y = v[2] - 1;
+                        m->release = s[i] == 'm';
+                        return true;
+                } else {
+                        return false;
+                }
+        }
+        return false;
+}
+
+void keys_mouse_mode(bool on)
+{
+        /* Button events with drags (1002), SGR coordinates (1006). */
+        static const char en[] = "\033[?1002h\033[?1006h", dis[] = "\033[?1006l\033[?1002l";
+        ssize_t r = write(STDOUT_FILENO, on ? en : dis, on ? sizeof(en) - 1 : sizeof(dis) - 1);
+        (void)r;
+}
 
 size_t key_read(const unsigned char *s, size_t n, int *key)
 {
@@ -22,6 +55,14 @@ size_t key_read(const unsigned char *s, size_t n, int *key)
         if (s[0] != K_ESC || n < 2 || (s[1] != '[' && s[1] != 'O'))
                 return 1;
         *key = K_UNKNOWN;
+        if (n > 2 && s[1] == '[' && s[2] == '<') {
+                size_t i = 3;
+                while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';'))
+                        i++;
+                if (i < n && (s[i] == 'M' || s[i] == 'm'))
+                        *key = K_MOUSE;
+                return i < n ? i + 1 : n;
+        }
         size_t i = 2;
         while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';'))
                 i++;
@@ -447,6 +488,81 @@ static bool key_run(struct console *c, const struct key_binding *b, int key)
         return false;
 }
 
+/* ---- the mouse ---- */
+
+static int pane_at(struct console *c, int x, int y, struct rect *out)
+{
+        int ids[MAXPANES];
+        int n = layout_panes(&c->lay, ids, MAXPANES);
+        for (int k = 0; k < n; k++) {
+                struct rect r;
+                if (layout_rect(&c->lay, ids[k], &r) && x >= r.x && x < r.x + r.w && y >= r.y &&
+                    y < r.y + r.h) {
+                        *out = r;
+                        return ids[k];
+                }
+        }
+        return -1;
+}
+
+/* The node drawn at (x, y) in the graph pane at r (its title row on top), -1. */
+static int node_at(struct console *c, struct rect r, int x, int y)
+{
+        for (int i = 0; c->gn && i < c->lab->nnodes; i++) {
+                const struct gl_node *g = &c->gn[i];
+                int ny = r.y + 1 + g->y - c->gv.gy, nx = r.x + g->x - c->gv.gx;
+                if (!c->lab->nodes[i].deleted && y == ny && x >= nx && x < nx + g->w)
+                        return i;
+        }
+        return -1;
+}
+
+/* A click focuses the pane under it (or the command line) and selects the
+ * node under it in the graph; the wheel scrolls the pane under it (a shell
+ * or the output pane enters copy mode, as in tmux). */
+static void mouse(struct console *c, const struct mouse_ev *m)
+{
+        int b = m->b & ~(4 | 8 | 16);
+        if (m->release || (b & 32))
+                return;
+        struct rect r;
+        int id = pane_at(c, m->x, m->y, &r);
+        c->dirty = true;
+        if (b & 64) {
+                int dir = (b & 1) ? -1 : 1; /* 64 up (back), 65 down */
+                if (id < 0)
+                        return;
+                struct pane *p = &c->panes[id];
+                if (p->vt) {
+                        copy_scroll_view(c, id, 3 * dir);
+                } else if (p->kind == P_GRAPH) {
+                        graph_pan(c, 0, -2 * dir);
+                } else {
+                        p->scroll -= 3 * dir;
+                        if (p->scroll > p->lines - p->rows)
+                                p->scroll = p->lines - p->rows;
+                        if (p->scroll < 0)
+                                p->scroll = 0;
+                }
+                return;
+        }
+        if ((b & 3) != 0)
+                return;
+        if (m->y == LINES - 1) {
+                c->focus_cmd = true;
+                return;
+        }
+        if (id < 0)
+                return;
+        c->active = id;
+        c->focus_cmd = false;
+        if (c->panes[id].kind == P_GRAPH) {
+                int node = node_at(c, r, m->x, m->y);
+                if (node >= 0)
+                        con_select_node(c, node);
+        }
+}
+
 /* ---- dispatch ---- */
 
 static void prefix_dispatch(struct console *c, int key)
@@ -544,9 +660,16 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         i++;
                         continue;
                 }
-                /* A run of bytes up to the next prefix key. */
+                struct mouse_ev mev;
+                if (key_mouse(s + i, n - i, &mev)) {
+                        i += key_read(s + i, n - i, &key);
+                        mouse(c, &mev);
+                        continue;
+                }
+                /* A run of bytes up to the next prefix key or mouse report. */
                 size_t j = i;
-                while (j < n && s[j] != c->keys.prefix_key)
+                while (j < n && s[j] != c->keys.prefix_key &&
+                       !(j > i && s[j] == K_ESC && j + 2 < n && s[j + 1] == '[' && s[j + 2] == '<'))
                         j++;
                 struct pane *p = &c->panes[c->active];
                 if (c->focus_cmd) {

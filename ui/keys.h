@@ -30,6 +30,7 @@ enum key_code {
         K_END,
         K_PGUP,
         K_PGDN,
+        K_MOUSE,   /* an SGR mouse report: key_mouse() reads it */
         K_UNKNOWN, /* an escape sequence we do not bind */
 };
 
@@ -57,6 +58,7 @@ struct keys {
         void (*confirm)(struct console *c, int arg);
         int confirm_arg;
         long long numbers_until; /* pane numbers shown until then (ms), 0: not */
+        bool mouse;              /* mouse reports asked for */
 };
 
 /* Asks question (y/n) on the message line; y runs fn(c, arg), any other key cancels. */
@@ -65,6 +67,18 @@ void keys_confirm(struct console *c, void (*fn)(struct console *c, int arg), int
 
 /* Reads one key at s (n bytes); returns the bytes used, *key its code. */
 size_t key_read(const unsigned char *s, size_t n, int *key);
+
+/* A mouse report (xterm's SGR mode 1006): button b (0 left, 1 middle,
+ * 2 right, +32 motion, 64/65 wheel up/down, +4/8/16 shift/meta/ctrl), cell
+ * x, y from 0, press or release. */
+struct mouse_ev {
+        int b, x, y;
+        bool release;
+};
+/* Parses the K_MOUSE report at s; false when it is not one. */
+bool key_mouse(const unsigned char *s, size_t n, struct mouse_ev *m);
+/* Asks the terminal for mouse reports (on) or stops them (off). */
+void keys_mouse_mode(bool on);
 /* "C-b", "Enter", "Up", "%"; the prefix key's own name with prefix_key. */
 const char *keycode_name(int key, char *buf, size_t len);
 /* Parses NETLAB_PREFIX ("C-a"); -1 when it is not a Ctrl key. */
