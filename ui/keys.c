@@ -511,7 +511,7 @@ static int node_at(struct console *c, struct rect r, int x, int y)
         for (int i = 0; c->gn && i < c->lab->nnodes; i++) {
                 const struct gl_node *g = &c->gn[i];
                 int ny = r.y + 1 + g->y - c->gv.gy, nx = r.x + g->x - c->gv.gx;
-                if (!c->lab->nodes[i].deleted && y == ny && x >= nx && x < nx + g->w)
+                if (lab_node_live(c->lab, i) && y == ny && x >= nx && x < nx + g->w)
                         return i;
         }
         return -1;
