@@ -222,9 +222,18 @@ static void pane_title(struct console *c, int id, char *buf, size_t len)
 {
         struct pane *p = &c->panes[id];
         switch (p->kind) {
-        case P_GRAPH:
-                snprintf(buf, len, " graph: %s   [host] <switch> (router) {nat} ", c->lab->name);
+        case P_GRAPH: {
+                /* The kinds as they are drawn: "[host] <switch> (router)". */
+                size_t o = (size_t)snprintf(buf, len, " graph: %s  ", c->lab->name);
+                for (int k = 0; node_kinds[k] && o < len; k++) {
+                        const char *br = node_label_fmt(node_kinds[k]);
+                        o += (size_t)snprintf(buf + o, len - o, " %c%s%c", br[0],
+                                              node_kinds[k]->name, br[1]);
+                }
+                if (o < len)
+                        snprintf(buf + o, len - o, " ");
                 break;
+        }
         case P_INSPECT:
                 snprintf(buf, len, " inspector: %s ",
                          c->sel >= 0 && c->sel < c->lab->nnodes ? c->lab->nodes[c->sel].name : "-");
