@@ -195,6 +195,7 @@ struct canvas {
         unsigned char *m, *d; /* single / double line directions */
         unsigned char *cnt;   /* links whose own part passes the cell */
         unsigned char *down;  /* 1: a down link's cell, 2: its ✗ */
+        unsigned char *lab;   /* 1: a label's cell */
         short *col;
         attr_t *at;
 };
@@ -207,9 +208,10 @@ static bool canvas_new(struct canvas *k, int w, int h)
         k->d = calloc(n, 1);
         k->cnt = calloc(n, 1);
         k->down = calloc(n, 1);
+        k->lab = calloc(n, 1);
         k->col = calloc(n, sizeof(short));
         k->at = calloc(n, sizeof(attr_t));
-        return k->m && k->d && k->cnt && k->down && k->col && k->at;
+        return k->m && k->d && k->cnt && k->down && k->lab && k->col && k->at;
 }
 
 static void canvas_free(struct canvas *k)
@@ -218,6 +220,7 @@ static void canvas_free(struct canvas *k)
         free(k->d);
         free(k->cnt);
         free(k->down);
+        free(k->lab);
         free(k->col);
         free(k->at);
 }
@@ -275,22 +278,31 @@ static void paint_route(struct canvas *k, const struct gl_edge *e, int from, int
         (void)k;
 }
 
-static bool on_any_label(const struct console *c, int x, int y)
+/* Marks the cells of the labels (once per paint: the walks below ask per cell). */
+static void mark_labels(struct console *c, struct canvas *k)
 {
-        for (int v = 0; v < c->lab->nnodes; v++)
-                if (lab_node_live(c->lab, v) && c->gn[v].y == y && x >= c->gn[v].x &&
-                    x < c->gn[v].x + c->gn[v].w)
-                        return true;
-        return false;
+        for (int v = 0; v < c->lab->nnodes; v++) {
+                const struct gl_node *n = &c->gn[v];
+                if (!lab_node_live(c->lab, v) || n->y < 0 || n->y >= k->h)
+                        continue;
+                for (int x = n->x; x < n->x + n->w; x++)
+                        if (x >= 0 && x < k->w)
+                                k->lab[(size_t)n->y * (size_t)k->w + (size_t)x] = 1;
+        }
+}
+
+static bool on_any_label(const struct canvas *k, int x, int y)
+{
+        return k->lab[(size_t)y * (size_t)k->w + (size_t)x] != 0;
 }
 
 /* Counts, per cell, the links whose own part passes there (labels aside). */
-static void count_own(struct console *c, struct canvas *k, const struct gl_edge *e)
+static void count_own(struct canvas *k, const struct gl_edge *e)
 {
         for (int p = e->own; p + 1 < e->npts; p++) {
                 int x = e->px[p], y = e->py[p];
                 for (;;) {
-                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(c, x, y)) {
+                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(k, x, y)) {
                                 size_t q = (size_t)y * (size_t)k->w + (size_t)x;
                                 if (k->cnt[q] < 255)
                                         k->cnt[q]++;
@@ -305,7 +317,7 @@ static void count_own(struct console *c, struct canvas *k, const struct gl_edge 
 
 /* The ✗ of a down link: its own straight cell nearest the middle of its own
  * part that no other link uses. */
-static void mark_down(struct console *c, struct canvas *k, const struct gl_edge *e)
+static void mark_down(struct canvas *k, const struct gl_edge *e)
 {
         int total = 0;
         for (int p = e->own; p + 1 < e->npts; p++)
@@ -315,7 +327,7 @@ static void mark_down(struct console *c, struct canvas *k, const struct gl_edge 
         for (int p = e->own; p + 1 < e->npts; p++) {
                 int x = e->px[p], y = e->py[p];
                 for (;;) {
-                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(c, x, y)) {
+                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(k, x, y)) {
                                 size_t q = (size_t)y * (size_t)k->w + (size_t)x;
                                 int m = k->m[q];
                                 bool straight = m == (DN | DS) || m == (DE | DW);
@@ -543,9 +555,10 @@ void graph_draw(struct console *c, struct rect r)
         struct canvas k;
         if (!canvas_new(&k, c->gres.width + 4, c->gres.height + 2))
                 goto out;
+        mark_labels(c, &k);
         for (int l = 0; l < lab->nlinks; l++)
                 if (c->ge[l].npts >= 2)
-                        count_own(c, &k, &c->ge[l]);
+                        count_own(&k, &c->ge[l]);
         for (int l = 0; l < lab->nlinks; l++) {
                 struct gl_edge *e = &c->ge[l];
                 if (e->npts < 2 || !lab_node_live(lab, e->a) || !lab_node_live(lab, e->b))
@@ -563,7 +576,7 @@ void graph_draw(struct console *c, struct rect r)
         }
         for (int l = 0; l < lab->nlinks; l++)
                 if (c->ge[l].npts >= 2 && !mon_link_up(c, l))
-                        mark_down(c, &k, &c->ge[l]);
+                        mark_down(&k, &c->ge[l]);
         for (int y = 0; y < g->h; y++)
                 for (int x = 0; x < r.w; x++) {
                         int cx = x + g->gx, cy = y + g->gy;
