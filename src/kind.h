@@ -14,7 +14,13 @@
  *   configure         once links, addresses, routes, qdiscs and firewalls
  *                     exist, before the datapath starts
  *   teardown          at lab_teardown, before the namespaces close
- * and lab_validate calls validate before anything exists. */
+ * and lab_validate calls validate before anything exists.
+ *
+ * Everything a kind makes inside its node's namespaces goes away with them.
+ * What a kind makes in the host's namespace (issue 14's NAT and uplink) it
+ * makes through hostobj.h, which journals each object with its identity:
+ * `netlab clean` removes those from the journal alone, after a crash as
+ * after a stop, so a kind has no clean hook of its own. */
 #ifndef NETLAB_KIND_H
 #define NETLAB_KIND_H
 #include <stdbool.h>

@@ -163,6 +163,58 @@ static void test_vlans(void)
         lab_free(lab);
 }
 
+/* The kind table (src/kind.h): every kind is complete and found by name,
+ * and what differs between kinds comes from the table, never from a test of
+ * one kind: automatic names, addresses, VLAN entries, the bridge's name,
+ * the router's nat interface checked before anything is built. */
+static void test_kinds(void)
+{
+        char err[ERRLEN];
+        int n = 0;
+        for (int i = 0; node_kinds[i]; i++, n++) {
+                const struct node_kind *k = node_kinds[i];
+                CHECK(k->name && *k->name && k->lua_keys && k->ifprefix && *k->ifprefix &&
+                              k->sysctls,
+                      "kind %d incomplete", i);
+                CHECK(node_kind_find(k->name) == k, "node_kind_find(\"%s\")", k->name);
+                for (int j = 0; j < i; j++)
+                        CHECK(strcmp(node_kinds[j]->name, k->name) != 0, "two kinds \"%s\"",
+                              k->name);
+        }
+        CHECK(n == 3, "%d kinds", n);
+        CHECK(node_kind_find("nat") == NULL, "a kind \"nat\" without a constructor");
+        CHECK(node_kind_find("") == NULL, "a kind with no name");
+
+        struct lab *lab = lab_new("t", err);
+        int h = lab_add_node(lab, "h1", &kind_host, "x", err);
+        int r = lab_add_node(lab, "r1", &kind_router, "x.lua:7", err);
+        int s = lab_add_node(lab, "s1", &kind_switch, "x", err);
+        int l1 = lab_add_link(lab, h, r, NULL, NULL, NULL, "x", err);
+        int l2 = lab_add_link(lab, r, s, NULL, NULL, NULL, "x", err);
+        CHECK(l1 >= 0 && l2 >= 0, "%s", err);
+        CHECK(!strcmp(lab->ifaces[lab->links[l2].a].name, "eth1"), "router's second port eth1");
+        CHECK(!strcmp(lab->ifaces[lab->links[l2].b].name, "p1"), "switch's first port p1");
+        CHECK(lab_node_live(lab, h) && lab_node_live(lab, s), "live nodes");
+        CHECK(!lab_node_live(lab, -1) && !lab_node_live(lab, lab->nnodes), "out of range");
+        CHECK(lab_node_has(lab, r, KIND_L3) && !lab_node_has(lab, r, KIND_BRIDGE), "router");
+        CHECK(lab_node_has(lab, s, KIND_BRIDGE) && !lab_node_has(lab, s, KIND_L3), "switch");
+        CHECK(!lab_node_has(lab, 99, KIND_L3), "flags of no node");
+        int sp = lab->links[l2].b;
+        CHECK(lab_iface_add_addr(lab, sp, "10.0.0.1/24", err) < 0 && strstr(err, "is a switch"),
+              "address on a switch port: %s", err);
+        /* The bridge's own name is the switch's: no port may take it. */
+        CHECK(lab_add_link(lab, h, s, NULL, NULL, "s1", "x", err) < 0 &&
+                      strstr(err, "already has an interface \"s1\""),
+              "a port named as the bridge: %s", err);
+        snprintf(lab->nodes[r].nat_out, sizeof(lab->nodes[r].nat_out), "eth7");
+        CHECK(lab_validate(lab, err) < 0 &&
+                      strstr(err, "x.lua:7: nat: router \"r1\" has no interface \"eth7\""),
+              "nat on a missing interface: %s", err);
+        snprintf(lab->nodes[r].nat_out, sizeof(lab->nodes[r].nat_out), "eth1");
+        CHECK(lab_validate(lab, err) == 0, "nat on eth1: %s", err);
+        lab_free(lab);
+}
+
 int main(void)
 {
         test_ipaddr();
@@ -170,5 +222,6 @@ int main(void)
         test_links_and_macs();
         test_addresses_and_validate();
         test_vlans();
+        test_kinds();
         return check_done("unit_lab");
 }
