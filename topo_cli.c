@@ -69,6 +69,7 @@ static const struct topo_test topo_tests[] = {
 static const char *switch_classes[] = {"bridge"};
 
 static char tmpdir[64];
+static char **made_argv; /* the command line with the lab file: lives until exit */
 
 static void remove_tmp(void)
 {
@@ -337,6 +338,6 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
         keep[n++] = strdup(path);
         keep[n] = NULL;
         *argc = n;
-        *argv = keep;
+        *argv = made_argv = keep;
         return 1;
 }

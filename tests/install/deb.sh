@@ -14,7 +14,7 @@ installed=0
 remove_pkg() {
         [ $installed = 1 ] && apt-get remove -y -qq netlab >/dev/null 2>&1
         tmux -L "inst$$" kill-server 2>/dev/null
-        /usr/bin/netlab clean linear >/dev/null 2>&1
+        [ -x /usr/bin/netlab ] && /usr/bin/netlab down linear >/dev/null 2>&1
         cleanup
 }
 trap remove_pkg EXIT
@@ -59,7 +59,7 @@ else
                 "tmux -L inst$$ capture-pane -p -t t | grep -q 'Lab linear is up'" 30
         tmux -L "inst$$" send-keys -t t C-b ":quit" Enter 2>/dev/null
         tmux -L "inst$$" send-keys -t t C-b q 2>/dev/null
-        wait_for "! ip netns list | grep -q '^linear\\.'" 20 || netlab clean linear >/dev/null 2>&1
+        wait_for "! ip netns list | grep -q '^linear\\.'" 20 || netlab down linear >/dev/null 2>&1
 fi
 
 apt-get remove -y -qq netlab >/dev/null 2>&1 && installed=0

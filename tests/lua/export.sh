@@ -46,7 +46,7 @@ LUA
         tmux -L "tex$$" send-keys -t t "export dot $TMP/live.dot" Enter
         expect "export writes the running lab" wait_for "grep -q 'h1' '$TMP/live.dot'" 10
         expect "the down link is dashed" grep -q 'style=dashed' "$TMP/live.dot"
-        tmux -L "tex$$" kill-server
-        wait_for "! ip netns list | grep -q '^tex$$\\.'" 20 || "$NETLAB" clean "tex$$" >/dev/null 2>&1
+        tmux -L "tex$$" kill-server # the console is detached, not stopped: take the lab down
+        "$NETLAB" down "tex$$" >/dev/null 2>&1
 fi
 finish
