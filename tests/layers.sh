@@ -44,10 +44,11 @@ EOF
 # 2. Private headers stay in their module.
 #    header          files that may include it (extended regex on the path)
 declare -A private=(
-        [src/nl_int.h]='^src/(nl[a-z_]*|probe)\.c$' # probe.c: until issue 7 §2's transport
+        [src/nl_int.h]='^src/nl[a-z_]*\.c$'
         [lua/nlua_int.h]='^lua/[a-z_]+\.c$'
         [src/dp_config.h]='^src/dp[a-z_]*\.[ch]$'
         [src/dp_engine.h]='^src/dp[a-z_]*\.[ch]$'
+        [src/dp_wire.h]='^src/dp[a-z_]*\.[ch]$'
 )
 # Every *_int.h is private and needs its line above.
 for h in src/*_int.h lua/*_int.h ui/*_int.h; do
