@@ -113,6 +113,8 @@ void draw_relayout_graph(struct console *c, int width)
         }
         glayout(c->gn, lab->nnodes, c->ge, lab->nlinks, width, &c->gres);
         c->glayout_w = width;
+        c->gv.nnodes = lab->nnodes;
+        c->gv.nlinks = lab->nlinks;
 }
 
 int lines_row(struct lines *s)
@@ -284,11 +286,13 @@ void draw_all(struct console *c)
         c->dirty = false;
         erase();
         struct rect gr;
-        if (layout_rect(&c->lay, c->graph_pane, &gr) && (c->relayout || gr.w != c->glayout_w)) {
+        bool grown = c->lab->nnodes != c->gv.nnodes || c->lab->nlinks != c->gv.nlinks;
+        if (layout_rect(&c->lay, c->graph_pane, &gr) &&
+            (c->relayout || grown || gr.w != c->glayout_w)) {
                 draw_relayout_graph(c, gr.w);
                 c->relayout = false;
-        } else if (!c->gn) {
-                draw_relayout_graph(c, COLS);
+        } else if (!c->gn || grown) {
+                draw_relayout_graph(c, c->glayout_w > 0 ? c->glayout_w : COLS);
         }
         /* Title bar. */
         char line[512];

@@ -13,11 +13,12 @@ struct lab;
 
 /* The view of the graph pane (part of struct console). */
 struct graph_view {
-        int gx, gy;    /* pan offset: the top-left cell shown */
-        int vlan;      /* the VLAN highlighted, 0: none */
-        bool legend;   /* the legend box is shown */
-        int sel_shown; /* the selection last scrolled into view (-1: none) */
-        int w, h;      /* the drawing area at the last paint */
+        int gx, gy;         /* pan offset: the top-left cell shown */
+        int vlan;           /* the VLAN highlighted, 0: none */
+        bool legend;        /* the legend box is shown */
+        int sel_shown;      /* the selection last scrolled into view (-1: none) */
+        int w, h;           /* the drawing area at the last paint */
+        int nnodes, nlinks; /* the lab's size when it was laid out (a change lays it out again) */
 };
 
 void graph_draw(struct console *c, struct rect r);
