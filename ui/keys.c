@@ -525,7 +525,7 @@ static void mouse(struct console *c, const struct mouse_ev *m)
         int b = m->b & ~(4 | 8 | 16);
         if (m->release || (b & 32))
                 return;
-        struct rect r;
+        struct rect r = {0}; /* set by pane_at when it finds a pane */
         int id = pane_at(c, m->x, m->y, &r);
         c->dirty = true;
         if (b & 64) {
