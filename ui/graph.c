@@ -428,9 +428,9 @@ static void status_row(struct console *c, int y, int x0, int w)
                 const struct gl_node *n = &c->gn[i];
                 if (!lab_node_live(c->lab, i))
                         continue;
-                if (n->x + n->w <= g->gx)
+                if (n->x < g->gx) /* a label cut at the edge counts too */
                         left++;
-                else if (n->x >= g->gx + g->w)
+                else if (n->x + n->w > g->gx + g->w)
                         right++;
                 if (n->y < g->gy)
                         up++;

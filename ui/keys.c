@@ -357,36 +357,23 @@ static void k_graph_term(struct console *c, int key)
                 con_msg(c, true, "%s", err);
 }
 
-/* The graph: moving the view over a graph larger than the pane. */
+/* The graph: moving the view over a graph larger than the pane, by cells
+ * (H J K L) or by pages (a page: the pane less a margin). */
 static void k_graph_pan(struct console *c, int key)
 {
+        static const struct {
+                int key, dx, dy; /* cells, or pages when page */
+                bool page;
+        } pans[] = {
+            {'H', -8, 0, false},   {'L', 8, 0, false},     {'K', 0, -2, false},
+            {'J', 0, 2, false},    {K_PGUP, 0, -1, true},  {K_PGDN, 0, 1, true},
+            {K_HOME, -1, 0, true}, {K_END, 1, 0, true},
+        };
         int pw = c->gv.w > 8 ? c->gv.w - 4 : 4, ph = c->gv.h > 4 ? c->gv.h - 2 : 2;
-        switch (key) {
-        case 'H':
-                graph_pan(c, -8, 0);
-                break;
-        case 'L':
-                graph_pan(c, 8, 0);
-                break;
-        case 'K':
-                graph_pan(c, 0, -2);
-                break;
-        case 'J':
-                graph_pan(c, 0, 2);
-                break;
-        case K_PGUP:
-                graph_pan(c, 0, -ph);
-                break;
-        case K_PGDN:
-                graph_pan(c, 0, ph);
-                break;
-        case K_HOME:
-                graph_pan(c, -pw, 0);
-                break;
-        case K_END:
-                graph_pan(c, pw, 0);
-                break;
-        }
+        for (size_t i = 0; i < sizeof(pans) / sizeof(pans[0]); i++)
+                if (pans[i].key == key)
+                        graph_pan(c, pans[i].dx * (pans[i].page ? pw : 1),
+                                  pans[i].dy * (pans[i].page ? ph : 1));
 }
 
 /* The inspector and the experiments pane: their lines scroll. */

@@ -28,6 +28,10 @@ wait_for '\[netns11\]' 3
 for i in $(seq 10); do keys K; done
 wait_gone '▲[0-9]+' 3
 wait_for '<brx>' 3
+keys PgDn # a page at a time too
+wait_for '▲[0-9]+' 3
+keys PgUp
+wait_gone '▲[0-9]+' 3
 
 # A narrow graph pane: it pans right and left too.
 for i in $(seq 8); do keys C-b '<'; done
@@ -36,6 +40,10 @@ for i in $(seq 10); do keys L; done
 wait_gone '▶[0-9]+' 3
 wait_for '◀[0-9]+' 3
 for i in $(seq 10); do keys H; done
+wait_gone '◀[0-9]+' 3
+keys End
+wait_for '◀[0-9]+' 3
+keys Home
 wait_gone '◀[0-9]+' 3
 
 # Selecting any node brings it into view, whole; the off-screen counts stay
