@@ -5,9 +5,17 @@
  * colour pairs allocated on demand (alloc_pair: least recently used pairs
  * are recycled when a terminal has few). Lines scrolled off the top are kept
  * in a ring of compact cells for the pane's copy mode, and handed back to
- * libvterm when the pane grows taller. */
+ * libvterm when the pane grows taller.
+ *
+ * Resizing never loses text. The installed libvterm (0.1) has no reflow:
+ * a narrower screen cuts each row. So before a pane narrows, the rows it
+ * would cut are kept whole (the "shadow"); a row pushed into the scrollback
+ * while cut is stored whole from there, and when the pane widens again the
+ * rows that still begin as a kept row get their tail back. The shadow is
+ * dropped once the pane is as wide as it was. */
 #include "vt.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -32,6 +40,8 @@ struct vt {
         int rows, cols;
         struct sbline *sb; /* ring */
         int sb_head, sb_len;
+        struct sbline *shadow; /* whole rows the last narrowing cut */
+        int nshadow, shadow_w;
         VTermPos cursor;
         bool cursor_visible;
         bool damaged;
@@ -39,6 +49,8 @@ struct vt {
         vt_out_fn out;
         void *ud;
 };
+
+static size_t utf8_put(uint32_t ch, char *o);
 
 enum { SA_BOLD = 1, SA_UL = 2, SA_ITALIC = 4, SA_BLINK = 8, SA_REV = 16 };
 
@@ -81,14 +93,64 @@ static int cb_bell(void *user)
         return 1;
 }
 
-static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
+#define SHADOW_MAX 512
+
+/* Cells into a compact line, trailing blanks cut; false when out of memory. */
+static bool line_from_cells(struct sbline *l, const VTermScreenCell *cells, int cols)
 {
-        struct vt *vt = user;
-        vt->pushed++;
         int used = cols;
         while (used > 0 && (cells[used - 1].chars[0] == 0 || cells[used - 1].chars[0] == ' ') &&
                VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
                 used--;
+        l->cols = used;
+        l->c = used ? malloc(sizeof(*l->c) * (size_t)used) : NULL;
+        if (!l->c) {
+                l->cols = 0;
+                return used == 0;
+        }
+        for (int i = 0; i < l->cols; i++) {
+                l->c[i].ch = cells[i].chars[0];
+                l->c[i].fg = cells[i].fg;
+                l->c[i].bg = cells[i].bg;
+                l->c[i].attr = pack_attr(&cells[i].attrs);
+        }
+        return true;
+}
+
+static uint32_t ch_at(const struct sbline *l, int i)
+{
+        uint32_t ch = i < l->cols ? l->c[i].ch : ' ';
+        return ch == 0 ? ' ' : ch;
+}
+
+/* Does line l begin as the kept row k, over its first n cells, with k longer? */
+static bool shadow_match(const struct sbline *k, const struct sbline *l, int n)
+{
+        if (k->cols <= n || l->cols == 0 || l->cols > n)
+                return false;
+        for (int i = 0; i < n; i++)
+                if (ch_at(k, i) != ch_at(l, i))
+                        return false;
+        return true;
+}
+
+static void shadow_drop(struct vt *vt, int i)
+{
+        free(vt->shadow[i].c);
+        vt->shadow[i] = vt->shadow[--vt->nshadow];
+}
+
+static void shadow_clear(struct vt *vt)
+{
+        while (vt->nshadow > 0)
+                shadow_drop(vt, vt->nshadow - 1);
+        vt->shadow_w = 0;
+}
+
+static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
+{
+        struct vt *vt = user;
+        vt->pushed++;
         int idx;
         if (vt->sb_len < SB_MAX) {
                 idx = (vt->sb_head + vt->sb_len) % SB_MAX;
@@ -99,16 +161,15 @@ static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
                 free(vt->sb[idx].c);
         }
         struct sbline *l = &vt->sb[idx];
-        l->cols = used;
-        l->c = used ? malloc(sizeof(*l->c) * (size_t)used) : NULL;
-        if (!l->c)
-                l->cols = 0;
-        for (int i = 0; i < l->cols; i++) {
-                l->c[i].ch = cells[i].chars[0];
-                l->c[i].fg = cells[i].fg;
-                l->c[i].bg = cells[i].bg;
-                l->c[i].attr = pack_attr(&cells[i].attrs);
-        }
+        line_from_cells(l, cells, cols);
+        /* A row a narrowing cut: into the scrollback whole. */
+        for (int k = 0; k < vt->nshadow; k++)
+                if (shadow_match(&vt->shadow[k], l, cols)) {
+                        free(l->c);
+                        *l = vt->shadow[k];
+                        vt->shadow[k] = vt->shadow[--vt->nshadow];
+                        break;
+                }
         return 1;
 }
 
@@ -137,7 +198,13 @@ static int cb_popline(int cols, VTermScreenCell *cells, void *user)
                         cells[i].bg = dbg;
                 }
         }
-        free(l->c);
+        if (l->cols > cols && vt->shadow && vt->nshadow < SHADOW_MAX) {
+                vt->shadow[vt->nshadow++] = *l; /* cut on the screen: kept whole */
+                if (vt->shadow_w < l->cols)
+                        vt->shadow_w = l->cols;
+        } else {
+                free(l->c);
+        }
         l->c = NULL;
         vt->sb_len--;
         return 1;
@@ -200,6 +267,8 @@ void vt_free(struct vt *vt)
                         free(vt->sb[i].c);
                 free(vt->sb);
         }
+        shadow_clear(vt);
+        free(vt->shadow);
         free(vt);
 }
 
@@ -207,6 +276,105 @@ void vt_feed(struct vt *vt, const char *buf, size_t len)
 {
         vterm_input_write(vt->vt, buf, len);
         vterm_screen_flush_damage(vt->scr);
+}
+
+/* Screen row r as a compact line. */
+static bool read_row(struct vt *vt, int r, struct sbline *l)
+{
+        VTermScreenCell *cells = calloc((size_t)vt->cols, sizeof(*cells));
+        if (!cells)
+                return false;
+        for (int c = 0; c < vt->cols; c++) {
+                VTermPos pos = {.row = r, .col = c};
+                if (!vterm_screen_get_cell(vt->scr, pos, &cells[c]))
+                        cells[c].chars[0] = 0;
+        }
+        bool ok = line_from_cells(l, cells, vt->cols);
+        free(cells);
+        return ok;
+}
+
+/* Before narrowing to cols: keep whole every row that would be cut. A row
+ * that an earlier narrowing already cut has its entry (longer, the same
+ * beginning); each entry stands for one row. */
+static void shadow_keep(struct vt *vt, int cols)
+{
+        if (!vt->shadow)
+                vt->shadow = calloc(SHADOW_MAX, sizeof(*vt->shadow));
+        if (!vt->shadow)
+                return;
+        bool claimed[SHADOW_MAX] = {false};
+        for (int r = 0; r < vt->rows && vt->nshadow < SHADOW_MAX; r++) {
+                struct sbline l;
+                if (!read_row(vt, r, &l))
+                        continue;
+                bool keep = l.cols > cols;
+                for (int k = 0; keep && k < vt->nshadow; k++)
+                        if (!claimed[k] && shadow_match(&vt->shadow[k], &l, vt->cols)) {
+                                claimed[k] = true;
+                                keep = false;
+                        }
+                if (keep) {
+                        claimed[vt->nshadow] = true;
+                        vt->shadow[vt->nshadow++] = l;
+                } else {
+                        free(l.c);
+                }
+        }
+        if (vt->shadow_w < vt->cols)
+                vt->shadow_w = vt->cols;
+}
+
+static size_t sgr_color(char *o, size_t n, const VTermColor *c, bool fg)
+{
+        if (fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c))
+                return (size_t)snprintf(o, n, ";%d", fg ? 39 : 49);
+        if (VTERM_COLOR_IS_INDEXED(c))
+                return (size_t)snprintf(o, n, ";%d;5;%d", fg ? 38 : 48, c->indexed.idx);
+        return (size_t)snprintf(o, n, ";%d;2;%d;%d;%d", fg ? 38 : 48, c->rgb.red, c->rgb.green,
+                                c->rgb.blue);
+}
+
+/* After widening from old to vt->cols: rows that begin as a kept row get
+ * its tail back, written into libvterm with the cursor and pen saved. */
+static void shadow_restore(struct vt *vt, int old)
+{
+        bool used[SHADOW_MAX] = {false};
+        for (int r = 0; r < vt->rows && vt->nshadow > 0; r++) {
+                struct sbline l;
+                if (!read_row(vt, r, &l))
+                        continue;
+                int k = 0;
+                while (k < vt->nshadow && (used[k] || !shadow_match(&vt->shadow[k], &l, old)))
+                        k++;
+                free(l.c);
+                if (k == vt->nshadow)
+                        continue;
+                const struct sbline *t = &vt->shadow[k];
+                int end = t->cols < vt->cols ? t->cols : vt->cols;
+                size_t cap = 32 + (size_t)(end - old) * 64, o = 0;
+                char *b = malloc(cap);
+                if (!b)
+                        return;
+                o += (size_t)snprintf(b + o, cap - o, "\0337\033[%d;%dH", r + 1, old + 1);
+                for (int i = old; i < end; i++) {
+                        const struct sbcell *x = &t->c[i];
+                        if (x->ch == (uint32_t)-1)
+                                continue;
+                        o += (size_t)snprintf(
+                            b + o, cap - o, "\033[0%s%s%s%s%s", x->attr & SA_BOLD ? ";1" : "",
+                            x->attr & SA_ITALIC ? ";3" : "", x->attr & SA_UL ? ";4" : "",
+                            x->attr & SA_BLINK ? ";5" : "", x->attr & SA_REV ? ";7" : "");
+                        o += sgr_color(b + o, cap - o, &x->fg, true);
+                        o += sgr_color(b + o, cap - o, &x->bg, false);
+                        b[o++] = 'm';
+                        o += utf8_put(x->ch >= 32 ? x->ch : ' ', b + o);
+                }
+                o += (size_t)snprintf(b + o, cap - o, "\0338");
+                vterm_input_write(vt->vt, b, o);
+                free(b);
+                used[k] = true;
+        }
 }
 
 void vt_resize(struct vt *vt, int rows, int cols)
@@ -217,9 +385,17 @@ void vt_resize(struct vt *vt, int rows, int cols)
                 cols = 1;
         if (rows == vt->rows && cols == vt->cols)
                 return;
+        int old = vt->cols;
+        if (cols < old)
+                shadow_keep(vt, cols);
         vt->rows = rows;
         vt->cols = cols;
         vterm_set_size(vt->vt, rows, cols);
+        if (cols > old)
+                shadow_restore(vt, old);
+        /* As wide as before the first narrowing: every cut row is whole again. */
+        if (vt->shadow_w && cols >= vt->shadow_w)
+                shadow_clear(vt);
         vterm_screen_flush_damage(vt->scr);
         vt->damaged = true;
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static char answer[64];
 static void out(void *ud, const char *buf, size_t len)
 {
@@ -58,6 +57,64 @@ int main(void)
         vt_feed(vt, "\033[?25l", 6);
         vt_cursor(vt, &r, &c, &vis);
         CHECK(!vis);
+        vt_free(vt);
+
+        /* Resizing never loses text: rows cut by a narrower pane come back
+         * when it widens; rows pushed into the scrollback while cut, or
+         * pulled back out of it onto a narrow screen, are kept whole. */
+        const char *full = "0123456789abcdefghijklmnopqrstuvwxyz-END";
+        vt = vt_new(6, 40, out, NULL);
+        vt_feed(vt, "\033[1;31m", 7);
+        vt_feed(vt, full, strlen(full));
+        vt_feed(vt, "\033[0m\r\nshort\r\n", 14);
+        vt_feed(vt, full, strlen(full));
+        vt_feed(vt, "\r\n", 2);
+        vt_resize(vt, 6, 20);
+        vt_row_text(vt, 0, line, sizeof(line));
+        CHECK(strcmp(line, "0123456789abcdefghij") == 0, "narrow row 0: \"%s\"", line);
+        vt_resize(vt, 6, 30);
+        vt_row_text(vt, 0, line, sizeof(line));
+        CHECK(strcmp(line, "0123456789abcdefghijklmnopqrst") == 0, "wider row 0: \"%s\"", line);
+        vt_resize(vt, 6, 40);
+        vt_row_text(vt, 0, line, sizeof(line));
+        CHECK(strcmp(line, full) == 0, "row 0 back: \"%s\"", line);
+        vt_row_text(vt, 1, line, sizeof(line));
+        CHECK(strcmp(line, "short") == 0, "row 1: \"%s\"", line);
+        vt_row_text(vt, 2, line, sizeof(line));
+        CHECK(strcmp(line, full) == 0, "row 2 back: \"%s\"", line);
+        int cr, cc;
+        vt_cursor(vt, &cr, &cc, &vis);
+        CHECK(cr == 3 && cc == 0, "the cursor stays where the program left it (%d,%d)", cr, cc);
+        /* Narrow and short: cut rows scroll into the scrollback whole. */
+        vt_resize(vt, 2, 15);
+        vt_feed(vt, "\r\n\r\n\r\n", 6);
+        int n = vt_lines(vt), found = 0;
+        for (int l = 0; l < n; l++) {
+                vt_line_text(vt, l, line, sizeof(line));
+                found += strcmp(line, full) == 0;
+        }
+        CHECK(found == 2, "%d whole lines in the scrollback", found);
+        /* ... and stay whole when the pane grows again (pulled back onto
+         * the screen or not). */
+        vt_resize(vt, 6, 40);
+        found = 0;
+        n = vt_lines(vt);
+        for (int l = 0; l < n; l++) {
+                vt_line_text(vt, l, line, sizeof(line));
+                found += strcmp(line, full) == 0;
+        }
+        CHECK(found == 2, "%d whole lines after growing back", found);
+        /* Pulled back onto a narrow screen, then widened: whole again. */
+        vt_resize(vt, 2, 15);
+        vt_resize(vt, 12, 15);
+        vt_resize(vt, 12, 40);
+        found = 0;
+        n = vt_lines(vt);
+        for (int l = 0; l < n; l++) {
+                vt_line_text(vt, l, line, sizeof(line));
+                found += strcmp(line, full) == 0;
+        }
+        CHECK(found == 2, "%d whole lines after a tall narrow pane widened", found);
         vt_free(vt);
         return check_done("ui_unit_vt");
 }
