@@ -307,6 +307,8 @@ int dp_config_write(const struct dp_config *c, FILE *f)
 {
         fprintf(f, "# netlab userspace datapath configuration (written by dp_start)\n");
         fprintf(f, "ageing %u\n", c->ageing_s);
+        if (c->seed)
+                fprintf(f, "seed %llu\n", (unsigned long long)c->seed);
         for (int i = 0; i < c->nsw; i++) {
                 const struct dp_switch_conf *s = &c->sw[i];
                 fprintf(f, "switch %s\n", s->name);
@@ -413,6 +415,14 @@ int dp_config_read(struct dp_config *c, FILE *f, const char *path, char *err)
                 if (strcmp(w, "ageing") == 0) {
                         char *v = strtok_r(NULL, " \t\n", &save);
                         c->ageing_s = v ? (unsigned)strtoul(v, NULL, 10) : 300;
+                } else if (strcmp(w, "seed") == 0) {
+                        char *v = strtok_r(NULL, " \t\n", &save), *end = NULL;
+                        snprintf(e2, sizeof(e2), "expected: seed NUMBER");
+                        if (!v || *v == '-')
+                                goto bad;
+                        c->seed = strtoull(v, &end, 10);
+                        if (*end)
+                                goto bad;
                 } else if (strcmp(w, "switch") == 0) {
                         char *n = strtok_r(NULL, " \t\n", &save);
                         if (!n || (sw = dp_config_add_switch(c, n, e2)) < 0)

@@ -79,6 +79,7 @@ struct dp_config {
         int nsw;
         struct dp_wire_conf *wire;
         int nwire;
+        uint64_t seed; /* the wires' random choices; 0: random ("seed N" in the text) */
 };
 
 void dp_config_init(struct dp_config *c);

@@ -30,6 +30,7 @@
  * name in its namespace, and a port whose interface vanished is closed and
  * reopened when an interface of that name is back. */
 #include "dp_engine.h"
+#include "dp_wire.h"
 #include "monotime.h"
 #include "netns.h"
 #include <arpa/inet.h>
@@ -67,9 +68,11 @@
 #define FDB_MAX (FDB_BUCKETS * FDB_WAYS)
 #define TOKEN_SIGNAL 0xfffffff0u
 #define TOKEN_TIMER 0xfffffff1u
+#define TOKEN_WIRE 0xfffffff2u
 
 struct port {
-        int sw;
+        int sw;         /* switch index, or -1 for a wire's end */
+        int wire, wend; /* the wire and which end (0, 1); wire -1 for a switch port */
         const struct dp_port_conf *conf;
         int netns_fd; /* -1: the process's own namespace */
         int ctl_fd;   /* datagram socket in that namespace, for SIOCGIFINDEX */
@@ -95,13 +98,24 @@ struct sw {
         uint64_t fdb_evicted;
 };
 
+/* A wire at run time: its two ports and a netem queue per direction. */
+struct wire {
+        const struct dp_wire_conf *conf;
+        int port[2];
+        struct wire_dir dir[2]; /* dir[0]: from end 0 to end 1 */
+};
+
 struct engine {
         const struct dp_config *c;
         struct port *ports;
         int nports;
         struct sw *sws;
         int nsw;
+        struct wire *wires;
+        int nwire;
         int epfd, sigfd, timerfd;
+        int wtimer_fd;   /* the wires' one timer: armed to the earliest departure */
+        int64_t wtimer_at; /* what it is armed to (INT64_MAX: disarmed) */
         uint32_t now; /* monotonic seconds */
         uint64_t fdb_key;
         pid_t watch_pid;
@@ -286,10 +300,23 @@ static void stats_write(struct engine *e)
         for (int i = 0; i < e->nports; i++) {
                 struct port *p = &e->ports[i];
                 fprintf(f, "%s %s %s rx %llu tx %llu drop_in %llu drop_out %llu\n",
-                        e->sws[p->sw].conf->name, p->conf->ifname, p->fd >= 0 ? "open" : "closed",
+                        p->sw >= 0 ? e->sws[p->sw].conf->name : e->wires[p->wire].conf->name, p->conf->ifname, p->fd >= 0 ? "open" : "closed",
                         (unsigned long long)p->rx, (unsigned long long)p->tx,
                         (unsigned long long)p->drop_in, (unsigned long long)p->drop_out);
         }
+        for (int i = 0; i < e->nwire; i++)
+                for (int d = 0; d < 2; d++) {
+                        const struct wire_stats *w = &e->wires[i].dir[d].st;
+                        fprintf(f,
+                                "wire %s %s in %llu sent %llu lost %llu limit %llu dup %llu "
+                                "corrupt %llu reorder %llu queued %d\n",
+                                e->wires[i].conf->name, d ? "ba" : "ab",
+                                (unsigned long long)w->in, (unsigned long long)w->sent,
+                                (unsigned long long)w->lost, (unsigned long long)w->dropped_limit,
+                                (unsigned long long)w->duplicated,
+                                (unsigned long long)w->corrupted,
+                                (unsigned long long)w->reordered, e->wires[i].dir[d].n);
+                }
         for (int i = 0; i < e->nsw; i++)
                 fprintf(f, "%s fdb used %d max %d evicted %llu\n", e->sws[i].conf->name,
                         e->sws[i].fdb_used, FDB_MAX, (unsigned long long)e->sws[i].fdb_evicted);
@@ -429,6 +456,85 @@ static void handle_frame(struct engine *e, struct port *in, uint8_t *data, size_
                 egress(e, s, in, &e->ports[i], &f);
 }
 
+/* ---- wires ---- */
+
+static void wire_send(struct port *out, const uint8_t *data, size_t len)
+{
+        if (out->fd < 0 || send(out->fd, data, len, MSG_DONTWAIT) < 0)
+                out->drop_out++;
+        else
+                out->tx++;
+}
+
+/* A frame read on a wire's end: into the other direction's queue, or
+ * straight through when that direction changes nothing. The 802.1Q tag the
+ * kernel moved into the metadata is put back in the frame. */
+static void wire_input(struct engine *e, struct port *in, const uint8_t *frame, size_t len,
+                       const struct virtio_net_hdr *vh, const struct tpacket_auxdata *aux)
+{
+        static uint8_t buf[sizeof(struct virtio_net_hdr) + FRAME_MAX + 4];
+        struct wire *w = &e->wires[in->wire];
+        struct wire_dir *d = &w->dir[in->wend];
+        struct port *out = &e->ports[w->port[!in->wend]];
+        if (len < 12 || len > FRAME_MAX) {
+                in->drop_in++;
+                return;
+        }
+        in->rx++;
+        struct virtio_net_hdr h = *vh;
+        size_t n = sizeof(h);
+        memcpy(buf + n, frame, 12);
+        n += 12;
+        if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID)) {
+                uint16_t tpid =
+                    (aux->tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux->tp_vlan_tpid : ETH_P_8021Q;
+                uint8_t tag[4] = {(uint8_t)(tpid >> 8), (uint8_t)tpid,
+                                  (uint8_t)(aux->tp_vlan_tci >> 8), (uint8_t)aux->tp_vlan_tci};
+                memcpy(buf + n, tag, 4);
+                n += 4;
+                if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+                        h.csum_start = (uint16_t)(h.csum_start + 4);
+                if (h.hdr_len)
+                        h.hdr_len = (uint16_t)(h.hdr_len + 4);
+        }
+        memcpy(buf, &h, sizeof(h));
+        memcpy(buf + n, frame + 12, len - 12);
+        n += len - 12;
+        if (wire_dir_transparent(d) && d->n == 0) {
+                wire_send(out, buf, n);
+                return;
+        }
+        wire_enqueue(d, buf, n, sizeof(h), monotime_ns());
+}
+
+/* Sends what is due, and arms the one timer to the next departure. */
+static void wires_run(struct engine *e)
+{
+        if (!e->nwire)
+                return;
+        int64_t now = monotime_ns(), next = INT64_MAX;
+        for (int i = 0; i < e->nwire; i++)
+                for (int k = 0; k < 2; k++) {
+                        struct wire *w = &e->wires[i];
+                        struct port *out = &e->ports[w->port[!k]];
+                        for (struct wire_pkt *p; (p = wire_dequeue(&w->dir[k], now)); free(p))
+                                wire_send(out, p->data, p->len);
+                        int64_t t = wire_next(&w->dir[k]);
+                        next = t < next ? t : next;
+                }
+        if (next == e->wtimer_at || e->wtimer_fd < 0)
+                return;
+        struct itimerspec its = {{0, 0}, {0, 0}}; /* zero: disarmed */
+        if (next != INT64_MAX) {
+                its.it_value.tv_sec = next / 1000000000;
+                its.it_value.tv_nsec = next % 1000000000;
+                if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+                        its.it_value.tv_nsec = 1;
+        }
+        timerfd_settime(e->wtimer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+        e->wtimer_at = next;
+}
+
 static uint8_t rxbuf[FRAME_MAX];
 
 static void port_readable(struct engine *e, struct port *p)
@@ -466,7 +572,10 @@ static void port_readable(struct engine *e, struct port *p)
                 for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
                         if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
                                 aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
-                handle_frame(e, p, rxbuf, (size_t)r - sizeof(vh), &vh, aux);
+                if (p->wire >= 0)
+                        wire_input(e, p, rxbuf, (size_t)r - sizeof(vh), &vh, aux);
+                else
+                        handle_frame(e, p, rxbuf, (size_t)r - sizeof(vh), &vh, aux);
         }
 }
 
@@ -485,8 +594,15 @@ static void engine_free(struct engine *e)
         }
         for (int i = 0; i < e->nsw; i++)
                 free(e->sws[i].fdb);
+        for (int i = 0; i < e->nwire; i++) {
+                wire_dir_free(&e->wires[i].dir[0]);
+                wire_dir_free(&e->wires[i].dir[1]);
+        }
         free(e->ports);
         free(e->sws);
+        free(e->wires);
+        if (e->wtimer_fd >= 0)
+                close(e->wtimer_fd);
         if (e->epfd >= 0)
                 close(e->epfd);
         if (e->sigfd >= 0)
@@ -499,6 +615,7 @@ static void engine_free(struct engine *e)
 static void port_conf(struct port *p, int sw, const struct dp_port_conf *pc)
 {
         p->sw = sw;
+        p->wire = -1;
         p->conf = pc;
         for (int k = 0; k < pc->nvlan; k++) {
                 uint16_t vid = pc->vlan[k].vid;
@@ -550,6 +667,11 @@ static int engine_loop_init(struct engine *e, char *err)
         epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->sigfd, &ev);
         ev.data.u32 = TOKEN_TIMER;
         epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->timerfd, &ev);
+        e->wtimer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (e->wtimer_fd < 0)
+                return errf_sys(err, NULL, "Cannot create the wires' timerfd");
+        ev.data.u32 = TOKEN_WIRE;
+        epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->wtimer_fd, &ev);
         return 0;
 }
 
@@ -559,18 +681,20 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
 {
         memset(e, 0, sizeof(*e));
         e->c = c;
-        e->epfd = e->sigfd = e->timerfd = -1;
+        e->epfd = e->sigfd = e->timerfd = e->wtimer_fd = -1;
+        e->wtimer_at = INT64_MAX;
         e->now = now_s();
         if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
                 e->fdb_key = (uint64_t)monotime_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
         if (offline_fd < 0 && engine_loop_init(e, err) < 0)
                 return -1;
-        int total = 0;
+        int total = 2 * c->nwire;
         for (int i = 0; i < c->nsw; i++)
                 total += c->sw[i].nports;
         e->ports = calloc((size_t)total + 1, sizeof(*e->ports));
         e->sws = calloc((size_t)c->nsw + 1, sizeof(*e->sws));
-        if (!e->ports || !e->sws)
+        e->wires = calloc((size_t)c->nwire + 1, sizeof(*e->wires));
+        if (!e->ports || !e->sws || !e->wires)
                 return errf_sys(err, NULL, "Cannot allocate the datapath");
         for (int i = 0; i < total; i++)
                 e->ports[i].fd = e->ports[i].ctl_fd = e->ports[i].netns_fd = -1;
@@ -586,6 +710,26 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
                         struct port *p = &e->ports[e->nports++];
                         s->nports++;
                         port_conf(p, i, &c->sw[i].ports[j]);
+                        if (offline_fd >= 0) {
+                                p->fd = fcntl(offline_fd, F_DUPFD_CLOEXEC, 0);
+                                if (p->fd < 0)
+                                        return errf_sys(err, NULL, "Cannot dup the output");
+                        } else if (port_attach(e, p, err) < 0) {
+                                return -1;
+                        }
+                }
+        }
+        for (int i = 0; i < c->nwire; i++) {
+                struct wire *w = &e->wires[e->nwire++];
+                w->conf = &c->wire[i];
+                for (int k = 0; k < 2; k++) {
+                        uint64_t seed = c->seed ? c->seed * 4 + (uint64_t)i * 2 + (uint64_t)k : 0;
+                        wire_dir_init(&w->dir[k], &w->conf->dir[k], seed);
+                        struct port *p = &e->ports[e->nports];
+                        w->port[k] = e->nports++;
+                        port_conf(p, -1, &w->conf->end[k]);
+                        p->wire = i;
+                        p->wend = k;
                         if (offline_fd >= 0) {
                                 p->fd = fcntl(offline_fd, F_DUPFD_CLOEXEC, 0);
                                 if (p->fd < 0)
@@ -625,7 +769,12 @@ void dp_engine_input(struct dp_engine *de, int port, uint8_t *frame, size_t len,
                 return;
         e->now = now_s;
         /* The caller's buffer, not rxbuf: a read past len is the sanitizer's. */
-        handle_frame(e, &e->ports[port], frame, len, vh, aux);
+        if (e->ports[port].wire >= 0) {
+                wire_input(e, &e->ports[port], frame, len, vh, aux);
+                wires_run(e);
+        } else {
+                handle_frame(e, &e->ports[port], frame, len, vh, aux);
+        }
 }
 
 void dp_engine_free(struct dp_engine *de)
@@ -678,10 +827,16 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                                         e.stop = true;
                                 ports_check(&e);
                                 stats_write(&e);
+                        } else if (t == TOKEN_WIRE) {
+                                uint64_t ticks;
+                                ssize_t r = read(e.wtimer_fd, &ticks, sizeof(ticks));
+                                (void)r;
+                                e.wtimer_at = INT64_MAX; /* fired: arm again */
                         } else if (t < (uint32_t)e.nports) {
                                 port_readable(&e, &e.ports[t]);
                         }
                 }
+                wires_run(&e);
         }
         stats_write(&e);
         engine_free(&e);
