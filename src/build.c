@@ -389,12 +389,50 @@ static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *
         return b->node[node];
 }
 
+/* A link on a datapath wire (plan.h): each end is a veth whose peer is in
+ * LAB._dp, where the datapath joins the two peers with the link's
+ * impairments. */
+static int create_wire(struct lab *lab, struct build_ctx *b, int link, char *err)
+{
+        struct link *l = &lab->links[link];
+        int dpfd = dp_netns_fd(lab, err);
+        if (dpfd < 0)
+                return -1;
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                struct iface *f = &lab->ifaces[ends[k]];
+                char la[64], lp[64], pn[16], e[ERRLEN];
+                iface_label(lab, ends[k], la, sizeof(la));
+                dp_wire_peer_name(link, k, pn, sizeof(pn));
+                snprintf(lp, sizeof(lp), "%s._dp:%s", lab->name, pn);
+                struct veth_end node_end = {
+                    .name = f->name,
+                    .label = la,
+                    .netns_fd = lab->nodes[f->node].netns_fd,
+                    .mac = f->mac,
+                    .mtu = f->mtu,
+                    .master = port_on_kernel_bridge(lab, ends[k]) ? b->bridge[f->node] : 0,
+                    .up = l->up,
+                };
+                struct veth_end peer = {
+                    .name = pn, .label = lp, .netns_fd = dpfd, .mtu = f->mtu, .up = true};
+                if (nl_veth_add(b->host, &node_end, &peer, &f->ifindex, NULL, e) < 0)
+                        return errf(err, "%s: %s", l->where, e);
+        }
+        return 0;
+}
+
 static int create_links(struct lab *lab, struct build_ctx *b, char *err)
 {
         for (int i = 0; i < lab->nlinks; i++) {
                 if (stop_check(lab, err) < 0)
                         return -1;
                 struct link *l = &lab->links[i];
+                if (plan_link_on_wire(lab, i)) {
+                        if (create_wire(lab, b, i, err) < 0)
+                                return -1;
+                        continue;
+                }
                 int ia = l->a, ib = l->b;
                 /* The kernel honours IFLA_MASTER on the first end only: put a
                  * bridged switch port first when there is one. */
@@ -529,8 +567,8 @@ static int configure_params(struct lab *lab, struct build_ctx *b, char *err)
 {
         for (int i = 0; i < lab->nlinks; i++) {
                 struct link *l = &lab->links[i];
-                if (!params_set(&l->p))
-                        continue;
+                if (!params_set(&l->p) || plan_link_on_wire(lab, i))
+                        continue; /* a wire does the link's impairments and rate */
                 int ends[2] = {l->a, l->b};
                 for (int k = 0; k < 2; k++) {
                         struct iface *f = &lab->ifaces[ends[k]];
@@ -756,7 +794,7 @@ static int link_set_state(struct lab *lab, int link, bool up, char *err)
                         errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
                 else if (up && f->mtu && nl_link_set_mtu(nl, f->ifindex, f->mtu, e) < 0)
                         r = errf(err, "%s: Cannot set the MTU of %s: %s", l->where, lbl, e);
-                else if (up && params_set(&l->p) &&
+                else if (up && params_set(&l->p) && !plan_link_on_wire(lab, link) &&
                          nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
                         r = errf(err, "%s: %s", l->where, e);
                 else if (up)

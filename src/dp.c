@@ -43,6 +43,20 @@
 #define READY_ENV "NETLAB_DP_READY_FD"
 #define DP_FW_TABLE "netlab_fw"
 
+void dp_wire_peer_name(int link, int end, char *buf, size_t len)
+{
+        snprintf(buf, len, "w%d%c", link + 1, end ? 'b' : 'a');
+}
+
+void dp_impair_from_link(const struct link_params *p, struct dp_impair *d)
+{
+        memset(d, 0, sizeof(*d));
+        d->delay_us = p->delay_us;
+        d->jitter_us = p->jitter_us;
+        d->loss_ppm = p->loss_ppm;
+        d->rate_bps = p->rate_bps;
+}
+
 static void dp_netns_path(const struct lab *lab, char *buf, size_t len)
 {
         lab_netns_path(lab, "_dp", buf, len);
@@ -62,21 +76,59 @@ static int dp_inside(void *ud, char *err)
         return netns_sysctl("net/ipv6/conf/all/disable_ipv6", "1", err);
 }
 
-int dp_prepare(struct lab *lab, char *err)
+/* The datapath process of a built lab, supervised (see dp.h). */
+struct dp_run {
+        pid_t pid;                    /* 0: none (not started, or dead and reaped) */
+        unsigned long long starttime; /* pid reuse */
+        int pidfd;                    /* readable once it exits; -1 */
+        int ready_fd;                 /* a restart's handshake pipe while STARTING; -1 */
+        enum dp_state state;
+        int deaths, restarts;
+        long long restart_ms[DP_RESTART_MAX]; /* when the last restarts happened */
+        char why[160];                        /* "datapath died (signal 9)" */
+        int netns_fd;                         /* LAB._dp, held from its creation; -1 */
+};
+
+/* The lab's datapath record, made at its first need (the namespace or the
+ * process). */
+static struct dp_run *dp_run_get(struct lab *lab)
 {
-        if (!plan_subif_in_userspace(lab))
-                return 0;
-        char np[PATH_MAX], e[ERRLEN];
-        dp_netns_path(lab, np, sizeof(np));
+        if (!lab->dp) {
+                lab->dp = calloc(1, sizeof(*lab->dp));
+                if (!lab->dp)
+                        return NULL;
+                lab->dp->pidfd = lab->dp->ready_fd = lab->dp->netns_fd = -1;
+        }
+        return lab->dp;
+}
+
+int dp_netns_fd(struct lab *lab, char *err)
+{
+        struct dp_run *d = dp_run_get(lab);
+        if (!d)
+                return errf_sys(err, NULL, "Cannot create the datapath's namespace");
+        if (d->netns_fd >= 0)
+                return d->netns_fd;
+        char e[ERRLEN];
         int net_fd = -1, uts_fd = -1;
         if (lab_make_namespace(lab, "_dp", "datapath", dp_inside, NULL, &net_fd, &uts_fd, e) < 0)
                 return errf(err, "Cannot create the datapath's namespace: %s", e);
         close(uts_fd);
+        d->netns_fd = net_fd;
+        return net_fd;
+}
+
+int dp_prepare(struct lab *lab, char *err)
+{
+        if (!plan_subif_in_userspace(lab))
+                return 0;
+        char e[ERRLEN];
+        int net_fd = dp_netns_fd(lab, err);
+        if (net_fd < 0)
+                return -1;
         struct nl *nl = nl_open(-1, e);
-        if (!nl) {
-                close(net_fd);
+        if (!nl)
                 return errf(err, "%s", e);
-        }
         int rc = 0;
         for (int i = 0; i < lab->nifaces && rc == 0; i++) {
                 struct iface *f = &lab->ifaces[i];
@@ -99,7 +151,6 @@ int dp_prepare(struct lab *lab, char *err)
                         rc = errf(err, "%s: subinterface %s: %s", lab->nodes[f->node].where, la, e);
         }
         nl_close(nl);
-        close(net_fd);
         return rc;
 }
 
@@ -134,10 +185,24 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 if (fw && fw_copy(&c->sw[sw].fw, fw, err) < 0)
                         goto fail;
         }
-        if (!plan_subif_in_userspace(lab))
-                return dp_config_validate(c, err);
         char dpns[PATH_MAX];
         dp_netns_path(lab, dpns, sizeof(dpns));
+        /* Wires: links whose impairments the datapath carries (plan.h). */
+        for (int i = 0; i < lab->nlinks; i++) {
+                if (!plan_link_on_wire(lab, i))
+                        continue;
+                char name[32], wa[16], wb[16];
+                snprintf(name, sizeof(name), "link%d", i + 1);
+                dp_wire_peer_name(i, 0, wa, sizeof(wa));
+                dp_wire_peer_name(i, 1, wb, sizeof(wb));
+                int w = dp_config_add_wire(c, name, dpns, wa, dpns, wb, err);
+                if (w < 0)
+                        goto fail;
+                dp_impair_from_link(&lab->links[i].p, &c->wire[w].dir[0]);
+                c->wire[w].dir[1] = c->wire[w].dir[0]; /* both directions, as Mininet's TCLink */
+        }
+        if (!plan_subif_in_userspace(lab))
+                return dp_config_validate(c, err);
         /* One switch per parent interface that has subinterfaces. */
         for (int pi = 0; pi < lab->nifaces; pi++) {
                 int sw = -1, pport = -1;
@@ -242,18 +307,6 @@ int dp_firewalls_apply(struct lab *lab, char *err)
         return 0;
 }
 
-/* The datapath process of a built lab, supervised (see dp.h). */
-struct dp_run {
-        pid_t pid;                    /* 0: none (not started, or dead and reaped) */
-        unsigned long long starttime; /* pid reuse */
-        int pidfd;                    /* readable once it exits; -1 */
-        int ready_fd;                 /* a restart's handshake pipe while STARTING; -1 */
-        enum dp_state state;
-        int deaths, restarts;
-        long long restart_ms[DP_RESTART_MAX]; /* when the last restarts happened */
-        char why[160];                        /* "datapath died (signal 9)" */
-};
-
 static void dp_run_close(struct dp_run *d)
 {
         if (d->pidfd >= 0)
@@ -268,6 +321,8 @@ void dp_release(struct lab *lab)
         if (!lab->dp)
                 return;
         dp_run_close(lab->dp);
+        if (lab->dp->netns_fd >= 0)
+                close(lab->dp->netns_fd);
         free(lab->dp);
         lab->dp = NULL;
 }
@@ -449,12 +504,8 @@ int dp_start(struct lab *lab, char *err)
         dp_config_free(&c);
         if (rc < 0)
                 return -1;
-        if (!lab->dp) {
-                lab->dp = calloc(1, sizeof(*lab->dp));
-                if (!lab->dp)
-                        return errf_sys(err, NULL, "Cannot start the userspace datapath");
-                lab->dp->pidfd = lab->dp->ready_fd = -1;
-        }
+        if (!dp_run_get(lab))
+                return errf_sys(err, NULL, "Cannot start the userspace datapath");
         int rfd = dp_spawn(lab, lab->dp, err);
         if (rfd < 0)
                 return -1;

@@ -22,6 +22,16 @@
 
 /* Which switches and subinterfaces the datapath takes is plan.h's call. */
 
+/* The datapath's namespace LAB._dp (made, journaled, at the first call;
+ * held until teardown: the caller does not close it). */
+int dp_netns_fd(struct lab *lab, char *err);
+/* A wire's ports in LAB._dp: the peers of link's end a (end 0) and b. */
+void dp_wire_peer_name(int link, int end, char *buf, size_t len);
+/* A link's parameters as a wire direction's impairments. */
+struct dp_impair;
+struct link_params;
+void dp_impair_from_link(const struct link_params *p, struct dp_impair *d);
+
 /* Creates the userspace subinterfaces (sets their ifindex in the model). */
 int dp_prepare(struct lab *lab, char *err);
 /* Starts the datapath process; returns once it has opened every port. */

@@ -38,7 +38,7 @@ static const struct job_row {
     [PLAN_SUBIF] = {"802.1Q subinterface", has_8021q, "vlan link", "CONFIG_VLAN_8021Q", PLAN_USER,
                     "a veth tagged by the datapath"},
     [PLAN_IMPAIR] = {"delay, jitter, loss", has_netem, "netem qdisc", "CONFIG_NET_SCH_NETEM",
-                     PLAN_UNAVAILABLE, NULL},
+                     PLAN_USER, "a wire: the link's ends meet in the datapath"},
     [PLAN_RATE] = {"rate limit", has_shaper, "tbf/htb qdisc",
                    "CONFIG_NET_SCH_TBF or CONFIG_NET_SCH_HTB", PLAN_UNAVAILABLE, NULL},
 };
@@ -88,17 +88,26 @@ bool plan_subif_in_userspace(const struct lab *lab)
         return plan_job_path(&lab->feat, PLAN_SUBIF) == PLAN_USER;
 }
 
+static bool link_impaired(const struct link *l)
+{
+        return l->p.delay_us || l->p.jitter_us || l->p.loss_ppm;
+}
+
+bool plan_link_on_wire(const struct lab *lab, int link)
+{
+        return link >= 0 && link < lab->nlinks && link_impaired(&lab->links[link]) &&
+               plan_job_path(&lab->feat, PLAN_IMPAIR) == PLAN_USER;
+}
+
 bool plan_needs_datapath(const struct lab *lab)
 {
         for (int i = 0; i < lab->nnodes; i++)
                 if (plan_switch_in_userspace(lab, i))
                         return true;
+        for (int i = 0; i < lab->nlinks; i++)
+                if (plan_link_on_wire(lab, i))
+                        return true;
         return plan_subif_in_userspace(lab) && has_subifs(lab);
-}
-
-static bool link_impaired(const struct link *l)
-{
-        return l->p.delay_us || l->p.jitter_us || l->p.loss_ppm;
 }
 
 int plan_check(const struct lab *lab, char *err)
@@ -172,7 +181,10 @@ void plan_print(const struct lab *lab, const struct features *f, FILE *out)
                 snprintf(what, sizeof(what), "link %s -- %s", a, b);
                 if (link_impaired(l))
                         row(out, what, f, PLAN_IMPAIR);
-                if (l->p.rate_bps)
+                if (l->p.rate_bps && plan_link_on_wire(lab, i))
+                        fprintf(out, "  %-32s %-22s %s\n", what, plan_job_name(PLAN_RATE),
+                                "userspace datapath (the link's wire paces it)");
+                else if (l->p.rate_bps)
                         row(out, what, f, PLAN_RATE);
                 rows += link_impaired(l) || l->p.rate_bps;
         }

@@ -170,7 +170,7 @@ int probe_features(struct features *f, char *err)
 int probe_rows(const struct features *f, struct feature_row *rows, int max)
 {
         const char *netem_use =
-            f->netem ? "kernel" : "unavailable: labs asking for delay/jitter/loss fail";
+            f->netem ? "kernel" : "userspace datapath (wires)";
         const char *tbf_use = f->tbf   ? "kernel"
                               : f->htb ? "htb"
                                        : "unavailable: labs asking for a rate fail";

@@ -101,6 +101,7 @@ static void test_plan(void)
         CHECK(plan_job_path(&none, PLAN_VLAN_SWITCH) == PLAN_USER);
         CHECK(plan_job_path(&none, PLAN_SUBIF) == PLAN_USER);
         CHECK(plan_job_path(&all, PLAN_IMPAIR) == PLAN_KERNEL);
+        CHECK(plan_job_path(&none, PLAN_IMPAIR) == PLAN_USER);
         CHECK(plan_job_path(&none, PLAN_RATE) == PLAN_UNAVAILABLE);
         char buf[200], err[ERRLEN];
         plan_job_text(&none, PLAN_VLAN_SWITCH, buf, sizeof(buf));
@@ -126,11 +127,16 @@ static void test_plan(void)
         CHECK(!plan_switch_in_userspace(lab, s) && !plan_needs_datapath(lab));
         lab->links[l].p.delay_us = 5000;
         lab->feat = none;
-        CHECK(plan_check(lab, err) < 0 && strstr(err, "t.lua:4") &&
-                  strstr(err, "CONFIG_NET_SCH_NETEM"),
-              "%s", err);
-        lab->feat = all;
         CHECK(plan_check(lab, err) == 0, "%s", err);
+        CHECK(plan_link_on_wire(lab, l) && plan_needs_datapath(lab));
+        lab->feat = all;
+        CHECK(!plan_link_on_wire(lab, l) && plan_check(lab, err) == 0, "%s", err);
+        lab->links[l].p.delay_us = 0;
+        lab->links[l].p.rate_bps = 1000000;
+        lab->feat = none; /* no tbf, no htb, and a rate alone is not a wire's */
+        CHECK(plan_check(lab, err) < 0 && strstr(err, "t.lua:4") &&
+                  strstr(err, "CONFIG_NET_SCH_TBF"),
+              "%s", err);
         lab_free(lab);
 }
 

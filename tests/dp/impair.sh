@@ -1,0 +1,56 @@
+#!/bin/bash
+# Impaired links on a kernel without netem (issue 10 §2): the plan puts
+# them on datapath wires, `netlab doctor LAB` says so, the lab's checks see
+# the delay both ways (Mininet's TCLink semantics: delay on the link applies
+# in each direction, so the RTT is twice it), a lossless link through a
+# switch still works, a link set down and up keeps its delay, and teardown
+# leaves nothing. Where the kernel has netem the same lab runs on netem.
+NETLAB=${1:?usage: $0 PATH/TO/netlab}
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+export NETLAB SRC
+. "$SRC/tests/lib.sh"
+need_root
+
+L=timp$$
+F=$(mklab $L <<'LUA'
+local lab = netlab.lab("LABNAME")
+local s = lab:switch("s")
+local h1 = lab:host("h1", { ip = "10.6.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.6.0.2/24" })
+local h3 = lab:host("h3", { ip = "10.6.0.3/24" })
+lab:link(h1, s, { delay = "15ms" })
+lab:link(h2, s)
+lab:link(h3, s, { delay = "5ms", jitter = "1ms", bw = "50mbit" })
+experiment("delay", function()
+  local ok, st = h1:ping(h2, { count = 5 })
+  check(ok and st.rtt_avg >= 30 and st.rtt_avg < 60, "h1-h2 RTT is 2 x 15 ms: " .. tostring(st and st.rtt_avg))
+  ok, st = h3:ping(h2, { count = 5 })
+  check(ok and st.rtt_avg >= 8 and st.rtt_avg < 30, "h3-h2 RTT is 2 x (5 +- 1) ms: " .. tostring(st and st.rtt_avg))
+  ok, st = h1:ping(h3, { count = 3 })
+  check(ok and st.rtt_avg >= 38, "h1-h3 RTT adds both links: " .. tostring(st and st.rtt_avg))
+end)
+experiment("down and up", function()
+  local l = lab:links()[1]
+  l:down()
+  check(not h1:ping(h2, { count = 1, timeout = 1 }), "h1 is cut off while its link is down")
+  l:up()
+  netlab.sleep(0.5)
+  local ok, st = h1:ping(h2, { count = 3 })
+  check(ok and st.rtt_avg >= 30, "the delay is back with the link: " .. tostring(st and st.rtt_avg))
+end)
+LUA
+)
+DOC=$("$NETLAB" doctor "$F")
+echo "$DOC" | sed -n '/^plan/,$p'
+if grep -qE "^netem qdisc +no" <<<"$DOC"; then
+        expect "doctor puts the delayed link on a datapath wire" \
+                grep -qE "^  link h1:eth0 -- s:p1 +delay, jitter, loss +userspace datapath \(a wire" <<<"$DOC"
+        grep -q "link h2:eth0" <<<"$DOC" && fail "doctor lists the plain link h2 -- s"
+        expect "... and says a datapath process runs" grep -q "datapath process: yes" <<<"$DOC"
+fi
+"$NETLAB" run "$F" >"$TMP/out" 2>&1
+rc=$?
+cat "$TMP/out"
+expect "the impaired lab's checks pass" [ $rc = 0 ]
+expect "nothing of $L is left" nothing_left $L
+[ $fails = 0 ] && echo PASS || { echo "FAIL: $fails"; exit 1; }
