@@ -41,7 +41,6 @@
 #include <unistd.h>
 
 #define READY_ENV "NETLAB_DP_READY_FD"
-#define DP_FW_TABLE "netlab_fw"
 
 void dp_wire_peer_name(int link, int end, char *buf, size_t len)
 {

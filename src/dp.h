@@ -20,6 +20,9 @@
 #include "err.h"
 #include "lab.h"
 
+/* The nftables table (family bridge) of a switch firewall on the kernel path. */
+#define DP_FW_TABLE "netlab_fw"
+
 /* Which switches and subinterfaces the datapath takes is plan.h's call. */
 
 /* The datapath's namespace LAB._dp (made, journaled, at the first call;

@@ -6,8 +6,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#define NAT_TABLE "netlab_nat"
-
 int nat_masquerade(int netns_fd, const char *oifname, char *err)
 {
         struct nft_batch b;

@@ -11,6 +11,9 @@
 #define NETLAB_NAT_H
 #include "err.h"
 
+/* The nftables table (family ip) that holds a router's masquerade rule. */
+#define NAT_TABLE "netlab_nat"
+
 int nat_masquerade(int netns_fd, const char *oifname, char *err);
 
 #endif

@@ -7,7 +7,12 @@
  * (draw_inspector: render only) reads what the last fetch kept, as lines of
  * a pane that scrolls. Before the lab is built it shows the model instead. */
 #include "console.h"
+#include "dp.h"
 #include "fw.h"
+#include "nat.h"
+#include "nft.h"
+#include "plan.h"
+#include <errno.h>
 #include "monotime.h"
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 #include <curses.h>
 #include <net/if.h>
+#include <linux/netfilter.h> /* after netinet: NFPROTO_* */
 
 void inspect_free(struct inspect *in)
 {
@@ -30,6 +36,16 @@ void inspect_free(struct inspect *in)
         free(in->prev_tx);
         memset(in, 0, sizeof(*in));
         in->node = -1;
+}
+
+/* 1 when table is in the namespace's nftables, 0 when it is not, -1 unknown. */
+static int nft_table_state(int netns_fd, uint8_t family, const char *table)
+{
+        uint64_t handle;
+        char extack[NLSOCK_EXTACKLEN];
+        if (nft_table_handle(netns_fd, family, table, &handle, extack) == 0)
+                return 1;
+        return errno == ENOENT ? 0 : -1;
 }
 
 void inspect_refresh(struct console *c, int node)
@@ -88,6 +104,12 @@ void inspect_refresh(struct console *c, int node)
                 nl_neigh_dump(in->nl, AF_BRIDGE, &in->fdb, &in->nfdb, in->err);
         in->fwd4 = nl_forwarding(in->nl, AF_INET, in->err);
         in->fwd6 = nl_forwarding(in->nl, AF_INET6, in->err);
+        const struct node *n = &c->lab->nodes[node];
+        in->nat_table = n->nat_out[0] ? nft_table_state(n->netns_fd, NFPROTO_IPV4, NAT_TABLE) : -1;
+        in->fw_table = !fw_for(c->lab, node) ? -1
+                       : plan_switch_in_userspace(c->lab, node)
+                           ? 2
+                           : nft_table_state(n->netns_fd, NFPROTO_BRIDGE, DP_FW_TABLE);
 }
 
 static void human(double v, char *buf, size_t len)
@@ -193,6 +215,11 @@ static void fmt_mac(const uint8_t *m, char *buf, size_t len)
         snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
+static attr_t red(void)
+{
+        return has_colors() ? (attr_t)COLOR_PAIR(alloc_pair(COLOR_RED, -1)) : 0;
+}
+
 /* Neighbours, forwarding, NAT, and a switch's firewall and FDB. */
 static void draw_state(struct console *c, struct lines *s, int node)
 {
@@ -222,13 +249,21 @@ static void draw_state(struct console *c, struct lines *s, int node)
                      in->fwd6 >= 0 ? st[in->fwd6 != 0] : "?");
         }
         if (n->nat_out[0])
-                line(s, 0, A_BOLD, "nat: masquerade out of %s", n->nat_out);
+                line(s, 0, in->nat_table == 0 ? A_BOLD | red() : A_BOLD,
+                     "nat: masquerade out of %s%s", n->nat_out,
+                     in->nat_table == 1   ? " (nft table " NAT_TABLE ")"
+                     : in->nat_table == 0 ? ", but the kernel has no table " NAT_TABLE
+                                          : "");
         if (!(n->kind->flags & KIND_BRIDGE))
                 return;
         const struct fw_table *fw = fw_for(c->lab, node);
         if (fw) {
-                line(s, 0, A_BOLD, "firewall (policy %s)",
-                     fw->policy == FW_DROP ? "drop" : "accept");
+                line(s, 0, in->fw_table == 0 ? A_BOLD | red() : A_BOLD, "firewall (policy %s)%s",
+                     fw->policy == FW_DROP ? "drop" : "accept",
+                     in->fw_table == 1   ? ", nft table bridge " DP_FW_TABLE
+                     : in->fw_table == 2 ? ", in the userspace datapath"
+                     : in->fw_table == 0 ? ", but the kernel has no table " DP_FW_TABLE
+                                         : "");
                 for (int r = 0; r < fw->n; r++) {
                         char rule[256];
                         fw_rule_format(&fw->rules[r], rule, sizeof(rule));
@@ -238,7 +273,7 @@ static void draw_state(struct console *c, struct lines *s, int node)
         bool bridge = false;
         for (int i = 0; i < in->nli; i++)
                 bridge |= strcmp(in->li[i].kind, "bridge") == 0;
-        if (!bridge) {
+        if (!bridge || plan_switch_in_userspace(c->lab, node)) {
                 line(s, 0, A_BOLD, "fdb");
                 line(s, 1, A_DIM, "kept by the userspace datapath (not shown)");
                 return;

@@ -28,6 +28,9 @@ struct inspect {
         struct nl_neigh_info *fdb; /* switches on a kernel bridge */
         int nfdb;
         int fwd4, fwd6; /* forwarding: 1 on, 0 off, -1 unknown */
+        /* The nft tables of the node's NAT and firewall: 1 in the kernel, 0
+         * missing, -1 unknown, 2 not the kernel's job (userspace datapath). */
+        int nat_table, fw_table;
         uint64_t *prev_rx, *prev_tx; /* per li entry, for rates */
         double rx_rate[64], tx_rate[64];
         long long at_ms;

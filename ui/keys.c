@@ -11,6 +11,7 @@
 #include "server.h"
 #include "help.h"
 #include "monotime.h"
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -381,12 +382,17 @@ static void k_panel_scroll(struct console *c, int key)
 {
         struct pane *p = &c->panes[c->active];
         int page = p->rows > 3 ? p->rows - 2 : 1;
+        if (key == K_END) {
+                p->scroll = INT_MAX / 2; /* the end, clamped when painted (lines may grow) */
+                return;
+        }
+        if (p->scroll > p->lines - p->rows) /* from where the last paint put it */
+                p->scroll = p->lines - p->rows;
         p->scroll += key == K_UP     ? -1
                      : key == K_DOWN ? 1
                      : key == K_PGUP ? -page
                      : key == K_PGDN ? page
-                     : key == K_HOME ? -p->scroll
-                                     : p->lines;
+                                     : -p->scroll; /* K_HOME */
         if (p->scroll > p->lines - p->rows)
                 p->scroll = p->lines - p->rows;
         if (p->scroll < 0)
