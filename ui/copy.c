@@ -242,6 +242,14 @@ static void search(struct console *c, const char *text, bool back)
                         before = cb + 1;
                 if (k == total && back)
                         from = cb;
+                /* A full line may go on in the next (the terminal wrapped it):
+                 * a match may run over, but it starts in this line. */
+                size_t len = strlen(line);
+                if (col_of_byte(line, len) >= p->cols && l + 1 < total) {
+                        vt_line_text(p->vt, l + 1, line + len, sizeof(line) - len);
+                        if (before > len)
+                                before = len;
+                }
                 const char *hit = find_in(line, text, fold, from, before, back);
                 if (hit) {
                         move_to(p, l, col_of_byte(line, (size_t)(hit - line)));

@@ -41,6 +41,16 @@ keys -l 'echo PASTED-'
 keys C-b ']'
 keys Enter
 wait_for '^PASTED-137 *(│|$)'
+# A match over a line the terminal wrapped is found where it starts.
+keys -l "printf \"%0\$(stty size | cut -d' ' -f2)d\" 0 | tr 0 x; echo wrapped-$$-end"
+keys Enter
+wait_for "^wrapped-$$-end"
+keys C-b '['
+keys '?'
+keys -l "xwrapped-$$"
+keys Enter
+wait_for "\\?xwrapped-$$: line"
+keys q
 # / searches down, wrapping; no match says so.
 keys C-b '['
 keys '/'
