@@ -53,6 +53,11 @@ void help_lines(int prefix_key, void (*out)(void *ud, const char *line), void *u
         out(ud, "commands (Tab completes; NODE CMD runs CMD in NODE, e.g. h1 ping -c1 h2):");
         for (const struct cmd_entry *e = con_commands; e->name; e++) {
                 snprintf(keys, sizeof(keys), "%s%s%s", e->name, e->usage[0] ? " " : "", e->usage);
+                if (strlen(keys) > 20) { /* a long usage on its own line */
+                        snprintf(line, sizeof(line), "  %s", keys);
+                        out(ud, line);
+                        keys[0] = '\0';
+                }
                 snprintf(line, sizeof(line), "  %-20s %s", keys, e->help ? e->help : "");
                 out(ud, line);
         }
