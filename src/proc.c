@@ -106,12 +106,14 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
         job->fd = job->pidfd = job->wfd = -1;
         job->pid = -1;
         orphans_sweep();
-        if (node_check(lab, node, err) < 0)
+        if (node != PROC_HOST && node_check(lab, node, err) < 0)
                 return -1;
+        /* PROC_HOST: netlab's own namespaces (the console's `sh`). */
+        static const struct node host = {.name = "the host"};
+        const struct node *n = node == PROC_HOST ? &host : &lab->nodes[node];
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
-                return errf_sys(err, NULL, "Cannot run in \"%s\"", lab->nodes[node].name);
-        const struct node *n = &lab->nodes[node];
+                return errf_sys(err, NULL, "Cannot run in \"%s\"", n->name);
         pid_t pid = fork();
         if (pid < 0) {
                 close(p[0]);
@@ -128,7 +130,8 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
                 }
                 dup2(p[1], 1);
                 dup2(p[1], 2);
-                child_enter(n);
+                if (node != PROC_HOST)
+                        child_enter(n);
                 execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
                 dprintf(2, "netlab: cannot run /bin/sh: %s\n", strerror(errno));
                 _exit(127);

@@ -30,7 +30,9 @@ struct proc_job {
         bool done;
 };
 
-/* Starts `/bin/sh -c cmd` in node. The job's fd is non-blocking. */
+/* Starts `/bin/sh -c cmd` in node (PROC_HOST: where netlab itself runs).
+ * The job's fd is non-blocking. */
+#define PROC_HOST (-1)
 int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *job, char *err);
 /* Reads what is available. Returns 1 while more may come, 0 when the
  * command has finished (job->status set), -1 on error. A command has

@@ -233,6 +233,28 @@ static void match_names(cmd_name_fn fn, void *ud, const char *prefix,
                         out(oud, nm);
 }
 
+/* Names of several words ("a link down cuts the chain"): the nwords words
+ * already typed of it, then prefix; offers the rest from the current word
+ * on, which is what readline puts in place of the word. */
+static void match_tail(cmd_name_fn fn, void *ud, char **typed, int nwords, const char *prefix,
+                       void (*out)(void *oud, const char *cand), void *oud)
+{
+        if (!fn)
+                return;
+        char head[512] = "";
+        size_t hl = 0;
+        for (int i = 0; i < nwords; i++)
+                hl += (size_t)snprintf(head + hl, hl < sizeof(head) ? sizeof(head) - hl : 0, "%s ",
+                                       typed[i]);
+        if (hl >= sizeof(head))
+                return;
+        size_t pl = strlen(prefix);
+        const char *nm;
+        for (int i = 0; (nm = fn(ud, i)) != NULL; i++)
+                if (strncmp(nm, head, hl) == 0 && strncmp(nm + hl, prefix, pl) == 0)
+                        out(oud, nm + hl);
+}
+
 void cmd_complete(const struct cmd_entry *table, int word, char **before, const char *prefix,
                   cmd_name_fn nodes, cmd_name_fn exps, void *ud,
                   void (*out)(void *oud, const char *cand), void *oud)
@@ -250,7 +272,8 @@ void cmd_complete(const struct cmd_entry *table, int word, char **before, const 
                 return; /* a node's shell command: leave it to the user */
         const char *k = e->complete ? e->complete : "";
         int pos = word - 1;
-        char kind = (int)strlen(k) > pos ? k[pos] : (k[0] && k[strlen(k) - 1] == '*' ? 'n' : '-');
+        char last = k[0] ? k[strlen(k) - 1] : 0;
+        char kind = (int)strlen(k) > pos ? k[pos] : last == '*' ? 'n' : last == 'x' ? 'X' : '-';
         if (kind == 'n')
                 match_names(nodes, ud, prefix, out, oud);
         else if (kind == 'e')
@@ -259,4 +282,7 @@ void cmd_complete(const struct cmd_entry *table, int word, char **before, const 
                 match_words(e->words, prefix, out, oud);
         else if (kind == 'x') /* subcommand then experiment name: "exp run NAME" */
                 match_names(exps, ud, prefix, out, oud);
+        else if (kind == 'X') /* a name of several words: what follows the words typed */
+                match_tail(exps, ud, before + word - (pos - (int)strlen(k) + 1),
+                           pos - (int)strlen(k) + 1, prefix, out, oud);
 }

@@ -28,20 +28,6 @@ static bool in_path(const char *prog)
         return false;
 }
 
-static bool node_ipv4(struct console *c, int node, char *buf, size_t len)
-{
-        const struct node *n = &c->lab->nodes[node];
-        for (int k = 0; k < n->nifaces; k++) {
-                const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
-                for (int a = 0; a < f->naddr; a++)
-                        if (f->addr[a].family == 2 /* AF_INET */) {
-                                ipaddr_format(&f->addr[a], false, buf, len);
-                                return true;
-                        }
-        }
-        return false;
-}
-
 /* ---- ping ---- */
 
 static void ping_done(struct console *c, struct job *j)
@@ -60,26 +46,51 @@ int c_ping(struct console *c, int argc, char **argv, const char *rest, char *err
                 return -1;
         if (!in_path("ping"))
                 return errf(err, "ping is not installed (apt-get install iputils-ping)");
-        if (!node_ipv4(c, b, ip, sizeof(ip)))
+        if (!con_node_ipv4(c, b, ip, sizeof(ip)))
                 return errf(err, "%s has no IPv4 address", argv[1]);
         snprintf(cmd, sizeof(cmd), "ping -c1 -W2 %s", ip);
         return job_start(c, a, b, cmd, false, ping_done, err) < 0 ? -1 : 0;
 }
 
-/* ---- pingall ---- */
+/* ---- pingall, pingallfull, pingpair ---- */
 
 static void pingall_next(struct console *c);
 
-static void pingall_done(struct console *c, struct job *j)
+static void pingall_free(struct jobs *q)
+{
+        free(q->pq_a);
+        free(q->pq_b);
+        free(q->pq_hosts);
+        free(q->pq_res);
+        q->pq_a = q->pq_b = q->pq_hosts = NULL;
+        q->pq_res = NULL;
+        q->pq_n = q->pq_nh = 0;
+}
+
+/* Each ping's result lands in its own cell, whatever order they end in. */
+static void pingall_cell(struct console *c, struct job *j)
 {
         struct jobs *q = &c->jobs;
-        int st = j->j.status;
-        q->pq_done++;
-        if (st == 0)
-                q->pq_ok++;
-        char *line = q->pq_line[j->a];
-        size_t l = strlen(line);
-        snprintf(line + l, 512 - l, " %s", st == 0 ? c->lab->nodes[j->b].name : "X");
+        int ha = -1, hb = -1;
+        for (int i = 0; i < q->pq_nh; i++) {
+                if (q->pq_hosts[i] == j->a)
+                        ha = i;
+                if (q->pq_hosts[i] == j->b)
+                        hb = i;
+        }
+        if (ha < 0 || hb < 0)
+                return;
+        struct ping_result *r = &q->pq_res[ha * q->pq_nh + hb];
+        if (ping_parse(j->j.out, r) < 0) { /* no summary: the exit status says it */
+                r->sent = 1;
+                r->received = j->j.status == 0;
+        }
+}
+
+static void pingall_job_done(struct console *c, struct job *j)
+{
+        pingall_cell(c, j);
+        c->jobs.pq_done++;
         pingall_next(c);
 }
 
@@ -87,13 +98,13 @@ static void pingall_next(struct console *c)
 {
         struct jobs *q = &c->jobs;
         char err[ERRLEN], ip[64], cmd[128];
-        int running = jobs_running(c, pingall_done);
+        int running = jobs_running(c, pingall_job_done);
         while (q->pq_next < q->pq_n && running < PINGALL_PARALLEL) {
-                int a = q->pq_a[q->pq_next], b = q->pq_b[q->pq_next];
+                int a = q->pq_hosts[q->pq_a[q->pq_next]], b = q->pq_hosts[q->pq_b[q->pq_next]];
                 q->pq_next++;
-                node_ipv4(c, b, ip, sizeof(ip));
-                snprintf(cmd, sizeof(cmd), "ping -c1 -W1 %s >/dev/null 2>&1", ip);
-                if (job_start(c, a, b, cmd, true, pingall_done, err) < 0) {
+                con_node_ipv4(c, b, ip, sizeof(ip));
+                snprintf(cmd, sizeof(cmd), "ping -c1 -W1 %s 2>&1", ip);
+                if (job_start(c, a, b, cmd, true, pingall_job_done, err) < 0) {
                         q->pq_done++;
                         con_msg(c, true, "%s", err);
                         continue;
@@ -101,77 +112,90 @@ static void pingall_next(struct console *c)
                 running++;
         }
         if (q->pq_n > 0 && q->pq_done == q->pq_n) {
-                con_output(c, "*** Ping: testing ping reachability\n", 37);
-                for (int n = 0; n < c->lab->nnodes; n++)
-                        if (q->pq_line[n] && q->pq_line[n][0]) {
-                                con_output(c, q->pq_line[n], strlen(q->pq_line[n]));
-                                con_output(c, "\n", 1);
-                        }
-                char sum[160];
-                int drop = 100 - q->pq_ok * 100 / q->pq_n;
-                int l = snprintf(sum, sizeof(sum), "*** Results: %d%% dropped (%d/%d received)\n",
-                                 drop, q->pq_ok, q->pq_n);
-                con_output(c, sum, (size_t)l);
-                con_msg(c, q->pq_ok != q->pq_n, "pingall: %d%% dropped (%d/%d received)", drop,
-                        q->pq_ok, q->pq_n);
-                for (int n = 0; n < c->lab->nnodes; n++)
-                        free(q->pq_line[n]);
-                free(q->pq_line);
-                free(q->pq_a);
-                free(q->pq_b);
-                q->pq_line = NULL;
-                q->pq_a = q->pq_b = NULL;
-                q->pq_n = 0;
+                const char **names = calloc((size_t)q->pq_nh, sizeof(char *));
+                for (int i = 0; names && i < q->pq_nh; i++)
+                        names[i] = c->lab->nodes[q->pq_hosts[i]].name;
+                int ok = 0, all = 0;
+                char *text =
+                    names ? ping_matrix_format(names, q->pq_nh, q->pq_res, q->pq_full, &ok, &all)
+                          : NULL;
+                if (text) {
+                        con_output(c, text, strlen(text));
+                        con_msg(c, ok != all, "%s: %d%% dropped (%d/%d received)", q->pq_what,
+                                all ? (all - ok) * 100 / all : 0, ok, all);
+                } else {
+                        con_msg(c, true, "pingall: out of memory");
+                }
+                free(text);
+                free(names);
+                pingall_free(q);
         }
 }
 
-int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *err)
+/* Pings between the first `limit` hosts with IPv4 (all when limit is 0). */
+static int pingall_start(struct console *c, int limit, bool full, const char *what, char *err)
 {
-        (void)argc, (void)argv, (void)rest;
         struct jobs *q = &c->jobs;
         if (cmd_need_up(c, err) < 0)
                 return -1;
         if (!in_path("ping"))
                 return errf(err, "ping is not installed (apt-get install iputils-ping)");
-        if (q->pq_n > 0)
-                return errf(err, "pingall is already running");
-        int N = c->lab->nnodes;
-        int *cand = calloc((size_t)N + 1, sizeof(int));
-        int nc = 0;
+        if (q->pq_n > 0) {
+                errno = EBUSY;
+                return errf(err, "pingall is already running (Ctrl-C stops it)");
+        }
+        int N = c->lab->nnodes, nh = 0;
         char ip[64];
-        if (!cand)
+        q->pq_hosts = calloc((size_t)N + 1, sizeof(int));
+        if (!q->pq_hosts)
                 return errf(err, "Out of memory");
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < N && (!limit || nh < limit); i++)
                 if (lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
-                    node_ipv4(c, i, ip, sizeof(ip)))
-                        cand[nc++] = i;
-        if (nc < 2) {
-                free(cand);
-                return errf(err, "pingall needs two hosts with IPv4 addresses");
+                    con_node_ipv4(c, i, ip, sizeof(ip)))
+                        q->pq_hosts[nh++] = i;
+        if (nh < 2) {
+                pingall_free(q);
+                return errf(err, "%s needs two hosts with IPv4 addresses", what);
         }
-        q->pq_a = calloc((size_t)(nc * nc), sizeof(int));
-        q->pq_b = calloc((size_t)(nc * nc), sizeof(int));
-        q->pq_line = calloc((size_t)N, sizeof(char *));
-        if (!q->pq_a || !q->pq_b || !q->pq_line) {
-                free(cand);
+        q->pq_nh = nh;
+        q->pq_a = calloc((size_t)(nh * nh), sizeof(int));
+        q->pq_b = calloc((size_t)(nh * nh), sizeof(int));
+        q->pq_res = calloc((size_t)(nh * nh), sizeof(*q->pq_res));
+        if (!q->pq_a || !q->pq_b || !q->pq_res) {
+                pingall_free(q);
                 return errf(err, "Out of memory");
         }
-        q->pq_n = q->pq_next = q->pq_ok = q->pq_done = 0;
-        for (int i = 0; i < nc; i++) {
-                q->pq_line[cand[i]] = calloc(512, 1);
-                if (q->pq_line[cand[i]])
-                        snprintf(q->pq_line[cand[i]], 512, "%s ->", c->lab->nodes[cand[i]].name);
-                for (int k = 0; k < nc; k++)
+        q->pq_n = q->pq_next = q->pq_done = 0;
+        q->pq_full = full;
+        q->pq_what = what;
+        for (int i = 0; i < nh; i++)
+                for (int k = 0; k < nh; k++)
                         if (k != i) {
-                                q->pq_a[q->pq_n] = cand[i];
-                                q->pq_b[q->pq_n] = cand[k];
+                                q->pq_a[q->pq_n] = i;
+                                q->pq_b[q->pq_n] = k;
                                 q->pq_n++;
                         }
-        }
-        free(cand);
-        con_msg(c, false, "pingall: %d pings...", q->pq_n);
+        con_msg(c, false, "%s: %d pings...", what, q->pq_n);
         pingall_next(c);
         return 0;
+}
+
+int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest;
+        return pingall_start(c, 0, false, "pingall", err);
+}
+
+int c_pingallfull(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest;
+        return pingall_start(c, 0, true, "pingallfull", err);
+}
+
+int c_pingpair(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest;
+        return pingall_start(c, 2, true, "pingpair", err);
 }
 
 /* ---- iperf ---- */
@@ -198,38 +222,85 @@ static void iperf_client_done(struct console *c, struct job *j)
                                 s--;
                         snprintf(res, sizeof(res), "%.*s", (int)(bw + 4 - s), s);
                 }
+                /* UDP: "0.012 ms  3/2589 (0.12%)  receiver": what was lost. */
+                const char *lost = strchr(ls, '(');
+                if (c->jobs.iperf_udp_bw[0] && lost && lost < r) {
+                        const char *s = lost;
+                        while (s > ls && s[-1] == ' ')
+                                s--;
+                        while (s > ls && s[-1] != ' ')
+                                s--;
+                        size_t l = strlen(res);
+                        snprintf(res + l, sizeof(res) - l, ", lost %.*s",
+                                 (int)(strchr(lost, ')') ? strchr(lost, ')') + 1 - s : 0), s);
+                }
         }
-        con_msg(c, st != 0, "iperf %s -> %s: %s", c->lab->nodes[j->a].name,
-                c->lab->nodes[j->b].name, st == 0 ? res : "FAILED (see output)");
+        con_msg(c, st != 0, "%s %s -> %s: %s", c->jobs.iperf_udp_bw[0] ? "iperfudp" : "iperf",
+                c->lab->nodes[j->a].name, c->lab->nodes[j->b].name,
+                st == 0 ? res : "FAILED (see output)");
 }
 
 static void iperf_client_start(struct console *c)
 {
         char ip[64], cmd[160], err[ERRLEN];
-        node_ipv4(c, c->jobs.iperf_b, ip, sizeof(ip));
-        snprintf(cmd, sizeof(cmd), "iperf3 -c %s -t 3 -f m", ip);
+        con_node_ipv4(c, c->jobs.iperf_b, ip, sizeof(ip));
+        if (c->jobs.iperf_udp_bw[0])
+                snprintf(cmd, sizeof(cmd), "iperf3 -c %s -t 3 -f m -u -b %s", ip,
+                         c->jobs.iperf_udp_bw);
+        else
+                snprintf(cmd, sizeof(cmd), "iperf3 -c %s -t 3 -f m", ip);
+        unsigned saved = c->jobs.tag;
+        c->jobs.tag = c->jobs.iperf_tag; /* the line that asked for it (time, source) */
         if (job_start(c, c->jobs.iperf_a, c->jobs.iperf_b, cmd, false, iperf_client_done, err) <
             0)
                 con_msg(c, true, "%s", err);
+        c->jobs.tag = saved;
 }
 
-int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *err)
+static int iperf_start(struct console *c, char **argv, const char *udp_bw, char *err)
 {
-        (void)argc, (void)rest;
         char ip[64];
+        if (c->jobs.wake == iperf_client_start || jobs_running(c, iperf_client_done)) {
+                errno = EBUSY;
+                return errf(err, "iperf is already running (Ctrl-C stops it)");
+        }
         int a = cmd_need_node(c, argv[0], err), b = a < 0 ? -1 : cmd_need_node(c, argv[1], err);
         if (a < 0 || b < 0 || cmd_need_up(c, err) < 0)
                 return -1;
         if (!in_path("iperf3"))
                 return errf(err, "iperf3 is not installed (apt-get install iperf3)");
-        if (!node_ipv4(c, b, ip, sizeof(ip)))
+        if (!con_node_ipv4(c, b, ip, sizeof(ip)))
                 return errf(err, "%s has no IPv4 address", argv[1]);
         if (job_start(c, b, a, "iperf3 -s -1", true, NULL, err) < 0)
                 return -1;
         c->jobs.iperf_a = a;
         c->jobs.iperf_b = b;
+        c->jobs.iperf_tag = c->jobs.tag;
+        snprintf(c->jobs.iperf_udp_bw, sizeof(c->jobs.iperf_udp_bw), "%s", udp_bw);
         c->jobs.wake_at = monotime_ms() + 300;
         c->jobs.wake = iperf_client_start;
-        con_msg(c, false, "iperf %s -> %s: running (3 s)...", argv[0], argv[1]);
+        con_msg(c, false, "%s %s -> %s: running (3 s)...", udp_bw[0] ? "iperfudp" : "iperf",
+                argv[0], argv[1]);
         return 0;
+}
+
+int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)rest;
+        return iperf_start(c, argv, "", err);
+}
+
+/* `iperfudp BW A B`, as Mininet's: UDP at BW ("10M", "500K"). */
+int c_iperfudp(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)rest;
+        const char *bw = argv[0];
+        size_t d = strspn(bw, "0123456789.");
+        if (d == 0 || strlen(bw) > 12 ||
+            (bw[d] && (strchr("KkMmGg", bw[d]) == NULL || bw[d + 1]))) {
+                errno = EINVAL;
+                return errf(err, "iperfudp: bandwidth \"%s\" is not a rate like 10M, 500K or 1G",
+                            bw);
+        }
+        return iperf_start(c, argv + 1, bw, err);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 const char *con_node_name(void *ud, int i)
 {
@@ -26,6 +27,28 @@ int cmd_need_node(struct console *c, const char *name, char *err)
                 return errf(err, "No node \"%s\" (nodes: type nodes)", name);
         }
         return n;
+}
+
+bool con_node_ipv4(struct console *c, int node, char *buf, size_t len)
+{
+        const struct node *n = &c->lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++) {
+                const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
+                for (int a = 0; a < f->naddr; a++)
+                        if (f->addr[a].family == AF_INET) {
+                                ipaddr_format(&f->addr[a], false, buf, len);
+                                return true;
+                        }
+        }
+        return false;
+}
+
+/* cmd_subst_nodes' lookup: a node's name gives its address. */
+static bool node_addr(void *ud, const char *word, char *buf, size_t len)
+{
+        struct console *c = ud;
+        int n = lab_find_node(c->lab, word);
+        return lab_node_live(c->lab, n) && con_node_ipv4(c, n, buf, len);
 }
 
 int cmd_need_up(struct console *c, char *err)
@@ -168,6 +191,72 @@ static int c_link(struct console *c, int argc, char **argv, const char *rest, ch
         return 0;
 }
 
+/* `intfs`: each node's interfaces (Mininet's intfs). */
+static int c_intfs(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest, (void)err;
+        for (int i = 0; i < c->lab->nnodes; i++) {
+                const struct node *n = &c->lab->nodes[i];
+                if (!lab_node_live(c->lab, i))
+                        continue;
+                char line[2048];
+                size_t o = (size_t)snprintf(line, sizeof(line), "%s:", n->name);
+                for (int k = 0; k < n->nifaces && o + 40 < sizeof(line); k++)
+                        o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", k ? "," : " ",
+                                              c->lab->ifaces[n->ifaces[k]].name);
+                line[o++] = '\n';
+                con_output(c, line, o);
+        }
+        return 0;
+}
+
+/* `ports`: each switch's ports, numbered as the bridge numbers them
+ * (Mininet's "s1 lo:0 s1-eth1:1 ..."), with the node behind each. */
+static int c_ports(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest, (void)err;
+        int nsw = 0;
+        for (int i = 0; i < c->lab->nnodes; i++) {
+                const struct node *n = &c->lab->nodes[i];
+                if (!lab_node_live(c->lab, i) || !lab_node_has(c->lab, i, KIND_BRIDGE))
+                        continue;
+                nsw++;
+                char line[2048];
+                size_t o = (size_t)snprintf(line, sizeof(line), "%s", n->name);
+                for (int k = 0; k < n->nifaces && o + 80 < sizeof(line); k++) {
+                        char peer[64] = "-";
+                        int p = lab_iface_peer(c->lab, n->ifaces[k]);
+                        if (p >= 0)
+                                iface_label(c->lab, p, peer, sizeof(peer));
+                        o += (size_t)snprintf(line + o, sizeof(line) - o, " %s:%d(%s)",
+                                              c->lab->ifaces[n->ifaces[k]].name, k + 1, peer);
+                }
+                line[o++] = '\n';
+                con_output(c, line, o);
+        }
+        if (!nsw)
+                con_msg(c, false, "This lab has no switches");
+        return 0;
+}
+
+/* `sh CMD`: a shell command where netlab runs (Mininet's sh). */
+static int c_sh(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv;
+        return job_start(c, PROC_HOST, -1, rest, false, node_cmd_done, err) < 0 ? -1 : 0;
+}
+
+/* `reset`: the running lab back to what its file says (lab_reset). */
+static int c_reset(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest;
+        if (cmd_need_up(c, err) < 0 || lab_reset(c->lab, err) < 0)
+                return -1;
+        con_msg(c, false, "reset: lab %s is as its file says (links, addresses, routes)",
+                c->lab->name);
+        return 0;
+}
+
 static int c_term(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)rest;
@@ -260,17 +349,25 @@ const struct cmd_entry con_commands[] = {
     {"links", "", "list the links and their state", 0, 0, "", NULL, c_links},
     {"net", "", "each node's interfaces and what they connect to", 0, 0, "", NULL, c_net},
     {"dump", "", "each node's addresses", 0, 0, "", NULL, c_dump},
-    {"pingall", "", "ping between every pair of hosts", 0, 0, "", NULL, c_pingall},
+    {"intfs", "", "each node's interfaces", 0, 0, "", NULL, c_intfs},
+    {"ports", "", "each switch's ports and what is behind them", 0, 0, "", NULL, c_ports},
+    {"pingall", "", "ping between all hosts: a matrix, X for a failure", 0, 0, "", NULL, c_pingall},
+    {"pingallfull", "", "pingall, with each pair's RTTs", 0, 0, "", NULL, c_pingallfull},
+    {"pingpair", "", "ping between the first two hosts, both ways", 0, 0, "", NULL, c_pingpair},
     {"ping", "A B", "one ping from A to B", 2, 2, "nn", NULL, c_ping},
     {"iperf", "A B", "TCP throughput from A to B (iperf3)", 2, 2, "nn", NULL, c_iperf},
-    {"link", "A B up|down", "set the link between A and B up or down", 3, 3, "nns", "up down",
+    {"iperfudp", "BW A B", "UDP at BW (\"10M\") from A to B, and the loss", 3, 3, "-nn", NULL,
+     c_iperfudp},
+    {"link", "A B up|down", "set a link up (as its file says) or down", 3, 3, "nns", "up down",
      c_link},
     {"term", "NODE", "a shell inside NODE in a new pane", 1, 1, "n", NULL, c_term},
+    {"xterm", "NODE", "same as term", 1, 1, "n", NULL, c_term},
+    {"x", "NODE", "same as term", 1, 1, "n", NULL, c_term},
     {"select", "NODE", "select NODE in the graph and the inspector", 1, 1, "n", NULL, c_select},
     {"vlan", "[N|off]", "highlight VLAN N's ports and links in the graph", 0, 1, "-", NULL, c_vlan},
     {"legend", "", "show or hide the graph's legend", 0, 0, "", NULL, c_legend},
-    {"exp", "[run NAME|next|show N|stop]", "the lab's experiments", 0, 2, "sx", "run next show stop",
-     c_exp},
+    {"exp", "[run NAME|next|stop|show N]", "the lab's experiments (NAME needs no quotes)", 0, -1,
+     "sx", "run next stop show", c_exp},
     {"export", "dot|mermaid|d2 [FILE]", "the lab's drawing for Graphviz, Mermaid or D2", 1, 2,
      "s-", "dot mermaid d2", c_export},
     {"rename", "NAME", "rename the active pane (prefix ,)", 1, -1, "-", NULL, c_rename},
@@ -279,6 +376,14 @@ const struct cmd_entry con_commands[] = {
      c_mouse},
     {"save", "FILE [PANE|output]", "save a pane's text (scrollback too) to FILE", 1, 2, "--", NULL,
      c_save},
+    {"jobs", "", "the commands running (NODE cmd, ping, sh...)", 0, 0, "", NULL, c_jobs},
+    {"kill", "N [SIGNAL]", "signal job N (TERM); Ctrl-C interrupts all", 1, 2, "", NULL, c_kill},
+    {"sh", "CMD...", "a shell command where netlab runs (not in a node)", 1, -1, "", NULL, c_sh},
+    {"source", "FILE", "run the commands of FILE, one after the other", 1, 1, "", NULL, c_source},
+    {"time", "CMD...", "run a command line and say how long it took", 1, -1, "", NULL, c_time},
+    {"lua", "CODE...", "Lua with lab and the nodes in scope (Mininet's py)", 1, -1, "", NULL,
+     c_lua},
+    {"reset", "", "put the running lab back to what its file says", 0, 0, "", NULL, c_reset},
     {"clean", "", "remove what other (crashed) labs left behind", 0, 0, "", NULL, c_clean},
     {"quit", "", "leave (tears the lab down unless --keep)", 0, 0, "", NULL, c_quit},
     {"exit", "", "same as quit", 0, 0, "", NULL, c_quit},
@@ -310,9 +415,14 @@ void con_exec_line(struct console *c, const char *line)
                                 con_select_node(c, n);
                                 return;
                         }
-                        if (cmd_need_up(c, err) < 0 ||
-                            job_start(c, n, -1, p.rest, false, node_cmd_done, err) < 0)
+                        /* Node names become addresses, as in Mininet. */
+                        char *cmd = cmd_subst_nodes(p.rest, node_addr, c);
+                        if (!cmd)
+                                con_msg(c, true, "Out of memory");
+                        else if (cmd_need_up(c, err) < 0 ||
+                                 job_start(c, n, -1, cmd, false, node_cmd_done, err) < 0)
                                 con_msg(c, true, "%s", err);
+                        free(cmd);
                         return;
                 }
                 e = cmd_find(con_commands, p.argv[0], err);
@@ -321,7 +431,9 @@ void con_exec_line(struct console *c, const char *line)
                         return;
                 }
         }
-        if (cmd_check_args(e, argc - 1, err) < 0) {
+        /* Commands of any length take the raw rest; the others need every word. */
+        if ((e->max_args >= 0 && cmd_parsed_check(&p, err) < 0) ||
+            cmd_check_args(e, argc - 1, err) < 0) {
                 con_msg(c, true, "%s", err);
                 return;
         }

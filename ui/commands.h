@@ -5,6 +5,8 @@
  * cmd_view.c: what the graph shows; cmd_pane.c: rename, sync, save, mouse). */
 #ifndef NETLAB_UI_COMMANDS_H
 #define NETLAB_UI_COMMANDS_H
+#include <stdbool.h>
+#include <stddef.h>
 #include "cmd.h"
 
 struct console;
@@ -18,11 +20,16 @@ void con_exec_line(struct console *c, const char *line);
 int cmd_need_node(struct console *c, const char *name, char *err); /* the node's index */
 int cmd_need_up(struct console *c, char *err);
 const char *con_node_name(void *ud, int i);
+/* The node's first IPv4 address (the one Mininet's NODE.IP() gives), or false. */
+bool con_node_ipv4(struct console *c, int node, char *buf, size_t len);
 
 /* The exec functions, by file. */
 int c_ping(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_pingall(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_pingallfull(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_pingpair(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_iperfudp(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_vlan(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_legend(struct console *c, int argc, char **argv, const char *rest, char *err);
@@ -30,5 +37,10 @@ int c_rename(struct console *c, int argc, char **argv, const char *rest, char *e
 int c_sync(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_save(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_mouse(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_jobs(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_kill(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_source(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_time(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_lua(struct console *c, int argc, char **argv, const char *rest, char *err);
 
 #endif

@@ -500,8 +500,9 @@ int ui_main(const char *lab_path, bool keep)
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used && c->panes[i].kind == P_TERM)
                         con_close_pane(c, i, NULL);
-        if (nlua_exp_running(c->L) >= 0)
+        if (nlua_exp_running(c->L) >= 0 || nlua_eval_running(c->L))
                 nlua_exp_abort(c->L);
+        script_free(c);
         jobs_stop(c);
         monitors_stop(c);
         inspect_free(&c->in);

@@ -34,6 +34,7 @@
 #include "nlua.h"
 #include "pane.h"
 #include "rl.h"
+#include "script.h"
 
 struct console {
         struct nlua *L;
@@ -79,6 +80,7 @@ struct console {
         struct monitors mon;
         struct exps exp;
         struct jobs jobs;
+        struct script script;
         struct inspect in;
         long long inspect_at;
 };

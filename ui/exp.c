@@ -103,21 +103,44 @@ static void exp_failed_msg(struct console *c, int idx, const struct nlua_exp_res
                 res->failed);
 }
 
+/* An experiment by its whole name (several words, quoted or not) or its
+ * number; -1 with err when there is none. */
+static int exp_by_name(struct console *c, const char *name, char *err)
+{
+        for (int i = 0; i < c->exp.n; i++)
+                if (strcmp(nlua_exp_name(c->L, i), name) == 0)
+                        return i;
+        char *end;
+        long k = strtol(name, &end, 10);
+        if (*name && *end == '\0' && k >= 1 && k <= c->exp.n)
+                return (int)k - 1;
+        errno = ENOENT;
+        return errf(err, "No experiment \"%s\" (exp lists them)", name);
+}
+
+/* The name after "exp run" or "exp show": the one word as typed (quotes
+ * removed), or the raw rest of the line ("exp run a link down cuts the chain"). */
+static void exp_name_arg(int argc, char **argv, const char *rest, char *name, size_t len)
+{
+        if (argc == 2) {
+                snprintf(name, len, "%s", argv[1]);
+                return;
+        }
+        const char *r = rest + strspn(rest, " \t");
+        r += strcspn(r, " \t"); /* the subcommand */
+        r += strspn(r, " \t");
+        snprintf(name, len, "%s", r);
+        size_t l = strlen(name);
+        while (l > 0 && (name[l - 1] == ' ' || name[l - 1] == '\t'))
+                name[--l] = '\0';
+}
+
 /* exp show N|NAME: the pane shows that experiment's checks again. */
 static int exp_show(struct console *c, const char *which, char *err)
 {
-        int idx = -1;
-        for (int i = 0; i < c->exp.n; i++)
-                if (strcmp(nlua_exp_name(c->L, i), which) == 0)
-                        idx = i;
-        char *end;
-        long k = strtol(which, &end, 10);
-        if (idx < 0 && *end == '\0' && k >= 1 && k <= c->exp.n)
-                idx = (int)k - 1;
-        if (idx < 0) {
-                errno = ENOENT;
-                return errf(err, "No experiment \"%s\" (exp lists them)", which);
-        }
+        int idx = exp_by_name(c, which, err);
+        if (idx < 0)
+                return -1;
         c->exp.shown = idx;
         if (c->exp_pane >= 0)
                 c->panes[c->exp_pane].scroll = 0;
@@ -146,11 +169,27 @@ static void exp_unwait(struct console *c)
         c->exp.deadline = 0;
 }
 
+void exp_stop(struct console *c)
+{
+        int idx = nlua_exp_running(c->L);
+        bool eval = nlua_eval_running(c->L);
+        exp_unwait(c);
+        if (idx < 0 && !eval)
+                return;
+        nlua_exp_abort(c->L);
+        if (eval)
+                script_tag_done(c, c->script.eval_tag);
+        else
+                con_msg(c, false, "exp %s: stopped", nlua_exp_name(c->L, idx));
+        c->dirty = true;
+}
+
 void exp_step(struct console *c)
 {
         char err[ERRLEN];
         exp_unwait(c);
-        if (nlua_exp_running(c->L) < 0)
+        bool eval = nlua_eval_running(c->L); /* a `lua` line (script.c) */
+        if (nlua_exp_running(c->L) < 0 && !eval)
                 return;
         struct nlua_wait w = {-1, -1};
         int idx = nlua_exp_running(c->L);
@@ -165,6 +204,15 @@ void exp_step(struct console *c)
                         c->exp.deadline = monotime_ms() + (w.timeout_ms > 0 ? w.timeout_ms : 1);
                 else if (w.fd < 0)
                         c->exp.deadline = monotime_ms() + 1;
+        } else if (eval) {
+                if (st == NLUA_ERROR) {
+                        con_output(c, err, strlen(err));
+                        con_output(c, "\n", 1);
+                        con_msg(c, true, "lua: %s", err);
+                } else {
+                        con_msg(c, false, "lua: done");
+                }
+                script_tag_done(c, c->script.eval_tag);
         } else {
                 struct nlua_exp_result res;
                 nlua_exp_result(c->L, idx, &res);
@@ -185,7 +233,7 @@ void exp_step(struct console *c)
 
 int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
-        (void)rest;
+        char name[512];
         if (argc == 0) {
                 char buf[1024];
                 size_t o = (size_t)snprintf(buf, sizeof(buf), "%d experiments:", c->exp.n);
@@ -201,9 +249,7 @@ int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
                         errno = ENOENT;
                         return errf(err, "No experiment is running");
                 }
-                exp_unwait(c);
-                nlua_exp_abort(c->L);
-                con_msg(c, false, "exp %s: stopped", nlua_exp_name(c->L, r));
+                exp_stop(c);
                 return 0;
         }
         if (strcmp(argv[0], "next") == 0 && argc == 1) {
@@ -215,19 +261,13 @@ int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
                 }
                 return exp_run(c, next, err);
         }
-        if (strcmp(argv[0], "run") == 0 && argc == 2) {
-                for (int i = 0; i < c->exp.n; i++)
-                        if (strcmp(nlua_exp_name(c->L, i), argv[1]) == 0)
-                                return exp_run(c, i, err);
-                char *end;
-                long k = strtol(argv[1], &end, 10);
-                if (*end == '\0' && k >= 1 && k <= c->exp.n)
-                        return exp_run(c, (int)k - 1, err);
-                errno = ENOENT;
-                return errf(err, "No experiment \"%s\" (exp lists them)", argv[1]);
+        if ((strcmp(argv[0], "run") == 0 || strcmp(argv[0], "show") == 0) && argc >= 2) {
+                exp_name_arg(argc, argv, rest, name, sizeof(name));
+                if (argv[0][0] == 's')
+                        return exp_show(c, name, err);
+                int i = exp_by_name(c, name, err);
+                return i < 0 ? -1 : exp_run(c, i, err);
         }
-        if (strcmp(argv[0], "show") == 0 && argc == 2)
-                return exp_show(c, argv[1], err);
         errno = EINVAL;
         return errf(err, "Usage: exp [run NAME|next|show N|stop]");
 }

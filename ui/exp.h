@@ -35,8 +35,11 @@ int exp_init(struct console *c); /* -1 when out of memory */
 void exp_free(struct console *c);
 /* Starts experiment idx (stepped by the loop from then on). */
 int exp_run(struct console *c, int idx, char *err);
-/* Resumes the running experiment (its fd is readable or its deadline passed). */
+/* Resumes the running experiment, or `lua` line (its fd is readable or its
+ * deadline passed). */
 void exp_step(struct console *c);
+/* Stops the running experiment or `lua` line (exp stop, Ctrl-C). */
+void exp_stop(struct console *c);
 /* nlua's on_check hook. */
 void exp_on_check(void *ud, int exp, bool ok, const char *msg, const char *where);
 const char *con_exp_name(void *ud, int i);

@@ -204,7 +204,9 @@ int help_markdown(FILE *out)
                 md_cell(out, e->help ? e->help : "(no help)");
                 fputs(" |\n", out);
         }
-        fputs("| `NODE CMD...` | run CMD in NODE's shell (`h1 ping -c1 h2`) |\n", out);
+        fputs("| `NODE CMD...` | run CMD in NODE's shell (`h1 ping -c1 h2`: node names become "
+              "their addresses) |\n",
+              out);
         return bad ? -1 : 0;
 }
 

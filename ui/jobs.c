@@ -7,8 +7,11 @@
  * and then the starter's done callback decides what it means. */
 #include "console.h"
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_done_fn done,
               char *err)
@@ -32,7 +35,9 @@ int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_
         j->b = b;
         j->quiet = quiet;
         j->done = done;
-        snprintf(j->label, sizeof(j->label), "%s$ %s", c->lab->nodes[a].name, cmd);
+        j->tag = c->jobs.tag;
+        snprintf(j->label, sizeof(j->label), "%s$ %s",
+                 a == PROC_HOST ? "host" : c->lab->nodes[a].name, cmd);
         if (!quiet) {
                 char hdr[200];
                 int n = snprintf(hdr, sizeof(hdr), "%s\n", j->label);
@@ -67,10 +72,15 @@ void jobs_event(struct console *c, int idx)
                         con_ep_del(c, j->j.wfd);
                 if (r < 0 && !j->j.done)
                         proc_job_kill(&j->j);
+                unsigned tag = j->tag, saved = c->jobs.tag;
+                c->jobs.tag = tag;
                 if (j->done)
                         j->done(c, j);
+                c->jobs.tag = saved;
                 proc_job_free(&j->j);
                 j->used = false;
+                if (tag && jobs_with_tag(c, tag) == 0)
+                        script_tag_done(c, tag);
         }
         c->dirty = true;
 }
@@ -87,6 +97,89 @@ void jobs_tick(struct console *c, long long now)
                 if (fn)
                         fn(c);
         }
+}
+
+int jobs_with_tag(const struct console *c, unsigned tag)
+{
+        int n = 0;
+        for (int i = 0; i < MAXJOBS; i++)
+                n += c->jobs.j[i].used && c->jobs.j[i].tag == tag;
+        return n;
+}
+
+int jobs_interrupt(struct console *c, int idx, bool kill_now)
+{
+        int n = 0;
+        for (int i = 0; i < MAXJOBS; i++) {
+                struct job *j = &c->jobs.j[i];
+                if ((idx >= 0 && i != idx) || !j->used || j->j.done || j->j.pid <= 0)
+                        continue;
+                int sig = kill_now || j->sigs > 0 ? SIGKILL : SIGINT;
+                kill(-j->j.pid, sig);
+                j->sigs++;
+                n++;
+        }
+        return n;
+}
+
+/* `jobs`: the commands running, numbered from 1 as `kill N` takes them. */
+int c_jobs(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest, (void)err;
+        int n = 0;
+        for (int i = 0; i < MAXJOBS; i++) {
+                const struct job *j = &c->jobs.j[i];
+                if (!j->used)
+                        continue;
+                char line[200];
+                int l = snprintf(line, sizeof(line), "[%d] %s%s %s\n", i + 1,
+                                 j->sigs ? "interrupted" : "running", j->quiet ? " (quiet)" : "",
+                                 j->label);
+                con_output(c, line, (size_t)(l < (int)sizeof(line) ? l : (int)sizeof(line) - 1));
+                n++;
+        }
+        con_msg(c, false,
+                n ? "%d command%s running (kill N stops one, Ctrl-C all)" : "no command is running",
+                n, n == 1 ? "" : "s");
+        return 0;
+}
+
+/* `kill N [SIGNAL]`: job N (as `jobs` numbers them); SIGTERM unless told. */
+int c_kill(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        char *end;
+        long k = strtol(argv[0][0] == '%' ? argv[0] + 1 : argv[0], &end, 10);
+        if (*end || k < 1 || k > MAXJOBS || !c->jobs.j[k - 1].used) {
+                errno = ESRCH;
+                return errf(err, "No job %s (jobs lists them)", argv[0]);
+        }
+        int sig = SIGTERM;
+        if (argc == 2) {
+                static const struct {
+                        const char *name;
+                        int sig;
+                } sigs[] = {{"INT", SIGINT}, {"TERM", SIGTERM}, {"KILL", SIGKILL},
+                            {"HUP", SIGHUP}, {"STOP", SIGSTOP}, {"CONT", SIGCONT}};
+                const char *s = argv[1] + (argv[1][0] == '-');
+                if (!strncmp(s, "SIG", 3))
+                        s += 3;
+                sig = 0;
+                for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+                        if (!strcasecmp(s, sigs[i].name))
+                                sig = sigs[i].sig;
+                if (!sig && (sig = (int)strtol(s, &end, 10)) <= 0) {
+                        errno = EINVAL;
+                        return errf(err, "Unknown signal \"%s\" (INT, TERM, KILL, HUP, STOP, CONT)",
+                                    argv[1]);
+                }
+        }
+        struct job *j = &c->jobs.j[k - 1];
+        if (j->j.pid > 0 && !j->j.done)
+                kill(-j->j.pid, sig);
+        j->sigs++;
+        con_msg(c, false, "[%ld] %s: signal %d sent", k, j->label, sig);
+        return 0;
 }
 
 void jobs_stop(struct console *c)

@@ -6,6 +6,7 @@
 #define NETLAB_UI_JOBS_H
 #include <stdbool.h>
 #include <stddef.h>
+#include "pingmatrix.h"
 #include "proc.h"
 
 #define MAXJOBS 16
@@ -19,23 +20,33 @@ typedef void (*job_done_fn)(struct console *c, struct job *j);
 struct job {
         bool used;
         struct proc_job j;
-        int a, b;     /* nodes: where it runs, the other one (-1) */
+        int a, b;     /* nodes: where it runs (PROC_HOST: netlab's own), the other one (-1) */
         size_t shown; /* output bytes already copied to the output pane */
         bool quiet;   /* output not shown */
         job_done_fn done;
         char label[128];
+        unsigned tag; /* the command line that started it (jobs.tag then), 0: none */
+        int sigs;     /* interrupts sent: the first is SIGINT, the next SIGKILL */
 };
 
 struct jobs {
         struct job j[MAXJOBS];
-        /* pingall's queue */
-        int *pq_a, *pq_b, pq_n, pq_next, pq_ok, pq_done;
-        char **pq_line; /* per source node: "h1 -> h2 X" */
+        /* pingall's queue: pings pq_a[i] -> pq_b[i] (host indices) */
+        int *pq_a, *pq_b, pq_n, pq_next, pq_done;
+        int *pq_hosts, pq_nh;       /* the hosts (node indices), in node order */
+        struct ping_result *pq_res; /* pq_nh x pq_nh */
+        bool pq_full;               /* pingallfull: RTTs */
+        const char *pq_what;        /* "pingall", "pingallfull", "pingpair" */
         /* iperf: the client starts (wake) a moment after the server */
         int iperf_a, iperf_b;
+        char iperf_udp_bw[32]; /* iperfudp's bandwidth, "" for TCP */
+        unsigned iperf_tag;    /* the tag of the line that started it */
         /* One deferred call, made by jobs_tick once now >= wake_at (0: none). */
         long long wake_at;
         void (*wake)(struct console *c);
+        /* The tag given to jobs started now, also while a tagged job's done
+         * callback runs (pingall's next pings belong to the same line). */
+        unsigned tag;
 };
 
 /* Starts cmd in node a (b: the other node or -1); done (may be NULL) is
@@ -50,5 +61,10 @@ void jobs_event(struct console *c, int idx);
 void jobs_tick(struct console *c, long long now);
 /* Kills and frees every job (quit). */
 void jobs_stop(struct console *c);
+/* Ctrl-C for job idx (-1: every job): SIGINT to its process group, as a
+ * terminal would (ping prints its summary); SIGKILL on a second try. The
+ * loop sees it end as usual. Returns how many were signalled. */
+int jobs_interrupt(struct console *c, int idx, bool kill_now);
+int jobs_with_tag(const struct console *c, unsigned tag);
 
 #endif

@@ -665,6 +665,22 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                        !(j > i && s[j] == K_ESC && j + 2 < n && s[j + 1] == '[' && s[j + 2] == '<'))
                         j++;
                 struct pane *p = &c->panes[c->active];
+                /* Ctrl-C outside a terminal pane stops what the command line
+                 * started (a terminal pane's program gets its own). */
+                if (c->focus_cmd || p->kind != P_TERM || p->copy) {
+                        size_t k = i;
+                        while (k < j && s[k] != K_CTRL_C)
+                                k++;
+                        if (k == i) {
+                                if (c->focus_cmd)
+                                        rl_set_line("");
+                                script_interrupt(c);
+                                c->dirty = true;
+                                i++;
+                                continue;
+                        }
+                        j = k;
+                }
                 if (c->focus_cmd) {
                         rl_feed(c, s + i, j - i);
                         i = j;

@@ -17,6 +17,7 @@ struct console;
 enum key_code {
         K_NONE = -1,
         K_CTRL_B = 0x02,
+        K_CTRL_C = 0x03,
         K_CTRL_F = 0x06,
         K_TAB = '\t',
         K_ENTER = '\r',

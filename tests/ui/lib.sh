@@ -107,3 +107,15 @@ wait_count() {
   done
   fail "timed out after ${t}s waiting for $n times /$re/ (saw $(screen | grep -Eo -- "$re" | wc -l))"
 }
+
+# wait_log REGEX [SECONDS]: until the console's log has a line matching REGEX
+# (for messages a later one may replace on the status line before a capture).
+wait_log() {
+  local re=$1 t=${2:-15} i=0
+  while [ "$i" -lt $((t * 10)) ]; do
+    grep -Eq -- "$re" "$TMP/state/netlab/console.log" 2>/dev/null && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  fail "timed out after ${t}s waiting for /$re/ in the console's log"
+}

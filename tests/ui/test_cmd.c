@@ -27,7 +27,7 @@ static const char *node_name(void *ud, int i)
 static const char *exp_name(void *ud, int i)
 {
         (void)ud;
-        return i == 0 ? "reach" : NULL;
+        return i == 0 ? "reach" : i == 1 ? "a link down cuts" : NULL;
 }
 
 static bool addr_of(void *ud, const char *w, char *buf, size_t len)
@@ -129,6 +129,14 @@ int main(void)
         got[0] = 0;
         cmd_complete(table, 2, eb, "r", node_name, exp_name, NULL, collect, NULL);
         CHECK(strcmp(got, "reach,") == 0);
+        /* A name of several words completes word by word, without quotes. */
+        char *mb[6] = {"exp", "run", "a", "link"};
+        got[0] = 0;
+        cmd_complete(table, 4, mb, "d", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "down cuts,") == 0);
+        got[0] = 0;
+        cmd_complete(table, 2, mb, "a", node_name, exp_name, NULL, collect, NULL);
+        CHECK(strcmp(got, "a link down cuts,") == 0);
         char *nb[4] = {"h1", "pi"};
         got[0] = 0;
         cmd_complete(table, 1, nb, "p", node_name, exp_name, NULL, collect, NULL);

@@ -1,0 +1,53 @@
+# ui_mininet.sh — the Mininet commands (issue 9 §1): pingall's matrix has
+# one column per destination in node order, X in the failed cells, whatever
+# order the pings ended in; pingallfull adds RTTs; pingpair, intfs, ports,
+# sh (on the host), time, lua (lab and nodes in scope), source FILE (lines
+# one after the other), xterm/x (term's aliases), iperfudp.
+. "$(dirname "$0")/lib.sh"
+command -v ping >/dev/null || { echo "SKIP: no ping"; exit 77; }
+write_lab 3
+start 120 50
+cmd "link s2 h2 down"
+cmd "pingall"
+wait_for '^\*\*\* Results: 66% dropped \(2/6 received\)' 30
+wait_for '^h1 -> X  h3 *(│|$)'
+wait_for '^h2 -> X  X *(│|$)'
+wait_for '^h3 -> h1 X *(│|$)'
+cmd "link s2 h2 up"
+cmd "pingallfull"
+wait_for '^\*\*\* 0% dropped \(6/6 received\)' 30
+wait_for '^ h3->h2: 1/1, rtt min/avg/max/mdev [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms'
+wait_for 'pingallfull: 0% dropped \(6/6 received\)'
+cmd "pingpair"
+wait_for 'pingpair: 0% dropped \(2/2 received\)' 20
+wait_for '^ h2->h1: 1/1, rtt'
+cmd "intfs"
+wait_for '^s2: p1,p2,p3 *(│|$)'
+cmd "ports"
+wait_for '^s1 p1:1\(h1:eth0\) p2:2\(s2:p2\) *(│|$)'
+hostns=$(readlink /proc/self/ns/net | tr -dc 0-9)
+cmd "sh echo on-the-host \$(readlink /proc/self/ns/net)"
+wait_for "^on-the-host net:\\[$hostns\\]"
+cmd "time h1 sleep 0.6"
+wait_for '^\*\*\* Elapsed time: 0\.[6-9][0-9]* secs'
+cmd "lua #lab:nodes(), h2:ip(), h3:cmd('hostname')"
+wait_for '^6	10\.0\.0\.2	h3 *(│|$)|^6 +10\.0\.0\.2 +h3'
+cmd "lua x = h1"
+cmd "lua x.name .. ' kept'"
+wait_for '^h1 kept *(│|$)'
+printf 'h1 sleep 0.5\nh2 echo second-line\nnodes\n' >"$TMP/cmds"
+cmd "source $TMP/cmds"
+wait_for '^netlab> h1 sleep 0\.5'
+# The second line waits for the first.
+screen | grep -q '^second-line' && fail "source ran line 2 before line 1 ended"
+wait_for '^second-line *(│|$)'
+wait_for "source $TMP/cmds: 3 lines"
+cmd "xterm h2"
+wait_for 'h2: shell'
+cmd "x h3"
+wait_for 'h3: shell'
+if command -v iperf3 >/dev/null; then
+  cmd "iperfudp 5M h1 h3"
+  wait_for 'iperfudp h1 -> h3: [0-9.]+ Mbits/sec, lost [0-9]+/[0-9]+ \(' 30
+fi
+echo "ok"
