@@ -1238,6 +1238,23 @@ static int l_link_set(lua_State *L, bool up)
         return 1;
 }
 
+/* For capture_api.c: the same argument checks as the rest of the API. */
+void nlua_opts_check(lua_State *L, int idx, const char *what, const char *const keys[])
+{
+        opts_check(L, idx, what, keys);
+}
+
+int nlua_check_node(lua_State *L, int arg)
+{
+        return check_node(L, arg);
+}
+
+static int l_link_capture(lua_State *L)
+{
+        int l = check_link(L, 1);
+        return nlua_link_capture(L, the_lab(L), l);
+}
+
 static int l_link_up(lua_State *L)
 {
         return l_link_set(L, true);
@@ -1427,7 +1444,7 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {"__gc", l_job_gc},
                                              {NULL, NULL}};
         static const luaL_Reg link_methods[] = {
-            {"up", l_link_up}, {"down", l_link_down}, {NULL, NULL}};
+            {"up", l_link_up}, {"down", l_link_down}, {"capture", l_link_capture}, {NULL, NULL}};
         static const luaL_Reg job_meta[] = {
             {"__gc", l_job_gc}, {"__close", l_job_gc}, {NULL, NULL}};
         static const luaL_Reg job_methods[] = {

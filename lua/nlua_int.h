@@ -55,6 +55,11 @@ const char *nlua_stop_text(char *buf, size_t len);
 void nlua_record_check(struct nlua *N, bool ok, const char *msg, const char *where);
 /* api.c */
 int nlua_api_open(struct nlua *N, char *err);
+/* The API's checks, for the bindings outside api.c (capture_api.c). */
+void nlua_opts_check(lua_State *L, int idx, const char *what, const char *const keys[]);
+int nlua_check_node(lua_State *L, int arg);
+/* link:capture{...} (capture_api.c): the handle, or nil, message. */
+int nlua_link_capture(lua_State *L, struct lab *lab, int link);
 int nlua_pending_check(struct nlua *N, char *err);
 void nlua_cmd_cancel(struct nlua *N);
 

@@ -345,6 +345,9 @@ static void loop(struct console *c)
                         case EV_LUA:
                                 exp_step(c);
                                 break;
+                        case EV_CAP:
+                                capture_ui_event(c);
+                                break;
                         }
                 }
                 deadlines(c);
@@ -496,7 +499,8 @@ int ui_main(const char *lab_path, bool keep)
         draw_all(c);
         loop(c);
 
-        /* Quit: shells first, then the lab. */
+        /* Quit: the capture's file closed whole, shells, then the lab. */
+        capture_ui_stop(c, err);
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used && c->panes[i].kind == P_TERM)
                         con_close_pane(c, i, NULL);

@@ -82,11 +82,15 @@ struct console {
         struct jobs jobs;
         struct script script;
         struct inspect in;
+        /* capture A B (cmd_capture.c): one at a time. */
+        struct capture *cap;
+        char cap_label[80];
+        char cap_path[PATH_MAX];
         long long inspect_at;
 };
 
 /* The loop's event sources, in the high half of epoll's data. */
-enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA };
+enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP };
 
 /* console.c */
 void con_msg(struct console *c, bool error, const char *fmt, ...)
@@ -95,5 +99,9 @@ void con_log(struct console *c, const char *fmt, ...) __attribute__((format(prin
 void con_select_node(struct console *c, int node);
 void con_ep_add(struct console *c, int fd, uint32_t type, uint32_t idx);
 void con_ep_del(struct console *c, int fd);
+
+/* cmd_capture.c */
+void capture_ui_event(struct console *c);
+int capture_ui_stop(struct console *c, char *err);
 
 #endif
