@@ -398,17 +398,17 @@ static int l_lab_add_node(lua_State *L)
         }
         lua_pop(L, 1);
         if (opt_field(L, 3, "ipv6") != LUA_TNIL)
-                lab->nodes[idx].ipv6 = lua_toboolean(L, -1);
+                raise_if(L, lab_node_set_ipv6(lab, idx, lua_toboolean(L, -1), err), err);
         lua_pop(L, 1);
         opt_field(L, 3, "routes");
         add_routes(L, lab, idx, lua_gettop(L));
         lua_pop(L, 1);
         if (opt_field(L, 3, "nat") != LUA_TNIL) {
                 const char *ifn = tostr(L, -1);
-                if (!ifn || !*ifn || strlen(ifn) > IFNAME_MAX)
+                if (!ifn)
                         nlua_raise(L, "nat: expected the name of the router's outgoing "
                                       "interface, e.g. \"eth1\"");
-                snprintf(lab->nodes[idx].nat_out, sizeof(lab->nodes[idx].nat_out), "%s", ifn);
+                raise_if(L, lab_node_set_nat(lab, idx, ifn, err), err);
         }
         lua_pop(L, 1);
         push_node(L, idx);
@@ -616,7 +616,7 @@ static int l_lab_link(lua_State *L)
         raise_if(L, li, err);
         struct link *l = &lab->links[li];
         if (opt_field(L, 4, "up") != LUA_TNIL)
-                l->up = lua_toboolean(L, -1);
+                raise_if(L, lab_link_set_initial_up(lab, li, lua_toboolean(L, -1), err), err);
         lua_pop(L, 1);
         int ends[2] = {l->a, l->b};
         for (int k = 0; k < 2; k++)
@@ -1227,13 +1227,12 @@ static int l_link_set(lua_State *L, bool up)
         struct lab *lab = the_lab(L);
         int li = check_link(L, 1);
         char err[ERRLEN];
-        if (lab->state != LAB_UP) {
-                lab->links[li].up = up; /* before the build: its initial state */
+        if (lab->state == LAB_DEFINED) { /* before the build: its initial state */
+                raise_if(L, lab_link_set_initial_up(lab, li, up, err), err);
                 return 0;
         }
-        if (lab_link_set_up(lab, li, up, err) < 0) {
+        if (lab_link_set_up(lab, li, up, err) < 0)
                 return nlua_fail(L, err);
-        }
         lua_pushboolean(L, 1);
         return 1;
 }

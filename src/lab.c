@@ -465,6 +465,51 @@ int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err)
         return 0;
 }
 
+/* The model's settings change only before the build: after it, the kernel
+ * holds them, and a silent change of the model would lie. */
+static int still_defined(const struct lab *lab, const char *what, const char *name, char *err)
+{
+        if (lab->state == LAB_DEFINED)
+                return 0;
+        errno = EBUSY;
+        return errf(err, "Cannot set %s of \"%s\": lab \"%s\" is already built", what, name,
+                    lab->name);
+}
+
+int lab_node_set_ipv6(struct lab *lab, int node, bool on, char *err)
+{
+        if (still_defined(lab, "ipv6", lab->nodes[node].name, err) < 0)
+                return -1;
+        lab->nodes[node].ipv6 = on;
+        return 0;
+}
+
+int lab_node_set_nat(struct lab *lab, int node, const char *ifname, char *err)
+{
+        struct node *n = &lab->nodes[node];
+        if (still_defined(lab, "nat", n->name, err) < 0)
+                return -1;
+        if (!ifname_ok(ifname)) {
+                errno = EINVAL;
+                return errf(err,
+                            "invalid nat interface \"%s\" for \"%s\": expected the name of its "
+                            "outgoing interface, e.g. \"eth1\"",
+                            ifname, n->name);
+        }
+        snprintf(n->nat_out, sizeof(n->nat_out), "%s", ifname);
+        return 0;
+}
+
+int lab_link_set_initial_up(struct lab *lab, int link, bool up, char *err)
+{
+        char label[64];
+        snprintf(label, sizeof(label), "link %d", link + 1);
+        if (still_defined(lab, "the state", label, err) < 0)
+                return -1;
+        lab->links[link].up = up;
+        return 0;
+}
+
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err)
 {
         struct node *n = &lab->nodes[node];

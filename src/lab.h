@@ -132,6 +132,11 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
 /* An 802.1Q subinterface PARENT.VID on a host/router; returns its iface index. */
 int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where, char *err);
 int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err);
+/* Before the build only (after it, -1 with EBUSY): IPv6 on or off; a
+ * router's masquerading interface; a link's state once built. */
+int lab_node_set_ipv6(struct lab *lab, int node, bool on, char *err);
+int lab_node_set_nat(struct lab *lab, int node, const char *ifname, char *err);
+int lab_link_set_initial_up(struct lab *lab, int link, bool up, char *err);
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
 /* The link joining two nodes (first one found), or -1. */
 int lab_find_link(const struct lab *lab, int node_a, int node_b);

@@ -215,6 +215,38 @@ static void test_kinds(void)
         lab_free(lab);
 }
 
+/* Setters refuse a built lab (the kernel holds the state then), and
+ * validate what they store. */
+static void test_setters(void)
+{
+        char err[ERRLEN];
+        struct lab *lab = lab_new("t", err);
+        int h1 = lab_add_node(lab, "h1", &kind_host, "x", err);
+        int r1 = lab_add_node(lab, "r1", &kind_router, "x", err);
+        int l = lab_add_link(lab, h1, r1, NULL, NULL, NULL, "x", err);
+        CHECK(lab_node_set_ipv6(lab, h1, true, err) == 0 && lab->nodes[h1].ipv6, "%s", err);
+        CHECK(lab_node_set_nat(lab, r1, "eth0", err) == 0 &&
+                  !strcmp(lab->nodes[r1].nat_out, "eth0"),
+              "%s", err);
+        CHECK(lab_node_set_nat(lab, r1, "a/b", err) < 0 && strstr(err, "invalid nat interface"),
+              "nat: %s", err);
+        CHECK(lab_node_set_nat(lab, r1, "averyverylongname0", err) < 0, "nat name too long");
+        CHECK(lab_link_set_initial_up(lab, l, false, err) == 0 && !lab->links[l].up, "%s", err);
+        lab->state = LAB_UP; /* as if built */
+        int e0 = lab->links[l].a;
+        CHECK(lab_node_set_ipv6(lab, h1, false, err) < 0 && strstr(err, "already built") &&
+                  lab->nodes[h1].ipv6,
+              "ipv6 after the build: %s", err);
+        CHECK(lab_link_set_initial_up(lab, l, true, err) < 0 && !lab->links[l].up,
+              "link state after the build: %s", err);
+        CHECK(lab_add_subif(lab, e0, 10, "x", err) < 0 && strstr(err, "already built"),
+              "subinterface after the build: %s", err);
+        CHECK(lab_iface_add_addr(lab, e0, "10.0.0.1/24", err) < 0 && strstr(err, "already built"),
+              "address after the build: %s", err);
+        lab->state = LAB_DEFINED;
+        lab_free(lab);
+}
+
 int main(void)
 {
         test_ipaddr();
@@ -223,5 +255,7 @@ int main(void)
         test_addresses_and_validate();
         test_vlans();
         test_kinds();
+
+        test_setters();
         return check_done("unit_lab");
 }
