@@ -2,13 +2,15 @@
  * the three layers (src/, lua/, ui/) and is the only file that includes all of them.
  *
  *   netlab [--keep] [LAB.lua]      the console (full screen)
- *   netlab run LAB.lua [--keep]    build, run every experiment, report, tear down
+ *   netlab run LAB.lua... [--keep] [--tap] [--junit FILE] [-j N]
+ *                                  build, run every experiment, report, tear down (cmd_run.c)
  *   netlab clean [--force] LAB... | --all   remove what a lab's journal records
  *   netlab doctor [LAB.lua]        kernel features, and the plan (plan.h)
  *   netlab datapath LAB            (internal) the lab's userspace datapath
  */
 #include "clean.h"
 #include "cmd_lab.h"
+#include "cmd_run.h"
 #include "dp.h"
 #include "export.h"
 #include "plan.h"
@@ -34,6 +36,9 @@ static void usage(FILE *f)
               "       netlab run LAB.lua [--keep]    build the lab, run its experiments, "
               "print each\n"
               "                                      check; exit 0 only if all passed\n"
+              "       netlab run [--tap] [--junit FILE] [-j N] LAB.lua...\n"
+              "                                      several labs (N at once), as TAP or "
+              "JUnit XML too\n"
               "       netlab clean [--force] LAB... | --all\n"
               "                                      remove what labs left behind (from their "
               "journals);\n"
@@ -65,139 +70,6 @@ static void usage(FILE *f)
               "torus,X,Y)\n"
               "       netlab --help | --version\n",
               f);
-}
-
-struct run_out {
-        bool tty;
-        bool trace; /* NETLAB_PROGRESS=1: one timestamped line per step (benchmarks) */
-        bool progress_shown;
-        double t0;
-        int passed, failed; /* every check, in experiments or at the top level */
-};
-
-static void run_on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
-{
-        struct run_out *o = ud;
-        (void)exp;
-        if (ok)
-                o->passed++;
-        else
-                o->failed++;
-        if (ok)
-                printf("  PASS  %s\n", msg);
-        else if (where && *where)
-                printf("  FAIL  %s  (%s)\n", msg, where);
-        else
-                printf("  FAIL  %s\n", msg);
-        fflush(stdout);
-}
-
-static void run_on_print(void *ud, const char *line)
-{
-        (void)ud;
-        printf("%s\n", line);
-        fflush(stdout);
-}
-
-static void run_on_progress(void *ud, const char *stage, int done, int total)
-{
-        struct run_out *o = ud;
-        if (o->trace) {
-                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", monotime_s() - o->t0, stage, done, total);
-                return;
-        }
-        if (!o->tty || total < 50)
-                return;
-        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total, monotime_s() - o->t0);
-        o->progress_shown = true;
-        if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
-                fputc('\n', stderr);
-                o->progress_shown = false;
-        }
-}
-
-static int cmd_run(int argc, char **argv)
-{
-        const char *path = NULL;
-        bool keep = false;
-        for (int i = 0; i < argc; i++) {
-                if (!strcmp(argv[i], "--keep"))
-                        keep = true;
-                else if (argv[i][0] == '-' && argv[i][1]) {
-                        fprintf(stderr, "netlab run: unknown option \"%s\"\n", argv[i]);
-                        return 2;
-                } else if (!path)
-                        path = argv[i];
-                else {
-                        fprintf(stderr, "netlab run: one lab file at a time\n");
-                        return 2;
-                }
-        }
-        if (!path) {
-                fprintf(stderr, "Usage: netlab run LAB.lua [--keep]\n");
-                return 2;
-        }
-        lab_catch_stop_signals();
-        const char *trace = getenv("NETLAB_PROGRESS");
-        struct run_out out = {.tty = isatty(2), .trace = trace && *trace == '1', .t0 = monotime_s()};
-        struct nlua_hooks hooks = {.on_check = run_on_check,
-                                   .on_print = run_on_print,
-                                   .on_progress = run_on_progress,
-                                   .ud = &out};
-        char err[ERRLEN];
-        struct nlua *N = nlua_new(&hooks, err);
-        if (!N) {
-                fprintf(stderr, "netlab: %s\n", err);
-                return 1;
-        }
-        int rc = 1;
-        if (nlua_load(N, path, err) < 0 || nlua_build(N, err) < 0) {
-                if (out.progress_shown)
-                        fputc('\n', stderr);
-                fprintf(stderr, "netlab: %s\n", err);
-                goto out;
-        }
-        struct lab *lab = nlua_lab(N);
-        printf("lab %s: %d nodes, %d links, up in %.2f s\n", lab->name, lab->nnodes, lab->nlinks,
-               monotime_s() - out.t0);
-        fflush(stdout);
-        if (nlua_run_all(N, err) < 0) {
-                fprintf(stderr, "netlab: %s\n", err);
-                goto out;
-        }
-        if (out.passed + out.failed == 0)
-                printf("(the lab has no checks)\n");
-        printf("%d passed, %d failed\n", out.passed, out.failed);
-        rc = out.failed ? 1 : 0;
-out:
-        fflush(stdout);
-        bool kept = keep && nlua_lab(N) && nlua_lab(N)->state == LAB_UP && !lab_stop_requested;
-        if (kept && dp_detach(nlua_lab(N), err) < 0) {
-                /* A lab that cannot forward is not "kept up". */
-                fprintf(stderr, "netlab: lab \"%s\" not kept up: it cannot forward (%s)\n",
-                        nlua_lab(N)->name, err);
-                kept = false;
-                rc = 1;
-        }
-        if (kept) {
-                fprintf(stderr,
-                        "netlab: lab \"%s\" kept up; `ip netns exec %s.NODE ...` to use it, "
-                        "`netlab clean %s` to remove it\n",
-                        nlua_lab(N)->name, nlua_lab(N)->name, nlua_lab(N)->name);
-        } else if (nlua_teardown(N, err) < 0) {
-                fprintf(stderr, "netlab: teardown: %s\n", err);
-                rc = 1;
-        }
-        /* What happened decides the status: a signal (128 + its number), the
-         * lab's os.exit (its code, but never 0 when a check failed). */
-        int code = nlua_exit_status(N);
-        nlua_free(N);
-        if (lab_stop_requested)
-                rc = 128 + (lab_stop_requested > 0 && lab_stop_requested < 64 ? lab_stop_requested
-                                                                              : SIGINT);
-        else if (code >= 0)
-                rc = code == 0 && out.failed ? 1 : code;
-        return rc;
 }
 
 static void clean_say(void *ud, const char *line)
