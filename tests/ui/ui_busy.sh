@@ -22,8 +22,10 @@ wait_for 'exp spin: stopped'
 cmd "exp run spin"
 wait_for 'exp spin: running'
 sleep 0.5
-pid=$(pgrep -f "^$BIN $TMP/lab.lua") || fail "no netlab process"
-kill -TERM $pid
+# The lab's owner (the lab server the console runs under) is in the journal.
+pid=$(awk '/^owner/ {print $2; exit}' "/run/netlab/$LAB/journal")
+[ -n "$pid" ] || fail "no owner in the journal"
+kill -TERM "$pid"
 wait_for 'NETLAB-EXIT=143' 30
 ip netns list | grep -q "^$LAB\." && fail "namespaces left: $(ip netns list | grep "^$LAB\.")"
 [ -e "/run/netlab/$LAB" ] && fail "run directory left: /run/netlab/$LAB"
