@@ -14,6 +14,7 @@
 #include "clean.h"
 #include "lab.h"
 #include "netns.h"
+#include "nodefs.h"
 #include "rundir.h"
 #include "server.h"
 #include <dirent.h>
@@ -27,6 +28,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -364,12 +367,22 @@ int cmd_exec(int argc, char **argv)
         char uts_rel[96];
         snprintf(uts_rel, sizeof(uts_rel), "uts/%s", node);
         int uts = openat(dir, uts_rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        /* A node with private directories has a mount namespace (nodefs.h). */
+        char mnt_rel[96];
+        snprintf(mnt_rel, sizeof(mnt_rel), "%s/%s", NODEFS_DIR, node);
+        int mnt = openat(dir, mnt_rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct statfs sf;
+        if (mnt >= 0 && (fstatfs(mnt, &sf) < 0 || sf.f_type != NSFS_MAGIC)) {
+                close(mnt); /* a placeholder: nothing mounted on it */
+                mnt = -1;
+        }
         close(dir);
-        if (netns_enter(net, uts, err) < 0) {
+        if (netns_enter_node(net, uts, mnt, err) < 0) {
                 fprintf(stderr, "netlab exec: %s\n", err);
                 return 1;
         }
-        netns_bind_etc(ns, err); /* names resolve as in the console's shells; best effort */
+        if (mnt < 0)
+                netns_bind_etc(ns, err); /* names resolve as in the console's shells; best effort */
         if (argc > 2) {
                 execvp(argv[2], argv + 2);
                 fprintf(stderr, "netlab exec: Cannot run \"%s\": %s\n", argv[2], strerror(errno));

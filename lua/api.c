@@ -374,6 +374,91 @@ static void add_routes(lua_State *L, struct lab *lab, int node, int idx)
         }
 }
 
+/* The lab's own directory for node: LAB.d/NODE beside the lab file
+ * (Kathara's layout), absolute. */
+static void lab_node_dir(lua_State *L, const char *node, char *buf, size_t len)
+{
+        struct nlua *N = nlua_from(L);
+        char dir[PATH_MAX], abs[PATH_MAX];
+        const char *slash = strrchr(N->path, '/');
+        snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - N->path) : 1,
+                 slash ? N->path : ".");
+        if (slash == N->path)
+                snprintf(dir, sizeof(dir), "/");
+        if (!realpath(dir, abs))
+                snprintf(abs, sizeof(abs), "%s", dir);
+        const char *base = slash ? slash + 1 : N->path;
+        size_t stem = strlen(base);
+        if (stem > 4 && !strcmp(base + stem - 4, ".lua"))
+                stem -= 4;
+        int w = snprintf(buf, len, "%s/%.*s.d/%s", abs, (int)stem, base, node);
+        if (w < 0 || (size_t)w >= len)
+                nlua_raise(L, "dirs: the lab's directory path is too long");
+}
+
+/* dirs = {"/run/frr", {"/etc/frr", from = "host" | "lab" | "/a/dir"}} */
+static void add_dirs(lua_State *L, struct lab *lab, int node, int idx)
+{
+        if (lua_isnil(L, idx))
+                return;
+        static const char usage[] =
+            "dirs: expected a list of directories: \"/run/x\" (an empty tmpfs) or "
+            "{\"/etc/x\", from = \"host\"|\"lab\"|\"/a/dir\"} (a copy-on-write overlay)";
+        static const char *const dir_keys[] = {"from", NULL};
+        if (!lua_istable(L, idx))
+                nlua_raise(L, "%s", usage);
+        char err[ERRLEN];
+        lua_Integer n = luaL_len(L, idx);
+        for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, idx, i);
+                int e = lua_gettop(L);
+                const char *path = NULL, *from = NULL;
+                if (lua_type(L, e) == LUA_TSTRING) {
+                        path = tostr(L, e);
+                } else if (lua_istable(L, e)) {
+                        lua_pushnil(L);
+                        while (lua_next(L, e)) {
+                                lua_pop(L, 1);
+                                bool ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1;
+                                ok |= lua_type(L, -1) == LUA_TSTRING &&
+                                      !strcmp(lua_tostring(L, -1), dir_keys[0]);
+                                if (!ok)
+                                        nlua_raise(L, "%s", usage);
+                        }
+                        lua_geti(L, e, 1);
+                        lua_getfield(L, e, "from");
+                        path = tostr(L, -2);
+                        from = lua_isnil(L, -1) ? NULL : tostr(L, -1);
+                        if (!lua_isnil(L, -1) && !from)
+                                nlua_raise(L, "%s", usage);
+                }
+                if (!path)
+                        nlua_raise(L, "%s", usage);
+                char src[PATH_MAX + 2 * NODE_NAME_MAX + 64];
+                const char *s = NULL;
+                bool over = false;
+                if (!from) {
+                        s = NULL;
+                } else if (!strcmp(from, "host")) {
+                        s = path;
+                } else if (!strcmp(from, "lab")) {
+                        char d[PATH_MAX];
+                        lab_node_dir(L, lab->nodes[node].name, d, sizeof(d));
+                        snprintf(src, sizeof(src), "%s%s", d, path);
+                        s = src;
+                        over = true;
+                } else if (from[0] == '/') {
+                        s = from;
+                } else {
+                        nlua_raise(L, "dirs: from = \"%s\": expected \"host\", \"lab\" or an "
+                                      "absolute directory",
+                                   from);
+                }
+                raise_if(L, lab_node_add_dir(lab, node, path, s, over, err), err);
+                lua_settop(L, e - 1);
+        }
+}
+
 /* lab:KIND(name, opts), one closure per node kind (kind.h) with the kind
  * as its upvalue; opts are the kind's lua_keys. */
 static int l_lab_add_node(lua_State *L)
@@ -402,6 +487,9 @@ static int l_lab_add_node(lua_State *L)
         lua_pop(L, 1);
         opt_field(L, 3, "routes");
         add_routes(L, lab, idx, lua_gettop(L));
+        lua_pop(L, 1);
+        opt_field(L, 3, "dirs");
+        add_dirs(L, lab, idx, lua_gettop(L));
         lua_pop(L, 1);
         if (opt_field(L, 3, "nat") != LUA_TNIL) {
                 const char *ifn = tostr(L, -1);

@@ -12,6 +12,7 @@
 #include "dp.h"
 #include "plan.h"
 #include "hosts.h"
+#include "nodefs.h"
 #include "journal.h"
 #include "netns.h"
 #include "nl.h"
@@ -715,6 +716,7 @@ int lab_build(struct lab *lab, char *err)
         if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
             configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
             configure_firewalls(lab, err) < 0 || configure_nodes(lab, &b, err) < 0 ||
+            nodefs_build(lab, run_fd, err) < 0 ||
             start_datapath(lab, err) < 0 ||
             stop_check(lab, err) < 0)
                 goto out;
@@ -760,7 +762,9 @@ int lab_teardown(struct lab *lab, char *err)
                         close(nd->netns_fd);
                 if (nd->uts_fd >= 0)
                         close(nd->uts_fd);
-                nd->netns_fd = nd->uts_fd = -1;
+                if (nd->mnt_fd >= 0)
+                        close(nd->mnt_fd);
+                nd->netns_fd = nd->uts_fd = nd->mnt_fd = -1;
         }
         journal_close(lab->journal);
         lab->journal = NULL;

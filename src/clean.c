@@ -126,13 +126,13 @@ static void push_hostobj(struct owned *o, int argc, char **argv)
 static void on_line(void *ud, int argc, char **argv)
 {
         struct owned *o = ud;
-        const char *paths[] = {"netns", "uts", "claim", "notours", "mount"};
+        const char *paths[] = {"netns", "uts", "mnt", "claim", "notours", "mount"};
         for (size_t i = 0; argc >= 2 && i < sizeof(paths) / sizeof(paths[0]); i++)
                 if (!strcmp(argv[0], paths[i]) && !path_of_lab(o, argv[0], argv[1]))
                         return; /* not this lab's: never touched */
         if (argc >= 2 && strcmp(argv[0], "netns") == 0)
                 push_str(o, &o->netns, &o->nnetns, argv[1]);
-        else if (argc >= 2 && strcmp(argv[0], "uts") == 0)
+        else if (argc >= 2 && (!strcmp(argv[0], "uts") || !strcmp(argv[0], "mnt")))
                 push_str(o, &o->uts, &o->nuts, argv[1]);
         else if (argc >= 2 && (strcmp(argv[0], "proc") == 0 || strcmp(argv[0], "datapath") == 0))
                 push_pid(o, argv[1], argc >= 3 ? argv[2] : NULL);
@@ -319,7 +319,9 @@ static int remove_rundir(int root_fd, int dir_fd, const char *name, char *err)
         while ((de = readdir(d))) {
                 if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                         continue;
-                unlinkat(dir_fd, de->d_name, strcmp(de->d_name, "uts") == 0 ? AT_REMOVEDIR : 0);
+                unlinkat(dir_fd, de->d_name,
+                         !strcmp(de->d_name, "uts") || !strcmp(de->d_name, "mnt") ? AT_REMOVEDIR
+                                                                                  : 0);
         }
         closedir(d);
         struct stat a, b;

@@ -7,11 +7,12 @@
  *     netns PATH                   ... created: ours (a bind-mounted network namespace)
  *     notours PATH                 ... already taken by someone else: never touched
  *     uts PATH                     a bind-mounted UTS namespace
+ *     mnt PATH                     a bind-mounted mount namespace (nodefs.h)
  *     proc PID STARTTIME           a process started in a node
  *     datapath PID STARTTIME       the lab's userspace datapath
  *     hostlink NAME NSINO [IFINDEX] an interface in the host's namespace (see hostobj.h)
  *     nft FAMILY TABLE NSINO [HANDLE] an nftables table there (see hostobj.h)
- *     mount PATH                   a mount of the lab's own (the UTS tmpfs)
+ *     mount PATH                   a mount of the lab's own (the UTS and mnt tmpfs)
  *     etc PATH                     /etc/netns/LAB.NODE, the node's /etc files (hosts.h)
  * A line is written (write(2) completes into the page cache, which survives
  * kill -9 of the writer) before the object exists, so after any crash the

@@ -3,7 +3,7 @@
 #include "kind.h"
 #include <stddef.h>
 
-static const char *const host_keys[] = {"ip", "gw", "ipv6", "routes", NULL};
+static const char *const host_keys[] = {"ip", "gw", "ipv6", "routes", "dirs", NULL};
 static const struct kind_sysctl host_sysctls[] = {{NULL, NULL, false}};
 
 const struct node_kind kind_host = {

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 
-static const char *const router_keys[] = {"gw", "ipv6", "routes", "nat", NULL};
+static const char *const router_keys[] = {"gw", "ipv6", "routes", "nat", "dirs", NULL};
 static const struct kind_sysctl router_sysctls[] = {
     {"net/ipv4/ip_forward", "1", false},
     {"net/ipv6/conf/all/forwarding", "1", true},

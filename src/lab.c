@@ -103,6 +103,13 @@ void lab_free(struct lab *lab)
                         close(lab->nodes[i].netns_fd);
                 if (lab->nodes[i].uts_fd >= 0)
                         close(lab->nodes[i].uts_fd);
+                if (lab->nodes[i].mnt_fd >= 0)
+                        close(lab->nodes[i].mnt_fd);
+                for (int d = 0; d < lab->nodes[i].ndirs; d++) {
+                        free(lab->nodes[i].dirs[d].path);
+                        free(lab->nodes[i].dirs[d].src);
+                }
+                free(lab->nodes[i].dirs);
                 free(lab->nodes[i].ifaces);
                 free(lab->nodes[i].routes);
                 if (lab->nodes[i].fw) {
@@ -163,7 +170,7 @@ int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind
         memset(n, 0, sizeof(*n));
         snprintf(n->name, sizeof(n->name), "%s", name);
         n->kind = kind;
-        n->netns_fd = n->uts_fd = -1;
+        n->netns_fd = n->uts_fd = n->mnt_fd = -1;
         snprintf(n->where, sizeof(n->where), "%s", where ? where : "?");
         snprintf(n->netns_name, sizeof(n->netns_name), "%s.%s", lab->name, name);
         return lab->nnodes++;

@@ -64,6 +64,15 @@ struct route {
         int iface; /* -1: let the kernel pick by via */
 };
 
+/* A private directory of a node (nodefs.h): src NULL is an empty tmpfs;
+ * otherwise a copy-on-write overlay whose lower layers are src and, when
+ * over is set, path itself beneath it (the lab's files over the host's). */
+struct node_dir {
+        char *path; /* absolute, as seen inside the node */
+        char *src;  /* absolute directory on the host, or NULL */
+        bool over;
+};
+
 struct node {
         char name[NODE_NAME_MAX + 1];
         const struct node_kind *kind; /* kind.h: what the node is and how it is built */
@@ -76,8 +85,11 @@ struct node {
         struct fw_table *fw; /* switches: firewall on bridge ports (fw.h), or NULL */
         char nat_out[IFNAME_MAX + 1]; /* routers: masquerade out of this interface ("": none) */
         char where[96];
-        /* Runtime, set by lab_build: held namespace fds (-1 before). */
-        int netns_fd, uts_fd;
+        struct node_dir *dirs; /* private directories: a mount namespace of its own */
+        int ndirs;
+        /* Runtime, set by lab_build: held namespace fds (-1 before); mnt_fd
+         * only for a node with dirs. */
+        int netns_fd, uts_fd, mnt_fd;
         char netns_name[LAB_NAME_MAX + NODE_NAME_MAX + 2]; /* "LAB.NODE" */
 };
 
@@ -138,6 +150,11 @@ int lab_node_set_ipv6(struct lab *lab, int node, bool on, char *err);
 int lab_node_set_nat(struct lab *lab, int node, const char *ifname, char *err);
 int lab_link_set_initial_up(struct lab *lab, int link, bool up, char *err);
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
+/* Adds a private directory to node (before the build): path absolute and
+ * an existing directory on the host; src NULL (tmpfs) or an existing
+ * directory; over: src's files over the host's own path. */
+int lab_node_add_dir(struct lab *lab, int node, const char *path, const char *src, bool over,
+                     char *err);
 /* The link joining two nodes (first one found), or -1. */
 int lab_find_link(const struct lab *lab, int node_a, int node_b);
 /* /run/netns/LAB.NAME, the network namespace file of node (or part) NAME. */

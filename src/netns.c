@@ -127,6 +127,19 @@ int netns_enter(int net_fd, int uts_fd, char *err)
         return 0;
 }
 
+int netns_enter_node(int net_fd, int uts_fd, int mnt_fd, char *err)
+{
+        if (mnt_fd < 0)
+                return netns_enter(net_fd, uts_fd, err);
+        if (setns(net_fd, CLONE_NEWNET) < 0)
+                return errf_sys(err, NULL, "setns (net)");
+        if (uts_fd >= 0 && setns(uts_fd, CLONE_NEWUTS) < 0)
+                return errf_sys(err, NULL, "setns (uts)");
+        if (setns(mnt_fd, CLONE_NEWNS) < 0)
+                return errf_sys(err, NULL, "setns (mnt)");
+        return 0;
+}
+
 int netns_bind_etc(const char *name, char *err)
 {
         char dir[PATH_MAX], src[PATH_MAX + 256], dst[PATH_MAX];

@@ -31,6 +31,11 @@ int netns_remove(const char *path, char *err);
  * namespace (as `ip netns exec` does). */
 int netns_enter(int net_fd, int uts_fd, char *err);
 
+/* netns_enter for a node that may have a mount namespace of its own
+ * (nodefs.h): with mnt_fd >= 0, setns into net, uts and mnt (that
+ * namespace has /sys and /etc/netns in place already); else netns_enter. */
+int netns_enter_node(int net_fd, int uts_fd, int mnt_fd, char *err);
+
 /* For a child after netns_enter, as `ip netns exec NAME` does: binds each
  * file of /etc/netns/NAME over /etc (the node's hosts file). A missing
  * directory is fine; a file that cannot be bound is reported and skipped. */

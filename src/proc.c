@@ -43,11 +43,11 @@ static void child_reset_signals(void)
 static void child_enter(const struct node *n)
 {
         char e[ERRLEN];
-        if (netns_enter(n->netns_fd, n->uts_fd, e) < 0) {
+        if (netns_enter_node(n->netns_fd, n->uts_fd, n->mnt_fd, e) < 0) {
                 dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
                 _exit(127);
         }
-        if (netns_bind_etc(n->netns_name, e) < 0)
+        if (n->mnt_fd < 0 && netns_bind_etc(n->netns_name, e) < 0)
                 dprintf(2, "netlab: node \"%s\": %s\n", n->name, e);
 }
 

@@ -1,0 +1,31 @@
+/* nodefs.h — private directories of a node: a mount namespace of its own.
+ *
+ * A node with dirs gets a mount namespace made at build time by a short-
+ * lived child: it enters the node's network namespace, unshares a mount
+ * namespace (a slave of the host's, so the host sees none of it), mounts
+ * /sys for the node's interfaces, binds /etc/netns/LAB.NODE as `ip netns
+ * exec` does, then puts each private directory in place: an empty tmpfs,
+ * or an overlay whose upper layer is on a tmpfs of the namespace itself
+ * (copy-on-write: the host's files stay untouched). The namespace is held
+ * by a bind mount of its nsfs file at /run/netlab/LAB/mnt/NODE, journaled
+ * ("mnt PATH") before it is made, so `netlab clean` removes it after any
+ * crash; the child exits, and the node costs no process. Everything that
+ * runs in the node enters it (netns_enter_node). Nodes without dirs are
+ * built as before. */
+#ifndef NETLAB_NODEFS_H
+#define NETLAB_NODEFS_H
+#include "err.h"
+#include "lab.h"
+
+/* The directory (below the lab's run directory) holding the mount
+ * namespaces: a private tmpfs, mounted by nodefs_build. */
+#define NODEFS_DIR "mnt"
+
+/* True when some node of the lab has dirs. */
+bool nodefs_needed(const struct lab *lab);
+
+/* Makes the mount namespace of every node with dirs (after the network
+ * namespaces and the hosts files). run_fd: the lab's run directory. */
+int nodefs_build(struct lab *lab, int run_fd, char *err);
+
+#endif
