@@ -445,6 +445,15 @@ int nlua_build(struct nlua *N, char *err)
         return lab_build(N->lab, err);
 }
 
+int nlua_validate(struct nlua *N, char *err)
+{
+        if (!N->lab)
+                return errf(err, "no lab declared");
+        if (nlua_pending_check(N, err) < 0)
+                return -1;
+        return lab_validate(N->lab, err);
+}
+
 int nlua_teardown(struct nlua *N, char *err)
 {
         nlua_exp_abort(N);

@@ -167,6 +167,14 @@ static void on_ctl_line(struct server *s, char *line)
                         listen_on(s);
                 snprintf(msg, sizeof(msg), "up %s\n", s->name);
                 ready_say(s, msg);
+        } else if (!strcmp(line, "relisten")) {
+                /* The console rebuilt the lab (reload): the teardown removed
+                 * the run directory and the socket in it. */
+                if (s->lsock >= 0)
+                        close(s->lsock);
+                s->lsock = -1;
+                if (s->name[0])
+                        listen_on(s);
         } else if (!strncmp(line, "fail ", 5)) {
                 char msg[1100];
                 snprintf(msg, sizeof(msg), "%s\n", line);

@@ -15,7 +15,8 @@
  * The console talks to its server on a control socket passed as
  * NETLAB_SERVER_FD: "lab NAME" once the lab file is loaded, "up" once built,
  * "fail MESSAGE" if the build failed, "detach" for prefix d (the client that
- * typed it last is detached). An idle lab with no server costs nothing; a
+ * typed it last is detached), "relisten" when the lab was rebuilt (reload)
+ * and its run directory, the socket's, made anew. An idle lab with no server costs nothing; a
  * server is one process per lab, never per node. */
 #ifndef NETLAB_SERVER_H
 #define NETLAB_SERVER_H

@@ -386,6 +386,7 @@ const struct cmd_entry con_commands[] = {
     {"lua", "CODE...", "Lua with lab and the nodes in scope (Mininet's py)", 1, -1, "", NULL,
      c_lua},
     {"reset", "", "put the running lab back to what its file says", 0, 0, "", NULL, c_reset},
+    {"reload", "", "rebuild the lab from its file (after an edit)", 0, 0, "", NULL, c_reload},
     {"clean", "", "remove what other (crashed) labs left behind", 0, 0, "", NULL, c_clean},
     {"quit", "", "leave (tears the lab down unless --keep)", 0, 0, "", NULL, c_quit},
     {"exit", "", "same as quit", 0, 0, "", NULL, c_quit},

@@ -43,5 +43,6 @@ int c_kill(struct console *c, int argc, char **argv, const char *rest, char *err
 int c_source(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_time(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_lua(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_reload(struct console *c, int argc, char **argv, const char *rest, char *err);
 
 #endif

@@ -231,6 +231,15 @@ static void hook_progress(void *ud, const char *stage, int done, int total)
 
 /* The default lab: an installed netlab (bin/ beside share/netlab/) opens its
  * own copy first, wherever it is run from; a build tree opens the sources'. */
+struct nlua *con_lua_new(struct console *c, char *err)
+{
+        struct nlua_hooks hooks = {.on_check = exp_on_check,
+                                   .on_print = hook_print,
+                                   .on_progress = hook_progress,
+                                   .ud = c};
+        return nlua_new(&hooks, err);
+}
+
 static void default_lab(char *out, size_t len)
 {
         char exe[PATH_MAX], installed[PATH_MAX + 64] = "";
@@ -391,9 +400,7 @@ int ui_main(const char *lab_path, bool keep)
                 return 2;
         }
         c->log = open_log();
-        struct nlua_hooks hooks = {
-            .on_check = exp_on_check, .on_print = hook_print, .on_progress = hook_progress, .ud = c};
-        c->L = nlua_new(&hooks, err);
+        c->L = con_lua_new(c, err);
         if (!c->L) {
                 fprintf(stderr, "netlab: %s\n", err);
                 return 1;

@@ -99,6 +99,8 @@ void con_log(struct console *c, const char *fmt, ...) __attribute__((format(prin
 void con_select_node(struct console *c, int node);
 void con_ep_add(struct console *c, int fd, uint32_t type, uint32_t idx);
 void con_ep_del(struct console *c, int fd);
+/* A Lua state whose hooks report to the console (checks, print, progress). */
+struct nlua *con_lua_new(struct console *c, char *err);
 
 /* cmd_capture.c */
 void capture_ui_event(struct console *c);

@@ -1,0 +1,87 @@
+/* reload.c — `reload`: the lab rebuilt from its file after an edit, without
+ * leaving the console.
+ *
+ * The edited file is loaded first into a Lua state of its own and the model
+ * checked as a build would: a file that no longer loads or validates (a
+ * typo, a bad address) is reported at its line and the running lab stays
+ * as it was. Then what runs in the old lab stops (shells,
+ * commands, experiment, monitors), the old lab is torn down, and the new one
+ * is built under the same name; the lab server is told to listen again (the
+ * teardown removed its socket with the run directory). The file must still
+ * name the same lab: the server, the log and `netlab attach` know it by
+ * that name. */
+#include "console.h"
+#include "server.h"
+#include <errno.h>
+#include <string.h>
+
+int c_reload(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest;
+        char e[ERRLEN];
+        struct nlua *L = con_lua_new(c, err);
+        if (!L)
+                return -1;
+        e[0] = '\0';
+        /* What the build would refuse is refused now, while the lab runs. */
+        if (nlua_load(L, c->lab_path, e) < 0 || !nlua_lab(L) || nlua_validate(L, e) < 0) {
+                if (nlua_lab(L) && nlua_lab(L)->state == LAB_UP)
+                        nlua_teardown(L, NULL); /* its top level built something */
+                nlua_free(L);
+                errno = EINVAL;
+                return errf(err, "reload: %s (lab %s stays as it was)",
+                            e[0] ? e : "the file declares no lab", c->lab->name);
+        }
+        if (strcmp(nlua_lab(L)->name, c->lab->name) != 0) {
+                char name[LAB_NAME_MAX + 1];
+                snprintf(name, sizeof(name), "%s", nlua_lab(L)->name);
+                nlua_free(L);
+                errno = EINVAL;
+                return errf(err,
+                            "reload: %s now declares lab \"%s\", this console runs \"%s\": quit "
+                            "and open it (lab %s stays as it was)",
+                            c->lab_path, name, c->lab->name, c->lab->name);
+        }
+        /* Stop what runs in the old lab, then the lab. */
+        for (int i = 0; i < MAXPANES; i++)
+                if (c->panes[i].used && c->panes[i].kind == P_TERM)
+                        con_close_pane(c, i, NULL);
+        exp_stop(c);
+        script_free(c);
+        jobs_stop(c);
+        monitors_stop(c);
+        inspect_free(&c->in);
+        con_msg(c, false, "reload: tearing down lab %s...", c->lab->name);
+        draw_all(c);
+        if (c->built && nlua_teardown(c->L, e) < 0) {
+                nlua_free(L);
+                c->built = false;
+                return errf(err, "reload: %s", e);
+        }
+        c->built = false;
+        exp_free(c);
+        monitors_free(c);
+        nlua_free(c->L);
+        c->L = L;
+        c->lab = nlua_lab(L);
+        c->sel = 0;
+        c->gv.gx = c->gv.gy = 0;
+        c->gv.sel_shown = -1;
+        c->in.node = -1;
+        c->relayout = true;
+        if (exp_init(c) < 0 || monitors_init(c) < 0) {
+                errno = ENOMEM;
+                c->quit = true;
+                return errf(err, "reload: out of memory");
+        }
+        con_msg(c, false, "reload: building lab %s...", c->lab->name);
+        draw_all(c);
+        if (nlua_build(c->L, e) < 0)
+                return errf(err, "reload: Build failed: %s (fix the file, then reload)", e);
+        c->built = true;
+        server_tell("relisten");
+        monitors_start(c);
+        con_msg(c, false, "reload: lab %s is up again from %s: %d nodes, %d links", c->lab->name,
+                c->lab_path, c->lab->nnodes, c->lab->nlinks);
+        return 0;
+}
