@@ -306,7 +306,8 @@ static void server_loop(struct server *s)
                 if (pf[2].revents) {
                         struct signalfd_siginfo si;
                         while (read(s->sfd, &si, sizeof(si)) == sizeof(si))
-                                ;
+                                if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+                                        kill(s->console, (int)si.ssi_signo); /* stop the lab */
                         int st;
                         if (waitpid(s->console, &st, WNOHANG) == s->console) {
                                 status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -406,6 +407,10 @@ pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *r
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, SIGCHLD);
+        /* A stop signal sent to the server is the console's: it tears the lab
+         * down and exits, and the server follows it. */
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
         sigprocmask(SIG_BLOCK, &set, NULL);
         s.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
         s.console = fork();
@@ -444,7 +449,6 @@ pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *r
         }
         signal(SIGHUP, SIG_IGN);
         signal(SIGPIPE, SIG_IGN);
-        signal(SIGINT, SIG_IGN);
         set_nonblock(s.master);
         if (client_fd >= 0) {
                 set_nonblock(client_fd);
