@@ -1514,9 +1514,12 @@ int nlua_api_open(struct nlua *N, char *err)
                                             {"__gc", l_job_gc},
                                             {NULL, NULL}};
         static const luaL_Reg lab_methods[] = {{"link", l_lab_link},
-                                               {"node", l_lab_node},     {"nodes", l_lab_nodes},
-                                               {"links", l_lab_links},   {"build", l_lab_build},
-                                               {"reset", l_lab_reset},   {NULL, NULL}};
+                                               {"node", l_lab_node},
+                                               {"nodes", l_lab_nodes},
+                                               {"links", l_lab_links},
+                                               {"build", l_lab_build},
+                                               {"reset", l_lab_reset},
+                                               {NULL, NULL}};
         static const luaL_Reg node_meta[] = {{"__index", l_node_index},
                                              {"__tostring", l_node_tostring},
                                              {"__eq", l_node_eq},

@@ -716,8 +716,7 @@ int lab_build(struct lab *lab, char *err)
         if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
             configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
             configure_firewalls(lab, err) < 0 || configure_nodes(lab, &b, err) < 0 ||
-            nodefs_build(lab, run_fd, err) < 0 ||
-            start_datapath(lab, err) < 0 ||
+            nodefs_build(lab, run_fd, err) < 0 || start_datapath(lab, err) < 0 ||
             stop_check(lab, err) < 0)
                 goto out;
         rc = 0;
@@ -835,8 +834,7 @@ int lab_reset(struct lab *lab, char *err)
                         continue;
                 if (n->kind->sysctls && n->kind->sysctls[0].path &&
                     netns_run_in(n->netns_fd, kind_sysctls, n, e) < 0)
-                        return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name,
-                                    e);
+                        return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name, e);
                 struct nl *nl = nl_open(n->netns_fd, e);
                 if (!nl)
                         return errf(err, "node \"%s\": %s", n->name, e);

@@ -29,10 +29,10 @@ struct lab;
 struct nl;
 
 enum kind_flags {
-        KIND_L3 = 1 << 0,     /* interfaces carry addresses; gateways, routes, IPv6,
-                                 802.1Q subinterfaces (hosts, routers) */
-        KIND_BRIDGE = 1 << 1  /* a bridge joins the ports: VLAN entries on ports, a
-                                 firewall, switch:vlans() (switches) */
+        KIND_L3 = 1 << 0,    /* interfaces carry addresses; gateways, routes, IPv6,
+                                802.1Q subinterfaces (hosts, routers) */
+        KIND_BRIDGE = 1 << 1 /* a bridge joins the ports: VLAN entries on ports, a
+                                firewall, switch:vlans() (switches) */
 };
 
 /* A sysctl written inside the node's namespace at creation. */
@@ -52,11 +52,11 @@ struct kind_ctx {
 };
 
 struct node_kind {
-        const char *name;            /* "host": lab:host(), node.kind, messages */
-        const char *const *lua_keys; /* options lab:NAME(name, {...}) takes */
-        const char *ifprefix;        /* automatic interface names: prefix ... */
-        int ifbase;                  /* ... and first number: eth0, p1 */
-        unsigned flags;              /* enum kind_flags */
+        const char *name;                  /* "host": lab:host(), node.kind, messages */
+        const char *const *lua_keys;       /* options lab:NAME(name, {...}) takes */
+        const char *ifprefix;              /* automatic interface names: prefix ... */
+        int ifbase;                        /* ... and first number: eth0, p1 */
+        unsigned flags;                    /* enum kind_flags */
         const struct kind_sysctl *sysctls; /* ends with {NULL} */
         /* Each hook may be NULL; each returns 0 or -1 with err naming what
          * failed (the caller adds the node and the place in the lab file). */

@@ -19,8 +19,7 @@ static int router_validate(const struct lab *lab, int node, char *err)
         const struct node *n = &lab->nodes[node];
         if (n->nat_out[0] && lab_find_iface(lab, node, n->nat_out) < 0) {
                 errno = EINVAL;
-                return errf(err, "nat: router \"%s\" has no interface \"%s\"", n->name,
-                            n->nat_out);
+                return errf(err, "nat: router \"%s\" has no interface \"%s\"", n->name, n->nat_out);
         }
         return 0;
 }

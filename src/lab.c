@@ -143,8 +143,8 @@ bool lab_node_has(const struct lab *lab, int node, unsigned flag)
         return lab_node_live(lab, node) && (lab->nodes[node].kind->flags & flag);
 }
 
-int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind,
-                 const char *where, char *err)
+int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind, const char *where,
+                 char *err)
 {
         if (lab->state != LAB_DEFINED)
                 return errf(err, "Cannot add node \"%s\": lab \"%s\" is already built", name,

@@ -88,9 +88,15 @@ static void __attribute__((noreturn)) fatal(const char *fmt, ...)
 }
 
 /* Stopped from outside: said on the console's own screen, exit 128 + N. */
+/* The signal that stopped the console (0: none). A stop signal during the
+ * build is the core's lab_stop_requested (lab_catch_stop_signals); after it
+ * the signals come through the signalfd and stop only the console's loop,
+ * which then tears down in order. */
+static int stop_signal;
+
 static void stopped_by(struct console *c, int sig, int from)
 {
-        lab_stop_requested = sig;
+        stop_signal = sig;
         c->exit_status = 128 + sig;
         c->quit = true;
         con_log(c, "signal %d from pid %d: quitting", sig, from);
@@ -518,7 +524,7 @@ int ui_main(const char *lab_path, bool keep)
         monitors_stop(c);
         inspect_free(&c->in);
         int status = c->exit_status;
-        if (lab_stop_requested)
+        if (stop_signal)
                 draw_all(c); /* "Stopped by ...", while the lab is torn down */
         /* A lab that cannot forward (its datapath gave up) is not kept. */
         char why[ERRLEN] = "";
@@ -537,9 +543,9 @@ int ui_main(const char *lab_path, bool keep)
         rl_finish(c);
         keys_mouse_mode(false);
         endwin();
-        if (lab_stop_requested)
+        if (stop_signal)
                 fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n",
-                        sigabbrev_np(lab_stop_requested), c->lab->name,
+                        sigabbrev_np(stop_signal), c->lab->name,
                         kept ? "left up" : "torn down");
         if (kept)
                 printf("Lab %s left up (netlab clean %s removes it).\n", c->lab->name,
