@@ -12,6 +12,7 @@
  * What is better written in Lua (ping, pingall, generators) lives in
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
+#include "distrib.h"
 #include "fw.h"
 #include "vlanview.h"
 #include "monotime.h"
@@ -646,8 +647,63 @@ static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
         lua_pop(L, 1);
 }
 
-static const char *const link_keys[] = {"ip",     "mtu",  "bw",    "delay", "jitter", "loss",
-                                        "ifname", "vlan", "trunk", "vlans", "up",     NULL};
+static const char *const link_keys[] = {
+    "ip",      "mtu",    "bw",  "delay", "jitter", "loss",         "duplicate", "corrupt",
+    "reorder", "gap",    "queue", "distribution", "ifname", "vlan", "trunk",  "vlans",
+    "up",      NULL};
+
+/* A percentage option (loss, duplicate, ...) as parts per million. */
+static uint32_t parse_percent(lua_State *L, int idx, const char *what)
+{
+        char v[64];
+        double x = lua_tonumber(L, idx);
+        if (lua_type(L, idx) != LUA_TNUMBER || !(x >= 0 && x <= 100))
+                nlua_raise(L, "%s: expected a percentage from 0 to 100, got %s", what,
+                           shown(L, idx, v, sizeof(v)));
+        return (uint32_t)(x * 10000 + 0.5);
+}
+
+static uint32_t parse_count(lua_State *L, int idx, const char *what, lua_Integer max)
+{
+        char v[64];
+        if (!lua_isinteger(L, idx) || lua_tointeger(L, idx) < 1 || lua_tointeger(L, idx) > max)
+                nlua_raise(L, "%s: expected an integer from 1 to %lld, got %s", what,
+                           (long long)max, shown(L, idx, v, sizeof(v)));
+        return (uint32_t)lua_tointeger(L, idx);
+}
+
+/* netem's knobs beyond delay, jitter and loss (the same on the kernel's
+ * netem and the datapath's wires). */
+static void link_netem_opts(lua_State *L, int opts, struct link_params *p)
+{
+        char v[64];
+        if (opt_field(L, opts, "duplicate") != LUA_TNIL)
+                p->dup_ppm = parse_percent(L, -1, "duplicate");
+        if (opt_field(L, opts, "corrupt") != LUA_TNIL)
+                p->corrupt_ppm = parse_percent(L, -1, "corrupt");
+        if (opt_field(L, opts, "reorder") != LUA_TNIL)
+                p->reorder_ppm = parse_percent(L, -1, "reorder");
+        if (opt_field(L, opts, "gap") != LUA_TNIL)
+                p->gap = parse_count(L, -1, "gap", 1000000);
+        if (opt_field(L, opts, "queue") != LUA_TNIL)
+                p->limit = parse_count(L, -1, "queue", 1000000);
+        if (opt_field(L, opts, "distribution") != LUA_TNIL) {
+                int d = lua_type(L, -1) == LUA_TSTRING ? dist_parse(lua_tostring(L, -1)) : -1;
+                if (d < 0)
+                        nlua_raise(L, "distribution: expected \"uniform\", \"normal\", "
+                                      "\"pareto\" or \"paretonormal\", got %s",
+                                   shown(L, -1, v, sizeof(v)));
+                p->dist = (uint8_t)d;
+        }
+        lua_pop(L, 6);
+        if ((p->reorder_ppm || p->gap) && !p->delay_us)
+                nlua_raise(L, "reorder: needs a delay (a reordered frame is one sent before the "
+                              "delayed ones), as netem");
+        if (p->gap && !p->reorder_ppm)
+                nlua_raise(L, "gap: needs reorder");
+        if (p->dist && !p->jitter_us)
+                nlua_raise(L, "distribution: needs a jitter (it is the jitter's shape)");
+}
 
 static bool first_link_iface(const struct lab *lab, int node, int iface)
 {
@@ -690,6 +746,7 @@ static int l_lab_link(lua_State *L)
                 p.loss_ppm = (uint32_t)(l * 10000);
         }
         lua_pop(L, 5);
+        link_netem_opts(L, 4, &p);
         if (opt_field(L, 4, "ifname") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
                         nlua_raise(L, "ifname: expected {\"name on a\", \"name on b\"}");

@@ -561,7 +561,7 @@ static int configure_l3(struct lab *lab, struct build_ctx *b, char *err)
 
 static bool params_set(const struct link_params *p)
 {
-        return p->rate_bps || p->delay_us || p->jitter_us || p->loss_ppm;
+        return p->rate_bps || link_params_impaired(p);
 }
 
 static int configure_params(struct lab *lab, struct build_ctx *b, char *err)

@@ -54,6 +54,12 @@ void dp_impair_from_link(const struct link_params *p, struct dp_impair *d)
         d->jitter_us = p->jitter_us;
         d->loss_ppm = p->loss_ppm;
         d->rate_bps = p->rate_bps;
+        d->dup_ppm = p->dup_ppm;
+        d->corrupt_ppm = p->corrupt_ppm;
+        d->reorder_ppm = p->reorder_ppm;
+        d->gap = p->gap;
+        d->limit = p->limit;
+        d->dist = (enum dp_dist)p->dist;
 }
 
 static void dp_netns_path(const struct lab *lab, char *buf, size_t len)

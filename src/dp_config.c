@@ -1,6 +1,7 @@
 /* dp_config.c — the userspace datapath's configuration: building it, and
  * its text form in /run/netlab/LAB/datapath.conf (see dp_config.h). */
 #include "dp_config.h"
+#include "distrib.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -132,7 +133,6 @@ static const struct impair_key {
     {"limit", offsetof(struct dp_impair, limit), K_U32, 1000000},
     {"rate", offsetof(struct dp_impair, rate_bps), K_U64, 1000000000000ull},
 };
-static const char *const dist_names[] = {"uniform", "normal", "pareto", "paretonormal"};
 
 int dp_impair_parse(const char *text, struct dp_impair *p, char *err)
 {
@@ -156,10 +156,8 @@ int dp_impair_parse(const char *text, struct dp_impair *p, char *err)
                 }
                 const char *v = eq + 1;
                 if (k->kind == K_DIST) {
-                        size_t i = 0;
-                        while (i < 4 && strcmp(v, dist_names[i]))
-                                i++;
-                        if (i == 4) {
+                        int i = dist_parse(v);
+                        if (i < 0) {
                                 errno = EINVAL;
                                 return errf(err, "unknown distribution \"%s\" (uniform, normal, "
                                                  "pareto, paretonormal)", v);
@@ -195,7 +193,7 @@ int dp_impair_format(const struct dp_impair *p, char *buf, size_t len)
                         if (p->dist == DP_DIST_UNIFORM || (unsigned)p->dist > 3)
                                 continue;
                         w = snprintf(buf + pos, len - pos, "%sdist=%s", pos ? " " : "",
-                                     dist_names[p->dist]);
+                                     dist_name((uint8_t)p->dist));
                 } else {
                         unsigned long long x = k->kind == K_U64 ? *(const uint64_t *)at
                                                                 : *(const uint32_t *)at;

@@ -1,5 +1,6 @@
 /* dp_wire.c — netem's decisions for one direction of a wire (see dp_wire.h). */
 #include "dp_wire.h"
+#include "distrib.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,44 +38,6 @@ static uint32_t scale(uint32_t ppm)
         return ppm >= 1000000 ? UINT32_MAX : (uint32_t)((uint64_t)ppm * UINT32_MAX / 1000000);
 }
 
-/* Acklam's inverse of the standard normal CDF (relative error < 1.2e-9). */
-static double inv_normal(double p)
-{
-        static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                                   -2.759285104469687e+02, 1.383577518672690e+02,
-                                   -3.066479806614716e+01, 2.506628277459239e+00};
-        static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                                   -1.556989798598866e+02, 6.680131188771972e+01,
-                                   -1.328068155288572e+01};
-        static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                                   -2.400758277161838e+00, -2.549732539343734e+00,
-                                   4.374664141464968e+00,  2.938163982698783e+00};
-        static const double dd[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                                    2.445134137142996e+00, 3.754408661907416e+00};
-        double q, r;
-        if (p < 0.02425) {
-                q = sqrt(-2 * log(p));
-                return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                       ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
-        }
-        if (p > 1 - 0.02425) {
-                q = sqrt(-2 * log(1 - p));
-                return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                       ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
-        }
-        q = p - 0.5;
-        r = q * q;
-        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-               (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
-
-/* Pareto with shape 3 (iproute2's pareto table), scaled to mean 0, sd 1. */
-static double inv_pareto(double p)
-{
-        const double alpha = 3, mean = 1.5, sd = 0.8660254037844386;
-        return (pow(1 - p, -1 / alpha) - mean) / sd;
-}
-
 /* netem's tabledist: mu plus sigma times a value of the distribution,
  * drawn through the correlated uniform source; uniform without a table. */
 static int64_t tabledist(struct wire_dir *d, int64_t mu, int64_t sigma)
@@ -82,20 +45,11 @@ static int64_t tabledist(struct wire_dir *d, int64_t mu, int64_t sigma)
         if (sigma == 0)
                 return mu;
         uint32_t r = crandom(d, &d->delay_cor);
-        double u = ((double)r + 0.5) / 4294967296.0, t;
-        switch (d->p.dist) {
-        case DP_DIST_NORMAL:
-                t = inv_normal(u);
-                break;
-        case DP_DIST_PARETO:
-                t = inv_pareto(u);
-                break;
-        case DP_DIST_PARETONORMAL: /* iproute2: a quarter normal, three quarters pareto */
-                t = 0.25 * inv_normal(u) + 0.75 * inv_pareto(((double)rnd32(d) + 0.5) / 4294967296.0);
-                break;
-        default:
+        if (d->p.dist == DP_DIST_UNIFORM)
                 return mu - sigma + (int64_t)(r % (uint64_t)(2 * sigma));
-        }
+        double u = ((double)r + 0.5) / 4294967296.0;
+        double u2 = ((double)rnd32(d) + 0.5) / 4294967296.0;
+        double t = dist_inverse((uint8_t)d->p.dist, u, u2);
         return mu + (int64_t)llround(t * (double)sigma);
 }
 

@@ -36,6 +36,20 @@ struct link_params {
         uint32_t jitter_us; /* 0 = none */
         uint32_t loss_ppm;  /* parts per million, 0 = none (1% = 10000) */
         int mtu;            /* 0 = default */
+        /* netem's other knobs (sch_netem.c semantics on both paths) */
+        uint32_t dup_ppm;     /* duplicate, ppm */
+        uint32_t corrupt_ppm; /* one flipped bit, ppm of frames */
+        uint32_t reorder_ppm; /* sent at once instead of delayed, ppm (needs delay) */
+        uint32_t gap;         /* reorder one frame in gap at most; 0 = 1 */
+        uint32_t limit;       /* queue, packets; 0 = netem's 1000 */
+        uint8_t dist;         /* jitter: 0 uniform, 1 normal, 2 pareto, 3 paretonormal */
 };
+
+/* True when a link's parameters ask for netem's work (not just a rate). */
+static inline bool link_params_impaired(const struct link_params *p)
+{
+        return p->delay_us || p->jitter_us || p->loss_ppm || p->dup_ppm || p->corrupt_ppm ||
+               p->reorder_ppm;
+}
 
 #endif

@@ -7,6 +7,7 @@
  * unknown"); that becomes EOPNOTSUPP with a message naming the option.
  * Without tbf, a rate is made with htb (one class, rate = ceil). */
 #include "nl_int.h"
+#include "distrib.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +122,29 @@ static int add_tbf(struct nl *nl, int ifindex, uint32_t parent, uint32_t handle,
         return 0;
 }
 
+static uint32_t ppm_scale(uint32_t ppm)
+{
+        if (ppm >= 1000000)
+                return 0xffffffffu;
+        return (uint32_t)((double)ppm / 1000000.0 * 4294967295.0 + 0.5);
+}
+
+/* netem's distribution tables, as iproute2's maketable makes them: the
+ * inverse CDF at (i + 0.5) / size, scaled by NETEM_DIST_SCALE (the mean 0,
+ * standard deviation 1 form that tabledist expects). */
+#define NETEM_TABLE_SIZE 4096
+#define NETEM_DIST_SCALE 8192
+static void netem_dist_table(uint8_t dist, int16_t *t)
+{
+        for (int i = 0; i < NETEM_TABLE_SIZE; i++) {
+                double u = (i + 0.5) / NETEM_TABLE_SIZE;
+                double x = dist_inverse(dist, u, (i * 2654435761u % NETEM_TABLE_SIZE + 0.5) /
+                                                    NETEM_TABLE_SIZE);
+                x *= NETEM_DIST_SCALE;
+                t[i] = (int16_t)(x > 32767 ? 32767 : x < -32768 ? -32768 : x);
+        }
+}
+
 static int add_netem(struct nl *nl, int ifindex, const char *label, const struct link_params *p,
                      char *err)
 {
@@ -128,11 +152,10 @@ static int add_netem(struct nl *nl, int ifindex, const char *label, const struct
         memset(&q, 0, sizeof(q));
         q.latency = us2tick(p->delay_us);
         q.jitter = us2tick(p->jitter_us);
-        q.limit = 1000;
-        if (p->loss_ppm >= 1000000)
-                q.loss = 0xffffffffu;
-        else
-                q.loss = (uint32_t)((double)p->loss_ppm / 1000000.0 * 4294967295.0 + 0.5);
+        q.limit = p->limit ? p->limit : 1000;
+        q.loss = ppm_scale(p->loss_ppm);
+        q.duplicate = ppm_scale(p->dup_ppm);
+        q.gap = p->reorder_ppm && !p->gap ? 1 : p->gap; /* as tc: reorder without gap is gap 1 */
 
         struct nlmsghdr *nlh = qdisc_req(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
                                          TC_H_ROOT, TC_H_MAKE(1u << 16, 0));
@@ -142,6 +165,19 @@ static int add_netem(struct nl *nl, int ifindex, const char *label, const struct
                 mnl_attr_put_u64(nlh, TCA_NETEM_LATENCY64, (uint64_t)p->delay_us * 1000);
         if (p->jitter_us)
                 mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, (uint64_t)p->jitter_us * 1000);
+        if (p->reorder_ppm) {
+                struct tc_netem_reorder r = {ppm_scale(p->reorder_ppm), 0};
+                mnl_attr_put(nlh, TCA_NETEM_REORDER, sizeof(r), &r);
+        }
+        if (p->corrupt_ppm) {
+                struct tc_netem_corrupt c = {ppm_scale(p->corrupt_ppm), 0};
+                mnl_attr_put(nlh, TCA_NETEM_CORRUPT, sizeof(c), &c);
+        }
+        if (p->jitter_us && p->dist) {
+                static int16_t table[NETEM_TABLE_SIZE];
+                netem_dist_table(p->dist, table);
+                mnl_attr_put(nlh, TCA_NETEM_DELAY_DIST, sizeof(table), table);
+        }
         opts_end(nlh, o);
         if (nl_talk(nl, NULL, NULL) < 0)
                 return qdisc_fail(nl, "netem", "CONFIG_NET_SCH_NETEM", label, err);
@@ -222,7 +258,7 @@ int nl_link_params_apply_with(struct nl *nl, int ifindex, const char *label,
         qdisc_req(nl, RTM_DELQDISC, 0, ifindex, TC_H_ROOT, 0);
         if (nl_talk(nl, NULL, NULL) < 0 && errno != ENOENT && errno != EINVAL)
                 return errf_sys(err, nl->s.extack, "Cannot delete root qdisc on \"%s\"", label);
-        bool impair = p->delay_us || p->jitter_us || p->loss_ppm;
+        bool impair = link_params_impaired(p);
         if (impair) {
                 if (add_netem(nl, ifindex, label, p, err) < 0)
                         return -1;

@@ -37,7 +37,7 @@ static const struct job_row {
                           "CONFIG_BRIDGE_VLAN_FILTERING", PLAN_USER, "AF_PACKET ports"},
     [PLAN_SUBIF] = {"802.1Q subinterface", has_8021q, "vlan link", "CONFIG_VLAN_8021Q", PLAN_USER,
                     "a veth tagged by the datapath"},
-    [PLAN_IMPAIR] = {"delay, jitter, loss", has_netem, "netem qdisc", "CONFIG_NET_SCH_NETEM",
+    [PLAN_IMPAIR] = {"delay, jitter, loss, ...", has_netem, "netem qdisc", "CONFIG_NET_SCH_NETEM",
                      PLAN_USER, "a wire: the link's ends meet in the datapath"},
     [PLAN_RATE] = {"rate limit", has_shaper, "tbf/htb qdisc",
                    "CONFIG_NET_SCH_TBF or CONFIG_NET_SCH_HTB", PLAN_UNAVAILABLE, NULL},
@@ -90,7 +90,7 @@ bool plan_subif_in_userspace(const struct lab *lab)
 
 static bool link_impaired(const struct link *l)
 {
-        return l->p.delay_us || l->p.jitter_us || l->p.loss_ppm;
+        return link_params_impaired(&l->p);
 }
 
 bool plan_link_on_wire(const struct lab *lab, int link)

@@ -21,6 +21,9 @@ local h3 = lab:host("h3", { ip = "10.6.0.3/24" })
 lab:link(h1, s, { delay = "15ms" })
 lab:link(h2, s)
 lab:link(h3, s, { delay = "5ms", jitter = "1ms", bw = "50mbit" })
+local h4 = lab:host("h4", { ip = "10.6.0.4/24" })
+lab:link(h4, s, { duplicate = 100, delay = "1ms", jitter = "500us", distribution = "normal",
+                  reorder = 5, gap = 3, queue = 200 })
 experiment("delay", function()
   local ok, st = h1:ping(h2, { count = 5 })
   check(ok and st.rtt_avg >= 30 and st.rtt_avg < 60, "h1-h2 RTT is 2 x 15 ms: " .. tostring(st and st.rtt_avg))
@@ -28,6 +31,12 @@ experiment("delay", function()
   check(ok and st.rtt_avg >= 8 and st.rtt_avg < 30, "h3-h2 RTT is 2 x (5 +- 1) ms: " .. tostring(st and st.rtt_avg))
   ok, st = h1:ping(h3, { count = 3 })
   check(ok and st.rtt_avg >= 38, "h1-h3 RTT adds both links: " .. tostring(st and st.rtt_avg))
+end)
+experiment("netem's other knobs", function()
+  local out = h4:cmd("ping -c 3 -i 0.2 -W 2 10.6.0.2")
+  -- both directions double: each request arrives twice, each reply twice: 4 answers a ping
+  local dups = tonumber(out:match("%+(%d+) duplicates") or "0")
+  check(dups >= 6, "duplicate = 100 doubles every frame both ways (+" .. dups .. " duplicates for 3 pings)")
 end)
 experiment("down and up", function()
   local l = lab:links()[1]
@@ -44,10 +53,18 @@ DOC=$("$NETLAB" doctor "$F")
 echo "$DOC" | sed -n '/^plan/,$p'
 if grep -qE "^netem qdisc +no" <<<"$DOC"; then
         expect "doctor puts the delayed link on a datapath wire" \
-                grep -qE "^  link h1:eth0 -- s:p1 +delay, jitter, loss +userspace datapath \(a wire" <<<"$DOC"
+                grep -qE "^  link h1:eth0 -- s:p1 +delay, jitter, loss, ... +userspace datapath \(a wire" <<<"$DOC"
         grep -q "link h2:eth0" <<<"$DOC" && fail "doctor lists the plain link h2 -- s"
         expect "... and says a datapath process runs" grep -q "datapath process: yes" <<<"$DOC"
 fi
+# bad values: refused at the line, before anything exists
+for o in 'reorder = 5' 'duplicate = 101' 'queue = 0' 'distribution = "gauss", delay = "2ms", jitter = "1ms"'; do
+        B=$(printf 'local lab = netlab.lab("LABNAME")\nlocal a, b = lab:host("a"), lab:host("b")\nlab:link(a, b, { %s })\n' "$o" | mklab tbad$$)
+        out=$("$NETLAB" run "$B" 2>&1)
+        rc=$?
+        expect "{ $o } is refused at its line: $out" bash -c "[ $rc != 0 ] && grep -q 'tbad$$.lua:3: ' <<<'$out'"
+        expect "... and leaves nothing" nothing_left tbad$$
+done
 "$NETLAB" run "$F" >"$TMP/out" 2>&1
 rc=$?
 cat "$TMP/out"
