@@ -748,11 +748,18 @@ int lab_teardown(struct lab *lab, char *err)
          * them. Everything else is lab_clean's work, from the journal, the
          * same after an orderly stop as after a crash: kill the processes in
          * the lab's namespaces, then remove namespaces, mounts, run dir. */
+        /* A kind's teardown that fails is reported (the first one), and the
+         * rest of the teardown goes on. */
+        int hook_rc = 0;
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct node_kind *k = lab->nodes[i].kind;
                 char e[ERRLEN];
-                if (lab_node_live(lab, i) && k->teardown && k->teardown(lab, i, e) < 0 && err)
-                        errf(err, "%s \"%s\": %s", k->name, lab->nodes[i].name, e);
+                if (!lab_node_live(lab, i) || !k->teardown || k->teardown(lab, i, e) == 0)
+                        continue;
+                if (!hook_rc)
+                        errf(err, "%s: %s \"%s\": %s", lab->nodes[i].where, k->name,
+                             lab->nodes[i].name, e);
+                hook_rc = -1;
         }
         dp_stop(lab);
         for (int i = 0; i < lab->nnodes; i++) {
@@ -772,9 +779,9 @@ int lab_teardown(struct lab *lab, char *err)
                 close(lab->lock_fd); /* lab_clean takes the lock itself */
                 lab->lock_fd = -1;
         }
-        int rc = lab_clean(lab->name, 0, NULL, NULL, err);
+        int rc = lab_clean(lab->name, 0, NULL, NULL, hook_rc ? NULL : err);
         progress(lab, "teardown", lab->nnodes, lab->nnodes);
-        return rc;
+        return hook_rc ? -1 : rc;
 }
 
 /* Sets both ends of a link up or down. Down takes the kernel's routes
