@@ -179,7 +179,7 @@ static void arm_timer(struct console *c)
         long long cand[] = {c->draw_pending ? c->next_draw_ms : 0, c->exp.deadline, c->jobs.wake_at,
                             c->inspect_pane >= 0 && c->built && c->lay.zoomed < 0 ? c->inspect_at
                                                                                   : 0,
-                            c->keys.numbers_until};
+                            c->keys.numbers_until, c->dying_at};
         for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
                 if (cand[i] > 0 && (t == 0 || cand[i] < t))
                         t = cand[i];
@@ -201,6 +201,7 @@ static void deadlines(struct console *c)
                 exp_step(c);
         }
         jobs_tick(c, now);
+        c->dying_at = pane_dying_tick(c, now, false);
         if (c->keys.numbers_until && now >= c->keys.numbers_until) {
                 c->keys.numbers_until = 0;
                 c->dirty = true;
@@ -349,7 +350,10 @@ static void loop(struct console *c)
                                 break;
                         }
                         case EV_PTY:
-                                pane_pty_event(c, (int)idx);
+                                if (evs[i].events & EPOLLOUT)
+                                        pane_flush(c, (int)idx);
+                                if (evs[i].events & ~(uint32_t)EPOLLOUT)
+                                        pane_pty_event(c, (int)idx);
                                 break;
                         case EV_MON:
                                 monitors_event(c, (int)idx);
@@ -517,6 +521,7 @@ int ui_main(const char *lab_path, bool keep)
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used && c->panes[i].kind == P_TERM)
                         con_close_pane(c, i, NULL);
+        pane_dying_tick(c, monotime_ms() + 1000000, true); /* the loop is over: wait for them */
         if (nlua_exp_running(c->L) >= 0 || nlua_eval_running(c->L))
                 nlua_exp_abort(c->L);
         script_free(c);

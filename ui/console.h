@@ -54,6 +54,8 @@ struct console {
         int graph_pane, inspect_pane, exp_pane, output_pane;
         bool focus_cmd; /* keys go to the command line, else to the active pane */
         bool sync;      /* typing goes to every shell (synchronize-panes) */
+        struct dying dying[MAXPANES];
+        long long dying_at; /* the next closed shell to kill (ms), 0: none */
 
         struct keys keys;
         struct copy_state copy;

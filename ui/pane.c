@@ -7,10 +7,13 @@
  * screen fed by commands and scripts. A pane's content size is given to
  * libvterm and to the pty (TIOCSWINSZ) whenever the layout changes. */
 #include "console.h"
+#include "monotime.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,16 +27,67 @@ struct rect pane_work_area(void)
         return r;
 }
 
+#define PANE_OUT_MAX (4 << 20)
+
+/* Writes what the pty takes; returns the bytes written. */
+static size_t write_some(int fd, const char *buf, size_t len)
+{
+        size_t done = 0;
+        while (done < len) {
+                ssize_t n = write(fd, buf + done, len - done);
+                if (n <= 0)
+                        break;
+                done += (size_t)n;
+        }
+        return done;
+}
+
+static void want_out(struct pane *p, bool on)
+{
+        struct console *c = p->con;
+        if (!c || p->fd < 0)
+                return;
+        struct epoll_event ev = {.events = EPOLLIN | (on ? EPOLLOUT : 0),
+                                 .data.u64 = ((uint64_t)EV_PTY << 32) | (uint64_t)(p - c->panes)};
+        epoll_ctl(c->ep, EPOLL_CTL_MOD, p->fd, &ev);
+}
+
 void pane_write(struct pane *p, const char *buf, size_t len)
 {
-        if (p->fd >= 0)
-                while (len > 0) {
-                        ssize_t n = write(p->fd, buf, len);
-                        if (n <= 0)
-                                break;
-                        buf += n;
-                        len -= (size_t)n;
-                }
+        if (p->fd < 0 || len == 0)
+                return;
+        if (p->outlen == 0) {
+                size_t n = write_some(p->fd, buf, len);
+                buf += n;
+                len -= n;
+                if (len == 0)
+                        return;
+        }
+        if (p->outlen + len > PANE_OUT_MAX) {
+                if (p->con)
+                        con_msg(p->con, true, "%s: not taking input, %zu bytes dropped", p->title,
+                                len);
+                return;
+        }
+        char *o = realloc(p->out, p->outlen + len);
+        if (!o)
+                return;
+        memcpy(o + p->outlen, buf, len);
+        p->out = o;
+        p->outlen += len;
+        want_out(p, true);
+}
+
+void pane_flush(struct console *c, int id)
+{
+        struct pane *p = &c->panes[id];
+        if (!p->used || p->fd < 0 || p->outlen == 0)
+                return;
+        size_t n = write_some(p->fd, p->out, p->outlen);
+        memmove(p->out, p->out + n, p->outlen - n);
+        p->outlen -= n;
+        if (p->outlen == 0)
+                want_out(p, false);
 }
 
 /* libvterm's answers (device status, key encodings) go to the pty. */
@@ -76,6 +130,7 @@ int pane_alloc(struct console *c)
                         c->panes[i].used = true;
                         c->panes[i].fd = -1;
                         c->panes[i].node = -1;
+                        c->panes[i].con = c;
                         return i;
                 }
         return -1;
@@ -210,6 +265,46 @@ int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir,
         return 0;
 }
 
+#define DYING_GRACE_MS 300
+
+/* A closed pane's shell that has not exited yet. */
+static void dying_add(struct console *c, pid_t pid)
+{
+        for (int i = 0; i < MAXPANES; i++)
+                if (c->dying[i].pid == 0) {
+                        c->dying[i].pid = pid;
+                        c->dying[i].kill_at = monotime_ms() + DYING_GRACE_MS;
+                        return;
+                }
+        kill(pid, SIGKILL); /* no room to wait: it goes now (reaped by pane_reap) */
+}
+
+long long pane_dying_tick(struct console *c, long long now, bool wait)
+{
+        long long next = 0;
+        for (int i = 0; i < MAXPANES; i++) {
+                struct dying *d = &c->dying[i];
+                if (d->pid == 0)
+                        continue;
+                if (waitpid(d->pid, NULL, WNOHANG) != 0) {
+                        d->pid = 0;
+                        continue;
+                }
+                if (now >= d->kill_at && d->kill_at) {
+                        kill(d->pid, SIGKILL);
+                        d->kill_at = 0;
+                }
+                if (wait) {
+                        waitpid(d->pid, NULL, 0);
+                        d->pid = 0;
+                        continue;
+                }
+                if (d->kill_at && (next == 0 || d->kill_at < next))
+                        next = d->kill_at;
+        }
+        return next;
+}
+
 void con_close_pane(struct console *c, int id, const char *note)
 {
         struct pane *p = &c->panes[id];
@@ -221,16 +316,13 @@ void con_close_pane(struct console *c, int id, const char *note)
                 p->fd = -1;
         }
         if (p->pid > 0) {
+                /* Hung up; reaped on SIGCHLD, killed if it lingers (never waited for here). */
                 kill(p->pid, SIGHUP);
-                if (waitpid(p->pid, NULL, WNOHANG) == 0) {
-                        usleep(20000);
-                        if (waitpid(p->pid, NULL, WNOHANG) == 0) {
-                                kill(p->pid, SIGKILL);
-                                waitpid(p->pid, NULL, 0);
-                        }
-                }
+                if (waitpid(p->pid, NULL, WNOHANG) == 0)
+                        dying_add(c, p->pid);
                 p->pid = 0;
         }
+        free(p->out);
         if (c->lay.zoomed == id)
                 layout_zoom(&c->lay, id);
         int next = layout_cycle(&c->lay, id, -1);
@@ -315,7 +407,7 @@ void pane_pty_event(struct console *c, int id)
         int st = 0;
         char note[160];
         const char *name = p->node >= 0 ? c->lab->nodes[p->node].name : "?";
-        if (p->pid > 0 && waitpid(p->pid, &st, 0) == p->pid) {
+        if (p->pid > 0 && waitpid(p->pid, &st, WNOHANG) == p->pid) {
                 p->pid = 0;
                 if (WIFSIGNALED(st))
                         snprintf(note, sizeof(note), "%s: shell killed by signal %d", name,
@@ -331,6 +423,7 @@ void pane_pty_event(struct console *c, int id)
 
 void pane_reap(struct console *c)
 {
+        pane_dying_tick(c, monotime_ms(), false);
         for (int i = 0; i < MAXPANES; i++) {
                 struct pane *p = &c->panes[i];
                 int st;

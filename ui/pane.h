@@ -22,6 +22,9 @@ struct pane {
         enum pane_kind kind;
         struct vt *vt; /* P_TERM, P_OUTPUT */
         int fd;        /* pty master, -1 */
+        struct console *con;
+        char *out; /* bytes for the pty that it did not take yet (a paste) */
+        size_t outlen;
         pid_t pid;     /* shell, 0 when exited */
         int node;
         int scroll; /* copy mode: lines back; inspector, experiments: first line shown */
@@ -33,14 +36,23 @@ struct pane {
         int rows, cols; /* content size last given to the vt/pty (or painted) */
 };
 
+/* A closed pane's shell, hung up and not reaped yet. */
+struct dying {
+        pid_t pid;
+        long long kill_at; /* SIGKILL then (ms), 0: sent */
+};
+
 /* The screen area the panes share (between the title bar and the message line). */
 struct rect pane_work_area(void);
 /* Takes a free slot (used, no fd, no node); -1 when all are taken. */
 int pane_alloc(struct console *c);
 /* Recomputes the layout and gives every terminal pane its size (libvterm and TIOCSWINSZ). */
 void pane_apply_sizes(struct console *c);
-/* Bytes to the program in the pane (keys, libvterm's answers). */
+/* Bytes to the program in the pane (keys, libvterm's answers, a paste):
+ * what the pty does not take now is queued and sent when it is writable. */
 void pane_write(struct pane *p, const char *buf, size_t len);
+/* The pty of pane id is writable: sends what is queued. */
+void pane_flush(struct console *c, int id);
 
 /* Splits a pane for a new one of kind: terminals split the active terminal
  * (or the graph the first time). dir: LAY_H (side by side), LAY_V (below),
@@ -72,7 +84,10 @@ void pane_set_sync(struct console *c, bool on);
 
 /* The pty of pane id is readable. */
 void pane_pty_event(struct console *c, int id);
-/* SIGCHLD: closes the panes whose shell exited. */
+/* SIGCHLD: closes the panes whose shell exited, reaps closed panes' shells. */
 void pane_reap(struct console *c);
+/* Kills closed panes' shells that outlived their grace time; returns the
+ * next deadline (ms, 0: none). wait: block until they are gone (quitting). */
+long long pane_dying_tick(struct console *c, long long now, bool wait);
 
 #endif

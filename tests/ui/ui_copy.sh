@@ -73,4 +73,34 @@ wait_for "Saved [0-9]+ lines of pane [0-9]+ \(output\)"
 grep -qx '7050' "$TMP/out.txt" || fail "out.txt lacks the command's output"
 cmd "save /nonexistent-dir/x.txt"
 wait_for 'Cannot save to "/nonexistent-dir/x.txt": No such file or directory'
+# A long paste (110 kB, more than a pty takes while its program sleeps)
+# arrives whole and in order, with the keys typed after it.
+keys C-b q
+wait_for 'pane 1 '
+keys 1
+keys C-b z
+wait_for 'h1: shell  \[zoomed\]'
+keys -l "for i in \$(seq 1 1800); do printf 'P%059d\\n' \$i; done"
+keys Enter
+wait_for '^P0{55}1800 *(│|$)'
+keys C-b '['
+keys g
+keys '/'
+keys -l 'P00000000000000000000000000000000000000000000000000000000001'
+keys Enter
+wait_for 'line [0-9]+ of'
+keys 0 Space G k '$' Enter
+wait_for 'Copied 109799 bytes'
+keys -l "sleep 2; cat > $TMP/paste.txt"
+keys Enter
+keys C-b ']'
+keys Enter C-d
+i=0
+until [ "$(wc -l <"$TMP/paste.txt" 2>/dev/null)" = 1800 ] && [ "$(screen | grep -c 'h1#')" -ge 1 ]; do
+  i=$((i + 1))
+  [ $i -lt 300 ] || fail "the paste arrived cut: $(wc -l <"$TMP/paste.txt") lines"
+  sleep 0.1
+done
+for i in $(seq 1 1800); do printf 'P%059d\n' $i; done | cmp -s - "$TMP/paste.txt" ||
+  fail "the paste differs: $(for i in $(seq 1 1800); do printf 'P%059d\n' $i; done | cmp - "$TMP/paste.txt")"
 echo "ok"

@@ -62,6 +62,21 @@ wait_for 'Pane closed'
 wait_gone 'web box'
 pgrep -xf "sleep 7$$" >/dev/null && fail "the program in the closed pane survived"
 
+# A shell that ignores SIGHUP is killed after a grace time, without the
+# console waiting for it.
+keys -l "trap '' HUP; echo SHPID=\$\$"
+keys Enter
+wait_for 'SHPID=[0-9]+'
+shpid=$(screen | grep -Eo 'SHPID=[0-9]+' | tail -1 | cut -d= -f2)
+keys C-b x
+wait_for 'Pane closed'
+i=0
+while [ -e /proc/"$shpid" ]; do # killed and reaped
+  i=$((i + 1))
+  [ $i -lt 30 ] || fail "the closed pane's shell ($shpid): $(grep State /proc/"$shpid"/status)"
+  sleep 0.1
+done
+
 # &: quits after a question; the lab is torn down.
 keys C-b '&'
 wait_for 'Quit netlab, tearing the lab down and closing its shells\? \(y/n\)'
