@@ -368,7 +368,7 @@ const struct cmd_entry con_commands[] = {
     {"legend", "", "show or hide the graph's legend", 0, 0, "", NULL, c_legend},
     {"exp", "[run NAME|next|stop|show N]", "the lab's experiments (NAME needs no quotes)", 0, -1,
      "sx", "run next stop show", c_exp},
-    {"capture", "A B [FILE.pcap] | stop", "frames on the link A-B: a pcap file and one line each",
+    {"capture", "A B [FILE.pcap] | stop", "the link A-B's frames: a pcap file, a line each",
      1, 3, "nn", "stop", c_capture},
     {"export", "dot|mermaid|d2 [FILE]", "the lab's drawing for Graphviz, Mermaid or D2", 1, 2,
      "s-", "dot mermaid d2", c_export},
