@@ -126,6 +126,34 @@ void con_ep_del(struct console *c, int fd)
                 epoll_ctl(c->ep, EPOLL_CTL_DEL, fd, NULL);
 }
 
+void con_dp_watch(struct console *c)
+{
+        if (!c->built)
+                return;
+        struct dp_status st;
+        lab_dp_state(c->lab, &st);
+        if (st.deaths != c->dp_deaths) {
+                c->dp_deaths = st.deaths;
+                con_msg(c, true, "%s", st.why);
+                con_log(c, "%s", st.why);
+                if (nlua_exp_running(c->L) >= 0)
+                        exp_step(c); /* it fails with the reason, at once */
+        }
+        char note[sizeof(c->dp_note)] = "";
+        if (st.state == DP_DEAD || st.state == DP_STARTING)
+                snprintf(note, sizeof(note), "  datapath %s", dp_state_name(st.state));
+        if (strcmp(note, c->dp_note) != 0) {
+                snprintf(c->dp_note, sizeof(c->dp_note), "%s", note);
+                c->dirty = true;
+        }
+        int fd = lab_dp_fd(c->lab);
+        if (fd != c->dp_fd) { /* a closed descriptor left epoll by itself */
+                if (fd >= 0)
+                        con_ep_add(c, fd, EV_DP, 0);
+                c->dp_fd = fd;
+        }
+}
+
 void con_select_node(struct console *c, int node)
 {
         if (node < 0 || node >= c->lab->nnodes)
@@ -367,8 +395,11 @@ static void loop(struct console *c)
                         case EV_CAP:
                                 capture_ui_event(c);
                                 break;
+                        case EV_DP:
+                                break; /* con_dp_watch below */
                         }
                 }
+                con_dp_watch(c);
                 deadlines(c);
                 if (c->quit)
                         break;
@@ -460,6 +491,7 @@ int ui_main(const char *lab_path, bool keep)
         sigaddset(&set, SIGHUP);
         sigprocmask(SIG_BLOCK, &early, NULL);
         c->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+        c->dp_fd = -1;
         c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
         c->ep = epoll_create1(EPOLL_CLOEXEC);
         if (c->sfd < 0 || c->tfd < 0 || c->ep < 0) {

@@ -42,6 +42,8 @@ struct console {
         bool keep, built;
         char lab_path[PATH_MAX];
         int ep, sfd, tfd;
+        int dp_fd, dp_deaths; /* the lab's datapath, watched in the loop (dp.h) */
+        char dp_note[48];     /* for the title bar: "datapath dead", "" when well */
         FILE *log;
         bool utf8;
         bool quit, quit_confirm;
@@ -92,7 +94,7 @@ struct console {
 };
 
 /* The loop's event sources, in the high half of epoll's data. */
-enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP };
+enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP };
 
 /* console.c */
 void con_msg(struct console *c, bool error, const char *fmt, ...)
@@ -101,6 +103,10 @@ void con_log(struct console *c, const char *fmt, ...) __attribute__((format(prin
 void con_select_node(struct console *c, int node);
 void con_ep_add(struct console *c, int fd, uint32_t type, uint32_t idx);
 void con_ep_del(struct console *c, int fd);
+/* The lab's datapath: notices a death at once (a message, the running
+ * experiment fails), keeps its descriptor in the loop, and the title bar's
+ * note. Cheap (no blocking call): the loop calls it every turn. */
+void con_dp_watch(struct console *c);
 /* A Lua state whose hooks report to the console (checks, print, progress). */
 struct nlua *con_lua_new(struct console *c, char *err);
 

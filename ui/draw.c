@@ -297,8 +297,8 @@ void draw_all(struct console *c)
         /* Title bar. */
         char line[512];
         int running = nlua_exp_running(c->L);
-        snprintf(line, sizeof(line), " netlab  %s  %s  %d nodes, %d links%s%s", c->lab->name,
-                 c->built ? "up" : "not built", c->lab->nnodes, c->lab->nlinks,
+        snprintf(line, sizeof(line), " netlab  %s  %s  %d nodes, %d links%s%s%s", c->lab->name,
+                 c->built ? "up" : "not built", c->lab->nnodes, c->lab->nlinks, c->dp_note,
                  running >= 0 ? "  running: " : "",
                  running >= 0 ? nlua_exp_name(c->L, running) : "");
         move(0, 0);

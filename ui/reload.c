@@ -79,6 +79,8 @@ int c_reload(struct console *c, int argc, char **argv, const char *rest, char *e
         if (nlua_build(c->L, e) < 0)
                 return errf(err, "reload: Build failed: %s (fix the file, then reload)", e);
         c->built = true;
+        c->dp_deaths = 0; /* a new lab, a new datapath */
+        c->dp_fd = -1;
         server_tell("relisten");
         monitors_start(c);
         con_msg(c, false, "reload: lab %s is up again from %s: %d nodes, %d links", c->lab->name,
