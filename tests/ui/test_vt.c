@@ -12,6 +12,18 @@ static void out(void *ud, const char *buf, size_t len)
         strncat(answer, buf, len < 60 ? len : 60);
 }
 
+/* How many lines (scrollback and screen) read text. */
+static int count_lines(const struct vt *vt, const char *text)
+{
+        char line[128];
+        int n = 0;
+        for (int l = 0; l < vt_lines(vt); l++) {
+                vt_line_text(vt, l, line, sizeof(line));
+                n += strcmp(line, text) == 0;
+        }
+        return n;
+}
+
 int main(void)
 {
         struct vt *vt = vt_new(5, 20, out, NULL);
@@ -88,32 +100,18 @@ int main(void)
         /* Narrow and short: cut rows scroll into the scrollback whole. */
         vt_resize(vt, 2, 15);
         vt_feed(vt, "\r\n\r\n\r\n", 6);
-        int n = vt_lines(vt), found = 0;
-        for (int l = 0; l < n; l++) {
-                vt_line_text(vt, l, line, sizeof(line));
-                found += strcmp(line, full) == 0;
-        }
+        int found = count_lines(vt, full);
         CHECK(found == 2, "%d whole lines in the scrollback", found);
         /* ... and stay whole when the pane grows again (pulled back onto
          * the screen or not). */
         vt_resize(vt, 6, 40);
-        found = 0;
-        n = vt_lines(vt);
-        for (int l = 0; l < n; l++) {
-                vt_line_text(vt, l, line, sizeof(line));
-                found += strcmp(line, full) == 0;
-        }
+        found = count_lines(vt, full);
         CHECK(found == 2, "%d whole lines after growing back", found);
         /* Pulled back onto a narrow screen, then widened: whole again. */
         vt_resize(vt, 2, 15);
         vt_resize(vt, 12, 15);
         vt_resize(vt, 12, 40);
-        found = 0;
-        n = vt_lines(vt);
-        for (int l = 0; l < n; l++) {
-                vt_line_text(vt, l, line, sizeof(line));
-                found += strcmp(line, full) == 0;
-        }
+        found = count_lines(vt, full);
         CHECK(found == 2, "%d whole lines after a tall narrow pane widened", found);
         vt_free(vt);
         return check_done("ui_unit_vt");
