@@ -5,7 +5,8 @@
  *     4: the clock jumps 301 s), TCI (2), length (2), virtio_net_hdr (10),
  *     frame (length bytes, cut at the input's end)
  * so learning, ageing, flooding, tag push/pop and the firewall all run on
- * sequences. Every frame sent must be a well-formed datagram: a
+ * sequences; the last two ports are a wire's ends (netem's decisions,
+ * undelayed so that what is queued leaves within the input). Every frame sent must be a well-formed datagram: a
  * virtio_net_hdr and at least 12 bytes of addresses. */
 #include "dp_config.h"
 #include "dp_engine.h"
@@ -32,7 +33,11 @@ static const char conf_text[] = "ageing 300\n"
                                 "switch s2\n"
                                 "port - q1 1pu\n"
                                 "port - q2 1pu,4094\n"
-                                "fwpolicy drop\n";
+                                "fwpolicy drop\n"
+                                "seed 1\n"
+                                "wire l1 - w1a - w1b\n"
+                                "impair ab duplicate=300000 corrupt=300000 loss=100000\n"
+                                "impair ba reorder=500000 gap=2 limit=4\n";
 static struct dp_config conf;
 static int sink[2];
 static int nports;
