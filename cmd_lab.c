@@ -177,6 +177,12 @@ int cmd_attach(int argc, char **argv)
         return client_attach(fd, argv[0]);
 }
 
+static void down_say(void *ud, const char *line)
+{
+        (void)ud;
+        printf("%s\n", line);
+}
+
 int cmd_down(int argc, char **argv)
 {
         if (argc < 1) {
@@ -193,7 +199,7 @@ int cmd_down(int argc, char **argv)
                         rc = 2;
                         continue;
                 }
-                if (lab_clean(argv[i], LAB_CLEAN_FORCE, NULL, NULL, err) < 0) {
+                if (lab_clean(argv[i], LAB_CLEAN_FORCE, down_say, NULL, err) < 0) {
                         fprintf(stderr, "netlab down: %s\n", err);
                         rc = 1;
                 } else {

@@ -144,7 +144,8 @@ static void on_line(void *ud, int argc, char **argv)
                 push_str(o, &o->mounts, &o->nmounts, argv[1]);
         else if (argc >= 2 && strcmp(argv[0], "etc") == 0 && lab_hosts_path_ok(o->lab, argv[1]))
                 push_str(o, &o->etcs, &o->netcs, argv[1]);
-        else if (argc >= 2 && (!strcmp(argv[0], "hostlink") || !strcmp(argv[0], "nft")))
+        else if (argc >= 2 && (!strcmp(argv[0], "hostlink") || !strcmp(argv[0], "nft") ||
+                                !strcmp(argv[0], "hostsysctl")))
                 push_hostobj(o, argc, argv);
 }
 

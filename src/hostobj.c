@@ -1,6 +1,9 @@
 /* hostobj.c — a lab's objects in the host's namespace: journaled with an
  * identity, verified before removal (see hostobj.h). */
 #include "hostobj.h"
+#include <unistd.h>
+#include <dirent.h>
+#include "rundir.h"
 #include "journal.h"
 #include "lab.h"
 #include "nft.h"
@@ -99,10 +102,79 @@ int hostobj_nft_commit(struct lab *lab, int family, const char *table, char *err
         return 0;
 }
 
+/* Keys netlab may change on the host: a fixed list, so a forged journal
+ * line cannot make clean write any other file under /proc/sys. */
+static const char *const host_sysctls[] = {"net/ipv4/ip_forward", NULL};
+
+static bool sysctl_known(const char *key)
+{
+        for (int i = 0; host_sysctls[i]; i++)
+                if (!strcmp(host_sysctls[i], key))
+                        return true;
+        return false;
+}
+
+static int sysctl_read(const char *key, long long *v)
+{
+        char path[128];
+        snprintf(path, sizeof(path), "/proc/sys/%.100s", key);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return -1;
+        int ok = fscanf(f, "%lld", v) == 1;
+        fclose(f);
+        return ok ? 0 : -1;
+}
+
+static int sysctl_write(const char *key, long long v)
+{
+        char path[128];
+        snprintf(path, sizeof(path), "/proc/sys/%.100s", key);
+        FILE *f = fopen(path, "we");
+        if (!f)
+                return -1;
+        fprintf(f, "%lld\n", v);
+        return fclose(f);
+}
+
+static const char *sysctl_user(const char *lab, const char *key, unsigned long nsino,
+                               long long *before);
+
+int hostobj_sysctl_set(struct lab *lab, const char *key, const char *value, char *err)
+{
+        long long before, want = atoll(value);
+        if (!sysctl_known(key)) {
+                errno = EINVAL;
+                return errf(err, "netlab does not change host sysctl \"%s\"", key);
+        }
+        if (sysctl_read(key, &before) < 0)
+                return errf_sys(err, NULL, "Cannot read host sysctl \"%s\"", key);
+        unsigned long ino = hostobj_netns_inode();
+        /* Journaled even when it holds the value already: another lab that
+         * set it then sees this one still needs it. With another lab using it
+         * already, the value to restore is the one that lab found. */
+        long long orig = before;
+        sysctl_user(lab->name, key, ino, &orig);
+        if (!ino || journal_add(lab->journal, "hostsysctl %s %lu %lld", key, ino, orig) < 0)
+                return errf_sys(err, NULL, "Cannot journal host sysctl \"%s\"", key);
+        if (before != want && sysctl_write(key, want) < 0)
+                return errf_sys(err, NULL, "Cannot set host sysctl \"%s\" to %s", key, value);
+        return 0;
+}
+
 int hostobj_parse(int argc, char **argv, struct hostobj_rec *r)
 {
         memset(r, 0, sizeof(*r));
         int at;
+        if (argc >= 4 && !strcmp(argv[0], "hostsysctl")) {
+                if (!sysctl_known(argv[1]))
+                        return -1;
+                r->kind = 's';
+                snprintf(r->name, sizeof(r->name), "%s", argv[1]);
+                r->nsino = strtoul(argv[2], NULL, 10);
+                r->id = strtoll(argv[3], NULL, 10);
+                return 0;
+        }
         if (argc >= 2 && !strcmp(argv[0], "hostlink")) {
                 r->kind = 'l';
                 at = 1;
@@ -158,11 +230,94 @@ static int remove_table(const char *lab, const struct hostobj_rec *r, char *note
         return rc < 0 ? HOSTOBJ_GONE : HOSTOBJ_REMOVED;
 }
 
+struct sysctl_find {
+        const char *key;
+        unsigned long nsino;
+        bool found;
+        long long before;
+};
+
+static void sysctl_line(void *ud, int argc, char **argv)
+{
+        struct sysctl_find *f = ud;
+        if (argc >= 4 && !strcmp(argv[0], "hostsysctl") && !strcmp(argv[1], f->key) &&
+            strtoul(argv[2], NULL, 10) == f->nsino && !f->found) {
+                f->found = true;
+                f->before = strtoll(argv[3], NULL, 10);
+        }
+}
+
+/* The other lab using key, and the value it found before it (the machine's
+ * own, passed from lab to lab so that the last one out restores it). */
+static const char *sysctl_user(const char *lab, const char *key, unsigned long nsino,
+                               long long *before)
+{
+        static char name[LAB_NAME_MAX + 1];
+        char err[ERRLEN];
+        int root = rundir_root(false, err);
+        if (root < 0)
+                return NULL;
+        int dfd = dup(root);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        const char *found = NULL;
+        struct dirent *de;
+        while (d && !found && (de = readdir(d))) {
+                if (!rundir_name_ok(de->d_name) || !strcmp(de->d_name, lab))
+                        continue;
+                int dir = rundir_open(root, de->d_name, err);
+                if (dir < 0)
+                        continue;
+                struct sysctl_find f = {key, nsino, false, 0};
+                journal_read(dir, sysctl_line, &f, err);
+                close(dir);
+                if (f.found) {
+                        if (before)
+                                *before = f.before;
+                        snprintf(name, sizeof(name), "%.24s", de->d_name);
+                        found = name;
+                }
+        }
+        if (d)
+                closedir(d);
+        else if (dfd >= 0)
+                close(dfd);
+        close(root);
+        return found;
+}
+
+const char *hostobj_sysctl_user(const char *lab, const char *key, unsigned long nsino)
+{
+        return sysctl_user(lab, key, nsino, NULL);
+}
+
+/* A sysctl goes back to its value before the lab, unless another lab's
+ * journal says it relies on it too (that lab's clean restores it). */
+static int restore_sysctl(const char *lab, const struct hostobj_rec *r, char *note, size_t len,
+                          char *err)
+{
+        const char *other = hostobj_sysctl_user(lab, r->name, r->nsino);
+        if (other) {
+                snprintf(note, len, "host sysctl %s left as it is: lab \"%s\" uses it too", r->name,
+                         other);
+                return HOSTOBJ_LEFT;
+        }
+        long long now;
+        if (sysctl_read(r->name, &now) < 0)
+                return errf_sys(err, NULL, "Cannot read host sysctl \"%s\"", r->name);
+        if (now == r->id)
+                return HOSTOBJ_GONE;
+        if (sysctl_write(r->name, r->id) < 0)
+                return errf_sys(err, NULL, "Cannot restore host sysctl \"%s\"", r->name);
+        return HOSTOBJ_REMOVED;
+}
+
 int hostobj_remove(struct nl *host, const char *lab, const struct hostobj_rec *r, char *note,
                    size_t len, char *err)
 {
         char alias[256], want[128], e[ERRLEN];
-        const char *what = r->kind == 'l' ? "host interface" : "nftables table";
+        const char *what = r->kind == 'l'   ? "host interface"
+                           : r->kind == 's' ? "host sysctl"
+                                            : "nftables table";
         unsigned long here = hostobj_netns_inode();
         if (!r->nsino || r->nsino != here) {
                 snprintf(note, len,
@@ -172,6 +327,8 @@ int hostobj_remove(struct nl *host, const char *lab, const struct hostobj_rec *r
         }
         if (r->kind == 't')
                 return remove_table(lab, r, note, len, err);
+        if (r->kind == 's')
+                return restore_sysctl(lab, r, note, len, err);
         hostobj_link_alias(lab, r->name, want, sizeof(want));
         int ifindex = nl_link_alias(host, r->name, alias, sizeof(alias), e);
         if (ifindex < 0 && errno == ENODEV)

@@ -44,14 +44,23 @@ int hostobj_nft_claim(struct lab *lab, int family, const char *table, char *err)
 /* Once created: looks up its handle and journals it. */
 int hostobj_nft_commit(struct lab *lab, int family, const char *table, char *err);
 
+/* Sets a host sysctl (of a short fixed list: net/ipv4/ip_forward) after
+ * journaling its value before: "hostsysctl KEY NSINO BEFORE". clean writes
+ * BEFORE back unless another lab's journal names the same sysctl. */
+int hostobj_sysctl_set(struct lab *lab, const char *key, const char *value, char *err);
+/* The name of another lab (not lab) whose journal records sysctl key in
+ * namespace nsino, or NULL (a static buffer: use it before the next call). */
+const char *hostobj_sysctl_user(const char *lab, const char *key, unsigned long nsino);
+
 /* A journal record as clean reads it (the later line of an object
  * completes the earlier one). */
 struct hostobj_rec {
-        char kind;           /* 'l' an interface, 't' an nftables table */
+        char kind;           /* 'l' an interface, 't' an nftables table, 's' a sysctl */
         int family;          /* tables: NFPROTO_* */
         char name[256];      /* interface or table name */
         unsigned long nsino; /* 0: not recorded */
-        long long id;        /* ifindex or table handle, 0: not recorded */
+        long long id;        /* ifindex or table handle, 0: not recorded; a sysctl's
+                                value before the lab */
 };
 /* Parses "hostlink NAME [NSINO [IFINDEX]]" and "nft FAMILY TABLE [NSINO
  * [HANDLE]]"; -1 when it is neither. */

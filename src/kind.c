@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
-const struct node_kind *const node_kinds[] = {&kind_host, &kind_switch, &kind_router, NULL};
+const struct node_kind *const node_kinds[] = {&kind_host, &kind_switch, &kind_router, &kind_nat,
+                                              NULL};
 
 const struct node_kind *node_kind_find(const char *name)
 {

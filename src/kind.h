@@ -69,7 +69,7 @@ struct node_kind {
         const char *(*own_ifname)(const struct lab *lab, int node);
 };
 
-extern const struct node_kind kind_host, kind_switch, kind_router;
+extern const struct node_kind kind_host, kind_switch, kind_router, kind_nat;
 
 /* Every kind, ending with NULL. */
 extern const struct node_kind *const node_kinds[];

@@ -8,17 +8,27 @@
 
 int nat_masquerade(int netns_fd, const char *oifname, char *err)
 {
+        return nat_masquerade_in(netns_fd, NAT_TABLE, oifname, NULL, err);
+}
+
+int nat_masquerade_in(int netns_fd, const char *table, const char *oifname,
+                      const uint8_t *saddr, char *err)
+{
         struct nft_batch b;
         if (nft_batch_init(&b, 16 * 1024) < 0)
                 return errf_sys(err, NULL, "Cannot set up NAT on \"%s\"", oifname);
-        nft_table(&b, NFPROTO_IPV4, NAT_TABLE);
-        nft_base_chain(&b, NFPROTO_IPV4, NAT_TABLE, "postrouting", NF_INET_POST_ROUTING, 100, "nat",
+        nft_table(&b, NFPROTO_IPV4, table);
+        nft_base_chain(&b, NFPROTO_IPV4, table, "postrouting", NF_INET_POST_ROUTING, 100, "nat",
                        NF_ACCEPT);
         struct nlmsghdr *nlh =
             nft_msg(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, NFPROTO_IPV4);
-        mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, NAT_TABLE);
+        mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
         mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "postrouting");
         struct nlattr *list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+        if (saddr) { /* ip saddr == SADDR */
+                nft_expr_payload(nlh, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+                nft_expr_cmp(nlh, NFT_CMP_EQ, saddr, 4);
+        }
         nft_match_ifname(nlh, NFT_META_OIFNAME, oifname);
         nft_expr_masq(nlh);
         mnl_attr_nest_end(nlh, list);

@@ -10,10 +10,15 @@
 #ifndef NETLAB_NAT_H
 #define NETLAB_NAT_H
 #include "err.h"
+#include <stdint.h>
 
 /* The nftables table (family ip) that holds a router's masquerade rule. */
 #define NAT_TABLE "netlab_nat"
 
 int nat_masquerade(int netns_fd, const char *oifname, char *err);
+/* The same in table (family ip) of the namespace netns_fd (< 0: the calling
+ * thread's), for traffic from saddr only when saddr is not NULL (4 bytes). */
+int nat_masquerade_in(int netns_fd, const char *table, const char *oifname,
+                      const uint8_t *saddr, char *err);
 
 #endif
