@@ -104,7 +104,7 @@ void help_draw(struct console *c)
         /* Two columns when the body is taller than the screen and two fit. */
         int cols = nb + 4 > LINES - 2 && COLS - 2 >= 2 * colw + 4 ? 2 : 1;
         int per = (nb + cols - 1) / cols;
-        int w = cols * colw + 4 < COLS - 2 ? cols * colw + 4 : COLS - 2;
+        int w = cols * colw + 4 < COLS - 2 ? cols * colw + 4 : COLS; /* narrow: all of it */
         int h = per + 4 < LINES - 2 ? per + 4 : LINES - 2; /* frame, title, body, foot */
         int body = h - 4 > 0 ? h - 4 : 0;
         int maxtop = per - body > 0 ? per - body : 0;
