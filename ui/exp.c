@@ -223,10 +223,10 @@ void exp_step(struct console *c)
                 else
                         con_msg(c, false, "exp %s: %d passed, 0 failed", nlua_exp_name(c->L, idx),
                                 res.passed);
-                if (nlua_exit_status(c->L) >= 0) { /* os.exit: quit, as asked */
-                        c->exit_status = nlua_exit_status(c->L);
-                        c->quit = true;
-                }
+        }
+        if (st != NLUA_WAIT && nlua_exit_status(c->L) >= 0) { /* os.exit: quit, as asked */
+                c->exit_status = nlua_exit_status(c->L);
+                c->quit = true;
         }
         c->dirty = true;
 }
@@ -244,12 +244,11 @@ int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)
                 return 0;
         }
         if (strcmp(argv[0], "stop") == 0 && argc == 1) {
-                int r = nlua_exp_running(c->L);
-                if (r < 0) {
+                if (nlua_exp_running(c->L) < 0 && !nlua_eval_running(c->L)) {
                         errno = ENOENT;
-                        return errf(err, "No experiment is running");
+                        return errf(err, "No experiment or lua line is running");
                 }
-                exp_stop(c);
+                exp_stop(c); /* an experiment, or a `lua` line */
                 return 0;
         }
         if (strcmp(argv[0], "next") == 0 && argc == 1) {
