@@ -52,6 +52,9 @@ local function count(n, what)
   if math.type(n) ~= "integer" or n < 1 then
     netlab.error(("netlab.topo.%s: expected a positive integer, got %s"):format(what, tostring(n)))
   end
+  if n > 100000 then -- as `netlab run --topo`: more is a typo, not a lab
+    netlab.error(("netlab.topo.%s: %d is more than 100000"):format(what, n))
+  end
 end
 
 -- linear,N: N switches in a chain, one host on each.
@@ -77,6 +80,9 @@ function topo.tree(lab, depth, fanout, opts)
   local o = options(opts, "tree")
   count(fanout or 2, "tree (fanout)")
   fanout = fanout or 2
+  if fanout > 1 and depth * math.log(fanout) > math.log(100000) then
+    netlab.error(("netlab.topo.tree: %d^%d hosts is more than 100000"):format(fanout, depth))
+  end
   local nsw, nh = 1, 1
   local hosts, switches = {}, {}
   local function add(d)
@@ -141,6 +147,9 @@ function topo.torus(lab, x, y, opts)
   local o = options(opts, "torus")
   if x < 3 or y < 3 then
     netlab.error("netlab.topo.torus: a torus needs at least 3x3 switches")
+  end
+  if x * y > 100000 then
+    netlab.error(("netlab.topo.torus: %dx%d switches is more than 100000"):format(x, y))
   end
   local hosts, switches, standby, sw = {}, {}, {}, {}
   local n = 0

@@ -89,6 +89,9 @@ case_ "ping: node 's1' has no IPv4 address"                    'h1:ping(s1)'
 case_ "lab:pingall: timeout must be .* got -1"                 'lab:pingall({ timeout = -1 })'
 case_ "netlab.topo.linear: expected a positive integer, got 0" 'netlab.topo.linear(lab, 0)'
 case_ "netlab.topo.ring: a ring needs at least 3 switches"     'netlab.topo.ring(lab, 2)'
+case_ "netlab.topo.linear: 100000000 is more than 100000"      'netlab.topo.linear(lab, 100000000)'
+case_ "netlab.topo.tree: 20\^20 hosts is more than 100000"      'netlab.topo.tree(lab, 20, 20)'
+case_ "netlab.topo.tree \(depth\): expected a positive integer, got inf" 'netlab.topo.tree(lab, math.huge)'
 case_ "duplicate node name \"h1\""                             'netlab.topo.linear(lab, 2)'
 
 expect "no command ran from a ping target" [ ! -e /tmp/pwned$$ ]
