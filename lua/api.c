@@ -13,6 +13,7 @@
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
 #include "distrib.h"
+#include "live.h"
 #include "fw.h"
 #include "vlanview.h"
 #include "monotime.h"
@@ -233,7 +234,7 @@ static int check_node(lua_State *L, int arg)
 static int check_link(lua_State *L, int arg)
 {
         struct ref *r = ud_check(L, arg, TAG_LINK);
-        if (r->idx < 0 || r->idx >= the_lab(L)->nlinks)
+        if (!lab_link_live(the_lab(L), r->idx))
                 nlua_raise(L, "link was deleted");
         return r->idx;
 }
@@ -472,6 +473,19 @@ static int l_lab_add_node(lua_State *L)
         snprintf(what, sizeof(what), "lab:%s", kind->name);
         opts_check(L, 3, what, kind->lua_keys);
         where(L, w, sizeof(w));
+        if (lab->state == LAB_UP) {
+                /* A running lab: the node is made at once (live.h). */
+                static const char *const live_keys[] = {"ip", NULL};
+                snprintf(what, sizeof(what), "lab:%s on a running lab", kind->name);
+                opts_check(L, 3, what, live_keys);
+                int idx = live_add_node(lab, kind->name, name, w, err);
+                raise_if(L, idx, err);
+                if (opt_field(L, 3, "ip") != LUA_TNIL)
+                        pending_set(L, idx, lua_gettop(L));
+                lua_pop(L, 1);
+                push_node(L, idx);
+                return 1;
+        }
         int idx = lab_add_node(lab, name, kind, w, err);
         raise_if(L, idx, err);
         if (opt_field(L, 3, "ip") != LUA_TNIL)
@@ -714,6 +728,98 @@ static bool first_link_iface(const struct lab *lab, int node, int iface)
         return false;
 }
 
+/* Adds CIDR (or each of a list) to a running lab's interface. */
+static void live_addrs(lua_State *L, struct lab *lab, int iface, int idx)
+{
+        char err[ERRLEN];
+        const struct iface *f = &lab->ifaces[iface];
+        if (lua_isstring(L, idx)) {
+                raise_if(L, live_add_addr(lab, f->node, f->name, tostr(L, idx), err), err);
+                return;
+        }
+        if (!lua_istable(L, idx))
+                nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
+                           luaL_typename(L, idx));
+        for (lua_Integer i = 1; i <= luaL_len(L, idx); i++) {
+                lua_geti(L, idx, i);
+                const char *s = tostr(L, -1);
+                if (!s)
+                        nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
+                                   luaL_typename(L, -1));
+                raise_if(L, live_add_addr(lab, f->node, f->name, s, err), err);
+                lua_pop(L, 1);
+        }
+}
+
+/* lab:link on a running lab: made at once (live.h), with its addresses
+ * (and those a node added at run time waits with). */
+static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct link_params *p,
+                     const char *w)
+{
+        static const char *const live_keys[] = {"ip", "mtu", "bw", "delay", "jitter", "loss",
+                                                NULL};
+        opts_check(L, 4, "lab:link on a running lab", live_keys);
+        char err[ERRLEN];
+        int li = live_add_link(lab, a, b, p, w, err);
+        raise_if(L, li, err);
+        int ends[2] = {lab->links[li].a, lab->links[li].b};
+        lua_getfield(L, LUA_REGISTRYINDEX, "netlab.pending");
+        int pend = lua_gettop(L);
+        for (int k = 0; k < 2; k++) {
+                int node = lab->ifaces[ends[k]].node;
+                if (lua_rawgeti(L, pend, node + 1) != LUA_TNIL) {
+                        live_addrs(L, lab, ends[k], lua_gettop(L));
+                        lua_pushnil(L);
+                        lua_rawseti(L, pend, node + 1);
+                }
+                lua_pop(L, 1);
+        }
+        if (opt_field(L, 4, "ip") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        nlua_raise(L, "ip: expected {\"address on a\", \"address on b\"}");
+                int t = lua_gettop(L);
+                for (int k = 0; k < 2; k++) {
+                        lua_geti(L, t, k + 1);
+                        if (lua_toboolean(L, -1))
+                                live_addrs(L, lab, ends[k], lua_gettop(L));
+                        lua_pop(L, 1);
+                }
+        }
+        lua_settop(L, pend - 1);
+        push_ref(L, TAG_LINK, li);
+        return 1;
+}
+
+/* link:set{bw, delay, jitter, loss} on a running lab: the new parameters
+ * replace the old ones (what is not given is none). */
+static int l_link_set_params(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int li = check_link(L, 1);
+        static const char *const set_keys[] = {"bw", "delay", "jitter", "loss", NULL};
+        luaL_checktype(L, 2, LUA_TTABLE);
+        opts_check(L, 2, "link:set", set_keys);
+        struct link_params p = {0};
+        char v[64], err[ERRLEN];
+        if (opt_field(L, 2, "bw") != LUA_TNIL)
+                p.rate_bps = parse_rate(L, -1);
+        if (opt_field(L, 2, "delay") != LUA_TNIL)
+                p.delay_us = parse_time(L, -1, "delay");
+        if (opt_field(L, 2, "jitter") != LUA_TNIL)
+                p.jitter_us = parse_time(L, -1, "jitter");
+        if (opt_field(L, 2, "loss") != LUA_TNIL) {
+                double l = lua_tonumber(L, -1);
+                if (lua_type(L, -1) != LUA_TNUMBER || !(l >= 0 && l <= 100))
+                        nlua_raise(L, "loss: expected a percentage from 0 to 100, got %s",
+                                   shown(L, -1, v, sizeof(v)));
+                p.loss_ppm = (uint32_t)(l * 10000);
+        }
+        lua_pop(L, 4);
+        raise_if(L, live_set_params(lab, li, &p, err), err);
+        lua_settop(L, 1);
+        return 1;
+}
+
 static int l_lab_link(lua_State *L)
 {
         struct lab *lab = the_lab(L);
@@ -757,6 +863,8 @@ static int l_lab_link(lua_State *L)
         }
         char w[96], err[ERRLEN];
         where(L, w, sizeof(w));
+        if (lab->state == LAB_UP)
+                return live_link(L, lab, a, b, &p, w);
         int li = lab_add_link(lab, a, b, &p, names[0], names[1], w, err);
         raise_if(L, li, err);
         struct link *l = &lab->links[li];
@@ -833,9 +941,11 @@ static int l_lab_links(lua_State *L)
         ud_check(L, 1, TAG_LAB);
         struct lab *lab = the_lab(L);
         lua_newtable(L);
-        for (int i = 0; i < lab->nlinks; i++) {
+        for (int i = 0, k = 0; i < lab->nlinks; i++) {
+                if (!lab_link_live(lab, i))
+                        continue;
                 push_ref(L, TAG_LINK, i);
-                lua_rawseti(L, -2, i + 1);
+                lua_rawseti(L, -2, ++k);
         }
         return 1;
 }
@@ -1034,9 +1144,12 @@ static int l_node_route(lua_State *L)
         struct lab *lab = the_lab(L);
         int n = check_node(L, 1);
         char err[ERRLEN];
-        if (lab->state != LAB_DEFINED)
-                return nlua_raise(L, "node:route: lab '%s' is already built", lab->name);
-        raise_if(L, lab_node_add_route(lab, n, checkstr(L, 2), checkstr(L, 3), err), err);
+        if (lab->state == LAB_UP)
+                raise_if(L, live_add_route(lab, n, checkstr(L, 2), checkstr(L, 3), err), err);
+        else if (lab->state != LAB_DEFINED)
+                return nlua_raise(L, "node:route: lab '%s' is not running", lab->name);
+        else
+                raise_if(L, lab_node_add_route(lab, n, checkstr(L, 2), checkstr(L, 3), err), err);
         return 0;
 }
 
@@ -1393,6 +1506,11 @@ int nlua_check_node(lua_State *L, int arg)
         return check_node(L, arg);
 }
 
+int nlua_check_link(lua_State *L, int arg)
+{
+        return check_link(L, arg);
+}
+
 static int l_link_capture(lua_State *L)
 {
         int l = check_link(L, 1);
@@ -1454,9 +1572,20 @@ static int l_experiment(lua_State *L)
         if (!e)
                 return nlua_raise(L, "out of memory");
         N->exp = e;
+        /* Where it is written: save (live_api.c) carries its text. */
+        lua_Debug fn, call;
         lua_pushvalue(L, 2);
-        e[N->nexp] =
-            (struct nlua_exp){.name = strdup(name), .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX)};
+        lua_getinfo(L, ">S", &fn);
+        int line0 = lua_getstack(L, 1, &call) && lua_getinfo(L, "Sl", &call) &&
+                            call.source[0] == '@' && !strcmp(call.source, fn.source)
+                        ? call.currentline
+                        : -1;
+        lua_pushvalue(L, 2);
+        e[N->nexp] = (struct nlua_exp){.name = strdup(name),
+                                       .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX),
+                                       .src = strdup(line0 > 0 ? fn.source + 1 : ""),
+                                       .line0 = line0,
+                                       .line1 = fn.lastlinedefined};
         N->nexp++;
         return 0;
 }
@@ -1591,7 +1720,8 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {"__gc", l_job_gc},
                                              {NULL, NULL}};
         static const luaL_Reg link_methods[] = {
-            {"up", l_link_up}, {"down", l_link_down}, {"capture", l_link_capture}, {NULL, NULL}};
+            {"up", l_link_up},   {"down", l_link_down}, {"capture", l_link_capture},
+            {"set", l_link_set_params}, {NULL, NULL}};
         static const luaL_Reg job_meta[] = {
             {"__gc", l_job_gc}, {"__close", l_job_gc}, {NULL, NULL}};
         static const luaL_Reg job_methods[] = {
@@ -1607,6 +1737,9 @@ int nlua_api_open(struct nlua *N, char *err)
         lua_pop(L, 2);
         new_class(L, MT_NODE, node_meta, node_methods);
         new_class(L, MT_LINK, link_meta, link_methods);
+        nlua_live_methods(L, MT_LAB);
+        nlua_live_methods(L, MT_NODE);
+        nlua_live_methods(L, MT_LINK);
         new_class(L, MT_JOB, job_meta, job_methods);
         luaL_getmetatable(L, MT_JOB);
         lua_getfield(L, -1, "methods");

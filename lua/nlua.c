@@ -251,7 +251,7 @@ void nlua_free(struct nlua *N)
         if (N->L)
                 lua_close(N->L);
         for (int i = 0; i < N->nexp; i++)
-                free(N->exp[i].name);
+                free(N->exp[i].name), free(N->exp[i].src);
         free(N->exp);
         if (N->lab)
                 lab_free(N->lab);

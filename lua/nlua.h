@@ -80,5 +80,9 @@ int nlua_exit_status(struct nlua *L);
 /* Runs every experiment in order to completion with poll(2); returns the
  * number of failed checks (0: all passed), or -1 on a load/build error. */
 int nlua_run_all(struct nlua *L, char *err);
+/* Writes the running lab (live edits included) as the Lua lab file path
+ * (FILE.lua; an existing one only with force), with the experiments of
+ * the lab's own file carried as they are written there. */
+int nlua_save(struct nlua *L, const char *path, bool force, char *err);
 
 #endif

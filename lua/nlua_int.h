@@ -9,6 +9,8 @@
 struct nlua_exp {
         char *name;
         int fn_ref;
+        char *src;        /* the file of its experiment() call ("" when not a file) */
+        int line0, line1; /* ... from the call's line to its function's last line */
         int passed, failed;
         bool finished;
 };
@@ -61,6 +63,10 @@ int nlua_check_node(lua_State *L, int arg);
 /* link:capture{...} (capture_api.c): the handle, or nil, message. */
 int nlua_link_capture(lua_State *L, struct lab *lab, int link);
 int nlua_pending_check(struct nlua *N, char *err);
+/* live_api.c: lab:save, lab:remove, link:remove, node:addr (the lab table's
+ * extra methods, registered by nlua_api_open). */
+void nlua_live_methods(lua_State *L, const char *mt);
+int nlua_check_link(lua_State *L, int arg);
 void nlua_cmd_cancel(struct nlua *N);
 
 #endif

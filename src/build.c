@@ -423,55 +423,58 @@ static int create_wire(struct lab *lab, struct build_ctx *b, int link, char *err
         return 0;
 }
 
+/* One link's veth pair (or its wire), straight into its two nodes. */
+static int create_link(struct lab *lab, struct build_ctx *b, int i, char *err)
+{
+        struct link *l = &lab->links[i];
+        if (plan_link_on_wire(lab, i))
+                return create_wire(lab, b, i, err);
+        int ia = l->a, ib = l->b;
+        /* The kernel honours IFLA_MASTER on the first end only: put a
+         * bridged switch port first when there is one. */
+        if (!port_on_kernel_bridge(lab, ia) && port_on_kernel_bridge(lab, ib)) {
+                int t = ia;
+                ia = ib;
+                ib = t;
+        }
+        struct iface *fa = &lab->ifaces[ia], *fb = &lab->ifaces[ib];
+        char la[64], lb[64], e[ERRLEN];
+        iface_label(lab, ia, la, sizeof(la));
+        iface_label(lab, ib, lb, sizeof(lb));
+        struct veth_end ea = {
+            .name = fa->name,
+            .label = la,
+            .netns_fd = lab->nodes[fa->node].netns_fd,
+            .mac = fa->mac,
+            .mtu = fa->mtu,
+            .master = port_on_kernel_bridge(lab, ia) ? b->bridge[fa->node] : 0,
+            .up = l->up,
+        };
+        struct veth_end eb = {
+            .name = fb->name,
+            .label = lb,
+            .netns_fd = lab->nodes[fb->node].netns_fd,
+            .mac = fb->mac,
+            .mtu = fb->mtu,
+            .up = l->up,
+        };
+        if (nl_veth_add(b->host, &ea, &eb, &fa->ifindex, &fb->ifindex, e) < 0)
+                return errf(err, "%s: %s", l->where, e);
+        if (port_on_kernel_bridge(lab, ib)) {
+                struct nl *nl = node_nl(lab, b, fb->node, err);
+                if (!nl)
+                        return -1;
+                if (nl_link_set_master(nl, fb->ifindex, b->bridge[fb->node], e) < 0)
+                        return errf(err, "%s: %s", l->where, e);
+        }
+        return 0;
+}
+
 static int create_links(struct lab *lab, struct build_ctx *b, char *err)
 {
         for (int i = 0; i < lab->nlinks; i++) {
-                if (stop_check(lab, err) < 0)
+                if (stop_check(lab, err) < 0 || create_link(lab, b, i, err) < 0)
                         return -1;
-                struct link *l = &lab->links[i];
-                if (plan_link_on_wire(lab, i)) {
-                        if (create_wire(lab, b, i, err) < 0)
-                                return -1;
-                        continue;
-                }
-                int ia = l->a, ib = l->b;
-                /* The kernel honours IFLA_MASTER on the first end only: put a
-                 * bridged switch port first when there is one. */
-                if (!port_on_kernel_bridge(lab, ia) && port_on_kernel_bridge(lab, ib)) {
-                        int t = ia;
-                        ia = ib;
-                        ib = t;
-                }
-                struct iface *fa = &lab->ifaces[ia], *fb = &lab->ifaces[ib];
-                char la[64], lb[64], e[ERRLEN];
-                iface_label(lab, ia, la, sizeof(la));
-                iface_label(lab, ib, lb, sizeof(lb));
-                struct veth_end ea = {
-                    .name = fa->name,
-                    .label = la,
-                    .netns_fd = lab->nodes[fa->node].netns_fd,
-                    .mac = fa->mac,
-                    .mtu = fa->mtu,
-                    .master = port_on_kernel_bridge(lab, ia) ? b->bridge[fa->node] : 0,
-                    .up = l->up,
-                };
-                struct veth_end eb = {
-                    .name = fb->name,
-                    .label = lb,
-                    .netns_fd = lab->nodes[fb->node].netns_fd,
-                    .mac = fb->mac,
-                    .mtu = fb->mtu,
-                    .up = l->up,
-                };
-                if (nl_veth_add(b->host, &ea, &eb, &fa->ifindex, &fb->ifindex, e) < 0)
-                        return errf(err, "%s: %s", l->where, e);
-                if (port_on_kernel_bridge(lab, ib)) {
-                        struct nl *nl = node_nl(lab, b, fb->node, err);
-                        if (!nl)
-                                return -1;
-                        if (nl_link_set_master(nl, fb->ifindex, b->bridge[fb->node], e) < 0)
-                                return errf(err, "%s: %s", l->where, e);
-                }
                 if ((i & 63) == 63 || i == lab->nlinks - 1)
                         progress(lab, "links", i + 1, lab->nlinks);
         }
@@ -564,24 +567,30 @@ static bool params_set(const struct link_params *p)
         return p->rate_bps || link_params_impaired(p);
 }
 
+static int configure_link_params(struct lab *lab, struct build_ctx *b, int i, char *err)
+{
+        struct link *l = &lab->links[i];
+        if (!params_set(&l->p) || plan_link_on_wire(lab, i))
+                return 0; /* a wire does the link's impairments and rate */
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                struct iface *f = &lab->ifaces[ends[k]];
+                struct nl *nl = node_nl(lab, b, f->node, err);
+                if (!nl)
+                        return -1;
+                char lbl[64], e[ERRLEN];
+                iface_label(lab, ends[k], lbl, sizeof(lbl));
+                if (nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
+                        return errf(err, "%s: %s", l->where, e);
+        }
+        return 0;
+}
+
 static int configure_params(struct lab *lab, struct build_ctx *b, char *err)
 {
-        for (int i = 0; i < lab->nlinks; i++) {
-                struct link *l = &lab->links[i];
-                if (!params_set(&l->p) || plan_link_on_wire(lab, i))
-                        continue; /* a wire does the link's impairments and rate */
-                int ends[2] = {l->a, l->b};
-                for (int k = 0; k < 2; k++) {
-                        struct iface *f = &lab->ifaces[ends[k]];
-                        struct nl *nl = node_nl(lab, b, f->node, err);
-                        if (!nl)
-                                return -1;
-                        char lbl[64], e[ERRLEN];
-                        iface_label(lab, ends[k], lbl, sizeof(lbl));
-                        if (nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
-                                return errf(err, "%s: %s", l->where, e);
-                }
-        }
+        for (int i = 0; i < lab->nlinks; i++)
+                if (configure_link_params(lab, b, i, err) < 0)
+                        return -1;
         return 0;
 }
 
@@ -860,4 +869,103 @@ int lab_reset(struct lab *lab, char *err)
                         return -1;
         }
         return 0;
+}
+
+/* ---- one object at a time, for live edits (live.h) ---- */
+
+static void live_ctx_free(struct lab *lab, struct build_ctx *b)
+{
+        if (b->host)
+                nl_close(b->host);
+        for (int i = 0; b->node && i < lab->nnodes; i++)
+                if (b->node[i])
+                        nl_close(b->node[i]);
+        free(b->node);
+        free(b->bridge);
+}
+
+static int live_ctx_init(struct lab *lab, struct build_ctx *b, char *err)
+{
+        memset(b, 0, sizeof(*b));
+        b->run_fd = -1;
+        b->node = calloc((size_t)lab->nnodes + 1, sizeof(*b->node));
+        b->bridge = calloc((size_t)lab->nnodes + 1, sizeof(*b->bridge));
+        if (!b->node || !b->bridge) {
+                live_ctx_free(lab, b);
+                return errf_sys(err, NULL, "Cannot change lab \"%s\"", lab->name);
+        }
+        return 0;
+}
+
+/* The bridge a built node enslaves its ports to (0: none), by the name its
+ * kind gave it. */
+static int live_bridge(struct lab *lab, struct build_ctx *b, int node, char *err)
+{
+        const struct node_kind *k = lab->nodes[node].kind;
+        if (!(k->flags & KIND_BRIDGE) || !k->own_ifname || b->bridge[node])
+                return 0;
+        struct nl *nl = node_nl(lab, b, node, err);
+        if (!nl)
+                return -1;
+        char e[ERRLEN];
+        int ix = nl_link_index(nl, k->own_ifname(lab, node), e);
+        if (ix <= 0)
+                return errf(err, "switch \"%s\": its bridge: %s", lab->nodes[node].name, e);
+        b->bridge[node] = ix;
+        return 0;
+}
+
+int lab_build_node(struct lab *lab, int node, char *err)
+{
+        struct build_ctx b;
+        if (live_ctx_init(lab, &b, err) < 0)
+                return -1;
+        struct node *n = &lab->nodes[node];
+        int rc = create_node_namespaces(lab, &b, node, err);
+        if (rc == 0 && n->kind->configure) {
+                struct nl *nl = node_nl(lab, &b, node, err);
+                struct kind_ctx kc = {.lab = lab, .node = node, .nl = nl, .master = b.bridge[node]};
+                char e[ERRLEN];
+                if (!nl)
+                        rc = -1;
+                else if (n->kind->configure(&kc, e) < 0)
+                        rc = errf(err, "%s \"%s\": %s", n->kind->name, n->name, e);
+        }
+        if (rc == 0)
+                rc = lab_hosts_write(lab, err);
+        live_ctx_free(lab, &b);
+        return rc;
+}
+
+int lab_build_link(struct lab *lab, int link, char *err)
+{
+        struct build_ctx b;
+        if (live_ctx_init(lab, &b, err) < 0)
+                return -1;
+        struct link *l = &lab->links[link];
+        int ends[2] = {l->a, l->b};
+        char e[ERRLEN];
+        int rc = 0;
+        b.host = nl_open(-1, e);
+        if (!b.host)
+                rc = errf(err, "%s", e);
+        for (int k = 0; rc == 0 && k < 2; k++)
+                rc = live_bridge(lab, &b, lab->ifaces[ends[k]].node, err);
+        if (rc == 0)
+                rc = create_link(lab, &b, link, err);
+        if (rc == 0)
+                rc = configure_link_params(lab, &b, link, err);
+        for (int k = 0; rc == 0 && k < 2; k++) {
+                const struct iface *f = &lab->ifaces[ends[k]];
+                struct nl *nl = node_nl(lab, &b, f->node, err);
+                if (!nl)
+                        rc = -1;
+                else if (lab_node_has(lab, f->node, KIND_L3))
+                        rc = lab_node_apply_l3(lab, nl, f->node, true, err);
+                else if (f->nvlan && port_on_kernel_bridge(lab, ends[k]) &&
+                         nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
+                        rc = errf(err, "%s: %s", l->where, e);
+        }
+        live_ctx_free(lab, &b);
+        return rc;
 }

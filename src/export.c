@@ -124,6 +124,8 @@ int lab_export(const struct lab *lab, enum export_format f, FILE *out, char *err
         }
         for (int i = 0; i < lab->nlinks; i++) {
                 const struct link *lk = &lab->links[i];
+                if (!lab_link_live(lab, i))
+                        continue;
                 char a[64], b[64], ea[160], eb[160], pl[64], label[420];
                 node_id(lab, lab->ifaces[lk->a].node, f, a, sizeof(a));
                 node_id(lab, lab->ifaces[lk->b].node, f, b, sizeof(b));
@@ -142,7 +144,7 @@ int lab_export(const struct lab *lab, enum export_format f, FILE *out, char *err
          * would crowd it; a note line per subinterface instead. */
         for (int i = 0; i < lab->nifaces; i++) {
                 const struct iface *s = &lab->ifaces[i];
-                if (s->link >= 0)
+                if (s->link >= 0 || !lab_node_live(lab, s->node))
                         continue;
                 char id[64], lbl[160];
                 node_id(lab, s->node, f, id, sizeof(id));

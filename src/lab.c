@@ -59,6 +59,13 @@ static int grow(void **arr, int *cap, int need, size_t elem)
         return 0;
 }
 
+/* The model is closed once built, except while live.c changes it (and
+ * then the kernel follows at once). */
+static bool model_closed(const struct lab *lab)
+{
+        return lab->state != LAB_DEFINED && !lab->editing;
+}
+
 static uint16_t name_hash16(const char *s)
 {
         uint32_t h = 2166136261u; /* FNV-1a */
@@ -135,7 +142,12 @@ int lab_find_node(const struct lab *lab, const char *name)
 
 bool lab_node_live(const struct lab *lab, int node)
 {
-        return node >= 0 && node < lab->nnodes;
+        return node >= 0 && node < lab->nnodes && !lab->nodes[node].deleted;
+}
+
+bool lab_link_live(const struct lab *lab, int link)
+{
+        return link >= 0 && link < lab->nlinks && !lab->links[link].deleted;
 }
 
 bool lab_node_has(const struct lab *lab, int node, unsigned flag)
@@ -146,7 +158,7 @@ bool lab_node_has(const struct lab *lab, int node, unsigned flag)
 int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind, const char *where,
                  char *err)
 {
-        if (lab->state != LAB_DEFINED)
+        if (model_closed(lab))
                 return errf(err, "Cannot add node \"%s\": lab \"%s\" is already built", name,
                             lab->name);
         if (!name_ok(name, NODE_NAME_MAX, true)) {
@@ -275,7 +287,7 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
 int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
                  const char *ifname_a, const char *ifname_b, const char *where, char *err)
 {
-        if (lab->state != LAB_DEFINED)
+        if (model_closed(lab))
                 return errf(err, "Cannot add a link: lab \"%s\" is already built", lab->name);
         if (node_a == node_b) {
                 errno = EINVAL;
@@ -326,7 +338,7 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         struct node *n = &lab->nodes[f->node];
         char label[64];
         iface_label(lab, iface, label, sizeof(label));
-        if (lab->state != LAB_DEFINED) {
+        if (model_closed(lab)) {
                 errno = EBUSY;
                 return errf(err, "Cannot add address %s to %s: lab \"%s\" is already built", cidr,
                             label, lab->name);
@@ -367,7 +379,7 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
         struct iface *f = &lab->ifaces[iface];
         char label[64];
         iface_label(lab, iface, label, sizeof(label));
-        if (lab->state != LAB_DEFINED) {
+        if (model_closed(lab)) {
                 errno = EBUSY;
                 return errf(err, "Cannot add VLAN %u to %s: lab \"%s\" is already built", vid,
                             label, lab->name);
@@ -413,7 +425,7 @@ int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *w
         int node = p->node;
         char label[64];
         iface_label(lab, parent_iface, label, sizeof(label));
-        if (lab->state != LAB_DEFINED) {
+        if (model_closed(lab)) {
                 errno = EBUSY;
                 return errf(err, "Cannot add %s.%u: lab \"%s\" is already built", label, vid,
                             lab->name);
@@ -476,7 +488,7 @@ int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err)
  * holds them, and a silent change of the model would lie. */
 static int still_defined(const struct lab *lab, const char *what, const char *name, char *err)
 {
-        if (lab->state == LAB_DEFINED)
+        if (!model_closed(lab))
                 return 0;
         errno = EBUSY;
         return errf(err, "Cannot set %s of \"%s\": lab \"%s\" is already built", what, name,

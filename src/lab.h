@@ -56,6 +56,7 @@ struct link {
         bool up;        /* administrative state netlab set */
         bool up_built;  /* ... when the lab was built: what lab_reset restores */
         char where[96]; /* "labs/x.lua:12", where it was defined */
+        bool deleted;   /* removed from the running lab (live.h) */
 };
 
 struct route {
@@ -85,6 +86,7 @@ struct node {
         struct fw_table *fw; /* switches: firewall on bridge ports (fw.h), or NULL */
         char nat_out[IFNAME_MAX + 1]; /* routers: masquerade out of this interface ("": none) */
         char where[96];
+        bool deleted; /* removed from the running lab (live.h): lab_node_live */
         struct node_dir *dirs; /* private directories: a mount namespace of its own */
         int ndirs;
         /* Runtime, set by lab_build: held namespace fds (-1 before); mnt_fd
@@ -117,6 +119,7 @@ struct lab {
         struct journal *journal;
         int lock_fd;
         bool uses_vlan;    /* some port or subinterface has VLAN settings */
+        bool editing;      /* live.c is changing the built lab's model (lab_add_* allowed) */
         struct dp_run *dp; /* the userspace datapath process (dp.h), or NULL */
         lab_progress_fn progress;
         void *progress_ud;
@@ -131,6 +134,8 @@ int lab_find_node(const struct lab *lab, const char *name);
 /* True when node is a node of the lab (an index in range, not deleted):
  * the one test every reader of the node array makes. */
 bool lab_node_live(const struct lab *lab, int node);
+/* The same for links (a link of a deleted node is deleted too). */
+bool lab_link_live(const struct lab *lab, int link);
 /* True when node's kind has flag (enum kind_flags). */
 bool lab_node_has(const struct lab *lab, int node, unsigned flag);
 /* ifname_a/b may be NULL: hosts/routers get eth0, eth1, ...; switches p1, p2, ... */
@@ -195,6 +200,12 @@ void lab_catch_stop_signals(void);
  * already someone else's is refused and never touched. */
 int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
                        netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err);
+
+/* For live.c: one node (its namespaces, its kind's objects, the hosts
+ * file) or one link (veth pair, parameters, its ends' addresses, routes and
+ * VLANs) of a running lab, made as the build makes them. */
+int lab_build_node(struct lab *lab, int node, char *err);
+int lab_build_link(struct lab *lab, int link, char *err);
 
 /* Runtime changes to a built lab. Up restores what the lab configured on
  * both ends (addresses, gateways, routes, MTU, parameters): the kernel

@@ -80,6 +80,9 @@ int c_sync(struct console *c, int argc, char **argv, const char *rest, char *err
 int c_save(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)rest;
+        size_t n = strlen(argv[0]);
+        if ((n > 4 && !strcmp(argv[0] + n - 4, ".lua")) || !strcmp(argv[0], "--force"))
+                return c_save_lab(c, argc, argv, err);
         int id = pane_arg(c, argc > 1 ? argv[1] : NULL, err);
         if (id < 0)
                 return -1;

@@ -42,7 +42,7 @@ int c_vlan(struct console *c, int argc, char **argv, const char *rest, char *err
                 return -1;
         int nl = 0;
         for (int l = 0; l < c->lab->nlinks; l++)
-                nl += graph_link_in_vlan(c->lab, l, (int)vid);
+                nl += lab_link_live(c->lab, l) && graph_link_in_vlan(c->lab, l, (int)vid);
         con_msg(c, false, "VLAN %ld highlighted: %d link%s (vlan off ends it)", vid, nl,
                 nl == 1 ? "" : "s");
         return 0;

@@ -105,6 +105,8 @@ static int c_links(struct console *c, int argc, char **argv, const char *rest, c
         (void)argc, (void)argv, (void)rest, (void)err;
         int down = 0;
         for (int l = 0; l < c->lab->nlinks; l++) {
+                if (!lab_link_live(c->lab, l))
+                        continue;
                 char a[64], b[64], line[200];
                 iface_label(c->lab, c->lab->links[l].a, a, sizeof(a));
                 iface_label(c->lab, c->lab->links[l].b, b, sizeof(b));
@@ -376,7 +378,8 @@ const struct cmd_entry con_commands[] = {
     {"sync", "[on|off]", "type into every shell at once (prefix S)", 0, 1, "s", "on off", c_sync},
     {"mouse", "[on|off]", "clicks and the wheel for netlab, or the terminal", 0, 1, "s", "on off",
      c_mouse},
-    {"save", "FILE [PANE|output]", "save a pane's text (scrollback too) to FILE", 1, 2, "--", NULL,
+    {"save", "FILE.lua [--force] | FILE [PANE|output]",
+     "save the running lab as a lab file (FILE.lua), or a pane's text", 1, 2, "--", NULL,
      c_save},
     {"jobs", "", "the commands running (NODE cmd, ping, sh...)", 0, 0, "", NULL, c_jobs},
     {"kill", "N [SIGNAL]", "signal job N (TERM); Ctrl-C interrupts all", 1, 2, "", NULL, c_kill},
@@ -385,6 +388,15 @@ const struct cmd_entry con_commands[] = {
     {"time", "CMD...", "run a command line and say how long it took", 1, -1, "", NULL, c_time},
     {"lua", "CODE...", "Lua with lab and the nodes in scope (Mininet's py)", 1, -1, "", NULL,
      c_lua},
+    {"add", "host|switch|router NAME [ip=CIDR] | link A B [A=CIDR] [B=CIDR] [bw= delay= jitter= loss= mtu=]",
+     "add a node or a link to the running lab", 2, 12, "s", "host switch router link", c_add},
+    {"del", "node NAME | link A B", "remove a node (its processes, namespaces, links) or a link",
+     2, 3, "snn", "node link", c_del},
+    {"addr", "NODE IF CIDR", "add an address to a node's interface", 3, 3, "n", NULL, c_addr},
+    {"route", "NODE DST|default [via] GW", "add a static route to a node", 3, 4, "n", NULL,
+     c_route},
+    {"set", "link A B [bw= delay= jitter= loss=] | port SWITCH PORT VID [pvid] [untagged]",
+     "change a link's parameters or a switch port's VLANs", 3, 8, "snn", "link port", c_set},
     {"reset", "", "put the running lab back to what its file says", 0, 0, "", NULL, c_reset},
     {"reload", "", "rebuild the lab from its file (after an edit)", 0, 0, "", NULL, c_reload},
     {"clean", "", "remove what other (crashed) labs left behind", 0, 0, "", NULL, c_clean},

@@ -44,5 +44,12 @@ int c_source(struct console *c, int argc, char **argv, const char *rest, char *e
 int c_time(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_lua(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_reload(struct console *c, int argc, char **argv, const char *rest, char *err);
+/* cmd_live.c: changes to the running lab, and save FILE.lua */
+int c_add(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_del(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_addr(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_route(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_set(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_save_lab(struct console *c, int argc, char **argv, char *err);
 
 #endif

@@ -108,8 +108,9 @@ void draw_relayout_graph(struct console *c, int width)
                 c->gn[i].w = (int)strlen(lab->nodes[i].name) + 2;
         }
         for (int l = 0; l < lab->nlinks; l++) {
-                c->ge[l].a = lab->ifaces[lab->links[l].a].node;
-                c->ge[l].b = lab->ifaces[lab->links[l].b].node;
+                bool live = lab_link_live(lab, l); /* glayout skips a = -1 */
+                c->ge[l].a = live ? lab->ifaces[lab->links[l].a].node : -1;
+                c->ge[l].b = live ? lab->ifaces[lab->links[l].b].node : -1;
         }
         glayout(c->gn, lab->nnodes, c->ge, lab->nlinks, width, &c->gres);
         c->glayout_w = width;

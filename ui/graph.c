@@ -71,6 +71,8 @@ int graph_lab_vlans(const struct lab *lab, int *out, int max)
 
 bool graph_link_in_vlan(const struct lab *lab, int l, int vid)
 {
+        if (!lab_link_live(lab, l))
+                return false;
         const struct link *k = &lab->links[l];
         for (int e = 0; e < 2; e++) {
                 int i = e ? k->b : k->a;

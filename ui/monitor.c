@@ -17,6 +17,7 @@ int monitors_init(struct console *c)
         if (!c->mon.ifup)
                 return -1;
         memset(c->mon.ifup, -1, n);
+        c->mon.nifup = (int)n;
         return 0;
 }
 
@@ -60,32 +61,69 @@ static void on_link_event(void *ud, bool deleted, const struct nl_link_info *inf
         set_ifup(m->c, m->node, info, deleted);
 }
 
-void monitors_start(struct console *c)
+/* Node n's monitor, and the state now (events only tell changes). */
+static void monitor_open(struct console *c, int n)
 {
         char err[ERRLEN];
-        c->mon.nl = calloc((size_t)c->lab->nnodes, sizeof(*c->mon.nl));
+        struct node *nd = &c->lab->nodes[n];
+        if (!lab_node_live(c->lab, n) || nd->netns_fd < 0)
+                return;
+        c->mon.nl[n] = nl_monitor_open(nd->netns_fd, err);
+        if (!c->mon.nl[n]) {
+                con_log(c, "monitor %s: %s", nd->name, err);
+                return;
+        }
+        con_ep_add(c, nl_fd(c->mon.nl[n]), EV_MON, (uint32_t)n);
+        struct nl *q = nl_open(nd->netns_fd, err);
+        struct nl_link_info *li = NULL;
+        int nli = 0;
+        if (q && nl_link_dump(q, &li, &nli, err) == 0)
+                for (int k = 0; k < nli; k++)
+                        set_ifup(c, n, &li[k], false);
+        free(li);
+        if (q)
+                nl_close(q);
+}
+
+void monitors_start(struct console *c)
+{
+        c->mon.nl = calloc((size_t)c->lab->nnodes + 1, sizeof(*c->mon.nl));
         if (!c->mon.nl)
                 return;
-        for (int n = 0; n < c->lab->nnodes; n++) {
-                struct node *nd = &c->lab->nodes[n];
-                if (!lab_node_live(c->lab, n) || nd->netns_fd < 0)
-                        continue;
-                c->mon.nl[n] = nl_monitor_open(nd->netns_fd, err);
-                if (!c->mon.nl[n]) {
-                        con_log(c, "monitor %s: %s", nd->name, err);
-                        continue;
+        c->mon.nnl = c->lab->nnodes;
+        for (int n = 0; n < c->lab->nnodes; n++)
+                monitor_open(c, n);
+}
+
+void monitors_follow(struct console *c)
+{
+        struct lab *lab = c->lab;
+        if (lab->nifaces > c->mon.nifup) {
+                signed char *u = realloc(c->mon.ifup, (size_t)lab->nifaces);
+                if (!u)
+                        return;
+                memset(u + c->mon.nifup, -1, (size_t)(lab->nifaces - c->mon.nifup));
+                c->mon.ifup = u;
+                c->mon.nifup = lab->nifaces;
+        }
+        if (!c->mon.nl)
+                return;
+        for (int n = 0; n < c->mon.nnl; n++)
+                if (c->mon.nl[n] && !lab_node_live(lab, n)) {
+                        con_ep_del(c, nl_fd(c->mon.nl[n]));
+                        nl_close(c->mon.nl[n]);
+                        c->mon.nl[n] = NULL;
                 }
-                con_ep_add(c, nl_fd(c->mon.nl[n]), EV_MON, (uint32_t)n);
-                /* The state now (events only tell changes). */
-                struct nl *q = nl_open(nd->netns_fd, err);
-                struct nl_link_info *li = NULL;
-                int nli = 0;
-                if (q && nl_link_dump(q, &li, &nli, err) == 0)
-                        for (int k = 0; k < nli; k++)
-                                set_ifup(c, n, &li[k], false);
-                free(li);
-                if (q)
-                        nl_close(q);
+        if (lab->nnodes > c->mon.nnl) {
+                struct nl **m = realloc(c->mon.nl, (size_t)lab->nnodes * sizeof(*m));
+                if (!m)
+                        return;
+                memset(m + c->mon.nnl, 0, (size_t)(lab->nnodes - c->mon.nnl) * sizeof(*m));
+                c->mon.nl = m;
+                int from = c->mon.nnl;
+                c->mon.nnl = lab->nnodes;
+                for (int n = from; n < lab->nnodes; n++)
+                        monitor_open(c, n);
         }
 }
 
@@ -93,18 +131,19 @@ void monitors_stop(struct console *c)
 {
         if (!c->mon.nl)
                 return;
-        for (int n = 0; n < c->lab->nnodes; n++)
+        for (int n = 0; n < c->mon.nnl; n++)
                 if (c->mon.nl[n]) {
                         con_ep_del(c, nl_fd(c->mon.nl[n]));
                         nl_close(c->mon.nl[n]);
                 }
         free(c->mon.nl);
         c->mon.nl = NULL;
+        c->mon.nnl = 0;
 }
 
 void monitors_event(struct console *c, int node)
 {
-        if (!c->mon.nl || node < 0 || node >= c->lab->nnodes || !c->mon.nl[node])
+        if (!c->mon.nl || node < 0 || node >= c->mon.nnl || !c->mon.nl[node])
                 return;
         struct mon_ud m = {c, node};
         nl_monitor_read(c->mon.nl[node], on_link_event, &m);

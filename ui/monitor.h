@@ -11,6 +11,7 @@ struct nl;
 struct monitors {
         signed char *ifup; /* per lab iface: -1 unknown, 0 down, 1 up */
         struct nl **nl;    /* per node, NULL when none */
+        int nifup, nnl;    /* their lengths */
 };
 
 int monitors_init(struct console *c); /* -1 when out of memory */
@@ -19,6 +20,9 @@ void monitors_start(struct console *c);
 /* A node's monitor is readable. */
 void monitors_event(struct console *c, int node);
 void monitors_stop(struct console *c);
+/* After a live edit (live.h): room for new interfaces, a monitor for each
+ * new node, none for a deleted one. */
+void monitors_follow(struct console *c);
 void monitors_free(struct console *c);
 
 /* Is link l up: both ends as the kernel reports them, or what the lab says

@@ -1,0 +1,492 @@
+/* live.c — changes to a running lab (live.h): each checked against the
+ * whole lab first, then made in the model (lab_add_*, under lab->editing)
+ * and in the kernel (build.c's one-object steps), and undone in the model
+ * when the kernel refuses. What the userspace datapath carries (its
+ * switches, wires and subinterfaces) is refused with the way out: its
+ * process reads its configuration once, at start. */
+#include "live.h"
+#include "hosts.h"
+#include "journal.h"
+#include "netns.h"
+#include "nl.h"
+#include "plan.h"
+#include "proc.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+static int need_up(const struct lab *lab, const char *what, char *err)
+{
+        if (lab->state == LAB_UP)
+                return 0;
+        errno = ENOTCONN;
+        return errf(err, "Cannot %s: lab \"%s\" is not running", what, lab->name);
+}
+
+static bool iface_on_datapath(const struct lab *lab, int iface)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        if (f->link < 0)
+                return plan_subif_in_userspace(lab);
+        return plan_link_on_wire(lab, f->link) ||
+               (lab_node_has(lab, f->node, KIND_BRIDGE) && plan_switch_in_userspace(lab, f->node));
+}
+
+static bool link_on_datapath(const struct lab *lab, int link)
+{
+        const struct link *l = &lab->links[link];
+        return iface_on_datapath(lab, l->a) || iface_on_datapath(lab, l->b);
+}
+
+bool live_node_on_datapath(const struct lab *lab, int node)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++) {
+                int i = n->ifaces[k];
+                if (iface_on_datapath(lab, i))
+                        return true;
+                int peer = lab_iface_peer(lab, i);
+                if (peer >= 0 && iface_on_datapath(lab, peer))
+                        return true;
+        }
+        return false;
+}
+
+static int datapath_refusal(const char *what, const char *name, char *err)
+{
+        errno = EOPNOTSUPP;
+        return errf(err,
+                    "Cannot %s \"%s\" while the lab runs: the userspace datapath carries it on "
+                    "this kernel (doctor says why); change the lab file and reload",
+                    what, name);
+}
+
+/* Model helpers that run the model's own checks on a built lab. */
+static int edit_begin(struct lab *lab)
+{
+        lab->editing = true;
+        return 0;
+}
+
+static void edit_end(struct lab *lab)
+{
+        lab->editing = false;
+}
+
+int live_add_node(struct lab *lab, const char *kind, const char *name, const char *where,
+                  char *err)
+{
+        char what[64];
+        snprintf(what, sizeof(what), "add node \"%s\"", name);
+        if (need_up(lab, what, err) < 0)
+                return -1;
+        const struct node_kind *k = node_kind_find(kind);
+        if (!k) {
+                errno = EINVAL;
+                return errf(err, "Cannot add node \"%s\": no node kind \"%s\" (host, switch, router)",
+                            name, kind);
+        }
+        edit_begin(lab);
+        int n = lab_add_node(lab, name, k, where, err);
+        edit_end(lab);
+        if (n < 0)
+                return -1;
+        if (lab_build_node(lab, n, err) < 0) {
+                int saved = errno;
+                char e[ERRLEN];
+                live_del_node(lab, n, e);
+                errno = saved;
+                return -1;
+        }
+        return n;
+}
+
+/* Unique MACs on a node whose interfaces came and went (the model derives
+ * the last byte from the interface count). */
+static void mac_unique(struct lab *lab, int iface)
+{
+        struct iface *f = &lab->ifaces[iface];
+        const struct node *n = &lab->nodes[f->node];
+        for (int tries = 0; tries < 256; tries++) {
+                bool clash = false;
+                for (int k = 0; k < n->nifaces && !clash; k++)
+                        clash = n->ifaces[k] != iface &&
+                                !memcmp(lab->ifaces[n->ifaces[k]].mac, f->mac, 6);
+                if (!clash)
+                        return;
+                f->mac[5]++;
+        }
+}
+
+/* Takes the last link (and its two interfaces, the last ones) back out of the model. */
+static void model_pop_link(struct lab *lab)
+{
+        struct link *l = &lab->links[lab->nlinks - 1];
+        lab->nodes[lab->ifaces[l->a].node].nifaces--;
+        lab->nodes[lab->ifaces[l->b].node].nifaces--;
+        lab->nifaces -= 2;
+        lab->nlinks--;
+}
+
+static int need_live_node(const struct lab *lab, int node, char *err)
+{
+        if (lab_node_live(lab, node))
+                return 0;
+        errno = ENOENT;
+        return errf(err, "node \"%s\" was deleted",
+                    node >= 0 && node < lab->nnodes ? lab->nodes[node].name : "?");
+}
+
+/* Removes a link's veth pair (deleting one end takes the other): what a
+ * node's removal does first, so that the other end is gone at once and its
+ * name free again. */
+static void link_kernel_del(struct lab *lab, int link)
+{
+        const struct link *l = &lab->links[link];
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                const struct iface *f = &lab->ifaces[ends[k]];
+                const struct node *n = &lab->nodes[f->node];
+                char e[ERRLEN];
+                if (n->netns_fd < 0)
+                        continue;
+                struct nl *nl = nl_open(n->netns_fd, e);
+                if (!nl)
+                        continue;
+                int ix = nl_link_index(nl, f->name, e);
+                if (ix > 0)
+                        nl_link_del(nl, ix, e);
+                nl_close(nl);
+        }
+}
+
+/* The model forgets a link: its interfaces leave their nodes' lists. */
+static void model_del_link(struct lab *lab, int link)
+{
+        struct link *l = &lab->links[link];
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                struct node *n = &lab->nodes[lab->ifaces[ends[k]].node];
+                for (int i = 0; i < n->nifaces; i++)
+                        if (n->ifaces[i] == ends[k]) {
+                                memmove(&n->ifaces[i], &n->ifaces[i + 1],
+                                        (size_t)(n->nifaces - i - 1) * sizeof(int));
+                                n->nifaces--;
+                                break;
+                        }
+                /* Nothing of it is the lab's any more (the model's own checks
+                 * walk every interface). */
+                struct iface *f = &lab->ifaces[ends[k]];
+                f->ifindex = 0;
+                f->naddr = 0;
+                free(f->vlan);
+                f->vlan = NULL;
+                f->nvlan = 0;
+        }
+        l->deleted = true;
+}
+
+int live_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
+                  const char *where, char *err)
+{
+        if (need_up(lab, "add a link", err) < 0 || need_live_node(lab, node_a, err) < 0 ||
+            need_live_node(lab, node_b, err) < 0)
+                return -1;
+        edit_begin(lab);
+        int li = lab_add_link(lab, node_a, node_b, p, NULL, NULL, where, err);
+        edit_end(lab);
+        if (li < 0)
+                return -1;
+        struct link *l = &lab->links[li];
+        mac_unique(lab, l->a);
+        mac_unique(lab, l->b);
+        if (link_on_datapath(lab, li)) {
+                char name[128], a[64], b[64];
+                iface_label(lab, l->a, a, sizeof(a));
+                iface_label(lab, l->b, b, sizeof(b));
+                snprintf(name, sizeof(name), "%s-%s", a, b);
+                model_pop_link(lab);
+                return datapath_refusal("add link", name, err);
+        }
+        if (lab_build_link(lab, li, err) < 0) {
+                int saved = errno;
+                link_kernel_del(lab, li);
+                model_del_link(lab, li);
+                errno = saved;
+                return -1;
+        }
+        return li;
+}
+
+int live_del_link(struct lab *lab, int link, char *err)
+{
+        if (need_up(lab, "remove a link", err) < 0)
+                return -1;
+        if (!lab_link_live(lab, link)) {
+                errno = ENOENT;
+                return errf(err, "no such link (it was deleted)");
+        }
+        const struct link *l = &lab->links[link];
+        char a[64], b[64], name[160];
+        iface_label(lab, l->a, a, sizeof(a));
+        iface_label(lab, l->b, b, sizeof(b));
+        snprintf(name, sizeof(name), "%s-%s", a, b);
+        if (link_on_datapath(lab, link))
+                return datapath_refusal("remove link", name, err);
+        for (int i = 0; i < lab->nifaces; i++)
+                if (lab->ifaces[i].link < 0 &&
+                    (lab->ifaces[i].parent == l->a || lab->ifaces[i].parent == l->b) &&
+                    lab_node_live(lab, lab->ifaces[i].node)) {
+                        errno = EBUSY;
+                        return errf(err, "Cannot remove link %s: subinterface %s.%u rides on it",
+                                    name, lab->ifaces[lab->ifaces[i].parent].name,
+                                    lab->ifaces[i].vid);
+                }
+        link_kernel_del(lab, link);
+        model_del_link(lab, link);
+        return 0;
+}
+
+int live_del_node(struct lab *lab, int node, char *err)
+{
+        if (need_up(lab, "remove a node", err) < 0 || need_live_node(lab, node, err) < 0)
+                return -1;
+        struct node *n = &lab->nodes[node];
+        if (live_node_on_datapath(lab, node))
+                return datapath_refusal("remove node", n->name, err);
+        if (n->ndirs) {
+                errno = EOPNOTSUPP;
+                return errf(err,
+                            "Cannot remove node \"%s\" while the lab runs: it has private "
+                            "directories (a mount namespace); change the lab file and reload",
+                            n->name);
+        }
+        for (int l = 0; l < lab->nlinks; l++)
+                if (lab_link_live(lab, l) && (lab->ifaces[lab->links[l].a].node == node ||
+                                              lab->ifaces[lab->links[l].b].node == node)) {
+                        link_kernel_del(lab, l);
+                        model_del_link(lab, l);
+                }
+        char e[ERRLEN], np[PATH_MAX], up[PATH_MAX + 64];
+        int rc = 0;
+        if (n->kind->teardown && n->kind->teardown(lab, node, e) < 0)
+                rc = errf(err, "%s \"%s\": %s", n->kind->name, n->name, e);
+        lab_netns_path(lab, n->name, np, sizeof(np));
+        snprintf(up, sizeof(up), "%s/uts/%s", lab->rundir, n->name);
+        unsigned long ino = netns_inode(np);
+        if (ino)
+                proc_kill_in_netns(&ino, 1);
+        if (n->netns_fd >= 0)
+                close(n->netns_fd);
+        if (n->uts_fd >= 0)
+                close(n->uts_fd);
+        n->netns_fd = n->uts_fd = -1;
+        if (netns_remove(np, e) < 0 && rc == 0)
+                rc = errf(err, "%s", e);
+        if (netns_remove(up, e) < 0 && rc == 0)
+                rc = errf(err, "%s", e);
+        n->deleted = true;
+        if (lab_hosts_write(lab, e) < 0 && rc == 0)
+                rc = errf(err, "%s", e);
+        return rc;
+}
+
+static bool addr_taken(const struct lab *lab, const struct ipaddr *ip, char *who, size_t len)
+{
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (!lab_node_live(lab, i))
+                        continue;
+                const struct node *n = &lab->nodes[i];
+                for (int k = 0; k < n->nifaces; k++) {
+                        const struct iface *f = &lab->ifaces[n->ifaces[k]];
+                        for (int a = 0; a < f->naddr; a++)
+                                if (f->addr[a].family == ip->family &&
+                                    !memcmp(f->addr[a].a, ip->a, sizeof(ip->a))) {
+                                        iface_label(lab, n->ifaces[k], who, len);
+                                        return true;
+                                }
+                }
+        }
+        return false;
+}
+
+int live_add_addr(struct lab *lab, int node, const char *ifname, const char *cidr, char *err)
+{
+        if (need_up(lab, "add an address", err) < 0 || need_live_node(lab, node, err) < 0)
+                return -1;
+        struct node *n = &lab->nodes[node];
+        int i = lab_find_iface(lab, node, ifname);
+        if (i < 0) {
+                errno = ENODEV;
+                return errf(err, "node \"%s\" has no interface \"%s\"", n->name, ifname);
+        }
+        struct ipaddr ip;
+        char e[ERRLEN], who[64];
+        if (ipaddr_parse(cidr, true, &ip, e) < 0) {
+                errno = EINVAL;
+                return errf(err, "%s (on %s:%s)", e, n->name, ifname);
+        }
+        if (addr_taken(lab, &ip, who, sizeof(who))) {
+                errno = EADDRINUSE;
+                return errf(err, "Cannot add address %s to %s:%s: %s already has it", cidr,
+                            n->name, ifname, who);
+        }
+        if (ip.family == AF_INET6 && !n->ipv6) {
+                errno = EOPNOTSUPP;
+                return errf(err,
+                            "Cannot add %s to %s:%s: IPv6 is off in \"%s\" (give it an IPv6 "
+                            "address in the lab file, or ipv6 = true, and reload)",
+                            cidr, n->name, ifname, n->name);
+        }
+        edit_begin(lab);
+        int r = lab_iface_add_addr(lab, i, cidr, err);
+        edit_end(lab);
+        if (r < 0)
+                return -1;
+        struct iface *f = &lab->ifaces[i];
+        struct nl *nl = nl_open(n->netns_fd, e);
+        if (!nl || nl_addr_add(nl, f->ifindex, &f->addr[f->naddr - 1], e) < 0) {
+                int saved = errno;
+                f->naddr--;
+                if (nl)
+                        nl_close(nl);
+                errno = saved;
+                return errf(err, "Cannot add address %s to %s:%s: %s", cidr, n->name, ifname, e);
+        }
+        nl_close(nl);
+        lab_hosts_write(lab, e);
+        return 0;
+}
+
+int live_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err)
+{
+        if (need_up(lab, "add a route", err) < 0 || need_live_node(lab, node, err) < 0)
+                return -1;
+        struct node *n = &lab->nodes[node];
+        if (!(n->kind->flags & KIND_L3)) {
+                errno = EINVAL;
+                return errf(err, "Cannot add a route to \"%s\": it is a %s (routes are for "
+                                 "hosts and routers)",
+                            n->name, n->kind->name);
+        }
+        edit_begin(lab);
+        int r = lab_node_add_route(lab, node, dst, via, err);
+        edit_end(lab);
+        if (r < 0)
+                return -1;
+        char e[ERRLEN];
+        if (lab_validate(lab, e) < 0) {
+                n->nroutes--;
+                errno = EINVAL;
+                return errf(err, "Cannot add route %s via %s to \"%s\": %s", dst, via, n->name, e);
+        }
+        struct nl *nl = nl_open(n->netns_fd, e);
+        const struct route *rt = &n->routes[n->nroutes - 1];
+        if (!nl || nl_route_add(nl, rt->dst.family ? &rt->dst : NULL, &rt->via, 0, e) < 0) {
+                int saved = errno;
+                n->nroutes--;
+                if (nl)
+                        nl_close(nl);
+                errno = saved;
+                return errf(err, "Cannot add route %s via %s to \"%s\": %s", dst, via, n->name, e);
+        }
+        nl_close(nl);
+        return 0;
+}
+
+int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err)
+{
+        if (need_up(lab, "change a link", err) < 0)
+                return -1;
+        if (!lab_link_live(lab, link)) {
+                errno = ENOENT;
+                return errf(err, "no such link (it was deleted)");
+        }
+        struct link *l = &lab->links[link];
+        char a[64], b[64], name[160];
+        iface_label(lab, l->a, a, sizeof(a));
+        iface_label(lab, l->b, b, sizeof(b));
+        snprintf(name, sizeof(name), "%s-%s", a, b);
+        struct link_params old = l->p;
+        l->p = *p;
+        l->p.mtu = old.mtu;
+        if (link_on_datapath(lab, link)) {
+                l->p = old;
+                return datapath_refusal("change link", name, err);
+        }
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                const struct iface *f = &lab->ifaces[ends[k]];
+                char e[ERRLEN], lbl[64];
+                iface_label(lab, ends[k], lbl, sizeof(lbl));
+                struct nl *nl = nl_open(lab->nodes[f->node].netns_fd, e);
+                if (!nl || nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0) {
+                        int saved = errno;
+                        if (nl)
+                                nl_close(nl);
+                        l->p = old;
+                        errno = saved;
+                        return errf(err, "Cannot change link %s: %s", name, e);
+                }
+                nl_close(nl);
+        }
+        return 0;
+}
+
+int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
+                  char *err)
+{
+        if (need_up(lab, "change a VLAN", err) < 0)
+                return -1;
+        struct iface *f = &lab->ifaces[iface];
+        int node = f->node;
+        if (need_live_node(lab, node, err) < 0)
+                return -1;
+        char lbl[64], e[ERRLEN];
+        iface_label(lab, iface, lbl, sizeof(lbl));
+        if (!lab_node_has(lab, node, KIND_BRIDGE)) {
+                errno = EINVAL;
+                return errf(err, "Cannot set VLAN %u on %s: VLANs are set on switch ports",
+                            vid, lbl);
+        }
+        bool used = lab_switch_uses_vlan(lab, node);
+        struct vlan_entry *old = NULL;
+        int nold = f->nvlan;
+        if (nold && !(old = malloc((size_t)nold * sizeof(*old))))
+                return errf_sys(err, NULL, "Cannot set VLAN %u on %s", vid, lbl);
+        if (nold)
+                memcpy(old, f->vlan, (size_t)nold * sizeof(*old));
+        bool was_uses = lab->uses_vlan;
+        edit_begin(lab);
+        int r = lab_port_add_vlan(lab, iface, vid, pvid, untagged, err);
+        edit_end(lab);
+        if (r == 0 && (lab_validate(lab, e) < 0 || plan_switch_in_userspace(lab, node))) {
+                r = lab_validate(lab, e) < 0
+                        ? errf(err, "Cannot set VLAN %u on %s: %s", vid, lbl, e)
+                        : datapath_refusal("change the VLANs of switch", lab->nodes[node].name,
+                                           err);
+        } else if (r == 0) {
+                struct nl *nl = nl_open(lab->nodes[node].netns_fd, e);
+                const struct node_kind *k = lab->nodes[node].kind;
+                int br = nl && k->own_ifname ? nl_link_index(nl, k->own_ifname(lab, node), e) : -1;
+                if (!nl || br <= 0 || (!used && nl_bridge_vlan_filtering(nl, br, true, e) < 0) ||
+                    nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
+                        r = errf(err, "Cannot set VLAN %u on %s: %s", vid, lbl, e);
+                if (nl)
+                        nl_close(nl);
+        }
+        if (r < 0) {
+                int saved = errno;
+                free(f->vlan);
+                f->vlan = old;
+                f->nvlan = nold;
+                lab->uses_vlan = was_uses;
+                errno = saved;
+                return -1;
+        }
+        free(old);
+        return 0;
+}

@@ -1,0 +1,44 @@
+/* live.h — changing a running lab: nodes, links, addresses, routes, VLANs
+ * and link parameters, each change made in the model and the kernel at once.
+ *
+ * A change is checked against the whole lab before anything is touched (a
+ * duplicate name, an address another interface has, a job the userspace
+ * datapath holds), so a refused change leaves the running lab as it was.
+ * A new namespace is journaled before it exists, as in the build
+ * (lab_make_namespace). Removing a node kills every process in it, closes
+ * and removes its namespaces (the kernel takes its links, and so their
+ * other ends, with them) and marks it and its links deleted: indices stay,
+ * lab_node_live()/lab_link_live() say no, and a stale Lua handle raises
+ * "node 'h3' was deleted". Every function here is for a built lab only. */
+#ifndef NETLAB_LIVE_H
+#define NETLAB_LIVE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "err.h"
+#include "lab.h"
+
+/* A node of kind KIND ("host", "switch", "router"); its index, or -1. */
+int live_add_node(struct lab *lab, const char *kind, const char *name, const char *where,
+                  char *err);
+/* A link between two nodes (interfaces named as the build names them); its index. */
+int live_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
+                  const char *where, char *err);
+int live_del_link(struct lab *lab, int link, char *err);
+/* The node, its processes, namespaces and links. */
+int live_del_node(struct lab *lab, int node, char *err);
+/* Adds CIDR to node's interface ifname (refused when another interface of
+ * the lab has that address). */
+int live_add_addr(struct lab *lab, int node, const char *ifname, const char *cidr, char *err);
+/* A static route ("default" or a prefix) via an address in one of node's subnets. */
+int live_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
+/* Replaces the link's rate, delay, jitter and loss (mtu is kept). */
+int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err);
+/* Adds or replaces a VLAN entry on a switch port. */
+int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
+                  char *err);
+/* True when something outside netlab's own C code would have to follow a
+ * change of node: a datapath port, wire or subinterface, a private
+ * directory (the caller says why in err). */
+bool live_node_on_datapath(const struct lab *lab, int node);
+
+#endif

@@ -1,0 +1,275 @@
+/* save.c — the running lab as a Lua lab file (save.h). The model holds
+ * what the lab is now: the build and every live edit (live.h) went through
+ * it, so writing the model is writing the network. Strings are written
+ * with %q-like quoting of the few characters a name or path may hold. */
+#include "save.h"
+#include "fw.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* A Lua string literal (names and paths: no newlines; quotes escaped). */
+static void put_str(FILE *out, const char *s)
+{
+        fputc('"', out);
+        for (; *s; s++) {
+                if (*s == '"' || *s == '\\')
+                        fputc('\\', out);
+                if (*s == '\n')
+                        fputs("\\n", out);
+                else
+                        fputc(*s, out);
+        }
+        fputc('"', out);
+}
+
+static bool lua_ident(const char *s)
+{
+        static const char *const kw[] = {"and",   "break", "do",     "else", "elseif", "end",
+                                          "false", "for",   "function", "goto", "if",   "in",
+                                          "local", "nil",   "not",    "or",   "repeat", "return",
+                                          "then",  "true",  "until",  "while", "lab",  NULL};
+        if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+                return false;
+        for (const char *p = s; *p; p++)
+                if (*p == '-')
+                        return false;
+        for (int i = 0; kw[i]; i++)
+                if (!strcmp(s, kw[i]))
+                        return false;
+        return true;
+}
+
+/* "10M"-style values that lab:link's parser reads back. */
+static void put_rate(FILE *out, uint64_t bps)
+{
+        if (bps % 1000000000 == 0)
+                fprintf(out, "\"%llugbit\"", (unsigned long long)(bps / 1000000000));
+        else if (bps % 1000000 == 0)
+                fprintf(out, "\"%llumbit\"", (unsigned long long)(bps / 1000000));
+        else if (bps % 1000 == 0)
+                fprintf(out, "\"%llukbit\"", (unsigned long long)(bps / 1000));
+        else
+                fprintf(out, "\"%llubit\"", (unsigned long long)bps);
+}
+
+static void put_addrs(FILE *out, const struct iface *f)
+{
+        if (!f->naddr) {
+                fputs("false", out);
+                return;
+        }
+        fputc('{', out);
+        for (int a = 0; a < f->naddr; a++) {
+                char ip[64];
+                ipaddr_format(&f->addr[a], true, ip, sizeof(ip));
+                fprintf(out, "%s\"%s\"", a ? ", " : "", ip);
+        }
+        fputc('}', out);
+}
+
+static void put_vlans(FILE *out, const struct iface *f)
+{
+        fputs("vlans = {", out);
+        for (int v = 0; v < f->nvlan; v++)
+                fprintf(out, "%s{vid = %u, pvid = %s, untagged = %s}", v ? ", " : "",
+                        f->vlan[v].vid, f->vlan[v].pvid ? "true" : "false",
+                        f->vlan[v].untagged ? "true" : "false");
+        fputc('}', out);
+}
+
+static void put_node(const struct lab *lab, int i, FILE *out)
+{
+        const struct node *n = &lab->nodes[i];
+        bool l3 = n->kind->flags & KIND_L3;
+        if (lua_ident(n->name))
+                fprintf(out, "local %s = ", n->name);
+        fprintf(out, "lab:%s(", n->kind->name);
+        put_str(out, n->name);
+        bool any = false;
+#define OPT()                                      \
+        do {                                       \
+                fputs(any ? ", " : ", {", out);   \
+                any = true;                        \
+        } while (0)
+        if (l3 && n->ipv6) {
+                OPT();
+                fputs("ipv6 = true", out);
+        }
+        const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
+        for (int g = 0; g < 2; g++)
+                if (gws[g]->family) {
+                        char ip[64];
+                        ipaddr_format(gws[g], false, ip, sizeof(ip));
+                        OPT();
+                        fprintf(out, "gw = \"%s\"", ip);
+                        break; /* the Lua API takes one gw; the other as a route below */
+                }
+        if (n->nat_out[0]) {
+                OPT();
+                fprintf(out, "nat = \"%s\"", n->nat_out);
+        }
+        if (n->ndirs) {
+                OPT();
+                fputs("dirs = {", out);
+                for (int d = 0; d < n->ndirs; d++) {
+                        const struct node_dir *nd = &n->dirs[d];
+                        fputs(d ? ", " : "", out);
+                        if (!nd->src) {
+                                put_str(out, nd->path);
+                                continue;
+                        }
+                        fputc('{', out);
+                        put_str(out, nd->path);
+                        fputs(", from = ", out);
+                        if (!nd->over && !strcmp(nd->src, nd->path))
+                                fputs("\"host\"", out);
+                        else
+                                put_str(out, nd->src);
+                        fputc('}', out);
+                }
+                fputc('}', out);
+        }
+#undef OPT
+        fputs(any ? "})\n" : ")\n", out);
+}
+
+static void put_link(const struct lab *lab, int li, FILE *out)
+{
+        const struct link *l = &lab->links[li];
+        const struct iface *fa = &lab->ifaces[l->a], *fb = &lab->ifaces[l->b];
+        fputs("lab:link(", out);
+        put_str(out, lab->nodes[fa->node].name);
+        fputs(", ", out);
+        put_str(out, lab->nodes[fb->node].name);
+        fprintf(out, ", {ifname = {\"%s\", \"%s\"}", fa->name, fb->name);
+        if (fa->naddr || fb->naddr) {
+                fputs(", ip = {", out);
+                put_addrs(out, fa);
+                fputs(", ", out);
+                put_addrs(out, fb);
+                fputc('}', out);
+        }
+        if (l->p.mtu)
+                fprintf(out, ", mtu = %d", l->p.mtu);
+        if (l->p.rate_bps) {
+                fputs(", bw = ", out);
+                put_rate(out, l->p.rate_bps);
+        }
+        if (l->p.delay_us)
+                fprintf(out, ", delay = \"%uus\"", l->p.delay_us);
+        if (l->p.jitter_us)
+                fprintf(out, ", jitter = \"%uus\"", l->p.jitter_us);
+        if (l->p.loss_ppm)
+                fprintf(out, ", loss = %g", l->p.loss_ppm / 10000.0);
+        if (!l->up)
+                fputs(", up = false", out);
+        /* lab:link gives its VLAN options to every switch end: one set. */
+        const struct iface *sw = fa->nvlan ? fa : fb->nvlan ? fb : NULL;
+        if (sw) {
+                fputs(", ", out);
+                put_vlans(out, sw);
+        }
+        fputs("})\n", out);
+        if (fa->nvlan && fb->nvlan &&
+            (fa->nvlan != fb->nvlan || memcmp(fa->vlan, fb->vlan, (size_t)fa->nvlan * sizeof(*fa->vlan))))
+                fprintf(out, "-- note: %s:%s and %s:%s had different VLANs; the first end's are kept\n",
+                        lab->nodes[fa->node].name, fa->name, lab->nodes[fb->node].name, fb->name);
+}
+
+static void put_node_l3(const struct lab *lab, int i, FILE *out)
+{
+        const struct node *n = &lab->nodes[i];
+        char dst[64], via[64];
+        for (int k = 0; k < lab->nifaces; k++) {
+                const struct iface *s = &lab->ifaces[k];
+                if (s->link >= 0 || s->node != i)
+                        continue;
+                fputs("lab:node(", out);
+                put_str(out, n->name);
+                fprintf(out, "):vlan(\"%s\", %u", lab->ifaces[s->parent].name, s->vid);
+                if (s->naddr) {
+                        fputs(", {ip = ", out);
+                        put_addrs(out, s);
+                        fputc('}', out);
+                }
+                fputs(")\n", out);
+        }
+        if (n->gw4.family && n->gw6.family) {
+                ipaddr_format(&n->gw6, false, via, sizeof(via));
+                fputs("lab:node(", out);
+                put_str(out, n->name);
+                fprintf(out, "):route(\"::/0\", \"%s\")\n", via);
+        }
+        for (int r = 0; r < n->nroutes; r++) {
+                const struct route *rt = &n->routes[r];
+                if (rt->dst.family)
+                        ipaddr_format(&rt->dst, true, dst, sizeof(dst));
+                else
+                        snprintf(dst, sizeof(dst), "default");
+                ipaddr_format(&rt->via, false, via, sizeof(via));
+                fputs("lab:node(", out);
+                put_str(out, n->name);
+                fprintf(out, "):route(\"%s\", \"%s\")\n", dst, via);
+        }
+        const struct fw_table *t = n->fw;
+        if (t) {
+                fputs("lab:node(", out);
+                put_str(out, n->name);
+                fputs("):firewall({", out);
+                for (int r = 0; r < t->n; r++) {
+                        char rule[1024];
+                        fw_rule_format(&t->rules[r], rule, sizeof(rule));
+                        fputs(r ? ", " : "", out);
+                        put_str(out, rule);
+                }
+                fprintf(out, "}, {policy = \"%s\"})\n", t->policy == FW_DROP ? "drop" : "accept");
+        }
+}
+
+int lab_save_lua(const struct lab *lab, FILE *out, char *err)
+{
+        fprintf(out, "-- %s.lua — saved by netlab from the running lab \"%s\" (live edits\n"
+                     "-- included). `netlab %s.lua` builds the same network.\n",
+                lab->name, lab->name, lab->name);
+        fputs("local lab = netlab.lab(", out);
+        put_str(out, lab->name);
+        fputs(")\n\n", out);
+        for (int i = 0; i < lab->nnodes; i++)
+                if (lab_node_live(lab, i))
+                        put_node(lab, i, out);
+        fputc('\n', out);
+        for (int l = 0; l < lab->nlinks; l++)
+                if (lab_link_live(lab, l))
+                        put_link(lab, l, out);
+        for (int i = 0; i < lab->nnodes; i++)
+                if (lab_node_live(lab, i))
+                        put_node_l3(lab, i, out);
+        if (ferror(out)) {
+                errno = EIO;
+                return errf_sys(err, NULL, "Cannot write the lab file of \"%s\"", lab->name);
+        }
+        return 0;
+}
+
+FILE *save_open(const char *path, bool force, char *err)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL),
+                      0644);
+        if (fd < 0) {
+                if (errno == EEXIST)
+                        errf(err, "\"%s\" exists: save --force %s to replace it", path, path);
+                else
+                        errf_sys(err, NULL, "Cannot write \"%s\"", path);
+                return NULL;
+        }
+        FILE *f = fdopen(fd, "w");
+        if (!f) {
+                errf_sys(err, NULL, "Cannot write \"%s\"", path);
+                close(fd);
+        }
+        return f;
+}

@@ -1,0 +1,404 @@
+/* cmd_live.c — the console's changes to the running lab (live.h) and
+ * `save FILE.lua`: add host|switch|router NAME [ip=CIDR], add link A B
+ * [A=CIDR] [B=CIDR] [bw= delay= jitter= loss= mtu=], del node NAME, del
+ * link A B, addr NODE IF CIDR, route NODE DST [via] GW, set link A B
+ * [bw= ...], set port SWITCH PORT VID [pvid] [untagged]. The graph, the
+ * inspector and the link monitors follow each change at once. */
+#include "commands.h"
+#include "console.h"
+#include "live.h"
+#include "nlua.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* `add host h3 ip=CIDR`: the address waits for h3's first link. */
+struct pending_ip {
+        int node;
+        char cidr[64];
+};
+static struct pending_ip pending[16];
+
+static void edited(struct console *c)
+{
+        monitors_follow(c);
+        c->relayout = true;
+        c->dirty = true;
+}
+
+/* A value with a unit: value times the unit's multiplier; def for a bare number. */
+struct unit {
+        const char *suffix;
+        double mul;
+};
+static int unit_value(const char *key, const char *s, const struct unit *u, double def,
+                      double lo, double hi, double *out, char *err)
+{
+        char *end;
+        double v = strtod(s, &end);
+        double mul = end == s ? 0 : *end ? 0 : def;
+        for (int i = 0; end != s && *end && u[i].suffix; i++)
+                if (!strcasecmp(end, u[i].suffix))
+                        mul = u[i].mul;
+        if (!mul || !(v * mul >= lo && v * mul <= hi)) {
+                errno = EINVAL;
+                return errf(err, "%s=%s: expected %s", key, s,
+                            !strcmp(key, "bw")   ? "a rate like 10M, 1G, 500k (bit/s)"
+                            : !strcmp(key, "mtu") ? "68..65535"
+                            : !strcmp(key, "loss") ? "a percentage 0..100"
+                                                   : "a time like 5ms, 100us, 1s (up to 60s)");
+        }
+        *out = v * mul;
+        return 0;
+}
+
+/* Parses one key=value of a link's parameters; 1 when key is not one. */
+static int link_param(const char *key, const char *val, struct link_params *p, char *err)
+{
+        static const struct unit rate[] = {{"k", 1e3},    {"kbit", 1e3}, {"m", 1e6}, {"mbit", 1e6},
+                                           {"g", 1e9},    {"gbit", 1e9}, {"bit", 1}, {NULL, 0}};
+        static const struct unit time[] = {{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {NULL, 0}};
+        static const struct unit pct[] = {{"%", 1}, {NULL, 0}};
+        static const struct unit none[] = {{NULL, 0}};
+        double v;
+        if (!strcmp(key, "bw")) {
+                if (unit_value(key, val, rate, 1e6, 1e3, 1e11, &v, err) < 0)
+                        return -1;
+                p->rate_bps = (uint64_t)v;
+        } else if (!strcmp(key, "delay") || !strcmp(key, "jitter")) {
+                if (unit_value(key, val, time, 1e3, 0, 60e6, &v, err) < 0)
+                        return -1;
+                *(key[0] == 'd' ? &p->delay_us : &p->jitter_us) = (uint32_t)v;
+        } else if (!strcmp(key, "loss")) {
+                if (unit_value(key, val, pct, 1, 0, 100, &v, err) < 0)
+                        return -1;
+                p->loss_ppm = (uint32_t)(v * 10000);
+        } else if (!strcmp(key, "mtu")) {
+                if (unit_value(key, val, none, 1, 68, 65535, &v, err) < 0)
+                        return -1;
+                p->mtu = (int)v;
+        } else {
+                return 1;
+        }
+        return 0;
+}
+
+static int need_two_nodes(struct console *c, char **argv, int *a, int *b, char *err)
+{
+        if ((*a = cmd_need_node(c, argv[0], err)) < 0 || (*b = cmd_need_node(c, argv[1], err)) < 0)
+                return -1;
+        return 0;
+}
+
+/* Refuses to take away what a running experiment may use. */
+static int no_experiment(struct console *c, const char *what, char *err)
+{
+        int r = nlua_exp_running(c->L);
+        if (r < 0)
+                return 0;
+        errno = EBUSY;
+        return errf(err, "Cannot remove %s: experiment \"%s\" is running and may use it (exp "
+                         "stop ends it)",
+                    what, nlua_exp_name(c->L, r));
+}
+
+static int add_node(struct console *c, int argc, char **argv, char *err)
+{
+        if (argc < 2 || argc > 3) {
+                errno = EINVAL;
+                return errf(err, "Usage: add %s NAME [ip=CIDR]", argv[0]);
+        }
+        const char *ip = NULL;
+        if (argc == 3) {
+                if (strncmp(argv[2], "ip=", 3)) {
+                        errno = EINVAL;
+                        return errf(err, "add %s %s: unknown option \"%s\" (ip=CIDR)", argv[0],
+                                    argv[1], argv[2]);
+                }
+                ip = argv[2] + 3;
+                struct ipaddr chk;
+                char e[ERRLEN];
+                if (ipaddr_parse(ip, true, &chk, e) < 0)
+                        return errf(err, "add %s %s: %s", argv[0], argv[1], e);
+        }
+        int slot = -1;
+        for (int i = 0; ip && i < (int)(sizeof(pending) / sizeof(pending[0])); i++)
+                if (!pending[i].cidr[0] || !lab_node_live(c->lab, pending[i].node))
+                        slot = i;
+        if (ip && slot < 0)
+                return errf(err, "too many nodes wait for a link: link them first");
+        int n = live_add_node(c->lab, argv[0], argv[1], "console", err);
+        if (n < 0)
+                return -1;
+        if (ip) {
+                pending[slot].node = n;
+                snprintf(pending[slot].cidr, sizeof(pending[slot].cidr), "%s", ip);
+        }
+        edited(c);
+        con_msg(c, false, "%s %s added%s%s%s", argv[0], argv[1], ip ? " (" : "", ip ? ip : "",
+                ip ? " on its first link)" : "");
+        return 0;
+}
+
+static int add_link(struct console *c, int argc, char **argv, char *err)
+{
+        if (argc < 3) {
+                errno = EINVAL;
+                return errf(err, "Usage: add link A B [A=CIDR] [B=CIDR] [bw=R] [delay=T] "
+                                 "[jitter=T] [loss=P] [mtu=N]");
+        }
+        int a, b;
+        if (need_two_nodes(c, argv + 1, &a, &b, err) < 0)
+                return -1;
+        struct link_params p = {0};
+        const char *ip[2] = {NULL, NULL};
+        for (int i = 3; i < argc; i++) {
+                char key[32], *eq = strchr(argv[i], '=');
+                if (!eq || eq - argv[i] >= (int)sizeof(key)) {
+                        errno = EINVAL;
+                        return errf(err, "add link: \"%s\" is not KEY=VALUE", argv[i]);
+                }
+                snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[i]), argv[i]);
+                if (!strcmp(key, argv[1]) || !strcmp(key, argv[2])) {
+                        ip[strcmp(key, argv[1]) != 0] = eq + 1;
+                        continue;
+                }
+                int r = link_param(key, eq + 1, &p, err);
+                if (r < 0)
+                        return -1;
+                if (r > 0) {
+                        errno = EINVAL;
+                        return errf(err, "add link: unknown key \"%s\" (%s=, %s=, bw, delay, "
+                                         "jitter, loss, mtu)",
+                                    key, argv[1], argv[2]);
+                }
+        }
+        int li = live_add_link(c->lab, a, b, &p, "console", err);
+        if (li < 0)
+                return -1;
+        edited(c);
+        const struct link *l = &c->lab->links[li];
+        int ends[2] = {l->a, l->b};
+        for (int k = 0; k < 2; k++) {
+                const struct iface *f = &c->lab->ifaces[ends[k]];
+                const char *cidr = ip[k];
+                for (int s = 0; !cidr && s < (int)(sizeof(pending) / sizeof(pending[0])); s++)
+                        if (pending[s].cidr[0] && pending[s].node == f->node) {
+                                cidr = pending[s].cidr;
+                                pending[s].cidr[0] = '\0';
+                        }
+                if (cidr && live_add_addr(c->lab, f->node, f->name, cidr, err) < 0)
+                        return -1; /* the link stays: its message says what to fix */
+        }
+        char la[64], lb[64];
+        iface_label(c->lab, l->a, la, sizeof(la));
+        iface_label(c->lab, l->b, lb, sizeof(lb));
+        con_msg(c, false, "link %s <-> %s added", la, lb);
+        return 0;
+}
+
+int c_add(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        if (!strcmp(argv[0], "link"))
+                return cmd_need_up(c, err) < 0 ? -1 : add_link(c, argc, argv, err);
+        if (!node_kind_find(argv[0])) {
+                errno = EINVAL;
+                return errf(err, "add: \"%s\" is not host, switch, router or link", argv[0]);
+        }
+        return cmd_need_up(c, err) < 0 ? -1 : add_node(c, argc, argv, err);
+}
+
+int c_del(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        if (cmd_need_up(c, err) < 0)
+                return -1;
+        if (!strcmp(argv[0], "node") && argc == 2) {
+                int n = cmd_need_node(c, argv[1], err);
+                char what[64];
+                snprintf(what, sizeof(what), "node \"%s\"", argv[1]);
+                if (n < 0 || no_experiment(c, what, err) < 0 || live_del_node(c->lab, n, err) < 0)
+                        return -1;
+                if (c->sel == n)
+                        c->sel = -1;
+                edited(c);
+                con_msg(c, false, "node %s removed (its processes, namespaces and links)",
+                        argv[1]);
+                return 0;
+        }
+        if (!strcmp(argv[0], "link") && argc == 3) {
+                int a, b;
+                if (need_two_nodes(c, argv + 1, &a, &b, err) < 0)
+                        return -1;
+                int l = -1;
+                for (int i = 0; i < c->lab->nlinks && l < 0; i++) {
+                        int na = c->lab->ifaces[c->lab->links[i].a].node,
+                            nb = c->lab->ifaces[c->lab->links[i].b].node;
+                        if (lab_link_live(c->lab, i) &&
+                            ((na == a && nb == b) || (na == b && nb == a)))
+                                l = i;
+                }
+                if (l < 0) {
+                        errno = ENOENT;
+                        return errf(err, "No link between \"%s\" and \"%s\" (links lists them)",
+                                    argv[1], argv[2]);
+                }
+                char what[96];
+                snprintf(what, sizeof(what), "link %s-%s", argv[1], argv[2]);
+                if (no_experiment(c, what, err) < 0 || live_del_link(c->lab, l, err) < 0)
+                        return -1;
+                edited(c);
+                con_msg(c, false, "link %s-%s removed", argv[1], argv[2]);
+                return 0;
+        }
+        errno = EINVAL;
+        return errf(err, "Usage: del node NAME | del link A B");
+}
+
+int c_addr(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)rest;
+        int n = cmd_need_node(c, argv[0], err);
+        if (n < 0 || cmd_need_up(c, err) < 0 || live_add_addr(c->lab, n, argv[1], argv[2], err) < 0)
+                return -1;
+        edited(c);
+        con_msg(c, false, "%s:%s has %s", argv[0], argv[1], argv[2]);
+        return 0;
+}
+
+int c_route(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        if (argc == 4 && strcmp(argv[2], "via")) {
+                errno = EINVAL;
+                return errf(err, "Usage: route NODE DST|default via GW");
+        }
+        const char *gw = argv[argc - 1];
+        int n = cmd_need_node(c, argv[0], err);
+        if (n < 0 || cmd_need_up(c, err) < 0 || live_add_route(c->lab, n, argv[1], gw, err) < 0)
+                return -1;
+        edited(c);
+        con_msg(c, false, "%s: route %s via %s", argv[0], argv[1], gw);
+        return 0;
+}
+
+static int set_link(struct console *c, int argc, char **argv, char *err)
+{
+        int a, b;
+        if (argc < 3 || need_two_nodes(c, argv + 1, &a, &b, err) < 0) {
+                if (argc < 3)
+                        errf(err, "Usage: set link A B [bw=R] [delay=T] [jitter=T] [loss=P]");
+                return -1;
+        }
+        int l = lab_find_link(c->lab, a, b);
+        for (int i = 0; l >= 0 && !lab_link_live(c->lab, l) && i < c->lab->nlinks; i++) {
+                int na = c->lab->ifaces[c->lab->links[i].a].node,
+                    nb = c->lab->ifaces[c->lab->links[i].b].node;
+                if (lab_link_live(c->lab, i) && ((na == a && nb == b) || (na == b && nb == a)))
+                        l = i;
+        }
+        if (l < 0 || !lab_link_live(c->lab, l)) {
+                errno = ENOENT;
+                return errf(err, "No link between \"%s\" and \"%s\"", argv[1], argv[2]);
+        }
+        struct link_params p = {0};
+        for (int i = 3; i < argc; i++) {
+                char key[32], *eq = strchr(argv[i], '=');
+                if (!eq || eq - argv[i] >= (int)sizeof(key)) {
+                        errno = EINVAL;
+                        return errf(err, "set link: \"%s\" is not KEY=VALUE", argv[i]);
+                }
+                snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[i]), argv[i]);
+                int r = !strcmp(key, "mtu") ? 1 : link_param(key, eq + 1, &p, err);
+                if (r < 0)
+                        return -1;
+                if (r > 0) {
+                        errno = EINVAL;
+                        return errf(err, "set link: unknown key \"%s\" (bw, delay, jitter, loss)",
+                                    key);
+                }
+        }
+        if (live_set_params(c->lab, l, &p, err) < 0)
+                return -1;
+        edited(c);
+        con_msg(c, false, "link %s-%s: parameters set", argv[1], argv[2]);
+        return 0;
+}
+
+static int set_port(struct console *c, int argc, char **argv, char *err)
+{
+        if (argc < 4) {
+                errno = EINVAL;
+                return errf(err, "Usage: set port SWITCH PORT VID [pvid] [untagged]");
+        }
+        int n = cmd_need_node(c, argv[1], err);
+        if (n < 0)
+                return -1;
+        int i = lab_find_iface(c->lab, n, argv[2]);
+        if (i < 0) {
+                errno = ENODEV;
+                return errf(err, "node \"%s\" has no port \"%s\"", argv[1], argv[2]);
+        }
+        char *end;
+        long vid = strtol(argv[3], &end, 10);
+        if (*end || vid < 1 || vid > 4094) {
+                errno = EINVAL;
+                return errf(err, "set port: VLAN id \"%s\" is not in 1..4094", argv[3]);
+        }
+        bool pvid = false, untagged = false;
+        for (int k = 4; k < argc; k++) {
+                if (!strcmp(argv[k], "pvid"))
+                        pvid = true;
+                else if (!strcmp(argv[k], "untagged"))
+                        untagged = true;
+                else {
+                        errno = EINVAL;
+                        return errf(err, "set port: \"%s\" is neither pvid nor untagged", argv[k]);
+                }
+        }
+        if (live_set_vlan(c->lab, i, (uint16_t)vid, pvid, untagged, err) < 0)
+                return -1;
+        edited(c);
+        con_msg(c, false, "%s:%s: VLAN %ld%s%s", argv[1], argv[2], vid, pvid ? " pvid" : "",
+                untagged ? " untagged" : "");
+        return 0;
+}
+
+int c_set(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        if (cmd_need_up(c, err) < 0)
+                return -1;
+        if (!strcmp(argv[0], "link"))
+                return set_link(c, argc, argv, err);
+        if (!strcmp(argv[0], "port"))
+                return set_port(c, argc, argv, err);
+        errno = EINVAL;
+        return errf(err, "Usage: set link A B [bw=R] [delay=T] ... | set port SWITCH PORT VID "
+                         "[pvid] [untagged]");
+}
+
+int c_save_lab(struct console *c, int argc, char **argv, char *err)
+{
+        bool force = false;
+        const char *path = NULL;
+        for (int i = 0; i < argc; i++) {
+                if (!strcmp(argv[i], "--force"))
+                        force = true;
+                else if (!path)
+                        path = argv[i];
+                else {
+                        errno = EINVAL;
+                        return errf(err, "Usage: save FILE.lua [--force]");
+                }
+        }
+        if (!path) {
+                errno = EINVAL;
+                return errf(err, "Usage: save FILE.lua [--force]");
+        }
+        if (nlua_save(c->L, path, force, err) < 0)
+                return -1;
+        con_msg(c, false, "lab %s saved to %s", c->lab->name, path);
+        return 0;
+}
