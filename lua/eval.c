@@ -30,20 +30,7 @@ static const char env_src[] = "local G, lab = ...\n"
 static int body_k(lua_State *L, int status, lua_KContext ctx)
 {
         (void)status, (void)ctx;
-        int n = lua_gettop(L);
-        if (n == 0)
-                return 0;
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        for (int i = 1; i <= n; i++) {
-                if (i > 1)
-                        luaL_addchar(&b, '\t');
-                luaL_tolstring(L, i, NULL);
-                luaL_addvalue(&b);
-        }
-        luaL_pushresult(&b);
-        nlua_note(nlua_from(L), "%s", lua_tostring(L, -1));
-        return 0;
+        return lua_gettop(L) ? nlua_print(L) : 0; /* what print() does with them */
 }
 
 static int body(lua_State *L)

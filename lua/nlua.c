@@ -63,7 +63,7 @@ static void register_embedded(lua_State *L)
 }
 
 /* print() from the lab: any length, one hook call (never cut). */
-static int l_print(lua_State *L)
+int nlua_print(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         int n = lua_gettop(L);
@@ -230,7 +230,7 @@ struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err)
         lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_COUNT);
         luaL_openlibs(L);
         register_embedded(L);
-        lua_pushcfunction(L, l_print);
+        lua_pushcfunction(L, nlua_print);
         lua_setglobal(L, "print");
         lua_getglobal(L, "os");
         lua_pushcfunction(L, l_os_exit);

@@ -40,6 +40,8 @@ struct nlua {
 struct nlua *nlua_from(lua_State *L);
 void nlua_note(struct nlua *N, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nlua_error_text(const char *msg, char *err);
+/* The lab's print(): its arguments, tab-separated, to the on_print hook. */
+int nlua_print(lua_State *L);
 /* "labs/x.lua:12": the innermost line of L's stack that is in the lab's own
  * code (not in C, not in netlab's Lua library); "" when there is none. */
 void nlua_where(lua_State *L, char *buf, size_t len);

@@ -119,26 +119,49 @@ static int c_links(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
-static int c_net(struct console *c, int argc, char **argv, const char *rest, char *err)
+/* One line per node (those with flag, 0: all): its name, then a cell per
+ * interface written by cell (net, intfs, ports). Returns how many nodes. */
+typedef int (*iface_cell_fn)(struct console *c, int k, int iface, char *buf, size_t len);
+static int node_rows(struct console *c, unsigned flag, const char *after_name, iface_cell_fn cell)
 {
-        (void)argc, (void)argv, (void)rest, (void)err;
+        int rows = 0;
         for (int i = 0; i < c->lab->nnodes; i++) {
                 const struct node *n = &c->lab->nodes[i];
-                if (!lab_node_live(c->lab, i))
+                if (!lab_node_live(c->lab, i) || (flag && !lab_node_has(c->lab, i, flag)))
                         continue;
+                rows++;
                 char line[2048];
-                size_t o = (size_t)snprintf(line, sizeof(line), "%s", n->name);
-                for (int k = 0; k < n->nifaces && o + 80 < sizeof(line); k++) {
-                        const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
-                        char peer[64] = "";
-                        int p = lab_iface_peer(c->lab, n->ifaces[k]);
-                        if (p >= 0)
-                                iface_label(c->lab, p, peer, sizeof(peer));
-                        o += (size_t)snprintf(line + o, sizeof(line) - o, " %s:%s", f->name, peer);
-                }
+                size_t o = (size_t)snprintf(line, sizeof(line), "%s%s", n->name, after_name);
+                for (int k = 0; k < n->nifaces && o + 80 < sizeof(line); k++)
+                        o += (size_t)cell(c, k, n->ifaces[k], line + o, sizeof(line) - o);
                 line[o++] = '\n';
                 con_output(c, line, o);
         }
+        return rows;
+}
+
+/* "h1:eth0", the other end of iface, or dflt. */
+static void peer_label(struct console *c, int iface, const char *dflt, char *buf, size_t len)
+{
+        int p = lab_iface_peer(c->lab, iface);
+        if (p >= 0)
+                iface_label(c->lab, p, buf, len);
+        else
+                snprintf(buf, len, "%s", dflt);
+}
+
+static int net_cell(struct console *c, int k, int iface, char *buf, size_t len)
+{
+        (void)k;
+        char peer[64];
+        peer_label(c, iface, "", peer, sizeof(peer));
+        return snprintf(buf, len, " %s:%s", c->lab->ifaces[iface].name, peer);
+}
+
+static int c_net(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest, (void)err;
+        node_rows(c, 0, "", net_cell);
         return 0;
 }
 
@@ -193,50 +216,32 @@ static int c_link(struct console *c, int argc, char **argv, const char *rest, ch
         return 0;
 }
 
+static int intfs_cell(struct console *c, int k, int iface, char *buf, size_t len)
+{
+        return snprintf(buf, len, "%s%s", k ? "," : " ", c->lab->ifaces[iface].name);
+}
+
 /* `intfs`: each node's interfaces (Mininet's intfs). */
 static int c_intfs(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)argv, (void)rest, (void)err;
-        for (int i = 0; i < c->lab->nnodes; i++) {
-                const struct node *n = &c->lab->nodes[i];
-                if (!lab_node_live(c->lab, i))
-                        continue;
-                char line[2048];
-                size_t o = (size_t)snprintf(line, sizeof(line), "%s:", n->name);
-                for (int k = 0; k < n->nifaces && o + 40 < sizeof(line); k++)
-                        o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", k ? "," : " ",
-                                              c->lab->ifaces[n->ifaces[k]].name);
-                line[o++] = '\n';
-                con_output(c, line, o);
-        }
+        node_rows(c, 0, ":", intfs_cell);
         return 0;
 }
 
-/* `ports`: each switch's ports, numbered as the bridge numbers them
+static int ports_cell(struct console *c, int k, int iface, char *buf, size_t len)
+{
+        char peer[64];
+        peer_label(c, iface, "-", peer, sizeof(peer));
+        return snprintf(buf, len, " %s:%d(%s)", c->lab->ifaces[iface].name, k + 1, peer);
+}
+
+/* `ports`: each switch's ports, numbered in their order on the bridge
  * (Mininet's "s1 lo:0 s1-eth1:1 ..."), with the node behind each. */
 static int c_ports(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)argv, (void)rest, (void)err;
-        int nsw = 0;
-        for (int i = 0; i < c->lab->nnodes; i++) {
-                const struct node *n = &c->lab->nodes[i];
-                if (!lab_node_live(c->lab, i) || !lab_node_has(c->lab, i, KIND_BRIDGE))
-                        continue;
-                nsw++;
-                char line[2048];
-                size_t o = (size_t)snprintf(line, sizeof(line), "%s", n->name);
-                for (int k = 0; k < n->nifaces && o + 80 < sizeof(line); k++) {
-                        char peer[64] = "-";
-                        int p = lab_iface_peer(c->lab, n->ifaces[k]);
-                        if (p >= 0)
-                                iface_label(c->lab, p, peer, sizeof(peer));
-                        o += (size_t)snprintf(line + o, sizeof(line) - o, " %s:%d(%s)",
-                                              c->lab->ifaces[n->ifaces[k]].name, k + 1, peer);
-                }
-                line[o++] = '\n';
-                con_output(c, line, o);
-        }
-        if (!nsw)
+        if (node_rows(c, KIND_BRIDGE, "", ports_cell) == 0)
                 con_msg(c, false, "This lab has no switches");
         return 0;
 }
