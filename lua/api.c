@@ -15,6 +15,7 @@
 #include "distrib.h"
 #include "live.h"
 #include "fw.h"
+#include "service.h"
 #include "vlanview.h"
 #include "monotime.h"
 #include <errno.h>
@@ -1382,6 +1383,129 @@ static int l_node_spawn(lua_State *L)
         return job_start(L, n, cmd) ? 1 : 2;
 }
 
+/* ---- services (service.h); netlab.service wraps these as node:service ---- */
+
+static void push_service_state(lua_State *L, struct lab *lab, int node, const char *name)
+{
+        struct service_state st;
+        lua_newtable(L);
+        lua_pushstring(L, name);
+        lua_setfield(L, -2, "name");
+        int i = service_find(lab, node, name);
+        if (i >= 0) {
+                lua_pushstring(L, lab->svcs[i].cmd);
+                lua_setfield(L, -2, "cmd");
+        }
+        if (service_state(lab, node, name, &st) < 0) {
+                lua_pushliteral(L, "unknown");
+                lua_setfield(L, -2, "state");
+                return;
+        }
+        lua_pushstring(L, st.state);
+        lua_setfield(L, -2, "state");
+        lua_pushinteger(L, st.pid);
+        lua_setfield(L, -2, "pid");
+        lua_pushinteger(L, st.restarts);
+        lua_setfield(L, -2, "restarts");
+        if (st.status >= 0) {
+                lua_pushinteger(L, st.status);
+                lua_setfield(L, -2, "status");
+        }
+        char p[PATH_MAX + 128];
+        service_log_path(lab, node, name, p, sizeof(p));
+        lua_pushstring(L, p);
+        lua_setfield(L, -2, "log");
+}
+
+/* node:_service_start(name, cmd, restart, {"K=V", ...}) → true | nil, err */
+static int l_node_service_start(lua_State *L)
+{
+        int n = check_node(L, 1);
+        const char *name = checkstr(L, 2), *cmd = checkstr(L, 3);
+        const char *rs = lua_isnoneornil(L, 4) ? "no" : checkstr(L, 4);
+        struct lab *lab = the_lab(L);
+        char err[ERRLEN];
+        enum service_restart r;
+        raise_if(L, service_restart_parse(rs, &r, err), err);
+        if (!service_name_ok(name))
+                nlua_raise(L, "node:service: \"%s\" is not a service name ([A-Za-z0-9_.-], 1 to "
+                              "%d characters)",
+                           name, SERVICE_NAME_MAX);
+        ensure_built(L);
+        const char *env[65] = {NULL};
+        if (lua_istable(L, 5)) {
+                lua_Integer ne = luaL_len(L, 5);
+                if (ne > 64)
+                        nlua_raise(L, "node:service: env: at most 64 variables");
+                for (lua_Integer k = 1; k <= ne; k++) {
+                        lua_geti(L, 5, k);
+                        env[k - 1] = tostr(L, -1);
+                        lua_pop(L, 1); /* the string stays in the table */
+                }
+        }
+        if (service_start(lab, n, name, cmd, r, (char *const *)env, err) < 0)
+                return nlua_fail(L, err);
+        lua_pushboolean(L, 1);
+        return 1;
+}
+
+/* node:_service_ctl(name, "stop"|"start"|"state"|"log") */
+static int l_node_service_ctl(lua_State *L)
+{
+        int n = check_node(L, 1);
+        const char *name = checkstr(L, 2), *what = checkstr(L, 3);
+        struct lab *lab = the_lab(L);
+        char err[ERRLEN];
+        service_reap(lab);
+        if (!strcmp(what, "state")) {
+                if (service_find(lab, n, name) < 0)
+                        return nlua_fail(L, "no such service");
+                push_service_state(L, lab, n, name);
+                return 1;
+        }
+        if (!strcmp(what, "log")) {
+                char tail[2048];
+                service_log_tail(lab, n, name, tail, sizeof(tail));
+                lua_pushstring(L, tail);
+                return 1;
+        }
+        int rc = !strcmp(what, "stop")    ? service_stop(lab, n, name, err)
+                 : !strcmp(what, "start") ? service_start_again(lab, n, name, err)
+                                          : errf(err, "unknown service action");
+        if (rc < 0)
+                return nlua_fail(L, err);
+        lua_pushboolean(L, 1);
+        return 1;
+}
+
+/* node:services() → {{name, state, pid, restarts, status, cmd, log}, ...} */
+static int l_node_services(lua_State *L)
+{
+        int n = check_node(L, 1);
+        struct lab *lab = the_lab(L);
+        service_reap(lab);
+        lua_newtable(L);
+        int k = 0;
+        for (int i = 0; i < lab->nsvcs; i++)
+                if (lab->svcs[i].node == n) {
+                        push_service_state(L, lab, n, lab->svcs[i].name);
+                        lua_rawseti(L, -2, ++k);
+                }
+        return 1;
+}
+
+/* node:restart() → the number of services restarted | nil, err */
+static int l_node_restart(lua_State *L)
+{
+        int n = check_node(L, 1);
+        char err[ERRLEN];
+        int r = service_restart_node(the_lab(L), n, err);
+        if (r < 0)
+                return nlua_fail(L, err);
+        lua_pushinteger(L, r);
+        return 1;
+}
+
 static const char *const wait_keys[] = {"timeout", NULL};
 
 static int l_job_wait(lua_State *L)
@@ -1714,7 +1838,9 @@ int nlua_api_open(struct nlua *N, char *err)
         static const luaL_Reg node_methods[] = {
             {"cmd", l_node_cmd},     {"ip", l_node_ip},       {"intfs", l_node_intfs},
             {"vlan", l_node_vlan},   {"route", l_node_route}, {"firewall", l_node_firewall},
-            {"spawn", l_node_spawn}, {"vlans", l_node_vlans}, {NULL, NULL}};
+            {"spawn", l_node_spawn}, {"vlans", l_node_vlans},
+            {"_service_start", l_node_service_start}, {"_service_ctl", l_node_service_ctl},
+            {"services", l_node_services}, {"restart", l_node_restart}, {NULL, NULL}};
         static const luaL_Reg link_meta[] = {{"__index", l_link_index},
                                              {"__tostring", l_link_tostring},
                                              {"__gc", l_job_gc},

@@ -305,6 +305,29 @@ static void say(lab_clean_say_fn fn, void *ud, const char *fmt, ...)
         fn(ud, line);
 }
 
+/* Empties directory name below dir_fd (services' state and logs, depth
+ * levels deep), never following a symbolic link. */
+static void remove_tree_at(int dir_fd, const char *name, int depth)
+{
+        int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                        continue;
+                if (unlinkat(fd, de->d_name, 0) < 0 && errno == EISDIR && depth > 1) {
+                        remove_tree_at(fd, de->d_name, depth - 1);
+                        unlinkat(fd, de->d_name, AT_REMOVEDIR);
+                }
+        }
+        closedir(d);
+}
+
 /* Removes the run directory's files, then the directory itself if it is
  * still the one dir_fd holds. */
 static int remove_rundir(int root_fd, int dir_fd, const char *name, char *err)
@@ -320,9 +343,13 @@ static int remove_rundir(int root_fd, int dir_fd, const char *name, char *err)
         while ((de = readdir(d))) {
                 if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                         continue;
+                if (!strcmp(de->d_name, "svc") || !strcmp(de->d_name, "log"))
+                        remove_tree_at(dir_fd, de->d_name, 2);
                 unlinkat(dir_fd, de->d_name,
-                         !strcmp(de->d_name, "uts") || !strcmp(de->d_name, "mnt") ? AT_REMOVEDIR
-                                                                                  : 0);
+                         !strcmp(de->d_name, "uts") || !strcmp(de->d_name, "mnt") ||
+                                 !strcmp(de->d_name, "svc") || !strcmp(de->d_name, "log")
+                             ? AT_REMOVEDIR
+                             : 0);
         }
         closedir(d);
         struct stat a, b;

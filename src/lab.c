@@ -8,6 +8,7 @@
 #include "dp.h"
 #include "fw.h"
 #include "journal.h"
+#include "service.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,7 @@ void lab_free(struct lab *lab)
          * process holds; the namespaces stay, held by their mounts. */
         journal_close(lab->journal);
         dp_release(lab);
+        service_free_all(lab);
         if (lab->lock_fd >= 0)
                 close(lab->lock_fd);
         for (int i = 0; i < lab->nnodes; i++) {

@@ -100,6 +100,7 @@ enum lab_state { LAB_DEFINED, LAB_BUILDING, LAB_UP, LAB_DOWN };
 struct journal;
 struct lab;
 struct dp_run;
+struct service;
 
 /* Progress of a long operation: stage ("namespaces", "links", ...), done of total. */
 typedef void (*lab_progress_fn)(void *ud, const char *stage, int done, int total);
@@ -120,6 +121,8 @@ struct lab {
         int lock_fd;
         bool uses_vlan;    /* some port or subinterface has VLAN settings */
         bool editing;      /* live.c is changing the built lab's model (lab_add_* allowed) */
+        struct service *svcs; /* services started in nodes (service.h) */
+        int nsvcs;
         struct dp_run *dp; /* the userspace datapath process (dp.h), or NULL */
         lab_progress_fn progress;
         void *progress_ud;

@@ -259,4 +259,6 @@ return function(classes)
     res.ok = res.sent == res.received
     return res
   end
+  -- Services in nodes (node:service, ...): their own file.
+  require("netlab.service")(classes)
 end

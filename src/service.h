@@ -1,0 +1,79 @@
+/* service.h — supervised processes in nodes (issue 12 §2).
+ *
+ * A service is a command run in a node by a supervisor: a small process
+ * forked from netlab when the service starts, which enters the node (net,
+ * uts and the node's mount namespace, so it is killed with the node's
+ * processes), runs `/bin/sh -c CMD` in a process group of its own with
+ * stdout and stderr appended to /run/netlab/LAB/log/NODE/NAME.log, and
+ * restarts it by policy ("no", "on-failure", "always"; at most 5 restarts in
+ * a minute, then it gives up and says so in the log). One supervisor per
+ * running service and none otherwise: a lab without services has no such
+ * process. The supervisor writes the service's state to
+ * /run/netlab/LAB/svc/NODE.NAME ("STATE PID RESTARTS STATUS"), which every
+ * reader (Lua, the console, another netlab) parses with service_state.
+ * SIGTERM to a supervisor stops the service (TERM to its group, KILL after
+ * 3 s); SIGHUP restarts it. Supervisors are journaled ("proc"). */
+#ifndef NETLAB_SERVICE_H
+#define NETLAB_SERVICE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "err.h"
+#include "lab.h"
+
+#define SERVICE_NAME_MAX 32
+
+enum service_restart { SERVICE_NO, SERVICE_ON_FAILURE, SERVICE_ALWAYS };
+
+/* What a lab asked for, kept to start it again (service NODE NAME start). */
+struct service {
+        int node;
+        char name[SERVICE_NAME_MAX + 1];
+        char *cmd;
+        enum service_restart restart;
+        char **env; /* "K=V" strings, NULL-terminated, or NULL */
+        pid_t sup;  /* the supervisor, 0 when none runs */
+        unsigned long long sup_start;
+};
+
+/* The state a supervisor wrote. */
+struct service_state {
+        char state[16]; /* starting, running, restarting, exited, failed, gave-up, stopped */
+        pid_t pid;      /* the service's shell (0: none) */
+        int restarts;
+        int status; /* last exit status (0..255, 128+signal), -1 none */
+};
+
+/* "no" / "on-failure" / "always" → 0 and *r; else -1 with err. */
+int service_restart_parse(const char *s, enum service_restart *r, char *err);
+/* True when name is a service name: [A-Za-z0-9_.-], 1..SERVICE_NAME_MAX, not "." or "..". */
+bool service_name_ok(const char *name);
+
+/* Registers (or replaces, when stopped) and starts service name in node.
+ * env may be NULL. */
+int service_start(struct lab *lab, int node, const char *name, const char *cmd,
+                  enum service_restart restart, char *const env[], char *err);
+/* Starts a registered service again (after stop or give-up). */
+int service_start_again(struct lab *lab, int node, const char *name, char *err);
+/* Stops it: SIGTERM to its supervisor, which writes "stopped" once the
+ * service is gone (never waits); the registration stays. */
+int service_stop(struct lab *lab, int node, const char *name, char *err);
+/* Restarts every service of node (SIGHUP to running supervisors, a new
+ * supervisor for stopped ones); the number restarted. */
+int service_restart_node(struct lab *lab, int node, char *err);
+/* The registered service index of (node, name), -1. */
+int service_find(const struct lab *lab, int node, const char *name);
+/* Reads the state file; -1 when there is none. */
+int service_state(const struct lab *lab, int node, const char *name, struct service_state *st);
+/* The log file's path. */
+void service_log_path(const struct lab *lab, int node, const char *name, char *buf, size_t len);
+/* The last lines (at most max bytes) of a service's log, in buf. */
+void service_log_tail(const struct lab *lab, int node, const char *name, char *buf, size_t len);
+/* Reaps supervisors that exited (non-blocking); called by the owner's loop
+ * and before each state read. */
+void service_reap(struct lab *lab);
+/* Frees the registrations (lab_free). Supervisors are killed with the
+ * node's processes by the teardown. */
+void service_free_all(struct lab *lab);
+
+#endif
