@@ -57,7 +57,7 @@ tcp() { # tcp NS_SERVER IP NS_CLIENT: Mbit/s of a 4 s TCP flow
         ip netns exec "$1" iperf3 -s -1 -D -I "$W/iperf.pid" >/dev/null 2>&1
         sleep 0.3
         ip netns exec "$3" iperf3 -c "$2" -t 4 -J >"$W/iperf.json" 2>/dev/null
-        python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$W/iperf.json" 2>/dev/null || echo "?"
+        python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$W/iperf.json" 2>/dev/null || echo "?"
 }
 
 echo "| what | requested | measured | target |"
