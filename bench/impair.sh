@@ -60,6 +60,8 @@ tcp() { # tcp NS_SERVER IP NS_CLIENT: Mbit/s of a 4 s TCP flow
         python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$W/iperf.json" 2>/dev/null || echo "?"
 }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: the timing rows suffer first)"
+echo
 echo "| what | requested | measured | target |"
 echo "|---|---|---|---|"
 
