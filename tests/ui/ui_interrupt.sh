@@ -53,7 +53,7 @@ wait_for 'exp a long wait: running'
 keys C-c
 wait_log '\^C: stopped the experiment'
 cmd "exp stop"
-wait_for 'No experiment is running'
+wait_for 'No experiment (or lua line )?is running'
 # Ctrl-C with a half-typed line forgets it.
 keys C-b :
 keys -l "pingall but not"
