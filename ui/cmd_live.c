@@ -181,10 +181,12 @@ static int add_link(struct console *c, int argc, char **argv, char *err)
         int ends[2] = {l->a, l->b};
         for (int k = 0; k < 2; k++) {
                 const struct iface *f = &c->lab->ifaces[ends[k]];
+                char cidr_buf[64];
                 const char *cidr = ip[k];
                 for (int s = 0; !cidr && s < (int)(sizeof(pending) / sizeof(pending[0])); s++)
                         if (pending[s].cidr[0] && pending[s].node == f->node) {
-                                cidr = pending[s].cidr;
+                                snprintf(cidr_buf, sizeof(cidr_buf), "%s", pending[s].cidr);
+                                cidr = cidr_buf;
                                 pending[s].cidr[0] = '\0';
                         }
                 if (cidr && live_add_addr(c->lab, f->node, f->name, cidr, err) < 0)

@@ -297,9 +297,13 @@ void draw_all(struct console *c)
         }
         /* Title bar. */
         char line[512];
-        int running = nlua_exp_running(c->L);
+        int running = nlua_exp_running(c->L), nn = 0, nl = 0;
+        for (int i = 0; i < c->lab->nnodes; i++) /* live edits leave deleted ones behind */
+                nn += lab_node_live(c->lab, i);
+        for (int i = 0; i < c->lab->nlinks; i++)
+                nl += lab_link_live(c->lab, i);
         snprintf(line, sizeof(line), " netlab  %s  %s  %d nodes, %d links%s%s%s", c->lab->name,
-                 c->built ? "up" : "not built", c->lab->nnodes, c->lab->nlinks, c->dp_note,
+                 c->built ? "up" : "not built", nn, nl, c->dp_note,
                  running >= 0 ? "  running: " : "",
                  running >= 0 ? nlua_exp_name(c->L, running) : "");
         move(0, 0);
