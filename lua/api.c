@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -540,8 +541,10 @@ static bool parse_with_unit(lua_State *L, int idx, const struct unit *units, dou
         } else {
                 const char *s = tostr(L, idx), *end = s;
                 v = s ? strtod(s, (char **)&end) : 0;
+                if (s && end != s && *end == ' ') /* "10 mbit", as tc reads two words */
+                        end++;
                 for (int i = 0; s && end != s && units[i].suffix; i++)
-                        if (!strcmp(end, units[i].suffix))
+                        if (!strcasecmp(end, units[i].suffix)) /* "10Mbit" as tc's "10mbit" */
                                 mul = units[i].mul;
         }
         *out = v * mul;
@@ -562,17 +565,28 @@ static const char *shown(lua_State *L, int idx, char *buf, size_t len)
         return buf;
 }
 
-/* "10mbit", "1.5gbit", "800kbit", "100bit"; a number means Mbit/s (as Mininet's bw). */
+/* tc's rate units (tc(8) "RATES"): bit/s in decimal and binary multiples,
+ * and bps... as tc means it, BYTES per second ("10Mbps" is 80 Mbit/s);
+ * any case, a space before the unit allowed. A number means Mbit/s (as
+ * Mininet's bw). */
+static const struct unit rate_units[] = {
+    {"bit", 1},     {"kbit", 1e3},     {"mbit", 1e6},        {"gbit", 1e9},
+    {"tbit", 1e12}, {"kibit", 1024.0}, {"mibit", 1048576.0}, {"gibit", 1073741824.0},
+    {"bps", 8},     {"kbps", 8e3},     {"mbps", 8e6},        {"gbps", 8e9},
+    {"tbps", 8e12}, {"kibps", 8192.0}, {"mibps", 8388608.0}, {"gibps", 8589934592.0},
+    {NULL, 0}};
+
 static uint64_t parse_rate(lua_State *L, int idx)
 {
-        static const struct unit units[] = {{"bit", 1},    {"bps", 1},    {"kbit", 1e3},
-                                            {"mbit", 1e6}, {"gbit", 1e9}, {NULL, 0}};
         double bps;
         char v[64];
-        if (!parse_with_unit(L, idx, units, 1e6, &bps) || !(bps > 0))
+        if (!parse_with_unit(L, idx, rate_units, 1e6, &bps) || !(bps > 0))
                 nlua_raise(L,
-                           "bw: invalid rate %s (expected a rate > 0 like \"10mbit\", "
-                           "\"1gbit\", \"500kbit\", or a number of Mbit/s)",
+                           "bw: invalid rate %s (expected a rate > 0: a number of Mbit/s, or "
+                           "a number and one of tc's units: bit, kbit, mbit, gbit, tbit, "
+                           "kibit, mibit, gibit (bits/s); bps, kbps, mbps, gbps, tbps, "
+                           "kibps, mibps, gibps (BYTES/s); any case, e.g. \"10Mbit\", "
+                           "\"10 mbit\")",
                            shown(L, idx, v, sizeof(v)));
         if (bps < RATE_MIN || bps > RATE_MAX)
                 nlua_raise(L, "bw: rate %s is out of range (1kbit to 100gbit)",
@@ -1771,23 +1785,19 @@ static int l_check_opts(lua_State *L)
                 lua_pop(L, 1);
         }
         keys[n] = NULL;
-        /* nlua_raise names the lab's line, past the Lua helper calling this. */
+        /* nlua_raise names the lab's line, past the Lua helper calling this;
+         * the message lists the valid options, as the C API's do. */
         lua_settop(L, 3);
-        if (!lua_isnoneornil(L, 1) && lua_istable(L, 1)) {
-                lua_pushnil(L);
-                while (lua_next(L, 1)) {
-                        lua_pop(L, 1);
-                        const char *k = tostr(L, -1);
-                        bool ok = false;
-                        for (int i = 0; k && keys[i]; i++)
-                                ok |= strcmp(keys[i], k) == 0;
-                        if (!ok)
-                                return nlua_raise(L, "%s: unknown option '%s'", what, k ? k : "?");
-                }
-        } else if (!lua_isnoneornil(L, 1)) {
-                return nlua_raise(L, "%s: options must be a table", what);
-        }
+        opts_check(L, 1, what, keys);
         return 0;
+}
+
+/* netlab.now() → seconds on the monotonic clock (sub-microsecond resolution;
+ * only differences mean something). */
+static int l_now(lua_State *L)
+{
+        lua_pushnumber(L, (double)monotime_ns() / 1e9);
+        return 1;
 }
 
 /* netlab.error(message): raises message at the lab's line, past netlab's
@@ -1872,9 +1882,10 @@ int nlua_api_open(struct nlua *N, char *err)
         lua_setfield(L, -2, "__index");
         lua_pop(L, 1);
 
-        static const luaL_Reg netlab_fns[] = {{"lab", l_netlab_lab},        {"sleep", l_sleep},
-                                              {"check_opts", l_check_opts}, {"error", l_error},
-                                              {"is_address", l_is_address}, {NULL, NULL}};
+        static const luaL_Reg netlab_fns[] = {
+            {"lab", l_netlab_lab}, {"sleep", l_sleep},           {"check_opts", l_check_opts},
+            {"error", l_error},    {"is_address", l_is_address}, {"now", l_now},
+            {NULL, NULL}};
         luaL_newlib(L, netlab_fns);
         lua_pushstring(L, NETLAB_VERSION);
         lua_setfield(L, -2, "version");

@@ -9,20 +9,39 @@ return function(classes)
   local json_null = setmetatable({}, { __tostring = function() return "null" end })
 
   -- A node, a node's name, or an IP address; never anything a shell would
-  -- read as more than one word.
-  local function target_ip(self, target)
+  -- read as more than one word. family (4, 6 or nil) picks the node's
+  -- address; an address brings its own family. → ip, family
+  local function target_ip(self, target, family)
     if type(target) == "string" then
-      if netlab.is_address(target) then return target end
+      if netlab.is_address(target) then
+        local f = target:find(":", 1, true) and 6 or 4
+        if family and family ~= f then
+          fail(("ping: %s is not an IPv%d address"):format(target, family))
+        end
+        return target, f
+      end
       local ok, n = pcall(function() return self.lab:node(target) end)
       if not ok or not n then
         fail(("ping: %q is neither an IP address nor a node of the lab"):format(target))
       end
       target = n
     end
-    local ok, ip = pcall(function() return target:ip() end)
+    local ok, ip = pcall(function() return target:ip(family or 4) end)
     if not ok then fail("ping: expected a node or an address, got " .. type(target)) end
-    if not ip then fail(("ping: node '%s' has no IPv4 address"):format(target.name)) end
-    return ip
+    if not ip and not family and target:ip(6) then -- an IPv6-only node
+      ip, family = target:ip(6), 6
+    end
+    if not ip then
+      fail(("ping: node '%s' has no IPv%d address"):format(target.name, family or 4))
+    end
+    return ip, family or 4
+  end
+
+  local function family_opt(what, v)
+    if v ~= nil and v ~= 4 and v ~= 6 then
+      fail(("%s: family is 4 or 6, got %s"):format(what, tostring(v)))
+    end
+    return v
   end
 
   -- opts[k] must be a number in [lo, hi] (an integer when int); default d.
@@ -39,23 +58,26 @@ return function(classes)
   local function parse_ping(out)
     local sent, recv = out:match("(%d+) packets transmitted, (%d+) received")
     local mn, avg, mx, mdev = out:match("rtt [^=]+= ([%d.]+)/([%d.]+)/([%d.]+)/([%d.]+)")
-    return tonumber(sent) or 0, tonumber(recv) or 0, tonumber(out:match("ttl=(%d+)")),
+    -- iputils prints the IPv6 hop limit as ttl= (older ones as hlim=)
+    local ttl = out:match("ttl=(%d+)") or out:match("hlim=(%d+)")
+    return tonumber(sent) or 0, tonumber(recv) or 0, tonumber(ttl),
       { min = tonumber(mn), avg = tonumber(avg), max = tonumber(mx), mdev = tonumber(mdev) }
   end
 
-  -- node:ping(node_or_ip, {count = 1, timeout = 1, interval = 0.2, size = 56})
+  -- node:ping(node_or_ip, {count = 1, timeout = 1, interval = 0.2, size = 56, family = 4|6})
   --   → true when at least one reply came back, and
-  --     {sent, received, loss (percent), ttl (of the first reply),
+  --     {sent, received, loss (percent), family, ttl (of the first reply;
+  --      hop_limit too for IPv6),
   --      rtt_min, rtt_avg, rtt_max, rtt_mdev (ms; nil without replies), output}
   function node.ping(self, target, opts)
-    netlab.check_opts(opts, { "count", "timeout", "interval", "size" }, "node:ping")
+    netlab.check_opts(opts, { "count", "timeout", "interval", "size", "family" }, "node:ping")
     opts = opts or {}
     local count = num_opt(opts, "count", 1, 100000, true, 1)
     local wait = num_opt(opts, "timeout", 0.001, 3600, false, 1)
     local interval = num_opt(opts, "interval", 0.002, 3600, false, 0.2)
     local size = num_opt(opts, "size", 0, 65507, true, nil)
-    local ip = target_ip(self, target)
-    local cmd = ("ping -n -c %d -i %g -W %g %s%s"):format(count, interval, wait,
+    local ip, family = target_ip(self, target, family_opt("node:ping", opts.family))
+    local cmd = ("ping -%d -n -c %d -i %g -W %g %s%s"):format(family, count, interval, wait,
       size and ("-s " .. size .. " ") or "", ip)
     local out, status = self:cmd(cmd, { timeout = count * (interval + wait) + 5 })
     if not out then
@@ -63,7 +85,8 @@ return function(classes)
     end
     local sent, recv, ttl, rtt = parse_ping(out)
     local stats = {
-      sent = sent, received = recv, ttl = ttl, output = out,
+      sent = sent, received = recv, ttl = ttl, output = out, family = family,
+      hop_limit = family == 6 and ttl or nil,
       rtt_min = rtt.min, rtt_avg = rtt.avg, rtt_max = rtt.max, rtt_mdev = rtt.mdev,
       loss = sent > 0 and (sent - recv) * 100 / sent or 100,
     }
@@ -214,49 +237,126 @@ return function(classes)
     return res
   end
 
-  -- lab:pingall({timeout = 1, nodes = {...}}) → result
-  --   result.sent, result.received, result.loss (percent), result.ok (all answered),
-  --   result.matrix[src_name][dst_name] = true/false, result.failed = {"h1->h3", ...}
-  -- Like Mininet's pingall: every host pings every other host once; the pings
-  -- of one source run in parallel inside one shell in that source.
+  -- A node or a node's name, for the helpers below.
+  local function as_node(self, what, v)
+    if type(v) == "string" then
+      local ok, n = pcall(function() return self:node(v) end)
+      if not ok then fail(("%s: no node named %q"):format(what, v)) end
+      return n
+    end
+    local ok, name = pcall(function() return v.name end)
+    if not ok or type(name) ~= "string" or not v.kind then
+      fail(("%s: expected a node or a node's name, got %s"):format(what, type(v)))
+    end
+    return v
+  end
+
+  -- The links between a and b (either way round), in the order the lab made them.
+  local function links_between(self, a, b)
+    local list = {}
+    for _, l in ipairs(self:links()) do
+      if (l.a == a and l.b == b) or (l.a == b and l.b == a) then list[#list + 1] = l end
+    end
+    return list
+  end
+
+  -- lab:link_between(a, b [, which]) → the link between nodes a and b (nodes
+  -- or names, either order); nil when there is none. Parallel links need
+  -- which: an index (1 = the first one made) or "all" (→ a list).
+  function lab.link_between(self, a, b, which)
+    local what = "lab:link_between"
+    a, b = as_node(self, what, a), as_node(self, what, b)
+    local list = links_between(self, a, b)
+    if which == "all" then return list end
+    if which ~= nil then
+      if math.type(which) ~= "integer" or which < 1 then
+        fail(("%s: which is an index from 1 or \"all\", got %s"):format(what, tostring(which)))
+      end
+      if not list[which] then
+        fail(("%s: %s and %s have %d link%s, not %d"):format(what, a.name, b.name, #list,
+          #list == 1 and "" or "s", which))
+      end
+      return list[which]
+    end
+    if #list > 1 then
+      fail(("%s: %s and %s have %d parallel links: pass an index (1..%d) or \"all\""):format(
+        what, a.name, b.name, #list, #list))
+    end
+    return list[1]
+  end
+
+  -- node:port_to(peer) → the name of this node's interface on its link to
+  -- peer ("p3" on a switch), nil when none; one name per parallel link.
+  function node.port_to(self, peer)
+    peer = as_node(self.lab, "node:port_to", peer)
+    local names = {}
+    for _, l in ipairs(links_between(self.lab, self, peer)) do
+      names[#names + 1] = l.a == self and l.intf_a or l.intf_b
+    end
+    return table.unpack(names)
+  end
+
+  -- lab:pingall({timeout = 1, nodes = {...}, family = 4|6}) → result
+  --   result.sent, result.received, result.loss (percent), result.ok (all
+  --   answered, and at least one was sent: never true vacuously),
+  --   result.matrix[src_name][dst_name] = true/false (every family answered),
+  --   result.failed = {"h1->h3", "h1->h3 (IPv6)", ...}, result.families = {4, 6}.
+  -- Like Mininet's pingall: every host pings every other host once, in each
+  -- family both have an address of (or only the family asked); the pings of
+  -- one source run in parallel inside one shell in that source.
   function lab.pingall(self, opts)
-    netlab.check_opts(opts, { "timeout", "nodes" }, "lab:pingall")
+    netlab.check_opts(opts, { "timeout", "nodes", "family" }, "lab:pingall")
     opts = opts or {}
     local t = opts.timeout
     if t ~= nil and (type(t) ~= "number" or not (t > 0 and t <= 3600)) then
       fail("lab:pingall: timeout must be a number of seconds from 0 to 3600, got " .. tostring(t))
     end
+    local want = family_opt("lab:pingall", opts.family)
+    local fams = want and { want } or { 4, 6 }
     local hosts = {}
     for _, n in ipairs(opts.nodes or self:nodes("host")) do
-      if n:ip() then hosts[#hosts + 1] = n end
+      for _, f in ipairs(fams) do
+        if n:ip(f) then hosts[#hosts + 1] = n; break end
+      end
     end
-    local res = { sent = 0, received = 0, matrix = {}, failed = {} }
-    local by_ip = {}
-    for _, h in ipairs(hosts) do by_ip[h:ip()] = h end
+    local res = { sent = 0, received = 0, matrix = {}, failed = {}, families = {} }
+    local seen = {}
     for _, src in ipairs(hosts) do
-      local targets = {}
+      local targets, dst_of = {}, {}
       for _, dst in ipairs(hosts) do
-        if dst ~= src then targets[#targets + 1] = dst:ip() end
+        for _, f in ipairs(fams) do
+          if dst ~= src and src:ip(f) and dst:ip(f) then
+            local ip = dst:ip(f)
+            targets[#targets + 1] = ip
+            dst_of[ip] = { dst, f }
+            if not seen[f] then seen[f] = true; res.families[#res.families + 1] = f end
+          end
+        end
       end
       res.matrix[src.name] = {}
       if #targets > 0 then
+        -- ping picks the family from the address
         local script = ("for ip in %s; do (ping -n -c1 -W%g $ip >/dev/null 2>&1 && echo ok $ip"
           .. " || echo no $ip) & done; wait"):format(table.concat(targets, " "), opts.timeout or 1)
         local out = src:cmd(script, { timeout = (opts.timeout or 1) + 30 }) or ""
         local answered = {}
         for verdict, ip in out:gmatch("(%a+) (%S+)") do answered[ip] = verdict == "ok" end
         for _, ip in ipairs(targets) do
-          local dst = by_ip[ip]
+          local dst, f = dst_of[ip][1], dst_of[ip][2]
           local ok = answered[ip] == true
           res.sent = res.sent + 1
           if ok then res.received = res.received + 1
-          else res.failed[#res.failed + 1] = src.name .. "->" .. dst.name end
-          res.matrix[src.name][dst.name] = ok
+          else
+            res.failed[#res.failed + 1] = src.name .. "->" .. dst.name .. (f == 6 and " (IPv6)" or "")
+          end
+          local m = res.matrix[src.name]
+          m[dst.name] = (m[dst.name] ~= false) and ok
         end
       end
     end
-    res.loss = res.sent > 0 and (res.sent - res.received) * 100 / res.sent or 0
-    res.ok = res.sent == res.received
+    res.loss = res.sent > 0 and (res.sent - res.received) * 100 / res.sent or 100
+    res.ok = res.sent > 0 and res.sent == res.received
+    table.sort(res.families)
     return res
   end
   -- Services in nodes (node:service, ...): their own file.

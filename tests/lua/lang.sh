@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# lang.sh — issue 11's lab language on a real lab: IPv6 pings and pingall
+# (never vacuous), hop limit, links by their ends, a switch's port towards a
+# node, netlab.now(), tc's rate units; and its bad input, table-driven (exit
+# status, message at FILE:LINE, nothing left behind).
+. "$(dirname "$0")/../lib.sh"
+need_root
+
+name=tlang$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = { "10.0.0.1/24", "2001:db8::1/64" } })
+local h2 = lab:host("h2", { ip = { "10.0.0.2/24", "2001:db8::2/64" } })
+local h3 = lab:host("h3", { ip = "10.0.0.3/24" })
+local h6 = lab:host("h6", { ip = "2001:db8::6/64" })
+local s1 = lab:switch("s1")
+local s2 = lab:switch("s2")
+lab:link(h1, s1)
+lab:link(h2, s1, { bw = "10Mbps" })
+lab:link(h3, s1, { bw = "10 mbit" })
+lab:link(h6, s1)
+lab:link(h3, s2) -- parallel links (no loop: s2 is an island)
+lab:link(s2, h3)
+
+experiment("IPv6 ping", function()
+  local ok, st = h1:ping(h2, { family = 6 })
+  check(ok and st.family == 6 and st.received == 1, "h1 pings h2 over IPv6: " .. tostring(st.output))
+  check(st.output:match("2001:db8::2"), "the IPv6 address was pinged")
+  check(st.hop_limit == 64 and st.ttl == 64, "hop limit in the stats: " .. tostring(st.hop_limit))
+  ok, st = h1:ping(h2)
+  check(ok and st.family == 4 and st.hop_limit == nil, "IPv4 by default")
+  ok, st = h1:ping(h6)
+  check(ok and st.family == 6, "an IPv6-only node is pinged over IPv6")
+  ok, st = h1:ping("2001:db8::6", { count = 2, interval = 0.05 })
+  check(ok and st.family == 6 and st.received == 2, "an IPv6 address brings its family")
+  local e
+  ok, e = pcall(function() h1:ping(h3, { family = 6 }) end)
+  check(not ok and e:match("LABNAME%.lua:%d+: ping: node 'h3' has no IPv6 address"), tostring(e))
+end)
+
+experiment("pingall in both families, never vacuous", function()
+  local r = lab:pingall()
+  -- IPv4: h1 h2 h3 (6 pings); IPv6: h1 h2 h6 (6 pings)
+  check(r.ok and r.sent == 12 and r.received == 12, ("both families: %d/%d"):format(r.received, r.sent))
+  check(#r.families == 2 and r.families[1] == 4 and r.families[2] == 6, "families 4 and 6")
+  check(r.matrix.h1.h6 == true and r.matrix.h3.h1 == true and r.matrix.h3.h6 == nil, "matrix")
+  r = lab:pingall({ family = 6 })
+  check(r.ok and r.sent == 6, "family 6: " .. r.sent)
+  r = lab:pingall({ nodes = { h3, h6 } })
+  check(not r.ok and r.sent == 0 and r.loss == 100, "no common family: nothing sent, not ok")
+  r = lab:pingall({ nodes = { h1 } })
+  check(not r.ok and r.sent == 0, "one host: nothing sent, not ok")
+  h6:cmd("ip -6 addr flush dev eth0")
+  r = lab:pingall({ family = 6 })
+  check(not r.ok and #r.failed == 4 and r.failed[1] == "h1->h6 (IPv6)", "an IPv6 failure is named: " .. table.concat(r.failed, ","))
+end)
+
+experiment("links by their ends", function()
+  check(tostring(lab:link_between(h2, "s1")) == "link h2:eth0 -- s1:p2", "h2 -- s1")
+  check(tostring(lab:link_between(s1, h3)) == "link h3:eth0 -- s1:p3", "either order")
+  check(lab:link_between(h1, h2) == nil, "no link: nil")
+  local all = lab:link_between(h3, s2, "all")
+  check(#all == 2 and tostring(all[2]) == "link s2:p2 -- h3:eth2", "parallel links: all")
+  check(tostring(lab:link_between(s2, h3, 1)) == "link h3:eth1 -- s2:p1", "parallel links: an index")
+  local ok, e = pcall(function() return lab:link_between(s2, h3) end)
+  check(not ok and e:match("LABNAME%.lua:%d+: lab:link_between: s2 and h3 have 2 parallel links"), tostring(e))
+  check(s1:port_to(h3) == "p3" and h3:port_to(s1) == "eth0", "port_to")
+  local a, b = s2:port_to(h3)
+  check(a == "p1" and b == "p2", "port_to with parallel links: " .. tostring(a) .. " " .. tostring(b))
+  check(s1:port_to(h1) == "p1" and h1:port_to(h2) == nil, "port_to without a link: nil")
+end)
+
+experiment("netlab.now and rates", function()
+  local t0 = netlab.now()
+  netlab.sleep(0.05)
+  local dt = netlab.now() - t0
+  check(math.type(t0) == "float" and dt >= 0.05 and dt < 1, "netlab.now: " .. dt)
+  local t1_, t2_ = netlab.now(), netlab.now()
+  check(t2_ - t1_ < 0.001 and t2_ >= t1_, "sub-millisecond, monotonic")
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "the lang lab passes" [ $rc -eq 0 ]
+expect "the closing line says so" grep -qE "^[0-9]+ passed, 0 failed$" <<<"$out"
+expect "nothing left" nothing_left $name
+
+# tc's rate units: "10Mbps" is 10 MBYTES/s (80 Mbit/s), "10 mbit" 10 Mbit/s.
+name=tlrate$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
+local h3 = lab:host("h3", { ip = "10.0.0.3/24" })
+lab:link(h1, h2, { bw = "10Mbps" })
+lab:link(h1, h3, { bw = "10 MBit" })
+experiment("rates", function()
+  local a = h2:cmd("tc qdisc show dev eth0")
+  local b = h3:cmd("tc qdisc show dev eth0")
+  check(a:match("rate 80Mbit"), "10Mbps is 80Mbit: " .. a)
+  check(b:match("rate 10Mbit"), "10 MBit is 10Mbit: " .. b)
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "tc's rate units" [ $rc -eq 0 ]
+expect "nothing left" nothing_left $name
+
+n=0
+# case_ EXPECTED-REGEX 'the last line of the lab'
+case_() {
+        local want=$1 line=$2 name f out rc last=5
+        n=$((n + 1))
+        name=tlb$n-$$
+        f=$(mklab $name <<LAB
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = { "10.0.0.1/24", "2001:db8::1/64" } })
+local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
+local l = lab:link(h1, h2)
+$line
+LAB
+)
+        out=$(timeout 30 "$NETLAB" run "$f" 2>&1)
+        rc=$?
+        if [ $rc -ne 1 ]; then
+                fail "[$line]: exit $rc, wanted 1: $out"
+        elif ! grep -qE "$name\.lua:$last: .*$want" <<<"$out"; then
+                fail "[$line]: no /$name.lua:$last: .*$want/ in: $out"
+        elif ! nothing_left $name; then
+                fail "[$line]: left something behind"
+        else
+                pass "[$line] → $(grep -oE "$name\.lua:$last: .*" <<<"$out" | head -1 | sed "s|.*$name.lua|lab.lua|")"
+        fi
+}
+case_ "node:ping: family is 4 or 6, got 5"                 'lab:build(); h1:ping(h2, { family = 5 })'
+case_ "ping: node 'h2' has no IPv6 address"                'lab:build(); h1:ping(h2, { family = 6 })'
+case_ "ping: 10.0.0.2 is not an IPv6 address"              'lab:build(); h1:ping("10.0.0.2", { family = 6 })'
+case_ "lab:pingall: family is 4 or 6, got 6"                    'lab:build(); lab:pingall({ family = "6" })'
+case_ "lab:pingall: unknown option 'famly' \(expected one of: timeout, nodes, family\)" 'lab:pingall({ famly = 6 })'
+case_ "node:ping: unknown option 'cnt' \(expected one of: count, timeout, interval, size, family\)" 'h1:ping(h2, { cnt = 1 })'
+case_ "lab:link_between: no node named \"h9\""             'lab:link_between(h1, "h9")'
+case_ "lab:link_between: expected a node or a node's name, got number" 'lab:link_between(h1, 3)'
+case_ "lab:link_between: h1 and h2 have 1 link, not 2"     'lab:link_between(h1, h2, 2)'
+case_ "lab:link_between: which is an index from 1 or \"all\", got 0" 'lab:link_between(h1, h2, 0)'
+case_ "node:port_to: no node named \"x\""                  'h1:port_to("x")'
+case_ "bw: invalid rate \"10Mbs\" \(expected .*bit, kbit, mbit.*bps, kbps, mbps.*BYTES/s" 'lab:link(h1, h2, { bw = "10Mbs" })'
+case_ "bw: invalid rate \"10  mbit\""                      'lab:link(h1, h2, { bw = "10  mbit" })'
+case_ "bw: invalid rate \"10\""                            'lab:link(h1, h2, { bw = "10" })'
+
+finish
