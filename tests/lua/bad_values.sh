@@ -77,7 +77,6 @@ case_ "contains a NUL byte"                'lab:node("h1\0")'
 case_ "contains a NUL byte"                'experiment("e\0x", function() end)'
 # After the build, the model cannot change behind the kernel's back.
 case_ "Cannot add h1:eth0.10: lab .* is already built" 'lab:build(); h1:vlan("eth0", 10)'
-case_ "Cannot add a link: lab .* is already built"     'lab:build(); lab:link(h1, h2)'
 # netlab's own Lua library names the lab's line, not its own.
 case_ "node:ping: count must be an integer from 1 to 100000, got 0" 'h1:ping(h2, { count = 0 })'
 case_ "node:ping: timeout must be .* got -?nan"                  'h1:ping(h2, { timeout = 0/0 })'
