@@ -232,17 +232,17 @@ static int node_inside(void *ud, char *err)
         if (kind_sysctls((void *)n, err) < 0)
                 return -1;
         /* The node's netlink socket, opened here without a setns round trip. */
-        char e[ERRLEN];
-        struct nl *nl = c->b->node[c->node] = nl_open(-1, e);
+        struct nl *nl = c->b->node[c->node] = nl_open(-1, err);
         if (!nl)
-                return errf(err, "%s", e);
-        if (nl_link_set_up(nl, 1, true, e) < 0)
-                return errf(err, "Cannot set lo up: %s", e);
+                return -1;
+        nl_set_label(nl, n->name);
+        if (nl_link_set_up(nl, 1, true, err) < 0)
+                return -1;
         if (!k->inside)
                 return 0;
         struct kind_ctx kc = {.lab = c->lab, .node = c->node, .nl = nl};
-        if (k->inside(&kc, e) < 0)
-                return errf(err, "%s: %s", k->name, e);
+        if (k->inside(&kc, err) < 0)
+                return -1;
         c->b->bridge[c->node] = kc.master;
         return 0;
 }
@@ -286,7 +286,7 @@ static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, c
         char e[ERRLEN];
         if (lab_make_namespace(lab, n->name, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd,
                                e) < 0)
-                return errf(err, "%s: node \"%s\": %s", n->where, n->name, e);
+                return errf(err, "%s: %s", n->where, e);
         return 0;
 }
 
@@ -379,14 +379,24 @@ static bool port_on_kernel_bridge(const struct lab *lab, int iface)
         return !plan_switch_in_userspace(lab, f->node);
 }
 
+/* A netlink socket in node's namespace, its messages naming the node
+ * ("h1:eth0"). */
+static struct nl *node_nl_open(const struct lab *lab, int node, char *err)
+{
+        char e[ERRLEN];
+        struct nl *nl = nl_open(lab->nodes[node].netns_fd, e);
+        if (!nl) {
+                errf(err, "node \"%s\": %s", lab->nodes[node].name, e);
+                return NULL;
+        }
+        nl_set_label(nl, lab->nodes[node].name);
+        return nl;
+}
+
 static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *err)
 {
-        if (!b->node[node]) {
-                char e[ERRLEN];
-                b->node[node] = nl_open(lab->nodes[node].netns_fd, e);
-                if (!b->node[node])
-                        errf(err, "node \"%s\": %s", lab->nodes[node].name, e);
-        }
+        if (!b->node[node])
+                b->node[node] = node_nl_open(lab, node, err);
         return b->node[node];
 }
 
@@ -517,25 +527,18 @@ int lab_node_apply_l3(struct lab *lab, struct nl *nl, int node, bool restore, ch
                 struct iface *f = &lab->ifaces[n->ifaces[k]];
                 for (int a = 0; a < f->naddr; a++)
                         if (nl_addr_add(nl, f->ifindex, &f->addr[a], e) < 0 &&
-                            !(restore && errno == EEXIST)) {
-                                char ip[64], lbl[64];
-                                ipaddr_format(&f->addr[a], true, ip, sizeof(ip));
-                                iface_label(lab, n->ifaces[k], lbl, sizeof(lbl));
-                                return errf(err, "%s: Cannot add address %s to %s: %s", n->where,
-                                            ip, lbl, e);
-                        }
+                            !(restore && errno == EEXIST))
+                                return errf(err, "%s: %s", n->where, e);
         }
         const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
         for (int g = 0; g < 2; g++)
                 if (gws[g]->family && nl_route_add(nl, NULL, gws[g], 0, e) < 0 &&
                     !(restore && (errno == EEXIST || errno == ENETUNREACH)))
-                        return errf(err, "%s: Cannot add default route of \"%s\": %s", n->where,
-                                    n->name, e);
+                        return errf(err, "%s: %s", n->where, e);
         for (int r = 0; r < n->nroutes; r++)
                 if (nl_route_add(nl, &n->routes[r].dst, &n->routes[r].via, 0, e) < 0 &&
                     !(restore && (errno == EEXIST || errno == ENETUNREACH)))
-                        return errf(err, "%s: Cannot add route on \"%s\": %s", n->where, n->name,
-                                    e);
+                        return errf(err, "%s: %s", n->where, e);
         return 0;
 }
 
@@ -608,7 +611,7 @@ static int configure_nodes(struct lab *lab, struct build_ctx *b, char *err)
                 struct kind_ctx kc = {.lab = lab, .node = i, .nl = nl, .master = b->bridge[i]};
                 char e[ERRLEN];
                 if (n->kind->configure(&kc, e) < 0)
-                        return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name, e);
+                        return errf(err, "%s: %s", n->where, e);
         }
         return 0;
 }
@@ -805,14 +808,14 @@ static int link_set_state(struct lab *lab, int link, bool up, char *err)
                 struct iface *f = &lab->ifaces[ends[k]];
                 char e[ERRLEN], lbl[64];
                 iface_label(lab, ends[k], lbl, sizeof(lbl));
-                struct nl *nl = nl_open(lab->nodes[f->node].netns_fd, e);
+                struct nl *nl = node_nl_open(lab, f->node, e);
                 if (!nl)
-                        return errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
+                        return errf(err, "%s: %s", l->where, e);
                 int r = nl_link_set_up(nl, f->ifindex, up, e);
                 if (r < 0)
-                        errf(err, "Cannot set %s %s: %s", lbl, up ? "up" : "down", e);
+                        errf(err, "%s: %s", l->where, e);
                 else if (up && f->mtu && nl_link_set_mtu(nl, f->ifindex, f->mtu, e) < 0)
-                        r = errf(err, "%s: Cannot set the MTU of %s: %s", l->where, lbl, e);
+                        r = errf(err, "%s: %s", l->where, e);
                 else if (up && params_set(&l->p) && !plan_link_on_wire(lab, link) &&
                          nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
                         r = errf(err, "%s: %s", l->where, e);
@@ -851,9 +854,9 @@ int lab_reset(struct lab *lab, char *err)
                 if (n->kind->sysctls && n->kind->sysctls[0].path &&
                     netns_run_in(n->netns_fd, kind_sysctls, n, e) < 0)
                         return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name, e);
-                struct nl *nl = nl_open(n->netns_fd, e);
+                struct nl *nl = node_nl_open(lab, i, e);
                 if (!nl)
-                        return errf(err, "node \"%s\": %s", n->name, e);
+                        return errf(err, "%s: %s", n->where, e);
                 int r = lab_node_apply_l3(lab, nl, i, true, err);
                 for (int k = 0; r == 0 && k < n->nifaces; k++) {
                         const struct iface *f = &lab->ifaces[n->ifaces[k]];
@@ -861,8 +864,7 @@ int lab_reset(struct lab *lab, char *err)
                             !lab_switch_uses_vlan(lab, i))
                                 continue;
                         if (nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
-                                r = errf(err, "%s: switch \"%s\" port %s: %s", n->where, n->name,
-                                         f->name, e);
+                                r = errf(err, "%s: %s", n->where, e);
                 }
                 nl_close(nl);
                 if (r < 0)

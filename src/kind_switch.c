@@ -41,11 +41,10 @@ static int switch_configure(struct kind_ctx *c, char *err)
         if (nl_bridge_vlan_filtering(c->nl, c->master, true, err) < 0)
                 return -1;
         const struct node *n = &lab->nodes[c->node];
-        char e[ERRLEN];
         for (int k = 0; k < n->nifaces; k++) {
                 struct iface *f = &lab->ifaces[n->ifaces[k]];
-                if (f->nvlan && nl_bridge_vlan_set(c->nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
-                        return errf(err, "port %s: %s", f->name, e);
+                if (f->nvlan && nl_bridge_vlan_set(c->nl, f->ifindex, f->vlan, f->nvlan, err) < 0)
+                        return -1; /* the message names the port: "s1:p1" */
         }
         return 0;
 }

@@ -110,13 +110,13 @@ int netns_remove(const char *path, char *err)
 int netns_enter(int net_fd, int uts_fd, char *err)
 {
         if (setns(net_fd, CLONE_NEWNET) < 0)
-                return errf_sys(err, NULL, "setns (net)");
+                return errf_sys(err, NULL, "Cannot enter network namespace");
         if (uts_fd >= 0 && setns(uts_fd, CLONE_NEWUTS) < 0)
-                return errf_sys(err, NULL, "setns (uts)");
+                return errf_sys(err, NULL, "Cannot enter UTS namespace");
         /* /sys must show this network namespace's interfaces: a private
          * mount namespace with a fresh sysfs, as `ip netns exec` does. */
         if (unshare(CLONE_NEWNS) < 0)
-                return errf_sys(err, NULL, "unshare (mount)");
+                return errf_sys(err, NULL, "Cannot create a mount namespace");
         if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
                 return errf_sys(err, NULL, "Cannot make / a slave mount");
         unsigned long flags = 0;

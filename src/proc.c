@@ -54,7 +54,7 @@ static void child_enter(const struct node *n)
 static int node_check(struct lab *lab, int node, char *err)
 {
         if (!lab_node_live(lab, node))
-                return errf(err, "no such node");
+                return errf(err, "Cannot run in node #%d: no such node", node);
         if (lab->nodes[node].netns_fd < 0)
                 return errf(err, "Cannot run in \"%s\": lab \"%s\" is not running",
                             lab->nodes[node].name, lab->name);

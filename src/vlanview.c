@@ -41,10 +41,11 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
                 struct nl *nl = nl_open(sw->netns_fd, e);
                 if (!nl)
                         return errf(err, "switch \"%s\": %s", sw->name, e);
-                int rc = nl_bridge_vlan_dump(nl, &kv, &nkv, e);
+                nl_set_label(nl, sw->name);
+                int rc = nl_bridge_vlan_dump(nl, &kv, &nkv, err);
                 nl_close(nl);
                 if (rc < 0)
-                        return errf(err, "switch \"%s\": %s", sw->name, e);
+                        return -1;
         }
         int rc = 0;
         for (int i = 0; i < sw->nifaces && rc == 0; i++) {
