@@ -45,7 +45,7 @@ LAB
 )
         run_until "$f" "built yes" "$TMP/out"
         kill -$sig $pid
-        wait_exit $pid 10
+        wait_exit $pid 30
         rc=$?
         expect "top-level busy loop, SIG$sig: exit $want (got $rc)" [ $rc -eq $want ]
         expect "  ... the message names the loop's line" \
@@ -68,7 +68,7 @@ LAB
 )
 run_until "$f" spinning "$TMP/out"
 kill -TERM $pid
-wait_exit $pid 10
+wait_exit $pid 30
 rc=$?
 expect "experiment busy in pcall, SIGTERM: exit 143 (got $rc)" [ $rc -eq 143 ]
 expect "  ... reported as a failed check at its line" \
@@ -89,7 +89,7 @@ LAB
 )
 run_until "$f" sorting "$TMP/out"
 kill -INT $pid
-wait_exit $pid 10
+wait_exit $pid 30
 rc=$?
 expect "busy inside table.sort, SIGINT: exit 130 (got $rc)" [ $rc -eq 130 ]
 expect "  ... nothing left" nothing_left $name
