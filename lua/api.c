@@ -743,26 +743,39 @@ static bool first_link_iface(const struct lab *lab, int node, int iface)
         return false;
 }
 
-/* Adds CIDR (or each of a list) to a running lab's interface. */
-static void live_addrs(lua_State *L, struct lab *lab, int iface, int idx)
+/* Adds CIDR (or each of a list) to a running lab's interface; a refused
+ * address takes back the link just made (rollback: -1 none), so a refused
+ * edit leaves the lab as it was. */
+static void live_addrs(lua_State *L, struct lab *lab, int iface, int idx, int rollback)
 {
-        char err[ERRLEN];
+        char err[ERRLEN], e[ERRLEN];
         const struct iface *f = &lab->ifaces[iface];
-        if (lua_isstring(L, idx)) {
-                raise_if(L, live_add_addr(lab, f->node, f->name, tostr(L, idx), err), err);
-                return;
+        int node = f->node;
+        char ifname[IFNAME_MAX + 1];
+        snprintf(ifname, sizeof(ifname), "%s", f->name);
+        int n = lua_isstring(L, idx) ? 1 : lua_istable(L, idx) ? (int)luaL_len(L, idx) : -1;
+        for (int i = 1; i <= n; i++) {
+                if (!lua_isstring(L, idx))
+                        lua_geti(L, idx, i);
+                else
+                        lua_pushvalue(L, idx);
+                const char *s = tostr(L, -1);
+                int rc = s ? live_add_addr(lab, node, ifname, s, err) : -1;
+                if (!s)
+                        snprintf(err, sizeof(err), "ip: expected \"ADDRESS/PREFIX\", got %s",
+                                 luaL_typename(L, -1));
+                if (rc < 0) {
+                        if (rollback >= 0 && live_del_link(lab, rollback, e) == 0)
+                                nlua_raise(L, "%s (link not added)", err);
+                        nlua_raise(L, "%s", err);
+                }
+                lua_pop(L, 1);
         }
-        if (!lua_istable(L, idx))
+        if (n < 0) {
+                if (rollback >= 0)
+                        live_del_link(lab, rollback, e);
                 nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\" or a list of them, got %s",
                            luaL_typename(L, idx));
-        for (lua_Integer i = 1; i <= luaL_len(L, idx); i++) {
-                lua_geti(L, idx, i);
-                const char *s = tostr(L, -1);
-                if (!s)
-                        nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
-                                   luaL_typename(L, -1));
-                raise_if(L, live_add_addr(lab, f->node, f->name, s, err), err);
-                lua_pop(L, 1);
         }
 }
 
@@ -783,20 +796,23 @@ static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct l
         for (int k = 0; k < 2; k++) {
                 int node = lab->ifaces[ends[k]].node;
                 if (lua_rawgeti(L, pend, node + 1) != LUA_TNIL) {
-                        live_addrs(L, lab, ends[k], lua_gettop(L));
+                        live_addrs(L, lab, ends[k], lua_gettop(L), li);
                         lua_pushnil(L);
                         lua_rawseti(L, pend, node + 1);
                 }
                 lua_pop(L, 1);
         }
         if (opt_field(L, 4, "ip") != LUA_TNIL) {
-                if (!lua_istable(L, -1))
-                        nlua_raise(L, "ip: expected {\"address on a\", \"address on b\"}");
+                if (!lua_istable(L, -1)) {
+                        live_del_link(lab, li, err);
+                        nlua_raise(L, "ip: expected {\"address on a\", \"address on b\"} (link "
+                                      "not added)");
+                }
                 int t = lua_gettop(L);
                 for (int k = 0; k < 2; k++) {
                         lua_geti(L, t, k + 1);
                         if (lua_toboolean(L, -1))
-                                live_addrs(L, lab, ends[k], lua_gettop(L));
+                                live_addrs(L, lab, ends[k], lua_gettop(L), li);
                         lua_pop(L, 1);
                 }
         }

@@ -163,6 +163,34 @@ static void link_kernel_del(struct lab *lab, int link)
         }
 }
 
+static bool node_reaches(const struct lab *lab, int node, const struct ipaddr *gw)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++) {
+                const struct iface *f = &lab->ifaces[n->ifaces[k]];
+                for (int a = 0; a < f->naddr; a++)
+                        if (ipaddr_same_subnet(&f->addr[a], gw))
+                                return true;
+        }
+        return false;
+}
+
+/* The kernel drops the routes through an interface that goes: so does the
+ * model (a saved lab must validate). */
+static void prune_routes(struct lab *lab, int node)
+{
+        struct node *n = &lab->nodes[node];
+        if (n->gw4.family && !node_reaches(lab, node, &n->gw4))
+                n->gw4.family = 0;
+        if (n->gw6.family && !node_reaches(lab, node, &n->gw6))
+                n->gw6.family = 0;
+        int k = 0;
+        for (int r = 0; r < n->nroutes; r++)
+                if (node_reaches(lab, node, &n->routes[r].via))
+                        n->routes[k++] = n->routes[r];
+        n->nroutes = k;
+}
+
 /* The model forgets a link: its interfaces leave their nodes' lists. */
 static void model_del_link(struct lab *lab, int link)
 {
@@ -187,6 +215,8 @@ static void model_del_link(struct lab *lab, int link)
                 f->nvlan = 0;
         }
         l->deleted = true;
+        for (int k = 0; k < 2; k++)
+                prune_routes(lab, lab->ifaces[ends[k]].node);
 }
 
 int live_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,

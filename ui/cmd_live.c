@@ -189,8 +189,17 @@ static int add_link(struct console *c, int argc, char **argv, char *err)
                                 cidr = cidr_buf;
                                 pending[s].cidr[0] = '\0';
                         }
-                if (cidr && live_add_addr(c->lab, f->node, f->name, cidr, err) < 0)
-                        return -1; /* the link stays: its message says what to fix */
+                if (cidr && live_add_addr(c->lab, f->node, f->name, cidr, err) < 0) {
+                        /* A refused edit leaves the lab as it was. */
+                        char e[ERRLEN];
+                        int saved = errno;
+                        live_del_link(c->lab, li, e);
+                        edited(c);
+                        errno = saved;
+                        size_t n = strlen(err);
+                        snprintf(err + n, ERRLEN - n, " (link not added)");
+                        return -1;
+                }
         }
         char la[64], lb[64];
         iface_label(c->lab, l->a, la, sizeof(la));

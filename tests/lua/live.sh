@@ -55,7 +55,15 @@ refused("a delay link needs the datapath here", function()
   lab:link(h3, r1, { delay = "5ms" })
 end, "userspace datapath")
 refused("removed twice", function() lab:remove("h4") end, "no node named 'h4'")
+refused("an address in use on a new link", function()
+  lab:link(h3, r1, { ip = { false, "10.0.1.10/24" } })
+end, "h1:eth0 already has it (link not added)")
 check(#lab:links() == 4, "the lab still has its 4 links")
+-- A removed link takes the routes through it (as the kernel does).
+local h5 = lab:host("h5")
+local l5 = lab:link(h5, r1, { ip = { "10.0.5.5/24", "10.0.5.1/24" } })
+h5:route("10.0.9.0/24", "10.0.5.1")
+l5:remove()
 assert(lab:save("$SAVED"))
 local again, msg = lab:save("$SAVED")
 check(not again and msg:find("--force", 1, true) ~= nil, "save over a file needs --force: " .. tostring(msg))
@@ -71,6 +79,8 @@ expect "h1 has the address added live" sh -c "ip -n $A.h1 -br addr | grep -q 10.
 expect "the rate was changed live (tbf 5Mbit on r1)" sh -c "tc -n $A.r1 qdisc show | grep -q 'rate 5Mbit'"
 expect "the saved file carries the experiment" grep -q 'experiment("h3 reaches h2"' "$SAVED"
 expect "the saved file has no h4" sh -c "! grep -q h4 '$SAVED'"
+expect "nor h5's route through its removed link" sh -c "grep -q 'lab:host(\"h5\")' '$SAVED' && ! grep -q 10.0.9.0 '$SAVED'"
+expect "r1 has no interface left toward h5" sh -c "! ip -n $A.r1 -br addr | grep -q 10.0.5.1"
 
 # The round trip: the saved file under another name.
 sed "s/netlab.lab(\"$A\")/netlab.lab(\"$B\")/" "$SAVED" >"$TMP/$B.lua"

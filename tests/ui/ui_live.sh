@@ -42,6 +42,9 @@ wait_for 'duplicate node name "h1"'
 cmd "addr h3 eth0 10.0.0.1/8"
 wait_for 'Cannot add address 10\.0\.0\.1/8 to h3:eth0: h1:eth0 already has it'
 ip -n "$LAB.h3" -br addr | grep -q '10\.0\.0\.1/' && fail "the refused address is in the kernel"
+cmd "add link h3 h2 h3=10.0.0.1/8"
+wait_for 'h1:eth0 already has it \(link not added\)'
+ip -n "$LAB.h2" -br link | grep -q '^eth1' && fail "the refused link is in the kernel"
 cmd "add link h3 s2 delay=5ms"
 wait_for 'the userspace datapath carries it'
 wait_for " 5 nodes, 4 links"
