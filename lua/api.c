@@ -12,6 +12,7 @@
  * What is better written in Lua (ping, pingall, generators) lives in
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
 #include "nlua_int.h"
+#include "uplink.h"
 #include "distrib.h"
 #include "live.h"
 #include "fw.h"
@@ -849,6 +850,31 @@ static int l_link_set_params(lua_State *L)
         raise_if(L, live_set_params(lab, li, &p, err), err);
         lua_settop(L, 1);
         return 1;
+}
+
+/* lab:uplink(node, {host_if = "enp1s0", mode = "macvlan"|"bridge", ip = CIDR}) */
+static int l_lab_uplink(lua_State *L)
+{
+        static const char *const keys[] = {"host_if", "mode", "ip", NULL};
+        struct lab *lab = the_lab(L);
+        ud_check(L, 1, TAG_LAB);
+        int n = check_node(L, 2);
+        opts_check(L, 3, "lab:uplink", keys);
+        if (lab->state != LAB_DEFINED)
+                nlua_raise(L, "lab:uplink: declare uplinks before the lab is built");
+        const char *v[3] = {NULL, NULL, NULL};
+        for (int i = 0; i < 3; i++) {
+                if (opt_field(L, 3, keys[i]) != LUA_TNIL) {
+                        if (lua_type(L, -1) != LUA_TSTRING)
+                                nlua_raise(L, "lab:uplink: %s: expected a string, got %s",
+                                           keys[i], luaL_typename(L, -1));
+                        v[i] = tostr(L, -1);
+                }
+        }
+        char w[96], err[ERRLEN];
+        where(L, w, sizeof(w));
+        raise_if(L, lab_add_uplink(lab, n, v[0], v[1], v[2], w, err), err);
+        return 0;
 }
 
 static int l_lab_link(lua_State *L)
@@ -1849,7 +1875,7 @@ int nlua_api_open(struct nlua *N, char *err)
                                             {"__tostring", l_lab_tostring},
                                             {"__gc", l_job_gc},
                                             {NULL, NULL}};
-        static const luaL_Reg lab_methods[] = {{"link", l_lab_link},
+        static const luaL_Reg lab_methods[] = {{"link", l_lab_link}, {"uplink", l_lab_uplink},
                                                {"node", l_lab_node},
                                                {"nodes", l_lab_nodes},
                                                {"links", l_lab_links},

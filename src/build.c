@@ -8,6 +8,7 @@
  * strokes: kill the lab's processes, stop the datapath, close the
  * namespaces (the kernel then drops all their links at once). */
 #include "lab.h"
+#include "uplink.h"
 #include "clean.h"
 #include "dp.h"
 #include "plan.h"
@@ -728,7 +729,7 @@ int lab_build(struct lab *lab, char *err)
         if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
             configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
             configure_firewalls(lab, err) < 0 || configure_nodes(lab, &b, err) < 0 ||
-            nodefs_build(lab, run_fd, err) < 0 || start_datapath(lab, err) < 0 ||
+            uplinks_build(lab, err) < 0 || nodefs_build(lab, run_fd, err) < 0 || start_datapath(lab, err) < 0 ||
             stop_check(lab, err) < 0)
                 goto out;
         rc = 0;

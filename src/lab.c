@@ -5,6 +5,7 @@
  * error at the script line that caused it; lab_validate checks what only
  * the whole model can tell (gateways reachable, VLAN tables consistent). */
 #include "lab.h"
+#include "uplink.h"
 #include "dp.h"
 #include "fw.h"
 #include "journal.h"
@@ -105,6 +106,7 @@ void lab_free(struct lab *lab)
         journal_close(lab->journal);
         dp_release(lab);
         service_free_all(lab);
+        uplinks_free(lab);
         if (lab->lock_fd >= 0)
                 close(lab->lock_fd);
         for (int i = 0; i < lab->nnodes; i++) {

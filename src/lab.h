@@ -98,6 +98,7 @@ struct node {
 enum lab_state { LAB_DEFINED, LAB_BUILDING, LAB_UP, LAB_DOWN };
 
 struct journal;
+struct uplink;
 struct lab;
 struct dp_run;
 struct service;
@@ -126,6 +127,8 @@ struct lab {
         struct dp_run *dp; /* the userspace datapath process (dp.h), or NULL */
         lab_progress_fn progress;
         void *progress_ud;
+        struct uplink *uplinks; /* lab:uplink (uplink.h) */
+        int nuplinks;
 };
 
 /* Model. Each returns the new object's index, or -1 with err filled. */

@@ -95,6 +95,10 @@ int nl_bridge_vlan_filtering(struct nl *nl, int bridge_ifindex, bool on, char *e
 int nl_bridge_vlan_set(struct nl *nl, int port_ifindex, const struct vlan_entry *v, int n,
                        char *err);
 /* 802.1Q subinterface `name` on parent with vid; returns its ifindex or -1. */
+/* A macvlan (bridge mode) of parent_ifindex (in nl's namespace) named name,
+ * created straight into the namespace netns_fd (< 0: nl's), down. */
+int nl_macvlan_add(struct nl *nl, int parent_ifindex, const char *name, int netns_fd,
+                   char *err);
 int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vid,
                 const uint8_t *mac, bool up, char *err);
 

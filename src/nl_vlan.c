@@ -158,6 +158,34 @@ int nl_vlan_add(struct nl *nl, int parent_ifindex, const char *name, uint16_t vi
         return e.ifindex;
 }
 
+int nl_macvlan_add(struct nl *nl, int parent_ifindex, const char *name, int netns_fd,
+                   char *err)
+{
+        if (!name || !*name || strlen(name) >= IFNAMSIZ) {
+                errno = EINVAL;
+                return errf(err, "Cannot create macvlan: invalid interface name \"%s\"",
+                            name ? name : "");
+        }
+        struct nlmsghdr *nlh = nl_newlink_req(nl, name, NULL, false);
+        mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent_ifindex);
+        if (netns_fd >= 0)
+                mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
+        struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, li);
+        if (nl_talk(nl, NULL, NULL) < 0) {
+                if (errno == EOPNOTSUPP)
+                        return errf(err, "Cannot create macvlan \"%s\": kernel has no macvlan "
+                                         "links (CONFIG_MACVLAN)",
+                                    name);
+                return errf_sys(err, nl->s.extack, "Cannot create macvlan \"%s\"", name);
+        }
+        return 0;
+}
+
 struct vlan_dump {
         struct nl_port_vlan *v;
         int n, cap;

@@ -83,6 +83,58 @@ wait $pid 2>/dev/null
 state >"$TMP/after"
 expect "after kill -9 and clean, the machine is as it was (links, nft, forwarding)" diff -u "$TMP/before" "$TMP/after"
 
+# Uplinks: a fake LAN behind two interfaces of the sandbox (lan0, lan1),
+# each a veth to a namespace of its own holding 192.0.2.1 / 192.0.2.2.
+unshare -n sleep 600 &
+LANP=$!
+unshare -n sleep 600 &
+LANQ=$!
+sleep 0.3
+ip link add lan0 type veth peer name l0 netns /proc/$LANP/ns/net
+ip link add lan1 type veth peer name l1 netns /proc/$LANQ/ns/net
+ip link set lan0 up
+ip link set lan1 up
+nsenter -t $LANP -n sh -c 'ip link set lo up; ip link set l0 up; ip addr add 192.0.2.1/24 dev l0'
+nsenter -t $LANQ -n sh -c 'ip link set lo up; ip link set l1 up; ip addr add 192.0.2.2/24 dev l1'
+state >"$TMP/before_up"
+cat >"$TMP/up.lua" <<LUA
+local lab = netlab.lab("tu$n")
+local h1 = lab:host("h1")
+local s1 = lab:switch("s1")
+local h2 = lab:host("h2", { ip = "192.0.2.20/24" })
+lab:link(h2, s1)
+lab:uplink(h1, { host_if = "lan0", mode = "macvlan", ip = "192.0.2.10/24" })
+lab:uplink(s1, { host_if = "lan1", mode = "bridge" })
+experiment("lan", function()
+  check(h1:ping("192.0.2.1"), "h1 reaches the LAN through a macvlan of lan0")
+  check(h2:ping("192.0.2.2"), "h2 reaches the LAN through s1, bridged to lan1")
+end)
+LUA
+"$NETLAB" run --keep "$TMP/up.lua" >"$TMP/uprun" 2>&1
+if grep -q "^2 passed, 0 failed" "$TMP/uprun"; then pass "lab:uplink: macvlan on a host, bridge on a switch"; else
+        fail "lab:uplink: macvlan on a host, bridge on a switch"; cat "$TMP/uprun"; fi
+expect "bridge mode: lan1 is in a bridge of the lab's, with the lab's alias" sh -c "ip -d link show lan1 | grep -q 'master nb' && ip -d link | grep -q 'alias netlab:tu$n:nb'"
+expect "macvlan mode made nothing in the machine's namespace" sh -c "! ip -br link | grep -q '@lan0'"
+"$NETLAB" down tu$n >/dev/null 2>&1
+state >"$TMP/after_up"
+expect "after down, lan0 and lan1 are as they were, nothing of the lab's left" diff -u "$TMP/before_up" "$TMP/after_up"
+cat >"$TMP/upbad.lua" <<LUA
+local lab = netlab.lab("tv$n")
+local s1 = lab:switch("s1")
+lab:uplink(s1, { host_if = os.getenv("IF"), mode = os.getenv("MODE") })
+LUA
+IF=vi0 MODE=bridge "$NETLAB" run "$TMP/upbad.lua" >"$TMP/upbad" 2>&1
+expect "bridge mode on the default route's interface is refused at the line" grep -q "upbad.lua:3: .*\"vi0\" carries the machine's default route" "$TMP/upbad" || cat "$TMP/upbad"
+IF=nosuch0 MODE=macvlan "$NETLAB" run "$TMP/upbad.lua" >"$TMP/upbad2" 2>&1
+expect "an interface the machine lacks is named" grep -q "upbad.lua:3: .*the machine has no interface \"nosuch0\"" "$TMP/upbad2" || cat "$TMP/upbad2"
+IF=lan0 MODE=tunnel "$NETLAB" run "$TMP/upbad.lua" >"$TMP/upbad3" 2>&1
+expect "an unknown mode is named" grep -q "mode \"tunnel\" is not macvlan or bridge" "$TMP/upbad3" || cat "$TMP/upbad3"
+state >"$TMP/after_bad"
+expect "and the refusals leave nothing" diff -u "$TMP/before_up" "$TMP/after_bad"
+kill $LANP $LANQ
+ip link del lan0 2>/dev/null
+ip link del lan1 2>/dev/null
+
 # No default route: a clear refusal, nothing left.
 ip route del default
 LABN=td$n "$NETLAB" run "$TMP/nat.lua" >"$TMP/noroute" 2>&1
