@@ -181,8 +181,10 @@ static void test_kinds(void)
                         CHECK(strcmp(node_kinds[j]->name, k->name) != 0, "two kinds \"%s\"",
                               k->name);
         }
-        CHECK(n == 3, "%d kinds", n);
-        CHECK(node_kind_find("nat") == NULL, "a kind \"nat\" without a constructor");
+        CHECK(n == 4, "%d kinds", n);
+        CHECK(node_kind_find("nat") == &kind_nat && kind_nat.configure &&
+                  (kind_nat.flags & KIND_L3) && !strcmp(kind_nat.own_ifname(NULL, 0), "uplink"),
+              "the NAT kind (lab:nat): L3, configured, its uplink reserved");
         CHECK(node_kind_find("") == NULL, "a kind with no name");
 
         struct lab *lab = lab_new("t", err);
