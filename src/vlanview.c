@@ -26,17 +26,20 @@ static int by_vid(const void *a, const void *b)
                (int)((const struct port_vlan *)b)->v.vid;
 }
 
+bool lab_vlan_view_reads_kernel(const struct lab *lab, int node)
+{
+        return lab_node_has(lab, node, KIND_BRIDGE) && lab_switch_uses_vlan(lab, node) &&
+               lab->state == LAB_UP && !plan_switch_in_userspace(lab, node);
+}
+
 int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *n, char *err)
 {
         *out = NULL;
         *n = 0;
         const struct node *sw = &lab->nodes[node];
-        if (!lab_node_has(lab, node, KIND_BRIDGE) || !lab_switch_uses_vlan(lab, node))
-                return 0;
-        bool kernel = lab->state == LAB_UP && !plan_switch_in_userspace(lab, node);
         struct nl_port_vlan *kv = NULL;
         int nkv = 0;
-        if (kernel) {
+        if (lab_vlan_view_reads_kernel(lab, node)) {
                 char e[ERRLEN];
                 struct nl *nl = nl_open(sw->netns_fd, e);
                 if (!nl)
@@ -47,6 +50,20 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
                 if (rc < 0)
                         return -1;
         }
+        int rc = lab_vlan_view_of(lab, node, kv, nkv, out, n, err);
+        free(kv);
+        return rc;
+}
+
+int lab_vlan_view_of(const struct lab *lab, int node, const struct nl_port_vlan *kv, int nkv,
+                     struct port_vlan **out, int *n, char *err)
+{
+        *out = NULL;
+        *n = 0;
+        const struct node *sw = &lab->nodes[node];
+        if (!lab_node_has(lab, node, KIND_BRIDGE) || !lab_switch_uses_vlan(lab, node))
+                return 0;
+        bool kernel = lab_vlan_view_reads_kernel(lab, node);
         int rc = 0;
         for (int i = 0; i < sw->nifaces && rc == 0; i++) {
                 const struct iface *f = &lab->ifaces[sw->ifaces[i]];
@@ -65,7 +82,6 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
                 if (rc == 0)
                         qsort(*out + first, (size_t)(*n - first), sizeof(**out), by_vid);
         }
-        free(kv);
         if (rc < 0) {
                 free(*out);
                 *out = NULL;

@@ -18,4 +18,11 @@ struct port_vlan {
 /* *out is malloc'd (free it), sorted by port order, then VID. */
 int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *n, char *err);
 
+/* The same from a bridge VLAN dump made elsewhere (the console's kernel
+ * worker): lab_vlan_view_reads_kernel says whether one is needed. */
+struct nl_port_vlan;
+bool lab_vlan_view_reads_kernel(const struct lab *lab, int node);
+int lab_vlan_view_of(const struct lab *lab, int node, const struct nl_port_vlan *kv, int nkv,
+                     struct port_vlan **out, int *n, char *err);
+
 #endif

@@ -10,6 +10,7 @@
  * while curses is up: messages go to the status line and to a log file
  * ($XDG_STATE_HOME/netlab/console.log). */
 #include "console.h"
+#include "kwork.h"
 #include "clean.h"
 #include "dp.h"
 #include "server.h"
@@ -397,6 +398,9 @@ static void loop(struct console *c)
                                 break;
                         case EV_DP:
                                 break; /* con_dp_watch below */
+                        case EV_KWORK:
+                                kwork_collect(c->kw);
+                                break;
                         }
                 }
                 con_dp_watch(c);
@@ -505,6 +509,12 @@ int ui_main(const char *lab_path, bool keep)
         con_ep_add(c, STDIN_FILENO, EV_STDIN, 0);
         con_ep_add(c, c->sfd, EV_SIG, 0);
         con_ep_add(c, c->tfd, EV_TIMER, 0);
+        c->kw = kwork_start(err);
+        if (!c->kw) {
+                fprintf(stderr, "netlab: %s\n", err);
+                return 1;
+        }
+        con_ep_add(c, kwork_fd(c->kw), EV_KWORK, 0);
 
         setup_curses(c);
         /* Panes: graph | (inspector / experiments). */
@@ -559,6 +569,9 @@ int ui_main(const char *lab_path, bool keep)
         script_free(c);
         jobs_stop(c);
         monitors_stop(c);
+        con_ep_del(c, kwork_fd(c->kw));
+        kwork_stop(c->kw); /* never waits: a dump stuck in the kernel is let go */
+        c->kw = NULL;
         inspect_free(&c->in);
         int status = c->exit_status;
         if (stop_signal)

@@ -43,6 +43,7 @@ struct console {
         char lab_path[PATH_MAX];
         int ep, sfd, tfd;
         int dp_fd, dp_deaths; /* the lab's datapath, watched in the loop (dp.h) */
+        struct kwork *kw;     /* netlink dumps run here, never in the loop (kwork.h) */
         char dp_note[48];     /* for the title bar: "datapath dead", "" when well */
         FILE *log;
         bool utf8;
@@ -94,7 +95,7 @@ struct console {
 };
 
 /* The loop's event sources, in the high half of epoll's data. */
-enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP };
+enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP, EV_KWORK };
 
 /* console.c */
 void con_msg(struct console *c, bool error, const char *fmt, ...)

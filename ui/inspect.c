@@ -13,6 +13,10 @@
 #include "nft.h"
 #include "plan.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include "kwork.h"
+#include "vlanview.h"
 #include "monotime.h"
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -22,10 +26,11 @@
 #include <net/if.h>
 #include <linux/netfilter.h> /* after netinet: NFPROTO_* */
 
+static unsigned fetch_gen; /* bumped by inspect_free (a reload): older reads are void */
+
 void inspect_free(struct inspect *in)
 {
-        if (in->nl)
-                nl_close(in->nl);
+        fetch_gen++;
         free(in->li);
         free(in->ai);
         free(in->ri);
@@ -48,68 +53,167 @@ static int nft_table_state(int netns_fd, uint8_t family, const char *table)
         return errno == ENOENT ? 0 : -1;
 }
 
-void inspect_refresh(struct console *c, int node)
+/* What one refresh reads, made on the kernel worker (kwork.h): a dump can
+ * wait seconds for the rtnl lock while another lab builds, and the loop
+ * must not. The job has its own namespace fd and copies of what it needs
+ * from the model; the results are moved into c->in on the loop's thread. */
+struct fetch {
+        struct console *c;
+        unsigned gen;
+        int node, netns_fd;
+        char name[32];
+        bool bridge, vlan_kernel, nat, fw_kernel;
+        int fw;                       /* -1 none, 2 userspace, 0 kernel */
+        struct nl_link_info *li;
+        int nli;
+        struct nl_addr_info *ai;
+        int nai;
+        struct nl_route_info *ri;
+        int nri;
+        struct nl_port_vlan *kv;
+        int nkv;
+        struct nl_neigh_info *ne, *fdb;
+        int nne, nfdb;
+        int fwd4, fwd6, nat_table, fw_table;
+        bool ok;
+        char err[ERRLEN];
+};
+
+static void fetch_run(void *arg)
 {
-        struct inspect *in = &c->in;
-        if (node < 0 || node >= c->lab->nnodes || !c->built)
+        struct fetch *f = arg;
+        struct nl *nl = nl_open(f->netns_fd, f->err);
+        if (!nl)
                 return;
-        if (in->node != node) {
+        nl_set_label(nl, f->name);
+        if (nl_link_dump(nl, &f->li, &f->nli, f->err) == 0) {
+                f->ok = true;
+                nl_addr_dump(nl, &f->ai, &f->nai, f->err);
+                nl_route_dump(nl, &f->ri, &f->nri, f->err);
+                if (f->vlan_kernel)
+                        nl_bridge_vlan_dump(nl, &f->kv, &f->nkv, f->err);
+                nl_neigh_dump(nl, AF_UNSPEC, &f->ne, &f->nne, f->err);
+                if (f->bridge)
+                        nl_neigh_dump(nl, AF_BRIDGE, &f->fdb, &f->nfdb, f->err);
+                f->fwd4 = nl_forwarding(nl, AF_INET, f->err);
+                f->fwd6 = nl_forwarding(nl, AF_INET6, f->err);
+                f->nat_table = f->nat ? nft_table_state(f->netns_fd, NFPROTO_IPV4, NAT_TABLE) : -1;
+                f->fw_table = f->fw != 0 ? f->fw
+                                         : nft_table_state(f->netns_fd, NFPROTO_BRIDGE, DP_FW_TABLE);
+        }
+        nl_close(nl);
+}
+
+#define TAKE(dst, src)                                                                             \
+        do {                                                                                       \
+                free(dst);                                                                         \
+                (dst) = (src);                                                                     \
+                (src) = NULL;                                                                      \
+        } while (0)
+
+static void fetch_done(void *arg)
+{
+        struct fetch *f = arg;
+        struct console *c = f->c;
+        struct inspect *in = &c->in;
+        if (f->gen != fetch_gen)
+                return;
+        in->busy_since = 0;
+        if (f->node != c->sel || !c->built || f->node >= c->lab->nnodes) {
+                c->inspect_at = 0; /* the selection moved on: read the new one now */
+                return;
+        }
+        if (in->node != f->node) {
                 inspect_free(in);
-                in->node = node;
+                f->gen = fetch_gen;
+                in->node = f->node;
                 if (c->inspect_pane >= 0)
                         c->panes[c->inspect_pane].scroll = 0;
-                in->nl = nl_open(c->lab->nodes[node].netns_fd, in->err);
         }
-        if (!in->nl)
-                return;
-        struct nl_link_info *li = NULL;
-        int nli = 0;
-        if (nl_link_dump(in->nl, &li, &nli, in->err) < 0)
+        memcpy(in->err, f->err, sizeof(in->err));
+        c->dirty = true;
+        if (!f->ok)
                 return;
         long long now = monotime_ms();
         double dt = in->at_ms ? (double)(now - in->at_ms) / 1000.0 : 0;
-        for (int i = 0; i < nli && i < 64; i++) {
+        for (int i = 0; i < f->nli && i < 64; i++) {
                 in->rx_rate[i] = in->tx_rate[i] = 0;
                 for (int k = 0; k < in->nli && dt > 0; k++)
-                        if (in->li[k].ifindex == li[i].ifindex) {
-                                in->rx_rate[i] = (double)(li[i].rx_bytes - in->li[k].rx_bytes) / dt;
-                                in->tx_rate[i] = (double)(li[i].tx_bytes - in->li[k].tx_bytes) / dt;
+                        if (in->li[k].ifindex == f->li[i].ifindex) {
+                                in->rx_rate[i] =
+                                    (double)(f->li[i].rx_bytes - in->li[k].rx_bytes) / dt;
+                                in->tx_rate[i] =
+                                    (double)(f->li[i].tx_bytes - in->li[k].tx_bytes) / dt;
                         }
         }
-        free(in->li);
-        in->li = li;
-        in->nli = nli;
         in->at_ms = now;
-        free(in->ai);
-        in->ai = NULL;
-        in->nai = 0;
-        nl_addr_dump(in->nl, &in->ai, &in->nai, in->err);
-        free(in->ri);
-        in->ri = NULL;
-        in->nri = 0;
-        nl_route_dump(in->nl, &in->ri, &in->nri, in->err);
+        TAKE(in->li, f->li);
+        in->nli = f->nli;
+        TAKE(in->ai, f->ai);
+        in->nai = f->nai;
+        TAKE(in->ri, f->ri);
+        in->nri = f->nri;
+        TAKE(in->ne, f->ne);
+        in->nne = f->nne;
+        TAKE(in->fdb, f->fdb);
+        in->nfdb = f->nfdb;
         free(in->vi);
         in->vi = NULL;
         in->nvi = 0;
-        if (lab_node_has(c->lab, node, KIND_BRIDGE))
-                lab_vlan_view(c->lab, node, &in->vi, &in->nvi, in->err);
-        free(in->ne);
-        in->ne = NULL;
-        in->nne = 0;
-        nl_neigh_dump(in->nl, AF_UNSPEC, &in->ne, &in->nne, in->err);
-        free(in->fdb);
-        in->fdb = NULL;
-        in->nfdb = 0;
-        if (lab_node_has(c->lab, node, KIND_BRIDGE))
-                nl_neigh_dump(in->nl, AF_BRIDGE, &in->fdb, &in->nfdb, in->err);
-        in->fwd4 = nl_forwarding(in->nl, AF_INET, in->err);
-        in->fwd6 = nl_forwarding(in->nl, AF_INET6, in->err);
+        if (f->bridge)
+                lab_vlan_view_of(c->lab, f->node, f->kv, f->nkv, &in->vi, &in->nvi, in->err);
+        in->fwd4 = f->fwd4;
+        in->fwd6 = f->fwd6;
+        in->nat_table = f->nat_table;
+        in->fw_table = f->fw_table;
+}
+
+static void fetch_release(void *arg)
+{
+        struct fetch *f = arg;
+        if (f->netns_fd >= 0)
+                close(f->netns_fd);
+        free(f->li);
+        free(f->ai);
+        free(f->ri);
+        free(f->kv);
+        free(f->ne);
+        free(f->fdb);
+        free(f);
+}
+
+void inspect_refresh(struct console *c, int node)
+{
+        struct inspect *in = &c->in;
+        if (node < 0 || node >= c->lab->nnodes || !c->built || !c->kw)
+                return;
+        if (in->busy_since)
+                return; /* one read at a time; the last one is still in the kernel */
         const struct node *n = &c->lab->nodes[node];
-        in->nat_table = n->nat_out[0] ? nft_table_state(n->netns_fd, NFPROTO_IPV4, NAT_TABLE) : -1;
-        in->fw_table = !fw_for(c->lab, node) ? -1
-                       : plan_switch_in_userspace(c->lab, node)
-                           ? 2
-                           : nft_table_state(n->netns_fd, NFPROTO_BRIDGE, DP_FW_TABLE);
+        struct fetch *f = calloc(1, sizeof(*f));
+        if (!f)
+                return;
+        f->c = c;
+        f->gen = fetch_gen;
+        f->node = node;
+        f->netns_fd = fcntl(n->netns_fd, F_DUPFD_CLOEXEC, 0);
+        snprintf(f->name, sizeof(f->name), "%s", n->name);
+        f->bridge = lab_node_has(c->lab, node, KIND_BRIDGE);
+        f->vlan_kernel = f->bridge && lab_vlan_view_reads_kernel(c->lab, node);
+        f->nat = n->nat_out[0] != '\0';
+        f->fw = !fw_for(c->lab, node) ? -1 : plan_switch_in_userspace(c->lab, node) ? 2 : 0;
+        f->fwd4 = f->fwd6 = f->nat_table = f->fw_table = -1;
+        if (f->netns_fd < 0) {
+                errf_sys(in->err, NULL, "node \"%s\": Cannot read its namespace", n->name);
+                fetch_release(f);
+                return;
+        }
+        struct kwork_job job = {fetch_run, fetch_done, fetch_release, f};
+        if (kwork_submit(c->kw, &job, in->err) < 0) {
+                fetch_release(f);
+                return;
+        }
+        in->busy_since = monotime_ms();
 }
 
 static void human(double v, char *buf, size_t len)

@@ -14,7 +14,7 @@ struct console;
 
 struct inspect {
         int node; /* cached for this node, -1 none */
-        struct nl *nl;
+        long long busy_since; /* a read is on the kernel worker since (ms), or 0 */
         struct nl_link_info *li;
         int nli;
         struct nl_addr_info *ai;

@@ -2,13 +2,18 @@
  *
  * Once the lab is built, each node gets a netlink link monitor (RTMGRP_LINK)
  * in its namespace, read by the event loop; a dump at start gives the state
- * the events then update. A link set down anywhere (the console, a script,
+ * the events then update (made on the kernel worker, kwork.h, as the loop
+ * must never wait for the rtnl lock). A link set down anywhere (the console, a script,
  * `ip link` in a pane) shows on the graph on the next redraw. */
 #include "console.h"
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 #include "nl.h"
+#include "kwork.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 int monitors_init(struct console *c)
 {
@@ -85,6 +90,62 @@ static void monitor_open(struct console *c, int n)
                 nl_close(q);
 }
 
+/* The state now (events only tell changes), dumped on the kernel worker:
+ * at start, and again when the monitor lost events (ENOBUFS). */
+static unsigned mon_gen; /* bumped by monitors_stop: older dumps are void */
+
+struct link_dump {
+        struct console *c;
+        unsigned gen;
+        int node, netns_fd, n;
+        struct nl_link_info *li;
+        char err[ERRLEN];
+};
+
+static void dump_run(void *arg)
+{
+        struct link_dump *d = arg;
+        struct nl *nl = nl_open(d->netns_fd, d->err);
+        if (nl && nl_link_dump(nl, &d->li, &d->n, d->err) < 0)
+                d->n = 0;
+        nl_close(nl);
+}
+
+static void dump_done(void *arg)
+{
+        struct link_dump *d = arg;
+        if (d->gen != mon_gen || !d->c->mon.nl || d->node >= d->c->lab->nnodes)
+                return; /* the monitors stopped (or the lab was reloaded) meanwhile */
+        for (int k = 0; k < d->n; k++)
+                set_ifup(d->c, d->node, &d->li[k], false);
+}
+
+static void dump_release(void *arg)
+{
+        struct link_dump *d = arg;
+        if (d->netns_fd >= 0)
+                close(d->netns_fd);
+        free(d->li);
+        free(d);
+}
+
+static void dump_links(struct console *c, int node)
+{
+        struct link_dump *d = calloc(1, sizeof(*d));
+        if (!d || !c->kw) {
+                free(d);
+                return;
+        }
+        d->c = c;
+        d->gen = mon_gen;
+        d->node = node;
+        d->netns_fd = fcntl(c->lab->nodes[node].netns_fd, F_DUPFD_CLOEXEC, 0);
+        char err[ERRLEN];
+        if (d->netns_fd < 0 ||
+            kwork_submit(c->kw, &(struct kwork_job){dump_run, dump_done, dump_release, d}, err) < 0)
+                dump_release(d);
+}
+
 void monitors_start(struct console *c)
 {
         c->mon.nl = calloc((size_t)c->lab->nnodes + 1, sizeof(*c->mon.nl));
@@ -129,6 +190,7 @@ void monitors_follow(struct console *c)
 
 void monitors_stop(struct console *c)
 {
+        mon_gen++;
         if (!c->mon.nl)
                 return;
         for (int n = 0; n < c->mon.nnl; n++)
@@ -146,5 +208,6 @@ void monitors_event(struct console *c, int node)
         if (!c->mon.nl || node < 0 || node >= c->mon.nnl || !c->mon.nl[node])
                 return;
         struct mon_ud m = {c, node};
-        nl_monitor_read(c->mon.nl[node], on_link_event, &m);
+        if (nl_monitor_read(c->mon.nl[node], on_link_event, &m) < 0 && errno == ENOBUFS)
+                dump_links(c, node); /* events were lost: read the state again */
 }
