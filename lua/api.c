@@ -401,6 +401,35 @@ static void lab_node_dir(lua_State *L, const char *node, char *buf, size_t len)
                 nlua_raise(L, "dirs: the lab's directory path is too long");
 }
 
+/* gw = "10.0.0.1", or one per family: {"10.0.0.1", "2001:db8::1"}; a
+ * link-local IPv6 gateway with its interface: "fe80::1%eth0". */
+static void set_gws(lua_State *L, struct lab *lab, int node, int idx)
+{
+        char err[ERRLEN];
+        if (lua_isstring(L, idx)) {
+                raise_if(L, lab_node_set_gw(lab, node, tostr(L, idx), err), err);
+                return;
+        }
+        int n = lua_istable(L, idx) ? (int)luaL_len(L, idx) : 0;
+        if (n < 1 || n > 2)
+                nlua_raise(L, "gw: expected an address, or one per family as "
+                              "{\"10.0.0.1\", \"2001:db8::1\"}");
+        const char *seen[2] = {NULL, NULL};
+        for (int i = 1; i <= n; i++) {
+                lua_geti(L, idx, i);
+                const char *a = lua_type(L, -1) == LUA_TSTRING ? tostr(L, -1) : NULL;
+                if (!a)
+                        nlua_raise(L, "gw: entry %d is not an address string", i);
+                int fam = strchr(a, ':') ? 1 : 0;
+                if (seen[fam])
+                        nlua_raise(L, "gw: two IPv%d gateways (%s, %s): one per family",
+                                   fam ? 6 : 4, seen[fam], a);
+                seen[fam] = a; /* kept alive by the table */
+                raise_if(L, lab_node_set_gw(lab, node, a, err), err);
+                lua_pop(L, 1);
+        }
+}
+
 /* dirs = {"/run/frr", {"/etc/frr", from = "host" | "lab" | "/a/dir"}} */
 static void add_dirs(lua_State *L, struct lab *lab, int node, int idx)
 {
@@ -494,11 +523,8 @@ static int l_lab_add_node(lua_State *L)
         if (opt_field(L, 3, "ip") != LUA_TNIL)
                 pending_set(L, idx, lua_gettop(L));
         lua_pop(L, 1);
-        if (opt_field(L, 3, "gw") != LUA_TNIL) {
-                if (!lua_isstring(L, -1))
-                        nlua_raise(L, "gw: expected an address string");
-                raise_if(L, lab_node_set_gw(lab, idx, tostr(L, -1), err), err);
-        }
+        if (opt_field(L, 3, "gw") != LUA_TNIL)
+                set_gws(L, lab, idx, lua_gettop(L));
         lua_pop(L, 1);
         if (opt_field(L, 3, "ipv6") != LUA_TNIL)
                 raise_if(L, lab_node_set_ipv6(lab, idx, lua_toboolean(L, -1), err), err);

@@ -532,8 +532,12 @@ int lab_node_apply_l3(struct lab *lab, struct nl *nl, int node, bool restore, ch
                                 return errf(err, "%s: %s", n->where, e);
         }
         const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
+        int gw6_if = lab_node_gw6_iface(lab, node, err); /* a link-local gw6 needs its dev */
+        if (gw6_if == -1)
+                return -1;
+        int gw_dev[2] = {0, gw6_if >= 0 ? lab->ifaces[gw6_if].ifindex : 0};
         for (int g = 0; g < 2; g++)
-                if (gws[g]->family && nl_route_add(nl, NULL, gws[g], 0, e) < 0 &&
+                if (gws[g]->family && nl_route_add(nl, NULL, gws[g], gw_dev[g], e) < 0 &&
                     !(restore && (errno == EEXIST || errno == ENETUNREACH)))
                         return errf(err, "%s: %s", n->where, e);
         for (int r = 0; r < n->nroutes; r++)

@@ -336,6 +336,11 @@ int lab_find_link(const struct lab *lab, int node_a, int node_b)
         return -1;
 }
 
+static bool is_link_local6(const struct ipaddr *a)
+{
+        return a->family == AF_INET6 && a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
+}
+
 int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
 {
         struct iface *f = &lab->ifaces[iface];
@@ -364,6 +369,11 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         for (int i = 0; i < lab->nifaces; i++)
                 for (int k = 0; k < lab->ifaces[i].naddr; k++) {
                         const struct ipaddr *o = &lab->ifaces[i].addr[k];
+                        /* fe80::1 on each of a router's links is the norm: a
+                         * link-local address clashes only on its own link */
+                        if (is_link_local6(&ip) && i != iface &&
+                            !(f->link >= 0 && lab_iface_peer(lab, iface) == i))
+                                continue;
                         if (o->family == ip.family && !memcmp(o->a, ip.a, 16)) {
                                 char other[64];
                                 iface_label(lab, i, other, sizeof(other));
@@ -472,20 +482,67 @@ int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *w
         return idx;
 }
 
+/* "10.0.0.1", "2001:db8::1", or a link-local "fe80::1" with its interface
+ * ("fe80::1%eth0"; without it, the node's only interface). */
 int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err)
 {
+        struct node *n = &lab->nodes[node];
         struct ipaddr gw;
-        char e[ERRLEN];
-        if (ipaddr_parse(ip, false, &gw, e) < 0) {
+        char e[ERRLEN], addr[64];
+        const char *dev = strchr(ip, '%');
+        snprintf(addr, sizeof(addr), "%.*s", dev ? (int)(dev - ip) : (int)strlen(ip), ip);
+        if (ipaddr_parse(addr, false, &gw, e) < 0) {
                 errno = EINVAL;
-                return errf(err, "invalid gateway for \"%s\": %s", lab->nodes[node].name, e);
+                return errf(err, "invalid gateway for \"%s\": %s", n->name, e);
+        }
+        if (dev && (!is_link_local6(&gw) || !dev[1] || strlen(dev + 1) > IFNAME_MAX)) {
+                errno = EINVAL;
+                return errf(err,
+                            "invalid gateway \"%s\" for \"%s\": only a link-local IPv6 gateway "
+                            "takes an interface, as \"fe80::1%%eth0\"",
+                            ip, n->name);
         }
         gw.prefix = gw.family == AF_INET ? 32 : 128;
-        if (gw.family == AF_INET)
-                lab->nodes[node].gw4 = gw;
-        else
-                lab->nodes[node].gw6 = gw;
+        if (gw.family == AF_INET) {
+                n->gw4 = gw;
+        } else {
+                n->gw6 = gw;
+                snprintf(n->gw6_dev, sizeof(n->gw6_dev), "%s", dev ? dev + 1 : "");
+                n->ipv6 = true;
+        }
         return 0;
+}
+
+/* A link-local gw6's interface: the one named, or the node's only one. */
+static int gw6_iface(const struct lab *lab, int node, char *err)
+{
+        const struct node *n = &lab->nodes[node];
+        char a[64];
+        ipaddr_format(&n->gw6, false, a, sizeof(a));
+        if (n->gw6_dev[0]) {
+                int f = lab_find_iface(lab, node, n->gw6_dev);
+                if (f < 0) {
+                        errno = ENODEV;
+                        return errf(err, "%s: gateway %s%%%s of \"%s\": no interface %s on \"%s\"",
+                                    n->where, a, n->gw6_dev, n->name, n->gw6_dev, n->name);
+                }
+                return f;
+        }
+        if (n->nifaces != 1) {
+                errno = EINVAL;
+                return errf(err,
+                            "%s: gateway %s of \"%s\" is link-local and \"%s\" has %d "
+                            "interfaces: name one, as \"%s%%eth0\"",
+                            n->where, a, n->name, n->name, n->nifaces, a);
+        }
+        return n->ifaces[0];
+}
+
+int lab_node_gw6_iface(const struct lab *lab, int node, char *err)
+{
+        if (!is_link_local6(&lab->nodes[node].gw6))
+                return -2;
+        return gw6_iface(lab, node, err);
 }
 
 /* The model's settings change only before the build: after it, the kernel
@@ -582,9 +639,12 @@ int lab_validate(struct lab *lab, char *err)
                 char e[ERRLEN];
                 if (n->kind->validate && n->kind->validate(lab, i, e) < 0)
                         return errf(err, "%s: %s", n->where, e);
+                if (is_link_local6(&n->gw6) && gw6_iface(lab, i, err) < 0)
+                        return -1;
                 const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
                 for (int g = 0; g < 2; g++) {
-                        if (!gws[g]->family || node_reaches(lab, i, gws[g]))
+                        if (!gws[g]->family || node_reaches(lab, i, gws[g]) ||
+                            is_link_local6(gws[g]))
                                 continue;
                         ipaddr_format(gws[g], false, a, sizeof(a));
                         errno = EINVAL;
@@ -602,6 +662,25 @@ int lab_validate(struct lab *lab, char *err)
                                     "%s: route via %s on \"%s\": no interface of \"%s\" is in "
                                     "that subnet",
                                     n->where, a, n->name, n->name);
+                }
+        }
+        for (int i = 0; i < lab->nlinks; i++) { /* RFC 8200 §5: IPv6 needs 1280 */
+                const struct link *l = &lab->links[i];
+                if (l->deleted || !l->p.mtu || l->p.mtu >= 1280)
+                        continue;
+                for (int e = 0; e < 2; e++) {
+                        const struct node *n = &lab->nodes[lab->ifaces[e ? l->b : l->a].node];
+                        if (!n->ipv6 || !(n->kind->flags & KIND_L3))
+                                continue;
+                        char b[64];
+                        iface_label(lab, l->a, a, sizeof(a));
+                        iface_label(lab, l->b, b, sizeof(b));
+                        errno = EINVAL;
+                        return errf(err,
+                                    "%s: link %s -- %s: mtu %d is below IPv6's minimum of 1280 "
+                                    "and \"%s\" has IPv6 (an mtu of 1280 or more, or no IPv6 "
+                                    "on \"%s\")",
+                                    l->where, a, b, l->p.mtu, n->name, n->name);
                 }
         }
         for (int i = 0; i < lab->nifaces; i++) {

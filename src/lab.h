@@ -80,6 +80,8 @@ struct node {
         int *ifaces; /* iface indices, in creation order */
         int nifaces;
         struct ipaddr gw4, gw6; /* default gateways (family 0 = none) */
+        char gw6_dev[IFNAME_MAX + 1]; /* a link-local gw6's interface ("fe80::1%eth0"; "": */
+                                      /* the node's only interface, found by validate) */
         struct route *routes;
         int nroutes;
         bool ipv6;           /* enable IPv6 (automatically on when it has an IPv6 address) */
@@ -155,6 +157,9 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
 /* An 802.1Q subinterface PARENT.VID on a host/router; returns its iface index. */
 int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where, char *err);
 int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err);
+/* The interface a link-local IPv6 gateway leaves by; -2 when gw6 is not
+ * link-local; -1 with err when it cannot be told. */
+int lab_node_gw6_iface(const struct lab *lab, int node, char *err);
 /* Before the build only (after it, -1 with EBUSY): IPv6 on or off; a
  * router's masquerading interface; a link's state once built. */
 int lab_node_set_ipv6(struct lab *lab, int node, bool on, char *err);

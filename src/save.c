@@ -100,14 +100,22 @@ static void put_node(const struct lab *lab, int i, FILE *out)
                 fputs("ipv6 = true", out);
         }
         const struct ipaddr *gws[2] = {&n->gw4, &n->gw6};
+        int ngw = 0;
         for (int g = 0; g < 2; g++)
                 if (gws[g]->family) {
                         char ip[64];
                         ipaddr_format(gws[g], false, ip, sizeof(ip));
-                        OPT();
-                        fprintf(out, "gw = \"%s\"", ip);
-                        break; /* the Lua API takes one gw; the other as a route below */
+                        if (!ngw++) {
+                                OPT();
+                                fputs(n->gw4.family && n->gw6.family ? "gw = {" : "gw = ", out);
+                        } else {
+                                fputs(", ", out);
+                        }
+                        fprintf(out, "\"%s%s%s\"", ip, g && n->gw6_dev[0] ? "%" : "",
+                                g ? n->gw6_dev : "");
                 }
+        if (ngw == 2)
+                fputc('}', out);
         if (n->nat_out[0]) {
                 OPT();
                 fprintf(out, "nat = \"%s\"", n->nat_out);
@@ -197,12 +205,6 @@ static void put_node_l3(const struct lab *lab, int i, FILE *out)
                         fputc('}', out);
                 }
                 fputs(")\n", out);
-        }
-        if (n->gw4.family && n->gw6.family) {
-                ipaddr_format(&n->gw6, false, via, sizeof(via));
-                fputs("lab:node(", out);
-                put_str(out, n->name);
-                fprintf(out, "):route(\"::/0\", \"%s\")\n", via);
         }
         for (int r = 0; r < n->nroutes; r++) {
                 const struct route *rt = &n->routes[r];

@@ -110,6 +110,45 @@ echo "$out"
 expect "tc's rate units" [ $rc -eq 0 ]
 expect "nothing left" nothing_left $name
 
+# Gateways: one per family; a link-local IPv6 gateway (with or without its
+# interface); the router's fe80::1 is the way out of h1's subnet.
+name=tlgw$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "2001:db8:1::10/64", gw = "fe80::1" })
+local h2 = lab:host("h2", { ip = { "10.0.2.10/24", "2001:db8:2::10/64" },
+                            gw = { "10.0.2.1", "2001:db8:2::1" } })
+local h3 = lab:host("h3", { gw = { "fe80::1%eth1", "10.0.3.1" } })
+local r1 = lab:router("r1")
+lab:link(h1, r1, { ip = { false, { "2001:db8:1::1/64", "fe80::1/64" } } })
+lab:link(h2, r1, { ip = { false, { "10.0.2.1/24", "2001:db8:2::1/64" } } })
+local s3 = lab:switch("s3")
+lab:link(h3, s3)
+lab:link(h3, r1, { ip = { { "10.0.3.10/24", "2001:db8:3::10/64" },
+                          { "10.0.3.1/24", "2001:db8:3::1/64", "fe80::1/64" } } })
+experiment("gateways", function()
+  local r = h1:cmd("ip -6 route show default")
+  check(r:match("default via fe80::1 dev eth0"), "h1: link-local default route: " .. r)
+  r = h2:cmd("ip route show default; ip -6 route show default")
+  check(r:match("default via 10.0.2.1 dev eth0") and r:match("default via 2001:db8:2::1 dev eth0"),
+    "h2: a gateway per family: " .. r)
+  r = h3:cmd("ip -6 route show default")
+  check(r:match("default via fe80::1 dev eth1"), "h3: fe80::1%eth1: " .. r)
+  local ok, st = h1:ping(h2, { family = 6 })
+  check(ok and st.hop_limit == 63, "h1 reaches h2 through r1's fe80::1, hop limit 63: " .. tostring(st.hop_limit))
+  ok = h3:ping(h1, { family = 6 })
+  check(ok, "h3 reaches h1 through eth1")
+  ok = h2:ping("10.0.3.10")
+  check(ok, "h2 reaches h3 over IPv4")
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "gateways per family, link-local" [ $rc -eq 0 ]
+expect "nothing left" nothing_left $name
+
 n=0
 # case_ EXPECTED-REGEX 'the last line of the lab'
 case_() {
@@ -150,5 +189,12 @@ case_ "node:port_to: no node named \"x\""                  'h1:port_to("x")'
 case_ "bw: invalid rate \"10Mbs\" \(expected .*bit, kbit, mbit.*bps, kbps, mbps.*BYTES/s" 'lab:link(h1, h2, { bw = "10Mbs" })'
 case_ "bw: invalid rate \"10  mbit\""                      'lab:link(h1, h2, { bw = "10  mbit" })'
 case_ "bw: invalid rate \"10\""                            'lab:link(h1, h2, { bw = "10" })'
+case_ "gw: two IPv4 gateways \(10.0.0.1, 10.0.0.2\): one per family" 'lab:host("h3", { ip = "10.0.0.3/24", gw = { "10.0.0.1", "10.0.0.2" } })'
+case_ "gw: expected an address, or one per family"          'lab:host("h3", { gw = {} })'
+case_ "gw: entry 2 is not an address string"                'lab:host("h3", { gw = { "10.0.0.1", 7 } })'
+case_ "only a link-local IPv6 gateway takes an interface"  'lab:host("h3", { gw = "10.0.0.1%eth0" })'
+case_ "gateway fe80::1 of \"h3\" is link-local and \"h3\" has 2 interfaces: name one" 'local h3 = lab:host("h3", { gw = "fe80::1" }); lab:link(h3, h1); lab:link(h3, h2)'
+case_ "gateway fe80::1%eth5 of \"h3\": no interface eth5"  'local h3 = lab:host("h3", { gw = "fe80::1%eth5" }); lab:link(h3, h1)'
+case_ "link h1:eth1 -- h2:eth1: mtu 1200 is below IPv6's minimum of 1280 and \"h1\" has IPv6" 'lab:link(h1, h2, { mtu = 1200 })'
 
 finish
