@@ -151,6 +151,48 @@ int cmd_up(int argc, char **argv)
         return 1;
 }
 
+/* A lab kept up without a console (run --keep): a new lab server whose
+ * console takes it over from its file (lab_adopt), this terminal attached.
+ * Quitting that console leaves the lab up again, as it was found. */
+static int attach_kept(const char *name, char *err)
+{
+        char e[ERRLEN];
+        int root = rundir_root(false, e);
+        int dir = root >= 0 ? rundir_open(root, name, e) : -1;
+        if (root >= 0)
+                close(root);
+        if (dir < 0) {
+                fprintf(stderr, "netlab attach: %s\n", err);
+                return 1;
+        }
+        char file[PATH_MAX] = "";
+        int fd = openat(dir, "file", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        ssize_t r = fd >= 0 ? read(fd, file, sizeof(file) - 1) : -1;
+        if (fd >= 0)
+                close(fd);
+        close(dir);
+        file[r > 0 ? r : 0] = '\0';
+        if (lab_running(name, e) == 1 || !file[0] || access(file, R_OK) < 0) {
+                fprintf(stderr, "netlab attach: %s%s%s\n", err,
+                        file[0] ? "; its file is gone: " : "", file);
+                return 1;
+        }
+        setenv("NETLAB_ADOPT", name, 1);
+        char *av[] = {"netlab", "--keep", file, NULL};
+        int sv[2], rows, cols;
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+                perror("netlab attach: socketpair");
+                return 1;
+        }
+        term_size(&rows, &cols);
+        if (server_start(av, rows, cols, sv[1], NULL, e) < 0) {
+                fprintf(stderr, "netlab attach: %s\n", e);
+                return 1;
+        }
+        close(sv[1]);
+        return client_attach(sv[0], name);
+}
+
 int cmd_attach(int argc, char **argv)
 {
         if (argc != 1 || argv[0][0] == '-') {
@@ -165,6 +207,8 @@ int cmd_attach(int argc, char **argv)
                 return 2;
         }
         int fd = server_connect(argv[0], err);
+        if (fd < 0 && errno == ENOENT && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+                return attach_kept(argv[0], err);
         if (fd < 0) {
                 fprintf(stderr, "netlab attach: %s\n", err);
                 return 1;

@@ -303,9 +303,10 @@ out:
         }
         if (kept) {
                 fprintf(stderr,
-                        "netlab: lab \"%s\" kept up; `ip netns exec %s.NODE ...` to use it, "
-                        "`netlab clean %s` to remove it\n",
-                        nlua_lab(N)->name, nlua_lab(N)->name, nlua_lab(N)->name);
+                        "netlab: lab \"%s\" kept up; `netlab attach %s` opens a console on it, "
+                        "`netlab exec %s NODE` a shell, `netlab down %s` removes it\n",
+                        nlua_lab(N)->name, nlua_lab(N)->name, nlua_lab(N)->name,
+                        nlua_lab(N)->name);
         } else if (nlua_teardown(N, err) < 0) {
                 emit(r, EV_ERROR, false, NULL, NULL, "teardown: %s", err);
                 rc = 1;

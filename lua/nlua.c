@@ -442,7 +442,20 @@ int nlua_build(struct nlua *N, char *err)
                 return -1;
         N->lab->progress = N->hooks.on_progress;
         N->lab->progress_ud = N->hooks.ud;
+        if (!N->lab->file[0] && !realpath(N->path, N->lab->file))
+                N->lab->file[0] = '\0';
         return lab_build(N->lab, err);
+}
+
+int nlua_adopt(struct nlua *N, char *err)
+{
+        if (!N->lab)
+                return errf(err, "no lab declared");
+        if (nlua_pending_check(N, err) < 0)
+                return -1;
+        if (!realpath(N->path, N->lab->file))
+                N->lab->file[0] = '\0';
+        return lab_adopt(N->lab, err);
 }
 
 int nlua_validate(struct nlua *N, char *err)

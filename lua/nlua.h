@@ -37,6 +37,9 @@ int nlua_load(struct nlua *L, const char *path, char *err);
 /* The lab the script declared (NULL if it declared none). */
 struct lab *nlua_lab(struct nlua *L);
 int nlua_build(struct nlua *L, char *err);
+/* Instead of building: takes over the built lab of the same file whose
+ * netlab has gone (lab_adopt). */
+int nlua_adopt(struct nlua *L, char *err);
 /* What nlua_build would refuse before creating anything (the console's
  * reload asks before it tears the running lab down). */
 int nlua_validate(struct nlua *L, char *err);

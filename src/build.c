@@ -707,6 +707,8 @@ int lab_build(struct lab *lab, char *err)
         char mp[16];
         snprintf(mp, sizeof(mp), "%04x\n", lab->mac_prefix);
         write_file_at(run_fd, "macprefix", mp);
+        if (lab->file[0])
+                write_file_at(run_fd, "file", lab->file);
         if (lab_hosts_write(lab, err) < 0) {
                 int saved = errno;
                 close(run_fd);

@@ -111,6 +111,7 @@ typedef void (*lab_progress_fn)(void *ud, const char *stage, int done, int total
 struct lab {
         char name[LAB_NAME_MAX + 1];
         char rundir[PATH_MAX]; /* /run/netlab/NAME */
+        char file[PATH_MAX];   /* the lab file, absolute ("" unknown): `attach` of a kept lab */
         struct node *nodes;
         int nnodes, capnodes;
         struct link *links;
@@ -192,6 +193,11 @@ int lab_validate(struct lab *lab, char *err);
  * removes the run directory. Both are safe to call in any state. */
 int lab_build(struct lab *lab, char *err);
 int lab_teardown(struct lab *lab, char *err);
+/* Takes over a built lab whose netlab has gone (run --keep, up after a
+ * crash of its console): the same file's model is matched to the kernel's
+ * namespaces and interfaces, the lab's lock and journal become this
+ * process's (adopt.c). A lab whose owner is alive is refused. */
+int lab_adopt(struct lab *lab, char *err);
 
 /* The number of the stop signal received (SIGINT, SIGTERM, SIGHUP), 0 none:
  * a build in progress stops at the next step and rolls back; a run stops

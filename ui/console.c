@@ -538,7 +538,13 @@ int ui_main(const char *lab_path, bool keep)
         con_msg(c, false, "Building lab %s...", c->lab->name);
         draw_all(c);
         server_tell("lab %s", c->lab->name);
-        if (nlua_build(c->L, err) < 0) {
+        /* `netlab attach` of a lab kept up without a console (run --keep):
+         * this console takes it over instead of building it. */
+        const char *adopt = getenv("NETLAB_ADOPT");
+        bool adopting = adopt && !strcmp(adopt, c->lab->name);
+        if (adopting)
+                con_msg(c, false, "Taking over lab %s...", c->lab->name);
+        if ((adopting ? nlua_adopt(c->L, err) : nlua_build(c->L, err)) < 0) {
                 con_msg(c, true, "Build failed: %s", err);
                 server_tell("fail Build failed: %s", err);
                 if (lab_stop_requested)

@@ -106,6 +106,22 @@ wait_for "ATTACH-EXIT=143" 20
 ip netns list | grep -q "^$LAB\." && fail "namespaces left after down"
 [ -e "/run/netlab/$LAB" ] && fail "run directory left after down"
 
+# A lab kept by `netlab run --keep` has no console: attach takes it over from
+# its file, works on it, and quitting leaves it up as it was.
+out=$("$BIN" run --keep "$TMP/lab.lua" 2>&1) || fail "run --keep: $out"
+echo "$out" | grep -q "netlab attach $LAB" || fail "run --keep does not say how to attach: $out"
+kill_tmux
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 100 -y 30 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+wait_for "Lab $LAB is up" 20
+cmd "h1 ping -c1 h2"
+wait_for "1 packets transmitted, 1 received" 15
+cmd "quit"
+wait_for "ATTACH-EXIT=0" 20
+ip netns list | grep -q "^$LAB\.h1" || fail "quitting an attached kept lab took it down"
+"$BIN" ls | grep -Eq "^$LAB +left up" || fail "the kept lab after quit: $("$BIN" ls)"
+"$BIN" down "$LAB" >/dev/null || fail "down of the kept lab"
+
 # The plain console is served too: a killed terminal detaches it.
 kill_tmux
 start 100 30
