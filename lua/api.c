@@ -1821,6 +1821,24 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
         return 0;
 }
 
+/* netlab.seed(n): the userspace datapath's random choices (loss, jitter,
+ * duplicate, ... on its wires) repeat from run to run. Before the build:
+ * the datapath draws from its start. */
+static int l_seed(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        char v[64];
+        if (!lua_isinteger(L, 1) || lua_tointeger(L, 1) < 1 ||
+            lua_tointeger(L, 1) > ((lua_Integer)1 << 53))
+                nlua_raise(L, "netlab.seed: expected an integer from 1 to 2^53, got %s",
+                           shown(L, 1, v, sizeof(v)));
+        if (N->lab && N->lab->state != LAB_DEFINED)
+                nlua_raise(L, "netlab.seed: call it before the lab is built (its datapath has "
+                              "drawn already)");
+        N->seed = (uint64_t)lua_tointeger(L, 1);
+        return 0;
+}
+
 /* netlab.sleep(seconds): yields to the driver inside experiments. */
 static int l_sleep(lua_State *L)
 {
@@ -1953,6 +1971,7 @@ int nlua_api_open(struct nlua *N, char *err)
         static const luaL_Reg netlab_fns[] = {
             {"lab", l_netlab_lab}, {"sleep", l_sleep},           {"check_opts", l_check_opts},
             {"error", l_error},    {"is_address", l_is_address}, {"now", l_now},
+            {"seed", l_seed},
             {NULL, NULL}};
         luaL_newlib(L, netlab_fns);
         lua_pushstring(L, NETLAB_VERSION);

@@ -440,6 +440,8 @@ int nlua_build(struct nlua *N, char *err)
                 return 0;
         if (nlua_pending_check(N, err) < 0)
                 return -1;
+        if (N->seed)
+                N->lab->seed = N->seed;
         N->lab->progress = N->hooks.on_progress;
         N->lab->progress_ud = N->hooks.ud;
         if (!N->lab->file[0] && !realpath(N->path, N->lab->file))

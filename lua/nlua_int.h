@@ -30,6 +30,7 @@ struct nlua {
         struct nlua_wait wait; /* what the coroutine waits for when it yields */
         struct proc_job *job;  /* the command it waits on, if any */
         int dp_deaths0;        /* datapath deaths when the experiment started (dp.h) */
+        uint64_t seed;         /* netlab.seed(n), given to the lab at its build */
         long long slice_end;   /* the count hook yields after this (monotime_ms) */
         char hook_where[128];  /* the lab's line where the count hook yielded */
         bool exiting;          /* the lab called os.exit(exit_code) at exit_where */

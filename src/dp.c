@@ -190,6 +190,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 if (fw && fw_copy(&c->sw[sw].fw, fw, err) < 0)
                         goto fail;
         }
+        c->seed = lab->seed;
         char dpns[PATH_MAX];
         dp_netns_path(lab, dpns, sizeof(dpns));
         /* Wires: links whose impairments the datapath carries (plan.h). */

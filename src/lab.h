@@ -124,6 +124,7 @@ struct lab {
         struct journal *journal;
         int lock_fd;
         bool uses_vlan;    /* some port or subinterface has VLAN settings */
+        uint64_t seed;     /* netlab.seed(n): the datapath's random choices; 0: random */
         bool editing;      /* live.c is changing the built lab's model (lab_add_* allowed) */
         struct service *svcs; /* services started in nodes (service.h) */
         int nsvcs;

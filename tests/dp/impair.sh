@@ -70,4 +70,27 @@ rc=$?
 cat "$TMP/out"
 expect "the impaired lab's checks pass" [ $rc = 0 ]
 expect "nothing of $L is left" nothing_left $L
+# netlab.seed(n): the wire's random choices repeat from run to run
+S=$(mklab tseed$$ <<'LUA'
+local lab = netlab.lab("LABNAME")
+netlab.seed(42)
+local h1 = lab:host("h1", { ip = "10.7.1.1/24" })
+local h2 = lab:host("h2", { ip = "10.7.1.2/24" })
+lab:link(h1, h2, { loss = 30, delay = "1ms" })
+experiment("seeded loss", function()
+  print(h1:cmd("ping -c 40 -i 0.02 -W 1 10.7.1.2 | grep -o 'icmp_seq=[0-9]*' | tr '\\n' ' '"))
+end)
+LUA
+)
+A=$("$NETLAB" run "$S" 2>&1 | grep icmp_seq)
+B=$("$NETLAB" run "$S" 2>&1 | grep icmp_seq)
+echo "seeded run: $A"
+expect "netlab.seed(42): the same frames are lost in two runs" [ -n "$A" -a "$A" = "$B" ]
+sed -i 's/^netlab.seed(42)$//' "$S"
+A=$("$NETLAB" run "$S" 2>&1 | grep icmp_seq)
+B=$("$NETLAB" run "$S" 2>&1 | grep icmp_seq)
+expect "without a seed, two runs differ" [ "$A" != "$B" ]
+sed -i 's/^local lab = netlab.lab("\(.*\)")$/local lab = netlab.lab("\1")\nnetlab.seed("x")/' "$S"
+out=$("$NETLAB" run "$S" 2>&1)
+expect "netlab.seed(\"x\") is refused at its line" grep -q "tseed$$.lua:2: netlab.seed: expected an integer" <<<"$out"
 [ $fails = 0 ] && echo PASS || { echo "FAIL: $fails"; exit 1; }
