@@ -150,8 +150,15 @@ static int child_setup(const struct lab *lab, const struct node *n, const char *
         for (int i = 0; i < n->ndirs; i++) {
                 const struct node_dir *d = &n->dirs[i];
                 if (!d->src) {
-                        if (mount("netlab", d->path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") <
-                            0)
+                        /* Empty, but with the owner and mode of what it covers
+                         * (/var/run/frr is frr's). */
+                        struct stat hs;
+                        char o[96] = "mode=0755";
+                        if (stat(d->path, &hs) == 0)
+                                snprintf(o, sizeof(o), "mode=%04o,uid=%u,gid=%u",
+                                         (unsigned)(hs.st_mode & 07777), (unsigned)hs.st_uid,
+                                         (unsigned)hs.st_gid);
+                        if (mount("netlab", d->path, "tmpfs", MS_NOSUID | MS_NODEV, o) < 0)
                                 return errf_sys(err, NULL, "Cannot mount a tmpfs on \"%s\"",
                                                 d->path);
                         continue;

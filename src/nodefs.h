@@ -4,7 +4,8 @@
  * lived child: it enters the node's network namespace, unshares a mount
  * namespace (a slave of the host's, so the host sees none of it), mounts
  * /sys for the node's interfaces, binds /etc/netns/LAB.NODE as `ip netns
- * exec` does, then puts each private directory in place: an empty tmpfs,
+ * exec` does, then puts each private directory in place: an empty tmpfs
+ * (with the owner and mode of the directory it covers),
  * or an overlay whose upper layer is on a tmpfs of the namespace itself
  * (copy-on-write: the host's files stay untouched). The namespace is held
  * by a bind mount of its nsfs file at /run/netlab/LAB/mnt/NODE, journaled

@@ -69,16 +69,6 @@ void service_log_path(const struct lab *lab, int node, const char *name, char *b
 
 /* ---- the supervisor (a child of netlab) ---- */
 
-static volatile sig_atomic_t sup_stop, sup_hup;
-
-static void on_signal(int sig)
-{
-        if (sig == SIGTERM || sig == SIGINT)
-                sup_stop = 1;
-        else if (sig == SIGHUP)
-                sup_hup = 1;
-}
-
 static void sup_write_state(const char *path, const char *state, pid_t pid, int restarts,
                             int status)
 {
@@ -142,14 +132,21 @@ static pid_t sup_spawn(const struct service *s, int log_fd)
         _exit(127);
 }
 
-/* Waits for pid, or a signal; returns its status, or -2 when interrupted. */
-static int sup_wait(pid_t pid)
+/* Waits for pid's exit (its status), SIGTERM/SIGINT (-2) or SIGHUP (-3),
+ * all blocked and taken with sigwaitinfo: none is lost between a check
+ * and the wait. */
+static int sup_wait(pid_t pid, const sigset_t *set)
 {
-        int st;
-        pid_t r = waitpid(pid, &st, 0);
-        if (r == pid)
-                return status_of(st);
-        return -2;
+        for (;;) {
+                int st;
+                if (waitpid(pid, &st, WNOHANG) == pid)
+                        return status_of(st);
+                int sig = sigwaitinfo(set, NULL);
+                if (sig == SIGTERM || sig == SIGINT)
+                        return -2;
+                if (sig == SIGHUP)
+                        return -3;
+        }
 }
 
 static void sup_kill_group(pid_t pid)
@@ -170,16 +167,14 @@ static void sup_kill_group(pid_t pid)
 
 static void supervise(const struct service *s, const char *state_file, int log_fd)
 {
-        struct sigaction sa = {0};
-        sa.sa_handler = on_signal; /* no SA_RESTART: the wait returns */
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGCHLD);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGHUP);
+        sigprocmask(SIG_SETMASK, &set, NULL); /* the children unblock them */
         signal(SIGPIPE, SIG_IGN);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
         int restarts = 0, status = -1;
         time_t window[RESTARTS_MAX] = {0};
         for (;;) {
@@ -191,20 +186,14 @@ static void supervise(const struct service *s, const char *state_file, int log_f
                         _exit(1);
                 }
                 sup_write_state(state_file, "running", pid, restarts, status);
-                int st;
-                while ((st = sup_wait(pid)) == -2 && !sup_stop && !sup_hup)
-                        ;
-                if (sup_stop || sup_hup) {
-                        if (st == -2)
-                                sup_kill_group(pid);
-                        else
-                                kill(-pid, SIGKILL);
-                        if (sup_stop) {
+                int st = sup_wait(pid, &set);
+                if (st == -2 || st == -3) {
+                        sup_kill_group(pid);
+                        if (st == -2) {
                                 sup_log(log_fd, "netlab: service %s stopped", s->name);
                                 sup_write_state(state_file, "stopped", 0, restarts, status);
                                 _exit(0);
                         }
-                        sup_hup = 0;
                         restarts++;
                         sup_log(log_fd, "netlab: service %s restarted", s->name);
                         continue;
@@ -237,12 +226,19 @@ static void supervise(const struct service *s, const char *state_file, int log_f
                 sup_log(log_fd, "netlab: service %s exited with status %d; restarting (%d)",
                         s->name, status, restarts);
                 sup_write_state(state_file, "restarting", 0, restarts, status);
+                /* A second before the next start; a stop meanwhile is kept. */
                 struct timespec ts = {1, 0};
-                while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !sup_stop)
-                        ;
-                if (sup_stop) {
-                        sup_write_state(state_file, "stopped", 0, restarts, status);
-                        _exit(0);
+                long long end = (long long)time(NULL) + 2;
+                for (;;) {
+                        int sig = sigtimedwait(&set, NULL, &ts);
+                        if (sig == SIGTERM || sig == SIGINT) {
+                                sup_write_state(state_file, "stopped", 0, restarts, status);
+                                _exit(0);
+                        }
+                        if (sig < 0 && errno == EAGAIN)
+                                break;
+                        if (sig == SIGHUP || (long long)time(NULL) >= end)
+                                break;
                 }
         }
 }
@@ -294,6 +290,9 @@ static int launch(struct lab *lab, struct service *s, char *err)
                  * (a supervisor holding it would block the teardown), not
                  * its sockets, ptys or journal. */
                 if (log_fd != 3 && dup2(log_fd, 3) < 0)
+                        _exit(1);
+                int nul = open("/dev/null", O_RDWR);
+                if (nul < 0 || dup2(nul, 0) < 0 || dup2(3, 1) < 0 || dup2(3, 2) < 0)
                         _exit(1);
                 close_range(4, ~0U, 0);
                 supervise(s, statep, 3);

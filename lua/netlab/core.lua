@@ -361,4 +361,7 @@ return function(classes)
   end
   -- Services in nodes (node:service, ...): their own file.
   require("netlab.service")(classes)
+  -- FRR routers (netlab.frr), with router:vtysh.
+  netlab.frr = require("netlab.frr")
+  netlab.frr._install(classes)
 end

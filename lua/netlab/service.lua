@@ -70,7 +70,8 @@ return function(classes)
       end
       local is_ready
       if ready == nil then
-        is_ready = waited >= 0.3 and (st.state == "running" or st.state == "exited")
+        -- Up a moment without a failure (a flapping service never is).
+        is_ready = waited >= 0.3 and st.restarts == 0 and (st.state == "running" or st.state == "exited")
       elseif st.state == "running" or st.state == "exited" then
         if type(ready) == "function" then is_ready = ready(self)
         else local _, status = self:cmd(ready, { timeout = 5 }) is_ready = status == 0 end

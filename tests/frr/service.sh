@@ -13,6 +13,8 @@ local lab = netlab.lab("LABNAME")
 local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
 local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
 lab:link(h1, h2)
+-- Polls f until it is true (10 s at most): the machine may be loaded.
+local function until_(f) for _ = 1, 100 do if f() then return end netlab.sleep(0.1) end end
 experiment("services", function()
   local ok, err = h1:service("web", "echo hello $FOO; exec sleep 1001", { env = { FOO = "bar" }, restart = "always" })
   check(ok, "started: " .. tostring(err))
@@ -21,12 +23,12 @@ experiment("services", function()
   check(h1:service_log("web") == "hello bar\n", "env and log: " .. h1:service_log("web"))
   check(st.log:match("/run/netlab/LABNAME/log/h1/web.log$"), "log path " .. st.log)
   h1:cmd("pkill -f 'sleep 1001'")
-  netlab.sleep(1.6)
+  until_(function() local s = h1:service_state("web") return s.restarts == 1 and s.state == "running" end)
   st = h1:service_state("web")
   check(st.state == "running" and st.restarts == 1, "restarted after a kill: " .. st.state .. " " .. st.restarts)
   local pid = st.pid
   check(h1:restart() == 1, "node:restart restarts one service")
-  netlab.sleep(0.5)
+  until_(function() local s = h1:service_state("web") return s.pid ~= pid and s.state == "running" end)
   st = h1:service_state("web")
   check(st.state == "running" and st.pid ~= pid, "a new process after node:restart")
   local pid2 = h1:service_state("web").pid
