@@ -210,6 +210,17 @@ static int cmd_doctor(int argc, char **argv)
         for (int i = 0; i < n; i++)
                 printf("%-24s %-6s %-32s %s\n", rows[i].name, rows[i].have ? "yes" : "no",
                        rows[i].config, rows[i].use);
+        /* Programs the labs run in nodes: the package that brings each. */
+        static const struct {
+                const char *name, *path, *pkg, *use;
+        } progs[] = {
+            {"FRR", "/usr/lib/frr/zebra", "frr", "netlab.frr routers (labs/ospf.lua, labs/bgp.lua)"},
+            {"traceroute", "/usr/sbin/traceroute", "traceroute", "labs/ospf.lua's path checks"},
+        };
+        printf("\n%-24s %-6s %-32s %s\n", "program", "found", "Debian package", "netlab uses");
+        for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+                printf("%-24s %-6s %-32s %s\n", progs[i].name,
+                       access(progs[i].path, X_OK) == 0 ? "yes" : "no", progs[i].pkg, progs[i].use);
         printf("\n");
         if (argc == 0) {
                 plan_print(NULL, &f, stdout);

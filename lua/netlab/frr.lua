@@ -127,7 +127,8 @@ local function check_ipv4(v, what)
 end
 
 local function check_prefix(v, what)
-  local a, l = type(v) == "string" and v:match("^([%d.]+)/(%d+)$")
+  local a, l
+  if type(v) == "string" then a, l = v:match("^([%d.]+)/(%d+)$") end
   if not a or not netlab.is_address(a) or tonumber(l) > 32 then
     fail(("frr: %s must be an IPv4 prefix (\"10.1.0.0/24\"), got %s"):format(what, tostring(v)))
   end
