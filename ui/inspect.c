@@ -76,12 +76,15 @@ struct fetch {
         int nne, nfdb;
         int fwd4, fwd6, nat_table, fw_table;
         bool ok;
+        int delay_ms; /* NETLAB_TEST_KERNEL_DELAY_MS: a kernel slow to answer, for tests */
         char err[ERRLEN];
 };
 
 static void fetch_run(void *arg)
 {
         struct fetch *f = arg;
+        if (f->delay_ms > 0)
+                usleep((useconds_t)f->delay_ms * 1000); /* as if the rtnl lock were held */
         struct nl *nl = nl_open(f->netns_fd, f->err);
         if (!nl)
                 return;
@@ -203,6 +206,8 @@ void inspect_refresh(struct console *c, int node)
         f->nat = n->nat_out[0] != '\0';
         f->fw = !fw_for(c->lab, node) ? -1 : plan_switch_in_userspace(c->lab, node) ? 2 : 0;
         f->fwd4 = f->fwd6 = f->nat_table = f->fw_table = -1;
+        const char *delay = getenv("NETLAB_TEST_KERNEL_DELAY_MS");
+        f->delay_ms = delay ? atoi(delay) : 0;
         if (f->netns_fd < 0) {
                 errf_sys(in->err, NULL, "node \"%s\": Cannot read its namespace", n->name);
                 fetch_release(f);
