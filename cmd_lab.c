@@ -12,6 +12,7 @@
  * of killing. NETLAB_NO_SERVER=1 runs it in the terminal directly. */
 #include "cmd_lab.h"
 #include "clean.h"
+#include "hostobj.h"
 #include "lab.h"
 #include "netns.h"
 #include "nodefs.h"
@@ -343,6 +344,8 @@ int cmd_ls(int argc, char **argv)
                         snprintf(agebuf, sizeof(agebuf), "%ldm", age / 60);
                 else
                         snprintf(agebuf, sizeof(agebuf), "%lds", age);
+                char host[400];
+                hostobj_describe(de->d_name, host, sizeof(host));
                 if (json) {
                         printf("%s\n {\"lab\": ", count ? "," : "");
                         json_str(stdout, de->d_name);
@@ -353,10 +356,14 @@ int cmd_ls(int argc, char **argv)
                                 json_str(stdout, who);
                         else
                                 fputs("null", stdout);
+                        fputs(", \"host\": ", stdout);
+                        json_str(stdout, host);
                         fputs("}", stdout);
                 } else {
                         printf("%-24s %-9s %-8s %5d %6s %s\n", de->d_name, state, console, nodes,
                                agebuf, who);
+                        if (host[0])
+                                printf("%-24s changed on this machine: %s\n", "", host);
                 }
                 count++;
         }

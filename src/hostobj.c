@@ -352,3 +352,49 @@ int hostobj_remove(struct nl *host, const char *lab, const struct hostobj_rec *r
                 return errf(err, "Cannot delete host interface \"%s\": %s", r->name, e);
         return HOSTOBJ_REMOVED;
 }
+
+struct describe {
+        char *buf;
+        size_t len, used;
+        char seen[16][96];
+        int nseen;
+};
+
+static void describe_line(void *ud, int argc, char **argv)
+{
+        struct describe *d = ud;
+        struct hostobj_rec r;
+        if (hostobj_parse(argc, argv, &r) < 0)
+                return;
+        char item[96];
+        if (r.kind == 'l')
+                snprintf(item, sizeof(item), "link %.60s", r.name);
+        else if (r.kind == 't')
+                snprintf(item, sizeof(item), "nft table %.60s", r.name);
+        else
+                snprintf(item, sizeof(item), "sysctl %.60s", r.name);
+        for (int i = 0; i < d->nseen; i++)
+                if (!strcmp(d->seen[i], item))
+                        return; /* the later line of the same object */
+        if (d->nseen < 16)
+                snprintf(d->seen[d->nseen++], sizeof(d->seen[0]), "%s", item);
+        if (d->used < d->len)
+                d->used += (size_t)snprintf(d->buf + d->used, d->len - d->used, "%s%s",
+                                            d->used ? ", " : "", item);
+}
+
+int hostobj_describe(const char *lab, char *buf, size_t len)
+{
+        char err[ERRLEN];
+        buf[0] = '\0';
+        int root = rundir_root(false, err);
+        int dir = root >= 0 ? rundir_open(root, lab, err) : -1;
+        if (root >= 0)
+                close(root);
+        if (dir < 0)
+                return -1;
+        struct describe d = {.buf = buf, .len = len};
+        journal_read(dir, describe_line, &d, err);
+        close(dir);
+        return d.nseen;
+}

@@ -73,6 +73,11 @@ enum hostobj_result { HOSTOBJ_GONE, HOSTOBJ_REMOVED, HOSTOBJ_LEFT };
 int hostobj_remove(struct nl *host, const char *lab, const struct hostobj_rec *r, char *note,
                    size_t len, char *err);
 
+/* What lab changed on the machine, from its journal: "link nl1a2b3c4d,
+ * nft table netlab_LAB, sysctl net/ipv4/ip_forward" ("" none). Returns how
+ * many objects, or -1 when the lab has no run directory. */
+int hostobj_describe(const char *lab, char *buf, size_t len);
+
 /* The inode of the calling thread's network namespace (0 on error). */
 unsigned long hostobj_netns_inode(void);
 

@@ -13,6 +13,7 @@
 #include "kwork.h"
 #include "clean.h"
 #include "dp.h"
+#include "hostobj.h"
 #include "server.h"
 #include "ui.h"
 #include "monotime.h"
@@ -556,6 +557,10 @@ int ui_main(const char *lab_path, bool keep)
                 con_msg(c, false,
                         "Lab %s is up: %d nodes, %d links. Type help, or Ctrl-b ? for keys.",
                         c->lab->name, c->lab->nnodes, c->lab->nlinks);
+                char host[400];
+                if (hostobj_describe(c->lab->name, host, sizeof(host)) > 0)
+                        con_msg(c, false, "Lab %s is up; changed on this machine: %s",
+                                c->lab->name, host);
         }
         sigprocmask(SIG_BLOCK, &set, NULL);
         if (lab_stop_requested && !c->quit)

@@ -62,6 +62,7 @@ expect "the host side is the lab's: a veth with its alias" sh -c "ip -d link | g
 expect "an nft table named after the lab" sh -c "nft list tables | grep -q 'table ip netlab_ta$n'"
 expect "forwarding is on while the lab runs" test "$(cat /proc/sys/net/ipv4/ip_forward)" = 1
 "$NETLAB" ls | grep -q "^ta$n " || fail "netlab ls does not show the lab"
+expect "netlab ls says what the lab changed on the machine" sh -c "'$NETLAB' ls | grep -q 'changed on this machine: link nl[0-9a-f]*, sysctl net/ipv4/ip_forward, nft table netlab_ta$n'"
 
 # A second lab with its own NAT; taking the first down keeps forwarding.
 LABN=tb$n "$NETLAB" run --keep "$TMP/nat.lua" >"$TMP/run2" 2>&1
@@ -118,6 +119,17 @@ expect "macvlan mode made nothing in the machine's namespace" sh -c "! ip -br li
 "$NETLAB" down tu$n >/dev/null 2>&1
 state >"$TMP/after_up"
 expect "after down, lan0 and lan1 are as they were, nothing of the lab's left" diff -u "$TMP/before_up" "$TMP/after_up"
+# kill -9 of a lab with a bridge-mode uplink, then clean: lan1 released,
+# the lab's bridge and veth gone.
+sed -e "s/netlab.lab(\"tu$n\")/netlab.lab(\"tw$n\")/" -e 's/^experiment("lan".*/experiment("hold", function() netlab.sleep(60) end)\nexperiment("lan", function()/' "$TMP/up.lua" >"$TMP/uphold.lua"
+"$NETLAB" run "$TMP/uphold.lua" >/dev/null 2>&1 &
+pid=$!
+for i in $(seq 100); do ip -d link show lan1 2>/dev/null | grep -q "master nb" && break; sleep 0.1; done
+kill -9 $pid
+wait $pid 2>/dev/null
+"$NETLAB" clean tw$n >/dev/null 2>&1 || fail "clean after kill -9 of an uplink lab"
+state >"$TMP/after_up9"
+expect "after kill -9 and clean of an uplink lab, lan0 and lan1 are as they were" diff -u "$TMP/before_up" "$TMP/after_up9"
 cat >"$TMP/upbad.lua" <<LUA
 local lab = netlab.lab("tv$n")
 local s1 = lab:switch("s1")
