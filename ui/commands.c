@@ -6,6 +6,7 @@
 #include "console.h"
 #include "export.h"
 #include "clean.h"
+#include "service.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -264,6 +265,69 @@ static int c_reset(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
+/* `restart NODE`: its services again (node:restart), links untouched. */
+static int c_restart(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)rest;
+        int n = cmd_need_node(c, argv[0], err);
+        if (n < 0 || cmd_need_up(c, err) < 0)
+                return -1;
+        int k = service_restart_node(c->lab, n, err);
+        if (k < 0)
+                return -1;
+        con_msg(c, false, "restart: %d service%s of %s restarted", k, k == 1 ? "" : "s",
+                c->lab->nodes[n].name);
+        return 0;
+}
+
+/* `service NODE NAME stop|start` */
+static int c_service(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)rest;
+        int n = cmd_need_node(c, argv[0], err);
+        if (n < 0 || cmd_need_up(c, err) < 0)
+                return -1;
+        int r = !strcmp(argv[2], "stop")    ? service_stop(c->lab, n, argv[1], err)
+                : !strcmp(argv[2], "start") ? service_start_again(c->lab, n, argv[1], err)
+                                            : errf(err, "service: expected stop or start");
+        if (r < 0)
+                return -1;
+        con_msg(c, false, "service %s in %s: %s", argv[1], c->lab->nodes[n].name,
+                !strcmp(argv[2], "stop") ? "stopping" : "started");
+        return 0;
+}
+
+/* `logs NODE [SERVICE]`: the last lines of the node's service logs, in
+ * the output pane. */
+static int c_logs(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)rest;
+        int n = cmd_need_node(c, argv[0], err);
+        if (n < 0)
+                return -1;
+        int shown = 0;
+        service_reap(c->lab);
+        for (int i = 0; i < c->lab->nsvcs; i++) {
+                const struct service *s = &c->lab->svcs[i];
+                if (s->node != n || (argc > 1 && strcmp(s->name, argv[1])))
+                        continue;
+                char head[128], tail[2048];
+                struct service_state st;
+                if (service_state(c->lab, n, s->name, &st) < 0)
+                        snprintf(st.state, sizeof(st.state), "unknown");
+                snprintf(head, sizeof(head), "== %s %s (%s)\n", c->lab->nodes[n].name, s->name,
+                         st.state);
+                con_output(c, head, strlen(head));
+                service_log_tail(c->lab, n, s->name, tail, sizeof(tail));
+                con_output(c, tail, strlen(tail));
+                shown++;
+        }
+        if (!shown)
+                return errf(err, "logs: %s has no service%s%s", c->lab->nodes[n].name,
+                            argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+        return 0;
+}
+
 static int c_term(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)rest;
@@ -368,6 +432,12 @@ const struct cmd_entry con_commands[] = {
     {"link", "A B up|down", "set a link up (as its file says) or down", 3, 3, "nns", "up down",
      c_link},
     {"term", "NODE", "a shell inside NODE in a new pane", 1, 1, "n", NULL, c_term},
+    {"logs", "NODE [SERVICE]", "the last lines of a node's service logs", 1, 2, "n", NULL,
+     c_logs},
+    {"restart", "NODE", "restart a node's services (its links stay up)", 1, 1, "n", NULL,
+     c_restart},
+    {"service", "NODE NAME stop|start", "stop or start a service of a node", 3, 3, "n-s",
+     "stop start", c_service},
     {"xterm", "NODE", "same as term", 1, 1, "n", NULL, c_term},
     {"x", "NODE", "same as term", 1, 1, "n", NULL, c_term},
     {"select", "NODE", "select NODE in the graph and the inspector", 1, 1, "n", NULL, c_select},
