@@ -878,6 +878,18 @@ static int l_link_set_params(lua_State *L)
         return 1;
 }
 
+/* link:clear(): no rate, delay, jitter or loss left on a running link. */
+static int l_link_clear(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int li = check_link(L, 1);
+        struct link_params p = {0};
+        char err[ERRLEN];
+        raise_if(L, live_set_params(lab, li, &p, err), err);
+        lua_settop(L, 1);
+        return 1;
+}
+
 /* lab:uplink(node, {host_if = "enp1s0", mode = "macvlan"|"bridge", ip = CIDR}) */
 static int l_lab_uplink(lua_State *L)
 {
@@ -1943,7 +1955,7 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {NULL, NULL}};
         static const luaL_Reg link_methods[] = {
             {"up", l_link_up},   {"down", l_link_down}, {"capture", l_link_capture},
-            {"set", l_link_set_params}, {NULL, NULL}};
+            {"set", l_link_set_params}, {"clear", l_link_clear}, {NULL, NULL}};
         static const luaL_Reg job_meta[] = {
             {"__gc", l_job_gc}, {"__close", l_job_gc}, {NULL, NULL}};
         static const luaL_Reg job_methods[] = {

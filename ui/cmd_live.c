@@ -294,6 +294,24 @@ int c_route(struct console *c, int argc, char **argv, const char *rest, char *er
         return 0;
 }
 
+/* The live link between nodes a and b (named na, nb), or -1 with err. */
+static int live_link_between(struct console *c, int a, int b, const char *na, const char *nb,
+                             char *err)
+{
+        int l = lab_find_link(c->lab, a, b);
+        for (int i = 0; l >= 0 && !lab_link_live(c->lab, l) && i < c->lab->nlinks; i++) {
+                int ia = c->lab->ifaces[c->lab->links[i].a].node,
+                    ib = c->lab->ifaces[c->lab->links[i].b].node;
+                if (lab_link_live(c->lab, i) && ((ia == a && ib == b) || (ia == b && ib == a)))
+                        l = i;
+        }
+        if (l < 0 || !lab_link_live(c->lab, l)) {
+                errno = ENOENT;
+                return errf(err, "No link between \"%s\" and \"%s\"", na, nb);
+        }
+        return l;
+}
+
 static int set_link(struct console *c, int argc, char **argv, char *err)
 {
         int a, b;
@@ -302,26 +320,24 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
                         errf(err, "Usage: set link A B [bw=R] [delay=T] [jitter=T] [loss=P]");
                 return -1;
         }
-        int l = lab_find_link(c->lab, a, b);
-        for (int i = 0; l >= 0 && !lab_link_live(c->lab, l) && i < c->lab->nlinks; i++) {
-                int na = c->lab->ifaces[c->lab->links[i].a].node,
-                    nb = c->lab->ifaces[c->lab->links[i].b].node;
-                if (lab_link_live(c->lab, i) && ((na == a && nb == b) || (na == b && nb == a)))
-                        l = i;
-        }
-        if (l < 0 || !lab_link_live(c->lab, l)) {
-                errno = ENOENT;
-                return errf(err, "No link between \"%s\" and \"%s\"", argv[1], argv[2]);
-        }
+        int l = live_link_between(c, a, b, argv[1], argv[2], err);
+        if (l < 0)
+                return -1;
         struct link_params p = {0};
         for (int i = 3; i < argc; i++) {
+                /* KEY=VALUE, or KEY VALUE as `link A B set delay 50ms loss 2%` types it */
                 char key[32], *eq = strchr(argv[i], '=');
-                if (!eq || eq - argv[i] >= (int)sizeof(key)) {
+                const char *val = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+                size_t klen = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+                if (!val || klen >= sizeof(key)) {
                         errno = EINVAL;
-                        return errf(err, "set link: \"%s\" is not KEY=VALUE", argv[i]);
+                        return errf(err, "set link: \"%s\" is not KEY=VALUE or KEY VALUE",
+                                    argv[i]);
                 }
-                snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[i]), argv[i]);
-                int r = !strcmp(key, "mtu") ? 1 : link_param(key, eq + 1, &p, err);
+                if (!eq)
+                        i++;
+                snprintf(key, sizeof(key), "%.*s", (int)klen, argv[i - !eq]);
+                int r = !strcmp(key, "mtu") ? 1 : link_param(key, val, &p, err);
                 if (r < 0)
                         return -1;
                 if (r > 0) {
@@ -333,7 +349,63 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
         if (live_set_params(c->lab, l, &p, err) < 0)
                 return -1;
         edited(c);
-        con_msg(c, false, "link %s-%s: parameters set", argv[1], argv[2]);
+        con_msg(c, false, "link %s-%s: parameters %s", argv[1], argv[2],
+                argc > 3 ? "set" : "cleared");
+        return 0;
+}
+
+/* `link A B set KEY VALUE...`, `link A B clear` (set with nothing: no
+ * impairment left), `link A B show` (the parameters in force). */
+int c_link_params(struct console *c, int argc, char **argv, char *err)
+{
+        const char *verb = argv[2];
+        if (!strcmp(verb, "set") || !strcmp(verb, "clear")) {
+                if (!strcmp(verb, "clear") && argc > 3) {
+                        errno = EINVAL;
+                        return errf(err, "Usage: link A B clear (not \"%s\")", argv[3]);
+                }
+                char *av[40] = {"link", argv[0], argv[1]};
+                if (argc + 1 > (int)(sizeof(av) / sizeof(av[0]))) {
+                        errno = E2BIG;
+                        return errf(err, "link %s %s set: too many arguments", argv[0], argv[1]);
+                }
+                for (int i = 3; i < argc; i++)
+                        av[i] = argv[i];
+                if (!strcmp(verb, "set") && argc == 3) {
+                        errno = EINVAL;
+                        return errf(err, "Usage: link A B set [bw R] [delay T] [jitter T] "
+                                         "[loss P%%]");
+                }
+                return set_link(c, argc, av, err);
+        }
+        int a, b;
+        if (need_two_nodes(c, argv, &a, &b, err) < 0)
+                return -1;
+        int l = live_link_between(c, a, b, argv[0], argv[1], err);
+        if (l < 0)
+                return -1;
+        const struct link_params *p = &c->lab->links[l].p;
+        char s[256] = "";
+        size_t n = 0;
+        if (p->rate_bps)
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " bw %.6gMbit", p->rate_bps / 1e6);
+        if (p->delay_us && n < sizeof(s))
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " delay %.6gms", p->delay_us / 1e3);
+        if (p->jitter_us && n < sizeof(s))
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " jitter %.6gms", p->jitter_us / 1e3);
+        if (p->loss_ppm && n < sizeof(s))
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " loss %.6g%%", p->loss_ppm / 1e4);
+        if (p->dup_ppm && n < sizeof(s))
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " duplicate %.6g%%", p->dup_ppm / 1e4);
+        if (p->corrupt_ppm && n < sizeof(s))
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " corrupt %.6g%%",
+                                      p->corrupt_ppm / 1e4);
+        if (p->reorder_ppm && n < sizeof(s))
+                n += (size_t)snprintf(s + n, sizeof(s) - n, " reorder %.6g%%",
+                                      p->reorder_ppm / 1e4);
+        if (p->limit && n < sizeof(s))
+                snprintf(s + n, sizeof(s) - n, " queue %u", p->limit);
+        con_msg(c, false, "link %s-%s:%s", argv[0], argv[1], s[0] ? s : " no impairment");
         return 0;
 }
 

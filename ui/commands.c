@@ -198,13 +198,19 @@ static int c_link(struct console *c, int argc, char **argv, const char *rest, ch
         if (a < 0 || b < 0 || cmd_need_up(c, err) < 0)
                 return -1;
         bool up;
+        if (!strcmp(argv[2], "set") || !strcmp(argv[2], "show") || !strcmp(argv[2], "clear"))
+                return c_link_params(c, argc, argv, err);
+        if (argc > 3) {
+                errno = EINVAL;
+                return errf(err, "Usage: link A B up|down|set|show|clear");
+        }
         if (strcmp(argv[2], "up") == 0)
                 up = true;
         else if (strcmp(argv[2], "down") == 0)
                 up = false;
         else {
                 errno = EINVAL;
-                return errf(err, "Usage: link A B up|down (not \"%s\")", argv[2]);
+                return errf(err, "Usage: link A B up|down|set|show|clear (not \"%s\")", argv[2]);
         }
         int l = lab_find_link(c->lab, a, b);
         if (l < 0) {
@@ -429,8 +435,9 @@ const struct cmd_entry con_commands[] = {
     {"iperf", "A B", "TCP throughput from A to B (iperf3)", 2, 2, "nn", NULL, c_iperf},
     {"iperfudp", "BW A B", "UDP at BW (\"10M\") from A to B, and the loss", 3, 3, "-nn", NULL,
      c_iperfudp},
-    {"link", "A B up|down", "set a link up (as its file says) or down", 3, 3, "nns", "up down",
-     c_link},
+    {"link", "A B up|down|set K V...|show|clear",
+     "a link up (as its file says) or down; its parameters set, shown, cleared", 3, -1, "nns",
+     "up down set show clear", c_link},
     {"term", "NODE", "a shell inside NODE in a new pane", 1, 1, "n", NULL, c_term},
     {"logs", "NODE [SERVICE]", "the last lines of a node's service logs", 1, 2, "n", NULL,
      c_logs},

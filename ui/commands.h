@@ -50,6 +50,8 @@ int c_del(struct console *c, int argc, char **argv, const char *rest, char *err)
 int c_addr(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_route(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_set(struct console *c, int argc, char **argv, const char *rest, char *err);
+/* link A B set KEY VALUE... | show | clear (argv: A B VERB ...). */
+int c_link_params(struct console *c, int argc, char **argv, char *err);
 int c_save_lab(struct console *c, int argc, char **argv, char *err);
 
 #endif

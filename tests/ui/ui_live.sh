@@ -33,6 +33,24 @@ ip -n "$LAB.h3" -br addr | grep -q '10\.0\.0\.3/8' || fail "h3:eth0 has no 10.0.
 tc -n "$LAB.h3" qdisc show | grep -q 'rate 10Mbit' || fail "no tbf on h3:eth0"
 cmd "h3 ping -c1 -W2 h1"
 wait_for 'h3\$ ping -c1 -W2 10\.0\.0\.1: exit 0' 20
+# A link's parameters, live from the console: shown, set as `KEY VALUE`, cleared.
+cmd "link h3 s1 show"
+wait_for 'link h3-s1: bw 10Mbit'
+cmd "link h3 s1 set bw 20M"
+wait_for 'link h3-s1: parameters set'
+tc -n "$LAB.h3" qdisc show | grep -q 'rate 20Mbit' || fail "link set bw 20M: $(tc -n $LAB.h3 qdisc show)"
+cmd "link h3 s1 set bw"
+wait_for 'set link: "bw" is not KEY=VALUE or KEY VALUE'
+cmd "link h3 s1 set speed 5M"
+wait_for 'set link: unknown key "speed"'
+cmd "link h3 s1 clear"
+wait_for 'link h3-s1: parameters cleared'
+tc -n "$LAB.h3" qdisc show | grep -q 'rate' && fail "link clear left a rate: $(tc -n $LAB.h3 qdisc show)"
+cmd "link h3 s1 show"
+wait_for 'link h3-s1: no impairment'
+cmd "link h3 s1 set bw=10M"
+wait_for 'link h3-s1: parameters set'
+tc -n "$LAB.h3" qdisc show | grep -q 'rate 10Mbit' || fail "link set bw=10M: $(tc -n $LAB.h3 qdisc show)"
 cmd "select h3"
 wait_for 'eth0 UP mtu 1500 -> s1:p3'
 wait_for '│ +10\.0\.0\.3/8'
