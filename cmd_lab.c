@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,13 @@ int cmd_console_served(int argc, char **argv, const char *lab_path)
         return client_attach(sv[0], base);
 }
 
+static volatile sig_atomic_t up_signal;
+
+static void up_on_signal(int sig)
+{
+        up_signal = sig;
+}
+
 int cmd_up(int argc, char **argv)
 {
         const char *path = NULL;
@@ -126,21 +134,48 @@ int cmd_up(int argc, char **argv)
                 fprintf(stderr, "netlab up: %s\n", err);
                 return 1;
         }
+        /* Ctrl-C or SIGTERM while it builds: the build is stopped and rolled
+         * back, as `netlab run` does (the server passes the signal on). */
+        struct sigaction sa = {.sa_handler = up_on_signal}, oint, oterm;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &oint);
+        sigaction(SIGTERM, &sa, &oterm);
         char line[1200];
         size_t n = 0;
+        pid_t spid = 0;
+        int stopped = 0;
         for (;;) {
+                if (up_signal && !stopped && spid > 0) {
+                        stopped = up_signal;
+                        kill(spid, up_signal);
+                }
                 ssize_t r = read(ready, line + n, sizeof(line) - 1 - n);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r <= 0)
                         break;
                 n += (size_t)r;
-                if (memchr(line, '\n', n) || n == sizeof(line) - 1)
+                line[n] = '\0';
+                char *nl;
+                while (!strncmp(line, "pid ", 4) && (nl = strchr(line, '\n'))) {
+                        spid = (pid_t)atoi(line + 4);
+                        n -= (size_t)(nl + 1 - line);
+                        memmove(line, nl + 1, n + 1);
+                }
+                if (strchr(line, '\n') || n == sizeof(line) - 1)
                         break;
         }
         close(ready);
+        sigaction(SIGINT, &oint, NULL);
+        sigaction(SIGTERM, &oterm, NULL);
         line[n] = '\0';
         line[strcspn(line, "\n")] = '\0';
+        if (stopped || (up_signal && strncmp(line, "up ", 3))) {
+                int sig = stopped ? stopped : up_signal;
+                fprintf(stderr, "netlab up: interrupted (SIG%s); the build was rolled back\n",
+                        sigabbrev_np(sig));
+                return 128 + sig;
+        }
         if (!strncmp(line, "up ", 3)) {
                 printf("lab %s is up: netlab attach %s opens its console, netlab down %s takes it "
                        "down\n",

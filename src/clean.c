@@ -228,7 +228,8 @@ static bool lock_current(int fd, int root_fd, const char *name)
 }
 
 /* Takes the lab's lock. A live owner holding it: refused (EBUSY), or with
- * LAB_CLEAN_FORCE asked to stop (SIGTERM, then SIGKILL after 5 s). *fd_out
+ * LAB_CLEAN_FORCE asked to stop (SIGTERM, then SIGKILL after 20 s: an owner
+ * tearing down a big lab on a busy kernel needs the time). *fd_out
  * is -1 when there is nothing to clean (no lock, or cleaned meanwhile). */
 static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, int *fd_out,
                      pid_t *stopped, char *err)
@@ -273,10 +274,10 @@ static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, 
                         kill(ow.pid, SIGTERM);
                         *stopped = ow.pid;
                         asked_at = waited;
-                } else if (journal_owner_alive(&ow) && waited - asked_at == 5000) {
-                        kill(ow.pid, SIGKILL);
+                } else if (journal_owner_alive(&ow) && waited - asked_at == 20000) {
+                        kill(ow.pid, SIGKILL); /* its teardown hangs: clean does it */
                 }
-                if (waited >= 15000)
+                if (waited >= 30000)
                         break;
                 sleep_ms(50);
         }

@@ -393,6 +393,12 @@ pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *r
         setsid();
         if (fork() != 0)
                 _exit(0);
+        if (ready_fd) { /* the caller may need to stop the build: the server's pid first */
+                char pl[32];
+                int n = snprintf(pl, sizeof(pl), "pid %d\n", (int)getpid());
+                if (write(rp[1], pl, (size_t)n) != n)
+                        _exit(1);
+        }
         struct server s = {.ctl = -1, .lsock = -1, .ready = ready_fd ? rp[1] : -1, .last = -1};
         int devnull = open("/dev/null", O_RDWR);
         int ctl[2];

@@ -51,8 +51,9 @@ struct srv_winsz {
  * terminal and session. With client_fd >= 0, that connected socket is its
  * first client (the terminal that typed `netlab LAB.lua`). Returns the
  * server's pid in the caller; *ready_fd (if not NULL) is a pipe that gets
- * one line: "up NAME" once the console has built the lab, "fail MESSAGE"
- * when it could not, or EOF when the console died first. */
+ * "pid PID" (the server's: a SIGINT or SIGTERM sent to it stops the build),
+ * then one line: "up NAME" once the console has built the lab, "fail
+ * MESSAGE" when it could not, or EOF when the console died first. */
 pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *ready_fd,
                    char *err);
 

@@ -15,6 +15,25 @@ kill_tmux() {
   sleep 0.2
 }
 
+# Ctrl-C while `netlab up` builds: the build is rolled back, nothing stays.
+cat >"$TMP/big.lua" <<LUA
+local topo = require("netlab.topo")
+local lab = netlab.lab("${LAB}b")
+topo.linear(lab, 100)
+LUA
+"$BIN" up "$TMP/big.lua" >"$TMP/upint" 2>&1 &
+upid=$!
+sleep 0.3
+kill -INT $upid
+wait $upid
+rc=$?
+[ $rc -eq 130 ] || fail "Ctrl-C during netlab up: exit $rc ($(cat "$TMP/upint"))"
+grep -q "interrupted (SIGINT); the build was rolled back" "$TMP/upint" || fail "netlab up said: $(cat "$TMP/upint")"
+i=0
+while { ip netns list | grep -q "^${LAB}b\." || [ -e "/run/netlab/${LAB}b" ]; } && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ip netns list | grep -q "^${LAB}b\." && fail "Ctrl-C during netlab up left namespaces"
+[ -e "/run/netlab/${LAB}b" ] && fail "Ctrl-C during netlab up left its run directory"
+
 # netlab up: builds under a lab server and returns.
 out=$("$BIN" up "$TMP/lab.lua" 2>&1) || fail "netlab up: $out"
 echo "$out" | grep -q "lab $LAB is up: netlab attach $LAB" || fail "netlab up says: $out"
