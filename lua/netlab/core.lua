@@ -168,6 +168,35 @@ return function(classes)
     return v
   end
 
+  -- link:flap{down = 2, up = 3, times = 5}: the link goes down for `down`
+  -- seconds, then up for `up` seconds, `times` times, in order; inside an
+  -- experiment each wait yields to the loop (netlab.sleep), so checks may
+  -- follow it. Returns the link.
+  function classes.link.flap(self, opts)
+    netlab.check_opts(opts, { "down", "up", "times" }, "link:flap")
+    opts = opts or {}
+    local function num(k, d)
+      local v = opts[k]
+      if v == nil then return d end
+      if type(v) ~= "number" or v < 0 or v > 3600 then
+        fail(("link:flap: %s is seconds from 0 to 3600, got %s"):format(k, tostring(v)))
+      end
+      return v
+    end
+    local down, up = num("down", 1), num("up", 1)
+    local times = opts.times or 1
+    if math.type(times) ~= "integer" or times < 1 or times > 100000 then
+      fail("link:flap: times must be an integer from 1, got " .. tostring(opts.times))
+    end
+    for _ = 1, times do
+      self:down()
+      netlab.sleep(down)
+      self:up()
+      netlab.sleep(up)
+    end
+    return self
+  end
+
   local iperf_port = 5201
 
   -- node:iperf(peer, {time = 2, udp = false, bw = "10M", parallel = 1, reverse = false})
