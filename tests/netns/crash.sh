@@ -30,25 +30,28 @@ expect "the host's links are as before" [ "$(host_links)" = "$before" ]
 
 # kill -9 while commands run inside nodes: clean kills them first.
 name=tcp$$
-f=$(mklab $name <<'LAB'
+# The sleeps carry this test's pid in their length: pgrep is machine-wide,
+# and other tests (or other people) may run a plain `sleep 300`.
+s1=301.$$ s2=300.$$
+f=$(sed "s/S1/$s1/; s/S2/$s2/" <<'LAB' | mklab $name
 local lab = netlab.lab("LABNAME")
 local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
 local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
 lab:link(h1, h2)
 experiment("x", function()
-  h2:cmd("sleep 300 >/dev/null 2>&1 &")
-  h1:cmd("sleep 301")
+  h2:cmd("sleep S2 >/dev/null 2>&1 &")
+  h1:cmd("sleep S1")
 end)
 LAB
 )
 "$NETLAB" run "$f" >/dev/null 2>&1 &
 pid=$!
-expect "commands run in the nodes" wait_for "pgrep -f '^sleep 301$'" 20
-expect "and a detached one too" wait_for "pgrep -f '^sleep 300$'" 20
+expect "commands run in the nodes" wait_for "pgrep -f '^sleep $s1\$'" 20
+expect "and a detached one too" wait_for "pgrep -f '^sleep $s2\$'" 20
 kill -9 $pid
 wait $pid 2>/dev/null
 "$NETLAB" clean $name
-expect "clean killed the command netlab was waiting for" bash -c "! pgrep -f '^sleep 301$'"
-expect "clean killed the detached process too" bash -c "! pgrep -f '^sleep 300$'"
+expect "clean killed the command netlab was waiting for" bash -c "! pgrep -f '^sleep $s1\$'"
+expect "clean killed the detached process too" bash -c "! pgrep -f '^sleep $s2\$'"
 expect "nothing left" nothing_left $name
 finish
