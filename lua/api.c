@@ -1724,6 +1724,19 @@ int nlua_check_node(lua_State *L, int arg)
         return check_node(L, arg);
 }
 
+int nlua_ref_of(lua_State *L, int idx, char *kind)
+{
+        const enum ud_tag tags[3] = {TAG_LAB, TAG_NODE, TAG_LINK};
+        for (int i = 0; i < 3; i++) {
+                struct ref *r = ud_test(L, idx, tags[i]);
+                if (r) {
+                        *kind = "lnk"[i] == 'k' ? 'k' : "lnk"[i];
+                        return r->idx;
+                }
+        }
+        return -1;
+}
+
 int nlua_check_link(lua_State *L, int arg)
 {
         return check_link(L, arg);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
 
 /* Copies lines [from, to] of path to out; false when the file is not there
  * any more or is shorter. */
@@ -32,23 +33,159 @@ static bool copy_lines(const char *path, int from, int to, FILE *out)
         return n >= to;
 }
 
-/* True when an upvalue called name will be there in the saved file: the
- * lab, the environment, or a node's local. */
-static bool saved_name(const struct lab *lab, const char *name)
+/* What the experiments carried need from the original file: each upvalue
+ * (a node, a link, a list of nodes, a module, a constant, a helper function
+ * of the same file, with its own upvalues first) becomes a local of the
+ * saved file; what cannot be written so gets a note. */
+struct carry {
+        struct nlua *N;
+        FILE *out;
+        char done[256][64]; /* names already declared */
+        int ndone;
+};
+
+static bool carried(struct carry *c, const char *name)
 {
-        if (!strcmp(name, "_ENV") || !strcmp(name, "lab"))
-                return true;
-        int n = lab_find_node(lab, name);
-        return lab_node_live(lab, n);
+        for (int i = 0; i < c->ndone; i++)
+                if (!strcmp(c->done[i], name))
+                        return true;
+        if (c->ndone < 256)
+                snprintf(c->done[c->ndone++], sizeof(c->done[0]), "%s", name);
+        return false;
+}
+
+/* The link's position in lab:links() (1-based), 0 when deleted. */
+static int link_position(const struct lab *lab, int link)
+{
+        int k = 0;
+        for (int i = 0; i <= link && i < lab->nlinks; i++)
+                k += lab_link_live(lab, i);
+        return lab_link_live(lab, link) ? k : 0;
+}
+
+/* True when the table at t is a list of live nodes; write: as Lua. */
+static bool node_list(lua_State *L, int t, struct lab *lab, FILE *out, bool write)
+{
+        lua_Integer n = luaL_len(L, t);
+        if (n <= 0)
+                return false;
+        for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, t, i);
+                char k = 0;
+                int idx = nlua_ref_of(L, -1, &k);
+                lua_pop(L, 1);
+                if (k != 'n' || !lab_node_live(lab, idx))
+                        return false;
+                if (write)
+                        fprintf(out, "%slab:node(\"%s\")", i > 1 ? ", " : "", lab->nodes[idx].name);
+        }
+        return true;
+}
+
+/* The module name under which package.loaded holds the value at idx, or NULL. */
+static const char *module_name(lua_State *L, int idx, char *buf, size_t len)
+{
+        idx = lua_absindex(L, idx);
+        const char *found = NULL;
+        lua_getglobal(L, "package");
+        if (lua_istable(L, -1)) {
+                lua_getfield(L, -1, "loaded");
+                lua_pushnil(L);
+                while (lua_next(L, -2)) {
+                        if (!found && lua_rawequal(L, -1, idx) && lua_type(L, -2) == LUA_TSTRING) {
+                                snprintf(buf, len, "%s", lua_tostring(L, -2));
+                                found = buf;
+                        }
+                        lua_pop(L, 1);
+                }
+                lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return found;
+}
+
+static void carry_function(struct carry *c, int fidx, const char *user, int depth);
+
+/* The upvalue called name, its value at the top of the stack. */
+static void carry_value(struct carry *c, const char *name, const char *user, int depth)
+{
+        lua_State *L = c->N->L;
+        struct lab *lab = c->N->lab;
+        FILE *out = c->out;
+        if (!strcmp(name, "_ENV") || !strcmp(name, "lab") || carried(c, name))
+                return;
+        char kind = 0, mod[128];
+        int idx = nlua_ref_of(L, -1, &kind);
+        int t = lua_type(L, -1);
+        if (kind == 'n' && lab_node_live(lab, idx)) {
+                fprintf(out, "local %s = lab:node(\"%s\")\n", name, lab->nodes[idx].name);
+        } else if (kind == 'k' && link_position(lab, idx)) {
+                fprintf(out, "local %s = lab:links()[%d]\n", name, link_position(lab, idx));
+        } else if (t == LUA_TTABLE && module_name(L, -1, mod, sizeof(mod))) {
+                fprintf(out, "local %s = require(\"%s\")\n", name, mod);
+        } else if (t == LUA_TTABLE && node_list(L, lua_gettop(L), lab, out, false)) {
+                fprintf(out, "local %s = {", name);
+                node_list(L, lua_gettop(L), lab, out, true);
+                fputs("}\n", out);
+        } else if (t == LUA_TNUMBER || t == LUA_TBOOLEAN || t == LUA_TSTRING) {
+                lua_getglobal(L, "string");
+                lua_getfield(L, -1, "format");
+                lua_pushstring(L, "%q");
+                lua_pushvalue(L, -4);
+                if (lua_pcall(L, 2, 1, 0) == LUA_OK)
+                        fprintf(out, "local %s = %s\n", name, lua_tostring(L, -1));
+                lua_pop(L, 2);
+        } else if (t == LUA_TFUNCTION && depth < 4) {
+                carry_function(c, lua_gettop(L), user, depth + 1);
+        } else {
+                fprintf(out, "-- note: \"%s\" (used by %s) could not be saved\n", name, user);
+        }
+}
+
+/* A Lua function of the lab's file: its upvalues, then (a helper, not the
+ * experiment itself) its text. */
+static void carry_function(struct carry *c, int fidx, const char *user, int depth)
+{
+        lua_State *L = c->N->L;
+        lua_Debug ar;
+        lua_pushvalue(L, fidx);
+        lua_getinfo(L, ">S", &ar);
+        if (ar.source[0] != '@' || ar.linedefined <= 0) {
+                fprintf(c->out, "-- note: a function used by %s is not in a lab file\n", user);
+                return;
+        }
+        char src[PATH_MAX];
+        snprintf(src, sizeof(src), "%s", ar.source + 1);
+        const char *up;
+        for (int k = 1; (up = lua_getupvalue(L, fidx, k)); k++) {
+                char nm[64];
+                snprintf(nm, sizeof(nm), "%s", up);
+                carry_value(c, nm, user, depth);
+                lua_pop(L, 1);
+        }
+        if (depth > 0) {
+                fprintf(c->out, "-- from %s:%d\n", src, ar.linedefined);
+                if (!copy_lines(src, ar.linedefined, ar.lastlinedefined, c->out))
+                        fprintf(c->out, "-- note: %s no longer holds it\n", src);
+        }
 }
 
 /* The experiments, carried as their text in the lab's own file (the
- * experiment() call to its function's end), with a note for what cannot be. */
+ * experiment() call to its function's end), after what they use. */
 static void save_experiments(struct nlua *N, FILE *out)
 {
         lua_State *L = N->L;
+        struct carry *c = calloc(1, sizeof(*c));
+        if (!c)
+                return;
+        c->N = N;
+        c->out = out;
         if (N->nexp)
-                fputs("\n-- The experiments, as written in the lab's file.\n", out);
+                fputs("\n-- The experiments, as written in the lab's file, after what they use.\n",
+                      out);
+        for (int i = 0; i < N->lab->nnodes; i++)
+                if (lab_node_live(N->lab, i) && lab_save_node_local(N->lab->nodes[i].name))
+                        carried(c, N->lab->nodes[i].name); /* the saved file has its local */
         for (int i = 0; i < N->nexp; i++) {
                 const struct nlua_exp *e = &N->exp[i];
                 if (!e->src || !e->src[0] || e->line0 <= 0) {
@@ -56,22 +193,17 @@ static void save_experiments(struct nlua *N, FILE *out)
                                 e->name);
                         continue;
                 }
+                char user[96];
+                snprintf(user, sizeof(user), "experiment \"%.80s\"", e->name);
                 lua_rawgeti(L, LUA_REGISTRYINDEX, e->fn_ref);
-                const char *up;
-                for (int k = 1; (up = lua_getupvalue(L, -1, k)); k++) {
-                        if (!saved_name(N->lab, up))
-                                fprintf(out,
-                                        "-- note: experiment \"%s\" uses \"%s\" from %s, which "
-                                        "is not saved\n",
-                                        e->name, up, e->src);
-                        lua_pop(L, 1);
-                }
+                carry_function(c, lua_gettop(L), user, 0);
                 lua_pop(L, 1);
                 fprintf(out, "-- from %s:%d\n", e->src, e->line0);
                 if (!copy_lines(e->src, e->line0, e->line1, out))
                         fprintf(out, "-- experiment \"%s\": %s no longer holds it\n", e->name,
                                 e->src);
         }
+        free(c);
 }
 
 int nlua_save(struct nlua *N, const char *path, bool force, char *err)

@@ -26,7 +26,7 @@ static void put_str(FILE *out, const char *s)
         fputc('"', out);
 }
 
-static bool lua_ident(const char *s)
+bool lab_save_node_local(const char *s)
 {
         static const char *const kw[] = {"and",   "break", "do",     "else", "elseif", "end",
                                           "false", "for",   "function", "goto", "if",   "in",
@@ -85,7 +85,7 @@ static void put_node(const struct lab *lab, int i, FILE *out)
 {
         const struct node *n = &lab->nodes[i];
         bool l3 = n->kind->flags & KIND_L3;
-        if (lua_ident(n->name))
+        if (lab_save_node_local(n->name))
                 fprintf(out, "local %s = ", n->name);
         fprintf(out, "lab:%s(", n->kind->name);
         put_str(out, n->name);
@@ -145,6 +145,26 @@ static void put_node(const struct lab *lab, int i, FILE *out)
         fputs(any ? "})\n" : ")\n", out);
 }
 
+/* The 802.1Q subinterfaces on iface, right after the link that makes it
+ * (the model's interface order, and so the MACs, stay as they were). */
+static void put_subifs(const struct lab *lab, int parent, FILE *out)
+{
+        for (int k = 0; k < lab->nifaces; k++) {
+                const struct iface *s = &lab->ifaces[k];
+                if (s->link >= 0 || s->parent != parent || !lab_node_live(lab, s->node))
+                        continue;
+                fputs("lab:node(", out);
+                put_str(out, lab->nodes[s->node].name);
+                fprintf(out, "):vlan(\"%s\", %u", lab->ifaces[parent].name, s->vid);
+                if (s->naddr) {
+                        fputs(", {ip = ", out);
+                        put_addrs(out, s);
+                        fputc('}', out);
+                }
+                fputs(")\n", out);
+        }
+}
+
 static void put_link(const struct lab *lab, int li, FILE *out)
 {
         const struct link *l = &lab->links[li];
@@ -186,26 +206,14 @@ static void put_link(const struct lab *lab, int li, FILE *out)
             (fa->nvlan != fb->nvlan || memcmp(fa->vlan, fb->vlan, (size_t)fa->nvlan * sizeof(*fa->vlan))))
                 fprintf(out, "-- note: %s:%s and %s:%s had different VLANs; the first end's are kept\n",
                         lab->nodes[fa->node].name, fa->name, lab->nodes[fb->node].name, fb->name);
+        put_subifs(lab, l->a, out);
+        put_subifs(lab, l->b, out);
 }
 
 static void put_node_l3(const struct lab *lab, int i, FILE *out)
 {
         const struct node *n = &lab->nodes[i];
         char dst[64], via[64];
-        for (int k = 0; k < lab->nifaces; k++) {
-                const struct iface *s = &lab->ifaces[k];
-                if (s->link >= 0 || s->node != i)
-                        continue;
-                fputs("lab:node(", out);
-                put_str(out, n->name);
-                fprintf(out, "):vlan(\"%s\", %u", lab->ifaces[s->parent].name, s->vid);
-                if (s->naddr) {
-                        fputs(", {ip = ", out);
-                        put_addrs(out, s);
-                        fputc('}', out);
-                }
-                fputs(")\n", out);
-        }
         for (int r = 0; r < n->nroutes; r++) {
                 const struct route *rt = &n->routes[r];
                 if (rt->dst.family)

@@ -6,6 +6,7 @@
  * layer's to add (nlua_save carries them from the lab's own file). */
 #ifndef NETLAB_SAVE_H
 #define NETLAB_SAVE_H
+#include <stdbool.h>
 #include <stdio.h>
 #include "err.h"
 #include "lab.h"
@@ -15,6 +16,9 @@
  * whose name is a Lua identifier also gets a local of that name (what
  * experiments carried from the original usually call it). */
 int lab_save_lua(const struct lab *lab, FILE *out, char *err);
+/* True when a node called name gets a local of that name in a saved file
+ * (a Lua identifier, not a keyword, not "lab"). */
+bool lab_save_node_local(const char *name);
 /* Opens path for a save: refused when it exists, unless force (then
  * replaced). "w" stream, or NULL with err naming the file and the fix. */
 FILE *save_open(const char *path, bool force, char *err);
