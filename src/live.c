@@ -182,8 +182,10 @@ static void prune_routes(struct lab *lab, int node)
         struct node *n = &lab->nodes[node];
         if (n->gw4.family && !node_reaches(lab, node, &n->gw4))
                 n->gw4.family = 0;
-        if (n->gw6.family && !node_reaches(lab, node, &n->gw6))
-                n->gw6.family = 0;
+        bool ll6 = n->gw6.family == AF_INET6 && n->gw6.a[0] == 0xfe && (n->gw6.a[1] & 0xc0) == 0x80;
+        if (ll6 ? (n->gw6_dev[0] ? lab_find_iface(lab, node, n->gw6_dev) < 0 : !n->nifaces)
+                : n->gw6.family && !node_reaches(lab, node, &n->gw6))
+                n->gw6.family = 0; /* a link-local one goes with its interface */
         int k = 0;
         for (int r = 0; r < n->nroutes; r++)
                 if (node_reaches(lab, node, &n->routes[r].via))
