@@ -1698,19 +1698,65 @@ void nlua_cmd_cancel(struct nlua *N)
 
 /* ---- links ---- */
 
-static int l_link_set(lua_State *L, bool up)
+/* A link event longer than this is reported: experiments measuring loss
+ * must know when the kernel (its rtnl lock, held by another lab) was slow. */
+static double link_warn_s(void)
+{
+        const char *v = getenv("NETLAB_LINK_WARN_MS"); /* tests lower it */
+        return (v && *v ? atof(v) : 100.0) / 1000.0;
+}
+
+static const char *const link_down_keys[] = {"carrier", NULL};
+
+/* link:up(), link:down{carrier}, link:cut() on a running lab → true,
+ * seconds the kernel took (or nil, message); before the build, the
+ * link's initial state. */
+static int l_link_set(lua_State *L, bool up, bool cut)
 {
         struct lab *lab = the_lab(L);
         int li = check_link(L, 1);
         char err[ERRLEN];
+        if (!up && !cut) {
+                opts_check(L, 2, "link:down", link_down_keys);
+                if (opt_field(L, 2, "carrier") != LUA_TNIL) {
+                        if (!lua_isboolean(L, -1))
+                                nlua_raise(L, "link:down: carrier is true or false, got %s",
+                                           luaL_typename(L, -1));
+                        cut = lua_toboolean(L, -1);
+                }
+                lua_pop(L, 1);
+        }
         if (lab->state == LAB_DEFINED) { /* before the build: its initial state */
+                if (cut)
+                        nlua_raise(L,
+                                   "link:cut: lab \"%s\" is not built yet (a cable is pulled "
+                                   "from a running lab; up = false makes a link start down)",
+                                   lab->name);
                 raise_if(L, lab_link_set_initial_up(lab, li, up, err), err);
                 return 0;
         }
-        if (lab_link_set_up(lab, li, up, err) < 0)
+        double t0 = monotime_s();
+        int r = cut ? lab_link_cut(lab, li, err) : lab_link_set_up(lab, li, up, err);
+        double took = monotime_s() - t0;
+        if (r < 0)
                 return nlua_fail(L, err);
+        if (took > link_warn_s()) {
+                char w[128], a[64], b[64];
+                where(L, w, sizeof(w));
+                iface_label(lab, lab->links[li].a, a, sizeof(a));
+                iface_label(lab, lab->links[li].b, b, sizeof(b));
+                nlua_note(nlua_from(L),
+                          "warning: %s: link %s -- %s %s took %.1f ms in the kernel (over %.0f ms: "
+                          "is another lab holding the rtnl lock?)",
+                          w, a, b,
+                          cut  ? "cut"
+                          : up ? "up"
+                               : "down",
+                          took * 1000, link_warn_s() * 1000);
+        }
         lua_pushboolean(L, 1);
-        return 1;
+        lua_pushnumber(L, took);
+        return 2;
 }
 
 /* For capture_api.c: the same argument checks as the rest of the API. */
@@ -1750,12 +1796,17 @@ static int l_link_capture(lua_State *L)
 
 static int l_link_up(lua_State *L)
 {
-        return l_link_set(L, true);
+        return l_link_set(L, true, false);
 }
 
 static int l_link_down(lua_State *L)
 {
-        return l_link_set(L, false);
+        return l_link_set(L, false, false);
+}
+
+static int l_link_cut(lua_State *L)
+{
+        return l_link_set(L, false, true);
 }
 
 static int l_link_index(lua_State *L)
@@ -1967,8 +2018,9 @@ int nlua_api_open(struct nlua *N, char *err)
                                              {"__gc", l_job_gc},
                                              {NULL, NULL}};
         static const luaL_Reg link_methods[] = {
-            {"up", l_link_up},   {"down", l_link_down}, {"capture", l_link_capture},
-            {"set", l_link_set_params}, {"clear", l_link_clear}, {NULL, NULL}};
+            {"up", l_link_up},           {"down", l_link_down},      {"cut", l_link_cut},
+            {"capture", l_link_capture}, {"set", l_link_set_params}, {"clear", l_link_clear},
+            {NULL, NULL}};
         static const luaL_Reg job_meta[] = {
             {"__gc", l_job_gc}, {"__close", l_job_gc}, {NULL, NULL}};
         static const luaL_Reg job_methods[] = {

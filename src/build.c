@@ -845,6 +845,32 @@ int lab_link_set_up(struct lab *lab, int link, bool up, char *err)
         return link_set_state(lab, link, up, err);
 }
 
+/* A pulled cable: one end set down, so the other loses its carrier and
+ * keeps its addresses and routes (the kernel marks them linkdown); traffic
+ * in flight is lost. The end that goes down is a switch's port when the
+ * link has one (nothing of the lab's L3 changes), else end b. up() puts
+ * both ends back as the lab configured them. */
+int lab_link_cut(struct lab *lab, int link, char *err)
+{
+        if (lab->state != LAB_UP)
+                return errf(err, "lab \"%s\" is not running", lab->name);
+        if (link < 0 || link >= lab->nlinks)
+                return errf(err, "no such link");
+        struct link *l = &lab->links[link];
+        int end = (lab->nodes[lab->ifaces[l->a].node].kind->flags & KIND_L3) ? l->b : l->a;
+        struct iface *f = &lab->ifaces[end];
+        char e[ERRLEN];
+        struct nl *nl = node_nl_open(lab, f->node, e);
+        if (!nl)
+                return errf(err, "%s: %s", l->where, e);
+        int r = nl_link_set_up(nl, f->ifindex, false, e);
+        nl_close(nl);
+        if (r < 0)
+                return errf(err, "%s: %s", l->where, e);
+        l->up = false;
+        return 0;
+}
+
 int lab_reset(struct lab *lab, char *err)
 {
         if (lab->state != LAB_UP)

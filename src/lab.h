@@ -229,6 +229,8 @@ int lab_build_link(struct lab *lab, int link, char *err);
  * both ends (addresses, gateways, routes, MTU, parameters): the kernel
  * drops routes through a link that goes down. */
 int lab_link_set_up(struct lab *lab, int link, bool up, char *err);
+/* Carrier loss, as a pulled cable (one end down; lab_link_set_up restores). */
+int lab_link_cut(struct lab *lab, int link, char *err);
 /* Puts a running lab back to what its file says, without a rebuild: each
  * link in its built state, addresses, gateways, routes, parameters, router
  * forwarding, switch port VLANs. What is missing comes back; what the user

@@ -149,6 +149,50 @@ echo "$out"
 expect "gateways per family, link-local" [ $rc -eq 0 ]
 expect "nothing left" nothing_left $name
 
+# A pulled cable: the host keeps its routes, sees NO-CARRIER; up restores;
+# link events return the kernel's time and a slow one is reported
+# (NETLAB_LINK_WARN_MS=0 makes every event "slow" here).
+name=tlcut$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "10.0.0.1/24", routes = { { "10.9.0.0/16", "10.0.0.2" } } })
+local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
+local s1 = lab:switch("s1")
+local l1 = lab:link(h1, s1)
+lab:link(h2, s1)
+experiment("cut", function()
+  check(h1:ping(h2), "h1 reaches h2 before the cut")
+  local ok, took = l1:cut()
+  check(ok and type(took) == "number" and took >= 0 and took < 5, "cut returns the kernel's time: " .. tostring(took))
+  local link = h1:cmd("ip -o link show eth0")
+  check(link:match("NO%-CARRIER") and link:match("<[^>]*,UP>"),
+    "h1:eth0 is admin up without carrier: " .. link)
+  local r = h1:cmd("ip route")
+  check(r:match("10.0.0.0/24 dev eth0") and r:match("10.9.0.0/16 via 10.0.0.2"), "h1's routes stay: " .. r)
+  check(not h1:ping(h2, { timeout = 0.3 }), "nothing passes")
+  check(not l1.is_up, "the link is down")
+  ok, took = l1:up()
+  check(ok and took < 5, "up")
+  check(h1:ping(h2) and not h1:cmd("ip -o link show eth0"):match("NO%-CARRIER"), "carrier back, h1 reaches h2")
+  ok = l1:down({ carrier = true })
+  check(h1:cmd("ip -o link show eth0"):match("NO%-CARRIER"), "down{carrier = true} is a cut")
+  l1:up()
+  ok, took = l1:down()
+  check(ok and h1:cmd("ip -o link show eth0"):match("state DOWN"), "down() is still admin down")
+  l1:up()
+  check(h1:cmd("ip route"):match("10.9.0.0/16 via 10.0.0.2"), "up after an admin down restores the routes")
+end)
+LAB
+)
+out=$(NETLAB_LINK_WARN_MS=0 "$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "link:cut" [ $rc -eq 0 ]
+expect "a slow link event is reported at its line" grep -qE "warning: .*$name\.lua:9: link h1:eth0 -- s1:p1 cut took [0-9.]+ ms in the kernel" <<<"$out"
+out=$("$NETLAB" run "$f" 2>&1)
+expect "no warning when the kernel is quick" eval '! grep -q "warning:" <<<"$out"'
+expect "nothing left" nothing_left $name
+
 n=0
 # case_ EXPECTED-REGEX 'the last line of the lab'
 case_() {
@@ -196,5 +240,8 @@ case_ "only a link-local IPv6 gateway takes an interface"  'lab:host("h3", { gw 
 case_ "gateway fe80::1 of \"h3\" is link-local and \"h3\" has 2 interfaces: name one" 'local h3 = lab:host("h3", { gw = "fe80::1" }); lab:link(h3, h1); lab:link(h3, h2)'
 case_ "gateway fe80::1%eth5 of \"h3\": no interface eth5"  'local h3 = lab:host("h3", { gw = "fe80::1%eth5" }); lab:link(h3, h1)'
 case_ "link h1:eth1 -- h2:eth1: mtu 1200 is below IPv6's minimum of 1280 and \"h1\" has IPv6" 'lab:link(h1, h2, { mtu = 1200 })'
+case_ "link:cut: lab \"tlb[0-9]+-[0-9]+\" is not built yet"  'l:cut()'
+case_ "link:down: carrier is true or false, got string"      'lab:build(); l:down({ carrier = "yes" })'
+case_ "link:down: unknown option 'carier' \(expected one of: carrier\)" 'l:down({ carier = true })'
 
 finish
