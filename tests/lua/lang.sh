@@ -189,8 +189,9 @@ rc=$?
 echo "$out"
 expect "link:cut" [ $rc -eq 0 ]
 expect "a slow link event is reported at its line" grep -qE "warning: .*$name\.lua:9: link h1:eth0 -- s1:p1 cut took [0-9.]+ ms in the kernel" <<<"$out"
-out=$("$NETLAB" run "$f" 2>&1)
-expect "no warning when the kernel is quick" eval '! grep -q "warning:" <<<"$out"'
+# (100 ms by default: the machine's load may pass it; a minute never)
+out=$(NETLAB_LINK_WARN_MS=60000 "$NETLAB" run "$f" 2>&1)
+expect "no warning under the threshold" eval '! grep -q "warning:" <<<"$out"'
 expect "nothing left" nothing_left $name
 
 n=0
