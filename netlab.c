@@ -61,6 +61,8 @@ static void usage(FILE *f)
               "D2\n"
               "       netlab ns [--tree|--json]      every network namespace of the machine "
               "(netlab ns --help)\n"
+              "       netlab host                    the console on the machine's namespaces "
+              "(live, read-only)\n"
               "       netlab [run] --topo linear,4 [--link bw=10mbit,delay=5ms] [--test "
               "pingall|pingpair|iperf|all|none]\n"
               "             [--custom FILE.lua] [--name LAB] [--save FILE.lua [--force]]\n"
@@ -254,6 +256,20 @@ static int cmd_ns(int argc, char **argv)
         return ns_main(argc + 1, argv - 1);
 }
 
+static int cmd_host(int argc, char **argv)
+{
+        if (argc > 0) {
+                fprintf(stderr, "netlab host: takes no arguments (\"%s\")\n", argv[0]);
+                return 2;
+        }
+        if (geteuid() != 0) {
+                fprintf(stderr, "netlab host: needs root to see into other namespaces: run it "
+                                "with sudo\n");
+                return 1;
+        }
+        return ui_host_main();
+}
+
 static int cmd_datapath(int argc, char **argv)
 {
         return dp_main(argc + 1, argv - 1);
@@ -267,7 +283,7 @@ static const struct {
     {"run", cmd_run},       {"clean", cmd_clean},   {"doctor", cmd_doctor},
     {"graph", cmd_graph},   {"ns", cmd_ns},         {"up", cmd_up},
     {"ls", cmd_ls},         {"attach", cmd_attach}, {"exec", cmd_exec},
-    {"down", cmd_down},     {"datapath", cmd_datapath},
+    {"down", cmd_down},     {"datapath", cmd_datapath}, {"host", cmd_host},
 };
 
 int main(int argc, char **argv)

@@ -48,59 +48,17 @@ static int find_or_fail(const struct ns_scan *s, const char *spec)
         return i;
 }
 
-/* A process's UTS namespace joins it in `enter` where the namespace has one
- * of its own (nsenter -t PID -n -u); a netlab node's comes from its lab. */
-static int uts_fd_of(const struct ns_entry *e)
-{
-        char path[160];
-        if (e->lab[0]) {
-                snprintf(path, sizeof(path), "/run/netlab/%s/uts/%s", e->lab, e->node);
-                int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-                if (fd >= 0)
-                        return fd;
-        }
-        if (!e->nprocs || e->host)
-                return -1;
-        snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)e->procs[0].pid);
-        return open(path, O_RDONLY | O_CLOEXEC);
-}
-
-static int net_fd_of(const struct ns_entry *e)
-{
-        char path[PATH_MAX];
-        for (int i = 0; i < e->nnames; i++) {
-                int fd = open(e->names[i], O_RDONLY | O_CLOEXEC);
-                if (fd >= 0)
-                        return fd;
-        }
-        for (int i = 0; i < e->nprocs; i++) {
-                snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)e->procs[i].pid);
-                int fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd >= 0)
-                        return fd;
-        }
-        if (e->holder[0]) {
-                int pid = 0, nfd = 0;
-                if (sscanf(e->holder, "pid %d fd %d", &pid, &nfd) == 2) {
-                        snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, nfd);
-                        return open(path, O_RDONLY | O_CLOEXEC);
-                }
-        }
-        errno = ENOENT;
-        return -1;
-}
-
 static int ns_enter_cmd(const struct ns_scan *s, int i, char **cmd)
 {
         const struct ns_entry *e = &s->ns[i];
         char lbl[96], err[ERRLEN];
         ns_label(e, lbl, sizeof(lbl));
-        int net = net_fd_of(e);
+        int net = ns_open_net(e);
         if (net < 0) {
                 fprintf(stderr, "netlab ns: Cannot open namespace %s: %s\n", lbl, strerror(errno));
                 return 1;
         }
-        int uts = uts_fd_of(e);
+        int uts = ns_open_uts(e);
         if (netns_enter(net, uts, err) < 0) {
                 fprintf(stderr, "netlab ns: %s\n", err);
                 return 1;

@@ -276,7 +276,9 @@ static int scan_procs(struct ns_scan *s)
                         if (scan_mounts(s, pid) < 0)
                                 rc = -1;
                 }
-                if (rc == 0 && scan_fds(s, pid) < 0)
+                /* Not our own: a console on the host view holds descriptors
+                 * on what it shows, and a namespace kept only by them is gone. */
+                if (rc == 0 && pid != getpid() && scan_fds(s, pid) < 0)
                         rc = -1;
         }
         closedir(d);
@@ -444,6 +446,48 @@ void ns_scan_free(struct ns_scan *s)
         }
         free(s->ns);
         memset(s, 0, sizeof(*s));
+}
+
+/* A process's UTS namespace joins it in `enter` where the namespace has one
+ * of its own (nsenter -t PID -n -u); a netlab node's comes from its lab. */
+int ns_open_uts(const struct ns_entry *e)
+{
+        char path[160];
+        if (e->lab[0]) {
+                snprintf(path, sizeof(path), "/run/netlab/%s/uts/%s", e->lab, e->node);
+                int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (fd >= 0)
+                        return fd;
+        }
+        if (!e->nprocs || e->host)
+                return -1;
+        snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)e->procs[0].pid);
+        return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int ns_open_net(const struct ns_entry *e)
+{
+        char path[PATH_MAX];
+        for (int i = 0; i < e->nnames; i++) {
+                int fd = open(e->names[i], O_RDONLY | O_CLOEXEC);
+                if (fd >= 0)
+                        return fd;
+        }
+        for (int i = 0; i < e->nprocs; i++) {
+                snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)e->procs[i].pid);
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd >= 0)
+                        return fd;
+        }
+        if (e->holder[0]) {
+                int pid = 0, nfd = 0;
+                if (sscanf(e->holder, "pid %d fd %d", &pid, &nfd) == 2) {
+                        snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, nfd);
+                        return open(path, O_RDONLY | O_CLOEXEC);
+                }
+        }
+        errno = ENOENT;
+        return -1;
 }
 
 static const char *short_name(const char *mnt)

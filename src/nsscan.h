@@ -60,6 +60,13 @@ void ns_scan_free(struct ns_scan *s);
  * path), an inode, or a PID of a process inside it. -1 with err if none. */
 int ns_find(const struct ns_scan *s, const char *spec, char *err);
 
+/* A descriptor on the namespace (its bind mount, a process's, the holder's
+ * descriptor), and on the UTS namespace to join with it: a netlab node's,
+ * or its first process's (nsenter -t PID -n -u); -1 when it has none of its
+ * own. -1 with errno when the namespace cannot be opened. */
+int ns_open_net(const struct ns_entry *e);
+int ns_open_uts(const struct ns_entry *e);
+
 /* "vlan.netns1", "sleep 300 (pid 4242)", "(host)", "4026532301": what a
  * person calls the namespace. */
 void ns_label(const struct ns_entry *e, char *buf, size_t len);

@@ -528,6 +528,10 @@ void con_exec_line(struct console *c, const char *line)
                         return;
                 }
         }
+        if (host_refuses(c, argc, p.argv, err)) {
+                con_msg(c, true, "%s", err);
+                return;
+        }
         /* Commands of any length take the raw rest; the others need every word. */
         if ((e->max_args >= 0 && cmd_parsed_check(&p, err) < 0) ||
             cmd_check_args(e, argc - 1, err) < 0) {

@@ -102,8 +102,12 @@ static void stopped_by(struct console *c, int sig, int from)
         c->exit_status = 128 + sig;
         c->quit = true;
         con_log(c, "signal %d from pid %d: quitting", sig, from);
-        con_msg(c, true, "Stopped by SIG%s%s: tearing down lab %s...", sigabbrev_np(sig),
-                from > 0 ? " from outside" : "", c->lab->name);
+        if (c->host)
+                con_msg(c, true, "Stopped by SIG%s%s", sigabbrev_np(sig),
+                        from > 0 ? " from outside" : "");
+        else
+                con_msg(c, true, "Stopped by SIG%s%s: tearing down lab %s...", sigabbrev_np(sig),
+                        from > 0 ? " from outside" : "", c->lab->name);
 }
 
 static void crash_handler(int sig)
@@ -402,6 +406,9 @@ static void loop(struct console *c)
                         case EV_KWORK:
                                 kwork_collect(c->kw);
                                 break;
+                        case EV_HOST:
+                                host_event(c);
+                                break;
                         }
                 }
                 con_dp_watch(c);
@@ -421,7 +428,8 @@ static void loop(struct console *c)
         }
 }
 
-int ui_main(const char *lab_path, bool keep)
+/* The console on a lab file (host false) or on the machine's namespaces. */
+static int console_main(const char *lab_path, bool keep, bool host)
 {
         static struct console con;
         struct console *c = &con;
@@ -438,11 +446,16 @@ int ui_main(const char *lab_path, bool keep)
         setlocale(LC_ALL, "");
         if (lab_path)
                 snprintf(c->lab_path, sizeof(c->lab_path), "%s", lab_path);
-        else
+        else if (!host)
                 default_lab(c->lab_path, sizeof(c->lab_path));
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-                fprintf(stderr, "netlab: the console needs a terminal (try: netlab run %s)\n",
-                        c->lab_path);
+                if (host)
+                        fprintf(stderr, "netlab host: the console needs a terminal (try: netlab "
+                                        "ns --tree)\n");
+                else
+                        fprintf(stderr,
+                                "netlab: the console needs a terminal (try: netlab run %s)\n",
+                                c->lab_path);
                 return 2;
         }
         c->log = open_log();
@@ -454,7 +467,14 @@ int ui_main(const char *lab_path, bool keep)
         /* A stop signal during the lab file's top level (or the build) asks
          * it to stop and roll back. */
         lab_catch_stop_signals();
-        if (nlua_load(c->L, c->lab_path, err) < 0) {
+        if (host) {
+                if (host_start(c, err) < 0) {
+                        fprintf(stderr, "netlab host: %s\n", err);
+                        nlua_free(c->L);
+                        return 1;
+                }
+                con_log(c, "console on the machine's namespaces");
+        } else if (nlua_load(c->L, c->lab_path, err) < 0) {
                 char e2[ERRLEN];
                 fprintf(stderr, "netlab: %s\n", err);
                 server_tell("fail %s", err);
@@ -463,15 +483,17 @@ int ui_main(const char *lab_path, bool keep)
                 nlua_free(c->L);
                 return lab_stop_requested ? 128 + lab_stop_requested : code >= 0 ? code : 1;
         }
-        c->lab = nlua_lab(c->L);
+        if (!host)
+                c->lab = nlua_lab(c->L);
         if (!c->lab) {
                 fprintf(stderr, "netlab: %s declares no lab (netlab.lab(\"name\"))\n", c->lab_path);
                 nlua_free(c->L);
                 return 1;
         }
-        con_log(c, "console on %s (lab %s)", c->lab_path, c->lab->name);
+        if (!host)
+                con_log(c, "console on %s (lab %s)", c->lab_path, c->lab->name);
         /* A second console on a running lab: say whose it is, open nothing. */
-        if (lab_running(c->lab->name, err)) {
+        if (!host && lab_running(c->lab->name, err)) {
                 fprintf(stderr, "netlab: %s\n", err);
                 server_tell("fail %s", err);
                 nlua_free(c->L);
@@ -482,6 +504,7 @@ int ui_main(const char *lab_path, bool keep)
                 return 1;
         }
         c->in.node = -1;
+        int first_sel = c->sel;
 
         /* CHLD and WINCH go to the signalfd from now on; INT, TERM and HUP
          * only once the lab is built, so that they still stop a build that
@@ -516,6 +539,8 @@ int ui_main(const char *lab_path, bool keep)
                 return 1;
         }
         con_ep_add(c, kwork_fd(c->kw), EV_KWORK, 0);
+        if (host)
+                con_ep_add(c, host_fd(c), EV_HOST, 0);
 
         setup_curses(c);
         /* Panes: graph | (inspector / experiments). */
@@ -536,16 +561,26 @@ int ui_main(const char *lab_path, bool keep)
         pane_apply_sizes(c);
         draw_all(c);
 
-        con_msg(c, false, "Building lab %s...", c->lab->name);
-        draw_all(c);
-        server_tell("lab %s", c->lab->name);
         /* `netlab attach` of a lab kept up without a console (run --keep):
          * this console takes it over instead of building it. */
         const char *adopt = getenv("NETLAB_ADOPT");
-        bool adopting = adopt && !strcmp(adopt, c->lab->name);
-        if (adopting)
-                con_msg(c, false, "Taking over lab %s...", c->lab->name);
-        if ((adopting ? nlua_adopt(c->L, err) : nlua_build(c->L, err)) < 0) {
+        bool adopting = !host && adopt && !strcmp(adopt, c->lab->name);
+        if (!host) {
+                con_msg(c, false, "Building lab %s...", c->lab->name);
+                draw_all(c);
+                server_tell("lab %s", c->lab->name);
+                if (adopting)
+                        con_msg(c, false, "Taking over lab %s...", c->lab->name);
+        }
+        if (host) {
+                c->built = true;
+                c->sel = first_sel;
+                monitors_start(c);
+                con_msg(c, false,
+                        "The machine: %d namespaces. Read-only: panes (term NODE) are where "
+                        "to change it. Type help, or Ctrl-b ? for keys.",
+                        host_namespaces(c));
+        } else if ((adopting ? nlua_adopt(c->L, err) : nlua_build(c->L, err)) < 0) {
                 con_msg(c, true, "Build failed: %s", err);
                 server_tell("fail Build failed: %s", err);
                 if (lab_stop_requested)
@@ -590,7 +625,7 @@ int ui_main(const char *lab_path, bool keep)
         /* A lab that cannot forward (its datapath gave up) is not kept. */
         char why[ERRLEN] = "";
         bool kept = c->built && c->keep && dp_detach(c->lab, why) == 0;
-        if (c->built && !kept) {
+        if (c->built && !kept && !host) {
                 if (nlua_teardown(c->L, err) < 0) {
                         con_log(c, "teardown: %s", err);
                         rl_finish(c);
@@ -604,7 +639,9 @@ int ui_main(const char *lab_path, bool keep)
         rl_finish(c);
         keys_mouse_mode(false);
         endwin();
-        if (stop_signal)
+        if (stop_signal && host)
+                fprintf(stderr, "netlab host: stopped by SIG%s\n", sigabbrev_np(stop_signal));
+        else if (stop_signal)
                 fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n",
                         sigabbrev_np(stop_signal), c->lab->name,
                         kept ? "left up" : "torn down");
@@ -614,6 +651,8 @@ int ui_main(const char *lab_path, bool keep)
         else if (c->built && c->keep)
                 printf("Lab %s not kept up: it cannot forward (%s).\n", c->lab->name, why);
 out:
+        if (host)
+                host_stop(c); /* c->lab was the view's: gone with it */
         con_log(c, "console closed");
         nlua_free(c->L);
         c->L = NULL;
@@ -631,4 +670,14 @@ out:
         sigprocmask(SIG_UNBLOCK, &set, NULL);
         g_con = NULL;
         return status;
+}
+
+int ui_main(const char *lab_path, bool keep)
+{
+        return console_main(lab_path, keep, false);
+}
+
+int ui_host_main(void)
+{
+        return console_main(NULL, false, true);
 }

@@ -24,6 +24,7 @@
 #include "draw.h"
 #include "exp.h"
 #include "glayout.h"
+#include "host.h"
 #include "graph.h"
 #include "inspect.h"
 #include "jobs.h"
@@ -39,6 +40,7 @@
 struct console {
         struct nlua *L;
         struct lab *lab;
+        struct host_ui *host; /* `netlab host`: the machine's namespaces (host.h), else NULL */
         bool keep, built;
         char lab_path[PATH_MAX];
         int ep, sfd, tfd;
@@ -95,7 +97,10 @@ struct console {
 };
 
 /* The loop's event sources, in the high half of epoll's data. */
-enum ev_type { EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP, EV_KWORK };
+enum ev_type {
+        EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP, EV_KWORK,
+        EV_HOST
+};
 
 /* console.c */
 void con_msg(struct console *c, bool error, const char *fmt, ...)

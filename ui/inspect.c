@@ -403,6 +403,37 @@ static void draw_state(struct console *c, struct lines *s, int node)
         }
 }
 
+/* The host view (host.h): what the scan found of the namespace. */
+static void host_facts(struct console *c, struct lines *s, int node)
+{
+        const struct ns_entry *e = host_entry(c, node);
+        const struct ns_scan *all = host_scan(c);
+        if (!e)
+                return;
+        line(s, 0, A_DIM, "netns %lu%s", e->ino, e->host ? " (the machine's own)" : "");
+        for (int i = 0; i < e->nnames; i++)
+                line(s, 1, 0, "name %s", e->names[i]);
+        if (e->lab[0])
+                line(s, 1, 0, "netlab lab %s node %s", e->lab, e->node);
+        if (e->holder[0])
+                line(s, 1, 0, "held by %s", e->holder);
+        line(s, 0, A_BOLD, "processes (%d)", e->nprocs);
+        for (int i = 0; i < e->nprocs && i < 8; i++)
+                line(s, 1, 0, "%d %s", (int)e->procs[i].pid, e->procs[i].comm);
+        if (e->nprocs > 8)
+                line(s, 1, A_DIM, "... %d more (netlab ns pids %lu)", e->nprocs - 8, e->ino);
+        for (int i = 0; i < e->nifs; i++) {
+                const struct ns_iface *f = &e->ifs[i];
+                if (f->peer_ns < 0 || f->peer_ns >= all->n)
+                        continue;
+                char lbl[96];
+                ns_label(&all->ns[f->peer_ns], lbl, sizeof(lbl));
+                line(s, 1, 0, "%s peer %s in %s", f->li.name, f->peer, lbl);
+        }
+        if (e->err[0])
+                line(s, 1, A_DIM, "%s", e->err);
+}
+
 void draw_inspector(struct console *c, int y, int x, int h, int w)
 {
         int node = c->sel;
@@ -413,7 +444,8 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
         struct lines s = {y, x, w, h, c->inspect_pane >= 0 ? c->panes[c->inspect_pane].scroll : 0,
                           0};
         line(&s, 0, A_BOLD, "%s (%s)%s%s", n->name, n->kind->name,
-             n->netns_name[0] ? "  netns " : "", n->netns_name);
+             n->netns_name[0] && !c->host ? "  netns " : "", c->host ? "" : n->netns_name);
+        host_facts(c, &s, node);
         char peer[64], mac[32], rx[16], tx[16], rxr[16], txr[16], ip[64];
         if (!c->built || in->node != node || !in->li) {
                 for (int k = 0; k < n->nifaces; k++) {

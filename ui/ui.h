@@ -9,6 +9,10 @@
  * Returns the process exit status. */
 int ui_main(const char *lab_path, bool keep);
 
+/* `netlab host`: the console on the machine's namespaces, read-only.
+ * Returns the process exit status. */
+int ui_host_main(void);
+
 /* `netlab --help-keys`: the console's keys and commands as README's
  * Markdown tables, from the key and command tables. Returns the exit
  * status: 1 when an entry lacks its help line. */
