@@ -80,14 +80,28 @@ static bool is_bridge(const struct ns_iface *f)
         return f && !strcmp(f->li.kind, "bridge");
 }
 
-/* One bridge and only its ports beside it (lo aside): the namespace is the switch. */
+/* A bridge with ports: drawn as a switch. One without (a netlab switch whose
+ * ports the userspace datapath carries, a docker0 with no container) joins
+ * nothing: the inspector lists it, the graph stays small. */
+static bool bridge_with_ports(const struct ns_entry *e, const struct ns_iface *b)
+{
+        if (!is_bridge(b))
+                return false;
+        for (int i = 0; i < e->nifs; i++)
+                if (e->ifs[i].li.master == b->li.ifindex)
+                        return true;
+        return false;
+}
+
+/* One bridge with ports and only its ports beside it (lo aside): the
+ * namespace is the switch. */
 static bool only_a_bridge(const struct ns_entry *e)
 {
         int bridges = 0;
         for (int i = 0; i < e->nifs; i++) {
                 const struct ns_iface *f = &e->ifs[i];
                 if (is_bridge(f))
-                        bridges++;
+                        bridges += bridge_with_ports(e, f) ? 1 : 2;
                 else if (strcmp(f->li.name, "lo") && !is_bridge(iface_at(e, f->li.master)))
                         return false;
         }
@@ -165,7 +179,7 @@ static int add_node(struct hostview *hv, const struct ns_entry *e, int scan, int
 static int end_node(const struct hostview *hv, const struct ns_entry *e, const struct ns_iface *f)
 {
         const struct ns_iface *m = f->li.master ? iface_at(e, f->li.master) : NULL;
-        if (is_bridge(m) && !only_a_bridge(e)) {
+        if (bridge_with_ports(e, m) && !only_a_bridge(e)) {
                 int n = find_node(hv, e->ino, m->li.ifindex);
                 if (n >= 0)
                         return n;
@@ -234,7 +248,7 @@ int hostview_apply(struct hostview *hv, struct ns_scan *s, char *err)
                 }
                 for (int k = 0; !sw && k < e->nifs; k++) {
                         const struct ns_iface *f = &e->ifs[k];
-                        if (!is_bridge(f))
+                        if (!bridge_with_ports(e, f))
                                 continue;
                         int b = find_node(hv, e->ino, f->li.ifindex);
                         if (b >= 0) {
@@ -268,7 +282,7 @@ int hostview_apply(struct hostview *hv, struct ns_scan *s, char *err)
                 bool sw = only_a_bridge(e);
                 for (int k = 0; k < e->nifs; k++) {
                         const struct ns_iface *f = &e->ifs[k];
-                        if (is_bridge(f) && !sw)
+                        if (bridge_with_ports(e, f) && !sw)
                                 want_link(hv, seen, nseen, find_node(hv, e->ino, 0), f->li.name,
                                           find_node(hv, e->ino, f->li.ifindex), f->li.name,
                                           &changed);

@@ -133,6 +133,9 @@ void host_event(struct console *c)
         h->scans++;
         if (changed < 0)
                 con_log(c, "host view: %s", err);
+        else if (changed > 0)
+                con_log(c, "host view: scan %lld: %d namespaces, %d nodes", h->scans,
+                        h->hv.scan.n, h->hv.lab->nnodes);
         follow(c, changed);
         c->inspect_at = 0; /* the facts may have changed */
 }

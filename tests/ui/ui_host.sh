@@ -15,6 +15,13 @@ cleanup_host() {
 trap cleanup_host EXIT
 
 A_S=41$$ B_S=42$$ C_S=43$$
+# A node's name: "sleep N (pid P)", the command cut to fit 24 characters.
+name() {
+  local s="sleep $1" p=" (pid $2)"
+  echo "${s:0:$((24 - ${#p}))}$p"
+}
+# ... and as a regular expression.
+rx() { name "$@" | sed 's/[()]/\\&/g'; }
 unshare -n sleep "$A_S" &
 A=$!
 pids+=($A)
@@ -34,46 +41,54 @@ nsenter -t $B -n ip link set hb$$ up
 tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x "$W" -y "$H" \
   "env LANG=C.UTF-8 TERM=screen-256color NETLAB_NO_SERVER=1 $BIN host; echo NETLAB-EXIT=\$?; sleep 600" ||
   fail "cannot start tmux"
-wait_for "The machine: [0-9]+ namespaces" 30
+wait_for "The machine: [0-9]+ namespaces" 60
 
-# The nodes are the namespaces, named by their first process; the link is the veth.
-cmd "links"
-wait_for "sleep $A_S \\(pid $A\\):ha$$<->sleep $B_S \\(pid $B\\):hb$$|sleep $B_S \\(pid $B\\):hb$$<->sleep $A_S \\(pid $A\\):ha$$"
-cmd "select \"sleep $A_S (pid $A)\""
-wait_for "sleep $A_S \(pid $A\) \(host\)"
-wait_for "ha$$ peer hb$$ in sleep $B_S \(pid $B\)"
-wait_for "$A sleep $A_S"
+# The nodes are the namespaces, named by their first process, drawn in the
+# graph; the link is the veth (the inspector, zoomed: each interface's peer
+# in the view's model, then the scan's facts: processes, peers).
+NA=$(name $A_S $A) NB=$(name $B_S $B) RA=$(rx $A_S $A) RB=$(rx $B_S $B)
+cmd "select \"$NA\""
+wait_for "[[(<]$RA[])>]"
+keys C-b o
+keys C-b z
+wait_for "^ *$RA \\(host\\)"
+wait_for "ha$$ .*-> ?$RB:hb$$"
+wait_for "ha$$ peer hb$$ in sleep $B_S \\(pid $B\\)"
+wait_for "^ *$A sleep $A_S"
+keys C-b z
+keys C-b g
 
-# A new namespace appears within a few seconds; when its process dies it goes.
+# A new namespace appears within a few seconds (a scan a second, each one as
+# slow as the kernel's answers: up to ~10 s here while other tests' namespaces
+# are torn down, so 30 s is allowed); when its process dies it goes
+# (selecting it: the graph draws it, and pans to it).
 unshare -n sleep "$C_S" &
 C=$!
 pids+=($C)
-cmd "nodes"
-for i in $(seq 50); do
-  cmd "nodes"
-  screen | grep -q "sleep $C_S" && break
-  sleep 0.2
+NC=$(name $C_S $C)
+for i in $(seq 100); do
+  cmd "select \"$NC\""
+  sleep 0.3
+  screen | grep -qF "[$NC]" && break
 done
-screen | grep -q "sleep $C_S (pid $C)" || fail "the new namespace is not drawn"
+screen | grep -qF "[$NC]" || fail "the new namespace is not in the view after 30 s"
 kill $C
 wait $C 2>/dev/null
-for i in $(seq 50); do
-  cmd "nodes"
-  sleep 0.2
-  screen | grep -q "sleep $C_S" || break
-done
-screen | grep -q "sleep $C_S" && fail "the gone namespace is still drawn"
+wait_gone "[[(<]$(rx $C_S $C)[])>]" 30
+cmd "select \"$NC\""
+wait_for "No node \"$(rx $C_S $C)\""
 
 # A refused command: its message, and the link is still up in the kernel.
-cmd "link \"sleep $A_S (pid $A)\" \"sleep $B_S (pid $B)\" down"
+cmd "link \"$NA\" \"$NB\" down"
 wait_for "link: not on the host view \(read-only"
 nsenter -t $A -n ip -br link show ha$$ | grep -q "UP" || fail "a refused command changed the machine"
 cmd "reset"
 wait_for "reset: not on the host view"
 
 # A pane: a shell inside A (net and uts of its process): its veth is there.
-cmd "term \"sleep $A_S (pid $A)\""
-wait_for "sleep $A_S \(pid $A\): shell"
+cmd "term \"$NA\""
+keys C-b z
+wait_for "^$RA#"
 keys -l "ip -br link show ha$$ | sed 's/^/IN-/'"
 keys Enter
 wait_for "IN-ha$$@"
