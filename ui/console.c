@@ -428,8 +428,8 @@ static void loop(struct console *c)
         }
 }
 
-/* The console on a lab file (host false) or on the machine's namespaces. */
-static int console_main(const char *lab_path, bool keep, bool host)
+/* The console on a lab file (hostv false) or on the machine's namespaces. */
+static int console_main(const char *lab_path, bool keep, bool hostv)
 {
         static struct console con;
         struct console *c = &con;
@@ -446,10 +446,10 @@ static int console_main(const char *lab_path, bool keep, bool host)
         setlocale(LC_ALL, "");
         if (lab_path)
                 snprintf(c->lab_path, sizeof(c->lab_path), "%s", lab_path);
-        else if (!host)
+        else if (!hostv)
                 default_lab(c->lab_path, sizeof(c->lab_path));
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-                if (host)
+                if (hostv)
                         fprintf(stderr, "netlab host: the console needs a terminal (try: netlab "
                                         "ns --tree)\n");
                 else
@@ -467,7 +467,7 @@ static int console_main(const char *lab_path, bool keep, bool host)
         /* A stop signal during the lab file's top level (or the build) asks
          * it to stop and roll back. */
         lab_catch_stop_signals();
-        if (host) {
+        if (hostv) {
                 if (host_start(c, err) < 0) {
                         fprintf(stderr, "netlab host: %s\n", err);
                         nlua_free(c->L);
@@ -483,17 +483,17 @@ static int console_main(const char *lab_path, bool keep, bool host)
                 nlua_free(c->L);
                 return lab_stop_requested ? 128 + lab_stop_requested : code >= 0 ? code : 1;
         }
-        if (!host)
+        if (!hostv)
                 c->lab = nlua_lab(c->L);
         if (!c->lab) {
                 fprintf(stderr, "netlab: %s declares no lab (netlab.lab(\"name\"))\n", c->lab_path);
                 nlua_free(c->L);
                 return 1;
         }
-        if (!host)
+        if (!hostv)
                 con_log(c, "console on %s (lab %s)", c->lab_path, c->lab->name);
         /* A second console on a running lab: say whose it is, open nothing. */
-        if (!host && lab_running(c->lab->name, err)) {
+        if (!hostv && lab_running(c->lab->name, err)) {
                 fprintf(stderr, "netlab: %s\n", err);
                 server_tell("fail %s", err);
                 nlua_free(c->L);
@@ -539,7 +539,7 @@ static int console_main(const char *lab_path, bool keep, bool host)
                 return 1;
         }
         con_ep_add(c, kwork_fd(c->kw), EV_KWORK, 0);
-        if (host)
+        if (hostv)
                 con_ep_add(c, host_fd(c), EV_HOST, 0);
 
         setup_curses(c);
@@ -564,15 +564,15 @@ static int console_main(const char *lab_path, bool keep, bool host)
         /* `netlab attach` of a lab kept up without a console (run --keep):
          * this console takes it over instead of building it. */
         const char *adopt = getenv("NETLAB_ADOPT");
-        bool adopting = !host && adopt && !strcmp(adopt, c->lab->name);
-        if (!host) {
+        bool adopting = !hostv && adopt && !strcmp(adopt, c->lab->name);
+        if (!hostv) {
                 con_msg(c, false, "Building lab %s...", c->lab->name);
                 draw_all(c);
                 server_tell("lab %s", c->lab->name);
                 if (adopting)
                         con_msg(c, false, "Taking over lab %s...", c->lab->name);
         }
-        if (host) {
+        if (hostv) {
                 c->built = true;
                 c->sel = first_sel;
                 monitors_start(c);
@@ -625,7 +625,7 @@ static int console_main(const char *lab_path, bool keep, bool host)
         /* A lab that cannot forward (its datapath gave up) is not kept. */
         char why[ERRLEN] = "";
         bool kept = c->built && c->keep && dp_detach(c->lab, why) == 0;
-        if (c->built && !kept && !host) {
+        if (c->built && !kept && !hostv) {
                 if (nlua_teardown(c->L, err) < 0) {
                         con_log(c, "teardown: %s", err);
                         rl_finish(c);
@@ -639,7 +639,7 @@ static int console_main(const char *lab_path, bool keep, bool host)
         rl_finish(c);
         keys_mouse_mode(false);
         endwin();
-        if (stop_signal && host)
+        if (stop_signal && hostv)
                 fprintf(stderr, "netlab host: stopped by SIG%s\n", sigabbrev_np(stop_signal));
         else if (stop_signal)
                 fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n",
@@ -651,7 +651,7 @@ static int console_main(const char *lab_path, bool keep, bool host)
         else if (c->built && c->keep)
                 printf("Lab %s not kept up: it cannot forward (%s).\n", c->lab->name, why);
 out:
-        if (host)
+        if (hostv)
                 host_stop(c); /* c->lab was the view's: gone with it */
         con_log(c, "console closed");
         nlua_free(c->L);

@@ -225,5 +225,5 @@ int host_namespaces(const struct console *c)
 
 const struct ns_scan *host_scan(const struct console *c)
 {
-        return &c->host->hv.scan;
+        return c->host ? &c->host->hv.scan : NULL;
 }

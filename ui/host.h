@@ -18,7 +18,7 @@ int host_fd(const struct console *c);
 void host_stop(struct console *c);
 /* Why a command is refused on the host view (err filled, true), or false. */
 bool host_refuses(struct console *c, int argc, char **argv, char *err);
-/* The last scan applied (never NULL on the host view). */
+/* The last scan applied (NULL off the host view). */
 const struct ns_scan *host_scan(const struct console *c);
 /* How many namespaces the last scan found. */
 int host_namespaces(const struct console *c);

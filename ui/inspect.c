@@ -407,9 +407,9 @@ static void draw_state(struct console *c, struct lines *s, int node)
 static void host_facts(struct console *c, struct lines *s, int node)
 {
         const struct ns_entry *e = host_entry(c, node);
-        const struct ns_scan *all = host_scan(c);
         if (!e)
                 return;
+        const struct ns_scan *all = host_scan(c);
         line(s, 0, A_DIM, "netns %lu%s", e->ino, e->host ? " (the machine's own)" : "");
         for (int i = 0; i < e->nnames; i++)
                 line(s, 1, 0, "name %s", e->names[i]);
