@@ -70,12 +70,18 @@ static int stop_check(struct lab *lab, char *err)
  * hard limit is raised too, within fs.nr_open (a Debian machine's default
  * hard limit is far below what 10,000 nodes hold); a lab that still cannot
  * fit is refused before anything is made, naming the limit and the fix. */
+/* Per-node sockets kept open at once during a build: a lab of any size
+ * needs a bounded number of descriptors. */
+#define BUILD_NL_CACHE 64
+
 static int raise_nofile(const struct lab *lab, char *err)
 {
         struct rlimit rl;
         if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
                 return 0;
-        rlim_t want = (rlim_t)lab->nnodes * 3 + 256;
+        /* A bounded number whatever the lab's size: the namespace fds and
+         * per-node sockets are caches (lab_ns_fd, node_nl). */
+        rlim_t want = 2 * LAB_NSFD_CACHE + BUILD_NL_CACHE + 256;
         if (rl.rlim_cur >= want)
                 return 0;
         if (rl.rlim_max < want) {
@@ -95,9 +101,9 @@ static int raise_nofile(const struct lab *lab, char *err)
         if (rl.rlim_cur < want) {
                 errno = EMFILE;
                 return errf(err,
-                            "Lab \"%s\" needs %llu open files for its %d nodes; the limit is %llu "
+                            "Lab \"%s\" needs %llu open files; the limit is %llu "
                             "and cannot be raised (raise fs.nr_open, or `ulimit -Hn %llu` as root)",
-                            lab->name, (unsigned long long)want, lab->nnodes,
+                            lab->name, (unsigned long long)want,
                             (unsigned long long)rl.rlim_cur, (unsigned long long)want);
         }
         return 0;
@@ -189,7 +195,9 @@ static int claim_rundir(struct lab *lab, int root_fd, char *err)
 
 struct build_ctx {
         struct nl *host;  /* socket in netlab's own namespace: creates veths */
-        struct nl **node; /* per-node sockets, opened lazily */
+        struct nl **node; /* per-node sockets, opened lazily, at most BUILD_NL_CACHE */
+        int nl_ring[BUILD_NL_CACHE]; /* nodes with a socket in node[], index + 1 */
+        int nl_next;
         int *bridge;      /* per-node bridge ifindex (switches) */
         int run_fd;       /* the lab's run directory (rundir.h) */
 };
@@ -233,19 +241,21 @@ static int node_inside(void *ud, char *err)
         if (kind_sysctls((void *)n, err) < 0)
                 return -1;
         /* The node's netlink socket, opened here without a setns round trip. */
-        struct nl *nl = c->b->node[c->node] = nl_open(-1, err);
+        /* The node's netlink socket, opened here without a setns round
+         * trip, closed before the next node: no descriptor per node. */
+        struct nl *nl = nl_open(-1, err);
         if (!nl)
                 return -1;
         nl_set_label(nl, n->name);
-        if (nl_link_set_up(nl, 1, true, err) < 0)
-                return -1;
-        if (!k->inside)
-                return 0;
-        struct kind_ctx kc = {.lab = c->lab, .node = c->node, .nl = nl};
-        if (k->inside(&kc, err) < 0)
-                return -1;
-        c->b->bridge[c->node] = kc.master;
-        return 0;
+        int rc = nl_link_set_up(nl, 1, true, err);
+        if (rc == 0 && k->inside) {
+                struct kind_ctx kc = {.lab = c->lab, .node = c->node, .nl = nl};
+                rc = k->inside(&kc, err);
+                if (rc == 0)
+                        c->b->bridge[c->node] = kc.master;
+        }
+        nl_close(nl);
+        return rc;
 }
 
 /* Creates node i's namespaces (called from several threads at once: each
@@ -285,9 +295,14 @@ static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, c
         struct node *n = &lab->nodes[i];
         struct inside_ctx ctx = {lab, b, i};
         char e[ERRLEN];
-        if (lab_make_namespace(lab, n->name, n->name, node_inside, &ctx, &n->netns_fd, &n->uts_fd,
-                               e) < 0)
+        int net_fd, uts_fd;
+        if (lab_make_namespace(lab, n->name, n->name, node_inside, &ctx, &net_fd, &uts_fd, e) < 0)
                 return errf(err, "%s: %s", n->where, e);
+        /* Held by their mounts: this process keeps no descriptor per node
+         * (lab_ns_fd opens them again when asked). */
+        close(net_fd);
+        close(uts_fd);
+        n->made = true;
         return 0;
 }
 
@@ -382,10 +397,11 @@ static bool port_on_kernel_bridge(const struct lab *lab, int iface)
 
 /* A netlink socket in node's namespace, its messages naming the node
  * ("h1:eth0"). */
-static struct nl *node_nl_open(const struct lab *lab, int node, char *err)
+static struct nl *node_nl_open(struct lab *lab, int node, char *err)
 {
         char e[ERRLEN];
-        struct nl *nl = nl_open(lab->nodes[node].netns_fd, e);
+        int fd = lab_ns_fd(lab, &lab->nodes[node], CLONE_NEWNET, e);
+        struct nl *nl = fd < 0 ? NULL : nl_open(fd, e);
         if (!nl) {
                 errf(err, "node \"%s\": %s", lab->nodes[node].name, e);
                 return NULL;
@@ -396,9 +412,19 @@ static struct nl *node_nl_open(const struct lab *lab, int node, char *err)
 
 static struct nl *node_nl(struct lab *lab, struct build_ctx *b, int node, char *err)
 {
-        if (!b->node[node])
-                b->node[node] = node_nl_open(lab, node, err);
-        return b->node[node];
+        if (b->node[node])
+                return b->node[node];
+        struct nl *nl = node_nl_open(lab, node, err);
+        if (!nl)
+                return NULL;
+        int *r = &b->nl_ring[b->nl_next];
+        if (*r > 0 && b->node[*r - 1]) {
+                nl_close(b->node[*r - 1]);
+                b->node[*r - 1] = NULL;
+        }
+        *r = node + 1;
+        b->nl_next = (b->nl_next + 1) % BUILD_NL_CACHE;
+        return b->node[node] = nl;
 }
 
 /* A link on a datapath wire (plan.h): each end is a veth whose peer is in
@@ -417,10 +443,13 @@ static int create_wire(struct lab *lab, struct build_ctx *b, int link, char *err
                 iface_label(lab, ends[k], la, sizeof(la));
                 dp_wire_peer_name(link, k, pn, sizeof(pn));
                 snprintf(lp, sizeof(lp), "%s._dp:%s", lab->name, pn);
+                int nfd = lab_ns_fd(lab, &lab->nodes[f->node], CLONE_NEWNET, e);
+                if (nfd < 0)
+                        return errf(err, "%s: %s", l->where, e);
                 struct veth_end node_end = {
                     .name = f->name,
                     .label = la,
-                    .netns_fd = lab->nodes[f->node].netns_fd,
+                    .netns_fd = nfd,
                     .mac = f->mac,
                     .mtu = f->mtu,
                     .master = port_on_kernel_bridge(lab, ends[k]) ? b->bridge[f->node] : 0,
@@ -452,10 +481,14 @@ static int create_link(struct lab *lab, struct build_ctx *b, int i, char *err)
         char la[64], lb[64], e[ERRLEN];
         iface_label(lab, ia, la, sizeof(la));
         iface_label(lab, ib, lb, sizeof(lb));
+        int fda = lab_ns_fd(lab, &lab->nodes[fa->node], CLONE_NEWNET, e);
+        int fdb = fda < 0 ? -1 : lab_ns_fd(lab, &lab->nodes[fb->node], CLONE_NEWNET, e);
+        if (fda < 0 || fdb < 0)
+                return errf(err, "%s: %s", l->where, e);
         struct veth_end ea = {
             .name = fa->name,
             .label = la,
-            .netns_fd = lab->nodes[fa->node].netns_fd,
+            .netns_fd = fda,
             .mac = fa->mac,
             .mtu = fa->mtu,
             .master = port_on_kernel_bridge(lab, ia) ? b->bridge[fa->node] : 0,
@@ -464,7 +497,7 @@ static int create_link(struct lab *lab, struct build_ctx *b, int i, char *err)
         struct veth_end eb = {
             .name = fb->name,
             .label = lb,
-            .netns_fd = lab->nodes[fb->node].netns_fd,
+            .netns_fd = fdb,
             .mac = fb->mac,
             .mtu = fb->mtu,
             .up = l->up,
@@ -748,6 +781,7 @@ out:
                 if (b.node[i])
                         nl_close(b.node[i]);
         free(b.node);
+        lab_ns_release(lab); /* none per idle node */
         free(b.bridge);
         close(run_fd);
         if (rc < 0) {
@@ -781,15 +815,13 @@ int lab_teardown(struct lab *lab, char *err)
                 hook_rc = -1;
         }
         dp_stop(lab);
+        lab_ns_release(lab);
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *nd = &lab->nodes[i];
-                if (nd->netns_fd >= 0)
-                        close(nd->netns_fd);
-                if (nd->uts_fd >= 0)
-                        close(nd->uts_fd);
                 if (nd->mnt_fd >= 0)
                         close(nd->mnt_fd);
-                nd->netns_fd = nd->uts_fd = nd->mnt_fd = -1;
+                nd->mnt_fd = -1;
+                nd->made = false;
         }
         journal_close(lab->journal);
         lab->journal = NULL;
@@ -882,10 +914,13 @@ int lab_reset(struct lab *lab, char *err)
         char e[ERRLEN];
         for (int i = 0; i < lab->nnodes; i++) {
                 struct node *n = &lab->nodes[i];
-                if (!lab_node_live(lab, i) || n->netns_fd < 0)
+                if (!lab_node_live(lab, i) || !n->made)
                         continue;
+                int fd = lab_ns_fd(lab, n, CLONE_NEWNET, e);
+                if (fd < 0)
+                        return errf(err, "%s: %s", n->where, e);
                 if (n->kind->sysctls && n->kind->sysctls[0].path &&
-                    netns_run_in(n->netns_fd, kind_sysctls, n, e) < 0)
+                    netns_run_in(fd, kind_sysctls, n, e) < 0)
                         return errf(err, "%s: %s \"%s\": %s", n->where, n->kind->name, n->name, e);
                 struct nl *nl = node_nl_open(lab, i, e);
                 if (!nl)

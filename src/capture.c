@@ -50,14 +50,15 @@ struct capture *capture_start(struct lab *lab, int iface, const char *pcap_path,
         }
         iface_label(lab, iface, cap->label, sizeof(cap->label));
         cap->fd = -1;
-        if (n->netns_fd < 0 || f->ifindex <= 0) {
+        if (!n->made || f->ifindex <= 0) {
                 errno = ENOTCONN;
                 errf(err, "Cannot capture on %s: the lab is not built", cap->label);
                 free(cap);
                 return NULL;
         }
         char e[ERRLEN];
-        cap->fd = netns_socket(n->netns_fd, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+        int nfd = lab_ns_fd(lab, n, CLONE_NEWNET, e);
+        cap->fd = nfd < 0 ? -1 : netns_socket(nfd, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
                                htons(ETH_P_ALL), e);
         int one = 1, rcv = 4 << 20;
         struct sockaddr_ll sll = {.sll_family = AF_PACKET,

@@ -144,9 +144,12 @@ int dp_prepare(struct lab *lab, char *err)
                 iface_label(lab, i, la, sizeof(la));
                 peer_name(i, pn, sizeof(pn));
                 snprintf(lb, sizeof(lb), "%s._dp:%s", lab->name, pn);
+                int nfd = lab_ns_fd(lab, &lab->nodes[f->node], CLONE_NEWNET, err);
+                if (nfd < 0)
+                        return -1;
                 struct veth_end a = {.name = f->name,
                                      .label = la,
-                                     .netns_fd = lab->nodes[f->node].netns_fd,
+                                     .netns_fd = nfd,
                                      .mac = parent->mac, /* as the kernel does for vlan links */
                                      .mtu = parent->mtu,
                                      .up = true};
@@ -307,7 +310,8 @@ int dp_firewalls_apply(struct lab *lab, char *err)
                 if (plan_switch_in_userspace(lab, i))
                         continue; /* dp_start hands it to the datapath */
                 char e[ERRLEN];
-                if (fw_nft_install(n->netns_fd, DP_FW_TABLE, t, e) < 0)
+                int nfd = lab_ns_fd(lab, n, CLONE_NEWNET, e);
+                if (nfd < 0 || fw_nft_install(nfd, DP_FW_TABLE, t, e) < 0)
                         return errf(err, "%s: switch \"%s\": %s", n->where, n->name, e);
         }
         return 0;

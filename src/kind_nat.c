@@ -119,7 +119,8 @@ static int be_the_gateway(struct lab *lab, int node, char *err)
                                 }
                                 if (!same)
                                         continue;
-                                struct nl *hn = nl_open(h->netns_fd, err);
+                                int hfd = lab_ns_fd(lab, h, CLONE_NEWNET, err);
+                                struct nl *hn = hfd < 0 ? NULL : nl_open(hfd, err);
                                 if (!hn)
                                         return -1;
                                 struct ipaddr gw = nf->addr[a];
@@ -159,7 +160,10 @@ static int nat_configure(struct kind_ctx *c, char *err)
         if (hostobj_link_claim(lab, hname, err) < 0)
                 goto out;
         struct veth_end he = {.name = hname, .label = hname, .netns_fd = -1, .up = true};
-        struct veth_end ne = {.name = "uplink", .label = "uplink", .netns_fd = n->netns_fd,
+        int nfd = lab_ns_fd(c->lab, n, CLONE_NEWNET, err);
+        if (nfd < 0)
+                goto out;
+        struct veth_end ne = {.name = "uplink", .label = "uplink", .netns_fd = nfd,
                               .up = true};
         if (nl_veth_add(host, &he, &ne, &hidx, &nidx, err) < 0 ||
             hostobj_link_commit(lab, host, hname, hidx, err) < 0)
@@ -175,7 +179,8 @@ static int nat_configure(struct kind_ctx *c, char *err)
         if (nl_route_add(c->nl, NULL, &gw, nidx, err) < 0)
                 goto out;
         /* Inside: the lab's traffic leaves with the uplink's address. */
-        if (nat_masquerade(n->netns_fd, "uplink", err) < 0)
+        if ((nfd = lab_ns_fd(c->lab, n, CLONE_NEWNET, err)) < 0 ||
+            nat_masquerade(nfd, "uplink", err) < 0)
                 goto out;
         /* The host: forwarding (journaled with its value before), then the
          * uplink's address masqueraded out of the default route's interface. */

@@ -29,7 +29,8 @@ static int router_configure(struct kind_ctx *c, char *err)
         const struct node *n = &c->lab->nodes[c->node];
         if (!n->nat_out[0])
                 return 0;
-        return nat_masquerade(n->netns_fd, n->nat_out, err);
+        int fd = lab_ns_fd(c->lab, n, CLONE_NEWNET, err);
+        return fd < 0 ? -1 : nat_masquerade(fd, n->nat_out, err);
 }
 
 const struct node_kind kind_router = {

@@ -10,10 +10,14 @@
 #include "fw.h"
 #include "journal.h"
 #include "service.h"
+#include "nl.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -109,11 +113,8 @@ void lab_free(struct lab *lab)
         uplinks_free(lab);
         if (lab->lock_fd >= 0)
                 close(lab->lock_fd);
+        lab_ns_release(lab);
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].netns_fd >= 0)
-                        close(lab->nodes[i].netns_fd);
-                if (lab->nodes[i].uts_fd >= 0)
-                        close(lab->nodes[i].uts_fd);
                 if (lab->nodes[i].mnt_fd >= 0)
                         close(lab->nodes[i].mnt_fd);
                 for (int d = 0; d < lab->nodes[i].ndirs; d++) {
@@ -186,7 +187,7 @@ int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind
         memset(n, 0, sizeof(*n));
         snprintf(n->name, sizeof(n->name), "%s", name);
         n->kind = kind;
-        n->netns_fd = n->uts_fd = n->mnt_fd = -1;
+        n->nsfd_net = n->nsfd_uts = n->mnt_fd = -1;
         snprintf(n->where, sizeof(n->where), "%s", where ? where : "?");
         snprintf(n->netns_name, sizeof(n->netns_name), "%s.%s", lab->name, name);
         return lab->nnodes++;
@@ -204,6 +205,80 @@ int lab_find_iface(const struct lab *lab, int node, const char *ifname)
 void lab_netns_path(const struct lab *lab, const char *name, char *buf, size_t len)
 {
         snprintf(buf, len, "%s/%s.%s", NETNS_RUN_DIR, lab->name, name);
+}
+
+/* ---- namespace descriptors on demand ------------------------------------ */
+
+int lab_ns_open(const struct lab *lab, const struct node *n, int nstype, char *err)
+{
+        char path[PATH_MAX + 64];
+        if (nstype == CLONE_NEWUTS)
+                snprintf(path, sizeof(path), "%s/uts/%s", lab->rundir, n->name);
+        else
+                snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, n->netns_name);
+        if (!n->made) {
+                errno = ENOENT;
+                return errf(err, "node \"%s\" has no namespace (the lab is not built)", n->name);
+        }
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == EMFILE || errno == ENFILE)
+                        return errf_sys(err, NULL,
+                                        "Cannot open namespace \"%s\" (raise the descriptor "
+                                        "limit: ulimit -n)",
+                                        path);
+                return errf_sys(err, NULL, "Cannot open namespace \"%s\"", path);
+        }
+        return fd;
+}
+
+static void ns_close_node(struct node *n)
+{
+        if (n->nsfd_net >= 0)
+                close(n->nsfd_net);
+        if (n->nsfd_uts >= 0)
+                close(n->nsfd_uts);
+        n->nsfd_net = n->nsfd_uts = -1;
+}
+
+int lab_ns_fd(struct lab *lab, const struct node *cn, int nstype, char *err)
+{
+        ptrdiff_t i = cn - lab->nodes;
+        if (i < 0 || i >= lab->nnodes) {
+                errno = EINVAL;
+                return errf(err, "no such node");
+        }
+        struct node *n = &lab->nodes[i];
+        int *slot = nstype == CLONE_NEWUTS ? &n->nsfd_uts : &n->nsfd_net;
+        if (*slot >= 0)
+                return *slot;
+        int fd = lab_ns_open(lab, n, nstype, err);
+        if (fd < 0)
+                return -1;
+        if (n->nsfd_net < 0 && n->nsfd_uts < 0) {
+                /* A new node in the cache: the oldest one leaves it. */
+                int *r = &lab->nsfd_ring[lab->nsfd_next];
+                if (*r > 0 && *r - 1 < lab->nnodes)
+                        ns_close_node(&lab->nodes[*r - 1]);
+                *r = (int)i + 1;
+                lab->nsfd_next = (lab->nsfd_next + 1) % LAB_NSFD_CACHE;
+        }
+        *slot = fd;
+        return fd;
+}
+
+struct nl *lab_nl_open(struct lab *lab, const struct node *n, char *err)
+{
+        int fd = lab_ns_fd(lab, n, CLONE_NEWNET, err);
+        return fd < 0 ? NULL : nl_open(fd, err);
+}
+
+void lab_ns_release(struct lab *lab)
+{
+        for (int i = 0; i < lab->nnodes; i++)
+                ns_close_node(&lab->nodes[i]);
+        memset(lab->nsfd_ring, 0, sizeof(lab->nsfd_ring));
+        lab->nsfd_next = 0;
 }
 
 bool lab_switch_uses_vlan(const struct lab *lab, int node)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/types.h>
 #include "err.h"
@@ -91,11 +92,17 @@ struct node {
         bool deleted; /* removed from the running lab (live.h): lab_node_live */
         struct node_dir *dirs; /* private directories: a mount namespace of its own */
         int ndirs;
-        /* Runtime, set by lab_build: held namespace fds (-1 before); mnt_fd
-         * only for a node with dirs. */
-        int netns_fd, uts_fd, mnt_fd;
+        /* Runtime. made: lab_build made its namespaces (they are held by
+         * their bind mounts, not by this process). nsfd_net, nsfd_uts: the
+         * cache of lab_ns_fd (-1: not open); never read them, ask lab_ns_fd.
+         * mnt_fd: held for a node with dirs only. */
+        bool made;
+        int nsfd_net, nsfd_uts, mnt_fd;
         char netns_name[LAB_NAME_MAX + NODE_NAME_MAX + 2]; /* "LAB.NODE" */
 };
+
+/* Nodes whose namespace fds lab_ns_fd keeps open at once. */
+#define LAB_NSFD_CACHE 64
 
 enum lab_state { LAB_DEFINED, LAB_BUILDING, LAB_UP, LAB_DOWN };
 
@@ -133,6 +140,8 @@ struct lab {
         void *progress_ud;
         struct uplink *uplinks; /* lab:uplink (uplink.h) */
         int nuplinks;
+        int nsfd_ring[LAB_NSFD_CACHE]; /* lab_ns_fd's open nodes, index + 1 (0: free) */
+        int nsfd_next;
 };
 
 /* Model. Each returns the new object's index, or -1 with err filled. */
@@ -141,6 +150,20 @@ void lab_free(struct lab *lab);
 int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind,
                  const char *where, char *err);
 int lab_find_node(const struct lab *lab, const char *name);
+/* A descriptor of node's namespace (nstype CLONE_NEWNET or CLONE_NEWUTS),
+ * opened from its bind mount on demand: a lab holds no descriptor per idle
+ * node. Borrowed: valid until LAB_NSFD_CACHE other nodes are asked for, or
+ * lab_ns_release; for the calling (loop) thread only. -1 with errno (ENOENT:
+ * the node has no namespace yet) and err filled: never pass -1 on as "the
+ * current namespace". */
+int lab_ns_fd(struct lab *lab, const struct node *n, int nstype, char *err);
+/* The same, owned by the caller (close it): for another thread. */
+int lab_ns_open(const struct lab *lab, const struct node *n, int nstype, char *err);
+/* nl_open (nl.h) in node's network namespace, through lab_ns_fd. */
+struct nl;
+struct nl *lab_nl_open(struct lab *lab, const struct node *n, char *err);
+/* Closes every descriptor lab_ns_fd holds (the end of the build, teardown). */
+void lab_ns_release(struct lab *lab);
 /* True when node is a node of the lab (an index in range, not deleted):
  * the one test every reader of the node array makes. */
 bool lab_node_live(const struct lab *lab, int node);

@@ -151,9 +151,9 @@ static void link_kernel_del(struct lab *lab, int link)
                 const struct iface *f = &lab->ifaces[ends[k]];
                 const struct node *n = &lab->nodes[f->node];
                 char e[ERRLEN];
-                if (n->netns_fd < 0)
+                if (!n->made)
                         continue;
-                struct nl *nl = nl_open(n->netns_fd, e);
+                struct nl *nl = lab_nl_open(lab, n, e);
                 if (!nl)
                         continue;
                 int ix = nl_link_index(nl, f->name, e);
@@ -311,11 +311,8 @@ int live_del_node(struct lab *lab, int node, char *err)
         unsigned long ino = netns_inode(np);
         if (ino)
                 proc_kill_in_netns(&ino, 1);
-        if (n->netns_fd >= 0)
-                close(n->netns_fd);
-        if (n->uts_fd >= 0)
-                close(n->uts_fd);
-        n->netns_fd = n->uts_fd = -1;
+        lab_ns_release(lab);
+        n->made = false;
         if (netns_remove(np, e) < 0 && rc == 0)
                 rc = errf(err, "%s", e);
         if (netns_remove(up, e) < 0 && rc == 0)
@@ -379,7 +376,7 @@ int live_add_addr(struct lab *lab, int node, const char *ifname, const char *cid
         if (r < 0)
                 return -1;
         struct iface *f = &lab->ifaces[i];
-        struct nl *nl = nl_open(n->netns_fd, e);
+        struct nl *nl = lab_nl_open(lab, n, e);
         if (!nl || nl_addr_add(nl, f->ifindex, &f->addr[f->naddr - 1], e) < 0) {
                 int saved = errno;
                 f->naddr--;
@@ -415,7 +412,7 @@ int live_add_route(struct lab *lab, int node, const char *dst, const char *via, 
                 errno = EINVAL;
                 return errf(err, "Cannot add route %s via %s to \"%s\": %s", dst, via, n->name, e);
         }
-        struct nl *nl = nl_open(n->netns_fd, e);
+        struct nl *nl = lab_nl_open(lab, n, e);
         const struct route *rt = &n->routes[n->nroutes - 1];
         if (!nl || nl_route_add(nl, rt->dst.family ? &rt->dst : NULL, &rt->via, 0, e) < 0) {
                 int saved = errno;
@@ -454,7 +451,7 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
                 const struct iface *f = &lab->ifaces[ends[k]];
                 char e[ERRLEN], lbl[64];
                 iface_label(lab, ends[k], lbl, sizeof(lbl));
-                struct nl *nl = nl_open(lab->nodes[f->node].netns_fd, e);
+                struct nl *nl = lab_nl_open(lab, &lab->nodes[f->node], e);
                 if (!nl || nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0) {
                         int saved = errno;
                         if (nl)
@@ -501,7 +498,7 @@ int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool unta
                         : datapath_refusal("change the VLANs of switch", lab->nodes[node].name,
                                            err);
         } else if (r == 0) {
-                struct nl *nl = nl_open(lab->nodes[node].netns_fd, e);
+                struct nl *nl = lab_nl_open(lab, &lab->nodes[node], e);
                 const struct node_kind *k = lab->nodes[node].kind;
                 int br = nl && k->own_ifname ? nl_link_index(nl, k->own_ifname(lab, node), e) : -1;
                 if (!nl || br <= 0 || (!used && nl_bridge_vlan_filtering(nl, br, true, e) < 0) ||

@@ -129,8 +129,12 @@ bool nodefs_needed(const struct lab *lab)
 static int child_setup(const struct lab *lab, const struct node *n, const char *scratch,
                        char *err)
 {
-        if (setns(n->netns_fd, CLONE_NEWNET) < 0)
+        int net = lab_ns_open(lab, n, CLONE_NEWNET, err);
+        if (net < 0)
+                return -1;
+        if (setns(net, CLONE_NEWNET) < 0)
                 return errf_sys(err, NULL, "setns (net)");
+        close(net);
         if (unshare(CLONE_NEWNS) < 0)
                 return errf_sys(err, NULL, "Cannot create a mount namespace");
         if (mount("", "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)

@@ -40,10 +40,13 @@ static void child_reset_signals(void)
 
 /* In the child: into the node as `ip netns exec` goes (net, uts, a private
  * mount namespace with /sys and the node's /etc/netns files), or die. */
-static void child_enter(const struct node *n)
+static void child_enter(const struct lab *lab, const struct node *n)
 {
         char e[ERRLEN];
-        if (netns_enter_node(n->netns_fd, n->uts_fd, n->mnt_fd, e) < 0) {
+        /* Opened here, in the child: the owner holds none per node. */
+        int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
+        int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
+        if (uts < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
                 dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
                 _exit(127);
         }
@@ -55,7 +58,7 @@ static int node_check(struct lab *lab, int node, char *err)
 {
         if (!lab_node_live(lab, node))
                 return errf(err, "Cannot run in node #%d: no such node", node);
-        if (lab->nodes[node].netns_fd < 0)
+        if (!lab->nodes[node].made)
                 return errf(err, "Cannot run in \"%s\": lab \"%s\" is not running",
                             lab->nodes[node].name, lab->name);
         return 0;
@@ -131,7 +134,7 @@ int proc_job_start(struct lab *lab, int node, const char *cmd, struct proc_job *
                 dup2(p[1], 1);
                 dup2(p[1], 2);
                 if (node != PROC_HOST)
-                        child_enter(n);
+                        child_enter(lab, n);
                 execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
                 dprintf(2, "netlab: cannot run /bin/sh: %s\n", strerror(errno));
                 _exit(127);
@@ -312,7 +315,7 @@ int proc_spawn_pty(struct lab *lab, int node, char *const argv[], int rows, int 
                 return errf_sys(err, NULL, "Cannot open a terminal in \"%s\"", n->name);
         if (pid == 0) {
                 child_reset_signals();
-                child_enter(n);
+                child_enter(lab, n);
                 setenv("TERM", "xterm-256color", 1);
                 setenv("NETLAB_NODE", n->name, 1);
                 setenv("NETLAB_LAB", lab->name, 1);

@@ -279,7 +279,9 @@ static int launch(struct lab *lab, struct service *s, char *err)
                  * Ctrl-C in the console is not the service's. */
                 setsid();
                 char e[ERRLEN];
-                if (netns_enter_node(n->netns_fd, n->uts_fd, n->mnt_fd, e) < 0) {
+                int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
+                int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
+                if (uts < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
                         sup_log(log_fd, "netlab: cannot enter node \"%s\": %s", n->name, e);
                         sup_write_state(statep, "failed", 0, 0, 127);
                         _exit(1);
@@ -332,7 +334,7 @@ int service_start(struct lab *lab, int node, const char *name, const char *cmd,
         if (!service_name_ok(name))
                 return errf(err, "\"%s\" is not a service name ([A-Za-z0-9_.-], 1 to %d)", name,
                             SERVICE_NAME_MAX);
-        if (lab->state != LAB_UP || n->netns_fd < 0)
+        if (lab->state != LAB_UP || !n->made)
                 return errf(err, "Cannot start service \"%s\" in \"%s\": lab \"%s\" is not running",
                             name, n->name, lab->name);
         service_reap(lab);

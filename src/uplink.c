@@ -132,7 +132,10 @@ static int bridge_up(struct lab *lab, const struct uplink *u, struct nl *host, i
         if (hostobj_link_claim(lab, ve, err) < 0)
                 return -1;
         struct veth_end a = {.name = ve, .label = ve, .netns_fd = -1, .master = bidx, .up = true};
-        struct veth_end b = {.name = UPLINK_IF, .label = UPLINK_IF, .netns_fd = n->netns_fd};
+        int nfd = lab_ns_fd(lab, n, CLONE_NEWNET, err);
+        if (nfd < 0)
+                return -1;
+        struct veth_end b = {.name = UPLINK_IF, .label = UPLINK_IF, .netns_fd = nfd};
         int vidx = 0, pidx = 0;
         if (nl_veth_add(host, &a, &b, &vidx, &pidx, err) < 0 ||
             hostobj_link_commit(lab, host, ve, vidx, err) < 0)
@@ -161,11 +164,14 @@ int uplinks_build(struct lab *lab, char *err)
                                   u->where, n->name, u->host_if);
                         break;
                 }
-                if (u->mode == UPLINK_MACVLAN)
-                        rc = nl_macvlan_add(host, hidx, UPLINK_IF, n->netns_fd, e);
-                else
+                if (u->mode == UPLINK_MACVLAN) {
+                        int nfd = lab_ns_fd(lab, n, CLONE_NEWNET, e);
+                        rc = nfd < 0 ? -1 : nl_macvlan_add(host, hidx, UPLINK_IF, nfd, e);
+                } else {
                         rc = bridge_up(lab, u, host, hidx, e);
-                struct nl *in = rc == 0 ? nl_open(n->netns_fd, e) : NULL;
+                }
+                int infd = rc == 0 ? lab_ns_fd(lab, n, CLONE_NEWNET, e) : -1;
+                struct nl *in = infd >= 0 ? nl_open(infd, e) : NULL;
                 int idx = in ? nl_link_index(in, UPLINK_IF, e) : -1;
                 if (idx < 0 || nl_link_set_up(in, idx, true, e) < 0 ||
                     (u->ip.family && nl_addr_add(in, idx, &u->ip, e) < 0))

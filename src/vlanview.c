@@ -5,6 +5,7 @@
 #include "nl.h"
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int push(struct port_vlan **out, int *n, const struct iface *f, struct vlan_entry v)
 {
@@ -41,7 +42,10 @@ int lab_vlan_view(const struct lab *lab, int node, struct port_vlan **out, int *
         int nkv = 0;
         if (lab_vlan_view_reads_kernel(lab, node)) {
                 char e[ERRLEN];
-                struct nl *nl = nl_open(sw->netns_fd, e);
+                int fd = lab_ns_open(lab, sw, CLONE_NEWNET, e);
+                struct nl *nl = fd < 0 ? NULL : nl_open(fd, e);
+                if (fd >= 0)
+                        close(fd);
                 if (!nl)
                         return errf(err, "switch \"%s\": %s", sw->name, e);
                 nl_set_label(nl, sw->name);

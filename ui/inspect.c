@@ -199,7 +199,7 @@ void inspect_refresh(struct console *c, int node)
         f->c = c;
         f->gen = fetch_gen;
         f->node = node;
-        f->netns_fd = fcntl(n->netns_fd, F_DUPFD_CLOEXEC, 0);
+        f->netns_fd = lab_ns_open(c->lab, n, CLONE_NEWNET, NULL); /* the worker's own */
         snprintf(f->name, sizeof(f->name), "%s", n->name);
         f->bridge = lab_node_has(c->lab, node, KIND_BRIDGE);
         f->vlan_kernel = f->bridge && lab_vlan_view_reads_kernel(c->lab, node);

@@ -71,15 +71,16 @@ static void monitor_open(struct console *c, int n)
 {
         char err[ERRLEN];
         struct node *nd = &c->lab->nodes[n];
-        if (!lab_node_live(c->lab, n) || nd->netns_fd < 0)
+        if (!lab_node_live(c->lab, n) || !nd->made)
                 return;
-        c->mon.nl[n] = nl_monitor_open(nd->netns_fd, err);
+        int fd = lab_ns_fd(c->lab, nd, CLONE_NEWNET, err);
+        c->mon.nl[n] = fd < 0 ? NULL : nl_monitor_open(fd, err);
         if (!c->mon.nl[n]) {
                 con_log(c, "monitor %s: %s", nd->name, err);
                 return;
         }
         con_ep_add(c, nl_fd(c->mon.nl[n]), EV_MON, (uint32_t)n);
-        struct nl *q = nl_open(nd->netns_fd, err);
+        struct nl *q = lab_nl_open(c->lab, nd, err);
         struct nl_link_info *li = NULL;
         int nli = 0;
         if (q && nl_link_dump(q, &li, &nli, err) == 0)
@@ -139,7 +140,7 @@ static void dump_links(struct console *c, int node)
         d->c = c;
         d->gen = mon_gen;
         d->node = node;
-        d->netns_fd = fcntl(c->lab->nodes[node].netns_fd, F_DUPFD_CLOEXEC, 0);
+        d->netns_fd = lab_ns_open(c->lab, &c->lab->nodes[node], CLONE_NEWNET, NULL); /* the worker's own */
         char err[ERRLEN];
         if (d->netns_fd < 0 ||
             kwork_submit(c->kw, &(struct kwork_job){dump_run, dump_done, dump_release, d}, err) < 0)

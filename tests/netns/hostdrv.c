@@ -29,7 +29,7 @@ int main(int argc, char **argv)
         struct nl *host = nl_open(-1, err);
         int ifindex = -1, peer = -1;
         struct veth_end a = {.name = argv[2], .label = argv[2], .netns_fd = -1, .up = true};
-        struct veth_end p = {.name = "up0", .label = "h1:up0", .netns_fd = lab->nodes[0].netns_fd};
+        struct veth_end p = {.name = "up0", .label = "h1:up0", .netns_fd = lab_ns_fd(lab, &lab->nodes[0], CLONE_NEWNET, NULL)};
         if (!host || hostobj_link_claim(lab, argv[2], err) < 0 ||
             nl_veth_add(host, &a, &p, &ifindex, &peer, err) < 0 ||
             hostobj_link_commit(lab, host, argv[2], ifindex, err) < 0) {
