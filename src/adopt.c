@@ -21,17 +21,17 @@
 #include <unistd.h>
 
 /* The kernel's side of one node: its namespaces, its interfaces' indexes and MACs. */
-static int adopt_node(struct lab *lab, int dir_fd, int i, char *err)
+static int adopt_node(struct lab *lab, int i, char *err)
 {
         struct node *n = &lab->nodes[i];
-        char path[PATH_MAX], rel[64], e[ERRLEN];
+        char path[PATH_MAX], e[ERRLEN];
         lab_netns_path(lab, n->name, path, sizeof(path));
-        n->netns_fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (n->netns_fd < 0)
+        int net_fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (net_fd < 0)
                 return errf_sys(err, NULL, "node \"%s\" has no namespace \"%s\"", n->name, path);
-        snprintf(rel, sizeof(rel), "uts/%s", n->name);
-        n->uts_fd = openat(dir_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        struct nl *nl = nl_open(n->netns_fd, e);
+        struct nl *nl = nl_open(net_fd, e);
+        close(net_fd); /* no descriptor per idle node: lab_ns_fd opens it again */
+        n->made = true;
         if (!nl)
                 return errf(err, "node \"%s\": %s", n->name, e);
         struct nl_link_info *li = NULL;
@@ -88,7 +88,7 @@ int lab_adopt(struct lab *lab, char *err)
                 lab->mac_prefix = (uint16_t)strtoul(mp, NULL, 16);
         }
         for (int i = 0; i < lab->nnodes; i++)
-                if (lab_node_live(lab, i) && adopt_node(lab, dir, i, e) < 0) {
+                if (lab_node_live(lab, i) && adopt_node(lab, i, e) < 0) {
                         errf(err,
                              "lab \"%s\" does not match %s (changed since it was built?): %s",
                              lab->name, lab->file[0] ? lab->file : "its file", e);
@@ -107,13 +107,9 @@ int lab_adopt(struct lab *lab, char *err)
         lab->state = LAB_UP;
         return 0;
 fail:
-        for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].netns_fd >= 0)
-                        close(lab->nodes[i].netns_fd);
-                if (lab->nodes[i].uts_fd >= 0)
-                        close(lab->nodes[i].uts_fd);
-                lab->nodes[i].netns_fd = lab->nodes[i].uts_fd = -1;
-        }
+        lab_ns_release(lab);
+        for (int i = 0; i < lab->nnodes; i++)
+                lab->nodes[i].made = false;
         if (lab->journal) {
                 journal_close(lab->journal);
                 lab->journal = NULL;
