@@ -32,11 +32,12 @@ int hostview_init(struct hostview *hv, char *err)
 
 static void close_node(struct node *n)
 {
-        if (n->netns_fd >= 0)
-                close(n->netns_fd);
-        if (n->uts_fd >= 0)
-                close(n->uts_fd);
-        n->netns_fd = n->uts_fd = -1;
+        if (n->nsfd_net >= 0)
+                close(n->nsfd_net);
+        if (n->nsfd_uts >= 0)
+                close(n->nsfd_uts);
+        n->nsfd_net = n->nsfd_uts = -1;
+        n->made = false;
 }
 
 void hostview_free(struct hostview *hv)
@@ -169,8 +170,11 @@ static int add_node(struct hostview *hv, const struct ns_entry *e, int scan, int
                          e->names[0] + strlen(NETNS_RUN_DIR) + 1);
         else
                 snprintf(nd->netns_name, sizeof(nd->netns_name), "host.%lu", e->ino);
-        nd->netns_fd = ns_open_net(e);
-        nd->uts_fd = nd->netns_fd >= 0 ? ns_open_uts(e) : -1;
+        /* Held here (no path of a lab to open them by): lab_ns_fd and
+         * lab_ns_open give these (they are in no cache that evicts). */
+        nd->nsfd_net = ns_open_net(e);
+        nd->nsfd_uts = nd->nsfd_net >= 0 ? ns_open_uts(e) : -1;
+        nd->made = nd->nsfd_net >= 0;
         set_name(hv->lab, n, label);
         return n;
 }

@@ -220,7 +220,8 @@ int lab_ns_open(const struct lab *lab, const struct node *n, int nstype, char *e
                 errno = ENOENT;
                 return errf(err, "node \"%s\" has no namespace (the lab is not built)", n->name);
         }
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int held = nstype == CLONE_NEWUTS ? n->nsfd_uts : n->nsfd_net;
+        int fd = held >= 0 ? fcntl(held, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
                 if (errno == EMFILE || errno == ENFILE)
                         return errf_sys(err, NULL,

@@ -46,7 +46,7 @@ static void child_enter(const struct lab *lab, const struct node *n)
         /* Opened here, in the child: the owner holds none per node. */
         int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
         int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
-        if (uts < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
+        if (net < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
                 dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
                 _exit(127);
         }

@@ -281,7 +281,7 @@ static int launch(struct lab *lab, struct service *s, char *err)
                 char e[ERRLEN];
                 int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
                 int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
-                if (uts < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
+                if (net < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
                         sup_log(log_fd, "netlab: cannot enter node \"%s\": %s", n->name, e);
                         sup_write_state(statep, "failed", 0, 0, 127);
                         _exit(1);
