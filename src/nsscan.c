@@ -356,12 +356,25 @@ static const struct ns_iface *iface_by_index(const struct ns_entry *e, int ifind
 }
 
 /* veth peers: in namespace A, the nsid that A gives B is what A's veths name. */
+/* True when namespace b has a veth of index ifindex whose peer is elsewhere:
+ * the only namespaces worth asking the kernel about for such a peer. */
+static bool may_hold_peer(const struct ns_entry *b, int ifindex)
+{
+        const struct ns_iface *p = iface_by_index(b, ifindex);
+        return p && !strcmp(p->li.kind, "veth") && p->li.link_netnsid >= 0;
+}
+
+/* veth peers: in namespace A, the nsid that A gives B is what A's veths name.
+ * The kernel is asked only about the namespaces that hold a veth of the
+ * peer's index (one RTM_GETNSID per candidate, each answer kept), so a
+ * machine with thousands of namespaces is not asked n*n questions. */
 static void resolve_peers(struct ns_scan *s)
 {
         for (int a = 0; a < s->n; a++) {
                 struct ns_entry *e = &s->ns[a];
                 struct nl *nl = NULL;
-                int *ids = NULL; /* the id A gives each namespace, computed once */
+                int *ids = NULL; /* the id A gives each namespace: -2 not asked yet */
+                bool no_nl = false;
                 for (int i = 0; i < e->nifs; i++) {
                         struct ns_iface *f = &e->ifs[i];
                         if (strcmp(f->li.kind, "veth"))
@@ -374,23 +387,28 @@ static void resolve_peers(struct ns_scan *s)
                                 }
                                 continue;
                         }
-                        if (!ids) {
-                                char err[ERRLEN];
+                        char err[ERRLEN];
+                        if (!ids && !no_nl) {
                                 if (e->fd < 0 || !(nl = nl_open(e->fd, err)) ||
-                                    !(ids = malloc((size_t)s->n * sizeof(*ids))))
-                                        break;
+                                    !(ids = malloc((size_t)s->n * sizeof(*ids)))) {
+                                        no_nl = true;
+                                        continue;
+                                }
                                 for (int b = 0; b < s->n; b++)
-                                        ids[b] = b == a || s->ns[b].fd < 0
-                                                     ? -1
-                                                     : nl_netns_id(nl, s->ns[b].fd, err);
+                                        ids[b] = -2;
                         }
+                        if (!ids)
+                                continue;
                         for (int b = 0; b < s->n; b++) {
+                                if (b == a || s->ns[b].fd < 0 || !may_hold_peer(&s->ns[b], f->li.link))
+                                        continue;
+                                if (ids[b] == -2)
+                                        ids[b] = nl_netns_id(nl, s->ns[b].fd, err);
                                 if (ids[b] != f->li.link_netnsid)
                                         continue;
                                 f->peer_ns = b;
                                 const struct ns_iface *p = iface_by_index(&s->ns[b], f->li.link);
-                                if (p)
-                                        snprintf(f->peer, sizeof(f->peer), "%s", p->li.name);
+                                snprintf(f->peer, sizeof(f->peer), "%s", p->li.name);
                                 break;
                         }
                 }
