@@ -49,8 +49,17 @@ struct server {
         size_t ctllen;
         struct client cl[MAXCLIENTS];
         int ncl;
-        int last; /* index of the client that typed last, -1 */
+        int last;    /* index of the client that typed last, -1 */
+        bool lab_up; /* the console said "up": there is a lab to keep */
 };
+
+/* A console whose lab never came up (its build failed) keeps nothing: once
+ * no terminal shows it, it is told to go, so no server outlives a failure. */
+static void idle_check(struct server *s)
+{
+        if (!s->lab_up && s->ncl == 0 && s->console > 0)
+                kill(s->console, SIGTERM);
+}
 
 static int set_nonblock(int fd)
 {
@@ -67,6 +76,7 @@ static void client_drop(struct server *s, int i)
                 s->last = -1;
         else if (s->last == s->ncl)
                 s->last = i;
+        idle_check(s);
 }
 
 static int client_queue(struct client *c, uint8_t type, const void *data, size_t len)
@@ -162,6 +172,7 @@ static void on_ctl_line(struct server *s, char *line)
         if (!strncmp(line, "lab ", 4)) {
                 snprintf(s->name, sizeof(s->name), "%.24s", line + 4);
         } else if (!strcmp(line, "up")) {
+                s->lab_up = true;
                 char msg[64];
                 if (s->name[0] && s->lsock < 0)
                         listen_on(s);
@@ -179,6 +190,8 @@ static void on_ctl_line(struct server *s, char *line)
                 char msg[1100];
                 snprintf(msg, sizeof(msg), "%s\n", line);
                 ready_say(s, msg);
+                s->lab_up = false;
+                idle_check(s);
         } else if (!strcmp(line, "detach") && s->ncl > 0) {
                 int i = s->last >= 0 ? s->last : s->ncl - 1;
                 client_queue(&s->cl[i], SRV_DETACHED, s->name, strlen(s->name));

@@ -251,12 +251,22 @@ static void deadlines(struct console *c)
 
 /* ---- life cycle ---- */
 
+/* Before the screen is up (the lab file's top level may print or build the
+ * lab itself: lab:build(), node:cmd), there is no screen to draw on. */
+static bool screen_up(void)
+{
+        return stdscr && !isendwin();
+}
+
 static void hook_print(void *ud, const char *line)
 {
         struct console *c = ud;
         con_log(c, "lua: %s", line);
-        if (isendwin())
+        if (!screen_up()) {
+                if (!stdscr)
+                        printf("%s\n", line);
                 return;
+        }
         con_output(c, line, strlen(line));
         con_output(c, "\n", 1);
 }
@@ -264,7 +274,7 @@ static void hook_print(void *ud, const char *line)
 static void hook_progress(void *ud, const char *stage, int done, int total)
 {
         struct console *c = ud;
-        if (isendwin())
+        if (!screen_up() || !c->lab)
                 return;
         con_msg(c, false, "Lab %s: %s %d/%d", c->lab->name, stage, done, total);
         draw_all(c);
