@@ -154,6 +154,9 @@ int netns_bind_etc(const char *name, char *err)
                         continue;
                 snprintf(src, sizeof(src), "%s/%s", dir, de->d_name);
                 snprintf(dst, sizeof(dst), "/etc/%s", de->d_name);
+                struct stat st;
+                if (stat(dst, &st) < 0 && errno == ENOENT)
+                        continue; /* nothing to bind over (a minimal /etc): as if absent */
                 if (mount(src, dst, "none", MS_BIND, NULL) < 0 && rc == 0)
                         rc = errf_sys(err, NULL, "Bind %s -> %s failed", src, dst);
         }

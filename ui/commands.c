@@ -436,7 +436,7 @@ const struct cmd_entry con_commands[] = {
     {"iperfudp", "BW A B", "UDP at BW (\"10M\") from A to B, and the loss", 3, 3, "-nn", NULL,
      c_iperfudp},
     {"link", "A B up|down|set K V...|show|clear",
-     "a link up (as its file says) or down; its parameters set, shown, cleared", 3, -1, "nns",
+     "up or down, or set/show/clear its parameters", 3, -1, "nns",
      "up down set show clear", c_link},
     {"term", "NODE", "a shell inside NODE in a new pane", 1, 1, "n", NULL, c_term},
     {"logs", "NODE [SERVICE]", "the last lines of a node's service logs", 1, 2, "n", NULL,

@@ -77,7 +77,7 @@ int main(void)
                 CHECK(help_markdown(f) == 0);
                 fclose(f);
                 CHECK(strstr(md, "| `help [COMMAND]` | the keys and commands |") != NULL);
-                CHECK(strstr(md, "| `link A B up\\|down` |") != NULL);
+                CHECK(strstr(md, "| `link A B up\\|down\\|set K V...\\|show\\|clear` |") != NULL);
                 CHECK(strstr(md, "| `o Tab` | next pane |") != NULL);
                 CHECK(strstr(md, "(no help)") == NULL);
                 free(md);
