@@ -7,6 +7,7 @@
 #include "kwork.h"
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -123,7 +124,13 @@ struct kwork *kwork_start(char *err)
         pthread_attr_init(&at);
         pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
         pthread_t t;
+        /* The worker takes no signal: a process's stop signals are its loop's
+         * (read from a signalfd); one taken by this thread would be lost. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
         int rc = pthread_create(&t, &at, worker, w);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         pthread_attr_destroy(&at);
         if (rc != 0) {
                 errno = rc;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -97,7 +98,11 @@ int host_start(struct console *c, char *err)
                         c->sel = i;
                         break;
                 }
+        sigset_t all, old; /* the scanner takes no signal: they are the loop's */
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
         int e = pthread_create(&h->th, NULL, scanner, h);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         if (e) {
                 errno = e;
                 errf_sys(err, NULL, "Cannot start the scanner");

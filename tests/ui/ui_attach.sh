@@ -124,9 +124,7 @@ echo "$out" | grep -q "is already running" || fail "second up: $out"
 
 # down: the lab goes, and the attached console says why.
 "$BIN" down "$LAB" | grep -q "lab $LAB is down" || fail "netlab down"
-# 143: the console tore the lab down on SIGTERM. (137 was seen twice in ~8
-# runs: something SIGKILLs the console during that teardown; not found yet.)
-wait_for "ATTACH-EXIT=1(43|37)" 30
+wait_for "ATTACH-EXIT=143" 30
 ip netns list | grep -q "^$LAB\." && fail "namespaces left after down"
 [ -e "/run/netlab/$LAB" ] && fail "run directory left after down"
 
