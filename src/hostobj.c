@@ -398,3 +398,37 @@ int hostobj_describe(const char *lab, char *buf, size_t len)
         close(dir);
         return d.nseen;
 }
+
+uint32_t hostobj_node_hash(const char *lab, const char *node)
+{
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (const char *p = lab; *p; p++)
+                h = (h ^ (uint8_t)*p) * 16777619u;
+        h = (h ^ '.') * 16777619u;
+        for (const char *p = node; *p; p++)
+                h = (h ^ (uint8_t)*p) * 16777619u;
+        return h;
+}
+
+int hostobj_default_route_if(struct nl *host, char *name, size_t len, char *err)
+{
+        struct nl_route_info *r = NULL;
+        int nr = 0, oif = 0;
+        name[0] = '\0';
+        if (nl_route_dump(host, &r, &nr, err) < 0)
+                return -1;
+        for (int i = 0; i < nr && !oif; i++)
+                if (r[i].family == AF_INET && r[i].dst.prefix == 0)
+                        oif = r[i].oif;
+        free(r);
+        if (!oif) {
+                errno = ENETUNREACH;
+                return errf(err, "the host has no default route");
+        }
+        char ifn[IF_NAMESIZE];
+        if (len < IF_NAMESIZE || !if_indextoname((unsigned)oif, ifn))
+                return errf(err, "the host's default route leaves by an interface that is gone");
+        snprintf(name, len, "%s", ifn);
+        return 0;
+}
+

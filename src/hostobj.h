@@ -20,6 +20,7 @@
 #ifndef NETLAB_HOSTOBJ_H
 #define NETLAB_HOSTOBJ_H
 #include <stddef.h>
+#include <stdint.h>
 #include "err.h"
 
 struct lab;
@@ -77,6 +78,13 @@ int hostobj_remove(struct nl *host, const char *lab, const struct hostobj_rec *r
  * nft table netlab_LAB, sysctl net/ipv4/ip_forward" ("" none). Returns how
  * many objects, or -1 when the lab has no run directory. */
 int hostobj_describe(const char *lab, char *buf, size_t len);
+
+/* A short, stable hash of a lab's node (FNV-1a of "LAB.NODE"): the 8 hex
+ * digits of the host objects a node makes ("nl1a2b3c4d"). */
+uint32_t hostobj_node_hash(const char *lab, const char *node);
+/* The interface of the default IPv4 route of host's namespace, in name
+ * (IF_NAMESIZE). -1 with err (errno ENETUNREACH: there is none). */
+int hostobj_default_route_if(struct nl *host, char *name, size_t len, char *err);
 
 /* The inode of the calling thread's network namespace (0 on error). */
 unsigned long hostobj_netns_inode(void);

@@ -20,6 +20,7 @@
 #include "nat.h"
 #include "nl.h"
 #include <errno.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
@@ -32,27 +33,16 @@ static const struct kind_sysctl nat_sysctls[] = {
     {NULL, NULL, false},
 };
 
-static uint32_t lab_hash(const char *lab, const char *node)
-{
-        uint32_t h = 2166136261u; /* FNV-1a */
-        for (const char *p = lab; *p; p++)
-                h = (h ^ (uint8_t)*p) * 16777619u;
-        h = (h ^ '.') * 16777619u;
-        for (const char *p = node; *p; p++)
-                h = (h ^ (uint8_t)*p) * 16777619u;
-        return h;
-}
-
 /* The host end's name: "nl" and 8 hex digits of the lab and node names. */
 static void host_ifname(const struct lab *lab, int node, char *buf, size_t len)
 {
-        snprintf(buf, len, "nl%08x", lab_hash(lab->name, lab->nodes[node].name));
+        snprintf(buf, len, "nl%08x", hostobj_node_hash(lab->name, lab->nodes[node].name));
 }
 
 /* 100.64.0.0/10: the /30 of this NAT node; host end .1, node end .2. */
 static void uplink_addrs(const struct lab *lab, int node, struct ipaddr *host, struct ipaddr *nat)
 {
-        uint32_t h = lab_hash(lab->name, lab->nodes[node].name);
+        uint32_t h = hostobj_node_hash(lab->name, lab->nodes[node].name);
         uint8_t net[4] = {100, (uint8_t)(64 | ((h >> 16) & 63)), (uint8_t)(h >> 8),
                           (uint8_t)(h & 0xfc)};
         memset(host, 0, sizeof(*host));
@@ -62,37 +52,6 @@ static void uplink_addrs(const struct lab *lab, int node, struct ipaddr *host, s
         *nat = *host;
         host->a[3] |= 1;
         nat->a[3] |= 2;
-}
-
-/* The interface of the default IPv4 route of the namespace nl speaks to. */
-static int default_oif(struct nl *nl, char *name, size_t len, char *err)
-{
-        struct nl_route_info *r = NULL;
-        struct nl_link_info *l = NULL;
-        int nr = 0, nlk = 0, oif = 0;
-        if (nl_route_dump(nl, &r, &nr, err) < 0)
-                return -1;
-        for (int i = 0; i < nr && !oif; i++)
-                if (r[i].family == AF_INET && r[i].dst.prefix == 0)
-                        oif = r[i].oif;
-        free(r);
-        if (!oif) {
-                errno = ENETUNREACH;
-                return errf(err, "the host has no default route: a NAT node has nowhere to send "
-                                 "the lab's traffic");
-        }
-        if (nl_link_dump(nl, &l, &nlk, err) < 0)
-                return -1;
-        int rc = -1;
-        for (int i = 0; i < nlk; i++)
-                if (l[i].ifindex == oif) {
-                        snprintf(name, len, "%s", l[i].name);
-                        rc = 0;
-                }
-        free(l);
-        if (rc < 0)
-                errf(err, "the host's default route leaves by an interface that is gone");
-        return rc;
 }
 
 /* Hosts of the lab that have no gateway and share a subnet with the NAT
@@ -146,7 +105,7 @@ static int nat_configure(struct kind_ctx *c, char *err)
 {
         struct lab *lab = c->lab;
         const struct node *n = &lab->nodes[c->node];
-        char hname[16], oif[IFNAME_MAX + 1], table[64], e[ERRLEN];
+        char hname[16], oif[IF_NAMESIZE], table[64], e[ERRLEN];
         host_ifname(lab, c->node, hname, sizeof(hname));
         struct ipaddr host_a, nat_a;
         uplink_addrs(lab, c->node, &host_a, &nat_a);
@@ -154,8 +113,11 @@ static int nat_configure(struct kind_ctx *c, char *err)
         if (!host)
                 return -1;
         int rc = -1, hidx = 0, nidx = 0;
-        if (default_oif(host, oif, sizeof(oif), err) < 0)
+        if (hostobj_default_route_if(host, oif, sizeof(oif), e) < 0) {
+                errf(err, "%s%s", e,
+                     errno == ENETUNREACH ? ": a NAT node has nowhere to send the lab's traffic" : "");
                 goto out;
+        }
         /* The host end: journaled, made, given its identity. */
         if (hostobj_link_claim(lab, hname, err) < 0)
                 goto out;

@@ -13,36 +13,6 @@
 
 #define UPLINK_IF "up0"
 
-static uint32_t fnv(const char *a, const char *b)
-{
-        uint32_t h = 2166136261u;
-        for (const char *p = a; *p; p++)
-                h = (h ^ (uint8_t)*p) * 16777619u;
-        h = (h ^ ':') * 16777619u;
-        for (const char *p = b; *p; p++)
-                h = (h ^ (uint8_t)*p) * 16777619u;
-        return h;
-}
-
-/* The interface of the machine's default IPv4 route, or "" . */
-static void default_route_if(struct nl *host, char *name, size_t len)
-{
-        struct nl_route_info *r = NULL;
-        int nr = 0, oif = 0;
-        char err[ERRLEN];
-        name[0] = '\0';
-        if (len < IF_NAMESIZE)
-                return;
-        if (nl_route_dump(host, &r, &nr, err) < 0)
-                return;
-        for (int i = 0; i < nr && !oif; i++)
-                if (r[i].family == AF_INET && r[i].dst.prefix == 0)
-                        oif = r[i].oif;
-        free(r);
-        if (oif && !if_indextoname((unsigned)oif, name))
-                name[0] = '\0';
-}
-
 int lab_add_uplink(struct lab *lab, int node, const char *host_if, const char *mode,
                    const char *ip, const char *where, char *err)
 {
@@ -88,8 +58,8 @@ int lab_add_uplink(struct lab *lab, int node, const char *host_if, const char *m
                 struct nl *host = nl_open(-1, err);
                 if (!host)
                         return -1;
-                char def[IF_NAMESIZE];
-                default_route_if(host, def, sizeof(def));
+                char def[IF_NAMESIZE], e[ERRLEN];
+                hostobj_default_route_if(host, def, sizeof(def), e); /* none: "" */
                 nl_close(host);
                 if (!strcmp(def, host_if)) {
                         errno = EBUSY;
@@ -120,7 +90,7 @@ static int bridge_up(struct lab *lab, const struct uplink *u, struct nl *host, i
                      char *err)
 {
         const struct node *n = &lab->nodes[u->node];
-        uint32_t h = fnv(lab->name, n->name);
+        uint32_t h = hostobj_node_hash(lab->name, n->name);
         char br[16], ve[16];
         snprintf(br, sizeof(br), "nb%08x", h);
         snprintf(ve, sizeof(ve), "nv%08x", h);
