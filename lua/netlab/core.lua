@@ -6,7 +6,6 @@ return function(classes)
 
   -- Errors name the lab's line, never this file's: netlab.error does that.
   local fail = netlab.error
-  local json_null = setmetatable({}, { __tostring = function() return "null" end })
 
   -- A node, a node's name, or an IP address; never anything a shell would
   -- read as more than one word. family (4, 6 or nil) picks the node's
@@ -93,80 +92,7 @@ return function(classes)
     return recv > 0, stats
   end
 
-  -- A small JSON reader, enough for iperf3 -J (objects, arrays, strings,
-  -- numbers, true/false/null); nil, message on anything else.
-  local function json_decode(str)
-    local pos = 1
-    local value
-    local function ws() pos = str:find("[^ \t\r\n]", pos) or #str + 1 end
-    local function err(what) error(("JSON %s at byte %d"):format(what, pos), 0) end
-    local function string_()
-      local out, i = {}, pos + 1
-      while true do
-        local c = str:sub(i, i)
-        if c == "" then err("unterminated string") end
-        if c == '"' then pos = i + 1; return table.concat(out) end
-        if c == "\\" then
-          local e = str:sub(i + 1, i + 1)
-          local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t" }
-          if e == "u" then out[#out + 1] = "?"; i = i + 6
-          else out[#out + 1] = map[e] or e; i = i + 2 end
-        else
-          out[#out + 1] = c
-          i = i + 1
-        end
-      end
-    end
-    function value()
-      ws()
-      local c = str:sub(pos, pos)
-      if c == "{" then
-        local t = {}
-        pos = pos + 1
-        ws()
-        if str:sub(pos, pos) == "}" then pos = pos + 1; return t end
-        while true do
-          ws()
-          if str:sub(pos, pos) ~= '"' then err("key expected") end
-          local k = string_()
-          ws()
-          if str:sub(pos, pos) ~= ":" then err("':' expected") end
-          pos = pos + 1
-          t[k] = value()
-          ws()
-          local d = str:sub(pos, pos)
-          pos = pos + 1
-          if d == "}" then return t end
-          if d ~= "," then err("',' or '}' expected") end
-        end
-      elseif c == "[" then
-        local t = {}
-        pos = pos + 1
-        ws()
-        if str:sub(pos, pos) == "]" then pos = pos + 1; return t end
-        while true do
-          t[#t + 1] = value()
-          ws()
-          local d = str:sub(pos, pos)
-          pos = pos + 1
-          if d == "]" then return t end
-          if d ~= "," then err("',' or ']' expected") end
-        end
-      elseif c == '"' then
-        return string_()
-      else
-        local lit = str:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
-        if lit and #lit > 0 then pos = pos + #lit; return tonumber(lit) end
-        for word, v in pairs({ ["true"] = true, ["false"] = false, ["null"] = json_null }) do
-          if str:sub(pos, pos + #word - 1) == word then pos = pos + #word; return v end
-        end
-        err("unexpected '" .. c .. "'")
-      end
-    end
-    local ok, v = pcall(value)
-    if not ok then return nil, v end
-    return v
-  end
+  local json_decode = require("netlab.json").decode
 
   -- link:flap{down = 2, up = 3, times = 5}: the link goes down for `down`
   -- seconds, then up for `up` seconds, `times` times, in order; inside an
