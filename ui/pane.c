@@ -415,6 +415,13 @@ void pane_pty_event(struct console *c, int id)
                 else
                         snprintf(note, sizeof(note), "%s: shell exited (status %d)", name,
                                  WEXITSTATUS(st));
+        } else if (p->pid > 0) {
+                /* The pty closed a moment before the shell is reaped: stop
+                 * reading; pane_reap closes the pane with its status on SIGCHLD. */
+                con_ep_del(c, p->fd);
+                close(p->fd);
+                p->fd = -1;
+                return;
         } else {
                 snprintf(note, sizeof(note), "%s: shell exited", name);
         }
