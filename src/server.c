@@ -61,6 +61,24 @@ static void idle_check(struct server *s)
                 kill(s->console, SIGTERM);
 }
 
+/* Closes every descriptor above stderr but those in keep (-1 entries are
+ * ignored). */
+static void close_all_but(const int *keep, int n)
+{
+        unsigned lo = 3;
+        for (;;) {
+                unsigned next = ~0U; /* the lowest kept descriptor at or above lo */
+                for (int i = 0; i < n; i++)
+                        if (keep[i] >= (int)lo && (unsigned)keep[i] < next)
+                                next = (unsigned)keep[i];
+                if (next > lo)
+                        close_range(lo, next == ~0U ? ~0U : next - 1, 0);
+                if (next == ~0U)
+                        return;
+                lo = next + 1;
+        }
+}
+
 static int set_nonblock(int fd)
 {
         int fl = fcntl(fd, F_GETFL);
@@ -406,6 +424,12 @@ pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *r
         setsid();
         if (fork() != 0)
                 _exit(0);
+        /* The server keeps only what it was given: an inherited descriptor
+         * (the caller's own end of the client socketpair, above all) would
+         * keep a closed terminal's connection open, and the server would
+         * never see that client go. */
+        int keep[] = {client_fd, ready_fd ? rp[1] : -1};
+        close_all_but(keep, 2);
         if (ready_fd) { /* the caller may need to stop the build: the server's pid first */
                 char pl[32];
                 int n = snprintf(pl, sizeof(pl), "pid %d\n", (int)getpid());
