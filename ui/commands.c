@@ -1,8 +1,9 @@
 /* commands.c — the console's command table and the line executor, with
  * the commands about the lab itself (nodes, links, net, dump, link, term,
  * select, clean, quit, help). A line whose first word names a node runs the
- * rest of the line in that node as a job. Nothing here blocks the loop,
- * except `clean`, which removes other labs' leftovers. */
+ * rest of the line in that node as a job. Nothing here blocks the loop:
+ * the commands that change the kernel (link, reset, reload, add, del, addr,
+ * route, set, clean) run on the command worker (cmdwork.h). */
 #include "console.h"
 #include "export.h"
 #include "clean.h"
@@ -498,6 +499,10 @@ void con_exec_line(struct console *c, const char *line)
         }
         if (argc == 0)
                 return;
+        if (cmdwork_busy(c)) { /* after the command that changes the lab */
+                cmdwork_queue(c, line);
+                return;
+        }
         con_log(c, "> %s", line);
         const struct cmd_entry *e = NULL;
         for (const struct cmd_entry *k = con_commands; k->name; k++)
@@ -538,7 +543,8 @@ void con_exec_line(struct console *c, const char *line)
                 con_msg(c, true, "%s", err);
                 return;
         }
-        if (e->exec(c, argc - 1, p.argv + 1, p.rest, err) < 0)
+        if (cmdwork_wants(e) ? cmdwork_submit(c, e, line, err) < 0
+                             : e->exec(c, argc - 1, p.argv + 1, p.rest, err) < 0)
                 con_msg(c, true, "%s", err);
         c->dirty = true;
 }

@@ -44,6 +44,11 @@ int c_source(struct console *c, int argc, char **argv, const char *rest, char *e
 int c_time(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_lua(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_reload(struct console *c, int argc, char **argv, const char *rest, char *err);
+/* reload.c: reload in three steps for cmdwork.c (before on the loop, run on
+ * the worker, end on the loop whatever run returned). */
+int reload_begin(struct console *c, void **state, char *err);
+int reload_run(struct console *c, void *state, char *err);
+void reload_end(struct console *c, void *state, int rc);
 /* cmd_live.c: changes to the running lab, and save FILE.lua */
 int c_add(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_del(struct console *c, int argc, char **argv, const char *rest, char *err);

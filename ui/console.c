@@ -59,6 +59,15 @@ void con_log(struct console *c, const char *fmt, ...)
 void con_msg(struct console *c, bool error, const char *fmt, ...)
 {
         va_list ap;
+        if (cmdwork_on_worker()) { /* shown when the command ends */
+                char m[sizeof(c->msg)];
+                va_start(ap, fmt);
+                int n = vsnprintf(m, sizeof(m), fmt, ap);
+                va_end(ap);
+                cmdwork_keep(error ? CMDW_ERR : CMDW_MSG, m,
+                             n < 0 ? 0 : n < (int)sizeof(m) ? (size_t)n : sizeof(m) - 1);
+                return;
+        }
         va_start(ap, fmt);
         vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
         va_end(ap);
@@ -121,7 +130,9 @@ static void crash_handler(int sig)
 
 void con_ep_add(struct console *c, int fd, uint32_t type, uint32_t idx)
 {
-        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ((uint64_t)type << 32) | idx};
+        struct epoll_event ev = {.events = EPOLLIN,
+                                 .data.u64 = ((uint64_t)(unsigned)fd << 40) |
+                                             ((uint64_t)(type & 0xff) << 32) | idx};
         if (epoll_ctl(c->ep, EPOLL_CTL_ADD, fd, &ev) < 0 && errno != EEXIST)
                 con_log(c, "epoll add fd %d: %s", fd, strerror(errno));
 }
@@ -162,6 +173,8 @@ void con_dp_watch(struct console *c)
 
 void con_select_node(struct console *c, int node)
 {
+        if (cmdwork_refuse(c))
+                return;
         if (node < 0 || node >= c->lab->nnodes)
                 return;
         c->sel = node;
@@ -214,7 +227,10 @@ static void arm_timer(struct console *c)
                             c->inspect_pane >= 0 && c->built && c->lay.zoomed < 0 ? c->inspect_at
                                                                                   : 0,
                             c->keys.numbers_until, c->dying_at};
-        for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++)
+        /* While a command changes the lab, only the screen's deadline counts
+         * (deadlines() waits for the command). */
+        size_t ncand = cmdwork_busy(c) ? 1 : sizeof(cand) / sizeof(cand[0]);
+        for (size_t i = 0; i < ncand; i++)
                 if (cand[i] > 0 && (t == 0 || cand[i] < t))
                         t = cand[i];
         struct itimerspec its = {0};
@@ -262,7 +278,7 @@ static void hook_print(void *ud, const char *line)
 {
         struct console *c = ud;
         con_log(c, "lua: %s", line);
-        if (!screen_up()) {
+        if (!screen_up() && !cmdwork_on_worker()) {
                 if (!stdscr)
                         printf("%s\n", line);
                 return;
@@ -274,7 +290,7 @@ static void hook_print(void *ud, const char *line)
 static void hook_progress(void *ud, const char *stage, int done, int total)
 {
         struct console *c = ud;
-        if (!screen_up() || !c->lab)
+        if (!screen_up() || !c->lab || cmdwork_on_worker())
                 return;
         con_msg(c, false, "Lab %s: %s %d/%d", c->lab->name, stage, done, total);
         draw_all(c);
@@ -359,10 +375,19 @@ static void setup_curses(struct console *c)
         keys_mouse_mode(true);
 }
 
+/* The events whose handlers read the lab: while a command changes it on
+ * the worker, they wait in the kernel (cmdwork_defer). */
+static const bool defer_while_busy[] = {
+    [EV_MON] = true, [EV_JOB] = true,  [EV_LUA] = true,   [EV_CAP] = true,
+    [EV_DP] = true,  [EV_KWORK] = true, [EV_HOST] = true, [EV_CMDW + 1] = false,
+};
+
 static void loop(struct console *c)
 {
         struct epoll_event evs[64];
-        while (!c->quit) {
+        /* Quitting waits for a command that changes the kernel: the lab is
+         * the worker's until it ends. */
+        while (!c->quit || cmdwork_busy(c)) {
                 arm_timer(c);
                 int n = epoll_wait(c->ep, evs, 64, -1);
                 if (n < 0) {
@@ -370,9 +395,15 @@ static void loop(struct console *c)
                                 continue;
                         fatal("epoll_wait: %s", strerror(errno));
                 }
-                for (int i = 0; i < n && !c->quit; i++) {
-                        uint32_t type = (uint32_t)(evs[i].data.u64 >> 32);
+                for (int i = 0; i < n && (!c->quit || cmdwork_busy(c)); i++) {
+                        uint32_t type = EV_TYPE(evs[i].data.u64);
                         uint32_t idx = (uint32_t)evs[i].data.u64;
+                        if (cmdwork_busy(c) &&
+                            type < sizeof(defer_while_busy) / sizeof(defer_while_busy[0]) &&
+                            defer_while_busy[type]) {
+                                cmdwork_defer(c, (int)(evs[i].data.u64 >> 40), evs[i].data.u64);
+                                continue;
+                        }
                         switch (type) {
                         case EV_STDIN: {
                                 unsigned char buf[4096];
@@ -419,11 +450,16 @@ static void loop(struct console *c)
                         case EV_HOST:
                                 host_event(c);
                                 break;
+                        case EV_CMDW:
+                                cmdwork_event(c);
+                                break;
                         }
                 }
-                con_dp_watch(c);
-                deadlines(c);
-                if (c->quit)
+                if (!cmdwork_busy(c)) {
+                        con_dp_watch(c);
+                        deadlines(c);
+                }
+                if (c->quit && !cmdwork_busy(c))
                         break;
                 if (c->dirty || c->draw_pending) {
                         long long now = monotime_ms();
@@ -549,6 +585,12 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 return 1;
         }
         con_ep_add(c, kwork_fd(c->kw), EV_KWORK, 0);
+        c->cw = cmdwork_new(err);
+        if (!c->cw) {
+                fprintf(stderr, "netlab: %s\n", err);
+                return 1;
+        }
+        con_ep_add(c, cmdwork_fd(c->cw), EV_CMDW, 0);
         if (hostv)
                 con_ep_add(c, host_fd(c), EV_HOST, 0);
 
@@ -628,6 +670,9 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
         con_ep_del(c, kwork_fd(c->kw));
         kwork_stop(c->kw); /* never waits: a dump stuck in the kernel is let go */
         c->kw = NULL;
+        con_ep_del(c, cmdwork_fd(c->cw));
+        cmdwork_free(c->cw); /* idle: the loop waited for its command */
+        c->cw = NULL;
         inspect_free(&c->in);
         int status = c->exit_status;
         if (stop_signal)

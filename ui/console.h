@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "cmd.h"
+#include "cmdwork.h"
 #include "commands.h"
 #include "copy.h"
 #include "draw.h"
@@ -46,6 +47,7 @@ struct console {
         int ep, sfd, tfd;
         int dp_fd, dp_deaths; /* the lab's datapath, watched in the loop (dp.h) */
         struct kwork *kw;     /* netlink dumps run here, never in the loop (kwork.h) */
+        struct cmdwork *cw;   /* commands that change the kernel run here (cmdwork.h) */
         char dp_note[48];     /* for the title bar: "datapath dead", "" when well */
         FILE *log;
         bool utf8;
@@ -71,6 +73,7 @@ struct console {
         bool draw_pending;
         double last_draw_ms; /* duration of the last redraw */
         long long ndraws;
+        unsigned long drawn_sig; /* the layout the screen was painted with (draw.c) */
 
         /* Graph. */
         int sel;
@@ -99,8 +102,10 @@ struct console {
 /* The loop's event sources, in the high half of epoll's data. */
 enum ev_type {
         EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP, EV_KWORK,
-        EV_HOST
+        EV_HOST, EV_CMDW
 };
+/* epoll data: the type in bits 32-39, the fd in bits 40-63, idx below. */
+#define EV_TYPE(u64) ((uint32_t)(((u64) >> 32) & 0xff))
 
 /* console.c */
 void con_msg(struct console *c, bool error, const char *fmt, ...)

@@ -269,7 +269,9 @@ static void pane_list(struct console *c, char *buf, size_t len)
                 const struct pane *p = &c->panes[ids[k]];
                 if (p->kind != P_TERM && p->kind != P_OUTPUT)
                         continue;
-                const char *name = p->named || p->node < 0 ? p->title : c->lab->nodes[p->node].name;
+                const char *name = p->named || p->node < 0 || cmdwork_busy(c)
+                                       ? p->title
+                                       : c->lab->nodes[p->node].name;
                 int w =
                     snprintf(buf + o, len - o, "%s%d:%.16s%s%s", o ? " " : "", k, name,
                              ids[k] == c->active ? "*" : "", ids[k] == c->lay.zoomed ? "Z" : "");
@@ -281,11 +283,59 @@ static void pane_list(struct console *c, char *buf, size_t len)
                 snprintf(buf + o, len - o, "%s[sync]", o ? "  " : "");
 }
 
+/* What the screen's cells are laid out as: panes and their rectangles, the
+ * overlays. While a command changes the lab, a frame with the same layout
+ * keeps the lab's panes as they were painted. */
+static unsigned long layout_sig(struct console *c)
+{
+        unsigned long h = (unsigned long)LINES * 31u + (unsigned long)COLS;
+        int ids[MAXPANES];
+        int n = layout_panes(&c->lay, ids, MAXPANES);
+        for (int k = 0; k < n; k++) {
+                struct rect r = {0};
+                layout_rect(&c->lay, ids[k], &r);
+                h = h * 131u + (unsigned long)ids[k];
+                h = h * 131u + (unsigned long)(r.x * 7919 + r.y * 104729 + r.w * 1299709 + r.h);
+        }
+        return h * 3u + (c->keys.help ? 1u : 0u) + (c->keys.numbers_until ? 2u : 0u);
+}
+
+/* A frame while a command changes the lab (cmdwork.h): the terminal panes,
+ * the message and the command line are painted; the graph, inspector and
+ * experiments keep their cells, or say what they wait for when the layout
+ * changed under them. */
+static bool draw_busy_frame(struct console *c, char *line, size_t len)
+{
+        unsigned long sig = layout_sig(c);
+        bool keep = sig == c->drawn_sig;
+        if (!keep)
+                erase();
+        c->drawn_sig = sig;
+        snprintf(line, len, " netlab  changing the lab: %s", cmdwork_what(c));
+        move(0, 0);
+        for (int x = 0; x < COLS; x++)
+                addch(' ' | A_REVERSE);
+        put_str(0, 0, COLS, line, A_REVERSE | A_BOLD);
+        return keep;
+}
+
+static bool lab_pane(const struct pane *p)
+{
+        return p->kind == P_GRAPH || p->kind == P_INSPECT || p->kind == P_EXP;
+}
+
 void draw_all(struct console *c)
 {
         double t0 = monotime_s();
         c->dirty = false;
+        char line[512];
+        bool busy = cmdwork_busy(c), keep = false;
+        if (busy) {
+                keep = draw_busy_frame(c, line, sizeof(line));
+                goto panes;
+        }
         erase();
+        c->drawn_sig = layout_sig(c);
         struct rect gr;
         bool grown = c->lab->nnodes != c->gv.nnodes || c->lab->nlinks != c->gv.nlinks;
         if (layout_rect(&c->lay, c->graph_pane, &gr) &&
@@ -296,7 +346,6 @@ void draw_all(struct console *c)
                 draw_relayout_graph(c, c->glayout_w > 0 ? c->glayout_w : COLS);
         }
         /* Title bar. */
-        char line[512];
         int running = nlua_exp_running(c->L), nn = 0, nl = 0;
         for (int i = 0; i < c->lab->nnodes; i++) /* live edits leave deleted ones behind */
                 nn += lab_node_live(c->lab, i);
@@ -315,6 +364,7 @@ void draw_all(struct console *c)
         put_str(0, used + 2, COLS - (int)strlen(hint) - used - 3, line, A_REVERSE);
         put_str(0, COLS - (int)strlen(hint), (int)strlen(hint), hint, A_REVERSE);
 
+panes:;
         int ids[MAXPANES];
         int np = layout_panes(&c->lay, ids, MAXPANES);
         for (int k = 0; k < np; k++) {
@@ -324,12 +374,19 @@ void draw_all(struct console *c)
                 if (!layout_rect(&c->lay, id, &r))
                         continue;
                 bool act = id == c->active && !c->focus_cmd;
+                if (busy && lab_pane(p) && keep)
+                        continue; /* painted before the command; the lab is the worker's */
                 /* Border to the left. */
                 if (r.x > 0)
                         for (int y = r.y; y < r.y + r.h; y++)
                                 put_str(y, r.x - 1, 1, c->utf8 ? "│" : "|", A_DIM);
                 /* Title row. */
-                pane_title(c, id, line, sizeof(line));
+                if (busy && lab_pane(p))
+                        snprintf(line, sizeof(line), " %s ",
+                                 p->kind == P_GRAPH ? "graph" : p->kind == P_INSPECT ? "inspector"
+                                                                                    : "experiments");
+                else
+                        pane_title(c, id, line, sizeof(line));
                 attr_t ta = act ? (A_REVERSE | A_BOLD) : (id == c->active ? A_BOLD : A_DIM);
                 move(r.y, r.x);
                 for (int x = 0; x < r.w; x++)
@@ -338,6 +395,10 @@ void draw_all(struct console *c)
                 struct rect in = {r.x, r.y + 1, r.w, r.h - 1};
                 if (in.h <= 0)
                         continue;
+                if (busy && lab_pane(p)) {
+                        put_str(in.y, in.x + 1, in.w - 1, "(waiting for the lab to change)", A_DIM);
+                        continue;
+                }
                 switch (p->kind) {
                 case P_GRAPH:
                         graph_draw(c, in);
@@ -364,6 +425,8 @@ void draw_all(struct console *c)
         }
         /* Message line. */
         attr_t ma = c->msg_err ? (color(COLOR_RED) | A_BOLD) : 0;
+        move(LINES - 2, 0);
+        clrtobot();
         put_str(LINES - 2, 0, COLS, c->msg, ma);
         if (c->keys.prefix)
                 put_str(LINES - 2, COLS - 9, 9, " [prefix]", A_REVERSE);

@@ -160,6 +160,8 @@ static void k_help(struct console *c, int key)
 /* c: a shell in the graph's selected node, placed as `term` places it. */
 static void k_term(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         (void)key;
         char err[ERRLEN];
         if (con_open_term(c, c->sel, err) < 0)
@@ -169,6 +171,8 @@ static void k_term(struct console *c, int key)
 /* % and ": split the active pane, as tmux does. */
 static void k_split(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         char err[ERRLEN];
         enum lay_kind dir = key == '%' ? LAY_H : LAY_V;
         if (con_open_term_at(c, active_node(c), c->active, dir, err) < 0)
@@ -244,6 +248,8 @@ static void k_graph(struct console *c, int key)
 
 static void k_next_node(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         (void)key;
         if (c->lab->nnodes > 0)
                 con_select_node(c, (c->sel + 1) % c->lab->nnodes);
@@ -251,6 +257,8 @@ static void k_next_node(struct console *c, int key)
 
 static void k_prev_node(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         (void)key;
         if (c->lab->nnodes > 0)
                 con_select_node(c, (c->sel + c->lab->nnodes - 1) % c->lab->nnodes);
@@ -325,6 +333,8 @@ static void k_paste(struct console *c, int key)
 /* The graph: the node nearest in the arrow's direction. */
 static void k_graph_move(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         if (!c->gn || c->lab->nnodes == 0)
                 return;
         int dx = key == K_RIGHT ? 1 : key == K_LEFT ? -1 : 0;
@@ -352,6 +362,8 @@ static void k_graph_move(struct console *c, int key)
 
 static void k_graph_term(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         (void)key;
         char err[ERRLEN];
         if (con_open_term(c, c->sel, err) < 0)
@@ -362,6 +374,8 @@ static void k_graph_term(struct console *c, int key)
  * (H J K L) or by pages (a page: the pane less a margin). */
 static void k_graph_pan(struct console *c, int key)
 {
+        if (cmdwork_refuse(c)) /* the lab is the command worker's */
+                return;
         static const struct {
                 int key, dx, dy; /* cells, or pages when page */
                 bool page;
@@ -549,7 +563,7 @@ static void mouse(struct console *c, const struct mouse_ev *m)
                 return;
         c->active = id;
         c->focus_cmd = false;
-        if (c->panes[id].kind == P_GRAPH) {
+        if (c->panes[id].kind == P_GRAPH && !cmdwork_refuse(c)) {
                 int node = node_at(c, r, m->x, m->y);
                 if (node >= 0)
                         con_select_node(c, node);

@@ -358,6 +358,10 @@ int con_running_shells(const struct console *c)
 /* \n becomes \r\n. */
 void con_output(struct console *c, const char *buf, size_t len)
 {
+        if (cmdwork_on_worker()) { /* shown when the command ends */
+                cmdwork_keep(CMDW_OUTPUT, buf, len);
+                return;
+        }
         if (c->output_pane < 0) {
                 char err[ERRLEN];
                 int keep = c->active;
@@ -406,7 +410,9 @@ void pane_pty_event(struct console *c, int id)
         }
         int st = 0;
         char note[160];
-        const char *name = p->node >= 0 ? c->lab->nodes[p->node].name : "?";
+        /* A command may be changing the lab (cmdwork.h): the title has the name. */
+        const char *name = p->node >= 0 && !cmdwork_busy(c) ? c->lab->nodes[p->node].name
+                                                             : p->title;
         if (p->pid > 0 && waitpid(p->pid, &st, WNOHANG) == p->pid) {
                 p->pid = 0;
                 if (WIFSIGNALED(st))
@@ -444,7 +450,8 @@ void pane_reap(struct console *c)
                 if (p->used) {
                         char note[160];
                         snprintf(note, sizeof(note), "%s: shell exited (status %d)",
-                                 p->node >= 0 ? c->lab->nodes[p->node].name : "?",
+                                 p->node >= 0 && !cmdwork_busy(c) ? c->lab->nodes[p->node].name
+                                                                  : p->title,
                                  WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
                         con_close_pane(c, i, note);
                 }

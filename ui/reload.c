@@ -13,11 +13,18 @@
 #include "console.h"
 #include "server.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-int c_reload(struct console *c, int argc, char **argv, const char *rest, char *err)
+/* The edited file, loaded and validated while the lab runs. */
+struct reload_state {
+        struct nlua *L;
+        bool down_failed; /* the old lab could not be torn down: it stays */
+};
+
+/* On the loop: the file checked, then what runs in the old lab stopped. */
+int reload_begin(struct console *c, void **state, char *err)
 {
-        (void)argc, (void)argv, (void)rest;
         char e[ERRLEN];
         struct nlua *L = con_lua_new(c, err);
         if (!L)
@@ -42,6 +49,13 @@ int c_reload(struct console *c, int argc, char **argv, const char *rest, char *e
                             "and open it (lab %s stays as it was)",
                             c->lab_path, name, c->lab->name, c->lab->name);
         }
+        struct reload_state *st = calloc(1, sizeof(*st));
+        if (!st) {
+                nlua_free(L);
+                return errf_sys(err, NULL, "reload");
+        }
+        st->L = L;
+        *state = st;
         /* Stop what runs in the old lab, then the lab. */
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used && c->panes[i].kind == P_TERM)
@@ -51,33 +65,57 @@ int c_reload(struct console *c, int argc, char **argv, const char *rest, char *e
         jobs_stop(c);
         monitors_stop(c);
         inspect_free(&c->in);
+        return 0;
+}
+
+/* On the command worker: the old lab down, the new one up (the loop does
+ * not read either meanwhile). */
+int reload_run(struct console *c, void *state, char *err)
+{
+        struct reload_state *st = state;
+        char e[ERRLEN];
         con_msg(c, false, "reload: tearing down lab %s...", c->lab->name);
-        draw_all(c);
         if (c->built && nlua_teardown(c->L, e) < 0) {
-                nlua_free(L);
-                c->built = false;
+                st->down_failed = true;
                 return errf(err, "reload: %s", e);
         }
+        if (nlua_build(st->L, e) < 0) {
+                errno = EIO;
+                return errf(err, "reload: Build failed: %s (fix the file, then reload)", e);
+        }
+        return 0;
+}
+
+/* On the loop: the console follows the new lab. */
+void reload_end(struct console *c, void *state, int rc)
+{
+        struct reload_state *st = state;
+        if (!st)
+                return;
         c->built = false;
+        if (st->down_failed) {
+                nlua_free(st->L);
+                free(st);
+                return;
+        }
         exp_free(c);
         monitors_free(c);
         nlua_free(c->L);
-        c->L = L;
-        c->lab = nlua_lab(L);
+        c->L = st->L;
+        c->lab = nlua_lab(st->L);
+        free(st);
         c->sel = 0;
         c->gv.gx = c->gv.gy = 0;
         c->gv.sel_shown = -1;
         c->in.node = -1;
         c->relayout = true;
         if (exp_init(c) < 0 || monitors_init(c) < 0) {
-                errno = ENOMEM;
                 c->quit = true;
-                return errf(err, "reload: out of memory");
+                con_msg(c, true, "reload: out of memory");
+                return;
         }
-        con_msg(c, false, "reload: building lab %s...", c->lab->name);
-        draw_all(c);
-        if (nlua_build(c->L, e) < 0)
-                return errf(err, "reload: Build failed: %s (fix the file, then reload)", e);
+        if (rc < 0)
+                return;
         c->built = true;
         c->dp_deaths = 0; /* a new lab, a new datapath */
         c->dp_fd = -1;
@@ -85,5 +123,16 @@ int c_reload(struct console *c, int argc, char **argv, const char *rest, char *e
         monitors_start(c);
         con_msg(c, false, "reload: lab %s is up again from %s: %d nodes, %d links", c->lab->name,
                 c->lab_path, c->lab->nnodes, c->lab->nlinks);
-        return 0;
+}
+
+/* Runs on the command worker (cmdwork.c): reload_begin, reload_run, reload_end. */
+int c_reload(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest;
+        void *st = NULL;
+        if (reload_begin(c, &st, err) < 0)
+                return -1;
+        int rc = reload_run(c, st, err);
+        reload_end(c, st, rc);
+        return rc;
 }

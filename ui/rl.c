@@ -108,8 +108,10 @@ static char **complete(const char *text, int start, int end)
         int argc = cmd_split(before, &p, NULL);
         if (argc < 0)
                 return NULL;
-        cmd_complete(con_commands, argc, p.argv, text, con_node_name, con_exp_name, rc, add_cand,
-                     NULL);
+        /* Node and experiment names are the command worker's while it runs. */
+        bool busy = cmdwork_busy(rc);
+        cmd_complete(con_commands, argc, p.argv, text, busy ? NULL : con_node_name,
+                     busy ? NULL : con_exp_name, rc, add_cand, NULL);
         if (ncands == 0)
                 return NULL;
         return rl_completion_matches(text, gen);

@@ -15,7 +15,8 @@ static unsigned run_tagged(struct console *c, const char *line, bool *running)
         c->jobs.tag = tag;
         con_exec_line(c, line);
         c->jobs.tag = saved;
-        *running = jobs_with_tag(c, tag) > 0 || (s->eval_tag == tag && nlua_eval_running(c->L));
+        *running = jobs_with_tag(c, tag) > 0 || (s->eval_tag == tag && nlua_eval_running(c->L)) ||
+                   cmdwork_busy(c); /* its end is script_tag_done(tag) */
         return tag;
 }
 
@@ -86,6 +87,12 @@ void script_tag_done(struct console *c, unsigned tag)
 void script_interrupt(struct console *c)
 {
         struct script *s = &c->script;
+        if (cmdwork_busy(c)) { /* the kernel finishes what it was given */
+                int dropped = cmdwork_drop_waiting(c);
+                con_msg(c, true, "^C: %s cannot be interrupted; it ends when the kernel answers%s",
+                        cmdwork_what(c), dropped ? " (the lines typed after it are dropped)" : "");
+                return;
+        }
         int n = jobs_interrupt(c, -1, false);
         bool eval = nlua_eval_running(c->L), exp = nlua_exp_running(c->L) >= 0;
         if (s->lines)
