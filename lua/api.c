@@ -274,12 +274,23 @@ static void pending_set(lua_State *L, int node, int value_idx)
         lua_pop(L, 1);
 }
 
-/* Adds each address of the string or list at idx to iface. */
-static void add_addrs(lua_State *L, struct lab *lab, int iface, int idx)
+/* Raises err at the lab's line at, or at the calling line when at is NULL. */
+static void raise_at(lua_State *L, const char *at, const char *err)
+{
+        if (!at)
+                nlua_raise(L, "%s", err);
+        lua_pushfstring(L, "%s: %s", at, err);
+        lua_error(L);
+}
+
+/* Adds each address of the string or list at idx to iface; a refusal is
+ * raised at at (the line that wrote the address) or at the calling line. */
+static void add_addrs(lua_State *L, struct lab *lab, int iface, int idx, const char *at)
 {
         char err[ERRLEN];
         if (lua_isstring(L, idx)) {
-                raise_if(L, lab_iface_add_addr(lab, iface, tostr(L, idx), err), err);
+                if (lab_iface_add_addr(lab, iface, tostr(L, idx), err) < 0)
+                        raise_at(L, at, err);
                 return;
         }
         if (!lua_istable(L, idx))
@@ -291,16 +302,19 @@ static void add_addrs(lua_State *L, struct lab *lab, int iface, int idx)
                 if (!lua_isstring(L, -1))
                         nlua_raise(L, "ip: expected \"ADDRESS/PREFIX\", got %s",
                                    luaL_typename(L, -1));
-                raise_if(L, lab_iface_add_addr(lab, iface, tostr(L, -1), err), err);
+                if (lab_iface_add_addr(lab, iface, tostr(L, -1), err) < 0)
+                        raise_at(L, at, err);
                 lua_pop(L, 1);
         }
 }
 
+/* lab:host{ip = ...}: the addresses go to the node's first link, and a
+ * refusal is reported at the lab:host line that wrote them. */
 static void pending_apply(lua_State *L, struct lab *lab, int node, int iface)
 {
         lua_getfield(L, LUA_REGISTRYINDEX, "netlab.pending");
         if (lua_rawgeti(L, -1, node + 1) != LUA_TNIL) {
-                add_addrs(L, lab, iface, lua_gettop(L));
+                add_addrs(L, lab, iface, lua_gettop(L), lab->nodes[node].where);
                 lua_pushnil(L);
                 lua_rawseti(L, -3, node + 1);
         }
@@ -978,7 +992,7 @@ static int l_lab_link(lua_State *L)
                 for (int k = 0; k < 2; k++) {
                         lua_geti(L, t, k + 1);
                         if (lua_toboolean(L, -1))
-                                add_addrs(L, lab, ends[k], lua_gettop(L));
+                                add_addrs(L, lab, ends[k], lua_gettop(L), NULL);
                         lua_pop(L, 1);
                 }
         }
@@ -1227,8 +1241,11 @@ static int l_node_vlan(lua_State *L)
         int si = lab_add_subif(lab, pi, vid, w, err);
         raise_if(L, si, err);
         if (opt_field(L, 4, "ip") != LUA_TNIL)
-                add_addrs(L, lab, si, lua_gettop(L));
+                add_addrs(L, lab, si, lua_gettop(L), NULL);
         lua_pop(L, 1);
+        char msg[ERRLEN];
+        if (lab_subif_check(lab, si, msg, sizeof(msg)))
+                nlua_note(nlua_from(L), "warning: %s: %s", w, msg);
         lua_pushstring(L, lab->ifaces[si].name);
         return 1;
 }
@@ -1947,6 +1964,24 @@ static int l_check_opts(lua_State *L)
                 lua_pop(L, 1);
         }
         keys[n] = NULL;
+        /* netlab.check_opts(t, keys, what, npos): t's entries 1..npos are
+         * positional (as {node, "eth0", dir = "in"}), checked by the caller. */
+        lua_Integer npos = luaL_optinteger(L, 4, 0);
+        if (npos > 0 && lua_istable(L, 1)) {
+                lua_newtable(L);
+                lua_pushnil(L);
+                while (lua_next(L, 1)) {
+                        if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 &&
+                            lua_tointeger(L, -2) <= npos) {
+                                lua_pop(L, 1);
+                                continue;
+                        }
+                        lua_pushvalue(L, -2);
+                        lua_insert(L, -2);
+                        lua_rawset(L, -4);
+                }
+                lua_replace(L, 1);
+        }
         /* nlua_raise names the lab's line, past the Lua helper calling this;
          * the message lists the valid options, as the C API's do. */
         lua_settop(L, 3);

@@ -417,6 +417,32 @@ static bool is_link_local6(const struct ipaddr *a)
         return a->family == AF_INET6 && a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
 }
 
+/* An address of another interface of iface's node whose subnet overlaps
+ * ip's (as iface * IFACE_ADDR_MAX + k), or -1. The kernel takes both, then
+ * routes the subnet out of one of them only: Cisco's IOS refuses it too.
+ * Link-local and host (/32, /128) addresses overlap nothing. */
+static int overlapping(const struct lab *lab, int iface, const struct ipaddr *ip)
+{
+        const struct node *n = &lab->nodes[lab->ifaces[iface].node];
+        int full = ip->family == AF_INET ? 32 : 128;
+        if (is_link_local6(ip) || ip->prefix >= full)
+                return -1;
+        for (int i = 0; i < n->nifaces; i++) {
+                const struct iface *g = &lab->ifaces[n->ifaces[i]];
+                if (n->ifaces[i] == iface)
+                        continue;
+                for (int k = 0; k < g->naddr; k++) {
+                        const struct ipaddr *o = &g->addr[k];
+                        if (o->family != ip->family || is_link_local6(o) || o->prefix >= full)
+                                continue;
+                        if (o->prefix <= ip->prefix ? ipaddr_same_subnet(o, ip)
+                                                    : ipaddr_same_subnet(ip, o))
+                                return n->ifaces[i] * IFACE_ADDR_MAX + k;
+                }
+        }
+        return -1;
+}
+
 int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
 {
         struct iface *f = &lab->ifaces[iface];
@@ -458,6 +484,18 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
                                             cidr, label, other);
                         }
                 }
+        int o = overlapping(lab, iface, &ip);
+        if (o >= 0) {
+                char other[64], oa[64];
+                iface_label(lab, o / IFACE_ADDR_MAX, other, sizeof(other));
+                ipaddr_format(&lab->ifaces[o / IFACE_ADDR_MAX].addr[o % IFACE_ADDR_MAX], true, oa,
+                              sizeof(oa));
+                errno = EINVAL;
+                return errf(err,
+                            "Cannot add address %s to %s: its subnet overlaps %s on %s (a node "
+                            "has one interface per subnet; give %s another subnet)",
+                            cidr, label, oa, other, label);
+        }
         f->addr[f->naddr++] = ip;
         if (ip.family == AF_INET6)
                 n->ipv6 = true;
@@ -556,6 +594,61 @@ int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *w
         (void)where;
         lab->uses_vlan = true;
         return idx;
+}
+
+/* "trunk 100,200", "access VLAN 10", "native 1, trunk 10,20": a port's VLANs. */
+static void port_vlans_text(const struct iface *p, char *buf, size_t len)
+{
+        size_t o = 0;
+        int tagged = 0;
+        buf[0] = '\0';
+        for (int i = 0; i < p->nvlan; i++)
+                tagged += !p->vlan[i].untagged;
+        for (int i = 0; i < p->nvlan && o < len; i++) {
+                const struct vlan_entry *v = &p->vlan[i];
+                if (!v->untagged)
+                        continue;
+                o += (size_t)snprintf(buf + o, len - o, "%s%s %u", o ? ", " : "",
+                                      !v->pvid   ? "untagged"
+                                      : tagged   ? "native"
+                                                 : "access VLAN",
+                                      v->vid);
+        }
+        for (int i = 0, k = 0; i < p->nvlan && o < len; i++)
+                if (!p->vlan[i].untagged)
+                        o += (size_t)snprintf(buf + o, len - o, "%s%u",
+                                              k++ ? "," : o ? ", trunk " : "trunk ",
+                                              p->vlan[i].vid);
+}
+
+int lab_subif_check(const struct lab *lab, int subif, char *msg, size_t len)
+{
+        const struct iface *f = &lab->ifaces[subif];
+        if (f->link >= 0 || f->parent < 0)
+                return 0;
+        int port = lab_iface_peer(lab, f->parent);
+        if (port < 0 || !lab_node_has(lab, lab->ifaces[port].node, KIND_BRIDGE))
+                return 0;
+        const struct iface *p = &lab->ifaces[port];
+        if (p->nvlan == 0) /* a VLAN-unaware port passes every tag */
+                return 0;
+        char me[64], sw[64], vl[160];
+        iface_label(lab, subif, me, sizeof(me));
+        iface_label(lab, port, sw, sizeof(sw));
+        port_vlans_text(p, vl, sizeof(vl));
+        for (int i = 0; i < p->nvlan; i++) {
+                if (p->vlan[i].vid != f->vid)
+                        continue;
+                if (!p->vlan[i].untagged)
+                        return 0;
+                snprintf(msg, len,
+                         "%s: VLAN %u leaves %s untagged (%s): the tagged frames of %s get "
+                         "no answer (make %u tagged on the port, or use the parent interface)",
+                         me, f->vid, sw, vl, me, f->vid);
+                return 1;
+        }
+        snprintf(msg, len, "%s: VLAN %u is not carried by %s (%s)", me, f->vid, sw, vl);
+        return 1;
 }
 
 /* "10.0.0.1", "2001:db8::1", or a link-local "fe80::1" with its interface

@@ -181,6 +181,11 @@ int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool 
                       char *err);
 /* An 802.1Q subinterface PARENT.VID on a host/router; returns its iface index. */
 int lab_add_subif(struct lab *lab, int parent_iface, uint16_t vid, const char *where, char *err);
+/* A model check of subinterface subif whose parent is linked to a switch
+ * port: 1 with msg "h1:eth0.2000: VLAN 2000 is not carried by sw2:p2
+ * (trunk 100,200)" when the port does not carry its VID tagged, else 0.
+ * A warning, not an error: a lab may model that mistake on purpose. */
+int lab_subif_check(const struct lab *lab, int subif, char *msg, size_t len);
 int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err);
 /* The interface a link-local IPv6 gateway leaves by; -2 when gw6 is not
  * link-local; -1 with err when it cannot be told. */

@@ -84,6 +84,7 @@ return function(classes)
   end
 
   function node.service_stop(self, name, opts)
+    netlab.check_opts(opts, {}, "node:service_stop")
     local ok, err = self:_service_ctl(name, "stop")
     if not ok then return nil, err end
     for _ = 1, 50 do

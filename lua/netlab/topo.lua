@@ -19,16 +19,8 @@ local function merge(base, extra)
 end
 
 local function options(opts, what)
+  netlab.check_opts(opts, { "host", "switch", "link" }, "netlab.topo." .. what)
   if opts == nil then return { n = 0 } end
-  if type(opts) ~= "table" then
-    netlab.error(("netlab.topo.%s: options must be a table, got %s"):format(what, type(opts)))
-  end
-  for k in pairs(opts) do
-    if k ~= "host" and k ~= "switch" and k ~= "link" then
-      netlab.error(("netlab.topo.%s: unknown option '%s' (valid: host, switch, link)"):format(what,
-        tostring(k)))
-    end
-  end
   return { host = opts.host, switch = opts.switch, link = opts.link, n = 0 }
 end
 

@@ -42,6 +42,7 @@ end
 -- up to 3 s, returning as soon as one comes). One shell per source, all
 -- sources at once. → list of booleans (a reply came back), in list order.
 function M.pings(list, opts)
+  netlab.check_opts(opts, { "timeout" }, "vlan.pings")
   opts = opts or {}
   local by_src, order = {}, {}
   for i, p in ipairs(list) do
@@ -92,6 +93,7 @@ end
 -- The ping matrix of a step: list of {src, dst, want} where want is true
 -- (must reach) or false (must not). One check per pair. → all as expected.
 function M.matrix(list, opts)
+  netlab.check_opts(opts, { "timeout" }, "vlan.matrix")
   return matrix_checks(list, M.pings(list, opts))
 end
 
@@ -213,6 +215,7 @@ end
 function M.capture(specs, fn)
   local caps = {}
   for _, s in ipairs(specs) do
+    netlab.check_opts(s, { "dir" }, "vlan.capture spec", 2)
     local node, ifname = s[1], s[2] or "eth0"
     local c = setmetatable({ node = node, ifname = ifname, lines = {} }, Capture)
     c.idx = ifindex(node, ifname)
@@ -254,9 +257,11 @@ end
 -- opts: matrix, watch, traffic (more {src, dst} pinged along, unchecked).
 -- → the captures, in watch order.
 function M.step(opts)
+  netlab.check_opts(opts, { "matrix", "watch", "traffic" }, "vlan.step")
   local watch = opts.watch or {}
   local specs, ctl = {}, {}
   for i, w in ipairs(watch) do
+    netlab.check_opts(w, { "ifname", "from" }, "vlan.step watch", 2)
     specs[i] = { w[1], w.ifname or "eth0" }
     ctl[i] = { w[1], w[2] }
   end

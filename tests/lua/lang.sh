@@ -197,7 +197,7 @@ expect "nothing left" nothing_left $name
 n=0
 # case_ EXPECTED-REGEX 'the last line of the lab'
 case_() {
-        local want=$1 line=$2 name f out rc last=5
+        local want=$1 line=$2 name f out rc last=${LAST:-5}
         n=$((n + 1))
         name=tlb$n-$$
         f=$(mklab $name <<LAB
@@ -244,5 +244,46 @@ case_ "link h1:eth1 -- h2:eth1: mtu 1200 is below IPv6's minimum of 1280 and \"h
 case_ "link:cut: lab \"tlb[0-9]+-[0-9]+\" is not built yet"  'l:cut()'
 case_ "link:down: carrier is true or false, got string"      'lab:build(); l:down({ carrier = "yes" })'
 case_ "link:down: unknown option 'carier' \(expected one of: carrier\)" 'l:down({ carier = true })'
+# issue 11 §6: the model's checks, each at the line that wrote the mistake
+LAST=5 case_ "Cannot add address 10.0.0.2/24 to h3:eth0: h2:eth0 already has it" 'local h3 = lab:host("h3", { ip = "10.0.0.2/24" })
+lab:link(h3, h1)'
+case_ "Cannot add address 10.0.0.9/16 to h1:eth1: its subnet overlaps 10.0.0.1/24 on h1:eth0 \(a node has one interface per subnet" 'lab:link(h1, h2, { ip = { "10.0.0.9/16" } })'
+case_ "Cannot add address 2001:db8::9/64 to h1:eth1: its subnet overlaps 2001:db8::1/64 on h1:eth0" 'lab:link(h1, h2, { ip = { "2001:db8::9/64" } })'
+case_ "Cannot add address 10.0.0.5/8 to h2:eth1: its subnet overlaps 10.0.0.2/24 on h2:eth0" 'lab:link(h1, h2, { ip = { false, "10.0.0.5/8" } })'
+case_ "netlab.topo.linear: unknown option 'hosts' \(expected one of: host, switch, link\)" 'netlab.topo.linear(lab, 2, { hosts = {} })'
+case_ "vlan.step: unknown option 'matrx' \(expected one of: matrix, watch, traffic\)" 'require("netlab.vlan").step({ matrx = {} })'
+case_ "vlan.capture spec: unknown option 'dri' \(expected one of: dir\)" 'lab:build(); require("netlab.vlan").capture({ { h1, "eth0", dri = "in" } }, print)'
+case_ "vlan.pings: unknown option 'timout' \(expected one of: timeout\)" 'lab:build(); require("netlab.vlan").pings({}, { timout = 1 })'
+case_ "node:service_stop: unknown option 'force' \(node:service_stop takes no options\)" 'lab:build(); h1:service_stop("x", { force = true })'
+
+# A subinterface whose VID the switch port does not carry (tagged) is
+# reported at its line, as a warning: a lab may model that mistake.
+name=tlvid$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1, h2, h3 = lab:host("h1"), lab:host("h2"), lab:host("h3")
+local s1 = lab:switch("s1")
+lab:link(h1, s1, { trunk = { 100, 200 } })
+lab:link(h2, s1, { vlans = { { vid = 100, pvid = true, untagged = true }, 200 } })
+lab:link(h3, s1)
+h1:vlan("eth0", 2000, { ip = "10.20.0.1/24" })
+h1:vlan("eth0", 100, { ip = "10.1.0.1/24" })
+h2:vlan("eth0", 100, { ip = "10.1.0.2/24" })
+h2:vlan("eth0", 200, { ip = "10.2.0.2/24" })
+h3:vlan("eth0", 300, { ip = "10.3.0.3/24" })
+h1:vlan("eth0", 200, { ip = "10.2.0.1/24" })
+experiment("carried", function()
+  check(h1:ping("10.2.0.2"), "VLAN 200 is carried")
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "a lab with an uncarried VID still runs" [ $rc -eq 0 ]
+expect "VLAN 2000 is not carried, at its line" grep -qF "$name.lua:7: h1:eth0.2000: VLAN 2000 is not carried by s1:p1 (trunk 100,200)" <<<"$out"
+expect "VLAN 100 leaves the port untagged, at its line" grep -qF "$name.lua:9: h2:eth0.100: VLAN 100 leaves s1:p2 untagged (native 100, trunk 200)" <<<"$out"
+expect "carried VIDs and VLAN-unaware ports: no warning" [ "$(grep -c warning: <<<"$out")" -eq 2 ]
+expect "nothing left" nothing_left $name
 
 finish
