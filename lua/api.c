@@ -665,8 +665,72 @@ static uint16_t check_vid(lua_State *L, int idx, const char *what)
 
 static const char *const vlan_entry_keys[] = {"vid", "pvid", "untagged", NULL};
 
-/* vlan / trunk / vlans options of lab:link, applied to the port iface. */
-static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
+/* A list of VLAN entries (a VID: tagged; {vid, pvid, untagged}) at t, applied to port. */
+static void apply_vlan_list(lua_State *L, struct lab *lab, int port, int t)
+{
+        char err[ERRLEN];
+        lua_Integer n = luaL_len(L, t);
+        for (lua_Integer i = 1; i <= n; i++) {
+                lua_geti(L, t, i);
+                int e = lua_gettop(L);
+                if (lua_isinteger(L, e)) {
+                        uint16_t vid = check_vid(L, e, "vlans");
+                        raise_if(L, lab_port_add_vlan(lab, port, vid, false, false, err), err);
+                } else {
+                        if (!lua_istable(L, e))
+                                nlua_raise(L, "vlans: entry %d: expected a VID or {vid=N, "
+                                              "pvid=bool, untagged=bool}, got %s",
+                                           (int)i, luaL_typename(L, e));
+                        opts_check(L, e, "vlans entry", vlan_entry_keys);
+                        lua_getfield(L, e, "vid");
+                        uint16_t vid = check_vid(L, -1, "vlans");
+                        lua_getfield(L, e, "pvid");
+                        lua_getfield(L, e, "untagged");
+                        raise_if(L,
+                                 lab_port_add_vlan(lab, port, vid, lua_toboolean(L, -2),
+                                                   lua_toboolean(L, -1), err),
+                                 err);
+                        lua_pop(L, 3);
+                }
+                lua_pop(L, 1);
+        }
+}
+
+/* vlans = {A_END, B_END}, as ip = {A, B}: each end false, a list of
+ * entries, or a table of port options {vlan, trunk, native, vlans}. A list
+ * of entries has VIDs or tables with a vid; an end has neither. */
+static bool vlans_per_end(lua_State *L, int t)
+{
+        if (!lua_istable(L, t))
+                return false;
+        lua_Integer n = luaL_len(L, t);
+        int ends = 0, entries = 0;
+        for (lua_Integer i = 1; i <= n; i++) {
+                int ty = lua_geti(L, t, i);
+                if (ty == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+                        ends++;
+                else if (ty == LUA_TTABLE) {
+                        if (lua_getfield(L, -1, "vid") == LUA_TNIL)
+                                ends++;
+                        else
+                                entries++;
+                        lua_pop(L, 1);
+                } else
+                        entries++;
+                lua_pop(L, 1);
+        }
+        if (ends && (entries || n > 2))
+                nlua_raise(L, "vlans: expected a list of VLAN entries (a VID or {vid=N, pvid=bool, "
+                              "untagged=bool}), or one set per end {A_END, B_END} (each false, "
+                              "a list of entries, or {vlan=, trunk=, native=, vlans=})");
+        return ends > 0;
+}
+
+static const char *const vlan_end_keys[] = {"vlan", "trunk", "native", "vlans", NULL};
+
+/* vlan / trunk / native / vlans options (in the table at opts) applied to
+ * the switch port; per_end: vlans is {A_END, B_END}, applied by the caller. */
+static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts, bool per_end)
 {
         char err[ERRLEN];
         if (opt_field(L, opts, "vlan") != LUA_TNIL) {
@@ -686,41 +750,58 @@ static void apply_vlan_opts(lua_State *L, struct lab *lab, int port, int opts)
                 }
         }
         lua_pop(L, 1);
-        if (opt_field(L, opts, "vlans") != LUA_TNIL) {
-                if (!lua_istable(L, -1))
-                        nlua_raise(L, "vlans: expected a list of {vid=N, pvid=bool, "
-                                      "untagged=bool}");
-                int t = lua_gettop(L);
-                lua_Integer n = luaL_len(L, t);
-                for (lua_Integer i = 1; i <= n; i++) {
-                        lua_geti(L, t, i);
-                        int e = lua_gettop(L);
-                        if (lua_isinteger(L, e)) {
-                                uint16_t vid = check_vid(L, e, "vlans");
-                                raise_if(L, lab_port_add_vlan(lab, port, vid, false, false, err),
-                                         err);
-                        } else {
-                                opts_check(L, e, "vlans entry", vlan_entry_keys);
-                                lua_getfield(L, e, "vid");
-                                uint16_t vid = check_vid(L, -1, "vlans");
-                                lua_getfield(L, e, "pvid");
-                                lua_getfield(L, e, "untagged");
-                                raise_if(L,
-                                         lab_port_add_vlan(lab, port, vid, lua_toboolean(L, -2),
-                                                           lua_toboolean(L, -1), err),
-                                         err);
-                                lua_pop(L, 3);
-                        }
-                        lua_pop(L, 1);
-                }
+        if (opt_field(L, opts, "native") != LUA_TNIL) { /* the trunk's untagged VLAN */
+                uint16_t vid = check_vid(L, -1, "native");
+                raise_if(L, lab_port_add_vlan(lab, port, vid, true, true, err), err);
         }
         lua_pop(L, 1);
+        if (!per_end && opt_field(L, opts, "vlans") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        nlua_raise(L, "vlans: expected a list of {vid=N, pvid=bool, "
+                                      "untagged=bool}, or one per end {A_END, B_END}");
+                apply_vlan_list(L, lab, port, lua_gettop(L));
+        }
+        if (!per_end)
+                lua_pop(L, 1);
+}
+
+/* One end of vlans = {A_END, B_END} (at idx) on port. */
+static void apply_vlan_end(lua_State *L, struct lab *lab, int port, int idx, const char *end)
+{
+        if (lua_isboolean(L, idx))
+                return; /* false: nothing on this end */
+        int node = lab->ifaces[port].node;
+        if (!lab_node_has(lab, node, KIND_BRIDGE))
+                nlua_raise(L, "vlans: end %s (\"%s\") is not a switch: give false for it", end,
+                           lab->nodes[node].name);
+        bool opts = false;
+        for (int i = 0; vlan_end_keys[i]; i++) {
+                opts |= lua_getfield(L, idx, vlan_end_keys[i]) != LUA_TNIL;
+                lua_pop(L, 1);
+        }
+        char what[32];
+        snprintf(what, sizeof(what), "vlans end %s", end);
+        if (!opts) {
+                lua_pushnil(L);
+                while (lua_next(L, idx)) {
+                        lua_pop(L, 1);
+                        if (!lua_isinteger(L, -1)) /* a misspelt option */
+                                nlua_raise(L,
+                                           "%s: unknown option '%s' (expected one of: vlan, "
+                                           "trunk, native, vlans)",
+                                           what, luaL_tolstring(L, -1, NULL));
+                }
+                apply_vlan_list(L, lab, port, idx);
+                return;
+        }
+        opts_check(L, idx, what, vlan_end_keys);
+        apply_vlan_opts(L, lab, port, idx, false);
 }
 
 static const char *const link_keys[] = {
     "ip",      "mtu",    "bw",  "delay", "jitter", "loss",         "duplicate", "corrupt",
-    "reorder", "gap",    "queue", "distribution", "ifname", "vlan", "trunk",  "vlans",
-    "up",      NULL};
+    "reorder", "gap",    "queue", "distribution", "ifname", "vlan", "trunk",  "native",
+    "vlans",   "up",     NULL};
 
 /* A percentage option (loss, duplicate, ...) as parts per million. */
 static uint32_t parse_percent(lua_State *L, int idx, const char *what)
@@ -998,23 +1079,32 @@ static int l_lab_link(lua_State *L)
         }
         lua_pop(L, 1);
         bool want_vlan = false;
-        const char *vk[] = {"vlan", "trunk", "vlans"};
-        for (int i = 0; i < 3; i++) {
-                want_vlan |= opt_field(L, 4, vk[i]) != LUA_TNIL;
+        for (int i = 0; vlan_end_keys[i]; i++) {
+                want_vlan |= opt_field(L, 4, vlan_end_keys[i]) != LUA_TNIL;
                 lua_pop(L, 1);
         }
         if (want_vlan) {
+                opt_field(L, 4, "vlans");
+                int vt = lua_gettop(L);
+                bool per_end = vlans_per_end(L, vt);
                 bool any = false;
                 for (int k = 0; k < 2; k++)
                         if (lab_node_has(lab, lab->ifaces[ends[k]].node, KIND_BRIDGE)) {
-                                apply_vlan_opts(L, lab, ends[k], 4);
+                                apply_vlan_opts(L, lab, ends[k], 4, per_end);
                                 any = true;
                         }
                 if (!any)
                         nlua_raise(L,
-                                   "vlan/trunk/vlans set on a link between '%s' and '%s', "
+                                   "vlan/trunk/native/vlans set on a link between '%s' and '%s', "
                                    "but neither is a switch",
                                    lab->nodes[a].name, lab->nodes[b].name);
+                for (int k = 0; per_end && k < 2; k++) {
+                        lua_geti(L, vt, k + 1);
+                        if (!lua_isnil(L, -1))
+                                apply_vlan_end(L, lab, ends[k], lua_gettop(L), k ? "b" : "a");
+                        lua_pop(L, 1);
+                }
+                lua_pop(L, 1);
         }
         push_ref(L, TAG_LINK, li);
         return 1;

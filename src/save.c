@@ -71,14 +71,31 @@ static void put_addrs(FILE *out, const struct iface *f)
         fputc('}', out);
 }
 
-static void put_vlans(FILE *out, const struct iface *f)
+/* A port's VLAN entries as a Lua list ("false": none). */
+static void put_vlan_list(FILE *out, const struct iface *f)
 {
-        fputs("vlans = {", out);
+        if (!f->nvlan) {
+                fputs("false", out);
+                return;
+        }
+        fputc('{', out);
         for (int v = 0; v < f->nvlan; v++)
                 fprintf(out, "%s{vid = %u, pvid = %s, untagged = %s}", v ? ", " : "",
                         f->vlan[v].vid, f->vlan[v].pvid ? "true" : "false",
                         f->vlan[v].untagged ? "true" : "false");
         fputc('}', out);
+}
+
+static void put_vlans(FILE *out, const struct iface *f)
+{
+        fputs("vlans = ", out);
+        put_vlan_list(out, f);
+}
+
+static bool same_vlans(const struct iface *a, const struct iface *b)
+{
+        return a->nvlan == b->nvlan &&
+               (!a->nvlan || !memcmp(a->vlan, b->vlan, (size_t)a->nvlan * sizeof(*a->vlan)));
 }
 
 static void put_node(const struct lab *lab, int i, FILE *out)
@@ -195,17 +212,21 @@ static void put_link(const struct lab *lab, int li, FILE *out)
                 fprintf(out, ", loss = %g", l->p.loss_ppm / 10000.0);
         if (!l->up)
                 fputs(", up = false", out);
-        /* lab:link gives its VLAN options to every switch end: one set. */
+        /* lab:link gives its VLAN options to every switch end: one set,
+         * or one per end (vlans = {A_END, B_END}) when two switches differ. */
         const struct iface *sw = fa->nvlan ? fa : fb->nvlan ? fb : NULL;
-        if (sw) {
+        if (sw && lab_node_has(lab, fa->node, KIND_BRIDGE) &&
+            lab_node_has(lab, fb->node, KIND_BRIDGE) && !same_vlans(fa, fb)) {
+                fputs(", vlans = {", out);
+                put_vlan_list(out, fa);
+                fputs(", ", out);
+                put_vlan_list(out, fb);
+                fputc('}', out);
+        } else if (sw) {
                 fputs(", ", out);
                 put_vlans(out, sw);
         }
         fputs("})\n", out);
-        if (fa->nvlan && fb->nvlan &&
-            (fa->nvlan != fb->nvlan || memcmp(fa->vlan, fb->vlan, (size_t)fa->nvlan * sizeof(*fa->vlan))))
-                fprintf(out, "-- note: %s:%s and %s:%s had different VLANs; the first end's are kept\n",
-                        lab->nodes[fa->node].name, fa->name, lab->nodes[fb->node].name, fb->name);
         put_subifs(lab, l->a, out);
         put_subifs(lab, l->b, out);
 }

@@ -59,7 +59,8 @@ local h2 = lab:host("h2")
 lab:link(h1, h2, { ip = { "10.0.0.300/24", "10.0.0.2/24" } })
 LAB
 
-case_ tbnoprefix$$ "ADDRESS/PREFIX" 4 <<'LAB'
+# (a lab:host address is reported at the lab:host line that wrote it, not the link's)
+case_ tbnoprefix$$ "ADDRESS/PREFIX" 2 <<'LAB'
 local lab = netlab.lab("LABNAME")
 local h1 = lab:host("h1", { ip = "10.0.0.1" })
 local h2 = lab:host("h2")

@@ -255,6 +255,22 @@ case_ "vlan.step: unknown option 'matrx' \(expected one of: matrix, watch, traff
 case_ "vlan.capture spec: unknown option 'dri' \(expected one of: dir\)" 'lab:build(); require("netlab.vlan").capture({ { h1, "eth0", dri = "in" } }, print)'
 case_ "vlan.pings: unknown option 'timout' \(expected one of: timeout\)" 'lab:build(); require("netlab.vlan").pings({}, { timout = 1 })'
 case_ "node:service_stop: unknown option 'force' \(node:service_stop takes no options\)" 'lab:build(); h1:service_stop("x", { force = true })'
+# per-end VLAN options (issue 11 §2)
+case_ "vlans: expected a list of VLAN entries .* or one set per end \{A_END, B_END\}" 'local s1, s2 = lab:switch("s1"), lab:switch("s2"); lab:link(s1, s2, { vlans = { { native = 10 }, 20 } })'
+case_ "vlans: end a \(\"h1\"\) is not a switch: give false for it" 'local s1 = lab:switch("s1"); lab:link(h1, s1, { vlans = { { trunk = { 10 } }, false } })'
+case_ "vlans end b: unknown option 'natve' \(expected one of: vlan, trunk, native, vlans\)" 'local s1, s2 = lab:switch("s1"), lab:switch("s2"); lab:link(s1, s2, { vlans = { false, { natve = 10 } } })'
+case_ "vlans end a: unknown option 'trunc' \(expected one of: vlan, trunk, native, vlans\)" 'local s1, s2 = lab:switch("s1"), lab:switch("s2"); lab:link(s1, s2, { vlans = { { 10, trunc = 1 }, false } })'
+case_ "native: VLAN id 5000 is outside 1..4094" 'local s1, s2 = lab:switch("s1"), lab:switch("s2"); lab:link(s1, s2, { trunk = { 10 }, native = 5000 })'
+
+# A native-VLAN mismatch (per-end vlans): frames of s1's native VLAN land
+# in s2's (the same lab runs on the kernel path in qemu: qemu_compare_native).
+f=$(copylab tests/qemu/native.lua tlnat$$)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "native-VLAN mismatch modelled" [ $rc -eq 0 ]
+expect "all its checks ran" grep -qE "^11 passed, 0 failed$" <<<"$out"
+expect "nothing left" nothing_left tlnat$$
 
 # A subinterface whose VID the switch port does not carry (tagged) is
 # reported at its line, as a warning: a lab may model that mistake.
