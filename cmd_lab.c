@@ -13,6 +13,7 @@
 #include "cmd_lab.h"
 #include "clean.h"
 #include "hostobj.h"
+#include "journal.h"
 #include "lab.h"
 #include "netns.h"
 #include "nodefs.h"
@@ -313,6 +314,33 @@ static int count_nodes(const char *lab, char ***names)
         return n;
 }
 
+/* A lab's nodes: one UTS namespace each (its hostname), bound under the
+ * run directory's uts/ (the datapath's is "_dp"); -1 without it. */
+static int lab_node_count(int dir)
+{
+        int u = openat(dir, "uts", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *d = u >= 0 ? fdopendir(u) : NULL;
+        if (!d) {
+                if (u >= 0)
+                        close(u);
+                return -1;
+        }
+        int n = 0;
+        struct dirent *de;
+        while ((de = readdir(d)))
+                n += de->d_name[0] != '.' && de->d_name[0] != '_';
+        closedir(d);
+        return n;
+}
+
+/* Since when the lab is up: the first owner line's SINCE (journal.h). */
+static void on_first_owner(void *ud, int argc, char **argv)
+{
+        long long *since = ud;
+        if (*since == 0 && argc >= 4 && !strcmp(argv[0], "owner"))
+                *since = strtoll(argv[3], NULL, 10);
+}
+
 static void json_str(FILE *f, const char *s)
 {
         fputc('"', f);
@@ -352,9 +380,17 @@ int cmd_ls(int argc, char **argv)
                 int dir = rundir_open(root, de->d_name, err);
                 if (dir < 0)
                         continue;
+                /* The age since the lab came up (the directory's mtime
+                 * changes with every file in it), its nodes from the lab's
+                 * own record (namespaces also count a datapath's). */
+                long long since = 0;
+                journal_read(dir, on_first_owner, &since, NULL);
                 struct stat st;
-                long age = fstat(dir, &st) == 0 ? (long)(time(NULL) - st.st_mtime) : 0;
+                if (since <= 0 && fstat(dir, &st) == 0)
+                        since = st.st_ctime;
+                long age = since > 0 && time(NULL) >= since ? (long)(time(NULL) - since) : 0;
                 bool sock = faccessat(dir, SERVER_SOCK, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+                int lab_nodes = lab_node_count(dir);
                 close(dir);
                 char owner[ERRLEN] = "";
                 bool running = lab_running(de->d_name, owner) == 1;
@@ -369,6 +405,8 @@ int cmd_ls(int argc, char **argv)
                 }
                 int nodes = count_nodes(de->d_name, NULL);
                 const char *state = running ? "running" : nodes ? "left up" : "crashed";
+                if (lab_nodes >= 0)
+                        nodes = lab_nodes;
                 const char *console = running && sock ? "server" : running ? "terminal" : "none";
                 char agebuf[32];
                 if (age >= 86400)
