@@ -56,6 +56,8 @@ void con_log(struct console *c, const char *fmt, ...)
         fflush(c->log);
 }
 
+static bool screen_up(void);
+
 void con_msg(struct console *c, bool error, const char *fmt, ...)
 {
         va_list ap;
@@ -77,6 +79,13 @@ void con_msg(struct console *c, bool error, const char *fmt, ...)
         c->msg_err = error;
         c->dirty = true;
         con_log(c, "%s%s", error ? "error: " : "", c->msg);
+        /* An error wider than the screen is cut on the message line: the
+         * output pane has it whole (wrapped). */
+        if (error && screen_up() && str_cells(c->msg) > COLS) {
+                char line[sizeof(c->msg) + 8];
+                int n = snprintf(line, sizeof(line), "error: %s\n", c->msg);
+                con_output(c, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+        }
 }
 
 /* A fatal error: leave curses first, then say why. */

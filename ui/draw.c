@@ -62,6 +62,28 @@ int put_str(int y, int x, int w, const char *s, attr_t a)
         return used;
 }
 
+int str_cells(const char *s)
+{
+        mbstate_t st;
+        memset(&st, 0, sizeof(st));
+        size_t n = strlen(s), i = 0;
+        int cells = 0;
+        while (i < n) {
+                wchar_t wc;
+                size_t l = mbrtowc(&wc, s + i, n - i, &st);
+                if (l == (size_t)-1 || l == (size_t)-2 || l == 0) {
+                        l = 1;
+                        memset(&st, 0, sizeof(st));
+                        cells++;
+                } else {
+                        int cw = wcwidth(wc);
+                        cells += cw < 0 ? 1 : cw;
+                }
+                i += l;
+        }
+        return cells;
+}
+
 /* How each node kind (src/kind.h) looks on the graph. A kind not listed
  * here is drawn as the last row says. */
 static const struct kind_style {
@@ -427,7 +449,12 @@ panes:;
         attr_t ma = c->msg_err ? (color(COLOR_RED) | A_BOLD) : 0;
         move(LINES - 2, 0);
         clrtobot();
-        put_str(LINES - 2, 0, COLS, c->msg, ma);
+        if (str_cells(c->msg) > COLS && COLS > 1) { /* the whole text is in the output pane */
+                put_str(LINES - 2, 0, COLS - 1, c->msg, ma);
+                put_str(LINES - 2, COLS - 1, 1, c->utf8 ? "…" : ">", ma | A_REVERSE);
+        } else {
+                put_str(LINES - 2, 0, COLS, c->msg, ma);
+        }
         if (c->keys.prefix)
                 put_str(LINES - 2, COLS - 9, 9, " [prefix]", A_REVERSE);
         /* Command line, scrolled so that the cursor shows. */

@@ -23,5 +23,7 @@ int lines_row(struct lines *s);
 void lines_done(struct console *c, int id, struct lines *s);
 /* Prints at most w cells of s (UTF-8) at y, x; returns the cells used. */
 int put_str(int y, int x, int w, const char *s, attr_t a);
+/* The cells s takes on the screen (UTF-8; an unreadable byte is one). */
+int str_cells(const char *s);
 
 #endif
