@@ -68,7 +68,7 @@ static void node_cmd_done(struct console *c, struct job *j)
         char t[64];
         int st = j->j.status;
         int n = snprintf(t, sizeof(t), "[exit %d]\n", st);
-        con_output(c, t, (size_t)n);
+        job_output(c, j, t, (size_t)n);
         con_msg(c, st != 0, "%s: exit %d", j->label, st);
 }
 

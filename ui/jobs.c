@@ -36,8 +36,9 @@ int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_
         j->quiet = quiet;
         j->done = done;
         j->tag = c->jobs.tag;
-        snprintf(j->label, sizeof(j->label), "%s$ %s",
-                 a == PROC_HOST ? "host" : c->lab->nodes[a].name, cmd);
+        const char *who = a == PROC_HOST ? "host" : c->lab->nodes[a].name;
+        snprintf(j->who, sizeof(j->who), "%.30s", who);
+        snprintf(j->label, sizeof(j->label), "%s$ %s", who, cmd);
         if (!quiet) {
                 char hdr[200];
                 int n = snprintf(hdr, sizeof(hdr), "%s\n", j->label);
@@ -57,16 +58,65 @@ int jobs_running(const struct console *c, job_done_fn done)
         return n;
 }
 
+void job_output(struct console *c, struct job *j, const char *buf, size_t len)
+{
+        if (!j->tagged) {
+                con_output(c, buf, len);
+                return;
+        }
+        char pre[32];
+        int pn = snprintf(pre, sizeof(pre), "%s| ", j->who);
+        for (size_t s = 0; s < len;) {
+                const char *nl = memchr(buf + s, '\n', len - s);
+                size_t e = nl ? (size_t)(nl - buf) + 1 : len;
+                con_output(c, pre, (size_t)pn);
+                con_output(c, buf + s, e - s);
+                if (!nl)
+                        con_output(c, "\n", 1);
+                s = e;
+        }
+}
+
+/* Jobs whose output shows. */
+static int visible_jobs(const struct console *c)
+{
+        int n = 0;
+        for (int i = 0; i < MAXJOBS; i++)
+                n += c->jobs.j[i].used && !c->jobs.j[i].quiet;
+        return n;
+}
+
+/* What job j printed since last time. Alone, as it comes; beside another
+ * job, whole lines with the node's name (a partial line waits for its end,
+ * or for the job's). */
+static void job_show(struct console *c, struct job *j, bool ended)
+{
+        if (j->quiet || j->j.len <= j->shown)
+                return;
+        if (!j->tagged && visible_jobs(c) > 1) {
+                j->tagged = true;
+                /* A partial line already out ends here; the rest is tagged. */
+                if (j->shown > 0 && j->j.out[j->shown - 1] != '\n')
+                        con_output(c, "\n", 1);
+        }
+        size_t upto = j->j.len;
+        if (j->tagged && !ended) {
+                while (upto > j->shown && j->j.out[upto - 1] != '\n')
+                        upto--;
+                if (upto == j->shown)
+                        return;
+        }
+        job_output(c, j, j->j.out + j->shown, upto - j->shown);
+        j->shown = upto;
+}
+
 void jobs_event(struct console *c, int idx)
 {
         if (idx < 0 || idx >= MAXJOBS || !c->jobs.j[idx].used)
                 return;
         struct job *j = &c->jobs.j[idx];
         int r = proc_job_poll(&j->j);
-        if (!j->quiet && j->j.len > j->shown) {
-                con_output(c, j->j.out + j->shown, j->j.len - j->shown);
-                j->shown = j->j.len;
-        }
+        job_show(c, j, r <= 0);
         if (r == 0 || r < 0) {
                 if (j->j.wfd >= 0)
                         con_ep_del(c, j->j.wfd);

@@ -27,6 +27,8 @@ struct job {
         char label[128];
         unsigned tag; /* the command line that started it (jobs.tag then), 0: none */
         int sigs;     /* interrupts sent: the first is SIGINT, the next SIGKILL */
+        bool tagged;  /* its lines go out whole, "h1| " before each (another job printed) */
+        char who[32]; /* its node's name, "host" */
 };
 
 struct jobs {
@@ -55,6 +57,9 @@ struct jobs {
 int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_done_fn done,
               char *err);
 int jobs_running(const struct console *c, job_done_fn done); /* how many with this callback */
+/* Text for the output pane from job j: "NODE| " before each line once
+ * several jobs print at once (their lines would mix otherwise). */
+void job_output(struct console *c, struct job *j, const char *buf, size_t len);
 /* A job's pipe is readable. */
 void jobs_event(struct console *c, int idx);
 /* Deadlines and jobs whose pipe is already closed. */
