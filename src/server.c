@@ -7,7 +7,8 @@
  * own buffer (a client that stops reading is dropped past 4 MiB, never
  * allowed to stall the console); input from any client goes to the console,
  * and the client that typed last sets the window size and is the one prefix d
- * detaches. The server exits when the console does, after telling every
+ * detaches; when it leaves, the window takes the size of the client that
+ * was active before it (tmux's "latest" window-size), not the size it had. The server exits when the console does, after telling every
  * client the console's exit status. */
 #include "server.h"
 #include "lab.h"
@@ -39,6 +40,8 @@ struct client {
         size_t olen, ocap;
         unsigned char in[70000]; /* a partial frame */
         size_t ilen;
+        struct srv_winsz ws;    /* its terminal's size (0 x 0: not told yet) */
+        unsigned long active;   /* when it last typed or resized (the server's count) */
 };
 
 struct server {
@@ -50,6 +53,7 @@ struct server {
         struct client cl[MAXCLIENTS];
         int ncl;
         int last;    /* index of the client that typed last, -1 */
+        unsigned long clock; /* counts inputs and resizes, for client.active */
         bool lab_up; /* the console said "up": there is a lab to keep */
 };
 
@@ -85,6 +89,8 @@ static int set_nonblock(int fd)
         return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+static void set_size(struct server *s, const struct srv_winsz *w);
+
 static void client_drop(struct server *s, int i)
 {
         close(s->cl[i].fd);
@@ -94,6 +100,15 @@ static void client_drop(struct server *s, int i)
                 s->last = -1;
         else if (s->last == s->ncl)
                 s->last = i;
+        /* The client that set the size left: the one active before it sets it. */
+        if (s->last < 0) {
+                for (int k = 0; k < s->ncl; k++)
+                        if (s->cl[k].ws.rows &&
+                            (s->last < 0 || s->cl[k].active > s->cl[s->last].active))
+                                s->last = k;
+                if (s->last >= 0)
+                        set_size(s, &s->cl[s->last].ws);
+        }
         idle_check(s);
 }
 
@@ -223,6 +238,7 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
         switch (h->type) {
         case SRV_INPUT: {
                 s->last = i;
+                s->cl[i].active = ++s->clock;
                 const char *p = data;
                 size_t left = h->len;
                 while (left) { /* the console reads its terminal promptly */
@@ -243,6 +259,8 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
         case SRV_WINSZ:
                 if (h->len == sizeof(struct srv_winsz)) {
                         s->last = i;
+                        s->cl[i].active = ++s->clock;
+                        memcpy(&s->cl[i].ws, data, sizeof(s->cl[i].ws));
                         set_size(s, data);
                 }
                 break;

@@ -1,0 +1,38 @@
+#!/bin/bash
+# ui_attach_size.sh — two consoles of different sizes (issue 9, newcomer
+# surprise 5): a second `netlab attach` from a smaller terminal sets the
+# size while it types; when it detaches, the console takes the remaining
+# terminal's size again, as tmux does (before, it stayed small until that
+# terminal was resized).
+. "$(dirname "$0")/lib.sh"
+write_lab 2
+out=$("$BIN" up "$TMP/lab.lua" 2>&1) || fail "netlab up: $out"
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 120 -y 40 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+wait_for "Lab $LAB is up" 20
+# The title bar's right end: the console's width.
+width() { tmux -L "$SOCK" capture-pane -p -t "$1" | head -1 | sed 's/ *$//' | awk '{print length($0)}'; }
+wait_width() { # SESSION MIN MAX
+  local i=0 w
+  while [ $i -lt 100 ]; do
+    w=$(width "$1")
+    [ "$w" -ge "$2" ] && [ "$w" -le "$3" ] && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  fail "$1: the console is $w wide, not $2..$3"
+}
+wait_width "$SESSION" 110 120
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s small -x 80 -y 24 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+tmux -L "$SOCK" send-keys -t small C-b :
+wait_width "$SESSION" 60 80
+tmux -L "$SOCK" send-keys -t small Escape C-b d
+i=0
+until tmux -L "$SOCK" capture-pane -p -t small | grep -q "ATTACH-EXIT=0"; do
+  i=$((i + 1)); [ $i -lt 100 ] || fail "the small console did not detach"; sleep 0.1
+done
+wait_width "$SESSION" 110 120
+screen | grep -q "Ctrl-b ? help" || fail "the big console was not drawn again"
+"$BIN" down "$LAB" >/dev/null || fail "netlab down"
+echo "ok"
