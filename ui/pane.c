@@ -96,6 +96,51 @@ static void vt_answer(void *ud, const char *buf, size_t len)
         pane_write(ud, buf, len);
 }
 
+/* Keeps what the output pane was given, up to PANE_TEXT_MAX (the oldest
+ * lines go first, whole). */
+static void text_keep(struct pane *p, const char *buf, size_t len)
+{
+        if (len > PANE_TEXT_MAX)
+                return;
+        if (p->textlen + len > PANE_TEXT_MAX) {
+                size_t drop = p->textlen + len - PANE_TEXT_MAX / 2;
+                const char *nl = drop < p->textlen ? memchr(p->text + drop, '\n', p->textlen - drop)
+                                                   : NULL;
+                drop = nl ? (size_t)(nl - p->text) + 1 : p->textlen;
+                memmove(p->text, p->text + drop, p->textlen - drop);
+                p->textlen -= drop;
+        }
+        if (p->textlen + len > p->textcap) {
+                size_t cap = p->textcap ? p->textcap : 16384;
+                while (cap < p->textlen + len)
+                        cap *= 2;
+                char *t = realloc(p->text, cap);
+                if (!t)
+                        return;
+                p->text = t;
+                p->textcap = cap;
+        }
+        memcpy(p->text + p->textlen, buf, len);
+        p->textlen += len;
+}
+
+/* The output pane at a new width: its text wrapped again (libvterm 0.1.4
+ * does not reflow), in a new vt; copy mode ends. */
+static void output_reflow(struct pane *p, int rows, int cols)
+{
+        struct vt *vt = vt_new(rows, cols, vt_answer, p);
+        if (!vt) {
+                vt_resize(p->vt, rows, cols);
+                return;
+        }
+        vt_free(p->vt);
+        p->vt = vt;
+        p->copy = false;
+        p->scroll = 0;
+        if (p->textlen)
+                vt_feed(vt, p->text, p->textlen);
+}
+
 void pane_apply_sizes(struct console *c)
 {
         layout_compute(&c->lay, pane_work_area());
@@ -109,9 +154,13 @@ void pane_apply_sizes(struct console *c)
                         rows = 1;
                 if (rows == p->rows && cols == p->cols)
                         continue;
+                bool wider_or_narrower = cols != p->cols;
                 p->rows = rows;
                 p->cols = cols;
-                vt_resize(p->vt, rows, cols);
+                if (p->kind == P_OUTPUT && wider_or_narrower)
+                        output_reflow(p, rows, cols);
+                else
+                        vt_resize(p->vt, rows, cols);
                 if (p->fd >= 0) {
                         struct winsize ws = {.ws_row = (unsigned short)rows,
                                              .ws_col = (unsigned short)cols};
@@ -323,6 +372,7 @@ void con_close_pane(struct console *c, int id, const char *note)
                 p->pid = 0;
         }
         free(p->out);
+        free(p->text);
         if (c->lay.zoomed == id)
                 layout_zoom(&c->lay, id);
         int next = layout_cycle(&c->lay, id, -1);
@@ -380,13 +430,18 @@ void con_output(struct console *c, const char *buf, size_t len)
         size_t s = 0;
         for (size_t i = 0; i < len; i++)
                 if (buf[i] == '\n') {
-                        if (i > s)
+                        if (i > s) {
                                 copy_feed(p, buf + s, i - s);
+                                text_keep(p, buf + s, i - s);
+                        }
                         copy_feed(p, "\r\n", 2);
+                        text_keep(p, "\r\n", 2);
                         s = i + 1;
                 }
-        if (len > s)
+        if (len > s) {
                 copy_feed(p, buf + s, len - s);
+                text_keep(p, buf + s, len - s);
+        }
         c->dirty = true;
 }
 void pane_pty_event(struct console *c, int id)

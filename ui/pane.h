@@ -34,7 +34,12 @@ struct pane {
         char title[64];
         bool named;     /* the title was given by rename */
         int rows, cols; /* content size last given to the vt/pty (or painted) */
+        /* The output pane: the text it was given (the last PANE_TEXT_MAX
+         * bytes), fed again to a new vt when its width changes (reflow). */
+        char *text;
+        size_t textlen, textcap;
 };
+#define PANE_TEXT_MAX (512u << 10)
 
 /* A closed pane's shell, hung up and not reaped yet. */
 struct dying {
