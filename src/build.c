@@ -324,6 +324,7 @@ static void ns_work(struct ns_workers *w, bool report)
 {
         struct lab *lab = w->lab;
         char e[ERRLEN];
+        netns_sysctl_batch(true);
         for (;;) {
                 int i = atomic_fetch_add(&w->next, 1);
                 if (i >= lab->nnodes || atomic_load(&w->failed))
@@ -345,6 +346,7 @@ static void ns_work(struct ns_workers *w, bool report)
                 if (report && (i & 31) == 31)
                         progress(lab, "namespaces", atomic_load(&w->done), lab->nnodes);
         }
+        netns_sysctl_batch(false);
 }
 
 static void *ns_worker(void *arg)

@@ -8,6 +8,7 @@
  * the caller's namespaces. No process stays behind. */
 #ifndef NETLAB_NETNS_H
 #define NETLAB_NETNS_H
+#include <stdbool.h>
 #include "err.h"
 
 /* Makes /run/netns a shared bind mount of itself (as iproute2 does) and
@@ -62,6 +63,12 @@ void netns_return(int fd, int nstype);
 /* Writes a sysctl under /proc/sys of the *current* network namespace:
  * key "net/ipv4/ip_forward". */
 int netns_sysctl(const char *key, const char *value, char *err);
+
+/* Between netns_sysctl_batch(true) and (false), the calling thread's
+ * netns_sysctl goes through a private procfs, so writing the sysctls of
+ * thousands of namespaces stays linear (netns.c says why); false releases
+ * its descriptor. */
+void netns_sysctl_batch(bool on);
 
 /* The inode of a mounted namespace file (to find processes inside it), or 0
  * when path is not a mounted namespace. */
