@@ -2005,12 +2005,20 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
 }
 
 /* netlab.seed(n): the userspace datapath's random choices (loss, jitter,
- * duplicate, ... on its wires) repeat from run to run. Before the build:
- * the datapath draws from its start. */
+ * duplicate, ... on its wires) and lab:pingall{sample}'s pairs repeat from
+ * run to run. Before the build: the datapath draws from its start.
+ * netlab.seed() → the seed given, or nil. */
 static int l_seed(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
         char v[64];
+        if (lua_isnone(L, 1)) {
+                if (N->seed)
+                        lua_pushinteger(L, (lua_Integer)N->seed);
+                else
+                        lua_pushnil(L);
+                return 1;
+        }
         if (!lua_isinteger(L, 1) || lua_tointeger(L, 1) < 1 ||
             lua_tointeger(L, 1) > ((lua_Integer)1 << 53))
                 nlua_raise(L, "netlab.seed: expected an integer from 1 to 2^53, got %s",

@@ -251,22 +251,111 @@ return function(classes)
     return table.unpack(names)
   end
 
-  -- lab:pingall({timeout = 1, nodes = {...}, family = 4|6}) → result
+  -- Draws from 1..n, reproducibly from seed (splitmix64 on Lua's wrapping
+  -- integers): a sample repeats from run to run without touching math.random.
+  local function drawer(seed)
+    local s = seed
+    return function(n)
+      s = s + 0x9E3779B97F4A7C15
+      local z = s
+      z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+      z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+      z = z ~ (z >> 31)
+      return (z >> 1) % n + 1
+    end
+  end
+
+  -- Runs the pings of jobs = {{src = node, targets = {{ip, dst, family}...}}...}
+  -- and adds them to res. A source's pings run in parallel inside one shell
+  -- in it, at most CHUNK at once; WINDOW sources' shells run at once.
+  local CHUNK, WINDOW = 256, 8
+  local function run_pings(jobs, timeout, res)
+    local parts = {}
+    for _, j in ipairs(jobs) do
+      res.matrix[j.src.name] = res.matrix[j.src.name] or {}
+      for i = 1, #j.targets, CHUNK do
+        parts[#parts + 1] = { src = j.src, targets = table.move(j.targets, i, i + CHUNK - 1, 1, {}) }
+      end
+    end
+    local function start(p)
+      local ips = {}
+      for k, t in ipairs(p.targets) do ips[k] = t[1] end
+      -- ping picks the family from the address
+      local script = ("for ip in %s; do (ping -n -c1 -W%g $ip >/dev/null 2>&1 && echo ok $ip"
+        .. " || echo no $ip) & done; wait"):format(table.concat(ips, " "), timeout)
+      p.proc = p.src:spawn(script)
+    end
+    local function finish(p)
+      local out = p.proc and p.proc:wait({ timeout = timeout + 30 }) or ""
+      local answered = {}
+      for verdict, ip in out:gmatch("(%a+) (%S+)") do answered[ip] = verdict == "ok" end
+      local m = res.matrix[p.src.name]
+      for _, t in ipairs(p.targets) do
+        local dst, f = t[2], t[3]
+        local ok = answered[t[1]] == true
+        res.sent = res.sent + 1
+        if ok then res.received = res.received + 1
+        else
+          res.failed[#res.failed + 1] = p.src.name .. "->" .. dst.name .. (f == 6 and " (IPv6)" or "")
+        end
+        m[dst.name] = (m[dst.name] ~= false) and ok
+      end
+    end
+    for i = 1, #parts do
+      start(parts[i])
+      if i > WINDOW then finish(parts[i - WINDOW]) end
+    end
+    for i = math.max(1, #parts - WINDOW + 1), #parts do finish(parts[i]) end
+  end
+
+  local function new_result()
+    return { sent = 0, received = 0, matrix = {}, failed = {}, families = {} }
+  end
+
+  local function end_result(res)
+    res.loss = res.sent > 0 and (res.sent - res.received) * 100 / res.sent or 100
+    res.ok = res.sent > 0 and res.sent == res.received
+    table.sort(res.families)
+    return res
+  end
+
+  -- The pings from src to dst: one per family both have an address of.
+  local function add_targets(src, dst, fams, list, res, seen)
+    for _, f in ipairs(fams) do
+      local ip = dst:ip(f)
+      if dst ~= src and ip and src:ip(f) then
+        list[#list + 1] = { ip, dst, f }
+        if not seen[f] then seen[f] = true; res.families[#res.families + 1] = f end
+      end
+    end
+  end
+
+  local function timeout_opt(what, t)
+    if t ~= nil and (type(t) ~= "number" or not (t > 0 and t <= 3600)) then
+      fail(what .. ": timeout must be a number of seconds from 0 to 3600, got " .. tostring(t))
+    end
+    return t or 1
+  end
+
+  -- lab:pingall({timeout = 1, nodes = {...}, family = 4|6, sample = K}) → result
   --   result.sent, result.received, result.loss (percent), result.ok (all
   --   answered, and at least one was sent: never true vacuously),
   --   result.matrix[src_name][dst_name] = true/false (every family answered),
   --   result.failed = {"h1->h3", "h1->h3 (IPv6)", ...}, result.families = {4, 6}.
   -- Like Mininet's pingall: every host pings every other host once, in each
-  -- family both have an address of (or only the family asked); the pings of
-  -- one source run in parallel inside one shell in that source.
+  -- family both have an address of (or only the family asked). sample = K
+  -- pings K distinct random pairs instead of all N*(N-1) (all of them when
+  -- K is larger): the same pairs for the same netlab.seed; result.seed is
+  -- the seed drawn from, result.pairs the pairs ({"h1", "h7"}, ...).
   function lab.pingall(self, opts)
-    netlab.check_opts(opts, { "timeout", "nodes", "family" }, "lab:pingall")
+    netlab.check_opts(opts, { "timeout", "nodes", "family", "sample" }, "lab:pingall")
     opts = opts or {}
-    local t = opts.timeout
-    if t ~= nil and (type(t) ~= "number" or not (t > 0 and t <= 3600)) then
-      fail("lab:pingall: timeout must be a number of seconds from 0 to 3600, got " .. tostring(t))
-    end
+    local timeout = timeout_opt("lab:pingall", opts.timeout)
     local want = family_opt("lab:pingall", opts.family)
+    local k = opts.sample
+    if k ~= nil and (math.type(k) ~= "integer" or k < 1) then
+      fail("lab:pingall: sample is a number of pairs from 1, got " .. tostring(k))
+    end
     local fams = want and { want } or { 4, 6 }
     local hosts = {}
     for _, n in ipairs(opts.nodes or self:nodes("host")) do
@@ -274,45 +363,64 @@ return function(classes)
         if n:ip(f) then hosts[#hosts + 1] = n; break end
       end
     end
-    local res = { sent = 0, received = 0, matrix = {}, failed = {}, families = {} }
-    local seen = {}
-    for _, src in ipairs(hosts) do
-      local targets, dst_of = {}, {}
-      for _, dst in ipairs(hosts) do
-        for _, f in ipairs(fams) do
-          if dst ~= src and src:ip(f) and dst:ip(f) then
-            local ip = dst:ip(f)
-            targets[#targets + 1] = ip
-            dst_of[ip] = { dst, f }
-            if not seen[f] then seen[f] = true; res.families[#res.families + 1] = f end
+    local res, seen, jobs = new_result(), {}, {}
+    local nh = #hosts
+    if k and k < nh * (nh - 1) then
+      res.seed = netlab.seed() or math.random(1, 1 << 53)
+      res.pairs = {}
+      local draw, picked, by_src = drawer(res.seed), {}, {}
+      while #res.pairs < k do
+        local i, j = draw(nh), draw(nh - 1)
+        if j >= i then j = j + 1 end
+        local key = i * (nh + 1) + j
+        if not picked[key] then
+          picked[key] = true
+          res.pairs[#res.pairs + 1] = { hosts[i].name, hosts[j].name }
+          local job = by_src[i]
+          if not job then
+            job = { src = hosts[i], targets = {} }
+            by_src[i] = job
+            jobs[#jobs + 1] = job
           end
+          add_targets(hosts[i], hosts[j], fams, job.targets, res, seen)
         end
       end
-      res.matrix[src.name] = {}
-      if #targets > 0 then
-        -- ping picks the family from the address
-        local script = ("for ip in %s; do (ping -n -c1 -W%g $ip >/dev/null 2>&1 && echo ok $ip"
-          .. " || echo no $ip) & done; wait"):format(table.concat(targets, " "), opts.timeout or 1)
-        local out = src:cmd(script, { timeout = (opts.timeout or 1) + 30 }) or ""
-        local answered = {}
-        for verdict, ip in out:gmatch("(%a+) (%S+)") do answered[ip] = verdict == "ok" end
-        for _, ip in ipairs(targets) do
-          local dst, f = dst_of[ip][1], dst_of[ip][2]
-          local ok = answered[ip] == true
-          res.sent = res.sent + 1
-          if ok then res.received = res.received + 1
-          else
-            res.failed[#res.failed + 1] = src.name .. "->" .. dst.name .. (f == 6 and " (IPv6)" or "")
-          end
-          local m = res.matrix[src.name]
-          m[dst.name] = (m[dst.name] ~= false) and ok
-        end
+    else
+      for _, src in ipairs(hosts) do
+        local job = { src = src, targets = {} }
+        for _, dst in ipairs(hosts) do add_targets(src, dst, fams, job.targets, res, seen) end
+        jobs[#jobs + 1] = job
       end
     end
-    res.loss = res.sent > 0 and (res.sent - res.received) * 100 / res.sent or 100
-    res.ok = res.sent > 0 and res.sent == res.received
-    table.sort(res.families)
-    return res
+    run_pings(jobs, timeout, res)
+    return end_result(res)
+  end
+
+  -- lab:reach(a, list, {timeout = 1, family = 4|6}) → result, as pingall's:
+  -- a pings every node of list (nodes or names), all at once, in each family
+  -- both have an address of (nodes without one, as switches, are skipped).
+  -- Checks one node's view of a large lab in about one timeout.
+  function lab.reach(self, a, list, opts)
+    netlab.check_opts(opts, { "timeout", "family" }, "lab:reach")
+    opts = opts or {}
+    local timeout = timeout_opt("lab:reach", opts.timeout)
+    local want = family_opt("lab:reach", opts.family)
+    local fams = want and { want } or { 4, 6 }
+    a = as_node(self, "lab:reach", a)
+    if type(list) ~= "table" or #list == 0 then
+      fail("lab:reach: expected a list of nodes or names to ping, got "
+        .. (type(list) == "table" and "an empty list" or type(list)))
+    end
+    local res, seen, job = new_result(), {}, { src = a, targets = {} }
+    for _, v in ipairs(list) do
+      add_targets(a, as_node(self, "lab:reach", v), fams, job.targets, res, seen)
+    end
+    if #job.targets == 0 then
+      fail(("lab:reach: none of the %d nodes has an address %s can ping%s"):format(#list, a.name,
+        want and (" in IPv" .. want) or ""))
+    end
+    run_pings({ job }, timeout, res)
+    return end_result(res)
   end
   -- Services in nodes (node:service, ...): their own file.
   require("netlab.service")(classes)

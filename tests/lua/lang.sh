@@ -224,7 +224,7 @@ case_ "node:ping: family is 4 or 6, got 5"                 'lab:build(); h1:ping
 case_ "ping: node 'h2' has no IPv6 address"                'lab:build(); h1:ping(h2, { family = 6 })'
 case_ "ping: 10.0.0.2 is not an IPv6 address"              'lab:build(); h1:ping("10.0.0.2", { family = 6 })'
 case_ "lab:pingall: family is 4 or 6, got 6"                    'lab:build(); lab:pingall({ family = "6" })'
-case_ "lab:pingall: unknown option 'famly' \(expected one of: timeout, nodes, family\)" 'lab:pingall({ famly = 6 })'
+case_ "lab:pingall: unknown option 'famly' \(expected one of: timeout, nodes, family, sample\)" 'lab:pingall({ famly = 6 })'
 case_ "node:ping: unknown option 'cnt' \(expected one of: count, timeout, interval, size, family\)" 'h1:ping(h2, { cnt = 1 })'
 case_ "lab:link_between: no node named \"h9\""             'lab:link_between(h1, "h9")'
 case_ "lab:link_between: expected a node or a node's name, got number" 'lab:link_between(h1, 3)'
