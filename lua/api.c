@@ -1494,6 +1494,8 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
         (void)status;
         struct nlua *N = nlua_from(L);
         struct cmd_ud *c = lua_touserdata(L, (int)ctx);
+        if (!c->active) /* proc:kill() from a timeline event while this waited */
+                return nlua_fail(L, "the process was killed");
         for (;;) {
                 int r = proc_job_poll(&c->job);
                 if (r == 0) {
@@ -1521,7 +1523,7 @@ static int cmd_k(lua_State *L, int status, lua_KContext ctx)
                                          r < 0 ? "cannot read the command's output" : "timed out");
                 }
                 struct nlua_wait w = {c->job.wfd, left > 1000000 ? 1000000 : (int)left};
-                if (L == N->co && lua_isyieldable(L)) {
+                if (L == N->cur && lua_isyieldable(L)) {
                         N->wait = w;
                         N->job = &c->job;
                         return lua_yieldk(L, 0, ctx, cmd_k);
@@ -1551,6 +1553,11 @@ static struct cmd_ud *job_start(lua_State *L, int n, const char *cmd)
         }
         c->active = true;
         return c;
+}
+
+double nlua_check_seconds(lua_State *L, int idx, const char *what, bool positive)
+{
+        return check_seconds(L, idx, what, positive);
 }
 
 static const char *const cmd_keys[] = {"timeout", NULL};
@@ -1733,6 +1740,7 @@ static int l_job_kill(lua_State *L)
         struct nlua *N = nlua_from(L);
         if (N->job == &c->job)
                 N->job = NULL;
+        nlua_tl_forget_job(N, &c->job);
         proc_job_poll(&c->job);
         proc_job_kill(&c->job);
         lua_pushlstring(L, c->job.out ? c->job.out : "", c->job.len);
@@ -1789,6 +1797,7 @@ static int l_job_gc(lua_State *L)
                 struct nlua *N = nlua_from(L);
                 if (N->job == &c->job)
                         N->job = NULL;
+                nlua_tl_forget_job(N, &c->job);
                 proc_job_free(&c->job);
                 c->active = false;
         }
@@ -2036,7 +2045,7 @@ static int l_sleep(lua_State *L)
         struct nlua *N = nlua_from(L);
         double s = check_seconds(L, 1, "netlab.sleep", false);
         struct nlua_wait w = {-1, (int)(s * 1000)};
-        if (L == N->co && lua_isyieldable(L)) {
+        if (L == N->cur && lua_isyieldable(L)) {
                 N->wait = w;
                 return lua_yieldk(L, 0, 0, sleep_k);
         }
@@ -2172,6 +2181,7 @@ int nlua_api_open(struct nlua *N, char *err)
         nlua_live_methods(L, MT_LAB);
         nlua_live_methods(L, MT_NODE);
         nlua_live_methods(L, MT_LINK);
+        nlua_series_open(L, MT_LAB);
         new_class(L, MT_JOB, job_meta, job_methods);
         luaL_getmetatable(L, MT_JOB);
         lua_getfield(L, -1, "methods");
@@ -2189,6 +2199,7 @@ int nlua_api_open(struct nlua *N, char *err)
         lua_setglobal(L, "netlab");
         lua_register(L, "experiment", l_experiment);
         lua_register(L, "check", l_check);
+        nlua_tl_open(L);
 
         /* The Lua half of the API: gets the method tables to extend. */
         lua_getglobal(L, "require");

@@ -94,6 +94,7 @@ int nlua_eval_start(struct nlua *N, const char *code, char *err)
         lua_xmove(L, co, 1);
         lua_settop(L, top);
         N->co = co;
+        nlua_tl_start(N);
         N->running = -1;
         N->wait.fd = -1;
         N->wait.timeout_ms = 0;

@@ -135,7 +135,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         const char *stop = stop_reason(N, why, sizeof(why));
         if (!stop && monotime_ms() < N->slice_end)
                 return;
-        if (L == N->co && lua_isyieldable(L)) {
+        if (L == N->cur && lua_isyieldable(L)) {
                 N->wait.fd = -1;
                 N->wait.timeout_ms = 0;
                 /* Once yielded, the stack shows the instruction before. */
@@ -166,7 +166,7 @@ static int l_os_exit(lua_State *L)
                 N->exit_code = code;
                 nlua_where(L, N->exit_where, sizeof(N->exit_where));
         }
-        if (L == N->co && lua_isyieldable(L)) {
+        if (L == N->cur && lua_isyieldable(L)) {
                 N->wait.fd = -1;
                 N->wait.timeout_ms = 0;
                 return lua_yield(L, 0);
@@ -219,6 +219,7 @@ struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err)
                 N->hooks = *hooks;
         N->running = -1;
         N->wait.fd = -1;
+        N->tl.epfd = -1;
         N->L = luaL_newstate();
         if (!N->L) {
                 free(N);
@@ -250,6 +251,8 @@ void nlua_free(struct nlua *N)
         nlua_exp_abort(N);
         if (N->L)
                 lua_close(N->L);
+        nlua_tl_free(N);
+        nlua_series_free(N);
         for (int i = 0; i < N->nexp; i++)
                 free(N->exp[i].name), free(N->exp[i].src);
         free(N->exp);
@@ -287,19 +290,23 @@ static void co_start(struct nlua *N)
         N->co = co;
         N->wait.fd = -1;
         N->wait.timeout_ms = 0;
+        nlua_tl_start(N);
 }
 
 static void co_finish(struct nlua *N)
 {
+        nlua_tl_clear(N);
         nlua_cmd_cancel(N);
         luaL_unref(N->L, LUA_REGISTRYINDEX, N->co_ref);
         N->co = NULL;
         N->co_ref = LUA_NOREF;
 }
 
-/* Resumes the coroutine for one time slice. A stop (signal, os.exit) ends it
- * with NLUA_ERROR and a message naming the lab file's line it was at. */
-static enum nlua_status co_resume(struct nlua *N, struct nlua_wait *w, char *err)
+/* Resumes th for one time slice. A stop (signal, os.exit) ends it with
+ * NLUA_ERROR and a message naming the lab file's line it was at. On
+ * NLUA_DONE th's results stay on its stack. */
+enum nlua_status nlua_co_resume(struct nlua *N, lua_State *th, int nargs, struct proc_job **job,
+                                struct nlua_wait *w, char *err)
 {
         char why[64], at[128];
         if (stop_reason(N, why, sizeof(why))) {
@@ -308,7 +315,7 @@ static enum nlua_status co_resume(struct nlua *N, struct nlua_wait *w, char *err
                 else if (N->hook_where[0])
                         snprintf(at, sizeof(at), "%s", N->hook_where);
                 else
-                        nlua_where(N->co, at, sizeof(at));
+                        nlua_where(th, at, sizeof(at));
                 errf(err, "%s%s%s", at, *at ? ": " : "", why);
                 return NLUA_ERROR;
         }
@@ -317,20 +324,30 @@ static enum nlua_status co_resume(struct nlua *N, struct nlua_wait *w, char *err
         N->wait.timeout_ms = 0;
         N->slice_end = monotime_ms() + SLICE_MS;
         N->hook_where[0] = '\0';
-        int rc = lua_resume(N->co, N->L, 0, &nres);
+        /* N->job is the running coroutine's command (api.c sets it when it
+         * yields); the body's stays there between its resumes. */
+        struct proc_job *body_job = N->job;
+        lua_State *prev = N->cur;
+        N->job = *job;
+        N->cur = th;
+        int rc = lua_resume(th, N->L, nargs, &nres);
+        N->cur = prev;
+        *job = N->job;
+        if (job != &N->job)
+                N->job = body_job;
         N->slice_end = 0;
         if (rc == LUA_YIELD) {
-                lua_pop(N->co, nres);
+                lua_pop(th, nres);
                 if (stop_reason(N, why, sizeof(why)))
-                        return co_resume(N, w, err);
+                        return nlua_co_resume(N, th, 0, job, w, err);
                 *w = N->wait;
                 return NLUA_WAIT;
         }
         if (rc == LUA_OK)
                 return NLUA_DONE;
         if (stop_reason(N, why, sizeof(why)))
-                return co_resume(N, w, err); /* the hook's error, where Lua could not yield */
-        const char *msg = luaL_tolstring(N->co, -1, NULL);
+                return nlua_co_resume(N, th, 0, job, w, err); /* the hook's error, where Lua could not yield */
+        const char *msg = luaL_tolstring(th, -1, NULL);
         nlua_error_text(msg, err);
         return NLUA_ERROR;
 }
@@ -592,7 +609,7 @@ enum nlua_status nlua_exp_resume(struct nlua *N, struct nlua_wait *w, char *err)
                 exp_finish(N);
                 return NLUA_ERROR;
         }
-        enum nlua_status st = co_resume(N, w, err);
+        enum nlua_status st = nlua_tl_step(N, w, err);
         if (st == NLUA_ERROR && N->running >= 0)
                 nlua_record_check(N, false, err, "");
         if (st != NLUA_WAIT)

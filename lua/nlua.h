@@ -88,4 +88,17 @@ int nlua_run_all(struct nlua *L, char *err);
  * the lab's own file carried as they are written there. */
 int nlua_save(struct nlua *L, const char *path, bool force, char *err);
 
+/* Series (lab:series(name)): samples (t seconds on the timeline, value)
+ * an experiment recorded; the console plots them. */
+struct nlua_series {
+        char name[64];
+        char unit[16];
+        double *t, *v;
+        size_t n, cap;
+        unsigned gen; /* changes with every sample */
+};
+int nlua_series_count(struct nlua *L);
+const struct nlua_series *nlua_series_at(struct nlua *L, int i);
+const struct nlua_series *nlua_series_find(struct nlua *L, const char *name);
+
 #endif

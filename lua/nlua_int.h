@@ -15,6 +15,38 @@ struct nlua_exp {
         bool finished;
 };
 
+/* A piece of lab code the timeline runs beside an experiment's body (an
+ * event of at/after/every that waits: node:cmd, netlab.sleep, ...). */
+struct nlua_task {
+        lua_State *th;
+        int ref;
+        struct nlua_wait wait; /* what it waits for */
+        long long due_ns;      /* its wait's timeout ends then (monotime_ns); 0: none */
+        struct proc_job *job;  /* the command it waits on, if any */
+};
+
+/* A function due at a time of the experiment's timeline (timeline.c). */
+struct nlua_timer {
+        long long due_ns;    /* monotime_ns */
+        long long period_ns; /* every(); 0: once */
+        int fn_ref;
+        int id;
+};
+
+struct nlua_tl {
+        long long t0_ns; /* the experiment's start: at(0) */
+        struct nlua_timer *tm;
+        int ntm, captm;
+        struct nlua_task *task;
+        int ntask, captask;
+        int next_id;
+        struct nlua_task body; /* the experiment's own coroutine (th: nlua.co) */
+        bool body_done;
+        int epfd; /* the fds of every waiting piece, when there are two or more */
+        int *epset;
+        int nep, capep;
+};
+
 struct nlua {
         lua_State *L;
         struct nlua_hooks hooks;
@@ -26,6 +58,8 @@ struct nlua {
         int top_passed, top_failed; /* checks outside experiments */
         int running;                /* experiment index or -1 */
         lua_State *co;              /* its coroutine */
+        lua_State *cur;             /* the coroutine running now (co or a timeline task) */
+        struct nlua_tl tl;          /* at/after/every (timeline.c) */
         int co_ref;
         struct nlua_wait wait; /* what the coroutine waits for when it yields */
         struct proc_job *job;  /* the command it waits on, if any */
@@ -33,6 +67,8 @@ struct nlua {
         uint64_t seed;         /* netlab.seed(n), given to the lab at its build */
         long long slice_end;   /* the count hook yields after this (monotime_ms) */
         char hook_where[128];  /* the lab's line where the count hook yielded */
+        struct nlua_series **series; /* series.c */
+        int nseries;
         bool exiting;          /* the lab called os.exit(exit_code) at exit_where */
         int exit_code;
         char exit_where[128];
@@ -73,5 +109,25 @@ int nlua_check_link(lua_State *L, int arg);
 /* The index a lab ('l'), node ('n') or link ('k') userdata at idx holds, -1 when it is none. */
 int nlua_ref_of(lua_State *L, int idx, char *kind);
 void nlua_cmd_cancel(struct nlua *N);
+double nlua_check_seconds(lua_State *L, int idx, const char *what, bool positive);
+
+/* nlua.c: resumes coroutine th for one time slice with the nargs values on
+ * its stack; *job is the command it waits on (kept across its yields). */
+enum nlua_status nlua_co_resume(struct nlua *N, lua_State *th, int nargs, struct proc_job **job,
+                                struct nlua_wait *w, char *err);
+
+/* timeline.c: at(), after(), every(), netlab.elapsed(); the scheduler that
+ * runs the experiment's body and its due events (nlua_exp_resume calls it). */
+void nlua_tl_open(lua_State *L);
+void nlua_tl_start(struct nlua *N);
+enum nlua_status nlua_tl_step(struct nlua *N, struct nlua_wait *w, char *err);
+/* Drops every pending event and kills what the tasks wait for. */
+void nlua_tl_clear(struct nlua *N);
+void nlua_tl_free(struct nlua *N);
+/* A job freed under a task that waits on it (proc:kill from another task). */
+/* series.c: lab:series(name) and the series' methods. */
+void nlua_series_open(lua_State *L, const char *lab_mt);
+void nlua_series_free(struct nlua *N);
+void nlua_tl_forget_job(struct nlua *N, struct proc_job *job);
 
 #endif
