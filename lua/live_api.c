@@ -303,13 +303,107 @@ static int l_node_addr(lua_State *L)
         return 1;
 }
 
+/* One VLAN id of link:vlan's table. */
+static uint16_t vid_at(lua_State *L, int idx, const char *what)
+{
+        if (!lua_isinteger(L, idx) || lua_tointeger(L, idx) < 1 || lua_tointeger(L, idx) > 4094)
+                nlua_raise(L, "link:vlan: %s: expected a VLAN id (1..4094), got %s", what,
+                           lua_isinteger(L, idx) ? lua_tostring(L, idx) : luaL_typename(L, idx));
+        return (uint16_t)lua_tointeger(L, idx);
+}
+
+static void vid_push(lua_State *L, struct vlan_entry *v, int *n, uint16_t vid, bool pvid,
+                     bool untagged)
+{
+        if (*n >= 4094)
+                nlua_raise(L, "link:vlan: more than 4094 VLAN entries");
+        v[(*n)++] = (struct vlan_entry){.vid = vid, .pvid = pvid, .untagged = untagged};
+}
+
+/* link:vlan{vlan = 10} | {trunk = {10, 20}} | {vlans = {{vid, pvid, untagged}, 20}} | {}:
+ * the switch end's VLANs (each switch end's, as lab:link sets them) replaced
+ * on the running lab, on the kernel bridge or the userspace datapath; {}
+ * is the bridge's default (VLAN 1, PVID, untagged). */
+static int l_link_vlan(lua_State *L)
+{
+        static const char *const keys[] = {"vlan", "trunk", "vlans", NULL};
+        static const char *const entry_keys[] = {"vid", "pvid", "untagged", NULL};
+        struct nlua *N = nlua_from(L);
+        struct lab *lab = N->lab;
+        int li = nlua_check_link(L, 1);
+        luaL_checktype(L, 2, LUA_TTABLE);
+        nlua_opts_check(L, 2, "link:vlan", keys);
+        struct vlan_entry *v = lua_newuserdatauv(L, 4094 * sizeof(*v), 0);
+        int n = 0;
+        if (lua_getfield(L, 2, "vlan") != LUA_TNIL)
+                vid_push(L, v, &n, vid_at(L, -1, "vlan"), true, true);
+        lua_pop(L, 1);
+        if (lua_getfield(L, 2, "trunk") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        nlua_raise(L, "link:vlan: trunk: expected a list of VLAN ids, e.g. {10, 20}");
+                for (lua_Integer i = 1, len = luaL_len(L, -1); i <= len; i++) {
+                        lua_geti(L, -1, i);
+                        vid_push(L, v, &n, vid_at(L, -1, "trunk"), false, false);
+                        lua_pop(L, 1);
+                }
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, 2, "vlans") != LUA_TNIL) {
+                if (!lua_istable(L, -1))
+                        nlua_raise(L, "link:vlan: vlans: expected a list of {vid=N, pvid=bool, "
+                                      "untagged=bool}");
+                int t = lua_gettop(L);
+                for (lua_Integer i = 1, len = luaL_len(L, t); i <= len; i++) {
+                        lua_geti(L, t, i);
+                        int e = lua_gettop(L);
+                        if (lua_isinteger(L, e)) {
+                                vid_push(L, v, &n, vid_at(L, e, "vlans"), false, false);
+                        } else {
+                                if (!lua_istable(L, e))
+                                        nlua_raise(L, "link:vlan: vlans: expected a VLAN id or "
+                                                      "{vid=N, pvid=bool, untagged=bool}");
+                                nlua_opts_check(L, e, "vlans entry", entry_keys);
+                                lua_getfield(L, e, "vid");
+                                uint16_t vid = vid_at(L, -1, "vlans");
+                                lua_getfield(L, e, "pvid");
+                                lua_getfield(L, e, "untagged");
+                                vid_push(L, v, &n, vid, lua_toboolean(L, -2),
+                                         lua_toboolean(L, -1));
+                                lua_pop(L, 3);
+                        }
+                        lua_pop(L, 1);
+                }
+        }
+        lua_pop(L, 1);
+        if (lab->state != LAB_UP)
+                nlua_raise(L, "link:vlan: the lab is not running (before the build, give "
+                              "vlan/trunk/vlans to lab:link)");
+        const struct link *l = &lab->links[li];
+        int ends[2] = {l->a, l->b}, any = 0;
+        char err[ERRLEN];
+        for (int k = 0; k < 2; k++) {
+                if (!lab_node_has(lab, lab->ifaces[ends[k]].node, KIND_BRIDGE))
+                        continue;
+                any++;
+                if (live_set_port_vlans(lab, ends[k], v, n, err) < 0)
+                        nlua_raise(L, "%s", err);
+        }
+        if (!any)
+                nlua_raise(L, "link:vlan: neither '%s' nor '%s' is a switch",
+                           lab->nodes[lab->ifaces[l->a].node].name,
+                           lab->nodes[lab->ifaces[l->b].node].name);
+        lua_settop(L, 1);
+        return 1;
+}
+
 void nlua_live_methods(lua_State *L, const char *mt)
 {
         static const luaL_Reg lab_fns[] = {{"save", l_lab_save}, {"remove", l_lab_remove},
                                            {NULL, NULL}};
         static const luaL_Reg node_fns[] = {{"remove", l_node_remove}, {"addr", l_node_addr},
                                             {NULL, NULL}};
-        static const luaL_Reg link_fns[] = {{"remove", l_link_remove}, {NULL, NULL}};
+        static const luaL_Reg link_fns[] = {{"remove", l_link_remove}, {"vlan", l_link_vlan},
+                                            {NULL, NULL}};
         const luaL_Reg *fns = !strcmp(mt, "netlab.lab")    ? lab_fns
                               : !strcmp(mt, "netlab.node") ? node_fns
                                                            : link_fns;

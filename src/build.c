@@ -461,6 +461,7 @@ static int create_wire(struct lab *lab, struct build_ctx *b, int link, char *err
                     .name = pn, .label = lp, .netns_fd = dpfd, .mtu = f->mtu, .up = true};
                 if (nl_veth_add(b->host, &node_end, &peer, &f->ifindex, NULL, e) < 0)
                         return errf(err, "%s: %s", l->where, e);
+                l->wired = true;
         }
         return 0;
 }

@@ -34,13 +34,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define READY_ENV "NETLAB_DP_READY_FD"
+#define CTL_SOCK "datapath.sock"
 
 void dp_wire_peer_name(int link, int end, char *buf, size_t len)
 {
@@ -167,7 +170,7 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
         char path[PATH_MAX];
         dp_config_init(c);
         for (int i = 0; i < lab->nnodes; i++) {
-                if (!plan_switch_in_userspace(lab, i))
+                if (!lab_node_live(lab, i) || !plan_switch_in_userspace(lab, i))
                         continue;
                 const struct node *n = &lab->nodes[i];
                 int sw = dp_config_add_switch(c, n->name, err);
@@ -600,6 +603,108 @@ int dp_detach(struct lab *lab, char *err)
         return 0;
 }
 
+/* The datapath's end of its control socket, in the lab's run directory. */
+static int ctl_listen(int run_fd, char *err)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        rundir_fd_path(run_fd, CTL_SOCK, sa.sun_path, sizeof(sa.sun_path));
+        unlinkat(run_fd, CTL_SOCK, 0);
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
+                int saved = errno;
+                if (fd >= 0)
+                        close(fd);
+                errno = saved;
+                return errf_sys(err, NULL, "Cannot open the control socket %s", CTL_SOCK);
+        }
+        return fd;
+}
+
+/* Asks the running datapath to read its configuration again; 1 when no
+ * datapath listens (none runs, or one is starting and reads the file
+ * anyway), 0 when it took it, -1 with its reason. */
+static int dp_ask_reload(struct lab *lab, long long *us, char *err)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", lab->rundir, CTL_SOCK) >=
+            sizeof(sa.sun_path)) {
+                errno = ENAMETOOLONG;
+                return errf_sys(err, NULL, "Cannot reach the datapath");
+        }
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot reach the datapath");
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+                int saved = errno;
+                close(fd);
+                if (saved == ENOENT || saved == ECONNREFUSED)
+                        return 1;
+                errno = saved;
+                return errf_sys(err, NULL, "Cannot reach the datapath (%s)", sa.sun_path);
+        }
+        char reply[ERRLEN + 32];
+        ssize_t r = send(fd, "reload", 6, MSG_NOSIGNAL);
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int pr = r == 6 ? poll(&pfd, 1, 5000) : -1;
+        r = pr > 0 ? recv(fd, reply, sizeof(reply) - 1, 0) : -1;
+        close(fd);
+        if (pr == 0) {
+                errno = ETIMEDOUT;
+                return errf(err, "the datapath did not answer within 5 s");
+        }
+        if (r <= 0) {
+                if (r == 0)
+                        errno = EBUSY;
+                return errf_sys(err, NULL, "the datapath did not take the change");
+        }
+        reply[r] = '\0';
+        if (strncmp(reply, "ok", 2) == 0) {
+                if (us)
+                        *us = atoll(reply + 2);
+                return 0;
+        }
+        errno = EINVAL;
+        return errf(err, "the datapath refused the change: %s", reply + 1);
+}
+
+int dp_reload(struct lab *lab, long long *us, char *err)
+{
+        if (us)
+                *us = 0;
+        if (lab->state != LAB_UP)
+                return 0;
+        struct dp_config c;
+        char path[PATH_MAX + 32], e[ERRLEN];
+        if (dp_config_from_lab(lab, &c, e) < 0)
+                return errf(err, "Cannot configure the userspace datapath: %s", e);
+        snprintf(path, sizeof(path), "%s/datapath.conf", lab->rundir);
+        int rc = dp_config_save(&c, path, err);
+        dp_config_free(&c);
+        if (rc < 0)
+                return -1;
+        rc = dp_ask_reload(lab, us, err);
+        if (rc <= 0)
+                return rc;
+        /* Nobody listens. A process starting (a restart) reads the file. */
+        struct dp_status st;
+        lab_dp_state(lab, &st);
+        if (st.state == DP_STARTING || (st.state == DP_RUNNING && st.pid > 0))
+                return 0;
+        if (st.state == DP_DEAD) {
+                errno = ENETDOWN;
+                return errf(err, "%s", st.why);
+        }
+        if (!plan_needs_datapath(lab))
+                return 0;
+        /* The lab's first job for the datapath: start it. */
+        long long t0 = monotime_ms();
+        if (dp_start(lab, err) < 0)
+                return -1;
+        if (us)
+                *us = (monotime_ms() - t0) * 1000;
+        return 0;
+}
+
 int dp_main(int argc, char **argv)
 {
         char err[ERRLEN], path[PATH_MAX];
@@ -623,8 +728,16 @@ int dp_main(int argc, char **argv)
         struct dp_config c;
         int rc = run_fd < 0 ? -1 : 0;
         rundir_fd_path(run_fd, "datapath.conf", path, sizeof(path));
-        if (rc == 0)
+        /* The control socket exists before the configuration is read: a
+         * reload asked before this point is in the file read now, one asked
+         * after it waits in the socket's backlog until the loop runs. */
+        int ctl = rc == 0 ? ctl_listen(run_fd, err) : -1;
+        if (rc == 0 && ctl < 0)
+                rc = -1;
+        if (rc == 0) {
+                dp_engine_control(ctl, path);
                 rc = dp_config_load(&c, path, err);
+        }
         if (rc == 0) {
                 char stats[PATH_MAX];
                 rundir_fd_path(run_fd, "datapath.stats", stats, sizeof(stats));

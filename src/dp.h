@@ -39,6 +39,13 @@ void dp_impair_from_link(const struct link_params *p, struct dp_impair *d);
 int dp_prepare(struct lab *lab, char *err);
 /* Starts the datapath process; returns once it has opened every port. */
 int dp_start(struct lab *lab, char *err);
+/* A running lab's change reaches the datapath: its configuration is
+ * written again from the model, and the running process takes it over its
+ * control socket (/run/netlab/LAB/datapath.sock) without a restart (queued
+ * frames keep their departure times; see dp_engine.c); a lab whose datapath
+ * is not running and now needs it gets it started. *us (if set): how long
+ * the datapath took to apply it (or to start). */
+int dp_reload(struct lab *lab, long long *us, char *err);
 /* Stops it (SIGTERM, then SIGKILL after 1 s). Safe when not running. */
 void dp_stop(struct lab *lab);
 /* Lets go of it without stopping it (lab_free). */

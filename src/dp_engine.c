@@ -50,6 +50,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -70,8 +71,11 @@
 #define TOKEN_SIGNAL 0xfffffff0u
 #define TOKEN_TIMER 0xfffffff1u
 #define TOKEN_WIRE 0xfffffff2u
+#define TOKEN_CTL 0xfffffff3u  /* the control socket: a lab connects */
+#define TOKEN_CONN 0xfffffff4u /* ... and sends its request */
 
 struct port {
+        int idx;        /* its index in engine.ports: its epoll token */
         int sw;         /* switch index, or -1 for a wire's end */
         int wire, wend; /* the wire and which end (0, 1); wire -1 for a switch port */
         const struct dp_port_conf *conf;
@@ -115,6 +119,10 @@ struct engine {
         struct wire *wires;
         int nwire;
         int epfd, sigfd, timerfd;
+        int offline_fd; /* dp_engine_offline's output (not owned); -1 */
+        struct dp_config *owned; /* a configuration taken while running (freed with it) */
+        int ctl_conn;   /* a control connection waiting for its answer; -1 */
+        bool reload;    /* its request, applied after the current batch of events */
         int wtimer_fd;   /* the wires' one timer: armed to the earliest departure */
         int64_t wtimer_at; /* what it is armed to (INT64_MAX: disarmed) */
         uint32_t now; /* monotonic seconds */
@@ -124,6 +132,14 @@ struct engine {
 };
 
 static const char *stats_path;
+static int ctl_listen = -1;
+static const char *ctl_conf_path;
+
+void dp_engine_control(int listen_fd, const char *conf_path)
+{
+        ctl_listen = listen_fd;
+        ctl_conf_path = conf_path;
+}
 
 void dp_engine_stats_file(const char *path)
 {
@@ -262,7 +278,7 @@ static int port_open(struct engine *e, struct port *p, char *err)
         what = "PACKET_MR_PROMISC";
         if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
                 goto fail;
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)(p - e->ports)};
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)p->idx};
         what = "epoll";
         if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
                 goto fail;
@@ -276,11 +292,14 @@ fail:
         return errf_sys(err, NULL, "Cannot set up port \"%s\" (%s)", name, what);
 }
 
-/* Once a second: follow interfaces that vanished or came back. */
+/* Once a second, and after a reconfiguration: follow interfaces that
+ * vanished or came back (a link made again has a new ifindex). */
 static void ports_check(struct engine *e)
 {
         for (int i = 0; i < e->nports; i++) {
                 struct port *p = &e->ports[i];
+                if (p->ctl_fd < 0)
+                        continue; /* offline: no interface */
                 int idx = lookup_ifindex(p);
                 if (p->fd >= 0 && idx != p->ifindex)
                         port_close(e, p);
@@ -610,6 +629,12 @@ static void engine_free(struct engine *e)
                 close(e->sigfd);
         if (e->timerfd >= 0)
                 close(e->timerfd);
+        if (e->ctl_conn >= 0)
+                close(e->ctl_conn);
+        if (e->owned) {
+                dp_config_free(e->owned);
+                free(e->owned);
+        }
 }
 
 /* A port's VLAN membership, from its configuration. */
@@ -683,6 +708,8 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
         memset(e, 0, sizeof(*e));
         e->c = c;
         e->epfd = e->sigfd = e->timerfd = e->wtimer_fd = -1;
+        e->offline_fd = offline_fd;
+        e->ctl_conn = -1;
         e->wtimer_at = INT64_MAX;
         e->now = now_s();
         if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
@@ -708,7 +735,8 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
                 if (!s->fdb)
                         return errf_sys(err, NULL, "Cannot allocate the learning table");
                 for (int j = 0; j < c->sw[i].nports; j++) {
-                        struct port *p = &e->ports[e->nports++];
+                        struct port *p = &e->ports[e->nports];
+                        p->idx = e->nports++;
                         s->nports++;
                         port_conf(p, i, &c->sw[i].ports[j]);
                         if (offline_fd >= 0) {
@@ -727,6 +755,7 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
                         uint64_t seed = c->seed ? c->seed * 4 + (uint64_t)i * 2 + (uint64_t)k : 0;
                         wire_dir_init(&w->dir[k], &w->conf->dir[k], seed);
                         struct port *p = &e->ports[e->nports];
+                        p->idx = e->nports;
                         w->port[k] = e->nports++;
                         port_conf(p, -1, &w->conf->end[k]);
                         p->wire = i;
@@ -741,6 +770,225 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
                 }
         }
         return 0;
+}
+
+/* ---- a new configuration while running ----
+ *
+ * dp_engine_reconfigure (and a "reload" on the control socket) applies a new
+ * configuration between two batches of events, so no frame is half handled.
+ * What stays is taken over, matched by name: a port (same role, namespace
+ * and interface) keeps its socket and counters; a switch keeps its learning
+ * table, minus the entries of ports that left it or whose VLANs changed (a
+ * bridge flushes those too); a wire keeps its two queues, so the frames
+ * already queued leave at the times they were given and the new impairments
+ * decide the frames that come after (netem's behaviour on `tc qdisc
+ * change`). What is new is opened first: when a new port cannot be opened,
+ * nothing changes and the old configuration stays in force. What left is
+ * closed (a removed wire's queued frames go with its link). */
+
+static bool same_netns(const struct port *op, const char *path)
+{
+        if (op->netns_fd < 0)
+                return true; /* the datapath's own ("-"): the strings matched */
+        struct stat a, b;
+        return fstat(op->netns_fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+               a.st_dev == b.st_dev;
+}
+
+/* The old port the new port p continues (its sockets), or a new one. */
+static int port_take(struct engine *e, struct port *p, bool *taken, int *map, bool *flush,
+                     bool *fresh, char *err)
+{
+        for (int o = 0; o < e->nports; o++) {
+                struct port *op = &e->ports[o];
+                if (taken[o] || (op->wire >= 0) != (p->wire >= 0) ||
+                    strcmp(op->conf->ifname, p->conf->ifname) != 0 ||
+                    strcmp(op->conf->netns, p->conf->netns) != 0 || !same_netns(op, p->conf->netns))
+                        continue;
+                taken[o] = true;
+                map[o] = p->idx;
+                flush[o] = op->pvid != p->pvid || memcmp(op->member, p->member, sizeof(p->member)) ||
+                           memcmp(op->untag, p->untag, sizeof(p->untag));
+                p->fd = op->fd;
+                p->ctl_fd = op->ctl_fd;
+                p->netns_fd = op->netns_fd;
+                p->ifindex = op->ifindex;
+                p->rx = op->rx;
+                p->tx = op->tx;
+                p->drop_in = op->drop_in;
+                p->drop_out = op->drop_out;
+                return 0;
+        }
+        fresh[p->idx] = true;
+        if (e->offline_fd < 0)
+                return port_attach(e, p, err);
+        p->fd = fcntl(e->offline_fd, F_DUPFD_CLOEXEC, 0);
+        return p->fd < 0 ? errf_sys(err, NULL, "Cannot dup the output") : 0;
+}
+
+static void port_free(struct engine *e, struct port *p)
+{
+        port_close(e, p);
+        if (p->ctl_fd >= 0)
+                close(p->ctl_fd);
+        if (p->netns_fd >= 0)
+                close(p->netns_fd);
+        p->ctl_fd = p->netns_fd = -1;
+}
+
+/* A learning table taken over: its entries follow their ports' new indices;
+ * those of ports that left the switch or changed VLANs are forgotten. */
+static void fdb_remap(struct sw *s, const int *map, const bool *flush)
+{
+        for (int i = 0; i < FDB_MAX; i++) {
+                struct fdb_ent *f = &s->fdb[i];
+                if (!f->vid)
+                        continue;
+                int np = map[f->port];
+                if (np < s->first || np >= s->first + s->nports || flush[f->port])
+                        f->vid = 0;
+                else
+                        f->port = np;
+        }
+}
+
+static int engine_rebuild(struct engine *e, const struct dp_config *nc, char *err)
+{
+        int total = 2 * nc->nwire, n = 0, rc = -1;
+        for (int i = 0; i < nc->nsw; i++)
+                total += nc->sw[i].nports;
+        int old = e->nports;
+        struct port *np = calloc((size_t)total + 1, sizeof(*np));
+        struct sw *ns = calloc((size_t)nc->nsw + 1, sizeof(*ns));
+        struct wire *nw = calloc((size_t)nc->nwire + 1, sizeof(*nw));
+        bool *taken = calloc((size_t)old + 1, 1), *flush = calloc((size_t)old + 1, 1);
+        bool *fresh = calloc((size_t)total + 1, 1);
+        bool *sw_kept = calloc((size_t)e->nsw + 1, 1), *wire_kept = calloc((size_t)e->nwire + 1, 1);
+        int *map = malloc(((size_t)old + 1) * sizeof(*map));
+        int *sw_from = malloc(((size_t)nc->nsw + 1) * sizeof(int));
+        int *wire_from = malloc(((size_t)nc->nwire + 1) * sizeof(int));
+        if (!np || !ns || !nw || !taken || !flush || !fresh || !sw_kept || !wire_kept || !map ||
+            !sw_from || !wire_from) {
+                errf_sys(err, NULL, "Cannot allocate the datapath's new configuration");
+                goto out;
+        }
+        for (int i = 0; i < old; i++)
+                map[i] = -1;
+        for (int i = 0; i < total; i++)
+                np[i].fd = np[i].ctl_fd = np[i].netns_fd = -1;
+        /* Ports: taken over or opened (nothing old is changed yet). */
+        for (int i = 0; i < nc->nsw; i++) {
+                ns[i].conf = &nc->sw[i];
+                ns[i].first = n;
+                for (int j = 0; j < nc->sw[i].nports; j++, n++) {
+                        np[n].idx = n;
+                        port_conf(&np[n], i, &nc->sw[i].ports[j]);
+                        ns[i].nports++;
+                        if (port_take(e, &np[n], taken, map, flush, fresh, err) < 0)
+                                goto undo;
+                }
+        }
+        for (int i = 0; i < nc->nwire; i++) {
+                nw[i].conf = &nc->wire[i];
+                for (int k = 0; k < 2; k++, n++) {
+                        np[n].idx = n;
+                        port_conf(&np[n], -1, &nc->wire[i].end[k]);
+                        np[n].wire = i;
+                        np[n].wend = k;
+                        nw[i].port[k] = n;
+                        if (port_take(e, &np[n], taken, map, flush, fresh, err) < 0)
+                                goto undo;
+                }
+        }
+        /* Switches and wires, by name. */
+        for (int i = 0; i < nc->nsw; i++) {
+                sw_from[i] = -1;
+                for (int o = 0; o < e->nsw && sw_from[i] < 0; o++)
+                        if (!sw_kept[o] && strcmp(e->sws[o].conf->name, nc->sw[i].name) == 0)
+                                sw_kept[sw_from[i] = o] = true;
+                if (sw_from[i] < 0 && !(ns[i].fdb = calloc(FDB_MAX, sizeof(*ns[i].fdb)))) {
+                        errf_sys(err, NULL, "Cannot allocate the learning table");
+                        goto undo;
+                }
+        }
+        for (int i = 0; i < nc->nwire; i++) {
+                wire_from[i] = -1;
+                for (int o = 0; o < e->nwire && wire_from[i] < 0; o++)
+                        if (!wire_kept[o] && strcmp(e->wires[o].conf->name, nc->wire[i].name) == 0)
+                                wire_kept[wire_from[i] = o] = true;
+        }
+        /* Commit: from here nothing fails. */
+        for (int o = 0; o < old; o++) {
+                struct port *op = &e->ports[o];
+                if (!taken[o]) {
+                        port_free(e, op);
+                } else if (op->fd >= 0 && e->epfd >= 0) {
+                        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)map[o]};
+                        epoll_ctl(e->epfd, EPOLL_CTL_MOD, op->fd, &ev);
+                }
+        }
+        for (int i = 0; i < nc->nsw; i++) {
+                if (sw_from[i] < 0)
+                        continue;
+                struct sw *os = &e->sws[sw_from[i]];
+                ns[i].fdb = os->fdb;
+                ns[i].fdb_used = os->fdb_used;
+                ns[i].fdb_evicted = os->fdb_evicted;
+                os->fdb = NULL;
+                fdb_remap(&ns[i], map, flush);
+        }
+        for (int o = 0; o < e->nsw; o++)
+                free(e->sws[o].fdb);
+        for (int i = 0; i < nc->nwire; i++)
+                for (int k = 0; k < 2; k++) {
+                        if (wire_from[i] < 0) {
+                                uint64_t seed = nc->seed ? nc->seed * 4 + (uint64_t)i * 2 + (uint64_t)k : 0;
+                                wire_dir_init(&nw[i].dir[k], &nc->wire[i].dir[k], seed);
+                                continue;
+                        }
+                        nw[i].dir[k] = e->wires[wire_from[i]].dir[k];
+                        memset(&e->wires[wire_from[i]].dir[k], 0, sizeof(struct wire_dir));
+                        wire_dir_set(&nw[i].dir[k], &nc->wire[i].dir[k]);
+                }
+        for (int o = 0; o < e->nwire; o++)
+                for (int k = 0; k < 2; k++)
+                        wire_dir_free(&e->wires[o].dir[k]);
+        free(e->ports);
+        free(e->sws);
+        free(e->wires);
+        e->c = nc;
+        e->ports = np;
+        e->nports = total;
+        e->sws = ns;
+        e->nsw = nc->nsw;
+        e->wires = nw;
+        e->nwire = nc->nwire;
+        np = NULL;
+        ns = NULL;
+        nw = NULL;
+        e->wtimer_at = INT64_MIN; /* arm the wires' timer again */
+        ports_check(e);
+        rc = 0;
+        goto out;
+undo:
+        for (int i = 0; i < total; i++)
+                if (fresh[i])
+                        port_free(e, &np[i]);
+        for (int i = 0; i < nc->nsw; i++)
+                free(ns[i].fdb); /* only new ones are there before the commit */
+out:
+        free(np);
+        free(ns);
+        free(nw);
+        free(taken);
+        free(flush);
+        free(fresh);
+        free(sw_kept);
+        free(wire_kept);
+        free(map);
+        free(sw_from);
+        free(wire_from);
+        return rc;
 }
 
 struct dp_engine *dp_engine_offline(const struct dp_config *c, int out_fd, char *err)
@@ -786,6 +1034,86 @@ void dp_engine_free(struct dp_engine *de)
         free(de);
 }
 
+int dp_engine_reconfigure(struct dp_engine *de, const struct dp_config *c, char *err)
+{
+        if (dp_config_validate(c, err) < 0)
+                return -1;
+        return engine_rebuild((struct engine *)de, c, err);
+}
+
+/* A "reload" request: the configuration file read again and applied; the
+ * answer says how long it took, or why nothing changed. */
+static void engine_reload(struct engine *e)
+{
+        char err[ERRLEN], reply[ERRLEN + 32];
+        int64_t t0 = monotime_ns();
+        struct dp_config *nc = malloc(sizeof(*nc));
+        int rc = nc ? dp_config_load(nc, ctl_conf_path, err)
+                    : errf_sys(err, NULL, "Cannot allocate the datapath's configuration");
+        if (rc == 0 && engine_rebuild(e, nc, err) < 0) {
+                dp_config_free(nc);
+                rc = -1;
+        }
+        if (rc == 0) {
+                if (e->owned) {
+                        dp_config_free(e->owned);
+                        free(e->owned);
+                }
+                e->owned = nc;
+                snprintf(reply, sizeof(reply), "ok %lld", (long long)((monotime_ns() - t0) / 1000));
+                fprintf(stderr, "netlab datapath: configuration reloaded in %s us\n", reply + 3);
+        } else {
+                free(nc);
+                snprintf(reply, sizeof(reply), "E%s", err);
+                fprintf(stderr, "netlab datapath: reload refused: %s\n", err);
+        }
+        if (e->ctl_conn >= 0) {
+                ssize_t w = send(e->ctl_conn, reply, strlen(reply), MSG_DONTWAIT | MSG_NOSIGNAL);
+                (void)w;
+                close(e->ctl_conn);
+                e->ctl_conn = -1;
+        }
+        e->reload = false;
+}
+
+/* The control socket: one connection at a time (the lab's process is the
+ * only client), its request read when it arrives, answered after the
+ * batch of events it came with. */
+static void ctl_accept(struct engine *e)
+{
+        for (int fd; (fd = accept4(ctl_listen, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0;) {
+                if (e->ctl_conn >= 0) {
+                        close(fd); /* busy: the client sees the end and says so */
+                        continue;
+                }
+                struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TOKEN_CONN};
+                if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+                        close(fd);
+                        continue;
+                }
+                e->ctl_conn = fd;
+        }
+}
+
+static void ctl_request(struct engine *e)
+{
+        char buf[64];
+        ssize_t r = recv(e->ctl_conn, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+        if (r < 0 && (errno == EAGAIN || errno == EINTR))
+                return;
+        if (r > 0) {
+                buf[r] = '\0';
+                if (strcmp(buf, "reload") == 0) {
+                        e->reload = true;
+                        return;
+                }
+                ssize_t w = send(e->ctl_conn, "Eunknown request", 16, MSG_DONTWAIT | MSG_NOSIGNAL);
+                (void)w;
+        }
+        close(e->ctl_conn); /* epoll forgets a closed descriptor */
+        e->ctl_conn = -1;
+}
+
 int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char *err)
 {
         struct engine e;
@@ -804,6 +1132,10 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
         if (ready_fd >= 0) {
                 ssize_t w = write(ready_fd, "R", 1);
                 (void)w;
+        }
+        if (ctl_listen >= 0) {
+                struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TOKEN_CTL};
+                epoll_ctl(e.epfd, EPOLL_CTL_ADD, ctl_listen, &ev);
         }
         stats_write(&e);
         struct epoll_event evs[32];
@@ -838,10 +1170,19 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                                 ssize_t r = read(e.wtimer_fd, &ticks, sizeof(ticks));
                                 (void)r;
                                 e.wtimer_at = INT64_MAX; /* fired: arm again */
+                        } else if (t == TOKEN_CTL) {
+                                ctl_accept(&e);
+                        } else if (t == TOKEN_CONN) {
+                                if (e.ctl_conn >= 0)
+                                        ctl_request(&e);
                         } else if (t < (uint32_t)e.nports) {
                                 port_readable(&e, &e.ports[t]);
                         }
                 }
+                /* The safe point: no event of this batch is left to handle
+                 * (their tokens are the old configuration's port indices). */
+                if (e.reload)
+                        engine_reload(&e);
                 wires_run(&e);
         }
         stats_write(&e);

@@ -35,6 +35,18 @@ void dp_engine_input(struct dp_engine *e, int port, uint8_t *frame, size_t len,
                      uint32_t now_s);
 void dp_engine_free(struct dp_engine *e);
 
+/* A new configuration for a running engine (offline or in dp_engine_run's
+ * loop): what stays keeps its sockets, learning entries and queued frames
+ * (dp_engine.c says how); on failure nothing changed. c must outlive the
+ * engine, or its next reconfiguration. */
+int dp_engine_reconfigure(struct dp_engine *e, const struct dp_config *c, char *err);
+
+/* The control socket dp_engine_run serves (a listening SOCK_SEQPACKET Unix
+ * socket, or -1): a connection sends "reload", the engine reads conf_path
+ * again, applies it between two batches of events, and answers "ok USEC"
+ * (the time it took) or "E" and the reason nothing changed. */
+void dp_engine_control(int listen_fd, const char *conf_path);
+
 /* Counters of a run, for tests and the bench; written to stats_path (if set
  * with dp_engine_stats_file) once a second and at exit. */
 void dp_engine_stats_file(const char *path);

@@ -53,9 +53,8 @@ static int64_t tabledist(struct wire_dir *d, int64_t mu, int64_t sigma)
         return mu + (int64_t)llround(t * (double)sigma);
 }
 
-void wire_dir_init(struct wire_dir *d, const struct dp_impair *p, uint64_t seed)
+void wire_dir_set(struct wire_dir *d, const struct dp_impair *p)
 {
-        memset(d, 0, sizeof(*d));
         d->p = *p;
         if (!d->p.limit)
                 d->p.limit = 1000;
@@ -70,6 +69,12 @@ void wire_dir_init(struct wire_dir *d, const struct dp_impair *p, uint64_t seed)
         d->dup_cor.rho = scale(p->dup_corr);
         d->reorder_cor.rho = scale(p->reorder_corr);
         d->corrupt_cor.rho = scale(p->corrupt_corr);
+}
+
+void wire_dir_init(struct wire_dir *d, const struct dp_impair *p, uint64_t seed)
+{
+        memset(d, 0, sizeof(*d));
+        wire_dir_set(d, p);
         if (!seed && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
                 seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull;
         d->rng = seed ? seed : 1;

@@ -51,6 +51,10 @@ struct wire_dir {
 
 /* seed 0: a random one. */
 void wire_dir_init(struct wire_dir *d, const struct dp_impair *p, uint64_t seed);
+/* New parameters for a running direction (a live change): frames already
+ * queued keep their departure times; the next frame is decided by p. The
+ * random state, the rate's last departure and the counters carry on. */
+void wire_dir_set(struct wire_dir *d, const struct dp_impair *p);
 void wire_dir_free(struct wire_dir *d);
 /* True when the direction changes nothing (frames may bypass the queue). */
 bool wire_dir_transparent(const struct wire_dir *d);

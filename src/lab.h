@@ -58,6 +58,8 @@ struct link {
         bool up_built;  /* ... when the lab was built: what lab_reset restores */
         char where[96]; /* "labs/x.lua:12", where it was defined */
         bool deleted;   /* removed from the running lab (live.h) */
+        bool wired;     /* built as a datapath wire: it stays one while the lab runs,
+                           impaired or not (plan_link_on_wire) */
 };
 
 struct route {

@@ -2,9 +2,15 @@
  * whole lab first, then made in the model (lab_add_*, under lab->editing)
  * and in the kernel (build.c's one-object steps), and undone in the model
  * when the kernel refuses. What the userspace datapath carries (its
- * switches, wires and subinterfaces) is refused with the way out: its
- * process reads its configuration once, at start. */
+ * switches, wires and subinterfaces) follows through dp_reload: the running
+ * datapath takes its new configuration without a restart (or starts, for a
+ * lab's first job for it). A plain link that gets impairments where only
+ * the datapath has them is made again as a wire (its veth pair replaced by
+ * two, into the datapath's namespace, with the same names, MACs, addresses
+ * and routes); a switch that gets its first VLAN where only the datapath
+ * does VLANs hands its ports from its kernel bridge to the datapath. */
 #include "live.h"
+#include "dp.h"
 #include "hosts.h"
 #include "journal.h"
 #include "netns.h"
@@ -55,13 +61,13 @@ bool live_node_on_datapath(const struct lab *lab, int node)
         return false;
 }
 
-static int datapath_refusal(const char *what, const char *name, char *err)
+/* The datapath takes the lab's new state (dp.h). */
+static int dp_follow(struct lab *lab, const char *what, char *err)
 {
-        errno = EOPNOTSUPP;
-        return errf(err,
-                    "Cannot %s \"%s\" while the lab runs: the userspace datapath carries it on "
-                    "this kernel (doctor says why); change the lab file and reload",
-                    what, name);
+        char e[ERRLEN];
+        if (dp_reload(lab, NULL, e) < 0)
+                return errf(err, "Cannot %s: %s", what, e);
+        return 0;
 }
 
 /* Model helpers that run the model's own checks on a built lab. */
@@ -119,16 +125,6 @@ static void mac_unique(struct lab *lab, int iface)
                         return;
                 f->mac[5]++;
         }
-}
-
-/* Takes the last link (and its two interfaces, the last ones) back out of the model. */
-static void model_pop_link(struct lab *lab)
-{
-        struct link *l = &lab->links[lab->nlinks - 1];
-        lab->nodes[lab->ifaces[l->a].node].nifaces--;
-        lab->nodes[lab->ifaces[l->b].node].nifaces--;
-        lab->nifaces -= 2;
-        lab->nlinks--;
 }
 
 static int need_live_node(const struct lab *lab, int node, char *err)
@@ -235,18 +231,18 @@ int live_add_link(struct lab *lab, int node_a, int node_b, const struct link_par
         struct link *l = &lab->links[li];
         mac_unique(lab, l->a);
         mac_unique(lab, l->b);
-        if (link_on_datapath(lab, li)) {
-                char name[128], a[64], b[64];
-                iface_label(lab, l->a, a, sizeof(a));
-                iface_label(lab, l->b, b, sizeof(b));
-                snprintf(name, sizeof(name), "%s-%s", a, b);
-                model_pop_link(lab);
-                return datapath_refusal("add link", name, err);
-        }
-        if (lab_build_link(lab, li, err) < 0) {
+        char name[160], a[64], b[64];
+        iface_label(lab, l->a, a, sizeof(a));
+        iface_label(lab, l->b, b, sizeof(b));
+        snprintf(name, sizeof(name), "add link %s-%s", a, b);
+        bool dp = link_on_datapath(lab, li);
+        if (lab_build_link(lab, li, err) < 0 || (dp && dp_follow(lab, name, err) < 0)) {
                 int saved = errno;
+                char e[ERRLEN];
                 link_kernel_del(lab, li);
                 model_del_link(lab, li);
+                if (dp)
+                        dp_reload(lab, NULL, e); /* the datapath's file as before */
                 errno = saved;
                 return -1;
         }
@@ -266,8 +262,7 @@ int live_del_link(struct lab *lab, int link, char *err)
         iface_label(lab, l->a, a, sizeof(a));
         iface_label(lab, l->b, b, sizeof(b));
         snprintf(name, sizeof(name), "%s-%s", a, b);
-        if (link_on_datapath(lab, link))
-                return datapath_refusal("remove link", name, err);
+        bool dp = link_on_datapath(lab, link);
         for (int i = 0; i < lab->nifaces; i++)
                 if (lab->ifaces[i].link < 0 &&
                     (lab->ifaces[i].parent == l->a || lab->ifaces[i].parent == l->b) &&
@@ -279,7 +274,9 @@ int live_del_link(struct lab *lab, int link, char *err)
                 }
         link_kernel_del(lab, link);
         model_del_link(lab, link);
-        return 0;
+        char what[192];
+        snprintf(what, sizeof(what), "remove link %s from the datapath", name);
+        return dp ? dp_follow(lab, what, err) : 0;
 }
 
 int live_del_node(struct lab *lab, int node, char *err)
@@ -287,8 +284,7 @@ int live_del_node(struct lab *lab, int node, char *err)
         if (need_up(lab, "remove a node", err) < 0 || need_live_node(lab, node, err) < 0)
                 return -1;
         struct node *n = &lab->nodes[node];
-        if (live_node_on_datapath(lab, node))
-                return datapath_refusal("remove node", n->name, err);
+        bool dp = live_node_on_datapath(lab, node);
         if (n->ndirs) {
                 errno = EOPNOTSUPP;
                 return errf(err,
@@ -320,6 +316,10 @@ int live_del_node(struct lab *lab, int node, char *err)
         n->deleted = true;
         if (lab_hosts_write(lab, e) < 0 && rc == 0)
                 rc = errf(err, "%s", e);
+        char what[96];
+        snprintf(what, sizeof(what), "remove node \"%s\" from the datapath", n->name);
+        if (dp && dp_follow(lab, what, rc == 0 ? err : e) < 0)
+                rc = -1;
         return rc;
 }
 
@@ -426,6 +426,31 @@ int live_add_route(struct lab *lab, int node, const char *dst, const char *via, 
         return 0;
 }
 
+/* A plain veth pair becomes a wire (its impairments need the datapath on
+ * this kernel): the pair is removed and the link made again by the build's
+ * own step, which now makes a wire, with the same names, MACs, MTU and state,
+ * and puts back its ends' addresses, gateways and routes, a kernel switch's
+ * port in its bridge with its VLANs. Frames in flight on it are lost, and
+ * a program bound to one of its interfaces sees it go and come back. */
+static int link_rewire(struct lab *lab, int link, char *err)
+{
+        const struct link *l = &lab->links[link];
+        for (int i = 0; i < lab->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[i];
+                if (f->link < 0 && (f->parent == l->a || f->parent == l->b) &&
+                    lab_node_live(lab, f->node) && !plan_subif_in_userspace(lab)) {
+                        errno = EBUSY;
+                        return errf(err,
+                                    "Cannot make link %s.%u's parent a datapath wire: the kernel "
+                                    "subinterface would go with it; set it in the lab file and "
+                                    "reload",
+                                    lab->ifaces[f->parent].name, f->vid);
+                }
+        }
+        link_kernel_del(lab, link);
+        return lab_build_link(lab, link, err);
+}
+
 int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err)
 {
         if (need_up(lab, "change a link", err) < 0)
@@ -442,9 +467,26 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
         struct link_params old = l->p;
         l->p = *p;
         l->p.mtu = old.mtu;
-        if (link_on_datapath(lab, link)) {
-                l->p = old;
-                return datapath_refusal("change link", name, err);
+        if (plan_link_on_wire(lab, link)) {
+                bool was_wired = l->wired;
+                char what[192], e[ERRLEN];
+                snprintf(what, sizeof(what), "change link %s", name);
+                int r = was_wired ? 0 : link_rewire(lab, link, err);
+                if (r == 0)
+                        r = dp_follow(lab, what, err);
+                if (r < 0) {
+                        int saved = errno;
+                        l->p = old;
+                        if (!was_wired && l->wired) { /* back to the plain veth pair */
+                                link_kernel_del(lab, link);
+                                l->wired = false;
+                                lab_build_link(lab, link, e);
+                        }
+                        dp_reload(lab, NULL, e); /* the datapath's file as before */
+                        errno = saved;
+                        return -1;
+                }
+                return 0;
         }
         int ends[2] = {l->a, l->b};
         for (int k = 0; k < 2; k++) {
@@ -465,8 +507,65 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
         return 0;
 }
 
-int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
-                  char *err)
+/* A switch whose ports the datapath takes from its kernel bridge (its first
+ * VLAN where the kernel has no VLAN filtering), or gives back (to_dp false). */
+static int ports_to_datapath(struct lab *lab, int node, bool to_dp, char *err)
+{
+        const struct node *n = &lab->nodes[node];
+        char e[ERRLEN];
+        struct nl *nl = lab_nl_open(lab, n, e);
+        const struct node_kind *k = n->kind;
+        int br = nl && k->own_ifname ? nl_link_index(nl, k->own_ifname(lab, node), e) : -1;
+        int rc = !nl || br <= 0 ? errf(err, "switch \"%s\": %s", n->name, e) : 0;
+        for (int i = 0; rc == 0 && i < n->nifaces; i++) {
+                const struct iface *f = &lab->ifaces[n->ifaces[i]];
+                if (f->link >= 0 && nl_link_set_master(nl, f->ifindex, to_dp ? 0 : br, e) < 0)
+                        rc = errf(err, "switch \"%s\": %s", n->name, e);
+        }
+        if (nl)
+                nl_close(nl);
+        return rc;
+}
+
+/* The VLAN entries now in the model for iface reach the switch: the
+ * datapath (which may take the switch from its kernel bridge now), or the
+ * kernel bridge. was_user: the datapath had the switch before; used: the
+ * switch had VLANs before. */
+static int vlan_apply(struct lab *lab, int iface, bool was_user, bool used, const char *lbl,
+                      char *err)
+{
+        struct iface *f = &lab->ifaces[iface];
+        int node = f->node;
+        char e[ERRLEN], what[96];
+        snprintf(what, sizeof(what), "change the VLANs of %s", lbl);
+        if (plan_switch_in_userspace(lab, node)) {
+                if (!was_user && ports_to_datapath(lab, node, true, err) < 0)
+                        return -1;
+                if (dp_follow(lab, what, err) < 0) {
+                        int saved = errno;
+                        if (!was_user)
+                                ports_to_datapath(lab, node, false, e);
+                        errno = saved;
+                        return -1;
+                }
+                return 0;
+        }
+        struct nl *nl = lab_nl_open(lab, &lab->nodes[node], e);
+        const struct node_kind *k = lab->nodes[node].kind;
+        int br = nl && k->own_ifname ? nl_link_index(nl, k->own_ifname(lab, node), e) : -1;
+        int r = 0;
+        if (!nl || br <= 0 || (!used && nl_bridge_vlan_filtering(nl, br, true, e) < 0) ||
+            nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
+                r = errf(err, "Cannot %s: %s", what, e);
+        if (nl)
+                nl_close(nl);
+        return r;
+}
+
+/* The common part of live_set_vlan and live_set_port_vlans: edit (on the
+ * model, in edit mode) then apply; the model is put back on any failure. */
+static int vlan_change(struct lab *lab, int iface, const struct vlan_entry *set, int nset,
+                       bool replace, char *err)
 {
         if (need_up(lab, "change a VLAN", err) < 0)
                 return -1;
@@ -476,46 +575,61 @@ int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool unta
                 return -1;
         char lbl[64], e[ERRLEN];
         iface_label(lab, iface, lbl, sizeof(lbl));
-        if (!lab_node_has(lab, node, KIND_BRIDGE)) {
+        if (!lab_node_has(lab, node, KIND_BRIDGE) || f->link < 0) {
                 errno = EINVAL;
-                return errf(err, "Cannot set VLAN %u on %s: VLANs are set on switch ports",
-                            vid, lbl);
+                return errf(err, "Cannot set VLANs on %s: VLANs are set on switch ports", lbl);
         }
         bool used = lab_switch_uses_vlan(lab, node);
+        bool was_user = plan_switch_in_userspace(lab, node);
         struct vlan_entry *old = NULL;
         int nold = f->nvlan;
         if (nold && !(old = malloc((size_t)nold * sizeof(*old))))
-                return errf_sys(err, NULL, "Cannot set VLAN %u on %s", vid, lbl);
+                return errf_sys(err, NULL, "Cannot change the VLANs of %s", lbl);
         if (nold)
                 memcpy(old, f->vlan, (size_t)nold * sizeof(*old));
         bool was_uses = lab->uses_vlan;
+        int r = 0;
         edit_begin(lab);
-        int r = lab_port_add_vlan(lab, iface, vid, pvid, untagged, err);
-        edit_end(lab);
-        if (r == 0 && (lab_validate(lab, e) < 0 || plan_switch_in_userspace(lab, node))) {
-                r = lab_validate(lab, e) < 0
-                        ? errf(err, "Cannot set VLAN %u on %s: %s", vid, lbl, e)
-                        : datapath_refusal("change the VLANs of switch", lab->nodes[node].name,
-                                           err);
-        } else if (r == 0) {
-                struct nl *nl = lab_nl_open(lab, &lab->nodes[node], e);
-                const struct node_kind *k = lab->nodes[node].kind;
-                int br = nl && k->own_ifname ? nl_link_index(nl, k->own_ifname(lab, node), e) : -1;
-                if (!nl || br <= 0 || (!used && nl_bridge_vlan_filtering(nl, br, true, e) < 0) ||
-                    nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
-                        r = errf(err, "Cannot set VLAN %u on %s: %s", vid, lbl, e);
-                if (nl)
-                        nl_close(nl);
+        if (replace) {
+                free(f->vlan); /* old has a copy */
+                f->vlan = NULL;
+                f->nvlan = 0;
         }
+        for (int i = 0; r == 0 && i < nset; i++)
+                r = lab_port_add_vlan(lab, iface, set[i].vid, set[i].pvid, set[i].untagged, err);
+        /* None left: the bridge's default, written out (the switch keeps VLAN
+         * filtering on, as the kernel's does once set). */
+        if (r == 0 && f->nvlan == 0)
+                r = lab_port_add_vlan(lab, iface, 1, true, true, err);
+        edit_end(lab);
+        if (r == 0 && lab_validate(lab, e) < 0)
+                r = errf(err, "Cannot change the VLANs of %s: %s", lbl, e);
+        if (r == 0)
+                r = vlan_apply(lab, iface, was_user, used, lbl, err);
         if (r < 0) {
                 int saved = errno;
                 free(f->vlan);
                 f->vlan = old;
                 f->nvlan = nold;
                 lab->uses_vlan = was_uses;
+                if (was_user)
+                        dp_reload(lab, NULL, e); /* the datapath's file as before */
                 errno = saved;
                 return -1;
         }
         free(old);
         return 0;
+}
+
+int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
+                  char *err)
+{
+        struct vlan_entry v = {.vid = vid, .pvid = pvid, .untagged = untagged};
+        return vlan_change(lab, iface, &v, 1, false, err);
+}
+
+int live_set_port_vlans(struct lab *lab, int iface, const struct vlan_entry *v, int n,
+                        char *err)
+{
+        return vlan_change(lab, iface, v, n, true, err);
 }

@@ -36,6 +36,12 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
 /* Adds or replaces a VLAN entry on a switch port. */
 int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
                   char *err);
+/* Replaces a switch port's VLAN entries (none: the bridge's default, VLAN 1
+ * PVID untagged). On this kernel's userspace datapath as on the kernel
+ * bridge; a switch's first VLAN where only the datapath has VLAN filtering
+ * moves the switch into the datapath. */
+int live_set_port_vlans(struct lab *lab, int iface, const struct vlan_entry *v, int n,
+                        char *err);
 /* True when something outside netlab's own C code would have to follow a
  * change of node: a datapath port, wire or subinterface, a private
  * directory (the caller says why in err). */

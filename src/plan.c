@@ -95,8 +95,13 @@ static bool link_impaired(const struct link *l)
 
 bool plan_link_on_wire(const struct lab *lab, int link)
 {
-        return link >= 0 && link < lab->nlinks && link_impaired(&lab->links[link]) &&
-               plan_job_path(&lab->feat, PLAN_IMPAIR) == PLAN_USER;
+        if (!lab_link_live(lab, link))
+                return false;
+        const struct link *l = &lab->links[link];
+        /* Once a wire, always a wire: a live change never remakes its veths
+         * (its queued frames would go), a cleared one passes frames as they come. */
+        return l->wired ||
+               (link_impaired(l) && plan_job_path(&lab->feat, PLAN_IMPAIR) == PLAN_USER);
 }
 
 bool plan_needs_datapath(const struct lab *lab)

@@ -36,7 +36,9 @@ void plan_job_text(const struct features *f, enum plan_job job, char *buf, size_
 bool plan_switch_in_userspace(const struct lab *lab, int node);
 bool plan_subif_in_userspace(const struct lab *lab);
 /* True when link's impairments are carried by a datapath wire (its two
- * ends then meet in LAB._dp; the wire does its rate too). */
+ * ends then meet in LAB._dp; the wire does its rate too). A link built as
+ * a wire stays one while the lab runs, even when its impairments are
+ * cleared (link->wired). */
 bool plan_link_on_wire(const struct lab *lab, int link);
 /* True when the lab needs its datapath process at all. */
 bool plan_needs_datapath(const struct lab *lab);
