@@ -906,8 +906,9 @@ static void live_addrs(lua_State *L, struct lab *lab, int iface, int idx, int ro
 static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct link_params *p,
                      const char *w)
 {
-        static const char *const live_keys[] = {"ip", "mtu", "bw", "delay", "jitter", "loss",
-                                                NULL};
+        static const char *const live_keys[] = {
+            "ip",      "mtu", "bw",    "delay",        "jitter", "loss", "duplicate", "corrupt",
+            "reorder", "gap", "queue", "distribution", "vlan",   "trunk", "vlans",    NULL};
         opts_check(L, 4, "lab:link on a running lab", live_keys);
         char err[ERRLEN];
         int li = live_add_link(lab, a, b, p, w, err);
@@ -923,6 +924,17 @@ static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct l
                         lua_rawseti(L, pend, node + 1);
                 }
                 lua_pop(L, 1);
+        }
+        bool want_vlan = false;
+        const char *vk[] = {"vlan", "trunk", "vlans"};
+        for (int i = 0; i < 3; i++) {
+                want_vlan |= opt_field(L, 4, vk[i]) != LUA_TNIL;
+                lua_pop(L, 1);
+        }
+        if (want_vlan && nlua_link_set_vlans(L, li, 4, err) < 0) {
+                char e[ERRLEN];
+                live_del_link(lab, li, e);
+                nlua_raise(L, "%s (link not added)", err);
         }
         if (opt_field(L, 4, "ip") != LUA_TNIL) {
                 if (!lua_istable(L, -1)) {
@@ -943,13 +955,16 @@ static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct l
         return 1;
 }
 
-/* link:set{bw, delay, jitter, loss} on a running lab: the new parameters
+/* link:set{bw, delay, jitter, loss, duplicate, corrupt, reorder, gap, queue,
+ * distribution} on a running lab: the new parameters
  * replace the old ones (what is not given is none). */
 static int l_link_set_params(lua_State *L)
 {
         struct lab *lab = the_lab(L);
         int li = check_link(L, 1);
-        static const char *const set_keys[] = {"bw", "delay", "jitter", "loss", NULL};
+        static const char *const set_keys[] = {
+            "bw",      "delay", "jitter", "loss",  "duplicate", "corrupt",
+            "reorder", "gap",   "queue",  "distribution", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 2, "link:set", set_keys);
         struct link_params p = {0};
@@ -968,6 +983,7 @@ static int l_link_set_params(lua_State *L)
                 p.loss_ppm = (uint32_t)(l * 10000);
         }
         lua_pop(L, 4);
+        link_netem_opts(L, 2, &p);
         raise_if(L, live_set_params(lab, li, &p, err), err);
         lua_settop(L, 1);
         return 1;

@@ -320,35 +320,29 @@ static void vid_push(lua_State *L, struct vlan_entry *v, int *n, uint16_t vid, b
         v[(*n)++] = (struct vlan_entry){.vid = vid, .pvid = pvid, .untagged = untagged};
 }
 
-/* link:vlan{vlan = 10} | {trunk = {10, 20}} | {vlans = {{vid, pvid, untagged}, 20}} | {}:
- * the switch end's VLANs (each switch end's, as lab:link sets them) replaced
- * on the running lab, on the kernel bridge or the userspace datapath; {}
- * is the bridge's default (VLAN 1, PVID, untagged). */
-static int l_link_vlan(lua_State *L)
+/* link:vlan's table (and lab:link's vlan/trunk/vlans on a running lab) as
+ * VLAN entries, in a userdata pushed on the stack (collected if a raise
+ * comes); *n: how many. */
+static struct vlan_entry *collect_vlans(lua_State *L, int opts, int *n)
 {
-        static const char *const keys[] = {"vlan", "trunk", "vlans", NULL};
         static const char *const entry_keys[] = {"vid", "pvid", "untagged", NULL};
-        struct nlua *N = nlua_from(L);
-        struct lab *lab = N->lab;
-        int li = nlua_check_link(L, 1);
-        luaL_checktype(L, 2, LUA_TTABLE);
-        nlua_opts_check(L, 2, "link:vlan", keys);
         struct vlan_entry *v = lua_newuserdatauv(L, 4094 * sizeof(*v), 0);
-        int n = 0;
-        if (lua_getfield(L, 2, "vlan") != LUA_TNIL)
-                vid_push(L, v, &n, vid_at(L, -1, "vlan"), true, true);
-        lua_pop(L, 1);
-        if (lua_getfield(L, 2, "trunk") != LUA_TNIL) {
+        int top = lua_gettop(L);
+        *n = 0;
+        if (lua_getfield(L, opts, "vlan") != LUA_TNIL)
+                vid_push(L, v, n, vid_at(L, -1, "vlan"), true, true);
+        lua_settop(L, top);
+        if (lua_getfield(L, opts, "trunk") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
                         nlua_raise(L, "link:vlan: trunk: expected a list of VLAN ids, e.g. {10, 20}");
                 for (lua_Integer i = 1, len = luaL_len(L, -1); i <= len; i++) {
                         lua_geti(L, -1, i);
-                        vid_push(L, v, &n, vid_at(L, -1, "trunk"), false, false);
+                        vid_push(L, v, n, vid_at(L, -1, "trunk"), false, false);
                         lua_pop(L, 1);
                 }
         }
-        lua_pop(L, 1);
-        if (lua_getfield(L, 2, "vlans") != LUA_TNIL) {
+        lua_settop(L, top);
+        if (lua_getfield(L, opts, "vlans") != LUA_TNIL) {
                 if (!lua_istable(L, -1))
                         nlua_raise(L, "link:vlan: vlans: expected a list of {vid=N, pvid=bool, "
                                       "untagged=bool}");
@@ -357,7 +351,7 @@ static int l_link_vlan(lua_State *L)
                         lua_geti(L, t, i);
                         int e = lua_gettop(L);
                         if (lua_isinteger(L, e)) {
-                                vid_push(L, v, &n, vid_at(L, e, "vlans"), false, false);
+                                vid_push(L, v, n, vid_at(L, e, "vlans"), false, false);
                         } else {
                                 if (!lua_istable(L, e))
                                         nlua_raise(L, "link:vlan: vlans: expected a VLAN id or "
@@ -367,31 +361,55 @@ static int l_link_vlan(lua_State *L)
                                 uint16_t vid = vid_at(L, -1, "vlans");
                                 lua_getfield(L, e, "pvid");
                                 lua_getfield(L, e, "untagged");
-                                vid_push(L, v, &n, vid, lua_toboolean(L, -2),
-                                         lua_toboolean(L, -1));
-                                lua_pop(L, 3);
+                                vid_push(L, v, n, vid, lua_toboolean(L, -2), lua_toboolean(L, -1));
                         }
-                        lua_pop(L, 1);
+                        lua_settop(L, t);
                 }
         }
-        lua_pop(L, 1);
-        if (lab->state != LAB_UP)
-                nlua_raise(L, "link:vlan: the lab is not running (before the build, give "
-                              "vlan/trunk/vlans to lab:link)");
-        const struct link *l = &lab->links[li];
-        int ends[2] = {l->a, l->b}, any = 0;
-        char err[ERRLEN];
-        for (int k = 0; k < 2; k++) {
+        lua_settop(L, top);
+        return v;
+}
+
+int nlua_link_set_vlans(lua_State *L, int link, int opts, char *err)
+{
+        struct lab *lab = nlua_from(L)->lab;
+        int n;
+        const struct vlan_entry *v = collect_vlans(L, opts, &n);
+        const struct link *l = &lab->links[link];
+        int ends[2] = {l->a, l->b}, any = 0, rc = 0;
+        for (int k = 0; rc == 0 && k < 2; k++) {
                 if (!lab_node_has(lab, lab->ifaces[ends[k]].node, KIND_BRIDGE))
                         continue;
                 any++;
-                if (live_set_port_vlans(lab, ends[k], v, n, err) < 0)
-                        nlua_raise(L, "%s", err);
+                rc = live_set_port_vlans(lab, ends[k], v, n, err);
         }
-        if (!any)
-                nlua_raise(L, "link:vlan: neither '%s' nor '%s' is a switch",
-                           lab->nodes[lab->ifaces[l->a].node].name,
-                           lab->nodes[lab->ifaces[l->b].node].name);
+        lua_pop(L, 1);
+        if (rc == 0 && !any) {
+                errno = EINVAL;
+                rc = errf(err, "link:vlan: neither '%s' nor '%s' is a switch",
+                          lab->nodes[lab->ifaces[l->a].node].name,
+                          lab->nodes[lab->ifaces[l->b].node].name);
+        }
+        return rc;
+}
+
+/* link:vlan{vlan = 10} | {trunk = {10, 20}} | {vlans = {{vid, pvid, untagged}, 20}} | {}:
+ * the switch end's VLANs (each switch end's, as lab:link sets them) replaced
+ * on the running lab, on the kernel bridge or the userspace datapath; {}
+ * is the bridge's default (VLAN 1, PVID, untagged). */
+static int l_link_vlan(lua_State *L)
+{
+        static const char *const keys[] = {"vlan", "trunk", "vlans", NULL};
+        struct nlua *N = nlua_from(L);
+        int li = nlua_check_link(L, 1);
+        luaL_checktype(L, 2, LUA_TTABLE);
+        nlua_opts_check(L, 2, "link:vlan", keys);
+        if (N->lab->state != LAB_UP)
+                nlua_raise(L, "link:vlan: the lab is not running (before the build, give "
+                              "vlan/trunk/vlans to lab:link)");
+        char err[ERRLEN];
+        if (nlua_link_set_vlans(L, li, 2, err) < 0)
+                nlua_raise(L, "%s", err);
         lua_settop(L, 1);
         return 1;
 }

@@ -106,6 +106,9 @@ int nlua_pending_check(struct nlua *N, char *err);
  * extra methods, registered by nlua_api_open). */
 void nlua_live_methods(lua_State *L, const char *mt);
 int nlua_check_link(lua_State *L, int arg);
+/* The vlan/trunk/vlans keys of the table at opts replace the VLANs of the
+ * running link's switch end(s) (live_api.c); -1 with err. */
+int nlua_link_set_vlans(lua_State *L, int link, int opts, char *err);
 /* The index a lab ('l'), node ('n') or link ('k') userdata at idx holds, -1 when it is none. */
 int nlua_ref_of(lua_State *L, int idx, char *kind);
 void nlua_cmd_cancel(struct nlua *N);

@@ -31,7 +31,9 @@ int live_del_node(struct lab *lab, int node, char *err);
 int live_add_addr(struct lab *lab, int node, const char *ifname, const char *cidr, char *err);
 /* A static route ("default" or a prefix) via an address in one of node's subnets. */
 int live_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
-/* Replaces the link's rate, delay, jitter and loss (mtu is kept). */
+/* Replaces the link's parameters (rate and netem's knobs; mtu is kept): on the
+ * kernel's qdiscs, or the datapath's wire (made one first where only the
+ * datapath has netem's job), whose queued frames keep their departure times. */
 int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err);
 /* Adds or replaces a VLAN entry on a switch port. */
 int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,

@@ -6,6 +6,9 @@
 #include "lab.h"
 #include "plan.h"
 #include "dp_wire.h"
+#include "dp_engine.h"
+#include "monotime.h"
+#include <sys/socket.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,9 +262,84 @@ static void test_wire(void)
         CHECK(dp_impair_parse("speed=1", &p, err) < 0 && strstr(err, "speed"));
 }
 
+/* A wire's direction taking new parameters keeps what it queued. */
+static void test_wire_set(void)
+{
+        char err[ERRLEN];
+        struct dp_impair p, q;
+        struct wire_dir d;
+        uint8_t frame[100] = {0};
+        CHECK(dp_impair_parse("delay=50000", &p, err) == 0, "%s", err);
+        CHECK(dp_impair_parse("loss=1000000", &q, err) == 0, "%s", err);
+        wire_dir_init(&d, &p, 7);
+        CHECK(wire_enqueue(&d, frame, 100, 10, 0) == 1);
+        wire_dir_set(&d, &q);
+        CHECK(d.n == 1, "the queued frame stays");
+        CHECK(wire_next(&d) == 50000000, "... with its departure time");
+        CHECK(wire_enqueue(&d, frame, 100, 10, 1) == 0 && d.st.lost == 1, "loss 100%% is in force");
+        free(wire_dequeue(&d, 50000000));
+        CHECK(d.st.sent == 1 && d.n == 0);
+        wire_dir_free(&d);
+}
+
+/* The engine offline: a reconfiguration keeps a wire's queued frames (they
+ * leave at their times, before frames the new parameters let through at
+ * once), and a configuration whose port cannot be set up changes nothing. */
+static void test_engine_reconfigure(void)
+{
+        char err[ERRLEN];
+        int sv[2];
+        CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+        struct dp_config a, b;
+        dp_config_init(&a);
+        dp_config_init(&b);
+        CHECK(dp_config_add_wire(&a, "link1", "-", "w1a", "-", "w1b", err) == 0, "%s", err);
+        CHECK(dp_impair_parse("delay=30000", &a.wire[0].dir[0], err) == 0);
+        CHECK(dp_config_add_wire(&b, "link1", "-", "w1a", "-", "w1b", err) == 0, "%s", err);
+        int sw = dp_config_add_switch(&b, "s1", err);
+        CHECK(sw == 0 && dp_config_add_port(&b, sw, "-", "p1", err) == 0, "%s", err);
+        CHECK(dp_config_port_vlan(&b, sw, 0, 1, true, true, err) == 0);
+        struct dp_engine *e = dp_engine_offline(&a, sv[0], err);
+        CHECK(e != NULL, "%s", err);
+        if (!e)
+                return;
+        uint8_t f1[60] = {[0] = 2, [6] = 2, [12] = 0x08, [20] = 1};
+        uint8_t f2[60] = {[0] = 2, [6] = 2, [12] = 0x08, [20] = 2};
+        struct virtio_net_hdr vh = {0};
+        int64_t t0 = monotime_ns();
+        dp_engine_input(e, 0, f1, sizeof(f1), &vh, NULL, 1);
+        char buf[200];
+        CHECK(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) < 0, "f1 waits its 30 ms");
+        CHECK(dp_engine_reconfigure(e, &b, err) == 0, "%s", err);
+        while (monotime_ns() - t0 < 35000000)
+                usleep(1000);
+        /* b's ports: s1:p1 first (index 0), then the wire's (1, 2) */
+        dp_engine_input(e, 1, f2, sizeof(f2), &vh, NULL, 1); /* no delay now */
+        ssize_t r1 = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+        CHECK(r1 == (ssize_t)(sizeof(vh) + sizeof(f1)) && buf[sizeof(vh) + 20] == 1,
+              "the frame queued before the change leaves first (%zd)", r1);
+        ssize_t r2 = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+        CHECK(r2 > 0 && buf[sizeof(vh) + 20] == 2, "then the new one, undelayed");
+        /* A bad configuration: nothing changes. */
+        struct dp_config bad;
+        dp_config_init(&bad);
+        CHECK(dp_config_add_wire(&bad, "link1", "-", "w1a", "-", "w1a", err) == 0);
+        CHECK(dp_engine_reconfigure(e, &bad, err) < 0, "a port twice is refused");
+        dp_engine_input(e, 1, f1, sizeof(f1), &vh, NULL, 1);
+        CHECK(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) > 0, "the engine still forwards");
+        dp_engine_free(e);
+        dp_config_free(&a);
+        dp_config_free(&b);
+        dp_config_free(&bad);
+        close(sv[0]);
+        close(sv[1]);
+}
+
 int main(void)
 {
         test_wire();
+        test_wire_set();
+        test_engine_reconfigure();
         test_plan();
         test_fw();
         test_config();

@@ -58,9 +58,9 @@ end
 refused("duplicate name", function() lab:host("h1") end, 'duplicate node name "h1"')
 refused("address in use", function() h2:addr("eth0", "10.0.1.30/24") end,
         "h3:eth0 already has it")
-refused("a delay link needs the datapath here", function()
-  lab:link(h3, r1, { delay = "5ms" })
-end, "userspace datapath")
+refused("a bad delay on a new link", function()
+  lab:link(h3, r1, { delay = "-5ms" })
+end, "delay")
 refused("a flap of no times", function() lab:links()[3]:flap({ times = 0 }) end,
         "link:flap: times must be an integer from 1")
 refused("a flap with a bad key", function() lab:links()[3]:flap({ dwn = 1 }) end, "dwn")

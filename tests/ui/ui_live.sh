@@ -63,8 +63,8 @@ ip -n "$LAB.h3" -br addr | grep -q '10\.0\.0\.1/' && fail "the refused address i
 cmd "add link h3 h2 h3=10.0.0.1/8"
 wait_for 'h1:eth0 already has it \(link not added\)'
 ip -n "$LAB.h2" -br link | grep -q '^eth1' && fail "the refused link is in the kernel"
-cmd "add link h3 s2 delay=5ms"
-wait_for 'the userspace datapath carries it'
+cmd "add link h3 s2 delay=-5ms"
+wait_for 'delay=-5ms: expected'
 wait_for " 5 nodes, 4 links"
 cmd "exp run slow"
 wait_for "running: slow"
