@@ -167,14 +167,17 @@ local function network_of(cidr)
   return ("%d.%d.%d.%d/%d"):format(ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, len)
 end
 
--- The frr.conf of a router, from its options and interfaces.
+-- A router's configuration from its options and interfaces: one text per
+-- daemon ({zebra = ..., staticd = ..., ospfd = ..., bgpd = ...}), which
+-- the daemon reads itself when it starts (-f): no `vtysh -b` round, no
+-- wait for its vty socket. The same texts, joined, are /etc/frr/frr.conf
+-- (for the person reading it; the daemons do not read it).
 local function config(rt)
-  if rt.conf then return rt.conf end
   local o, n = rt.opts, rt.node
-  local lines = { "frr defaults traditional", "hostname " .. n.name, "log stdout informational",
-    "service integrated-vtysh-config", "!" }
-  local function add(l) lines[#lines + 1] = l end
-  for _, r in ipairs(o.static or {}) do add(("ip route %s %s"):format(r[1], r[2])) end
+  local head = { "frr defaults traditional", "hostname " .. n.name, "log stdout informational", "!" }
+  local parts = { zebra = {}, staticd = {}, ospfd = {}, bgpd = {} }
+  local function add(d, l) local t = parts[d] t[#t + 1] = l end
+  for _, r in ipairs(o.static or {}) do add("staticd", ("ip route %s %s"):format(r[1], r[2])) end
   local nets = {}
   local ospf = o.ospf
   for _, i in ipairs(n:intfs()) do
@@ -182,48 +185,56 @@ local function config(rt)
       nets[#nets + 1] = network_of(i.ips[1])
       if ospf then
         local io = rt.ifopts[i.name] or {}
-        add("interface " .. i.name)
-        add((" ip ospf area %d"):format(io.area or ospf.area or 0))
-        if io.cost or ospf.cost then add((" ip ospf cost %d"):format(io.cost or ospf.cost)) end
-        if ospf.hello then add((" ip ospf hello-interval %d"):format(ospf.hello)) end
-        if ospf.dead then add((" ip ospf dead-interval %d"):format(ospf.dead)) end
-        add(" ip ospf network point-to-point")
+        add("ospfd", "interface " .. i.name)
+        add("ospfd", (" ip ospf area %d"):format(io.area or ospf.area or 0))
+        if io.cost or ospf.cost then add("ospfd", (" ip ospf cost %d"):format(io.cost or ospf.cost)) end
+        if ospf.hello then add("ospfd", (" ip ospf hello-interval %d"):format(ospf.hello)) end
+        if ospf.dead then add("ospfd", (" ip ospf dead-interval %d"):format(ospf.dead)) end
+        add("ospfd", " ip ospf network point-to-point")
         local passive = false
         for _, p in ipairs(ospf.passive or {}) do passive = passive or p == i.name end
         local peer = i.peer and n.lab:node(i.peer)
-        if passive or (peer and peer.kind == "host") then add(" ip ospf passive") end
-        add("!")
+        if passive or (peer and peer.kind == "host") then add("ospfd", " ip ospf passive") end
+        add("ospfd", "!")
       end
     end
   end
   rt.nets = nets
   if ospf then
-    add("router ospf")
-    if o.id then add(" ospf router-id " .. o.id) end
-    add(" timers throttle spf 0 50 500")
-    add("!")
+    add("ospfd", "router ospf")
+    if o.id then add("ospfd", " ospf router-id " .. o.id) end
+    add("ospfd", " timers throttle spf 0 50 500")
+    add("ospfd", " timers throttle lsa all 0")
+    add("ospfd", " timers lsa min-arrival 0")
+    add("ospfd", "!")
   end
   local bgp = o.bgp
   if bgp then
-    add("router bgp " .. bgp.as)
-    if o.id then add(" bgp router-id " .. o.id) end
-    add(" no bgp ebgp-requires-policy")
-    add(" no bgp network import-check")
-    add(" timers bgp 1 3")
+    add("bgpd", "router bgp " .. bgp.as)
+    if o.id then add("bgpd", " bgp router-id " .. o.id) end
+    add("bgpd", " no bgp ebgp-requires-policy")
+    add("bgpd", " no bgp network import-check")
+    add("bgpd", " timers bgp 1 3")
     for _, nb in ipairs(bgp.neighbors or {}) do
-      add((" neighbor %s remote-as %d"):format(nb.ip, nb.as))
-      add((" neighbor %s timers connect 1"):format(nb.ip))
-      add((" neighbor %s advertisement-interval 0"):format(nb.ip))
+      add("bgpd", (" neighbor %s remote-as %d"):format(nb.ip, nb.as))
+      add("bgpd", (" neighbor %s timers connect 1"):format(nb.ip))
+      add("bgpd", (" neighbor %s advertisement-interval 0"):format(nb.ip))
     end
-    add(" address-family ipv4 unicast")
-    for _, p in ipairs(bgp.networks or {}) do add("  network " .. p) end
+    add("bgpd", " address-family ipv4 unicast")
+    for _, p in ipairs(bgp.networks or {}) do add("bgpd", "  network " .. p) end
     for _, nb in ipairs(bgp.neighbors or {}) do
-      if nb.as == bgp.as then add(("  neighbor %s next-hop-self"):format(nb.ip)) end
+      if nb.as == bgp.as then add("bgpd", ("  neighbor %s next-hop-self"):format(nb.ip)) end
     end
-    add(" exit-address-family")
-    add("!")
+    add("bgpd", " exit-address-family")
+    add("bgpd", "!")
   end
-  return table.concat(lines, "\n") .. "\n"
+  local files, all = {}, { table.concat(head, "\n") }
+  for _, d in ipairs({ "zebra", "staticd", "ospfd", "bgpd" }) do
+    files[d] = table.concat(head, "\n") .. "\n" .. table.concat(parts[d], "\n") .. "\n"
+    if #parts[d] > 0 then all[#all + 1] = table.concat(parts[d], "\n") end
+  end
+  files.frr = table.concat(all, "\n") .. "\n"
+  return files
 end
 
 local function daemons_of(rt)
@@ -235,52 +246,146 @@ local function daemons_of(rt)
   return list
 end
 
-local function start_router(rt)
-  local n = rt.node
-  local text = config(rt)
-  local out, st = n:cmd("cat > /etc/frr/frr.conf <<'NETLAB_FRR_EOF'\n" .. text .. "NETLAB_FRR_EOF\n"
-    .. "chown frr:frr /etc/frr/frr.conf; : > /etc/frr/vtysh.conf; echo 'service integrated-vtysh-config' > /etc/frr/vtysh.conf")
-  if st ~= 0 then return nil, ("frr: cannot write %s's frr.conf: %s"):format(n.name, tostring(out)) end
-  for _, d in ipairs(daemons_of(rt)) do
-    local args = d == "zebra" and " -A 127.0.0.1 -s 90000000" or " -A 127.0.0.1"
-    local ok, err = n:service(d, DAEMONS .. "/" .. d .. args .. " -f /dev/null",
-      { restart = "on-failure", ready = "test -S /var/run/frr/" .. d .. ".vty", timeout = 30 })
-    if not ok then return nil, "frr: " .. err end
+local function sh_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+-- The shell that writes a router's configuration files.
+local function write_script(rt)
+  local files = rt.conf and { frr = rt.conf } or config(rt)
+  local out = {}
+  for d, text in pairs(files) do
+    out[#out + 1] = ("printf %%s %s > /etc/frr/%s.conf"):format(sh_quote(text), d)
   end
-  local out2, st2 = n:cmd("vtysh -b 2>&1", { timeout = 30 })
-  if st2 ~= 0 then
-    return nil, ("frr: %s: vtysh -b could not apply frr.conf:\n%s"):format(n.name, tostring(out2))
+  out[#out + 1] = "chown frr:frr /etc/frr/*.conf && echo 'service integrated-vtysh-config' > /etc/frr/vtysh.conf"
+  return table.concat(out, " && ")
+end
+
+-- Waits for the jobs {name = job} (all running at once), watching every
+-- router's services meanwhile: a daemon that fails or gives up ends the
+-- wait with its log's tail. → true | nil, message
+local function wait_all(s, jobs, what, timeout)
+  local deadline = netlab.now() + timeout
+  local left = 0
+  for _ in pairs(jobs) do left = left + 1 end
+  while left > 0 do
+    for name, job in pairs(jobs) do
+      if not job:running() then
+        local out, st = job:wait({ timeout = 5 })
+        jobs[name], left = nil, left - 1
+        if st ~= 0 then
+          return nil, ("frr: %s: %s:\n%s"):format(name, what, tostring(out))
+        end
+      end
+    end
+    for _, name in ipairs(s.order) do
+      local rt = s.routers[name]
+      for _, d in ipairs(daemons_of(rt)) do
+        local st = rt.node:service_state(d)
+        if st and (st.state == "failed" or st.state == "gave-up") then
+          for _, j in pairs(jobs) do j:kill() end
+          return nil, "frr: " .. rt.node:_service_why(d, ("%s (status %s)"):format(
+            st.state == "gave-up" and "gave up" or "failed", tostring(st.status)))
+        end
+      end
+    end
+    if left > 0 and netlab.now() > deadline then
+      for _, j in pairs(jobs) do j:kill() end
+      local names = {}
+      for name in pairs(jobs) do names[#names + 1] = name end
+      table.sort(names)
+      return nil, ("frr: %s: not done after %g s on %s"):format(what, timeout, table.concat(names, " "))
+    end
+    if left > 0 then netlab.sleep(0.1) end
   end
   return true
 end
 
--- frr.start(lab): every router's daemons and configuration (once).
+-- frr.start(lab): every router's configuration and daemons (once), all
+-- routers at once: the configuration files are written in parallel, every
+-- daemon is started without waiting for the one before (each reads its
+-- own file), then one wait for all the vty sockets (vtysh -b applies a
+-- router's own frr.conf, given with conf =). A daemon that fails ends the
+-- wait with the tail of its log.
 function M.start(lab)
   local s = state(lab)
   if s.started then return true end
+  local jobs = {}
   for _, name in ipairs(s.order) do
-    local ok, err = start_router(s.routers[name])
-    if not ok then return nil, err end
+    jobs[name] = s.routers[name].node:spawn(write_script(s.routers[name]))
   end
+  local ok, err = wait_all(s, jobs, "cannot write the configuration in /etc/frr", 60)
+  if not ok then return nil, err end
+  -- zebra first, everywhere; the others once its socket is there: a
+  -- daemon that finds no zebra retries only 10 s later (lib/zclient.c).
+  local function launch(rt, d)
+    local args = d == "zebra" and " -A 127.0.0.1 -s 90000000" or " -A 127.0.0.1"
+    local file = rt.conf and "/dev/null" or ("/etc/frr/" .. d .. ".conf")
+    return rt.node:_service_start(d, DAEMONS .. "/" .. d .. args .. " -f " .. file, "on-failure", {})
+  end
+  local function wait_sockets(names, what)
+    for _, name in ipairs(s.order) do
+      local rt = s.routers[name]
+      local test = {}
+      for _, sock in ipairs(names(rt)) do test[#test + 1] = "test -S /var/run/frr/" .. sock end
+      local script = ("i=0; until %s; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done")
+        :format(table.concat(test, " && "))
+      if rt.conf and what == "vty" then script = script .. "; vtysh -b 2>&1" end
+      jobs[name] = rt.node:spawn(script)
+    end
+    return wait_all(s, jobs, ("the daemons did not open their %s sockets%s"):format(what,
+      what == "vty" and " (or vtysh -b failed)" or ""), 90)
+  end
+  for _, name in ipairs(s.order) do
+    local started, e = launch(s.routers[name], "zebra")
+    if not started then return nil, ("frr: %s: %s"):format(name, e) end
+  end
+  ok, err = wait_sockets(function() return { "zserv.api" } end, "zserv")
+  if not ok then return nil, err end
+  for _, name in ipairs(s.order) do
+    for _, d in ipairs(daemons_of(s.routers[name])) do
+      if d ~= "zebra" then
+        local started, e = launch(s.routers[name], d)
+        if not started then return nil, ("frr: %s: %s"):format(name, e) end
+      end
+    end
+  end
+  ok, err = wait_sockets(function(rt)
+    local t = {}
+    for _, d in ipairs(daemons_of(rt)) do t[#t + 1] = d .. ".vty" end
+    return t
+  end, "vty")
+  if not ok then return nil, err end
   s.started = true
   return true
 end
 
 -- frr.restart(lab, router): its daemons again, and its configuration.
 function M.restart(lab, r)
-  local rt = state(lab).routers[r.name]
+  local s = state(lab)
+  local rt = s.routers[r.name]
   if not rt then fail("frr.restart: " .. tostring(r) .. " is not an FRR router") end
+  local before = {}
+  for _, d in ipairs(daemons_of(rt)) do before[d] = (r:service_state(d) or {}).restarts or 0 end
   r:restart()
+  -- Each daemon is a new one (its supervisor counted the restart) ...
+  local deadline = netlab.now() + 30
   for _, d in ipairs(daemons_of(rt)) do
-    for _ = 1, 100 do
-      local _, st = r:cmd("test -S /var/run/frr/" .. d .. ".vty && vtysh -d " .. d .. " -c 'show version' >/dev/null 2>&1")
-      if st == 0 then break end
+    while true do
+      local st = r:service_state(d) or {}
+      if st.state == "running" and (st.restarts or 0) > before[d] then break end
+      if netlab.now() > deadline then
+        return nil, "frr: " .. r:_service_why(d, "did not restart (" .. tostring(st.state) .. ")")
+      end
       netlab.sleep(0.1)
     end
   end
-  local out, st = r:cmd("vtysh -b 2>&1", { timeout = 30 })
-  if st ~= 0 then return nil, out end
-  return true
+  -- ... and answers on its vty; then a conf = file is applied again.
+  local ping = {}
+  for _, d in ipairs(daemons_of(rt)) do ping[#ping + 1] = "vtysh -d " .. d .. " -c 'show version' >/dev/null 2>&1" end
+  local script = ("i=0; until %s; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done")
+    :format(table.concat(ping, " && "))
+  if rt.conf then script = script .. "; vtysh -b 2>&1" end
+  return wait_all({ order = { r.name }, routers = { [r.name] = rt } }, { [r.name] = r:spawn(script) },
+    "the daemons did not answer after the restart", 60)
 end
 
 local function vtysh(self, command)
@@ -316,34 +421,74 @@ local function ospf_peers(s, rt)
   return n
 end
 
--- One look at every router: what is missing ("" when nothing), and a
--- fingerprint of the routing tables.
+-- Runs script(rt) in every router at once; {name = output}.
+local function in_all(s, script)
+  local jobs, out = {}, {}
+  for _, name in ipairs(s.order) do
+    local sc = script(s.routers[name])
+    if sc then jobs[name] = s.routers[name].node:spawn(sc) end
+  end
+  for _, name in ipairs(s.order) do
+    if jobs[name] then out[name] = jobs[name]:wait({ timeout = 30 }) or "" end
+  end
+  return out
+end
+
+local function parse_json(text)
+  local t = text and json_decode(text)
+  return type(t) == "table" and t or {}
+end
+
+-- One look at every router, all at once: what is missing ("" when
+-- nothing), and a fingerprint of the routing tables. The tables are the
+-- kernel's (`ip -4 route`: what zebra installed, what packets follow),
+-- a small text per router; only once every router has every prefix are
+-- the OSPF neighbours and BGP sessions asked for (vtysh, heavier).
 local function survey(s, ospf_nets, bgp_nets)
   local missing, print_ = {}, {}
+  local tables = in_all(s, function() return "ip -4 route show table main" end)
   for _, name in ipairs(s.order) do
     local rt = s.routers[name]
     local o = rt.opts
-    local t = vtysh(rt.node, "show ip route json") or {}
+    local text = tables[name] or ""
+    local have = {}
+    for l in text:gmatch("[^\n]+") do
+      local p = l:match("^(%S+)")
+      if p and p ~= "default" and not p:find("/", 1, true) then p = p .. "/32" end
+      if p then have[p] = true end
+    end
     local want = {}
     if o.ospf then for p in pairs(ospf_nets) do want[p] = true end end
-    if o.bgp then for p in pairs(bgp_nets) do want[p] = true end end
-    for p in pairs(want) do
-      if not t[p] then missing[#missing + 1] = ("%s lacks %s"):format(name, p) end
+    if o.bgp then
+      for p in pairs(bgp_nets) do want[p] = true end
+      for _, p in ipairs(o.bgp.networks or {}) do want[network_of(p)] = nil end -- its own
     end
-    local keys = {}
-    for p, routes in pairs(t) do
-      for _, r in ipairs(routes) do
-        if r.selected then
-          local hops = {}
-          for _, h in ipairs(r.nexthops or {}) do hops[#hops + 1] = tostring(h.ip or h.interfaceName) end
-          keys[#keys + 1] = p .. "=" .. tostring(r.metric) .. ":" .. table.concat(hops, ",")
-        end
-      end
+    local lacks = {}
+    for p in pairs(want) do if not have[p] then lacks[#lacks + 1] = p end end
+    if #lacks > 0 then
+      table.sort(lacks)
+      missing[#missing + 1] = ("%s lacks %s%s"):format(name, lacks[1],
+        #lacks > 1 and (" and %d more"):format(#lacks - 1) or "")
     end
-    table.sort(keys)
-    print_[#print_ + 1] = name .. "{" .. table.concat(keys, " ") .. "}"
+    print_[#print_ + 1] = name .. "{" .. text .. "}"
+  end
+  if #missing > 0 then return table.concat(missing, "; "), table.concat(print_, " ") end
+  local state_ = in_all(s, function(rt)
+    local o, sc = rt.opts, {}
+    if o.ospf then sc[#sc + 1] = "vtysh -c 'show ip ospf neighbor json'" end
+    if o.bgp and #(o.bgp.neighbors or {}) > 0 then
+      sc[#sc + 1] = "echo @@bgp; vtysh -c 'show bgp ipv4 unicast summary json'"
+    end
+    return #sc > 0 and table.concat(sc, "; ") or nil
+  end)
+  for _, name in ipairs(s.order) do
+    local rt = s.routers[name]
+    local o = rt.opts
+    local out = state_[name] or ""
+    local ospf_text, bgp_text = out:match("^(.-)@@bgp\n(.*)$")
+    if not ospf_text then ospf_text, bgp_text = out, "" end
     if o.ospf then
-      local nb = vtysh(rt.node, "show ip ospf neighbor json") or {}
+      local nb = parse_json(ospf_text)
       local full = 0
       for _, list in pairs(nb.neighbors or {}) do
         for _, x in ipairs(list) do
@@ -356,7 +501,7 @@ local function survey(s, ospf_nets, bgp_nets)
       end
     end
     if o.bgp and #(o.bgp.neighbors or {}) > 0 then
-      local sum = vtysh(rt.node, "show bgp ipv4 unicast summary json") or {}
+      local sum = parse_json(bgp_text)
       for _, nb in ipairs(o.bgp.neighbors) do
         local p = sum.peers and sum.peers[nb.ip]
         if not p or p.state ~= "Established" then

@@ -26,6 +26,9 @@ return function(classes)
       tail ~= "" and ("; its log ends:\n" .. tail) or " (its log is empty)")
   end
 
+  -- "service NAME in NODE WHAT; its log ends: ..." (for netlab.frr too).
+  function node._service_why(self, name, what) return why(self, name, what) end
+
   function node.service(self, name, cmd, opts)
     netlab.check_opts(opts, { "restart", "env", "ready", "timeout" }, "node:service")
     opts = opts or {}
