@@ -57,14 +57,27 @@ int service_find(const struct lab *lab, int node, const char *name)
         return -1;
 }
 
+void service_state_path_in(const char *rundir, const char *node, const char *name, char *buf,
+                           size_t len)
+{
+        snprintf(buf, len, "%s/svc/%s.%s", rundir, node, name);
+}
+
 static void state_path(const struct lab *lab, int node, const char *name, char *buf, size_t len)
 {
-        snprintf(buf, len, "%s/svc/%s.%s", lab->rundir, lab->nodes[node].name, name);
+        service_state_path_in(lab->rundir, lab->nodes[node].name, name, buf, len);
+}
+
+void service_log_dir(const struct lab *lab, int node, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/log/%s", lab->rundir, lab->nodes[node].name);
 }
 
 void service_log_path(const struct lab *lab, int node, const char *name, char *buf, size_t len)
 {
-        snprintf(buf, len, "%s/log/%s/%s.log", lab->rundir, lab->nodes[node].name, name);
+        char dir[PATH_MAX + 64];
+        service_log_dir(lab, node, dir, sizeof(dir));
+        snprintf(buf, len, "%s/%s.log", dir, name);
 }
 
 /* ---- the supervisor (a child of netlab) ---- */
@@ -419,11 +432,10 @@ int service_restart_node(struct lab *lab, int node, char *err)
         return n;
 }
 
-int service_state(const struct lab *lab, int node, const char *name, struct service_state *st)
+int service_state_read(const char *path, struct service_state *st)
 {
-        char p[PATH_MAX + 128], line[128];
-        state_path(lab, node, name, p, sizeof(p));
-        int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        char line[128];
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return -1;
         ssize_t r = read(fd, line, sizeof(line) - 1);
@@ -437,6 +449,13 @@ int service_state(const struct lab *lab, int node, const char *name, struct serv
                 return -1;
         st->pid = pid;
         return 0;
+}
+
+int service_state(const struct lab *lab, int node, const char *name, struct service_state *st)
+{
+        char p[PATH_MAX + 128];
+        state_path(lab, node, name, p, sizeof(p));
+        return service_state_read(p, st);
 }
 
 void service_log_tail(const struct lab *lab, int node, const char *name, char *buf, size_t len)

@@ -65,6 +65,14 @@ int service_restart_node(struct lab *lab, int node, char *err);
 int service_find(const struct lab *lab, int node, const char *name);
 /* Reads the state file; -1 when there is none. */
 int service_state(const struct lab *lab, int node, const char *name, struct service_state *st);
+/* The state file's path, from copies of the lab's run directory and the
+ * node's name, and the reader of any such file: for a reader on another
+ * thread (the console's kernel worker), which must not touch the lab. */
+void service_state_path_in(const char *rundir, const char *node, const char *name, char *buf,
+                           size_t len);
+int service_state_read(const char *path, struct service_state *st);
+/* The directory of a node's logs (NAME.log each). */
+void service_log_dir(const struct lab *lab, int node, char *buf, size_t len);
 /* The log file's path. */
 void service_log_path(const struct lab *lab, int node, const char *name, char *buf, size_t len);
 /* The last lines (at most max bytes) of a service's log, in buf. */

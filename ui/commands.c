@@ -304,35 +304,37 @@ static int c_service(struct console *c, int argc, char **argv, const char *rest,
         return 0;
 }
 
-/* `logs NODE [SERVICE]`: the last lines of the node's service logs, in
- * the output pane. */
+/* `logs NODE [SERVICE]`: a pane that follows the node's service logs (or
+ * the one's): `tail -F` on a pty, like a shell's pane, so the loop only
+ * reads what arrives; it keeps following a log that a restart reopens. */
 static int c_logs(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)rest;
         int n = cmd_need_node(c, argv[0], err);
-        if (n < 0)
+        if (n < 0 || cmd_need_up(c, err) < 0)
                 return -1;
-        int shown = 0;
-        service_reap(c->lab);
-        for (int i = 0; i < c->lab->nsvcs; i++) {
+        enum { MAXLOGS = 32 };
+        /* In the node's log directory, so tail's headers are "==> zebra.log <==". */
+        char dir[PATH_MAX + 64], names[MAXLOGS][SERVICE_NAME_MAX + 8];
+        char *av[6 + MAXLOGS] = {"/bin/sh", "-c", "cd \"$0\" && exec tail -F -n 40 -- \"$@\"",
+                                 dir};
+        int na = 4, shown = 0;
+        service_log_dir(c->lab, n, dir, sizeof(dir));
+        for (int i = 0; i < c->lab->nsvcs && shown < MAXLOGS; i++) {
                 const struct service *s = &c->lab->svcs[i];
                 if (s->node != n || (argc > 1 && strcmp(s->name, argv[1])))
                         continue;
-                char head[128], tail[2048];
-                struct service_state st;
-                if (service_state(c->lab, n, s->name, &st) < 0)
-                        snprintf(st.state, sizeof(st.state), "unknown");
-                snprintf(head, sizeof(head), "== %s %s (%s)\n", c->lab->nodes[n].name, s->name,
-                         st.state);
-                con_output(c, head, strlen(head));
-                service_log_tail(c->lab, n, s->name, tail, sizeof(tail));
-                con_output(c, tail, strlen(tail));
-                shown++;
+                snprintf(names[shown], sizeof(names[0]), "%s.log", s->name);
+                av[na++] = names[shown++];
         }
+        av[na] = NULL;
         if (!shown)
-                return errf(err, "logs: %s has no service%s%s", c->lab->nodes[n].name,
-                            argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
-        return 0;
+                return errf(err, "logs: %s has no service%s%s (services start with node:service)",
+                            c->lab->nodes[n].name, argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+        char title[64];
+        snprintf(title, sizeof(title), "%s: logs%s%s", c->lab->nodes[n].name, argc > 1 ? " " : "",
+                 argc > 1 ? argv[1] : "");
+        return con_open_cmd(c, n, av, title, err) < 0 ? -1 : 0;
 }
 
 static int c_term(struct console *c, int argc, char **argv, const char *rest, char *err)
@@ -440,7 +442,7 @@ const struct cmd_entry con_commands[] = {
      "up or down, or set/show/clear its parameters", 3, -1, "nns",
      "up down set show clear", c_link},
     {"term", "NODE", "a shell inside NODE in a new pane", 1, 1, "n", NULL, c_term},
-    {"logs", "NODE [SERVICE]", "the last lines of a node's service logs", 1, 2, "n", NULL,
+    {"logs", "NODE [SERVICE]", "a pane that follows a node's service logs", 1, 2, "n", NULL,
      c_logs},
     {"restart", "NODE", "restart a node's services (its links stay up)", 1, 1, "n", NULL,
      c_restart},

@@ -77,12 +77,22 @@ struct fetch {
         int fwd4, fwd6, nat_table, fw_table;
         bool ok;
         int delay_ms; /* NETLAB_TEST_KERNEL_DELAY_MS: a kernel slow to answer, for tests */
+        /* The node's services: names copied on the loop, states read here
+         * (files a supervisor may be rewriting: never on the loop). */
+        char rundir[PATH_MAX];
+        struct inspect_svc svc[INSPECT_SVCS];
+        int nsvc, nsvc_all;
         char err[ERRLEN];
 };
 
 static void fetch_run(void *arg)
 {
         struct fetch *f = arg;
+        for (int i = 0; i < f->nsvc; i++) {
+                char p[PATH_MAX + 128];
+                service_state_path_in(f->rundir, f->name, f->svc[i].name, p, sizeof(p));
+                f->svc[i].known = service_state_read(p, &f->svc[i].st) == 0;
+        }
         if (f->delay_ms > 0)
                 usleep((useconds_t)f->delay_ms * 1000); /* as if the rtnl lock were held */
         struct nl *nl = nl_open(f->netns_fd, f->err);
@@ -134,6 +144,9 @@ static void fetch_done(void *arg)
                         c->panes[c->inspect_pane].scroll = 0;
         }
         memcpy(in->err, f->err, sizeof(in->err));
+        memcpy(in->svc, f->svc, sizeof(in->svc));
+        in->nsvc = f->nsvc;
+        in->nsvc_all = f->nsvc_all;
         c->dirty = true;
         if (!f->ok)
                 return;
@@ -206,6 +219,15 @@ void inspect_refresh(struct console *c, int node)
         f->nat = n->nat_out[0] != '\0';
         f->fw = !fw_for(c->lab, node) ? -1 : plan_switch_in_userspace(c->lab, node) ? 2 : 0;
         f->fwd4 = f->fwd6 = f->nat_table = f->fw_table = -1;
+        snprintf(f->rundir, sizeof(f->rundir), "%s", c->lab->rundir);
+        for (int i = 0; i < c->lab->nsvcs; i++) {
+                if (c->lab->svcs[i].node != node)
+                        continue;
+                if (f->nsvc < INSPECT_SVCS)
+                        snprintf(f->svc[f->nsvc++].name, sizeof(f->svc[0].name), "%s",
+                                 c->lab->svcs[i].name);
+                f->nsvc_all++;
+        }
         const char *delay = getenv("NETLAB_TEST_KERNEL_DELAY_MS");
         f->delay_ms = delay ? atoi(delay) : 0;
         if (f->netns_fd < 0) {
@@ -434,6 +456,35 @@ static void host_facts(struct console *c, struct lines *s, int node)
                 line(s, 1, A_DIM, "%s", e->err);
 }
 
+/* The node's services, as their supervisors last wrote their state:
+ * running green, restarting yellow, failed or given up red. */
+static void draw_services(struct lines *s, const struct inspect *in)
+{
+        if (in->nsvc_all == 0)
+                return;
+        line(s, 0, A_BOLD, "services (%d)", in->nsvc_all);
+        for (int i = 0; i < in->nsvc; i++) {
+                const struct inspect_svc *v = &in->svc[i];
+                const char *st = v->known ? v->st.state : "unknown";
+                int col = !strcmp(st, "running")                               ? COLOR_GREEN
+                          : !strcmp(st, "restarting") || !strcmp(st, "starting") ? COLOR_YELLOW
+                          : !strcmp(st, "failed") || !strcmp(st, "gave-up")      ? COLOR_RED
+                                                                                 : -2;
+                attr_t a = col == -2 ? A_DIM : has_colors() ? COLOR_PAIR(alloc_pair(col, -1)) : 0;
+                char pid[24] = "", rs[32] = "", status[32] = "";
+                if (v->known && v->st.pid > 0)
+                        snprintf(pid, sizeof(pid), " pid %d", (int)v->st.pid);
+                if (v->known && v->st.restarts > 0)
+                        snprintf(rs, sizeof(rs), " %d restart%s", v->st.restarts,
+                                 v->st.restarts == 1 ? "" : "s");
+                if (v->known && v->st.status >= 0 && strcmp(st, "running"))
+                        snprintf(status, sizeof(status), " status %d", v->st.status);
+                line(s, 1, a, "%-10s %s%s%s%s", v->name, st, pid, rs, status);
+        }
+        if (in->nsvc_all > in->nsvc)
+                line(s, 1, A_DIM, "... %d more (logs NODE)", in->nsvc_all - in->nsvc);
+}
+
 void draw_inspector(struct console *c, int y, int x, int h, int w)
 {
         int node = c->sel;
@@ -461,10 +512,13 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                 }
                 if (in->err[0])
                         line(&s, 0, A_DIM, "%s", in->err);
+                if (c->built && in->node == node)
+                        draw_services(&s, in);
                 if (c->inspect_pane >= 0)
                         lines_done(c, c->inspect_pane, &s);
                 return;
         }
+        draw_services(&s, in);
         for (int i = 0; i < in->nli; i++) {
                 const struct nl_link_info *l = &in->li[i];
                 if (strcmp(l->name, "lo") == 0)

@@ -8,9 +8,19 @@
 #include <stdint.h>
 #include "err.h"
 #include "nl.h"
+#include "service.h"
 #include "vlanview.h"
 
 struct console;
+
+#define INSPECT_SVCS 16 /* services shown; "... N more" past them */
+
+/* A service of the node as its supervisor's state file says. */
+struct inspect_svc {
+        char name[SERVICE_NAME_MAX + 1];
+        bool known; /* the state file was read */
+        struct service_state st;
+};
 
 struct inspect {
         int node; /* cached for this node, -1 none */
@@ -34,6 +44,8 @@ struct inspect {
         uint64_t *prev_rx, *prev_tx; /* per li entry, for rates */
         double rx_rate[64], tx_rate[64];
         long long at_ms;
+        struct inspect_svc svc[INSPECT_SVCS];
+        int nsvc, nsvc_all; /* shown, registered */
         char err[ERRLEN];
 };
 

@@ -285,7 +285,9 @@ int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err)
         return con_open_term_at(c, node, -1, dir, err);
 }
 
-int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err)
+/* A pane running argv (NULL: a shell) in node, titled title (NULL: "NODE: shell"). */
+static int open_at(struct console *c, int node, int target, enum lay_kind dir, char *const argv[],
+                   const char *title, char *err)
 {
         if (!c->built) {
                 errno = ENOTCONN;
@@ -299,19 +301,33 @@ int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir,
         if (id < 0)
                 return -1;
         struct pane *p = &c->panes[id];
-        if (proc_spawn_pty(c->lab, node, NULL, p->rows, p->cols, &p->fd, &p->pid, err) < 0) {
+        if (proc_spawn_pty(c->lab, node, argv, p->rows, p->cols, &p->fd, &p->pid, err) < 0) {
                 vt_free(p->vt);
                 layout_close(&c->lay, id, NULL);
                 p->used = false;
                 pane_apply_sizes(c);
                 return -1;
         }
-        default_title(c, id, node);
+        if (title)
+                snprintf(p->title, sizeof(p->title), "%s", title);
+        else
+                default_title(c, id, node);
         con_ep_add(c, p->fd, EV_PTY, (uint32_t)id);
         c->active = id;
         c->focus_cmd = false;
-        con_log(c, "term %s: pid %d", c->lab->nodes[node].name, (int)p->pid);
-        return 0;
+        con_log(c, "%s %s: pid %d", argv ? argv[0] : "term", c->lab->nodes[node].name,
+                (int)p->pid);
+        return id;
+}
+
+int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err)
+{
+        return open_at(c, node, target, dir, NULL, NULL, err) < 0 ? -1 : 0;
+}
+
+int con_open_cmd(struct console *c, int node, char *const argv[], const char *title, char *err)
+{
+        return open_at(c, node, -1, 0, argv, title, err);
 }
 
 #define DYING_GRACE_MS 300

@@ -71,6 +71,10 @@ int con_open_term(struct console *c, int node, char *err);
 int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err);
 /* A shell in node splitting pane target (-1: chosen by con_split). */
 int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err);
+/* A program (argv) in node, in a new terminal pane titled title that
+ * becomes the active one (as a shell's: it closes when the program exits).
+ * The pane's id, -1. */
+int con_open_cmd(struct console *c, int node, char *const argv[], const char *title, char *err);
 /* Closes a pane (never the graph): hangs up its shell; note goes to the message line. */
 void con_close_pane(struct console *c, int id, const char *note);
 /* Text for the output pane (command output, script prints), opened on first use. */
