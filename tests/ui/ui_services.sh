@@ -4,6 +4,8 @@
 # log (new lines keep arriving while the console takes commands); `logs
 # NODE` follows all of them; a stop shows in both; a service that does not
 # exist gets a message naming it.
+# (The inspector reads on the kernel worker, behind netlink dumps that wait
+# for the rtnl lock while other labs build: its waits are long.)
 . "$(dirname "$0")/lib.sh"
 cat >"$TMP/lab.lua" <<LUA
 local lab = netlab.lab("$LAB")
@@ -22,9 +24,9 @@ wait_for 'exp services: 0 passed, 0 failed' 60
 
 # The inspector: every service with its state.
 cmd "select h1"
-wait_for 'services \(3\)' 20
-wait_for 'tick +running pid [0-9]+' 10
-wait_for 'flap +gave-up 5 restarts status 2' 10
+wait_for 'services \(3\)' 40
+wait_for 'tick +running pid [0-9]+' 30
+wait_for 'flap +gave-up 5 restarts status 2' 30
 wait_for 'done +exited status 0' 10
 pid=$(awk '{print $2}' /run/netlab/$LAB/svc/h1.tick)
 screen | grep -q "tick *running pid $pid\b" || fail "the inspector's pid is not the supervisor's ($pid)"
@@ -53,7 +55,7 @@ done
 # A stop: the supervisor's line arrives in the pane, the inspector says so.
 cmd "service h1 tick stop"
 wait_for 'netlab: service tick stopped' 15
-wait_for 'tick +stopped' 10
+wait_for 'tick +stopped' 30
 [ "$(awk '{print $1}' /run/netlab/$LAB/svc/h1.tick)" = stopped ] || fail "h1.tick is not stopped"
 
 # logs h1: all of h1's logs, headed by their names.
