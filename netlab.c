@@ -213,16 +213,26 @@ static int cmd_doctor(int argc, char **argv)
                 printf("%-24s %-6s %-32s %s\n", rows[i].name, rows[i].have ? "yes" : "no",
                        rows[i].config, rows[i].use);
         /* Programs the labs run in nodes: the package that brings each. */
-        static const struct {
+        /* FRR's daemons where netlab.frr looks for them (NETLAB_FRR_DIR, as frr.lua). */
+        char zebra[PATH_MAX];
+        const char *frr_dir = getenv("NETLAB_FRR_DIR");
+        snprintf(zebra, sizeof(zebra), "%s/zebra", frr_dir && *frr_dir ? frr_dir : "/usr/lib/frr");
+        const struct {
                 const char *name, *path, *pkg, *use;
         } progs[] = {
-            {"FRR", "/usr/lib/frr/zebra", "frr", "netlab.frr routers (labs/ospf.lua, labs/bgp.lua)"},
+            {"FRR", zebra, "frr", "netlab.frr routers (labs/ospf.lua, labs/bgp.lua)"},
             {"traceroute", "/usr/sbin/traceroute", "traceroute", "labs/ospf.lua's path checks"},
         };
         printf("\n%-24s %-6s %-32s %s\n", "program", "found", "Debian package", "netlab uses");
+        for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+                bool found = access(progs[i].path, X_OK) == 0;
+                printf("%-24s %-6s %-32s %s\n", progs[i].name, found ? "yes" : "no", progs[i].pkg,
+                       progs[i].use);
+        }
         for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-                printf("%-24s %-6s %-32s %s\n", progs[i].name,
-                       access(progs[i].path, X_OK) == 0 ? "yes" : "no", progs[i].pkg, progs[i].use);
+                if (access(progs[i].path, X_OK) != 0)
+                        printf("  %s: %s is missing: apt-get install %s\n", progs[i].name,
+                               progs[i].path, progs[i].pkg);
         printf("\n");
         if (argc == 0) {
                 plan_print(NULL, &f, stdout);

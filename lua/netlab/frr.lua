@@ -19,7 +19,9 @@
 -- `vtysh -b` once the daemons answer.
 local M = {}
 local fail = netlab.error
-local DAEMONS = "/usr/lib/frr"
+-- Where the daemons are: Debian's place, or NETLAB_FRR_DIR (another build
+-- of FRR; tests point it at a missing or a fake directory).
+local DAEMONS = os.getenv("NETLAB_FRR_DIR") or "/usr/lib/frr"
 
 local json_decode = require("netlab.json").decode
 M.json_decode = json_decode
