@@ -534,6 +534,8 @@ static int l_lab_add_node(lua_State *L)
         }
         int idx = lab_add_node(lab, name, kind, w, err);
         raise_if(L, idx, err);
+        if (kind->flags & KIND_BRIDGE)
+                nlua_switch_opts(L, lab, idx, 3); /* class, fail_mode (ovs_api.c) */
         if (opt_field(L, 3, "ip") != LUA_TNIL)
                 pending_set(L, idx, lua_gettop(L));
         lua_pop(L, 1);
@@ -2198,6 +2200,8 @@ int nlua_api_open(struct nlua *N, char *err)
         nlua_live_methods(L, MT_NODE);
         nlua_live_methods(L, MT_LINK);
         nlua_series_open(L, MT_LAB);
+        nlua_ovs_methods(L, MT_LAB);
+        nlua_ovs_methods(L, MT_NODE);
         new_class(L, MT_JOB, job_meta, job_methods);
         luaL_getmetatable(L, MT_JOB);
         lua_getfield(L, -1, "methods");

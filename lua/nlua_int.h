@@ -109,6 +109,10 @@ int nlua_check_link(lua_State *L, int arg);
 /* The vlan/trunk/vlans keys of the table at opts replace the VLANs of the
  * running link's switch end(s) (live_api.c); -1 with err. */
 int nlua_link_set_vlans(lua_State *L, int link, int opts, char *err);
+/* ovs_api.c: lab:defaults, lab:controller's C half, switch:dpctl/ready, and
+ * lab:switch's class and fail_mode options. */
+void nlua_ovs_methods(lua_State *L, const char *mt);
+void nlua_switch_opts(lua_State *L, struct lab *lab, int node, int idx);
 /* The index a lab ('l'), node ('n') or link ('k') userdata at idx holds, -1 when it is none. */
 int nlua_ref_of(lua_State *L, int idx, char *kind);
 void nlua_cmd_cancel(struct nlua *N);

@@ -12,6 +12,8 @@
 #include "clean.h"
 #include "dp.h"
 #include "plan.h"
+#include "ovs.h"
+#include "swclass.h"
 #include "hosts.h"
 #include "nodefs.h"
 #include "journal.h"
@@ -263,6 +265,14 @@ static int node_inside(void *ud, char *err)
 int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
                        netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err)
 {
+        return lab_make_namespace_sharing(lab, -1, name, hostname, inside, ud, net_fd, uts_fd,
+                                          err);
+}
+
+int lab_make_namespace_sharing(struct lab *lab, int share_net_fd, const char *name,
+                               const char *hostname, netns_inside_fn inside, void *ud,
+                               int *net_fd, int *uts_fd, char *err)
+{
         char up[PATH_MAX + 64], np[PATH_MAX];
         lab_netns_path(lab, name, np, sizeof(np));
         snprintf(up, sizeof(up), "%s/uts/%s", lab->rundir, name);
@@ -285,7 +295,8 @@ int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
             journal_add(lab->journal, "uts %s", up) < 0)
                 return errf_sys(err, NULL, "Cannot write the journal of lab \"%s\"", lab->name);
         char e[ERRLEN];
-        if (netns_create(np, up, hostname, inside, ud, net_fd, uts_fd, e) < 0)
+        if (netns_create_sharing(share_net_fd, np, up, hostname, inside, ud, net_fd, uts_fd, e) <
+            0)
                 return errf(err, "%s", e);
         return 0;
 }
@@ -296,6 +307,12 @@ static int create_node_namespaces(struct lab *lab, struct build_ctx *b, int i, c
         struct inside_ctx ctx = {lab, b, i};
         char e[ERRLEN];
         int net_fd, uts_fd;
+        if (swclass_of(lab, i) == SWCLASS_OVS) { /* in the lab's OVS namespace (ovs.h) */
+                if (ovs_switch_namespaces(lab, i, e) < 0)
+                        return errf(err, "%s: %s", n->where, e);
+                n->made = true;
+                return 0;
+        }
         if (lab_make_namespace(lab, n->name, n->name, node_inside, &ctx, &net_fd, &uts_fd, e) < 0)
                 return errf(err, "%s: %s", n->where, e);
         /* Held by their mounts: this process keeps no descriptor per node
@@ -367,6 +384,9 @@ static int create_namespaces(struct lab *lab, struct build_ctx *b, char *err)
         journal_add(lab->journal, "mount %s", up);
         if (mount("netlab", up, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
                 return errf_sys(err, NULL, "Cannot mount a tmpfs on \"%s\"", up);
+        /* The lab's Open vSwitch namespace first: OVS switches share it (ovs.h). */
+        if (swclass_lab_has(lab, SWCLASS_OVS) && ovs_prepare(lab, err) < 0)
+                return -1;
         struct ns_workers w = {.lab = lab, .b = b};
         pthread_mutex_init(&w.lock, NULL);
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -391,10 +411,7 @@ static int create_namespaces(struct lab *lab, struct build_ctx *b, char *err)
 /* Is this port enslaved to its switch's kernel bridge? */
 static bool port_on_kernel_bridge(const struct lab *lab, int iface)
 {
-        const struct iface *f = &lab->ifaces[iface];
-        if (!lab_node_has(lab, f->node, KIND_BRIDGE))
-                return false;
-        return !plan_switch_in_userspace(lab, f->node);
+        return swclass_kernel_bridge(lab, lab->ifaces[iface].node);
 }
 
 /* A netlink socket in node's namespace, its messages naming the node
@@ -975,7 +992,8 @@ static int live_ctx_init(struct lab *lab, struct build_ctx *b, char *err)
 static int live_bridge(struct lab *lab, struct build_ctx *b, int node, char *err)
 {
         const struct node_kind *k = lab->nodes[node].kind;
-        if (!(k->flags & KIND_BRIDGE) || !k->own_ifname || b->bridge[node])
+        if (!(k->flags & KIND_BRIDGE) || !k->own_ifname || b->bridge[node] ||
+            swclass_of(lab, node) == SWCLASS_OVS)
                 return 0;
         struct nl *nl = node_nl(lab, b, node, err);
         if (!nl)

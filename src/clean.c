@@ -344,11 +344,13 @@ static int remove_rundir(int root_fd, int dir_fd, const char *name, char *err)
         while ((de = readdir(d))) {
                 if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
                         continue;
-                if (!strcmp(de->d_name, "svc") || !strcmp(de->d_name, "log"))
+                /* ovs: the lab's Open vSwitch (database, sockets, logs; ovs.h) */
+                bool tree = !strcmp(de->d_name, "svc") || !strcmp(de->d_name, "log") ||
+                            !strcmp(de->d_name, "ovs");
+                if (tree)
                         remove_tree_at(dir_fd, de->d_name, 2);
                 unlinkat(dir_fd, de->d_name,
-                         !strcmp(de->d_name, "uts") || !strcmp(de->d_name, "mnt") ||
-                                 !strcmp(de->d_name, "svc") || !strcmp(de->d_name, "log")
+                         !strcmp(de->d_name, "uts") || !strcmp(de->d_name, "mnt") || tree
                              ? AT_REMOVEDIR
                              : 0);
         }

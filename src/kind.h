@@ -24,6 +24,7 @@
 #ifndef NETLAB_KIND_H
 #define NETLAB_KIND_H
 #include <stdbool.h>
+#include <stddef.h>
 
 struct lab;
 struct nl;
@@ -67,6 +68,9 @@ struct node_kind {
         /* An interface name the kind takes for itself in the node (the
          * switch's bridge), which no port may take; NULL: none. */
         const char *(*own_ifname)(const struct lab *lab, int node);
+        /* The automatic name of node's k-th port (from 0), when it is not
+         * ifprefix followed by ifbase + k; NULL: that. */
+        void (*auto_ifname)(const struct lab *lab, int node, int k, char *buf, size_t len);
 };
 
 extern const struct node_kind kind_host, kind_switch, kind_router, kind_nat;

@@ -1,22 +1,33 @@
-/* kind_switch.c — a switch (lab:switch): a Linux bridge in a namespace of
- * its own, named after the switch (or "br0" when the name is too long for
- * an interface), with ports p1, p2, ... Its VLAN settings go to the kernel
- * bridge here; a switch the kernel cannot do is the userspace datapath's
- * (plan.h, dp.h), and its firewall is applied for both paths by dp_firewalls_apply. */
+/* kind_switch.c — a switch (lab:switch): by default a Linux bridge in a
+ * namespace of its own, named after the switch (or "br0" when the name is
+ * too long for an interface), with ports p1, p2, ... Its VLAN settings go
+ * to the kernel bridge here; a switch the kernel cannot do is the userspace
+ * datapath's (plan.h, dp.h), and its firewall is applied for both paths by
+ * dp_firewalls_apply. A switch's class (swclass.h: bridge, user, ovs)
+ * decides the rest: this file calls the class's setup, start and stop. */
 #include "kind.h"
+#include "ovs.h"
 #include "plan.h"
 #include "lab.h"
 #include "nl.h"
+#include "swclass.h"
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
-static const char *const switch_keys[] = {NULL};
+static const char *const switch_keys[] = {"class", "fail_mode", NULL};
 static const struct kind_sysctl switch_sysctls[] = {{NULL, NULL, false}};
 
 static const char *switch_bridge_name(const struct lab *lab, int node)
 {
         const char *name = lab->nodes[node].name;
         return strlen(name) <= IFNAME_MAX ? name : "br0";
+}
+
+static int switch_validate(const struct lab *lab, int node, char *err)
+{
+        const struct switch_class *c = swclass_get(swclass_of(lab, node));
+        return c->setup ? c->setup(lab, node, err) : 0;
 }
 
 static int switch_inside(struct kind_ctx *c, char *err)
@@ -32,10 +43,14 @@ static int switch_inside(struct kind_ctx *c, char *err)
         return c->master < 0 ? -1 : 0;
 }
 
-/* VLAN filtering and the ports' VLANs on a kernel bridge. */
+/* VLAN filtering and the ports' VLANs on a kernel bridge; a class's own
+ * start (OVS) otherwise. */
 static int switch_configure(struct kind_ctx *c, char *err)
 {
         struct lab *lab = c->lab;
+        const struct switch_class *cls = swclass_get(swclass_of(lab, c->node));
+        if (cls->start)
+                return cls->start(c, err);
         if (plan_switch_in_userspace(lab, c->node) || !lab_switch_uses_vlan(lab, c->node))
                 return 0;
         if (nl_bridge_vlan_filtering(c->nl, c->master, true, err) < 0)
@@ -49,6 +64,21 @@ static int switch_configure(struct kind_ctx *c, char *err)
         return 0;
 }
 
+static int switch_teardown(struct lab *lab, int node, char *err)
+{
+        const struct switch_class *cls = swclass_get(swclass_of(lab, node));
+        return cls->stop ? cls->stop(lab, node, err) : 0;
+}
+
+/* Ports of an OVS switch share the lab's OVS namespace: SWITCH-pN. */
+static void switch_auto_ifname(const struct lab *lab, int node, int k, char *buf, size_t len)
+{
+        if (swclass_of(lab, node) == SWCLASS_OVS)
+                ovs_port_name(lab, node, k, buf, len);
+        else
+                snprintf(buf, len, "p%d", 1 + k);
+}
+
 const struct node_kind kind_switch = {
     .name = "switch",
     .lua_keys = switch_keys,
@@ -56,7 +86,10 @@ const struct node_kind kind_switch = {
     .ifbase = 1,
     .flags = KIND_BRIDGE,
     .sysctls = switch_sysctls,
+    .validate = switch_validate,
     .inside = switch_inside,
     .configure = switch_configure,
+    .teardown = switch_teardown,
     .own_ifname = switch_bridge_name,
+    .auto_ifname = switch_auto_ifname,
 };

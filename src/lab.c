@@ -6,6 +6,7 @@
  * the whole model can tell (gateways reachable, VLAN tables consistent). */
 #include "lab.h"
 #include "uplink.h"
+#include "ovs.h"
 #include "dp.h"
 #include "fw.h"
 #include "journal.h"
@@ -111,6 +112,7 @@ void lab_free(struct lab *lab)
         dp_release(lab);
         service_free_all(lab);
         uplinks_free(lab);
+        ovs_free(lab);
         if (lab->lock_fd >= 0)
                 close(lab->lock_fd);
         lab_ns_release(lab);
@@ -187,6 +189,8 @@ int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind
         memset(n, 0, sizeof(*n));
         snprintf(n->name, sizeof(n->name), "%s", name);
         n->kind = kind;
+        n->swclass = lab->switch_class; /* lab:defaults{switch = ...} (swclass.h) */
+        n->fail_mode = lab->fail_mode;
         n->nsfd_net = n->nsfd_uts = n->mnt_fd = -1;
         snprintf(n->where, sizeof(n->where), "%s", where ? where : "?");
         snprintf(n->netns_name, sizeof(n->netns_name), "%s.%s", lab->name, name);
@@ -317,8 +321,11 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
                         if (lab->ifaces[n->ifaces[i]].link >= 0)
                                 k++;
                 for (;; k++) {
-                        snprintf(auto_name, sizeof(auto_name), "%s%d", n->kind->ifprefix,
-                                 n->kind->ifbase + k);
+                        if (n->kind->auto_ifname)
+                                n->kind->auto_ifname(lab, node, k, auto_name, sizeof(auto_name));
+                        else
+                                snprintf(auto_name, sizeof(auto_name), "%s%d", n->kind->ifprefix,
+                                         n->kind->ifbase + k);
                         if (lab_find_iface(lab, node, auto_name) < 0)
                                 break;
                 }

@@ -94,6 +94,11 @@ struct node {
         bool deleted; /* removed from the running lab (live.h): lab_node_live */
         struct node_dir *dirs; /* private directories: a mount namespace of its own */
         int ndirs;
+        /* Switches (swclass.h): the class (SWCLASS_AUTO: a kernel bridge,
+         * the userspace datapath for what the kernel lacks) and, for Open
+         * vSwitch, the fail mode (enum ovs_fail_mode, ovs.h). */
+        int swclass;
+        int fail_mode;
         /* Runtime. made: lab_build made its namespaces (they are held by
          * their bind mounts, not by this process). nsfd_net, nsfd_uts: the
          * cache of lab_ns_fd (-1: not open); never read them, ask lab_ns_fd.
@@ -113,6 +118,8 @@ struct uplink;
 struct lab;
 struct dp_run;
 struct service;
+struct ovs_run;
+struct ovs_ctl;
 
 /* Progress of a long operation: stage ("namespaces", "links", ...), done of total. */
 typedef void (*lab_progress_fn)(void *ud, const char *stage, int done, int total);
@@ -142,6 +149,11 @@ struct lab {
         void *progress_ud;
         struct uplink *uplinks; /* lab:uplink (uplink.h) */
         int nuplinks;
+        int switch_class;    /* lab:defaults{switch = ...}: the class of switches made after */
+        int fail_mode;       /* ... and their OVS fail mode */
+        struct ovs_ctl *ctls; /* lab:controller (ovs.h) */
+        int nctls;
+        struct ovs_run *ovs; /* the lab's private Open vSwitch (ovs.h), or NULL */
         int nsfd_ring[LAB_NSFD_CACHE]; /* lab_ns_fd's open nodes, index + 1 (0: free) */
         int nsfd_next;
 };
@@ -248,6 +260,12 @@ void lab_catch_stop_signals(void);
  * already someone else's is refused and never touched. */
 int lab_make_namespace(struct lab *lab, const char *name, const char *hostname,
                        netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err);
+
+/* The same with an existing network namespace (share_net_fd) bound at
+ * LAB.NAME too, and a UTS namespace of its own (ovs.h). */
+int lab_make_namespace_sharing(struct lab *lab, int share_net_fd, const char *name,
+                               const char *hostname, netns_inside_fn inside, void *ud,
+                               int *net_fd, int *uts_fd, char *err);
 
 /* For live.c: one node (its namespaces, its kind's objects, the hosts
  * file) or one link (veth pair, parameters, its ends' addresses, routes and

@@ -52,6 +52,14 @@ static int touch(const char *path, char *err)
 int netns_create(const char *net_path, const char *uts_path, const char *hostname,
                  netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err)
 {
+        return netns_create_sharing(-1, net_path, uts_path, hostname, inside, ud, net_fd, uts_fd,
+                                    err);
+}
+
+int netns_create_sharing(int share_net_fd, const char *net_path, const char *uts_path,
+                         const char *hostname, netns_inside_fn inside, void *ud, int *net_fd,
+                         int *uts_fd, char *err)
+{
         int old_net = -1, old_uts = -1, rc = -1;
         *net_fd = *uts_fd = -1;
         old_net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -62,8 +70,10 @@ int netns_create(const char *net_path, const char *uts_path, const char *hostnam
         }
         if (touch(net_path, err) < 0 || touch(uts_path, err) < 0)
                 goto out;
-        if (unshare(CLONE_NEWNET | CLONE_NEWUTS) < 0) {
+        if (share_net_fd >= 0 ? setns(share_net_fd, CLONE_NEWNET) < 0 || unshare(CLONE_NEWUTS) < 0
+                              : unshare(CLONE_NEWNET | CLONE_NEWUTS) < 0) {
                 errf_sys(err, NULL, "Cannot create namespace \"%s\"", net_path);
+                netns_return(old_net, CLONE_NEWNET);
                 goto out;
         }
         if (hostname && sethostname(hostname, strlen(hostname)) < 0)

@@ -23,6 +23,13 @@ typedef int (*netns_inside_fn)(void *ud, char *err);
 int netns_create(const char *net_path, const char *uts_path, const char *hostname,
                  netns_inside_fn inside, void *ud, int *net_fd, int *uts_fd, char *err);
 
+/* The same with the network namespace share_net_fd (bound at net_path
+ * too) instead of a new one: several nodes in one network namespace, each
+ * with a UTS namespace of its own (the lab's Open vSwitch, ovs.h). */
+int netns_create_sharing(int share_net_fd, const char *net_path, const char *uts_path,
+                         const char *hostname, netns_inside_fn inside, void *ud, int *net_fd,
+                         int *uts_fd, char *err);
+
 /* Unmounts (MNT_DETACH) and unlinks a bind-mounted namespace file. A path
  * that does not exist is not an error. */
 int netns_remove(const char *path, char *err);

@@ -1,6 +1,7 @@
 /* plan.c — the datapath plan (see plan.h): one table of jobs, and the
  * per-object answers derived from it. */
 #include "plan.h"
+#include "swclass.h"
 #include "lab.h"
 #include <errno.h>
 #include <string.h>
@@ -71,7 +72,14 @@ void plan_job_text(const struct features *f, enum plan_job job, char *buf, size_
 
 bool plan_switch_in_userspace(const struct lab *lab, int node)
 {
-        return lab_node_has(lab, node, KIND_BRIDGE) && lab_switch_uses_vlan(lab, node) &&
+        if (!lab_node_has(lab, node, KIND_BRIDGE))
+                return false;
+        /* A switch's class (swclass.h) decides first: "user" is always the
+         * datapath's, "bridge" and "ovs" never are. */
+        int cls = swclass_of(lab, node);
+        if (cls != SWCLASS_AUTO)
+                return cls == SWCLASS_USER;
+        return lab_switch_uses_vlan(lab, node) &&
                plan_job_path(&lab->feat, PLAN_VLAN_SWITCH) == PLAN_USER;
 }
 
@@ -163,9 +171,18 @@ void plan_print(const struct lab *lab, const struct features *f, FILE *out)
         char what[160];
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct node *n = &lab->nodes[i];
-                if (!lab_node_has(lab, i, KIND_BRIDGE) || !lab_switch_uses_vlan(lab, i))
+                if (!lab_node_live(lab, i) || !lab_node_has(lab, i, KIND_BRIDGE))
                         continue;
                 snprintf(what, sizeof(what), "switch %s", n->name);
+                if (swclass_of(lab, i) != SWCLASS_AUTO) {
+                        char how[200];
+                        swclass_describe(lab, i, how, sizeof(how));
+                        fprintf(out, "  %-32s %-22s %s\n", what, "switch class", how);
+                        rows++;
+                        continue;
+                }
+                if (!lab_switch_uses_vlan(lab, i))
+                        continue;
                 row(out, what, f, PLAN_VLAN_SWITCH);
                 rows++;
         }

@@ -424,6 +424,8 @@ return function(classes)
   end
   -- Services in nodes (node:service, ...): their own file.
   require("netlab.service")(classes)
+  -- Switch classes and OpenFlow controllers: their own file.
+  require("netlab.ovs")(classes)
   -- FRR routers (netlab.frr), with router:vtysh.
   netlab.frr = require("netlab.frr")
   netlab.frr._install(classes)

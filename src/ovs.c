@@ -1,0 +1,703 @@
+/* ovs.c — the lab's own Open vSwitch (ovs.h): its namespace, daemons,
+ * bridges and controllers, driven through Open vSwitch's own tools
+ * (ovsdb-tool, ovs-vsctl, ovs-ofctl) with OVS_RUNDIR, OVS_DBDIR and
+ * OVS_LOGDIR set to the lab's directory, so nothing reaches the machine's
+ * /var/run/openvswitch. Each tool runs as a child whose output is read
+ * with a time limit; the daemons detach (--detach returns once they are
+ * ready) inside LAB._ovs and are journaled. */
+#include "ovs.h"
+#include "journal.h"
+#include "lab.h"
+#include "netns.h"
+#include "nl.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OVS_SCHEMA "/usr/share/openvswitch/vswitch.ovsschema"
+#define OVS_TIMEOUT_MS 15000
+
+struct ovs_run {
+        int netns_fd; /* LAB._ovs, held until ovs_free */
+        bool daemons; /* ovsdb-server and ovs-vswitchd started */
+};
+
+/* ---- prerequisites ---- */
+
+/* True when prog is an executable on PATH (or /usr/sbin, where Debian puts
+ * the daemons). */
+static bool have_prog(const char *prog)
+{
+        const char *path = getenv("PATH");
+        char dirs[4096], p[4200];
+        snprintf(dirs, sizeof(dirs), "%s:/usr/sbin:/usr/bin:/sbin", path ? path : "");
+        char *save = NULL;
+        for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                snprintf(p, sizeof(p), "%s/%s", d, prog);
+                if (access(p, X_OK) == 0)
+                        return true;
+        }
+        return false;
+}
+
+int ovs_check_installed(char *err)
+{
+        static const char *const progs[] = {"ovsdb-server", "ovs-vswitchd", "ovsdb-tool",
+                                            "ovs-vsctl", "ovs-ofctl", NULL};
+        for (int i = 0; progs[i]; i++)
+                if (!have_prog(progs[i])) {
+                        errno = ENOENT;
+                        return errf(err,
+                                    "Open vSwitch is not installed (no %s): apt-get install "
+                                    "openvswitch-switch",
+                                    progs[i]);
+                }
+        if (access(OVS_SCHEMA, R_OK) < 0) {
+                errno = ENOENT;
+                return errf(err, "Open vSwitch's schema %s is missing: apt-get install "
+                                 "--reinstall openvswitch-common",
+                            OVS_SCHEMA);
+        }
+        return 0;
+}
+
+int ovs_check_controller_installed(char *err)
+{
+        if (have_prog("ovs-testcontroller"))
+                return 0;
+        errno = ENOENT;
+        return errf(err, "the reference controller is not installed (no ovs-testcontroller): "
+                         "apt-get install openvswitch-testcontroller");
+}
+
+bool ovs_kernel_datapath(void)
+{
+        return access("/sys/module/openvswitch", F_OK) == 0;
+}
+
+void ovs_datapath_text(char *buf, size_t len)
+{
+        if (ovs_kernel_datapath())
+                snprintf(buf, len, "kernel datapath (openvswitch module loaded)");
+        else
+                snprintf(buf, len, "userspace (netdev) datapath: no openvswitch kernel module "
+                                   "loaded (CONFIG_OPENVSWITCH; modprobe openvswitch)");
+}
+
+/* ---- model ---- */
+
+int ovs_fail_mode_parse(const char *s, int *mode, char *err)
+{
+        if (!strcmp(s, "secure"))
+                *mode = OVS_FAIL_SECURE;
+        else if (!strcmp(s, "standalone"))
+                *mode = OVS_FAIL_STANDALONE;
+        else {
+                errno = EINVAL;
+                return errf(err, "fail_mode \"%s\": expected \"secure\" or \"standalone\"", s);
+        }
+        return 0;
+}
+
+const char *ovs_fail_mode_name(int mode)
+{
+        /* Mininet's default: secure; netlab's switch with no controller at
+         * all is a learning switch (standalone), or nothing would forward. */
+        return mode == OVS_FAIL_SECURE ? "secure" : mode == OVS_FAIL_STANDALONE ? "standalone"
+                                                                                : "default";
+}
+
+static const char *fail_mode_of(const struct lab *lab, int node)
+{
+        int m = lab->nodes[node].fail_mode;
+        if (m == OVS_FAIL_DEFAULT)
+                m = lab->nctls ? OVS_FAIL_SECURE : OVS_FAIL_STANDALONE;
+        return ovs_fail_mode_name(m);
+}
+
+int ovs_find_controller(const struct lab *lab, const char *name)
+{
+        for (int i = 0; i < lab->nctls; i++)
+                if (!strcmp(lab->ctls[i].name, name))
+                        return i;
+        return -1;
+}
+
+int ovs_add_controller(struct lab *lab, const char *name, enum ovs_ctl_kind kind, const char *ip,
+                       int port, const char *where, char *err)
+{
+        if (lab->state != LAB_DEFINED) {
+                errno = EBUSY;
+                return errf(err, "controller \"%s\": lab \"%s\" is already built (add "
+                                 "controllers before the first experiment)",
+                            name, lab->name);
+        }
+        size_t nl = strlen(name);
+        bool ok = nl > 0 && nl < sizeof(lab->ctls[0].name) &&
+                  ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'));
+        for (size_t i = 0; ok && i < nl; i++)
+                ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
+                            name[i]) != NULL;
+        if (!ok) {
+                errno = EINVAL;
+                return errf(err, "invalid controller name \"%s\": 1 to 24 letters, digits, '_' "
+                                 "or '-', starting with a letter",
+                            name);
+        }
+        if (ovs_find_controller(lab, name) >= 0 || lab_find_node(lab, name) >= 0) {
+                errno = EEXIST;
+                return errf(err, "duplicate name \"%s\" (a controller or node has it)", name);
+        }
+        if (kind == OVS_CTL_REMOTE) {
+                struct ipaddr a;
+                char e[ERRLEN];
+                if (!ip || ipaddr_parse(ip, false, &a, e) < 0 || a.family != 4) {
+                        errno = EINVAL;
+                        return errf(err, "controller \"%s\": ip \"%s\" is not an IPv4 address",
+                                    name, ip ? ip : "");
+                }
+        }
+        if (port < 1 || port > 65535) {
+                errno = EINVAL;
+                return errf(err, "controller \"%s\": port %d is not 1 to 65535", name, port);
+        }
+        struct ovs_ctl *c = realloc(lab->ctls, (size_t)(lab->nctls + 1) * sizeof(*c));
+        if (!c)
+                return errf_sys(err, NULL, "controller \"%s\"", name);
+        lab->ctls = c;
+        c = &lab->ctls[lab->nctls];
+        memset(c, 0, sizeof(*c));
+        snprintf(c->name, sizeof(c->name), "%s", name);
+        c->kind = kind;
+        snprintf(c->ip, sizeof(c->ip), "%s", ip ? ip : "");
+        c->port = port;
+        snprintf(c->where, sizeof(c->where), "%s", where ? where : "?");
+        return lab->nctls++;
+}
+
+void ovs_port_name(const struct lab *lab, int node, int k, char *buf, size_t len)
+{
+        const char *sw = lab->nodes[node].name;
+        char b[64];
+        snprintf(b, sizeof(b), "%s-p%d", sw, k + 1);
+        if (strlen(b) > IFNAME_MAX)
+                snprintf(b, sizeof(b), "o%d-p%d", node, k + 1);
+        snprintf(buf, len, "%s", b);
+}
+
+int ovs_validate(const struct lab *lab, int node, char *err)
+{
+        if (ovs_check_installed(err) < 0)
+                return -1;
+        const struct node *n = &lab->nodes[node];
+        if (strlen(n->name) > IFNAME_MAX || !strcmp(n->name, "ovs-netdev") ||
+            !strcmp(n->name, "ovs-system")) {
+                errno = EINVAL;
+                return errf(err,
+                            "switch \"%s\" of class ovs: its name is its bridge's interface name "
+                            "in the lab's OVS (at most %d characters, not ovs-netdev or "
+                            "ovs-system)",
+                            n->name, IFNAME_MAX);
+        }
+        if (n->fw) {
+                errno = EOPNOTSUPP;
+                return errf(err, "switch \"%s\" of class ovs: firewall rules are for bridge and "
+                                 "user switches (write OpenFlow rules with dpctl add-flow)",
+                            n->name);
+        }
+        for (int c = 0; c < lab->nctls; c++)
+                if (lab->ctls[c].kind == OVS_CTL_REF &&
+                    ovs_check_controller_installed(err) < 0)
+                        return -1;
+        /* Every OVS switch's ports and bridge share LAB._ovs: one name each. */
+        for (int k = 0; k < n->nifaces; k++) {
+                const char *pn = lab->ifaces[n->ifaces[k]].name;
+                for (int j = 0; j < lab->nnodes; j++) {
+                        const struct node *o = &lab->nodes[j];
+                        if (!lab_node_live(lab, j) || o->kind != n->kind ||
+                            o->swclass != n->swclass)
+                                continue;
+                        bool clash = j != node && !strcmp(pn, o->name);
+                        for (int q = 0; !clash && j != node && q < o->nifaces; q++)
+                                clash = !strcmp(pn, lab->ifaces[o->ifaces[q]].name);
+                        if (clash) {
+                                errno = EEXIST;
+                                return errf(err,
+                                            "port \"%s\" of OVS switch \"%s\": \"%s\" has "
+                                            "that name too (OVS switches of a lab share one "
+                                            "namespace; leave ifname out for SWITCH-pN)",
+                                            pn, n->name, o->name);
+                        }
+                }
+        }
+        return 0;
+}
+
+/* ---- children ---- */
+
+void ovs_dir(const struct lab *lab, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s/ovs", lab->rundir);
+}
+
+/* Runs argv with the lab's OVS directories (inside netns_fd when >= 0, as
+ * `ip netns exec` enters: /sys remounted), output and errors in *out (may
+ * be NULL). The exit status (128 + signal), or -1 with err. Safe from any
+ * thread. */
+static int run(const char *dir, int netns_fd, char *const argv[], char **out, char *err)
+{
+        if (out)
+                *out = NULL;
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return errf_sys(err, NULL, "Cannot run %s", argv[0]);
+        pid_t pid = fork();
+        if (pid < 0) {
+                close(p[0]);
+                close(p[1]);
+                return errf_sys(err, NULL, "Cannot run %s", argv[0]);
+        }
+        if (pid == 0) {
+                sigset_t none;
+                sigemptyset(&none);
+                sigprocmask(SIG_SETMASK, &none, NULL);
+                for (int s = 1; s < NSIG; s++)
+                        signal(s, SIG_DFL);
+                setpgid(0, 0);
+                int dn = open("/dev/null", O_RDONLY);
+                if (dn >= 0 && dn != 0) {
+                        dup2(dn, 0);
+                        close(dn);
+                }
+                dup2(p[1], 1);
+                dup2(p[1], 2);
+                char e[ERRLEN];
+                if (netns_fd >= 0 && netns_enter(netns_fd, -1, e) < 0) {
+                        dprintf(2, "%s\n", e);
+                        _exit(127);
+                }
+                setenv("OVS_RUNDIR", dir, 1);
+                setenv("OVS_DBDIR", dir, 1);
+                setenv("OVS_LOGDIR", dir, 1);
+                setenv("OVS_SYSCONFDIR", dir, 1);
+                execvp(argv[0], argv);
+                dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+                _exit(127);
+        }
+        close(p[1]);
+        size_t cap = 1024, n = 0;
+        char *buf = malloc(cap);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        bool timed_out = false;
+        for (;;) {
+                struct timespec t;
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                long left = OVS_TIMEOUT_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
+                                              (t.tv_nsec - t0.tv_nsec) / 1000000);
+                if (left <= 0) {
+                        timed_out = true;
+                        break;
+                }
+                struct pollfd pf = {p[0], POLLIN, 0};
+                int r = poll(&pf, 1, (int)left);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        continue;
+                if (buf && n + 512 > cap) {
+                        char *nb = realloc(buf, cap * 2);
+                        if (!nb) {
+                                free(buf);
+                                buf = NULL;
+                        } else {
+                                buf = nb;
+                                cap *= 2;
+                        }
+                }
+                char tmp[512];
+                ssize_t k = read(p[0], buf ? buf + n : tmp, buf ? cap - n - 1 : sizeof(tmp));
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0)
+                        break;
+                if (buf)
+                        n += (size_t)k;
+        }
+        close(p[0]);
+        if (buf)
+                buf[n] = '\0';
+        if (timed_out)
+                kill(-pid, SIGKILL);
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+        int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        if (timed_out) {
+                free(buf);
+                errno = ETIMEDOUT;
+                return errf(err, "%s did not answer within %d s", argv[0], OVS_TIMEOUT_MS / 1000);
+        }
+        if (out)
+                *out = buf;
+        else
+                free(buf);
+        return status;
+}
+
+/* run, where anything but exit 0 is an error quoting the tool's last line. */
+static int run_ok(const char *dir, int netns_fd, char *const argv[], char **out, char *err)
+{
+        char *o = NULL;
+        int st = run(dir, netns_fd, argv, &o, err);
+        if (st < 0)
+                return -1;
+        if (st != 0) {
+                char *msg = o ? o : "";
+                size_t l = strlen(msg);
+                while (l && msg[l - 1] == '\n')
+                        msg[--l] = '\0';
+                char *last = strrchr(msg, '\n');
+                errno = EIO;
+                errf(err, "%s failed (exit %d): %s", argv[0], st, last ? last + 1 : msg);
+                free(o);
+                return -1;
+        }
+        if (out)
+                *out = o;
+        else
+                free(o);
+        return 0;
+}
+
+static void journal_pidfile(struct lab *lab, const char *path)
+{
+        FILE *f = fopen(path, "re");
+        int pid = 0;
+        if (f && fscanf(f, "%d", &pid) == 1 && pid > 0 && lab->journal)
+                journal_add(lab->journal, "proc %d %llu", pid, proc_starttime(pid));
+        if (f)
+                fclose(f);
+}
+
+static pid_t read_pidfile(const char *path)
+{
+        FILE *f = fopen(path, "re");
+        int pid = 0;
+        if (f && fscanf(f, "%d", &pid) != 1)
+                pid = 0;
+        if (f)
+                fclose(f);
+        return pid > 0 && kill(pid, 0) == 0 ? pid : 0;
+}
+
+/* ---- the lab's OVS ---- */
+
+static int ovs_inside(void *ud, char *err)
+{
+        (void)ud;
+        netns_sysctl("net/ipv6/conf/all/disable_ipv6", "1", NULL);
+        struct nl *nl = nl_open(-1, err);
+        if (!nl)
+                return -1;
+        int rc = nl_link_set_up(nl, 1, true, err);
+        nl_close(nl);
+        return rc;
+}
+
+int ovs_prepare(struct lab *lab, char *err)
+{
+        if (lab->ovs)
+                return 0;
+        char dir[PATH_MAX + 8];
+        ovs_dir(lab, dir, sizeof(dir));
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return errf_sys(err, NULL, "Cannot make \"%s\"", dir);
+        struct ovs_run *o = calloc(1, sizeof(*o));
+        if (!o)
+                return errf_sys(err, NULL, "Cannot start the lab's Open vSwitch");
+        int uts_fd;
+        if (lab_make_namespace(lab, "_ovs", "ovs", ovs_inside, NULL, &o->netns_fd, &uts_fd, err) <
+            0) {
+                free(o);
+                return -1;
+        }
+        close(uts_fd);
+        lab->ovs = o;
+        return 0;
+}
+
+int ovs_switch_namespaces(struct lab *lab, int node, char *err)
+{
+        if (!lab->ovs && ovs_prepare(lab, err) < 0)
+                return -1;
+        const char *name = lab->nodes[node].name;
+        int net_fd, uts_fd;
+        if (lab_make_namespace_sharing(lab, lab->ovs->netns_fd, name, name, NULL, NULL, &net_fd,
+                                       &uts_fd, err) < 0)
+                return -1;
+        close(net_fd);
+        close(uts_fd);
+        return 0;
+}
+
+static int start_daemons(struct lab *lab, char *err)
+{
+        struct ovs_run *o = lab->ovs;
+        if (o->daemons)
+                return 0;
+        char dir[PATH_MAX + 8], db[PATH_MAX + 32], sock[PATH_MAX + 48], pid[PATH_MAX + 48],
+            ctl[PATH_MAX + 48], log[PATH_MAX + 48], remote[PATH_MAX + 56], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(db, sizeof(db), "%s/conf.db", dir);
+        snprintf(sock, sizeof(sock), "unix:%s/db.sock", dir);
+        snprintf(remote, sizeof(remote), "--remote=punix:%s/db.sock", dir);
+        char *create[] = {"ovsdb-tool", "create", db, OVS_SCHEMA, NULL};
+        if (access(db, F_OK) < 0 && run_ok(dir, -1, create, NULL, e) < 0)
+                return errf(err, "the lab's Open vSwitch: %s", e);
+        snprintf(pid, sizeof(pid), "--pidfile=%s/ovsdb-server.pid", dir);
+        snprintf(ctl, sizeof(ctl), "--unixctl=%s/ovsdb-server.ctl", dir);
+        snprintf(log, sizeof(log), "--log-file=%s/ovsdb-server.log", dir);
+        char *dbs[] = {"ovsdb-server", db, remote, pid, ctl, log, "--detach", "--no-chdir", NULL};
+        if (run_ok(dir, o->netns_fd, dbs, NULL, e) < 0)
+                return errf(err, "the lab's Open vSwitch: %s", e);
+        o->daemons = true; /* from here, the teardown has something to stop */
+        snprintf(pid, sizeof(pid), "%s/ovsdb-server.pid", dir);
+        journal_pidfile(lab, pid);
+        char dbarg[PATH_MAX + 64];
+        snprintf(dbarg, sizeof(dbarg), "--db=%s", sock);
+        char *init[] = {"ovs-vsctl", dbarg, "--no-wait", "init", NULL};
+        if (run_ok(dir, -1, init, NULL, e) < 0)
+                return errf(err, "the lab's Open vSwitch: %s", e);
+        snprintf(pid, sizeof(pid), "--pidfile=%s/ovs-vswitchd.pid", dir);
+        snprintf(ctl, sizeof(ctl), "--unixctl=%s/ovs-vswitchd.ctl", dir);
+        snprintf(log, sizeof(log), "--log-file=%s/ovs-vswitchd.log", dir);
+        char *vs[] = {"ovs-vswitchd", sock, pid, ctl, log, "--detach", "--no-chdir", NULL};
+        if (run_ok(dir, o->netns_fd, vs, NULL, e) < 0)
+                return errf(err, "the lab's Open vSwitch: %s (log: %s/ovs-vswitchd.log)", e, dir);
+        snprintf(pid, sizeof(pid), "%s/ovs-vswitchd.pid", dir);
+        journal_pidfile(lab, pid);
+        for (int c = 0; c < lab->nctls; c++)
+                if (lab->ctls[c].kind == OVS_CTL_REF && !lab->ctls[c].stopped &&
+                    ovs_ctl_start(lab, c, err) < 0)
+                        return -1;
+        return 0;
+}
+
+void ovs_ctl_target(const struct lab *lab, int ctl, char *buf, size_t len)
+{
+        const struct ovs_ctl *c = &lab->ctls[ctl];
+        if (c->kind == OVS_CTL_REMOTE)
+                snprintf(buf, len, "tcp:%s:%d", c->ip, c->port);
+        else
+                snprintf(buf, len, "unix:%s/ovs/%s.sock", lab->rundir, c->name);
+}
+
+int ovs_switch_start(struct lab *lab, int node, char *err)
+{
+        if (!lab->ovs && ovs_prepare(lab, err) < 0)
+                return -1;
+        if (start_daemons(lab, err) < 0)
+                return -1;
+        const struct node *n = &lab->nodes[node];
+        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
+        /* One transaction: the bridge, its settings, its ports, its
+         * controllers; ovs-vsctl returns once vswitchd has applied it. */
+        int max = 32 + 4 * n->nifaces + lab->nctls;
+        char **av = calloc((size_t)max, sizeof(char *));
+        char *strs = calloc((size_t)max, 200);
+        if (!av || !strs) {
+                free(av);
+                free(strs);
+                return errf_sys(err, NULL, "switch \"%s\"", n->name);
+        }
+        int a = 0, s = 0;
+#define ARG(...) (snprintf(strs + 200 * s, 200, __VA_ARGS__), av[a++] = strs + 200 * s++)
+        ARG("ovs-vsctl");
+        av[a++] = dbarg;
+        ARG("--timeout=%d", OVS_TIMEOUT_MS / 1000);
+        ARG("--");
+        ARG("add-br");
+        ARG("%s", n->name);
+        ARG("--");
+        ARG("set");
+        ARG("bridge");
+        ARG("%s", n->name);
+        ARG("datapath_type=%s", ovs_kernel_datapath() ? "system" : "netdev");
+        ARG("fail_mode=%s", fail_mode_of(lab, node));
+        ARG("other-config:datapath-id=%016x", node + 1);
+        ARG("other-config:disable-in-band=true");
+        ARG("protocols=OpenFlow10,OpenFlow13");
+        for (int k = 0; k < n->nifaces; k++) {
+                const struct iface *f = &lab->ifaces[n->ifaces[k]];
+                ARG("--");
+                ARG("add-port");
+                ARG("%s", n->name);
+                ARG("%s", f->name);
+        }
+        if (lab->nctls) {
+                ARG("--");
+                ARG("set-controller");
+                ARG("%s", n->name);
+                for (int c = 0; c < lab->nctls; c++) {
+                        char t[160];
+                        ovs_ctl_target(lab, c, t, sizeof(t));
+                        ARG("%s", t);
+                }
+        }
+#undef ARG
+        av[a] = NULL;
+        int rc = run_ok(dir, -1, av, NULL, e);
+        free(av);
+        free(strs);
+        if (rc < 0)
+                return errf(err, "switch \"%s\": %s", n->name, e);
+        return 0;
+}
+
+int ovs_switch_stop(struct lab *lab, int node, char *err)
+{
+        if (!lab->ovs || !lab->ovs->daemons)
+                return 0;
+        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
+        char *av[] = {"ovs-vsctl", dbarg, "--if-exists", "del-br", lab->nodes[node].name, NULL};
+        if (run_ok(dir, -1, av, NULL, e) < 0)
+                return errf(err, "switch \"%s\": %s", lab->nodes[node].name, e);
+        return 0;
+}
+
+/* ---- controllers ---- */
+
+int ovs_ctl_start(struct lab *lab, int ctl, char *err)
+{
+        struct ovs_ctl *c = &lab->ctls[ctl];
+        c->stopped = false;
+        if (c->kind != OVS_CTL_REF || !lab->ovs || !lab->ovs->daemons)
+                return 0;
+        char dir[PATH_MAX + 8], pid[PATH_MAX + 48], log[PATH_MAX + 48], ctlf[PATH_MAX + 48],
+            lsn[PATH_MAX + 48], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(pid, sizeof(pid), "%s/%s.pid", dir, c->name);
+        if (read_pidfile(pid))
+                return 0; /* running */
+        snprintf(pid, sizeof(pid), "--pidfile=%s/%s.pid", dir, c->name);
+        snprintf(log, sizeof(log), "--log-file=%s/%s.log", dir, c->name);
+        snprintf(ctlf, sizeof(ctlf), "--unixctl=%s/%s.ctl", dir, c->name);
+        snprintf(lsn, sizeof(lsn), "punix:%s/%s.sock", dir, c->name);
+        char *av[] = {"ovs-testcontroller", pid, log, ctlf, "--detach", "--no-chdir", lsn, NULL};
+        if (run_ok(dir, lab->ovs->netns_fd, av, NULL, e) < 0)
+                return errf(err, "controller \"%s\": %s", c->name, e);
+        snprintf(pid, sizeof(pid), "%s/%s.pid", dir, c->name);
+        journal_pidfile(lab, pid);
+        return 0;
+}
+
+int ovs_ctl_stop(struct lab *lab, int ctl, char *err)
+{
+        struct ovs_ctl *c = &lab->ctls[ctl];
+        (void)err;
+        c->stopped = true;
+        if (c->kind != OVS_CTL_REF)
+                return 0;
+        char pid[PATH_MAX + 48], sock[PATH_MAX + 48];
+        snprintf(pid, sizeof(pid), "%s/ovs/%s.pid", lab->rundir, c->name);
+        snprintf(sock, sizeof(sock), "%s/ovs/%s.sock", lab->rundir, c->name);
+        pid_t p = read_pidfile(pid);
+        if (p)
+                kill(p, SIGTERM); /* it removes its socket and pid file as it goes */
+        return 0;
+}
+
+void ovs_ctl_state(struct lab *lab, int ctl, char *buf, size_t len)
+{
+        const struct ovs_ctl *c = &lab->ctls[ctl];
+        char t[160];
+        ovs_ctl_target(lab, ctl, t, sizeof(t));
+        if (c->kind == OVS_CTL_REMOTE) {
+                snprintf(buf, len, "remote %s", t);
+                return;
+        }
+        char pid[PATH_MAX + 48];
+        snprintf(pid, sizeof(pid), "%s/ovs/%s.pid", lab->rundir, c->name);
+        pid_t p = lab->state == LAB_UP ? read_pidfile(pid) : 0;
+        if (p)
+                snprintf(buf, len, "ref running (pid %d) on %s", (int)p, t);
+        else
+                snprintf(buf, len, "ref %s", c->stopped ? "stopped" : "not running");
+}
+
+void ovs_free(struct lab *lab)
+{
+        if (lab->ovs && lab->ovs->netns_fd >= 0)
+                close(lab->ovs->netns_fd);
+        free(lab->ovs);
+        lab->ovs = NULL;
+        free(lab->ctls);
+        lab->ctls = NULL;
+        lab->nctls = 0;
+}
+
+/* ---- status ---- */
+
+int ovs_switch_status(const char *dir, const char *bridge, struct ovs_status *st, char *err)
+{
+        memset(st, 0, sizeof(*st));
+        st->nflows = -1;
+        char dbarg[PATH_MAX + 64];
+        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
+        char *o = NULL;
+        /* The bridge's fail mode, then each of its controllers: target,
+         * connected, last error. */
+        char *av[] = {"ovs-vsctl", dbarg, "--timeout=5", "--format=csv", "--data=bare",
+                      "--no-headings", "--", "get-fail-mode", (char *)bridge, "--",
+                      "--columns=target,is_connected,status", "find", "Controller", NULL};
+        if (run_ok(dir, -1, av, &o, err) < 0)
+                return -1;
+        char *save = NULL;
+        int line = 0;
+        for (char *l = strtok_r(o, "\n", &save); l; l = strtok_r(NULL, "\n", &save), line++) {
+                if (line == 0) {
+                        snprintf(st->fail_mode, sizeof(st->fail_mode), "%s", l);
+                        continue;
+                }
+                char target[128] = "", conn[16] = "";
+                if (sscanf(l, "%127[^,],%15[^,]", target, conn) < 2)
+                        continue;
+                /* Controllers are per bridge; every switch of a lab has the
+                 * same targets, so the first row per target speaks for it. */
+                if (strstr(st->ctl, target))
+                        continue;
+                st->nctl++;
+                bool up = !strcmp(conn, "true");
+                st->nconnected += up;
+                const char *why = strstr(l, "last_error=");
+                char w[64] = "";
+                if (why && !up)
+                        snprintf(w, sizeof(w), " (%.*s)", (int)strcspn(why + 11, "\",}"),
+                                 why + 11);
+                size_t cl = strlen(st->ctl);
+                snprintf(st->ctl + cl, sizeof(st->ctl) - cl, "%s%s %s%s", cl ? "; " : "", target,
+                         up ? "connected" : "not connected", w);
+        }
+        free(o);
+        char *ag[] = {"ovs-ofctl", "dump-aggregate", (char *)bridge, NULL};
+        if (run_ok(dir, -1, ag, &o, err) == 0) {
+                const char *fc = o ? strstr(o, "flow_count=") : NULL;
+                if (fc)
+                        st->nflows = atoi(fc + 11);
+        }
+        free(o);
+        return 0;
+}
