@@ -17,6 +17,7 @@
 #include "dp.h"
 #include "embedded.h"
 #include "nlua_int.h"
+#include "ovs.h"
 #include "proc.h"
 #include "monotime.h"
 #include <errno.h>
@@ -449,6 +450,11 @@ struct lab *nlua_lab(struct nlua *N)
         return N->lab;
 }
 
+static void build_warn(void *ud, const char *line)
+{
+        nlua_note(ud, "warning: %s", line);
+}
+
 int nlua_build(struct nlua *N, char *err)
 {
         if (!N->lab)
@@ -463,7 +469,11 @@ int nlua_build(struct nlua *N, char *err)
         N->lab->progress_ud = N->hooks.ud;
         if (!N->lab->file[0] && !realpath(N->path, N->lab->file))
                 N->lab->file[0] = '\0';
-        return lab_build(N->lab, err);
+        if (lab_build(N->lab, err) < 0)
+                return -1;
+        /* Mininet's waitConnected: OVS switches and their controllers. */
+        ovs_wait_connected(N->lab, OVS_CONNECT_WAIT_S, build_warn, N);
+        return 0;
 }
 
 int nlua_adopt(struct nlua *N, char *err)

@@ -64,10 +64,14 @@ static int switch_configure(struct kind_ctx *c, char *err)
         return 0;
 }
 
+/* A class's stop, except at the lab's teardown for OVS: its bridges go
+ * with the lab's OVS (its daemons die with LAB._ovs). */
 static int switch_teardown(struct lab *lab, int node, char *err)
 {
         const struct switch_class *cls = swclass_get(swclass_of(lab, node));
-        return cls->stop ? cls->stop(lab, node, err) : 0;
+        if (!cls->stop || swclass_of(lab, node) == SWCLASS_OVS)
+                return 0;
+        return cls->stop(lab, node, err);
 }
 
 /* Ports of an OVS switch share the lab's OVS namespace: SWITCH-pN. */

@@ -10,8 +10,10 @@
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"
+#include "swclass.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@
 struct ovs_run {
         int netns_fd; /* LAB._ovs, held until ovs_free */
         bool daemons; /* ovsdb-server and ovs-vswitchd started */
+        bool bridges_made; /* the build's switches are made (one transaction) */
 };
 
 /* ---- prerequisites ---- */
@@ -159,7 +162,7 @@ int ovs_add_controller(struct lab *lab, const char *name, enum ovs_ctl_kind kind
         if (kind == OVS_CTL_REMOTE) {
                 struct ipaddr a;
                 char e[ERRLEN];
-                if (!ip || ipaddr_parse(ip, false, &a, e) < 0 || a.family != 4) {
+                if (!ip || ipaddr_parse(ip, false, &a, e) < 0 || a.family != AF_INET || strchr(ip, '/')) {
                         errno = EINVAL;
                         return errf(err, "controller \"%s\": ip \"%s\" is not an IPv4 address",
                                     name, ip ? ip : "");
@@ -498,34 +501,15 @@ void ovs_ctl_target(const struct lab *lab, int ctl, char *buf, size_t len)
         if (c->kind == OVS_CTL_REMOTE)
                 snprintf(buf, len, "tcp:%s:%d", c->ip, c->port);
         else
-                snprintf(buf, len, "unix:%s/ovs/%s.sock", lab->rundir, c->name);
+                snprintf(buf, len, "unix:" LAB_RUN_DIR "/%s/ovs/%s.sock", lab->name, c->name);
 }
 
-int ovs_switch_start(struct lab *lab, int node, char *err)
+/* The arguments that make switch node: its bridge, settings, ports and
+ * controllers, appended to av (strings in strs, 200 bytes each). */
+static int bridge_args(const struct lab *lab, int node, char **av, int a, char *strs, int *s)
 {
-        if (!lab->ovs && ovs_prepare(lab, err) < 0)
-                return -1;
-        if (start_daemons(lab, err) < 0)
-                return -1;
         const struct node *n = &lab->nodes[node];
-        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
-        ovs_dir(lab, dir, sizeof(dir));
-        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
-        /* One transaction: the bridge, its settings, its ports, its
-         * controllers; ovs-vsctl returns once vswitchd has applied it. */
-        int max = 32 + 4 * n->nifaces + lab->nctls;
-        char **av = calloc((size_t)max, sizeof(char *));
-        char *strs = calloc((size_t)max, 200);
-        if (!av || !strs) {
-                free(av);
-                free(strs);
-                return errf_sys(err, NULL, "switch \"%s\"", n->name);
-        }
-        int a = 0, s = 0;
-#define ARG(...) (snprintf(strs + 200 * s, 200, __VA_ARGS__), av[a++] = strs + 200 * s++)
-        ARG("ovs-vsctl");
-        av[a++] = dbarg;
-        ARG("--timeout=%d", OVS_TIMEOUT_MS / 1000);
+#define ARG(...) (snprintf(strs + 200 * *s, 200, __VA_ARGS__), av[a++] = strs + 200 * (*s)++)
         ARG("--");
         ARG("add-br");
         ARG("%s", n->name);
@@ -556,12 +540,58 @@ int ovs_switch_start(struct lab *lab, int node, char *err)
                 }
         }
 #undef ARG
+        return a;
+}
+
+static bool is_ovs_switch(const struct lab *lab, int i)
+{
+        return lab_node_live(lab, i) && (lab->nodes[i].kind->flags & KIND_BRIDGE) &&
+               lab->nodes[i].swclass == SWCLASS_OVS;
+}
+
+int ovs_switch_start(struct lab *lab, int node, char *err)
+{
+        if (!lab->ovs && ovs_prepare(lab, err) < 0)
+                return -1;
+        if (start_daemons(lab, err) < 0)
+                return -1;
+        /* During the build, the first switch makes them all, in one
+         * transaction (vswitchd reconfigures once, not once per switch);
+         * a switch added to a running lab makes its own. */
+        bool all = lab->state == LAB_BUILDING;
+        if (all && lab->ovs->bridges_made)
+                return 0;
+        int max = 32;
+        for (int i = 0; i < lab->nnodes; i++)
+                if (i == node || (all && is_ovs_switch(lab, i)))
+                        max += 32 + 4 * lab->nodes[i].nifaces + lab->nctls;
+        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], tmo[32], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
+        snprintf(tmo, sizeof(tmo), "--timeout=%d", OVS_TIMEOUT_MS / 1000);
+        char **av = calloc((size_t)max, sizeof(char *));
+        char *strs = calloc((size_t)max, 200);
+        if (!av || !strs) {
+                free(av);
+                free(strs);
+                return errf_sys(err, NULL, "switch \"%s\"", lab->nodes[node].name);
+        }
+        int a = 0, s = 0;
+        av[a++] = "ovs-vsctl";
+        av[a++] = dbarg;
+        av[a++] = tmo;
+        for (int i = 0; i < lab->nnodes; i++)
+                if (i == node || (all && is_ovs_switch(lab, i)))
+                        a = bridge_args(lab, i, av, a, strs, &s);
         av[a] = NULL;
+        /* ovs-vsctl returns once vswitchd has applied it. */
         int rc = run_ok(dir, -1, av, NULL, e);
         free(av);
         free(strs);
         if (rc < 0)
-                return errf(err, "switch \"%s\": %s", n->name, e);
+                return errf(err, "switch%s \"%s\": %s", all ? "es from" : "",
+                            lab->nodes[node].name, e);
+        lab->ovs->bridges_made = all;
         return 0;
 }
 
@@ -651,53 +681,154 @@ void ovs_free(struct lab *lab)
 
 /* ---- status ---- */
 
-int ovs_switch_status(const char *dir, const char *bridge, struct ovs_status *st, char *err)
+int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flows,
+                   struct ovs_status *st, char *err)
 {
-        memset(st, 0, sizeof(*st));
-        st->nflows = -1;
+        for (int b = 0; b < n; b++) {
+                memset(&st[b], 0, sizeof(st[b]));
+                st[b].nflows = -1;
+        }
         char dbarg[PATH_MAX + 64];
         snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
         char *o = NULL;
-        /* The bridge's fail mode, then each of its controllers: target,
-         * connected, last error. */
+        /* Each bridge's fail mode and controllers (uuids), then every
+         * controller: uuid, target, connected, status. */
         char *av[] = {"ovs-vsctl", dbarg, "--timeout=5", "--format=csv", "--data=bare",
-                      "--no-headings", "--", "get-fail-mode", (char *)bridge, "--",
-                      "--columns=target,is_connected,status", "find", "Controller", NULL};
+                      "--no-headings", "--", "--columns=name,fail_mode,controller", "list",
+                      "Bridge", "--", "--columns=_uuid,target,is_connected,status", "list",
+                      "Controller", NULL};
         if (run_ok(dir, -1, av, &o, err) < 0)
                 return -1;
+        /* Bridge rows name a bridge (at most 15 characters); controller
+         * rows start with a 36-character uuid. */
         char *save = NULL;
-        int line = 0;
-        for (char *l = strtok_r(o, "\n", &save); l; l = strtok_r(NULL, "\n", &save), line++) {
-                if (line == 0) {
-                        snprintf(st->fail_mode, sizeof(st->fail_mode), "%s", l);
+        char *rows[4096];
+        int nrows = 0;
+        for (char *l = strtok_r(o, "\n", &save); l && nrows < 4096; l = strtok_r(NULL, "\n", &save))
+                rows[nrows++] = l;
+        for (int r = 0; r < nrows; r++) {
+                char *c1 = strchr(rows[r], ',');
+                if (!c1 || c1 - rows[r] == 36)
                         continue;
+                *c1 = '\0';
+                int b = 0;
+                while (b < n && strcmp(bridges[b], rows[r]))
+                        b++;
+                char *fm = c1 + 1, *c2 = strchr(fm, ',');
+                if (b == n || !c2)
+                        continue;
+                *c2 = '\0';
+                snprintf(st[b].fail_mode, sizeof(st[b].fail_mode), "%s", *fm ? fm : "standalone");
+                for (char *u = c2 + 1; *u; u += strspn(u, " ")) {
+                        size_t ul = strcspn(u, " ");
+                        for (int q = 0; q < nrows; q++) {
+                                if (strncmp(rows[q], u, ul) || rows[q][ul] != ',')
+                                        continue;
+                                char target[128] = "", conn[16] = "";
+                                if (sscanf(rows[q] + ul + 1, "%127[^,],%15[^,]", target, conn) < 2)
+                                        continue;
+                                bool up = !strcmp(conn, "true");
+                                st[b].nctl++;
+                                st[b].nconnected += up;
+                                const char *why = strstr(rows[q], "last_error=");
+                                char w[80] = "";
+                                if (why && !up)
+                                        snprintf(w, sizeof(w), " (%.*s)",
+                                                 (int)strcspn(why + 11, "\"=}"), why + 11);
+                                /* "...Network is unreachable state" → cut the next key */
+                                char *sp = strstr(w, " state");
+                                if (sp) {
+                                        sp[0] = ')';
+                                        sp[1] = '\0';
+                                }
+                                size_t cl = strlen(st[b].ctl);
+                                snprintf(st[b].ctl + cl, sizeof(st[b].ctl) - cl, "%s%s %s%s",
+                                         cl ? "; " : "", target,
+                                         up ? "connected" : "not connected", w);
+                        }
+                        u += ul;
                 }
-                char target[128] = "", conn[16] = "";
-                if (sscanf(l, "%127[^,],%15[^,]", target, conn) < 2)
-                        continue;
-                /* Controllers are per bridge; every switch of a lab has the
-                 * same targets, so the first row per target speaks for it. */
-                if (strstr(st->ctl, target))
-                        continue;
-                st->nctl++;
-                bool up = !strcmp(conn, "true");
-                st->nconnected += up;
-                const char *why = strstr(l, "last_error=");
-                char w[64] = "";
-                if (why && !up)
-                        snprintf(w, sizeof(w), " (%.*s)", (int)strcspn(why + 11, "\",}"),
-                                 why + 11);
-                size_t cl = strlen(st->ctl);
-                snprintf(st->ctl + cl, sizeof(st->ctl) - cl, "%s%s %s%s", cl ? "; " : "", target,
-                         up ? "connected" : "not connected", w);
         }
         free(o);
-        char *ag[] = {"ovs-ofctl", "dump-aggregate", (char *)bridge, NULL};
-        if (run_ok(dir, -1, ag, &o, err) == 0) {
-                const char *fc = o ? strstr(o, "flow_count=") : NULL;
-                if (fc)
-                        st->nflows = atoi(fc + 11);
+        for (int b = 0; flows && b < n; b++) {
+                char *ag[] = {"ovs-ofctl", "dump-aggregate", (char *)bridges[b], NULL};
+                if (run_ok(dir, -1, ag, &o, err) == 0) {
+                        const char *fc = o ? strstr(o, "flow_count=") : NULL;
+                        if (fc)
+                                st[b].nflows = atoi(fc + 11);
+                }
+                free(o);
+                o = NULL;
         }
-        free(o);
         return 0;
+}
+
+int ovs_switch_status(const char *dir, const char *bridge, struct ovs_status *st, char *err)
+{
+        const char *b[1] = {bridge};
+        return ovs_status_all(dir, b, 1, true, st, err);
+}
+
+/* Waits until every OVS switch with controllers has one connected, at most
+ * timeout_s; warn gets a line per switch that is not. */
+void ovs_wait_connected(struct lab *lab, double timeout_s,
+                        void (*warn)(void *ud, const char *line), void *ud)
+{
+        if (!lab->ovs || !lab->ovs->daemons)
+                return;
+        int n = 0;
+        const char **names = calloc((size_t)lab->nnodes + 1, sizeof(*names));
+        int *idx = calloc((size_t)lab->nnodes + 1, sizeof(*idx));
+        struct ovs_status *st = calloc((size_t)lab->nnodes + 1, sizeof(*st));
+        for (int i = 0; names && idx && st && i < lab->nnodes; i++)
+                if (lab_node_live(lab, i) && (lab->nodes[i].kind->flags & KIND_BRIDGE) &&
+                    lab->nodes[i].swclass == SWCLASS_OVS) {
+                        idx[n] = i;
+                        names[n++] = lab->nodes[i].name;
+                }
+        char dir[PATH_MAX + 8], e[ERRLEN] = "";
+        ovs_dir(lab, dir, sizeof(dir));
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        bool all = false;
+        for (;;) {
+                if (!n || !lab->nctls || ovs_status_all(dir, names, n, false, st, e) < 0)
+                        break;
+                all = true;
+                for (int b = 0; b < n; b++)
+                        all = all && (st[b].nconnected > 0 || !st[b].nctl);
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                if (all || (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 >= timeout_s ||
+                    lab_stop_requested)
+                        break;
+                usleep(250000);
+        }
+        char line[ERRLEN + 512];
+        if (e[0]) {
+                snprintf(line, sizeof(line), "the lab's Open vSwitch: %s", e);
+                warn(ud, line);
+        }
+        for (int b = 0; b < n && !e[0]; b++) {
+                const struct node *nd = &lab->nodes[idx[b]];
+                if (!lab->nctls && !strcmp(fail_mode_of(lab, idx[b]), "secure"))
+                        snprintf(line, sizeof(line),
+                                 "%s: switch %s is in fail mode secure with no controller: it "
+                                 "forwards nothing (add lab:controller, or fail_mode = "
+                                 "\"standalone\")",
+                                 nd->where, nd->name);
+                else if (lab->nctls && !st[b].nconnected)
+                        snprintf(line, sizeof(line),
+                                 "%s: switch %s: no controller connected after %.0f s: %s; "
+                                 "fail mode %s: %s",
+                                 nd->where, nd->name, timeout_s, st[b].ctl, st[b].fail_mode,
+                                 strcmp(st[b].fail_mode, "secure")
+                                     ? "it forwards as a learning switch meanwhile"
+                                     : "it forwards nothing meanwhile");
+                else
+                        continue;
+                warn(ud, line);
+        }
+        free(names);
+        free(idx);
+        free(st);
 }

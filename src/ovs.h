@@ -31,6 +31,7 @@ enum ovs_fail_mode { OVS_FAIL_DEFAULT, OVS_FAIL_SECURE, OVS_FAIL_STANDALONE };
 enum ovs_ctl_kind { OVS_CTL_REF, OVS_CTL_REMOTE };
 
 #define OVS_CTL_PORT 6653
+#define OVS_CONNECT_WAIT_S 8 /* the build waits for controllers that long at most */
 
 struct ovs_ctl {
         char name[25];
@@ -90,5 +91,17 @@ struct ovs_status {
         char ctl[160]; /* "unix:...c0.sock connected", "tcp:... not connected (Connection refused)" */
 };
 int ovs_switch_status(const char *dir, const char *bridge, struct ovs_status *st, char *err);
+/* The same for n bridges in one ovs-vsctl call (flows: one ovs-ofctl each). */
+int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flows,
+                   struct ovs_status *st, char *err);
+/* After the build: waits (at most timeout_s) for every OVS switch of a lab
+ * with controllers to have one connected; warn gets one line for each that
+ * has not ("labs/x.lua:3: switch s1: no controller connected after 6 s:
+ * tcp:10.0.0.9:6653 not connected (Connection refused); fail mode secure:
+ * it forwards nothing meanwhile"), and for a secure switch with no
+ * controller at all. The controllers' state reaches Open vSwitch's database
+ * within about 5 s. */
+void ovs_wait_connected(struct lab *lab, double timeout_s,
+                        void (*warn)(void *ud, const char *line), void *ud);
 
 #endif
