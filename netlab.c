@@ -65,6 +65,7 @@ static void usage(FILE *f)
               "(live, read-only)\n"
               "       netlab [run] --topo linear,4 [--link bw=10mbit,delay=5ms] [--test "
               "pingall|pingpair|iperf|all|none]\n"
+              "             [--switch bridge|user|ovs] [--controller ref|remote,ip=IP,port=N|none]\n"
               "             [--custom FILE.lua] [--name LAB] [--save FILE.lua [--force]]\n"
               "                                      Mininet's one-liners: a lab from the "
               "command line\n"

@@ -66,7 +66,42 @@ static const struct topo_test topo_tests[] = {
               "end)\n"},
 };
 
-static const char *switch_classes[] = {"bridge"};
+static const char *switch_classes[] = {"bridge", "user", "ovs"};
+
+/* --controller ref | remote[,ip=A.B.C.D][,port=N] | none, as a
+ * lab:controller line (or none); words and numbers only reach the file. */
+static int controller_lua(const char *spec, char *out, size_t len, char *err)
+{
+        char buf[256], ip[64] = "127.0.0.1";
+        int port = 6653;
+        if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+                return errf(err, "--controller: too long");
+        char *save = NULL, *kind = strtok_r(buf, ",", &save);
+        out[0] = '\0';
+        if (!kind || (strcmp(kind, "ref") && strcmp(kind, "remote") && strcmp(kind, "none")))
+                return errf(err, "--controller %s: expected ref, remote[,ip=IP][,port=N] or none",
+                            spec);
+        for (char *kv = strtok_r(NULL, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+                if (strcmp(kind, "remote"))
+                        return errf(err, "--controller %s: only remote takes options", spec);
+                if (!strncmp(kv, "ip=", 3) && strlen(kv + 3) < sizeof(ip) &&
+                    strspn(kv + 3, "0123456789.") == strlen(kv + 3) && kv[3])
+                        snprintf(ip, sizeof(ip), "%s", kv + 3);
+                else if (!strncmp(kv, "port=", 5) && kv[5] &&
+                         strspn(kv + 5, "0123456789") == strlen(kv + 5) && strlen(kv + 5) < 6)
+                        port = atoi(kv + 5);
+                else
+                        return errf(err, "--controller %s: \"%s\" is not ip=A.B.C.D or port=N",
+                                    spec, kv);
+        }
+        if (!strcmp(kind, "ref"))
+                snprintf(out, len, "lab:controller(\"c0\", { kind = \"ref\" })\n");
+        else if (!strcmp(kind, "remote"))
+                snprintf(out, len,
+                         "lab:controller(\"c0\", { kind = \"remote\", ip = \"%s\", port = %d })\n",
+                         ip, port);
+        return 0;
+}
 
 static char tmpdir[64];
 static char **made_argv; /* the command line with the lab file: lives until exit */
@@ -166,14 +201,14 @@ static int topo_args(const char *spec, const struct topo_kind **kind, char *args
 int topo_cli(int *argc, char ***argv, bool run, char *err)
 {
         const char *topo = NULL, *link = NULL, *sw = NULL, *test = NULL, *custom = NULL,
-                   *save = NULL, *labname = NULL;
+                   *save = NULL, *labname = NULL, *ctl = NULL;
         bool force = false;
         struct {
                 const char *opt;
                 const char **val;
         } opts[] = {{"--topo", &topo},     {"--link", &link},     {"--switch", &sw},
                     {"--test", &test},     {"--custom", &custom}, {"--save", &save},
-                    {"--name", &labname}};
+                    {"--name", &labname}, {"--controller", &ctl}};
         char **av = *argv;
         int n = 0;
         bool has_topo = false;
@@ -208,11 +243,12 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
         }
         if (!topo) {
                 free(keep);
-                if (link || sw || test || custom || save || labname)
-                        return errf(err, "--link, --switch, --test, --custom, --save and --name go with "
-                                         "--topo (e.g. netlab --topo linear,4 %s ...)",
+                if (link || sw || test || custom || save || labname || ctl)
+                        return errf(err, "--link, --switch, --controller, --test, --custom, --save and "
+                                         "--name go with --topo (e.g. netlab --topo linear,4 %s ...)",
                                     link       ? "--link"
                                     : sw       ? "--switch"
+                                    : ctl      ? "--controller"
                                     : test     ? "--test"
                                     : custom   ? "--custom"
                                     : save     ? "--save"
@@ -226,19 +262,38 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                 return errf(err, "--test %s: unknown test (pingall, pingpair, iperf, all, none)",
                             test);
         }
+        char cls[64] = "", ctl_line[256] = "";
         if (sw) {
-                char cls[64];
                 snprintf(cls, sizeof(cls), "%.*s", (int)strcspn(sw, ","), sw);
                 bool known = false;
                 for (size_t i = 0; i < sizeof(switch_classes) / sizeof(switch_classes[0]); i++)
                         known = known || !strcmp(cls, switch_classes[i]);
-                if (!known || strchr(sw, ',')) {
+                if (!known) {
                         free(keep);
                         return errf(err,
-                                    "--switch %s: netlab's switches are Linux bridges (bridge); "
-                                    "the user, ovs and stp classes are not built yet",
+                                    "--switch %s: unknown switch class \"%s\" (bridge: the "
+                                    "kernel's; user: netlab's userspace datapath; ovs: Open "
+                                    "vSwitch)",
+                                    sw, cls);
+                }
+                if (strchr(sw, ',')) {
+                        free(keep);
+                        return errf(err,
+                                    "--switch %s: switch options (stp=1) are not built yet: ring "
+                                    "and torus keep a spanning tree of links up, the rest standby",
                                     sw);
                 }
+        }
+        /* As mn: an OVS switch gets the reference controller unless told
+         * otherwise; the other classes take none. */
+        if (ctl && strcmp(cls, "ovs")) {
+                free(keep);
+                return errf(err, "--controller goes with --switch ovs (OpenFlow switches)");
+        }
+        if (!strcmp(cls, "ovs") && controller_lua(ctl ? ctl : "ref", ctl_line, sizeof(ctl_line),
+                                                  err) < 0) {
+                free(keep);
+                return -1;
         }
         char lopts[600] = "", args[256], name[64], custom_abs[PATH_MAX] = "";
         const struct topo_kind *kind;
@@ -298,8 +353,10 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                 free(keep);
                 return errf_sys(err, NULL, "Cannot write \"%s\"", path);
         }
-        fprintf(f, "-- A lab made by netlab --topo %s%s%s%s%s.\n", topo, link ? " --link " : "",
-                link ? link : "", test ? " --test " : "", test ? test : "");
+        fprintf(f, "-- A lab made by netlab --topo %s%s%s%s%s%s%s%s%s.\n", topo,
+                link ? " --link " : "", link ? link : "", sw ? " --switch " : "", sw ? sw : "",
+                ctl ? " --controller " : "", ctl ? ctl : "", test ? " --test " : "",
+                test ? test : "");
         fprintf(f, "-- Edit it freely: it is an ordinary lab file (man 5 netlab-lab).\n");
         fprintf(f, "local topo = require(\"netlab.topo\")\n");
         if (custom) {
@@ -309,6 +366,8 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                 fprintf(f, "\")\ncustom = type(custom) == \"table\" and custom or topos or {}\n");
         }
         fprintf(f, "local lab = netlab.lab(\"%s\")\n", name);
+        if (cls[0])
+                fprintf(f, "lab:defaults({ switch_class = \"%s\" })\n%s", cls, ctl_line);
         char gen[128];
         if (kind)
                 snprintf(gen, sizeof(gen), "topo.%s", kind->gen);

@@ -32,9 +32,13 @@ pkgs=(build-essential cmake pkg-config libmnl-dev liblua5.4-dev libncurses-dev
         libreadline-dev libvterm-dev iproute2 iputils-ping procps iperf3 nftables)
 # What the test suite needs on top: tmux for the console tests, the qemu run
 # of a stock Debian kernel (kernel path of the VLAN lab), tcpdump for captures,
-# FRR and traceroute for the routing labs (labs/ospf.lua, labs/bgp.lua).
+# FRR and traceroute for the routing labs (labs/ospf.lua, labs/bgp.lua), Open
+# vSwitch and its reference controller for the OVS switch class and
+# labs/openflow.lua (netlab runs its own daemons per lab; the machine's are
+# left alone).
 test_pkgs=(tmux qemu-system-x86 qemu-system-data linux-image-amd64 busybox-static
-        cpio xz-utils zstd tcpdump graphviz frr traceroute)
+        cpio xz-utils zstd tcpdump graphviz frr traceroute openvswitch-switch
+        openvswitch-testcontroller)
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 
 missing=()

@@ -681,6 +681,58 @@ void ovs_free(struct lab *lab)
 
 /* ---- status ---- */
 
+/* The latest word of vswitchd's log on the connection BRIDGE<->TARGET:
+ * 1 connected, 0 not (why gets the reason), -1 the log says nothing. The
+ * database's is_connected lags the connection by seconds (vswitchd writes
+ * it with its periodic status); the log line is written as it happens. */
+static int log_connected(const char *log, size_t len, const char *bridge, const char *target,
+                         char *why, size_t wlen)
+{
+        char key[256];
+        snprintf(key, sizeof(key), "|rconn|INFO|%s<->%s: ", bridge, target);
+        int kl = (int)strlen(key), state = -1;
+        const char *p = log;
+        char k2[256]; /* WARN lines: "connection failed (Connection refused)" */
+        snprintf(k2, sizeof(k2), "|rconn|WARN|%s<->%s: ", bridge, target);
+        while (p && p < log + len) {
+                const char *a = strstr(p, key), *b = strstr(p, k2);
+                const char *hit = !a ? b : !b ? a : a < b ? a : b;
+                if (!hit)
+                        break;
+                const char *msg = hit + (hit == a ? kl : (int)strlen(k2));
+                size_t ml = strcspn(msg, "\n");
+                if (!strncmp(msg, "connected", ml))
+                        state = 1;
+                else if (ml >= 10 && (!strncmp(msg, "connection", 10) ||
+                                      !strncmp(msg, "connecting", 10))) {
+                        state = 0;
+                        const char *par = memchr(msg, '(', ml);
+                        if (par)
+                                snprintf(why, wlen, "%.*s", (int)(msg + ml - par), par);
+                }
+                p = msg + ml;
+        }
+        return state;
+}
+
+static char *read_log(const char *dir, size_t *len)
+{
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof(path), "%s/ovs-vswitchd.log", dir);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return NULL;
+        /* The last 256 KiB say how each connection is now. */
+        if (fseek(f, -262144, SEEK_END) < 0)
+                rewind(f);
+        char *buf = malloc(262145);
+        *len = buf ? fread(buf, 1, 262144, f) : 0;
+        if (buf)
+                buf[*len] = '\0';
+        fclose(f);
+        return buf;
+}
+
 int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flows,
                    struct ovs_status *st, char *err)
 {
@@ -699,6 +751,8 @@ int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flow
                       "Controller", NULL};
         if (run_ok(dir, -1, av, &o, err) < 0)
                 return -1;
+        size_t loglen = 0;
+        char *log = read_log(dir, &loglen);
         /* Bridge rows name a bridge (at most 15 characters); controller
          * rows start with a 36-character uuid. */
         char *save = NULL;
@@ -728,10 +782,8 @@ int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flow
                                 if (sscanf(rows[q] + ul + 1, "%127[^,],%15[^,]", target, conn) < 2)
                                         continue;
                                 bool up = !strcmp(conn, "true");
-                                st[b].nctl++;
-                                st[b].nconnected += up;
                                 const char *why = strstr(rows[q], "last_error=");
-                                char w[80] = "";
+                                char w[80] = "", lw[64] = "";
                                 if (why && !up)
                                         snprintf(w, sizeof(w), " (%.*s)",
                                                  (int)strcspn(why + 11, "\"=}"), why + 11);
@@ -741,6 +793,18 @@ int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flow
                                         sp[0] = ')';
                                         sp[1] = '\0';
                                 }
+                                int lc = log ? log_connected(log, loglen, bridges[b], target, lw,
+                                                             sizeof(lw))
+                                             : -1;
+                                if (lc >= 0)
+                                        up = lc == 1;
+                                if (lc == 0 && lw[0])
+                                        snprintf(w, sizeof(w), " %s", lw);
+                                else if (up)
+                                        w[0] = '\0';
+                                st[b].nctl++;
+                                st[b].nconnected += up;
+                                st[b].nfailed += !up && lc == 0 && lw[0];
                                 size_t cl = strlen(st[b].ctl);
                                 snprintf(st[b].ctl + cl, sizeof(st[b].ctl) - cl, "%s%s %s%s",
                                          cl ? "; " : "", target,
@@ -750,6 +814,7 @@ int ovs_status_all(const char *dir, const char *const *bridges, int n, bool flow
                 }
         }
         free(o);
+        free(log);
         for (int b = 0; flows && b < n; b++) {
                 char *ag[] = {"ovs-ofctl", "dump-aggregate", (char *)bridges[b], NULL};
                 if (run_ok(dir, -1, ag, &o, err) == 0) {
@@ -794,9 +859,9 @@ void ovs_wait_connected(struct lab *lab, double timeout_s,
         for (;;) {
                 if (!n || !lab->nctls || ovs_status_all(dir, names, n, false, st, e) < 0)
                         break;
-                all = true;
+                all = true; /* every controller connected, or refused already */
                 for (int b = 0; b < n; b++)
-                        all = all && (st[b].nconnected > 0 || !st[b].nctl);
+                        all = all && st[b].nconnected + st[b].nfailed >= st[b].nctl;
                 clock_gettime(CLOCK_MONOTONIC, &t);
                 if (all || (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 >= timeout_s ||
                     lab_stop_requested)
@@ -816,14 +881,14 @@ void ovs_wait_connected(struct lab *lab, double timeout_s,
                                  "forwards nothing (add lab:controller, or fail_mode = "
                                  "\"standalone\")",
                                  nd->where, nd->name);
-                else if (lab->nctls && !st[b].nconnected)
+                else if (lab->nctls && st[b].nconnected < st[b].nctl)
                         snprintf(line, sizeof(line),
-                                 "%s: switch %s: no controller connected after %.0f s: %s; "
-                                 "fail mode %s: %s",
-                                 nd->where, nd->name, timeout_s, st[b].ctl, st[b].fail_mode,
-                                 strcmp(st[b].fail_mode, "secure")
-                                     ? "it forwards as a learning switch meanwhile"
-                                     : "it forwards nothing meanwhile");
+                                 "%s: switch %s: %s; fail mode %s: %s", nd->where, nd->name,
+                                 st[b].ctl, st[b].fail_mode,
+                                 st[b].nconnected ? "the connected controller decides"
+                                 : strcmp(st[b].fail_mode, "secure")
+                                     ? "no controller, it forwards as a learning switch"
+                                     : "no controller, it forwards nothing");
                 else
                         continue;
                 warn(ud, line);

@@ -86,6 +86,7 @@ void ovs_free(struct lab *lab);
  * against the lab's directory dir: call it off the console's loop). */
 struct ovs_status {
         int nctl, nconnected; /* controllers, and how many are connected */
+        int nfailed;          /* ... and how many refused or failed (vswitchd retries them) */
         int nflows;           /* OpenFlow flows in its tables; -1 unknown */
         char fail_mode[16];
         char ctl[160]; /* "unix:...c0.sock connected", "tcp:... not connected (Connection refused)" */

@@ -73,7 +73,10 @@ bad "too many counts" 'expected linear,N' --topo linear,2,3
 bad "a --link without =" '"bw" is not KEY=VALUE' --topo linear,2 --link bw
 bad "a --link value that is code" 'bad value' --topo linear,2 --link 'bw=1");os.exit(3)--'
 bad "an unknown test" 'unknown test (pingall, pingpair, iperf, all, none)' --topo linear,2 --test bogus
-bad "a switch class not built" '--switch ovs: netlab' --topo linear,2 --switch ovs
+bad "an unknown switch class" '--switch lxbr: unknown switch class "lxbr"' --topo linear,2 --switch lxbr
+bad "switch options not built" '--switch bridge,stp=1: switch options (stp=1) are not built yet' --topo linear,2 --switch bridge,stp=1
+bad "a controller without an OVS switch" '--controller goes with --switch ovs' --topo linear,2 --controller ref
+bad "a bad controller option" '"ip=1.2.3.4;x" is not ip=A.B.C.D or port=N' --topo linear,2 --switch ovs --controller remote,ip=1.2.3.4\;x
 bad "--link without --topo" 'go with --topo' --link bw=1mbit x.lua
 bad "a custom file that is not there" '--custom' --topo x,1 --custom /nonexistent/c.lua
 bad "--topo without a value" '--topo needs a value' --topo
