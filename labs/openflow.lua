@@ -51,11 +51,12 @@ experiment("without the controller: secure stops, standalone goes on", function(
   s2:dpctl("del-flows")
   check(not h[1]:ping(h[2], { count = 2, timeout = 2 }),
     "s1 (secure) forwards no new flow: h1 does not reach h2")
-  -- Open vSwitch goes standalone after three inactivity probes (about 15 s).
+  -- Open vSwitch goes standalone after three inactivity probes (about 15 s;
+  -- allow more on a busy machine).
   local ok, t0 = false, netlab.now()
   repeat
     ok = h[3]:ping(h[4], { count = 1, timeout = 1 })
-  until ok or netlab.now() - t0 > 40
+  until ok or netlab.now() - t0 > 60
   check(ok, ("s2 (standalone) forwards as a learning switch: h3 reaches h4 (after %.0f s)")
     :format(netlab.now() - t0))
   check(not h[1]:ping(h[2], { count = 1, timeout = 1 }), "s1 still forwards nothing")

@@ -91,8 +91,30 @@ static const struct switch_class swclass_user = {
     .dpctl = user_dpctl,
 };
 
+/* No class: a kernel bridge, the datapath's where the kernel lacks what
+ * it asks for (plan.h); each question goes to the path it takes. */
+static int auto_ready(struct lab *lab, int node, char *state, size_t len)
+{
+        return plan_switch_in_userspace(lab, node) ? user_ready(lab, node, state, len)
+                                                   : bridge_ready(lab, node, state, len);
+}
+
+static int auto_dpctl(struct lab *lab, int node, const char *cmd, char *sh, size_t len,
+                      char *err)
+{
+        return plan_switch_in_userspace(lab, node) ? user_dpctl(lab, node, cmd, sh, len, err)
+                                                   : bridge_dpctl(lab, node, cmd, sh, len, err);
+}
+
+static const struct switch_class swclass_auto = {
+    .name = "bridge",
+    .what = "Linux bridge (kernel), the userspace datapath where the kernel lacks a feature",
+    .ready = auto_ready,
+    .dpctl = auto_dpctl,
+};
+
 static const struct switch_class *const classes[SWCLASS_N] = {
-    [SWCLASS_AUTO] = &swclass_bridge,
+    [SWCLASS_AUTO] = &swclass_auto,
     [SWCLASS_BRIDGE] = &swclass_bridge,
     [SWCLASS_USER] = &swclass_user,
     [SWCLASS_OVS] = &swclass_ovs,
