@@ -491,7 +491,7 @@ int lab_clean(const char *name, unsigned flags, lab_clean_say_fn fn, void *ud, c
                 goto out;
         }
         if (stopped)
-                say(fn, ud, "lab \"%s\": its netlab (pid %d) was told to stop (--force)", name,
+                say(fn, ud, "lab \"%s\": its netlab (pid %d) was told to stop", name,
                     (int)stopped);
         struct stat dst;
         if (fstat(dir_fd, &dst) == 0 && dst.st_nlink == 0) {
