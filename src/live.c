@@ -633,3 +633,36 @@ int live_set_port_vlans(struct lab *lab, int iface, const struct vlan_entry *v, 
 {
         return vlan_change(lab, iface, v, n, true, err);
 }
+
+void link_params_text(const struct link_params *p, char *s, size_t len)
+{
+        static const char *const dist[] = {"uniform", "normal", "pareto", "paretonormal"};
+        size_t n = 0;
+        s[0] = '\0';
+#define ADD(...)                                                                                   \
+        do {                                                                                       \
+                if (n < len)                                                                       \
+                        n += (size_t)snprintf(s + n, len - n, __VA_ARGS__);                        \
+        } while (0)
+        if (p->rate_bps)
+                ADD(" bw %.6gMbit", p->rate_bps / 1e6);
+        if (p->delay_us)
+                ADD(" delay %.6gms", p->delay_us / 1e3);
+        if (p->jitter_us)
+                ADD(" jitter %.6gms", p->jitter_us / 1e3);
+        if (p->dist && p->dist < 4)
+                ADD(" distribution %s", dist[p->dist]);
+        if (p->loss_ppm)
+                ADD(" loss %.6g%%", p->loss_ppm / 1e4);
+        if (p->dup_ppm)
+                ADD(" duplicate %.6g%%", p->dup_ppm / 1e4);
+        if (p->corrupt_ppm)
+                ADD(" corrupt %.6g%%", p->corrupt_ppm / 1e4);
+        if (p->reorder_ppm)
+                ADD(" reorder %.6g%%", p->reorder_ppm / 1e4);
+        if (p->gap)
+                ADD(" gap %u", p->gap);
+        if (p->limit)
+                ADD(" queue %u", p->limit);
+#undef ADD
+}

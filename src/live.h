@@ -44,6 +44,9 @@ int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool unta
  * moves the switch into the datapath. */
 int live_set_port_vlans(struct lab *lab, int iface, const struct vlan_entry *v, int n,
                         char *err);
+/* The parameters in force as `link A B show` prints them (" delay 50ms
+ * loss 2%"; "" when none), each with a leading space. */
+void link_params_text(const struct link_params *p, char *buf, size_t len);
 /* True when something outside netlab's own C code would have to follow a
  * change of node: a datapath port, wire or subinterface, a private
  * directory (the caller says why in err). */

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "console.h"
 #include "live.h"
+#include "distrib.h"
 #include "nlua.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -73,6 +74,25 @@ static int link_param(const char *key, const char *val, struct link_params *p, c
                 if (unit_value(key, val, pct, 1, 0, 100, &v, err) < 0)
                         return -1;
                 p->loss_ppm = (uint32_t)(v * 10000);
+        } else if (!strcmp(key, "duplicate") || !strcmp(key, "corrupt") ||
+                   !strcmp(key, "reorder")) {
+                if (unit_value(key, val, pct, 1, 0, 100, &v, err) < 0)
+                        return -1;
+                *(key[0] == 'd' ? &p->dup_ppm : key[0] == 'c' ? &p->corrupt_ppm : &p->reorder_ppm) =
+                    (uint32_t)(v * 10000);
+        } else if (!strcmp(key, "gap") || !strcmp(key, "queue")) {
+                if (unit_value(key, val, none, 1, 1, 1000000, &v, err) < 0)
+                        return -1;
+                *(key[0] == 'g' ? &p->gap : &p->limit) = (uint32_t)v;
+        } else if (!strcmp(key, "distribution")) {
+                int d = dist_parse(val);
+                if (d < 0) {
+                        errno = EINVAL;
+                        return errf(err, "distribution=%s: expected uniform, normal, pareto or "
+                                         "paretonormal",
+                                    val);
+                }
+                p->dist = (uint8_t)d;
         } else if (!strcmp(key, "mtu")) {
                 if (unit_value(key, val, none, 1, 68, 65535, &v, err) < 0)
                         return -1;
@@ -342,7 +362,9 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
                         return -1;
                 if (r > 0) {
                         errno = EINVAL;
-                        return errf(err, "set link: unknown key \"%s\" (bw, delay, jitter, loss)",
+                        return errf(err,
+                                    "set link: unknown key \"%s\" (bw, delay, jitter, loss, "
+                                    "duplicate, corrupt, reorder, gap, queue, distribution)",
                                     key);
                 }
         }
@@ -384,28 +406,42 @@ int c_link_params(struct console *c, int argc, char **argv, char *err)
         int l = live_link_between(c, a, b, argv[0], argv[1], err);
         if (l < 0)
                 return -1;
-        const struct link_params *p = &c->lab->links[l].p;
-        char s[256] = "";
-        size_t n = 0;
-        if (p->rate_bps)
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " bw %.6gMbit", p->rate_bps / 1e6);
-        if (p->delay_us && n < sizeof(s))
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " delay %.6gms", p->delay_us / 1e3);
-        if (p->jitter_us && n < sizeof(s))
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " jitter %.6gms", p->jitter_us / 1e3);
-        if (p->loss_ppm && n < sizeof(s))
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " loss %.6g%%", p->loss_ppm / 1e4);
-        if (p->dup_ppm && n < sizeof(s))
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " duplicate %.6g%%", p->dup_ppm / 1e4);
-        if (p->corrupt_ppm && n < sizeof(s))
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " corrupt %.6g%%",
-                                      p->corrupt_ppm / 1e4);
-        if (p->reorder_ppm && n < sizeof(s))
-                n += (size_t)snprintf(s + n, sizeof(s) - n, " reorder %.6g%%",
-                                      p->reorder_ppm / 1e4);
-        if (p->limit && n < sizeof(s))
-                snprintf(s + n, sizeof(s) - n, " queue %u", p->limit);
+        char s[256];
+        link_params_text(&c->lab->links[l].p, s, sizeof(s));
         con_msg(c, false, "link %s-%s:%s", argv[0], argv[1], s[0] ? s : " no impairment");
+        return 0;
+}
+
+/* `set port SW PORT access VID | trunk VID,VID... | default`: the port's
+ * VLANs replaced (default: VLAN 1, PVID, untagged). */
+static int set_port_vlans(struct console *c, int argc, char **argv, int iface, char *err)
+{
+        bool access = !strcmp(argv[3], "access"), trunk = !strcmp(argv[3], "trunk");
+        if (argc != ((access || trunk) ? 5 : 4)) {
+                errno = EINVAL;
+                return errf(err, "Usage: set port SWITCH PORT access VID | trunk VID,VID... | "
+                                 "default");
+        }
+        struct vlan_entry v[64] = {{0}};
+        int n = 0;
+        for (const char *s = access || trunk ? argv[4] : ""; *s;) {
+                char *end;
+                long vid = strtol(s, &end, 10);
+                if (end == s || (*end && *end != ',') || vid < 1 || vid > 4094 || n == 64 ||
+                    (access && n == 1)) {
+                        errno = EINVAL;
+                        return errf(err, "set port: \"%s\" is not %s", argv[4],
+                                    access ? "a VLAN id (1..4094)"
+                                           : "a list of VLAN ids (1..4094, at most 64: 10,20)");
+                }
+                v[n++] = (struct vlan_entry){.vid = (uint16_t)vid, .pvid = access, .untagged = access};
+                s = *end ? end + 1 : end;
+        }
+        if (live_set_port_vlans(c->lab, iface, v, n, err) < 0)
+                return -1;
+        edited(c);
+        con_msg(c, false, "%s:%s: %s%s%s", argv[1], argv[2], access ? "access VLAN " : "",
+                trunk ? "trunk " : "", n ? argv[4] : "VLAN 1 untagged (the default)");
         return 0;
 }
 
@@ -413,7 +449,8 @@ static int set_port(struct console *c, int argc, char **argv, char *err)
 {
         if (argc < 4) {
                 errno = EINVAL;
-                return errf(err, "Usage: set port SWITCH PORT VID [pvid] [untagged]");
+                return errf(err, "Usage: set port SWITCH PORT VID [pvid] [untagged] | access VID "
+                                 "| trunk VID,VID... | default");
         }
         int n = cmd_need_node(c, argv[1], err);
         if (n < 0)
@@ -423,6 +460,9 @@ static int set_port(struct console *c, int argc, char **argv, char *err)
                 errno = ENODEV;
                 return errf(err, "node \"%s\" has no port \"%s\"", argv[1], argv[2]);
         }
+        if (!strcmp(argv[3], "access") || !strcmp(argv[3], "trunk") ||
+            !strcmp(argv[3], "default"))
+                return set_port_vlans(c, argc, argv, i, err);
         char *end;
         long vid = strtol(argv[3], &end, 10);
         if (*end || vid < 1 || vid > 4094) {

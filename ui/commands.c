@@ -480,7 +480,7 @@ const struct cmd_entry con_commands[] = {
     {"addr", "NODE IF CIDR", "add an address to a node's interface", 3, 3, "n", NULL, c_addr},
     {"route", "NODE DST|default [via] GW", "add a static route to a node", 3, 4, "n", NULL,
      c_route},
-    {"set", "link A B [bw= delay= jitter= loss=] | port SWITCH PORT VID [pvid] [untagged]",
+    {"set", "link A B [bw= delay= ...] | port SW PORT VID [pvid] [untagged]|access VID|trunk V,V",
      "change a link's parameters, a switch port's VLANs", 3, 8, "snn", "link port", c_set},
     {"reset", "", "put the running lab back to what its file says", 0, 0, "", NULL, c_reset},
     {"reload", "", "rebuild the lab from its file (after an edit)", 0, 0, "", NULL, c_reload},

@@ -317,9 +317,10 @@ static void count_own(struct canvas *k, const struct gl_edge *e)
         }
 }
 
-/* The ✗ of a down link: its own straight cell nearest the middle of its own
- * part that no other link uses. */
-static void mark_down(struct canvas *k, const struct gl_edge *e)
+/* The ✗ of a down link (mark 2), or the ≈ of a link with parameters in
+ * force (mark 3: delay, loss, a rate, ...): its own straight cell nearest
+ * the middle of its own part that no other link uses. */
+static void mark_down(struct canvas *k, const struct gl_edge *e, unsigned char mark)
 {
         int total = 0;
         for (int p = e->own; p + 1 < e->npts; p++)
@@ -348,7 +349,7 @@ static void mark_down(struct canvas *k, const struct gl_edge *e)
                 }
         }
         if (best >= 0)
-                k->down[best] = 2;
+                k->down[best] = mark;
 }
 
 /* ---- the view ---- */
@@ -517,6 +518,8 @@ static void legend_box(struct console *c, struct rect r)
         snprintf(lines[n], sizeof(lines[n]), "%s up, no VLAN", u), cols[n++] = COLOR_GREEN;
         snprintf(lines[n], sizeof(lines[n]), "%s down", c->utf8 ? "╌✗" : ".X"),
             cols[n++] = COLOR_RED;
+        snprintf(lines[n], sizeof(lines[n]), "%s delay, loss, rate...", c->utf8 ? "─≈" : "-~"),
+            cols[n++] = COLOR_GREEN;
         snprintf(lines[n], sizeof(lines[n]), "%s ports of a node", c->utf8 ? "═╤" : "=+"),
             cols[n++] = node_kind_colour(&kind_switch);
         int ids[GRAPH_MAXVLANS], nv = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
@@ -576,9 +579,15 @@ void graph_draw(struct console *c, struct rect r)
                 struct step_ctx s = {&k, false, !up, link_colour(c, l, up), at};
                 paint_route(&k, e, e->own, e->npts - 1, &s);
         }
-        for (int l = 0; l < lab->nlinks; l++)
-                if (c->ge[l].npts >= 2 && !mon_link_up(c, l))
-                        mark_down(&k, &c->ge[l]);
+        for (int l = 0; l < lab->nlinks; l++) {
+                const struct link_params *p = &lab->links[l].p;
+                if (c->ge[l].npts < 2 || !lab_link_live(lab, l))
+                        continue;
+                if (!mon_link_up(c, l))
+                        mark_down(&k, &c->ge[l], 2);
+                else if (p->rate_bps || link_params_impaired(p))
+                        mark_down(&k, &c->ge[l], 3);
+        }
         for (int y = 0; y < g->h; y++)
                 for (int x = 0; x < r.w; x++) {
                         int cx = x + g->gx, cy = y + g->gy;
@@ -590,6 +599,8 @@ void graph_draw(struct console *c, struct rect r)
                         attr_t at = fg(k.col[q]) | k.at[q];
                         if (k.down[q] == 2)
                                 put_str(r.y + y, r.x + x, 1, c->utf8 ? "✗" : "X", at | A_BOLD);
+                        else if (k.down[q] == 3)
+                                put_str(r.y + y, r.x + x, 1, c->utf8 ? "≈" : "~", at | A_BOLD);
                         else
                                 put_str(r.y + y, r.x + x, 1, glyph(c, k.m[q], k.d[q], k.down[q]),
                                         at);

@@ -12,6 +12,7 @@
 #include "nat.h"
 #include "nft.h"
 #include "plan.h"
+#include "live.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -485,6 +486,25 @@ static void draw_services(struct lines *s, const struct inspect *in)
                 line(s, 1, A_DIM, "... %d more (logs NODE)", in->nsvc_all - in->nsvc);
 }
 
+/* What the kernel does not show: the parameters in force on the
+ * interface's link (on the kernel's qdiscs or a datapath wire; a switch
+ * port's VLANs come from vlanview, on both paths). */
+static void model_port_facts(struct console *c, struct lines *s, int node, const char *ifname)
+{
+        const struct lab *lab = c->lab;
+        int i = lab_find_iface(lab, node, ifname);
+        if (i < 0)
+                return;
+        const struct iface *f = &lab->ifaces[i];
+        if (f->link < 0 || !lab_link_live(lab, f->link))
+                return;
+        char p[256];
+        link_params_text(&lab->links[f->link].p, p, sizeof(p));
+        if (p[0])
+                line(s, 2, 0, "%s%s", p + 1,
+                     plan_link_on_wire(lab, f->link) ? " (datapath wire)" : "");
+}
+
 void draw_inspector(struct console *c, int y, int x, int h, int w)
 {
         int node = c->sel;
@@ -509,6 +529,7 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                         }
                         if (!(n->kind->flags & KIND_BRIDGE))
                                 host_port_vlan(c, &s, node, f->name);
+                        model_port_facts(c, &s, node, f->name);
                 }
                 if (in->err[0])
                         line(&s, 0, A_DIM, "%s", in->err);
@@ -545,6 +566,7 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                                      in->vi[k].v.untagged ? " untagged" : "");
                 if (!(n->kind->flags & KIND_BRIDGE))
                         host_port_vlan(c, &s, node, l->name);
+                model_port_facts(c, &s, node, l->name);
                 human((double)l->rx_bytes, rx, sizeof(rx));
                 human((double)l->tx_bytes, tx, sizeof(tx));
                 human(i < 64 ? in->rx_rate[i] : 0, rxr, sizeof(rxr));
