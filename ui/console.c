@@ -6,7 +6,8 @@
  * pipes, and one timerfd armed to the nearest deadline (throttled redraw,
  * Lua wait timeout, inspector refresh). Handlers only change state and mark
  * the screen dirty; the loop redraws at most once per turn (and at most
- * ~60 times a second), with one doupdate(). Nothing is written to stderr
+ * ~60 times a second, except right after a key: its echo never waits for
+ * the throttle), with one doupdate(). Nothing is written to stderr
  * while curses is up: messages go to the status line and to a log file
  * ($XDG_STATE_HOME/netlab/console.log). */
 #include "console.h"
@@ -394,6 +395,9 @@ static const bool defer_while_busy[] = {
 static void loop(struct console *c)
 {
         struct epoll_event evs[64];
+        /* NETLAB_UI_TIMING: turns of the loop over 20 ms are logged, with
+         * what woke them (a slow turn is what delays keys). */
+        bool timing = getenv("NETLAB_UI_TIMING") != NULL;
         /* Quitting waits for a command that changes the kernel: the lab is
          * the worker's until it ends. */
         while (!c->quit || cmdwork_busy(c)) {
@@ -404,6 +408,8 @@ static void loop(struct console *c)
                                 continue;
                         fatal("epoll_wait: %s", strerror(errno));
                 }
+                bool typed = false; /* keys are echoed at once, not throttled */
+                double turn0 = timing ? monotime_s() : 0;
                 for (int i = 0; i < n && (!c->quit || cmdwork_busy(c)); i++) {
                         uint32_t type = EV_TYPE(evs[i].data.u64);
                         uint32_t idx = (uint32_t)evs[i].data.u64;
@@ -417,8 +423,10 @@ static void loop(struct console *c)
                         case EV_STDIN: {
                                 unsigned char buf[4096];
                                 ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
-                                if (r > 0)
+                                if (r > 0) {
                                         keys_input(c, buf, (size_t)r);
+                                        typed = true;
+                                }
                                 else if (r == 0 || (errno != EAGAIN && errno != EINTR))
                                         c->quit = true; /* the terminal went away */
                                 break;
@@ -472,13 +480,22 @@ static void loop(struct console *c)
                         break;
                 if (c->dirty || c->draw_pending) {
                         long long now = monotime_ms();
-                        if (now >= c->next_draw_ms) {
+                        if (now >= c->next_draw_ms || (typed && c->dirty)) {
                                 draw_all(c);
                                 c->next_draw_ms = now + 16;
                                 c->draw_pending = false;
                         } else {
                                 c->draw_pending = true;
                         }
+                }
+                if (timing && monotime_s() - turn0 > 0.020) {
+                        char what[128];
+                        size_t o = 0;
+                        for (int i = 0; i < n && o + 8 < sizeof(what); i++)
+                                o += (size_t)snprintf(what + o, sizeof(what) - o, " %u",
+                                                      EV_TYPE(evs[i].data.u64));
+                        con_log(c, "slow turn %.1f ms (events%s; last redraw %.1f ms)",
+                                (monotime_s() - turn0) * 1000, o ? what : " none", c->last_draw_ms);
                 }
         }
 }
