@@ -457,6 +457,8 @@ const struct cmd_entry con_commands[] = {
      "sx", "run next stop show", c_exp},
     {"capture", "A B [FILE.pcap] | stop", "the link A-B's frames: a pcap file, a line each",
      1, 3, "nn", "stop", c_capture},
+    {"plot", "[NAME]", "a pane charting series NAME; none: list them",
+     0, 1, "-", NULL, c_plot},
     {"export", "dot|mermaid|d2 [FILE]", "the lab's drawing for Graphviz, Mermaid or D2", 1, 2,
      "s-", "dot mermaid d2", c_export},
     {"rename", "NAME", "rename the active pane (prefix ,)", 1, -1, "-", NULL, c_rename},

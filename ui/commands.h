@@ -37,6 +37,7 @@ int c_rename(struct console *c, int argc, char **argv, const char *rest, char *e
 int c_sync(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_save(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_capture(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_plot(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_mouse(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_jobs(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_kill(struct console *c, int argc, char **argv, const char *rest, char *err);

@@ -7,6 +7,7 @@
  * graph.c. */
 #include "console.h"
 #include "help.h"
+#include "plotpane.h"
 #include "monotime.h"
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +431,9 @@ panes:;
                         break;
                 case P_EXP:
                         draw_exp(c, in);
+                        break;
+                case P_PLOT:
+                        plotpane_draw(c, id, in);
                         break;
                 default:
                         vt_draw(p->vt, stdscr, in.y, in.x, in.h, in.w, p->scroll);

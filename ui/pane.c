@@ -389,6 +389,7 @@ void con_close_pane(struct console *c, int id, const char *note)
         }
         free(p->out);
         free(p->text);
+        free(p->chart);
         if (c->lay.zoomed == id)
                 layout_zoom(&c->lay, id);
         int next = layout_cycle(&c->lay, id, -1);

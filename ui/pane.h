@@ -15,7 +15,7 @@
 
 struct console;
 
-enum pane_kind { P_GRAPH, P_INSPECT, P_EXP, P_TERM, P_OUTPUT };
+enum pane_kind { P_GRAPH, P_INSPECT, P_EXP, P_TERM, P_OUTPUT, P_PLOT };
 
 struct pane {
         bool used;
@@ -38,6 +38,11 @@ struct pane {
          * bytes), fed again to a new vt when its width changes (reflow). */
         char *text;
         size_t textlen, textcap;
+        /* A plot pane (plotpane.c): the series it draws and its last chart. */
+        char series[64];
+        char *chart;
+        unsigned chart_gen;
+        int chart_rows, chart_cols;
 };
 #define PANE_TEXT_MAX (512u << 10)
 
