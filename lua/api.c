@@ -509,6 +509,66 @@ static void add_dirs(lua_State *L, struct lab *lab, int node, int idx)
 
 /* lab:KIND(name, opts), one closure per node kind (kind.h) with the kind
  * as its upvalue; opts are the kind's lua_keys. */
+/* nat = "eth1", or {out = "eth1", inbound = "drop" | "accept"} */
+static void set_nat(lua_State *L, struct lab *lab, int node, int idx)
+{
+        static const char *const nat_keys[] = {"out", "inbound", NULL};
+        char err[ERRLEN];
+        bool drop = false;
+        if (lua_istable(L, idx)) {
+                opts_check(L, idx, "nat", nat_keys);
+                if (lua_getfield(L, idx, "inbound") != LUA_TNIL) {
+                        const char *v = lua_type(L, -1) == LUA_TSTRING ? tostr(L, -1) : "";
+                        if (strcmp(v, "drop") && strcmp(v, "accept"))
+                                nlua_raise(L, "nat: inbound is \"drop\" (only replies to what "
+                                              "went out come in) or \"accept\", got %s",
+                                           luaL_tolstring(L, -1, NULL));
+                        drop = !strcmp(v, "drop");
+                }
+                lua_getfield(L, idx, "out");
+                idx = lua_gettop(L);
+        }
+        const char *ifn = lua_type(L, idx) == LUA_TSTRING ? tostr(L, idx) : NULL;
+        if (!ifn)
+                nlua_raise(L, "nat: expected the name of the router's outgoing interface, "
+                              "e.g. \"eth1\", or {out = \"eth1\", inbound = \"drop\"}");
+        raise_if(L, lab_node_set_nat(lab, node, ifn, err), err);
+        raise_if(L, lab_node_set_nat_inbound(lab, node, drop, err), err);
+}
+
+static const char *shown(lua_State *L, int idx, char *buf, size_t len);
+
+/* stp = true (the kernel's 15 s forward delay, as real switches) or
+ * {forward_delay = s} */
+static void set_stp(lua_State *L, struct lab *lab, int node, int idx)
+{
+        static const char *const stp_keys[] = {"forward_delay", NULL};
+        char err[ERRLEN], v[64];
+        int fd = 15;
+        if (lua_istable(L, idx)) {
+                opts_check(L, idx, "stp", stp_keys);
+                if (lua_getfield(L, idx, "forward_delay") != LUA_TNIL) {
+                        if (!lua_isinteger(L, -1))
+                                nlua_raise(L, "stp: forward_delay: expected whole seconds "
+                                              "(2..30), got %s",
+                                           shown(L, -1, v, sizeof(v)));
+                        lua_Integer s = lua_tointeger(L, -1);
+                        if (s < 2 || s > 30)
+                                nlua_raise(L, "stp: forward_delay %lld is outside 2..30 seconds "
+                                              "(the kernel's range)",
+                                           (long long)s);
+                        fd = (int)s;
+                }
+                lua_pop(L, 1);
+        } else if (lua_isboolean(L, idx)) {
+                fd = lua_toboolean(L, idx) ? 15 : 0;
+        } else {
+                nlua_raise(L, "stp: expected true, false or {forward_delay = s}, got %s",
+                           shown(L, idx, v, sizeof(v)));
+        }
+        raise_if(L, lab_node_set_stp(lab, node, fd, err), err);
+}
+
 static int l_lab_add_node(lua_State *L)
 {
         const struct node_kind *kind = lua_touserdata(L, lua_upvalueindex(1));
@@ -551,13 +611,11 @@ static int l_lab_add_node(lua_State *L)
         opt_field(L, 3, "dirs");
         add_dirs(L, lab, idx, lua_gettop(L));
         lua_pop(L, 1);
-        if (opt_field(L, 3, "nat") != LUA_TNIL) {
-                const char *ifn = tostr(L, -1);
-                if (!ifn)
-                        nlua_raise(L, "nat: expected the name of the router's outgoing "
-                                      "interface, e.g. \"eth1\"");
-                raise_if(L, lab_node_set_nat(lab, idx, ifn, err), err);
-        }
+        if (opt_field(L, 3, "nat") != LUA_TNIL)
+                set_nat(L, lab, idx, lua_gettop(L));
+        lua_pop(L, 1);
+        if (opt_field(L, 3, "stp") != LUA_TNIL)
+                set_stp(L, lab, idx, lua_gettop(L));
         lua_pop(L, 1);
         push_node(L, idx);
         return 1;
@@ -1732,6 +1790,22 @@ static int l_node_restart(lua_State *L)
         return 1;
 }
 
+/* sw:flush_fdb() → true | nil, err: the switch forgets the MACs it learnt */
+static int l_node_flush_fdb(lua_State *L)
+{
+        struct lab *lab = the_lab(L);
+        int n = check_node(L, 1);
+        if (!lab_node_has(lab, n, KIND_BRIDGE))
+                nlua_raise(L, "node:flush_fdb: \"%s\" is a %s, not a switch", lab->nodes[n].name,
+                           lab->nodes[n].kind->name);
+        ensure_built(L);
+        char err[ERRLEN];
+        if (lab_switch_flush_fdb(lab, n, err) < 0)
+                return nlua_fail(L, err);
+        lua_pushboolean(L, 1);
+        return 1;
+}
+
 static const char *const wait_keys[] = {"timeout", NULL};
 
 static int l_job_wait(lua_State *L)
@@ -2172,7 +2246,8 @@ int nlua_api_open(struct nlua *N, char *err)
             {"vlan", l_node_vlan},   {"route", l_node_route}, {"firewall", l_node_firewall},
             {"spawn", l_node_spawn}, {"vlans", l_node_vlans},
             {"_service_start", l_node_service_start}, {"_service_ctl", l_node_service_ctl},
-            {"services", l_node_services}, {"restart", l_node_restart}, {NULL, NULL}};
+            {"services", l_node_services}, {"restart", l_node_restart},
+            {"flush_fdb", l_node_flush_fdb}, {NULL, NULL}};
         static const luaL_Reg link_meta[] = {{"__index", l_link_index},
                                              {"__tostring", l_link_tostring},
                                              {"__gc", l_job_gc},

@@ -11,11 +11,12 @@
 #include "lab.h"
 #include "nl.h"
 #include "swclass.h"
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char *const switch_keys[] = {"class", "fail_mode", NULL};
+static const char *const switch_keys[] = {"class", "fail_mode", "stp", NULL};
 static const struct kind_sysctl switch_sysctls[] = {{NULL, NULL, false}};
 
 static const char *switch_bridge_name(const struct lab *lab, int node)
@@ -40,7 +41,40 @@ static int switch_inside(struct kind_ctx *c, char *err)
                           (uint8_t)c->node,
                           0};
         c->master = nl_bridge_add(c->nl, switch_bridge_name(lab, c->node), mac, true, err);
-        return c->master < 0 ? -1 : 0;
+        if (c->master < 0)
+                return -1;
+        /* STP before any port: a ring never forwards a frame around unchecked */
+        int fd = lab->nodes[c->node].stp;
+        return fd ? nl_bridge_stp(c->nl, c->master, fd, err) : 0;
+}
+
+int lab_switch_flush_fdb(struct lab *lab, int node, char *err)
+{
+        const struct node *n = &lab->nodes[node];
+        if (!lab_node_has(lab, node, KIND_BRIDGE)) {
+                errno = EINVAL;
+                return errf(err, "\"%s\" is a %s, not a switch", n->name, n->kind->name);
+        }
+        if (lab->state != LAB_UP) {
+                errno = EAGAIN;
+                return errf(err, "lab \"%s\" is not running", lab->name);
+        }
+        if (!swclass_kernel_bridge(lab, node)) {
+                errno = EOPNOTSUPP;
+                return errf(err,
+                            "\"%s\" is not a kernel bridge here (%s): netlab flushes the FDB "
+                            "of kernel bridges only",
+                            n->name,
+                            swclass_of(lab, node) == SWCLASS_OVS ? "Open vSwitch"
+                                                                 : "the userspace datapath");
+        }
+        struct nl *nl = lab_nl_open(lab, n, err);
+        if (!nl)
+                return -1;
+        int br = nl_link_index(nl, switch_bridge_name(lab, node), err);
+        int rc = br > 0 ? nl_bridge_fdb_flush(nl, br, err) : -1;
+        nl_close(nl);
+        return rc;
 }
 
 /* VLAN filtering and the ports' VLANs on a kernel bridge; a class's own

@@ -756,6 +756,34 @@ int lab_node_set_nat(struct lab *lab, int node, const char *ifname, char *err)
         return 0;
 }
 
+int lab_node_set_nat_inbound(struct lab *lab, int node, bool drop, char *err)
+{
+        struct node *n = &lab->nodes[node];
+        if (still_defined(lab, "nat", n->name, err) < 0)
+                return -1;
+        n->nat_drop_inbound = drop;
+        return 0;
+}
+
+int lab_node_set_stp(struct lab *lab, int node, int forward_delay_s, char *err)
+{
+        struct node *n = &lab->nodes[node];
+        if (still_defined(lab, "stp", n->name, err) < 0)
+                return -1;
+        if (!(n->kind->flags & KIND_BRIDGE)) {
+                errno = EINVAL;
+                return errf(err, "stp: \"%s\" is a %s (STP runs on switches)", n->name,
+                            n->kind->name);
+        }
+        if (forward_delay_s && (forward_delay_s < 2 || forward_delay_s > 30)) {
+                errno = EINVAL;
+                return errf(err, "stp: forward_delay %d is outside 2..30 seconds (the kernel's range)",
+                            forward_delay_s);
+        }
+        n->stp = forward_delay_s;
+        return 0;
+}
+
 int lab_link_set_initial_up(struct lab *lab, int link, bool up, char *err)
 {
         char label[64];

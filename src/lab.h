@@ -90,6 +90,8 @@ struct node {
         bool ipv6;           /* enable IPv6 (automatically on when it has an IPv6 address) */
         struct fw_table *fw; /* switches: firewall on bridge ports (fw.h), or NULL */
         char nat_out[IFNAME_MAX + 1]; /* routers: masquerade out of this interface ("": none) */
+        bool nat_drop_inbound;        /* ... and drop what comes in there unasked (nat.h) */
+        int stp;                      /* switches: the kernel's STP with this forward delay (s); 0 off */
         char where[96];
         bool deleted; /* removed from the running lab (live.h): lab_node_live */
         struct node_dir *dirs; /* private directories: a mount namespace of its own */
@@ -208,6 +210,13 @@ int lab_node_gw6_iface(const struct lab *lab, int node, char *err);
  * router's masquerading interface; a link's state once built. */
 int lab_node_set_ipv6(struct lab *lab, int node, bool on, char *err);
 int lab_node_set_nat(struct lab *lab, int node, const char *ifname, char *err);
+/* A NAT router's inbound policy: drop true drops new connections coming in
+ * through its nat interface (replies to what went out pass). */
+int lab_node_set_nat_inbound(struct lab *lab, int node, bool drop, char *err);
+/* A switch's STP: forward_delay_s 2..30 seconds, or 0 (off). */
+int lab_node_set_stp(struct lab *lab, int node, int forward_delay_s, char *err);
+/* Runtime: empties a switch's forwarding database (kind_switch.c). */
+int lab_switch_flush_fdb(struct lab *lab, int node, char *err);
 int lab_link_set_initial_up(struct lab *lab, int link, bool up, char *err);
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
 /* Adds a private directory to node (before the build): path absolute and

@@ -5,6 +5,52 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+
+/* ct state & (established | related) != 0 (as nft: its bit per state). */
+static void expr_ct_established(struct nlmsghdr *nlh)
+{
+        uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+        uint32_t zero = 0;
+        nft_expr_ct(nlh, NFT_CT_STATE);
+        nft_expr_bitwise32(nlh, mask);
+        nft_expr_cmp(nlh, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+int nat_drop_inbound(int netns_fd, const char *oifname, char *err)
+{
+        struct nft_batch b;
+        if (nft_batch_init(&b, 16 * 1024) < 0)
+                return errf_sys(err, NULL, "Cannot drop inbound traffic on \"%s\"", oifname);
+        nft_table(&b, NFPROTO_INET, NAT_FW_TABLE);
+        nft_base_chain(&b, NFPROTO_INET, NAT_FW_TABLE, "forward", NF_INET_FORWARD, 0, "filter",
+                       NF_ACCEPT);
+        for (int drop = 0; drop < 2; drop++) {
+                struct nlmsghdr *nlh =
+                    nft_msg(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, NFPROTO_INET);
+                mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, NAT_FW_TABLE);
+                mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "forward");
+                struct nlattr *list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+                nft_match_ifname(nlh, NFT_META_IIFNAME, oifname);
+                if (!drop)
+                        expr_ct_established(nlh);
+                nft_expr_verdict(nlh, drop ? NF_DROP : NF_ACCEPT);
+                mnl_attr_nest_end(nlh, list);
+                nft_msg_end(&b, nlh);
+        }
+        char extack[256];
+        int rc = nft_batch_send(&b, netns_fd, extack);
+        nft_batch_free(&b);
+        if (rc < 0 && (errno == ENOENT || errno == EOPNOTSUPP) && !extack[0])
+                return errf(err,
+                            "Cannot drop inbound traffic on \"%s\": the kernel lacks nftables "
+                            "connection tracking (CONFIG_NF_TABLES_INET, CONFIG_NF_CONNTRACK, "
+                            "CONFIG_NFT_CT)",
+                            oifname);
+        if (rc < 0)
+                return errf_sys(err, extack, "Cannot drop inbound traffic on \"%s\"", oifname);
+        return 0;
+}
 
 int nat_masquerade(int netns_fd, const char *oifname, char *err)
 {

@@ -21,4 +21,11 @@ int nat_masquerade(int netns_fd, const char *oifname, char *err);
 int nat_masquerade_in(int netns_fd, const char *table, const char *oifname,
                       const uint8_t *saddr, char *err);
 
+/* `nat = {out = OIF, inbound = "drop"}`: a table inet NAT_FW_TABLE with a
+ * forward chain: `iifname OIF ct state established,related accept;
+ * iifname OIF drop` (IPv4 and IPv6: what the router forwards in through its
+ * outside interface passes only as the answer to something sent out). */
+#define NAT_FW_TABLE "netlab_natfw"
+int nat_drop_inbound(int netns_fd, const char *oifname, char *err);
+
 #endif

@@ -106,6 +106,36 @@ void nft_match_ifname(struct nlmsghdr *nlh, uint32_t key, const char *name)
         nft_expr_cmp(nlh, NFT_CMP_EQ, v, sizeof(v));
 }
 
+void nft_expr_ct(struct nlmsghdr *nlh, uint32_t key)
+{
+        struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+        mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "ct");
+        struct nlattr *d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+        mnl_attr_put_u32(nlh, NFTA_CT_KEY, htonl(key));
+        mnl_attr_put_u32(nlh, NFTA_CT_DREG, htonl(NFT_REG_1));
+        mnl_attr_nest_end(nlh, d);
+        mnl_attr_nest_end(nlh, e);
+}
+
+void nft_expr_bitwise32(struct nlmsghdr *nlh, uint32_t mask)
+{
+        uint32_t x = 0;
+        struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+        mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "bitwise");
+        struct nlattr *d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+        mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
+        mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
+        mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(4));
+        struct nlattr *v = mnl_attr_nest_start(nlh, NFTA_BITWISE_MASK);
+        mnl_attr_put(nlh, NFTA_DATA_VALUE, 4, &mask);
+        mnl_attr_nest_end(nlh, v);
+        v = mnl_attr_nest_start(nlh, NFTA_BITWISE_XOR);
+        mnl_attr_put(nlh, NFTA_DATA_VALUE, 4, &x);
+        mnl_attr_nest_end(nlh, v);
+        mnl_attr_nest_end(nlh, d);
+        mnl_attr_nest_end(nlh, e);
+}
+
 void nft_expr_masq(struct nlmsghdr *nlh)
 {
         struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);

@@ -41,6 +41,10 @@ void nft_expr_mask16(struct nlmsghdr *nlh, uint16_t mask);
 void nft_expr_cmp(struct nlmsghdr *nlh, uint32_t op, const void *data, size_t len);
 void nft_expr_verdict(struct nlmsghdr *nlh, uint32_t code);
 void nft_expr_masq(struct nlmsghdr *nlh);
+/* ct KEY (NFT_CT_*) into register 1. */
+void nft_expr_ct(struct nlmsghdr *nlh, uint32_t key);
+/* register 1 = register 1 & mask (4 bytes, host order as the ct state). */
+void nft_expr_bitwise32(struct nlmsghdr *nlh, uint32_t mask);
 /* meta iifname/oifname == name */
 void nft_match_ifname(struct nlmsghdr *nlh, uint32_t key, const char *name);
 /* A base chain: table, name, hook, priority, type ("filter", "nat"), policy. */

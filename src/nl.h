@@ -88,6 +88,13 @@ enum nl_rate { NL_RATE_AUTO, NL_RATE_TBF, NL_RATE_HTB };
 int nl_link_params_apply_with(struct nl *nl, int ifindex, const char *label,
                               const struct link_params *p, enum nl_rate how, char *err);
 
+/* The kernel's STP on a bridge (stp_state 1) with forward_delay_s (2..30)
+ * seconds in listening and in learning; off when forward_delay_s is 0
+ * (then forward delay 0, as nl_bridge_add makes it). */
+int nl_bridge_stp(struct nl *nl, int bridge_ifindex, int forward_delay_s, char *err);
+/* Empties the bridge's forwarding database (its learnt MACs). */
+int nl_bridge_fdb_flush(struct nl *nl, int bridge_ifindex, char *err);
+
 /* Kernel VLAN path. */
 int nl_bridge_vlan_filtering(struct nl *nl, int bridge_ifindex, bool on, char *err);
 /* Replaces the port's VLAN table with entries (deletes the default VID 1

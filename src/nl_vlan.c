@@ -38,6 +38,43 @@ int nl_bridge_vlan_filtering(struct nl *nl, int bridge_ifindex, bool on, char *e
         return 0;
 }
 
+int nl_bridge_stp(struct nl *nl, int bridge_ifindex, int forward_delay_s, char *err)
+{
+        struct nlmsghdr *nlh = nl_link_change(nl, bridge_ifindex, 0, 0);
+        struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        /* forward delay first: the kernel refuses STP with a delay below 2 s */
+        mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, (uint32_t)forward_delay_s * 100);
+        mnl_attr_put_u32(nlh, IFLA_BR_STP_STATE, forward_delay_s ? 1 : 0);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, li);
+        if (nl_talk(nl, NULL, NULL) < 0) {
+                char dev[64];
+                nl_dev(nl, bridge_ifindex, dev, sizeof(dev));
+                return errf_sys(err, nl->s.extack, "Cannot turn STP %s on bridge \"%s\"",
+                                forward_delay_s ? "on" : "off", dev);
+        }
+        return 0;
+}
+
+int nl_bridge_fdb_flush(struct nl *nl, int bridge_ifindex, char *err)
+{
+        struct nlmsghdr *nlh = nl_link_change(nl, bridge_ifindex, 0, 0);
+        struct nlattr *li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        mnl_attr_put(nlh, IFLA_BR_FDB_FLUSH, 0, NULL);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, li);
+        if (nl_talk(nl, NULL, NULL) < 0) {
+                char dev[64];
+                nl_dev(nl, bridge_ifindex, dev, sizeof(dev));
+                return errf_sys(err, nl->s.extack, "Cannot flush the FDB of bridge \"%s\"", dev);
+        }
+        return 0;
+}
+
 /* One `bridge vlan add|del dev PORT vid VID [pvid] [untagged]`. */
 static int port_vlan(struct nl *nl, bool add, int port, const struct vlan_entry *v, char *err)
 {

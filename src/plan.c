@@ -136,6 +136,24 @@ int plan_check(const struct lab *lab, char *err)
                                     "with `modprobe sch_netem` or remove delay/jitter/loss",
                                     l->where);
                 }
+                for (int e = 0; e < 2; e++) {
+                        int node = lab->ifaces[e ? l->b : l->a].node;
+                        const struct node *n = &lab->nodes[node];
+                        if (!n->stp || swclass_kernel_bridge(lab, node))
+                                continue;
+                        errno = EOPNOTSUPP;
+                        int cls = swclass_of(lab, node);
+                        if (cls != SWCLASS_AUTO)
+                                return errf(err,
+                                            "%s: stp: switch \"%s\" is of class \"%s\": netlab "
+                                            "runs STP on kernel bridges only (class \"bridge\")",
+                                            n->where, n->name, swclass_get(cls)->name);
+                        return errf(err,
+                                    "%s: stp: switch \"%s\" has VLANs, which this kernel's "
+                                    "bridge cannot filter: it runs on the userspace datapath, "
+                                    "which has no STP (drop stp, or its VLANs)",
+                                    n->where, n->name);
+                }
                 if (l->p.rate_bps && plan_job_path(f, PLAN_RATE) == PLAN_UNAVAILABLE) {
                         errno = EOPNOTSUPP;
                         return errf(err,

@@ -135,7 +135,10 @@ static void put_node(const struct lab *lab, int i, FILE *out)
                 fputc('}', out);
         if (n->nat_out[0]) {
                 OPT();
-                fprintf(out, "nat = \"%s\"", n->nat_out);
+                if (n->nat_drop_inbound)
+                        fprintf(out, "nat = {out = \"%s\", inbound = \"drop\"}", n->nat_out);
+                else
+                        fprintf(out, "nat = \"%s\"", n->nat_out);
         }
         if (n->ndirs) {
                 OPT();

@@ -382,10 +382,11 @@ static void draw_state(struct console *c, struct lines *s, int node)
         }
         if (n->nat_out[0])
                 line(s, 0, in->nat_table == 0 ? A_BOLD | red() : A_BOLD,
-                     "nat: masquerade out of %s%s", n->nat_out,
+                     "nat: masquerade out of %s%s%s", n->nat_out,
                      in->nat_table == 1   ? " (nft table " NAT_TABLE ")"
                      : in->nat_table == 0 ? ", but the kernel has no table " NAT_TABLE
-                                          : "");
+                                          : "",
+                     n->nat_drop_inbound ? "; new inbound dropped" : "");
         if (!(n->kind->flags & KIND_BRIDGE))
                 return;
         const struct fw_table *fw = fw_for(c->lab, node);

@@ -194,6 +194,51 @@ out=$(NETLAB_LINK_WARN_MS=60000 "$NETLAB" run "$f" 2>&1)
 expect "no warning under the threshold" eval '! grep -q "warning:" <<<"$out"'
 expect "nothing left" nothing_left $name
 
+# A NAT router that drops unsolicited inbound traffic (issue 11 §4): h1's
+# pings and TCP connections out pass, with their replies; out's pings and
+# connections in are dropped; r3 (nat without inbound) is the control.
+name=tlnat$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "10.0.1.10/24", gw = "10.0.1.1" })
+local h3 = lab:host("h3", { ip = "10.0.3.10/24", gw = "10.0.3.1" })
+local r1 = lab:router("r1", { nat = { out = "eth1", inbound = "drop" } })
+local r3 = lab:router("r3", { nat = "eth1" })
+local out = lab:host("out", { routes = { { "10.0.1.0/24", "203.0.113.1" }, { "10.0.3.0/24", "203.0.113.3" } } })
+local s = lab:switch("s")
+lab:link(h1, r1, { ip = { false, "10.0.1.1/24" } })
+lab:link(h3, r3, { ip = { false, "10.0.3.1/24" } })
+lab:link(r1, s, { ip = { "203.0.113.1/24" } })
+lab:link(r3, s, { ip = { "203.0.113.3/24" } })
+lab:link(out, s, { ip = { "203.0.113.2/24" } })
+experiment("nat inbound drop", function()
+  check(h1:ping(out), "h1 reaches out (the replies pass)")
+  local srv = out:spawn("iperf3 -s -1 -p 5201")
+  netlab.sleep(0.5)
+  local r = h1:cmd("iperf3 -c 203.0.113.2 -p 5201 -t 1 >/dev/null 2>&1 && echo TCPOK")
+  check(r:match("TCPOK"), "h1's TCP connection out works: " .. r)
+  srv:wait({ timeout = 5 })
+  check(not out:ping(h1, { timeout = 1 }), "out's ping to h1 through r1 is dropped")
+  local srv2 = h1:spawn("iperf3 -s -1 -p 5202")
+  netlab.sleep(0.5)
+  r = out:cmd("timeout 5 iperf3 -c 10.0.1.10 -p 5202 -t 1 --connect-timeout 1000 >/dev/null 2>&1 && echo TCPOK || echo DROPPED")
+  check(r:match("DROPPED"), "out's TCP connection to h1 is dropped: " .. r)
+  srv2:kill()
+  check(out:ping(h3), "control: out reaches h3 through r3 (nat without inbound drop)")
+  r = r1:cmd("nft list table inet netlab_natfw")
+  check(r:match('iifname "eth1" ct state established,related accept') and r:match('iifname "eth1" drop'),
+    "r1's forward chain: " .. r)
+  check(not r3:cmd("nft list tables"):match("netlab_natfw"), "r3 has no inbound filter")
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "nat = {out, inbound = \"drop\"}" [ $rc -eq 0 ]
+expect "its checks ran" grep -qE "^7 passed, 0 failed$" <<<"$out"
+expect "nothing left" nothing_left $name
+
 n=0
 # case_ EXPECTED-REGEX 'the last line of the lab'
 case_() {
@@ -255,6 +300,13 @@ case_ "vlan.step: unknown option 'matrx' \(expected one of: matrix, watch, traff
 case_ "vlan.capture spec: unknown option 'dri' \(expected one of: dir\)" 'lab:build(); require("netlab.vlan").capture({ { h1, "eth0", dri = "in" } }, print)'
 case_ "vlan.pings: unknown option 'timout' \(expected one of: timeout\)" 'lab:build(); require("netlab.vlan").pings({}, { timout = 1 })'
 case_ "node:service_stop: unknown option 'force' \(node:service_stop takes no options\)" 'lab:build(); h1:service_stop("x", { force = true })'
+
+# router NAT that drops unsolicited inbound traffic (issue 11 §4)
+case_ "nat: inbound is \"drop\" \(only replies to what went out come in\) or \"accept\", got deny" 'lab:router("r9", { nat = { out = "eth1", inbound = "deny" } })'
+case_ "nat: unknown option 'outside' \(expected one of: out, inbound\)" 'lab:router("r9", { nat = { outside = "eth1" } })'
+case_ "nat: expected the name of the router's outgoing interface, e.g. \"eth1\", or \{out = \"eth1\", inbound = \"drop\"\}" 'lab:router("r9", { nat = { inbound = "drop" } })'
+case_ "nat: router \"r9\" has no interface \"eth1\"" 'local r9 = lab:router("r9", { nat = { out = "eth1", inbound = "drop" } }); lab:link(r9, h1, { ip = { "10.9.0.1/24" } })'
+
 # per-end VLAN options (issue 11 §2)
 case_ "vlans: expected a list of VLAN entries .* or one set per end \{A_END, B_END\}" 'local s1, s2 = lab:switch("s1"), lab:switch("s2"); lab:link(s1, s2, { vlans = { { native = 10 }, 20 } })'
 case_ "vlans: end a \(\"h1\"\) is not a switch: give false for it" 'local s1 = lab:switch("s1"); lab:link(h1, s1, { vlans = { { trunk = { 10 } }, false } })'
