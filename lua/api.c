@@ -883,6 +883,48 @@ static uint32_t parse_count(lua_State *L, int idx, const char *what, lua_Integer
         return (uint32_t)lua_tointeger(L, idx);
 }
 
+/* loss = 2 (percent, each frame on its own), or Gilbert-Elliott as netem's
+ * gemodel: loss = {p = 5, r = 50, h = 0, k = 100}, percentages: p the chance
+ * to go from the good state to the bad one at a frame, r back, h and k the
+ * chance a frame gets through in the bad and the good state (defaults r =
+ * 100, h = 0, k = 100, as tc's `loss gemodel P`). */
+static void parse_loss(lua_State *L, int idx, struct link_params *p)
+{
+        static const char *const ge_keys[] = {"p", "r", "h", "k", NULL};
+        char v[64];
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+                double l = lua_tonumber(L, idx);
+                if (!(l >= 0 && l <= 100))
+                        nlua_raise(L, "loss: expected a percentage from 0 to 100, got %s",
+                                   shown(L, idx, v, sizeof(v)));
+                p->loss_ppm = (uint32_t)(l * 10000);
+                return;
+        }
+        if (!lua_istable(L, idx))
+                nlua_raise(L, "loss: expected a percentage, or {p = P, r = R, h = H, k = K} "
+                              "(Gilbert-Elliott), got %s",
+                           shown(L, idx, v, sizeof(v)));
+        opts_check(L, idx, "loss", ge_keys);
+        uint32_t *dst[4] = {&p->ge_p, &p->ge_r, &p->ge_h, &p->ge_k};
+        const double dflt[4] = {-1, 100, 0, 100};
+        for (int i = 0; i < 4; i++) {
+                lua_getfield(L, idx, ge_keys[i]);
+                double x = dflt[i];
+                if (!lua_isnil(L, -1)) {
+                        x = lua_tonumber(L, -1);
+                        if (lua_type(L, -1) != LUA_TNUMBER || !(x >= 0 && x <= 100))
+                                nlua_raise(L, "loss.%s: expected a percentage from 0 to 100, got %s",
+                                           ge_keys[i], shown(L, -1, v, sizeof(v)));
+                } else if (x < 0) {
+                        nlua_raise(L, "loss: Gilbert-Elliott needs p (the chance, in percent, "
+                                      "to go from the good state to the bad one)");
+                }
+                *dst[i] = (uint32_t)(x * 10000);
+                lua_pop(L, 1);
+        }
+        p->ge = true;
+}
+
 /* netem's knobs beyond delay, jitter and loss (the same on the kernel's
  * netem and the datapath's wires). */
 static void link_netem_opts(lua_State *L, int opts, struct link_params *p)
@@ -1028,20 +1070,15 @@ static int l_link_set_params(lua_State *L)
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 2, "link:set", set_keys);
         struct link_params p = {0};
-        char v[64], err[ERRLEN];
+        char err[ERRLEN];
         if (opt_field(L, 2, "bw") != LUA_TNIL)
                 p.rate_bps = parse_rate(L, -1);
         if (opt_field(L, 2, "delay") != LUA_TNIL)
                 p.delay_us = parse_time(L, -1, "delay");
         if (opt_field(L, 2, "jitter") != LUA_TNIL)
                 p.jitter_us = parse_time(L, -1, "jitter");
-        if (opt_field(L, 2, "loss") != LUA_TNIL) {
-                double l = lua_tonumber(L, -1);
-                if (lua_type(L, -1) != LUA_TNUMBER || !(l >= 0 && l <= 100))
-                        nlua_raise(L, "loss: expected a percentage from 0 to 100, got %s",
-                                   shown(L, -1, v, sizeof(v)));
-                p.loss_ppm = (uint32_t)(l * 10000);
-        }
+        if (opt_field(L, 2, "loss") != LUA_TNIL)
+                parse_loss(L, lua_gettop(L), &p);
         lua_pop(L, 4);
         link_netem_opts(L, 2, &p);
         raise_if(L, live_set_params(lab, li, &p, err), err);
@@ -1110,13 +1147,8 @@ static int l_lab_link(lua_State *L)
                 p.delay_us = parse_time(L, -1, "delay");
         if (opt_field(L, 4, "jitter") != LUA_TNIL)
                 p.jitter_us = parse_time(L, -1, "jitter");
-        if (opt_field(L, 4, "loss") != LUA_TNIL) {
-                double l = lua_tonumber(L, -1);
-                if (lua_type(L, -1) != LUA_TNUMBER || !(l >= 0 && l <= 100))
-                        nlua_raise(L, "loss: expected a percentage from 0 to 100, got %s",
-                                   shown(L, -1, v, sizeof(v)));
-                p.loss_ppm = (uint32_t)(l * 10000);
-        }
+        if (opt_field(L, 4, "loss") != LUA_TNIL)
+                parse_loss(L, lua_gettop(L), &p);
         lua_pop(L, 5);
         link_netem_opts(L, 4, &p);
         if (opt_field(L, 4, "ifname") != LUA_TNIL) {

@@ -63,6 +63,11 @@ void dp_impair_from_link(const struct link_params *p, struct dp_impair *d)
         d->gap = p->gap;
         d->limit = p->limit;
         d->dist = (enum dp_dist)p->dist;
+        d->ge = p->ge;
+        d->ge_p = p->ge_p;
+        d->ge_r = p->ge_r;
+        d->ge_h = p->ge_h;
+        d->ge_k = p->ge_k;
 }
 
 static void dp_netns_path(const struct lab *lab, char *buf, size_t len)

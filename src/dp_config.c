@@ -132,6 +132,11 @@ static const struct impair_key {
     {"gap", offsetof(struct dp_impair, gap), K_U32, 1000000000},
     {"limit", offsetof(struct dp_impair, limit), K_U32, 1000000},
     {"rate", offsetof(struct dp_impair, rate_bps), K_U64, 1000000000000ull},
+    {"ge", offsetof(struct dp_impair, ge), K_U32, 1},
+    {"ge_p", offsetof(struct dp_impair, ge_p), K_U32, 1000000},
+    {"ge_r", offsetof(struct dp_impair, ge_r), K_U32, 1000000},
+    {"ge_h", offsetof(struct dp_impair, ge_h), K_U32, 1000000},
+    {"ge_k", offsetof(struct dp_impair, ge_k), K_U32, 1000000},
 };
 
 int dp_impair_parse(const char *text, struct dp_impair *p, char *err)

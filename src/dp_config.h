@@ -25,7 +25,8 @@
  *     impair ab delay=20000 jitter=2000 dist=normal loss=10000 limit=1000
  * Times in microseconds, probabilities in parts per million, correlations in
  * ppm too (netem's "25%" is 250000), rate in bit/s; a key left out is 0
- * (none), except limit (1000 packets, netem's default). */
+ * (none), except limit (1000 packets, netem's default). "ge=1 ge_p= ge_r=
+ * ge_h= ge_k=" is Gilbert-Elliott loss in place of "loss" (dp_wire.h). */
 #ifndef NETLAB_DP_CONFIG_H
 #define NETLAB_DP_CONFIG_H
 #include <limits.h>
@@ -62,6 +63,8 @@ struct dp_impair {
         uint32_t corrupt_ppm, corrupt_corr;
         uint32_t reorder_ppm, reorder_corr, gap; /* reorder without gap: gap 1, as tc */
         uint32_t limit;                          /* queue, packets; 0 = 1000 */
+        uint32_t ge; /* 1: Gilbert-Elliott loss (netem's gemodel) instead of loss_ppm */
+        uint32_t ge_p, ge_r, ge_h, ge_k; /* ppm: good->bad, bad->good, delivered in bad, in good */
         uint64_t rate_bps;                       /* 0 = unlimited */
 };
 

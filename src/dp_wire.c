@@ -69,6 +69,10 @@ void wire_dir_set(struct wire_dir *d, const struct dp_impair *p)
         d->dup_cor.rho = scale(p->dup_corr);
         d->reorder_cor.rho = scale(p->reorder_corr);
         d->corrupt_cor.rho = scale(p->corrupt_corr);
+        d->ge_p = scale(p->ge_p);
+        d->ge_r = scale(p->ge_r);
+        d->ge_h = scale(p->ge_h);
+        d->ge_1k = scale(1000000 - (p->ge_k > 1000000 ? 1000000 : p->ge_k));
 }
 
 void wire_dir_init(struct wire_dir *d, const struct dp_impair *p, uint64_t seed)
@@ -94,7 +98,7 @@ bool wire_dir_transparent(const struct wire_dir *d)
 {
         const struct dp_impair *p = &d->p;
         return !p->delay_us && !p->jitter_us && !p->loss_ppm && !p->dup_ppm && !p->corrupt_ppm &&
-               !p->reorder_ppm && !p->rate_bps;
+               !p->reorder_ppm && !p->rate_bps && !p->ge;
 }
 
 static bool before(const struct wire_pkt *a, const struct wire_pkt *b)
@@ -138,13 +142,33 @@ static struct wire_pkt *heap_pop(struct wire_dir *d)
         return top;
 }
 
+/* Is this frame lost? Bernoulli with netem's correlation, or netem's
+ * Gilbert-Elliott model (loss_gilb_ell). */
+static bool lose(struct wire_dir *d)
+{
+        if (!d->p.ge)
+                return d->loss && d->loss >= crandom(d, &d->loss_cor);
+        if (!d->ge_bad) {
+                if (rnd32(d) < d->ge_p)
+                        d->ge_bad = true;
+                if (rnd32(d) < d->ge_1k)
+                        return true;
+        } else {
+                if (rnd32(d) < d->ge_r)
+                        d->ge_bad = false;
+                if (rnd32(d) > d->ge_h)
+                        return true;
+        }
+        return false;
+}
+
 static int enqueue_one(struct wire_dir *d, const uint8_t *data, size_t len, size_t l2_off,
                        int64_t now, bool copy_of_dup)
 {
         int count = 1;
         if (!copy_of_dup && d->dup && d->dup >= crandom(d, &d->dup_cor))
                 count++;
-        if (d->loss && d->loss >= crandom(d, &d->loss_cor))
+        if (lose(d))
                 count--;
         if (count == 0) {
                 d->st.lost++;

@@ -8,7 +8,11 @@
  * the previous frame's departure plus this frame's transmission time when a
  * rate is set; or, for a reordered frame (one in `gap` is a candidate, sent
  * with probability `reorder`), now, at the head of the queue. Correlations
- * are netem's get_crandom. The queue is a heap on (departure, arrival
+ * are netem's get_crandom; Gilbert-Elliott loss is netem's loss_gilb_ell
+ * (a frame draws the state's move, then its fate with the chances of the
+ * state it arrived in: the frame that enters the bad state is still a
+ * good-state frame).
+ * The queue is a heap on (departure, arrival
  * order); the engine arms one timer to wire_next() of all directions and
  * sends what wire_dequeue gives when it fires. Pure: no I/O, no clock of
  * its own (times are passed in), so unit tests drive it. */
@@ -40,6 +44,8 @@ struct wire_dir {
         uint32_t loss, dup, corrupt, reorder; /* probabilities scaled to 2^32 - 1 */
         struct crnd delay_cor, loss_cor, dup_cor, reorder_cor, corrupt_cor;
         uint32_t counter; /* frames since the last reordered one */
+        uint32_t ge_p, ge_r, ge_h, ge_1k; /* Gilbert-Elliott, scaled; ge_1k: loss in good */
+        bool ge_bad;                      /* in the bad state */
         uint64_t rng;
         struct wire_pkt **heap;
         int n, cap;

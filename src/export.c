@@ -96,7 +96,10 @@ static void params_label(const struct link_params *p, char *buf, size_t len)
         if (p->delay_us && l < len)
                 l += (size_t)snprintf(buf + l, len - l, " %gms", p->delay_us / 1000.0);
         if (p->loss_ppm && l < len)
-                snprintf(buf + l, len - l, " loss %g%%", p->loss_ppm / 10000.0);
+                l += (size_t)snprintf(buf + l, len - l, " loss %g%%", p->loss_ppm / 10000.0);
+        if (p->ge && l < len)
+                snprintf(buf + l, len - l, " loss gemodel %g%% %g%%", p->ge_p / 10000.0,
+                         p->ge_r / 10000.0);
 }
 
 /* The formats are this file's constant table above, never input. */

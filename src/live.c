@@ -654,6 +654,9 @@ void link_params_text(const struct link_params *p, char *s, size_t len)
                 ADD(" distribution %s", dist[p->dist]);
         if (p->loss_ppm)
                 ADD(" loss %.6g%%", p->loss_ppm / 1e4);
+        if (p->ge)
+                ADD(" loss gemodel p %.6g%% r %.6g%% h %.6g%% k %.6g%%", p->ge_p / 1e4,
+                    p->ge_r / 1e4, p->ge_h / 1e4, p->ge_k / 1e4);
         if (p->dup_ppm)
                 ADD(" duplicate %.6g%%", p->dup_ppm / 1e4);
         if (p->corrupt_ppm)

@@ -43,13 +43,17 @@ struct link_params {
         uint32_t gap;         /* reorder one frame in gap at most; 0 = 1 */
         uint32_t limit;       /* queue, packets; 0 = netem's 1000 */
         uint8_t dist;         /* jitter: 0 uniform, 1 normal, 2 pareto, 3 paretonormal */
+        /* Gilbert-Elliott loss (netem's gemodel) in place of loss_ppm, when ge is set; ppm:
+         * good->bad and bad->good per frame, a frame delivered in the bad / the good state */
+        bool ge;
+        uint32_t ge_p, ge_r, ge_h, ge_k;
 };
 
 /* True when a link's parameters ask for netem's work (not just a rate). */
 static inline bool link_params_impaired(const struct link_params *p)
 {
         return p->delay_us || p->jitter_us || p->loss_ppm || p->dup_ppm || p->corrupt_ppm ||
-               p->reorder_ppm;
+               p->reorder_ppm || p->ge;
 }
 
 #endif

@@ -173,6 +173,15 @@ static int add_netem(struct nl *nl, int ifindex, const char *label, const struct
                 struct tc_netem_corrupt c = {ppm_scale(p->corrupt_ppm), 0};
                 mnl_attr_put(nlh, TCA_NETEM_CORRUPT, sizeof(c), &c);
         }
+        if (p->ge) { /* tc's `loss gemodel p r 1-h 1-k`: the kernel's a3 is the
+                      * delivery chance in the bad state, k1 the loss chance in the good one */
+                struct tc_netem_gemodel ge = {ppm_scale(p->ge_p), ppm_scale(p->ge_r),
+                                              ppm_scale(p->ge_h),
+                                              ppm_scale(1000000 - (p->ge_k > 1000000 ? 1000000 : p->ge_k))};
+                struct nlattr *l = mnl_attr_nest_start(nlh, TCA_NETEM_LOSS);
+                mnl_attr_put(nlh, NETEM_LOSS_GE, sizeof(ge), &ge);
+                mnl_attr_nest_end(nlh, l);
+        }
         if (p->jitter_us && p->dist) {
                 static int16_t table[NETEM_TABLE_SIZE];
                 netem_dist_table(p->dist, table);

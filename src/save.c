@@ -213,6 +213,9 @@ static void put_link(const struct lab *lab, int li, FILE *out)
                 fprintf(out, ", jitter = \"%uus\"", l->p.jitter_us);
         if (l->p.loss_ppm)
                 fprintf(out, ", loss = %g", l->p.loss_ppm / 10000.0);
+        if (l->p.ge)
+                fprintf(out, ", loss = {p = %g, r = %g, h = %g, k = %g}", l->p.ge_p / 10000.0,
+                        l->p.ge_r / 10000.0, l->p.ge_h / 10000.0, l->p.ge_k / 10000.0);
         if (!l->up)
                 fputs(", up = false", out);
         /* lab:link gives its VLAN options to every switch end: one set,

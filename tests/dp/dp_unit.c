@@ -262,6 +262,38 @@ static void test_wire(void)
         CHECK(dp_impair_parse("speed=1", &p, err) < 0 && strstr(err, "speed"));
 }
 
+/* Gilbert-Elliott loss (netem's gemodel): p = 5%, r = 50%, h = 0, k = 100%
+ * loses p / (p + r) = 9.1% of frames in bursts of 1 / r = 2 on average
+ * (Bernoulli loss at that rate: bursts of 1.1). */
+static void test_wire_ge(void)
+{
+        char err[ERRLEN];
+        struct dp_impair p;
+        struct wire_dir d;
+        uint8_t frame[64] = {0};
+        enum { N = 200000 };
+        CHECK(dp_impair_parse("ge=1 ge_p=50000 ge_r=500000 ge_k=1000000", &p, err) == 0, "%s",
+              err);
+        char text[256];
+        CHECK(dp_impair_format(&p, text, sizeof(text)) > 0 && strstr(text, "ge=1 ge_p=50000"),
+              "%s", text);
+        wire_dir_init(&d, &p, 99);
+        int lost = 0, bursts = 0;
+        bool prev = false;
+        for (int i = 0; i < N; i++) {
+                bool l = wire_enqueue(&d, frame, sizeof(frame), 0, i) == 0;
+                lost += l;
+                bursts += l && !prev;
+                prev = l;
+                for (struct wire_pkt *k; (k = wire_dequeue(&d, i));)
+                        free(k);
+        }
+        double rate = (double)lost / N, burst = bursts ? (double)lost / bursts : 0;
+        CHECK(rate > 0.085 && rate < 0.097, "GE loss rate %.4f (expected 0.0909)", rate);
+        CHECK(burst > 1.85 && burst < 2.15, "GE mean burst %.3f (expected 2)", burst);
+        wire_dir_free(&d);
+}
+
 /* A wire's direction taking new parameters keeps what it queued. */
 static void test_wire_set(void)
 {
@@ -339,6 +371,7 @@ int main(void)
 {
         test_wire();
         test_wire_set();
+        test_wire_ge();
         test_engine_reconfigure();
         test_plan();
         test_fw();
