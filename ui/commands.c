@@ -69,7 +69,10 @@ static void node_cmd_done(struct console *c, struct job *j)
         int st = j->j.status;
         int n = snprintf(t, sizeof(t), "[exit %d]\n", st);
         job_output(c, j, t, (size_t)n);
-        con_msg(c, st != 0, "%s: exit %d", j->label, st);
+        if (j->sigs > 0) /* Ctrl-C or kill N: what was asked, not a failure */
+                con_msg(c, false, "%s: interrupted (exit %d)", j->label, st);
+        else
+                con_msg(c, st != 0, "%s: exit %d", j->label, st);
 }
 
 static int c_help(struct console *c, int argc, char **argv, const char *rest, char *err)

@@ -212,7 +212,15 @@ static void draw_exp(struct console *c, struct rect r)
                     run == i       ? (c->utf8 ? "▶" : ">")
                     : res.finished ? (res.failed ? (c->utf8 ? "✗" : "x") : (c->utf8 ? "✓" : "v"))
                                    : " ";
-                snprintf(line, sizeof(line), "%s %d %s", mark, i + 1, nlua_exp_name(c->L, i));
+                /* A name that starts with its own number ("1 two namespaces") is
+                 * not numbered twice. */
+                const char *name = nlua_exp_name(c->L, i);
+                char num[16];
+                int nl = snprintf(num, sizeof(num), "%d ", i + 1);
+                if (!strncmp(name, num, (size_t)nl))
+                        snprintf(line, sizeof(line), "%s %s", mark, name);
+                else
+                        snprintf(line, sizeof(line), "%s %d %s", mark, i + 1, name);
                 attr_t at = i == shown ? A_BOLD : 0;
                 if (res.finished)
                         at |= color(res.failed ? COLOR_RED : COLOR_GREEN);

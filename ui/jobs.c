@@ -58,8 +58,29 @@ int jobs_running(const struct console *c, job_done_fn done)
         return n;
 }
 
+/* Jobs whose output shows. */
+static int visible_jobs(const struct console *c)
+{
+        int n = 0;
+        for (int i = 0; i < MAXJOBS; i++)
+                n += c->jobs.j[i].used && !c->jobs.j[i].quiet;
+        return n;
+}
+
+/* Beside another job, j's lines get its name from now on; a partial line
+ * already out ends here. */
+static void tag_if_crowded(struct console *c, struct job *j)
+{
+        if (j->tagged || visible_jobs(c) < 2)
+                return;
+        j->tagged = true;
+        if (j->shown > 0 && j->j.out[j->shown - 1] != '\n')
+                con_output(c, "\n", 1);
+}
+
 void job_output(struct console *c, struct job *j, const char *buf, size_t len)
 {
+        tag_if_crowded(c, j); /* "[exit 0]" of one of several */
         if (!j->tagged) {
                 con_output(c, buf, len);
                 return;
@@ -77,15 +98,6 @@ void job_output(struct console *c, struct job *j, const char *buf, size_t len)
         }
 }
 
-/* Jobs whose output shows. */
-static int visible_jobs(const struct console *c)
-{
-        int n = 0;
-        for (int i = 0; i < MAXJOBS; i++)
-                n += c->jobs.j[i].used && !c->jobs.j[i].quiet;
-        return n;
-}
-
 /* What job j printed since last time. Alone, as it comes; beside another
  * job, whole lines with the node's name (a partial line waits for its end,
  * or for the job's). */
@@ -93,12 +105,7 @@ static void job_show(struct console *c, struct job *j, bool ended)
 {
         if (j->quiet || j->j.len <= j->shown)
                 return;
-        if (!j->tagged && visible_jobs(c) > 1) {
-                j->tagged = true;
-                /* A partial line already out ends here; the rest is tagged. */
-                if (j->shown > 0 && j->j.out[j->shown - 1] != '\n')
-                        con_output(c, "\n", 1);
-        }
+        tag_if_crowded(c, j);
         size_t upto = j->j.len;
         if (j->tagged && !ended) {
                 while (upto > j->shown && j->j.out[upto - 1] != '\n')

@@ -695,6 +695,17 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         }
                         j = k;
                 }
+                /* Escape alone (a key, not the start of a sequence, which a
+                 * terminal sends whole) cancels the command line, as tmux's
+                 * prompt does; readline would wait for a meta key. */
+                if (c->focus_cmd && j - i == 1 && s[i] == K_ESC) {
+                        rl_set_line("");
+                        if (p->kind == P_TERM)
+                                c->focus_cmd = false;
+                        c->dirty = true;
+                        i = j;
+                        continue;
+                }
                 if (c->focus_cmd) {
                         rl_feed(c, s + i, j - i);
                         i = j;

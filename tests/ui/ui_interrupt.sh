@@ -20,7 +20,7 @@ ip netns pids "$LAB.h1" | grep -q . || fail "no process in h1 while ping runs"
 keys C-c
 wait_for '[0-9]+ packets transmitted, [0-9]+ received'
 wait_log '\^C: interrupted the running commands'
-wait_for 'h1\$ ping 10\.0\.0\.2: exit 130'
+wait_for 'h1\$ ping 10\.0\.0\.2: interrupted \(exit 130\)'
 for i in $(seq 20); do ip netns pids "$LAB.h1" | grep -q . || break; sleep 0.1; done
 ip netns pids "$LAB.h1" | grep -q . && fail "a process is left in h1 after Ctrl-C"
 # jobs and kill N
@@ -31,11 +31,11 @@ wait_for '^\[1\] running h2\$ sleep 300'
 wait_for '^\[2\] running h1\$ sleep 301'
 wait_for '2 commands running'
 cmd "kill 2"
-wait_for 'h1\$ sleep 301: exit 143'
+wait_for 'h1\$ sleep 301: interrupted \(exit 143\)'
 cmd "kill 7"
 wait_log 'No job 7 \(jobs lists them\)'
 keys C-c
-wait_for 'h2\$ sleep 300: exit 130'
+wait_for 'h2\$ sleep 300: interrupted \(exit 130\)'
 # A lua line that waits, then Ctrl-C.
 cmd "lua netlab.sleep(60)"
 wait_for '^lua> netlab\.sleep\(60\)'
