@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const switch_keys[] = {"class", "fail_mode", "stp", NULL};
+/* dirs: a switch's namespace may run services (an STP or LLDP daemon) that
+ * want files of their own, as a host's. */
+static const char *const switch_keys[] = {"class", "fail_mode", "stp", "dirs", NULL};
 static const struct kind_sysctl switch_sysctls[] = {{NULL, NULL, false}};
 
 static const char *switch_bridge_name(const struct lab *lab, int node)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dirs.sh — private directories of nodes (dirs = {...}): an empty tmpfs, a
 # copy-on-write overlay of a host directory and of LAB.d/NODE/..., seen by
-# node:cmd and `netlab exec`, the host's files untouched, a node without
+# node:cmd and `netlab exec`, on hosts, routers and switches, the host's
+# files untouched, a node without
 # dirs as before; a kill -9 leaves nothing `netlab clean` cannot remove;
 # bad entries stop the lab at their line with nothing left behind.
 . "$(dirname "$0")/../lib.sh"
@@ -70,6 +71,42 @@ kill -9 $pid
 wait $pid 2>/dev/null
 "$NETLAB" clean $name2 >/dev/null 2>&1
 expect "after kill -9, clean leaves nothing" nothing_left $name2
+
+# Switches take dirs too: a switch's namespace can run services (an STP or
+# LLDP daemon) that want files of their own. A kernel bridge and a VLAN
+# switch (the userspace datapath's on a kernel without VLAN filtering)
+# still forward; a service on the switch sees its private directory.
+name3=tdirs3$$
+f3=$(mklab $name3 <<LAB
+local lab = netlab.lab("LABNAME")
+local s1 = lab:switch("s1", { dirs = { "$PLAIN", {"$HOSTDIR", from = "host"} } })
+local s2 = lab:switch("s2", { dirs = { "$PLAIN" } })
+local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
+local h3 = lab:host("h3", { ip = "10.0.1.3/24" })
+local h4 = lab:host("h4", { ip = "10.0.1.4/24" })
+lab:link(h1, s1) lab:link(h2, s1)
+lab:link(h3, s2, { vlan = 10 }) lab:link(h4, s2, { vlan = 10 })
+experiment("switch dirs", function()
+  check(s1:cmd("ls $PLAIN | wc -l; echo sw > $PLAIN/x; cat $PLAIN/x") == "0\nsw\n", "s1: an empty tmpfs, writable")
+  s1:cmd("echo switch > $HOSTDIR/f")
+  check(s1:cmd("cat $HOSTDIR/f") == "switch\n", "s1: the overlay takes a write")
+  check(s1:cmd("hostname") == "s1\n", "s1's hostname")
+  check(s1:service("w", "cat $PLAIN/x; exec sleep 1003"), "a service on the switch")
+  for _ = 1, 100 do if s1:service_log("w") ~= "" then break end netlab.sleep(0.1) end
+  check(s1:service_log("w") == "sw\n", "... sees the switch's files: " .. tostring(s1:service_log("w")))
+  check(s2:cmd("ls $PLAIN | wc -l") == "0\n", "s2's tmpfs is its own")
+  check(h1:ping(h2), "s1 forwards")
+  check(h3:ping(h4), "s2 (VLAN 10) forwards")
+end)
+LAB
+)
+out=$("$NETLAB" run "$f3" 2>&1)
+rc=$?
+expect "switches with dirs: run passes (rc $rc)" [ $rc -eq 0 ]
+echo "$out" | grep -q "8 passed, 0 failed" && pass "8 checks" || { fail "switch checks"; echo "$out"; }
+expect "the host's files are untouched" [ "$(cat "$HOSTDIR/f")" = host-file ] && [ ! -e "$PLAIN/x" ]
+expect "switches with dirs: nothing left" nothing_left $name3
 
 # Bad entries: the lab's line, nothing made.
 bad() { # bad NAME REGEX DIRS
