@@ -5,6 +5,7 @@
 #   OSPF on a ring of 50 routers and a 10x10 grid, hellos of 1 s;
 #   BGP with 20 ASes in a chain.
 # Usage: bench/routing.sh [NETLAB] [ring=50] [grid=10] [chain=20]
+#   ROWS="grid" bench/routing.sh ...   runs only some rows (ring grid chain)
 set -u
 NETLAB=${1:-build/netlab}
 RING=${2:-50} GRID=${3:-10} CHAIN=${4:-20}
@@ -13,8 +14,22 @@ trap 'rm -rf "$TMP"' EXIT
 
 # A lab file: routers and links from a Lua snippet; one experiment waits
 # for convergence and prints "converged S", then measures in the nodes.
+# Kernel memory: /proc/meminfo read when the lab file starts (before the
+# build) and after convergence; Slab + KernelStack + PageTables grew by
+# "kernel" (namespaces, veths, routes, sockets, the daemons' page tables
+# and stacks), MemAvailable fell by "avail" (everything, user pages
+# included). Both are the machine's: other work on it adds noise.
 mk() { # mk NAME TOPO-LUA
         cat >"$TMP/$1.lua" <<LAB
+local function meminfo()
+  local m = {}
+  for l in io.lines("/proc/meminfo") do
+    local k, v = l:match("^(%w+):%s+(%d+)")
+    if k then m[k] = tonumber(v) end
+  end
+  return m
+end
+local m0 = meminfo()
 local lab = netlab.lab("$1")
 local frr = netlab.frr
 local R = {}
@@ -33,16 +48,36 @@ experiment("bench", function()
   local ok, err = frr.converged(lab, { timeout = 600 })
   print(("converged %s %d"):format(tostring(ok), os.time() - t0))
   if not ok then print(err) end
-  -- PSS and processes of everything in the routers' namespaces.
+  -- PSS and processes of each router: its daemons (the services' pids)
+  -- and their supervisors (each daemon's parent), read from /proc here
+  -- (no process per router: scanning /proc from 100 shells took minutes).
+  local function pss_of(pid)
+    local f = io.open("/proc/" .. pid .. "/smaps_rollup")
+    if not f then return 0 end
+    local t = f:read("a") f:close()
+    return tonumber(t:match("\nPss:%s+(%d+)")) or 0
+  end
+  local function ppid_of(pid)
+    local f = io.open("/proc/" .. pid .. "/stat")
+    if not f then return nil end
+    local t = f:read("a") f:close()
+    return tonumber(t:match("^%d+ %b() %S+ (%d+)"))
+  end
   local pss, procs = 0, 0
   for i = 1, #R do
-    local out = R[i]:cmd("me=\$\$; for p in \$(ls /proc | grep '^[0-9]*\$'); do [ \$p = \$me ] && continue; " ..
-      "[ \"\$(readlink /proc/\$p/ns/net 2>/dev/null)\" = \"\$(readlink /proc/self/ns/net)\" ] || continue; " ..
-      "case \"\$(cat /proc/\$p/comm)\" in sh|cat|grep|ls|readlink|awk) continue;; esac; " ..
-      "echo P \$(awk '/^Pss:/ {print \$2}' /proc/\$p/smaps_rollup 2>/dev/null); done") or ""
-    for kb in out:gmatch("P (%d+)") do pss = pss + tonumber(kb) procs = procs + 1 end
+    for _, st in ipairs(R[i]:services()) do
+      if st.pid and st.pid > 0 then
+        pss = pss + pss_of(st.pid) procs = procs + 1
+        local sup = ppid_of(st.pid)
+        if sup and sup > 1 then pss = pss + pss_of(sup) procs = procs + 1 end
+      end
+    end
   end
+  local m1 = meminfo()
+  local function kern(m) return m.Slab + m.KernelStack + m.PageTables end
   print(("per_router %.1f MB %.1f procs"):format(pss / 1024 / #R, procs / #R))
+  print(("kernel_per_router %.1f MB avail %.1f MB"):format((kern(m1) - kern(m0)) / 1024 / #R,
+    (m0.MemAvailable - m1.MemAvailable) / 1024 / #R))
 end)
 LAB
         echo "$TMP/$1.lua"
@@ -59,24 +94,28 @@ row() { # row LABEL NAME TOPO-LUA ROUTERS
         conv=$(echo "$out" | awk '/^converged/ {print ($2 == "true") ? $3 " s" : "no (" $3 " s)"}')
         mem=$(echo "$out" | awk '/^per_router/ {print $2 " MB"}')
         procs=$(echo "$out" | awk '/^per_router/ {print $4}')
-        printf '| %-28s | %7s | %8s s | %-12s | %9s | %5s | %6.0f s |\n' "$1" "$4" "${build:-?}" \
-                "${conv:-?}" "${mem:-?}" "${procs:-?}" "$(echo "$t1 - $t0" | bc)"
+        kmem=$(echo "$out" | awk '/^kernel_per_router/ {print $2 " MB"}')
+        avail=$(echo "$out" | awk '/^kernel_per_router/ {print $5 " MB"}')
+        printf '| %-24s | %7s | %8s s | %-12s | %9s | %9s | %9s | %5s | %6.0f s | %s |\n' "$1" "$4" \
+                "${build:-?}" "${conv:-?}" "${mem:-?}" "${kmem:-?}" "${avail:-?}" "${procs:-?}" \
+                "$(echo "$t1 - $t0" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
         echo "$out" | grep -E "^frr:|FAIL" | head -3 >&2
 }
 
-echo "| lab                          | routers |    build   | convergence  | PSS/router | procs | total |"
-echo "|------------------------------|---------|------------|--------------|-----------|-------|-------|"
+echo "| lab                      | routers |    build   | convergence  | PSS/router | kernel/router | MemAvail/router | procs/router | total | load (1, 5, 15 min) |"
+echo "|--------------------------|---------|------------|--------------|-----------|-----------|-----------|-------|--------|------|"
 O='{ hello = 1, dead = 4 }'
-row "OSPF ring of $RING" bring$$ "for i = 1, $RING do r(i, { ospf = $O }) end
+want() { case " ${ROWS:-ring grid chain} " in *" $1 "*) return 0 ;; esac; return 1; }
+want ring && row "OSPF ring of $RING" bring$$ "for i = 1, $RING do r(i, { ospf = $O }) end
 for i = 1, $RING do link(i, i % $RING + 1) end" "$RING"
-row "OSPF grid ${GRID}x$GRID" bgrid$$ "local G = $GRID
+want grid && row "OSPF grid ${GRID}x$GRID" bgrid$$ "local G = $GRID
 for i = 1, G * G do r(i, { ospf = $O }) end
 for y = 0, G - 1 do for x = 0, G - 1 do
   local i = y * G + x + 1
   if x < G - 1 then link(i, i + 1) end
   if y < G - 1 then link(i, i + G) end
 end end" "$((GRID * GRID))"
-row "BGP chain of $CHAIN ASes" bchain$$ "local N = $CHAIN
+want chain && row "BGP chain of $CHAIN ASes" bchain$$ "local N = $CHAIN
 -- link k joins r(k) and r(k+1): 10.(k//256).(k%256).1 and .2
 local function ip(k, e) return ('10.%d.%d.%d'):format(k // 256, k % 256, e) end
 for i = 1, N do

@@ -261,6 +261,53 @@ local function write_script(rt)
   return table.concat(out, " && ")
 end
 
+-- The first daemon of the lab's routers that failed or gave up, as a
+-- message with its log's tail; nil when none.
+local function failed(s)
+  for _, name in ipairs(s.order) do
+    local rt = s.routers[name]
+    for _, d in ipairs(daemons_of(rt)) do
+      local st = rt.node:service_state(d)
+      if st and (st.state == "failed" or st.state == "gave-up") then
+        return "frr: " .. rt.node:_service_why(d, ("%s (status %s)"):format(
+          st.state == "gave-up" and "gave up" or "failed", tostring(st.status)))
+      end
+    end
+  end
+end
+
+-- Whether path is a socket (or anything) in the router's own files, seen
+-- through /proc/PID/root of its zebra's supervisor (the daemon's parent: a
+-- daemon that changed its user cannot be looked into): opening a socket
+-- fails with ENXIO, a missing file with ENOENT. No process per look.
+local function has_file(rt, path)
+  local st = rt.node:service_state("zebra")
+  if not st or not st.pid or st.pid <= 0 then return false end
+  local f = io.open(("/proc/%d/stat"):format(st.pid))
+  local stat = f and f:read("a")
+  if f then f:close() end
+  local sup = stat and tonumber(stat:match("^%d+ %b() %S+ (%d+)"))
+  if not sup then return false end
+  -- (An absolute symlink on the way, as /var/run -> /run, would lead back
+  -- to this process's root: the caller gives the path without one.)
+  local g, _, code = io.open(("/proc/%d/root%s"):format(sup, path))
+  if g then g:close() return true end
+  return code ~= 2
+end
+
+-- /var/run/frr as has_file wants it: /run/frr where /var/run is Debian's
+-- symlink to /run.
+local RUN_FRR
+local function run_frr()
+  if not RUN_FRR then
+    local f = io.popen("readlink /var/run 2>/dev/null")
+    local target = f and f:read("l")
+    if f then f:close() end
+    RUN_FRR = (target == "/run" or target == "../run") and "/run/frr" or "/var/run/frr"
+  end
+  return RUN_FRR
+end
+
 -- Waits for the jobs {name = job} (all running at once), watching every
 -- router's services meanwhile: a daemon that fails or gives up ends the
 -- wait with its log's tail. → true | nil, message
@@ -278,16 +325,10 @@ local function wait_all(s, jobs, what, timeout)
         end
       end
     end
-    for _, name in ipairs(s.order) do
-      local rt = s.routers[name]
-      for _, d in ipairs(daemons_of(rt)) do
-        local st = rt.node:service_state(d)
-        if st and (st.state == "failed" or st.state == "gave-up") then
-          for _, j in pairs(jobs) do j:kill() end
-          return nil, "frr: " .. rt.node:_service_why(d, ("%s (status %s)"):format(
-            st.state == "gave-up" and "gave up" or "failed", tostring(st.status)))
-        end
-      end
+    local failure = failed(s)
+    if failure then
+      for _, j in pairs(jobs) do j:kill() end
+      return nil, failure
     end
     if left > 0 and netlab.now() > deadline then
       for _, j in pairs(jobs) do j:kill() end
@@ -321,20 +362,38 @@ function M.start(lab)
   local function launch(rt, d)
     local args = d == "zebra" and " -A 127.0.0.1 -s 90000000" or " -A 127.0.0.1"
     local file = rt.conf and "/dev/null" or ("/etc/frr/" .. d .. ".conf")
-    return rt.node:_service_start(d, DAEMONS .. "/" .. d .. args .. " -f " .. file, "on-failure", {})
+    return rt.node:_service_start(d, "exec " .. DAEMONS .. "/" .. d .. args .. " --limit-fds 1024 -f " .. file,
+      "on-failure", {})
   end
+  -- Every router's sockets (names(rt)) there, looked at from here every
+  -- 0.1 s; then vtysh -b applies the frr.conf of routers given one.
   local function wait_sockets(names, what)
-    for _, name in ipairs(s.order) do
-      local rt = s.routers[name]
-      local test = {}
-      for _, sock in ipairs(names(rt)) do test[#test + 1] = "test -S /var/run/frr/" .. sock end
-      local script = ("i=0; until %s; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.05; done")
-        :format(table.concat(test, " && "))
-      if rt.conf and what == "vty" then script = script .. "; vtysh -b 2>&1" end
-      jobs[name] = rt.node:spawn(script)
+    local left, deadline = {}, netlab.now() + 90
+    for _, name in ipairs(s.order) do left[name] = true end
+    while next(left) do
+      for name in pairs(left) do
+        local rt, all = s.routers[name], true
+        for _, sock in ipairs(names(rt)) do
+          if not has_file(rt, run_frr() .. "/" .. sock) then all = false break end
+        end
+        if all then left[name] = nil end
+      end
+      local failure = failed(s)
+      if failure then return nil, failure end
+      if next(left) and netlab.now() > deadline then
+        local names_ = {}
+        for name in pairs(left) do names_[#names_ + 1] = name end
+        table.sort(names_)
+        return nil, ("frr: the daemons did not open their %s sockets within 90 s on %s"):format(
+          what, table.concat(names_, " "))
+      end
+      if next(left) then netlab.sleep(0.1) end
     end
-    return wait_all(s, jobs, ("the daemons did not open their %s sockets%s"):format(what,
-      what == "vty" and " (or vtysh -b failed)" or ""), 90)
+    if what ~= "vty" then return true end
+    for _, name in ipairs(s.order) do
+      if s.routers[name].conf then jobs[name] = s.routers[name].node:spawn("vtysh -b 2>&1") end
+    end
+    return wait_all(s, jobs, "vtysh -b could not apply frr.conf", 90)
   end
   for _, name in ipairs(s.order) do
     local started, e = launch(s.routers[name], "zebra")
@@ -441,12 +500,11 @@ local function parse_json(text)
   return type(t) == "table" and t or {}
 end
 
--- One look at every router, all at once: what is missing ("" when
--- nothing), and a fingerprint of the routing tables. The tables are the
--- kernel's (`ip -4 route`: what zebra installed, what packets follow),
--- a small text per router; only once every router has every prefix are
--- the OSPF neighbours and BGP sessions asked for (vtysh, heavier).
-local function survey(s, ospf_nets, bgp_nets)
+-- One look at every router's routes, all at once: what is missing (""
+-- when nothing) and a fingerprint of the tables. The tables are the
+-- kernel's (`ip -4 route`: what zebra installed, what packets follow), a
+-- small text per router.
+local function survey_routes(s, ospf_nets, bgp_nets)
   local missing, print_ = {}, {}
   local tables = in_all(s, function() return "ip -4 route show table main" end)
   for _, name in ipairs(s.order) do
@@ -474,12 +532,19 @@ local function survey(s, ospf_nets, bgp_nets)
     end
     print_[#print_ + 1] = name .. "{" .. text .. "}"
   end
-  if #missing > 0 then return table.concat(missing, "; "), table.concat(print_, " ") end
+  return table.concat(missing, "; "), table.concat(print_, " ")
+end
+
+-- The protocols' own view, asked once the routes look done (vtysh, one
+-- daemon each: heavier): every OSPF router has all its neighbours Full,
+-- every BGP session is Established. What is missing, "" when nothing.
+local function survey_peers(s)
+  local missing = {}
   local state_ = in_all(s, function(rt)
     local o, sc = rt.opts, {}
-    if o.ospf then sc[#sc + 1] = "vtysh -c 'show ip ospf neighbor json'" end
+    if o.ospf then sc[#sc + 1] = "vtysh -d ospfd -c 'show ip ospf neighbor json'" end
     if o.bgp and #(o.bgp.neighbors or {}) > 0 then
-      sc[#sc + 1] = "echo @@bgp; vtysh -c 'show bgp ipv4 unicast summary json'"
+      sc[#sc + 1] = "echo @@bgp; vtysh -d bgpd -c 'show bgp ipv4 unicast summary json'"
     end
     return #sc > 0 and table.concat(sc, "; ") or nil
   end)
@@ -513,14 +578,14 @@ local function survey(s, ospf_nets, bgp_nets)
       end
     end
   end
-  return table.concat(missing, "; "), table.concat(print_, " ")
+  return table.concat(missing, "; ")
 end
 
 -- frr.converged(lab, {timeout = 60}) → true | nil, what is missing:
--- every OSPF router has all its neighbours Full, every BGP session is
--- Established, every router has a route to every prefix the others
--- announce (OSPF interfaces' subnets, BGP networks), and the routing
--- tables stayed the same for two looks a second apart.
+-- every router has a route to every prefix the others announce (OSPF
+-- interfaces' subnets, BGP networks) and its table stayed the same for two
+-- looks a second apart; then every OSPF router has all its neighbours
+-- Full and every BGP session is Established.
 function M.converged(lab, opts)
   netlab.check_opts(opts, { "timeout" }, "frr.converged")
   opts = opts or {}
@@ -537,18 +602,16 @@ function M.converged(lab, opts)
     if rt.opts.ospf then for _, p in ipairs(rt.nets or {}) do ospf_nets[p] = true end end
     if rt.opts.bgp then for _, p in ipairs(rt.opts.bgp.networks or {}) do bgp_nets[p] = true end end
   end
-  local deadline = os.time() + timeout
-  local stable, last = 0, nil
+  local deadline = netlab.now() + timeout
+  local last
   while true do
-    local missing, fp = survey(s, ospf_nets, bgp_nets)
+    local missing, fp = survey_routes(s, ospf_nets, bgp_nets)
     if missing == "" and fp == last then
-      stable = stable + 1
-      if stable >= 2 then return true end
-    elseif missing ~= "" then
-      stable = 0
+      missing = survey_peers(s)
+      if missing == "" then return true end
     end
     last = fp
-    if os.time() > deadline then
+    if netlab.now() > deadline then
       return nil, ("frr: not converged after %g s: %s"):format(timeout,
         missing ~= "" and missing:sub(1, 400) or "the routing tables still change")
     end
