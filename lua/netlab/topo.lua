@@ -110,9 +110,17 @@ function topo.star(lab, n, opts)
 end
 topo.single = topo.star
 
--- ring,N: N switches in a ring, one host on each. The bridges run no STP,
--- so the link closing the ring (sN -- s1) starts down, as a standby path:
--- take another ring link down before bringing it up, or frames loop.
+-- True when the generator's switches run STP (switch = {stp = ...}): then
+-- every link starts up and STP blocks the loops; otherwise the links that
+-- would close a loop start down, as standby paths.
+local function stp_on(o)
+  return type(o.switch) == "table" and o.switch.stp ~= nil and o.switch.stp ~= false
+end
+
+-- ring,N: N switches in a ring, one host on each. Without STP the link
+-- closing the ring (sN -- s1) starts down, as a standby path: take another
+-- ring link down before bringing it up, or frames loop. With
+-- switch = {stp = ...} it starts up and STP blocks a port.
 function topo.ring(lab, n, opts)
   count(n, "ring")
   local o = options(opts, "ring")
@@ -124,8 +132,108 @@ function topo.ring(lab, n, opts)
     new_link(lab, o, hosts[i], switches[i])
     if i > 1 then new_link(lab, o, switches[i - 1], switches[i]) end
   end
-  local standby = new_link(lab, o, switches[n], switches[1], { up = false })
+  local standby = new_link(lab, o, switches[n], switches[1], not stp_on(o) and { up = false } or nil)
   return hosts, switches, standby
+end
+
+-- Links switch pairs (in order): those joining two parts not yet joined
+-- start up, the others (each would close a loop) start down unless the
+-- switches run STP. → the links that started down (or, with STP, would have).
+local function mesh(lab, o, pairs_)
+  local parent = {}
+  local function find(x)
+    while parent[x] and parent[x] ~= x do x = parent[x] end
+    return x
+  end
+  local standby = {}
+  for _, p in ipairs(pairs_) do
+    local ra, rb = find(p[1].name), find(p[2].name)
+    local loop = ra == rb
+    if not loop then parent[ra] = rb end
+    local l = new_link(lab, o, p[1], p[2], loop and not stp_on(o) and { up = false } or nil)
+    if loop then standby[#standby + 1] = l end
+  end
+  return standby
+end
+
+-- fattree,K (Al-Fares et al.): K pods of K/2 edge switches eP_I and K/2
+-- aggregation switches aP_I, (K/2)^2 core switches cI, K^3/4 hosts (K/2 on
+-- each edge switch). In each pod every edge switch links to every
+-- aggregation switch; aggregation switch I of each pod links to the core
+-- switches (I-1)*K/2+1 .. I*K/2. Without STP only a spanning tree of it
+-- starts up (the other links are standby, returned third); with
+-- switch = {stp = ...} everything is up. → hosts, switches (core, then
+-- each pod's aggregation and edge switches), standby links.
+function topo.fattree(lab, k, opts)
+  count(k, "fattree")
+  local o = options(opts, "fattree")
+  if k < 2 or k % 2 ~= 0 then
+    netlab.error(("netlab.topo.fattree: k is an even number of ports from 2, got %d"):format(k))
+  end
+  if k > 72 then -- k^3/4 hosts: 72 is 93312
+    netlab.error(("netlab.topo.fattree: k = %d makes %d hosts, more than 100000"):format(k, k * k * k // 4))
+  end
+  local half = k // 2
+  local hosts, switches, core, pairs_ = {}, {}, {}, {}
+  for i = 1, half * half do
+    core[i] = new_switch(lab, o, "c" .. i)
+    switches[#switches + 1] = core[i]
+  end
+  for p = 1, k do
+    local agg, edge = {}, {}
+    for i = 1, half do
+      agg[i] = new_switch(lab, o, ("a%d_%d"):format(p, i))
+      switches[#switches + 1] = agg[i]
+    end
+    for i = 1, half do
+      edge[i] = new_switch(lab, o, ("e%d_%d"):format(p, i))
+      switches[#switches + 1] = edge[i]
+      for _ = 1, half do
+        local h = new_host(lab, o, #hosts + 1)
+        hosts[#hosts + 1] = h
+        new_link(lab, o, h, edge[i])
+      end
+    end
+    for i = 1, half do
+      for j = 1, half do pairs_[#pairs_ + 1] = { agg[j], edge[i] } end
+    end
+    for i = 1, half do
+      for j = 1, half do pairs_[#pairs_ + 1] = { agg[i], core[(i - 1) * half + j] } end
+    end
+  end
+  return hosts, switches, mesh(lab, o, pairs_)
+end
+
+-- clos,SPINES,LEAVES[,HOSTS] (leaf and spine): every leaf switch lN links to
+-- every spine switch spN; HOSTS hosts (default 1) on each leaf. As fattree,
+-- the links that close loops are standby unless the switches run STP.
+-- → hosts, switches (spines, then leaves), standby links.
+function topo.clos(lab, spines, leaves, per_leaf, opts)
+  if type(per_leaf) == "table" and opts == nil then per_leaf, opts = nil, per_leaf end
+  count(spines, "clos (spines)")
+  count(leaves, "clos (leaves)")
+  per_leaf = per_leaf or 1
+  count(per_leaf, "clos (hosts per leaf)")
+  if leaves * per_leaf > 100000 or spines * leaves > 100000 then
+    netlab.error("netlab.topo.clos: more than 100000 hosts or links")
+  end
+  local o = options(opts, "clos")
+  local hosts, switches, spine, pairs_ = {}, {}, {}, {}
+  for i = 1, spines do
+    spine[i] = new_switch(lab, o, "sp" .. i)
+    switches[#switches + 1] = spine[i]
+  end
+  for i = 1, leaves do
+    local leaf = new_switch(lab, o, "l" .. i)
+    switches[#switches + 1] = leaf
+    for _ = 1, per_leaf do
+      local h = new_host(lab, o, #hosts + 1)
+      hosts[#hosts + 1] = h
+      new_link(lab, o, h, leaf)
+    end
+    for j = 1, spines do pairs_[#pairs_ + 1] = { leaf, spine[j] } end
+  end
+  return hosts, switches, mesh(lab, o, pairs_)
 end
 
 -- torus,X,Y (Mininet's TorusTopo): X*Y switches sXxY on a grid whose rows and
