@@ -196,7 +196,7 @@ expect "  ... a non-zero exit" [ $rc -ne 0 ]
 expect "  ... refused before any namespace was made" eval '! grep -q namespaces <<<"$out"'
 expect "  ... and nothing left" nothing_left tbnat$$
 
-case_ tbswopt$$ "lab:switch: unknown option 'ip' \\(expected one of: class, fail_mode, stp\\)" 2 <<'LAB'
+case_ tbswopt$$ "lab:switch: unknown option 'ip' \\(expected one of: class, fail_mode, stp, dirs\\)" 2 <<'LAB'
 local lab = netlab.lab("LABNAME")
 local s1 = lab:switch("s1", { ip = "10.0.0.1/24" })
 LAB
