@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "kwork.h"
 #include "vlanview.h"
+#include "plot.h"
 #include "monotime.h"
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -125,6 +126,31 @@ static void fetch_run(void *arg)
                 (src) = NULL;                                                                      \
         } while (0)
 
+/* Appends each interface's throughput to its sparkline (by ifindex: the
+ * dump's order may change); an interface gone loses its line. */
+static void spark_add(struct inspect *in, const struct nl_link_info *li, int nli, bool rated)
+{
+        struct inspect_spark old[64];
+        memcpy(old, in->spark, sizeof(old));
+        memset(in->spark, 0, sizeof(in->spark));
+        for (int i = 0; i < nli && i < 64; i++) {
+                in->spark[i].ifindex = li[i].ifindex;
+                for (int k = 0; k < 64; k++)
+                        if (old[k].n && old[k].ifindex == li[i].ifindex) {
+                                in->spark[i] = old[k];
+                                break;
+                        }
+                if (!rated)
+                        continue;
+                if (in->spark[i].n == INSPECT_SPARK) {
+                        memmove(in->spark[i].v, in->spark[i].v + 1,
+                                (INSPECT_SPARK - 1) * sizeof(double));
+                        in->spark[i].n--;
+                }
+                in->spark[i].v[in->spark[i].n++] = in->rx_rate[i] + in->tx_rate[i];
+        }
+}
+
 static void fetch_done(void *arg)
 {
         struct fetch *f = arg;
@@ -164,6 +190,7 @@ static void fetch_done(void *arg)
                         }
         }
         in->at_ms = now;
+        spark_add(in, f->li, f->nli, dt > 0);
         TAKE(in->li, f->li);
         in->nli = f->nli;
         TAKE(in->ai, f->ai);
@@ -573,6 +600,16 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                 human(i < 64 ? in->rx_rate[i] : 0, rxr, sizeof(rxr));
                 human(i < 64 ? in->tx_rate[i] : 0, txr, sizeof(txr));
                 line(&s, 2, A_DIM, "rx %s %s/s  tx %s %s/s", rx, rxr, tx, txr);
+                if (i < 64 && in->spark[i].n > 1) { /* throughput over the last reads */
+                        char sp[INSPECT_SPARK * 4 + 1], peak[32];
+                        double hi = 0;
+                        for (int k = 0; k < in->spark[i].n; k++)
+                                hi = in->spark[i].v[k] > hi ? in->spark[i].v[k] : hi;
+                        plot_spark(in->spark[i].v, (size_t)in->spark[i].n, INSPECT_SPARK, c->utf8,
+                                   sp, sizeof(sp));
+                        human(hi, peak, sizeof(peak));
+                        line(&s, 2, 0, "%s %s/s peak", sp, peak);
+                }
         }
         if (in->nri > 0)
                 line(&s, 0, A_BOLD, "routes");

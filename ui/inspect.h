@@ -14,6 +14,7 @@
 struct console;
 
 #define INSPECT_SVCS 16 /* services shown; "... N more" past them */
+#define INSPECT_SPARK 30 /* throughput samples kept per interface (one a read) */
 
 /* A service of the node as its supervisor's state file says. */
 struct inspect_svc {
@@ -43,6 +44,13 @@ struct inspect {
         int nat_table, fw_table;
         uint64_t *prev_rx, *prev_tx; /* per li entry, for rates */
         double rx_rate[64], tx_rate[64];
+        /* Each interface's throughput (rx + tx, bytes/s) at the last
+         * INSPECT_SPARK reads, oldest first: the inspector's sparkline. */
+        struct inspect_spark {
+                int ifindex;
+                int n;
+                double v[INSPECT_SPARK];
+        } spark[64];
         long long at_ms;
         struct inspect_svc svc[INSPECT_SVCS];
         int nsvc, nsvc_all; /* shown, registered */
