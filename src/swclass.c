@@ -46,10 +46,11 @@ static int bridge_dpctl(struct lab *lab, int node, const char *cmd, char *sh, si
 {
         (void)cmd, (void)err;
         const char *br = lab->nodes[node].kind->own_ifname(lab, node);
+        const struct node *n = &lab->nodes[node];
         snprintf(sh, len,
-                 "echo '*** %s: bridge fdb (learned)'; bridge fdb show br %s | grep -v permanent; "
-                 "echo '*** %s: bridge vlan'; bridge vlan show",
-                 lab->nodes[node].name, br, lab->nodes[node].name);
+                 "echo '*** %s: bridge fdb (learned)'; bridge -n %s fdb show br %s | grep -v "
+                 "permanent; echo '*** %s: bridge vlan'; bridge -n %s vlan show",
+                 n->name, n->netns_name, br, n->name, n->netns_name);
         return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "export.h"
 #include "clean.h"
 #include "service.h"
+#include "swclass.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -257,6 +258,67 @@ static int c_ports(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
+/* `dpctl CMD [ARGS...] [SWITCH]`: Mininet's dpctl, on every switch or the
+ * one named last: each switch's class's own inspection (swclass.h), run as
+ * a job on the host (ovs-ofctl against the lab's OVS, a bridge's FDB and
+ * VLANs, the userspace datapath's table). */
+static int c_dpctl(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        if (cmd_need_up(c, err) < 0)
+                return -1;
+        struct lab *lab = c->lab;
+        char cmd[1024];
+        snprintf(cmd, sizeof(cmd), "%s", rest);
+        size_t cl = strlen(cmd);
+        while (cl && cmd[cl - 1] == ' ')
+                cmd[--cl] = '\0';
+        int only = argc >= 2 ? lab_find_node(lab, argv[argc - 1]) : -1;
+        if (only >= 0 && lab_node_has(lab, only, KIND_BRIDGE)) {
+                size_t wl = strlen(argv[argc - 1]);
+                if (cl >= wl && !strcmp(cmd + cl - wl, argv[argc - 1]))
+                        cmd[cl - wl] = '\0';
+        } else if (only >= 0) {
+                return errf(err, "dpctl: \"%s\" is a %s, not a switch", argv[argc - 1],
+                            lab->nodes[only].kind->name);
+        } else {
+                only = -1;
+        }
+        size_t len = 0, cap = 4096;
+        char *sh = malloc(cap);
+        if (!sh)
+                return errf_sys(err, NULL, "dpctl");
+        sh[0] = '\0';
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (!lab_node_live(lab, i) || !lab_node_has(lab, i, KIND_BRIDGE) ||
+                    (only >= 0 && i != only))
+                        continue;
+                char one[8192];
+                const struct switch_class *k = swclass_get(swclass_of(lab, i));
+                if (k->dpctl(lab, i, cmd, one, sizeof(one), err) < 0) {
+                        free(sh);
+                        return -1;
+                }
+                size_t ol = strlen(one);
+                if (len + ol + 4 > cap) {
+                        cap = (len + ol + 4) * 2;
+                        char *n = realloc(sh, cap);
+                        if (!n) {
+                                free(sh);
+                                return errf_sys(err, NULL, "dpctl");
+                        }
+                        sh = n;
+                }
+                len += (size_t)snprintf(sh + len, cap - len, "%s%s", len ? "; " : "", one);
+        }
+        if (!len) {
+                free(sh);
+                return errf(err, "dpctl: lab \"%s\" has no switch", lab->name);
+        }
+        int rc = job_start(c, PROC_HOST, -1, sh, false, node_cmd_done, err);
+        free(sh);
+        return rc < 0 ? -1 : 0;
+}
+
 /* `sh CMD`: a shell command where netlab runs (Mininet's sh). */
 static int c_sh(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
@@ -473,6 +535,9 @@ const struct cmd_entry con_commands[] = {
      c_save},
     {"jobs", "", "the commands running (NODE cmd, ping, sh...)", 0, 0, "", NULL, c_jobs},
     {"kill", "N [SIGNAL]", "signal job N (TERM); Ctrl-C interrupts all", 1, 2, "", NULL, c_kill},
+    {"dpctl", "CMD [ARGS...] [SWITCH]",
+     "each switch's own view: ovs-ofctl CMD (OVS), FDB and VLANs (bridge)", 1, -1, "s",
+     "dump-flows show dump-ports del-flows add-flow", c_dpctl},
     {"sh", "CMD...", "a shell command where netlab runs (not in a node)", 1, -1, "", NULL, c_sh},
     {"source", "FILE", "run the commands of FILE, one after the other", 1, 1, "", NULL, c_source},
     {"time", "CMD...", "run a command line and say how long it took", 1, -1, "", NULL, c_time},

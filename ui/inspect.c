@@ -13,6 +13,7 @@
 #include "nft.h"
 #include "plan.h"
 #include "live.h"
+#include "swclass.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -84,6 +85,10 @@ struct fetch {
         char rundir[PATH_MAX];
         struct inspect_svc svc[INSPECT_SVCS];
         int nsvc, nsvc_all;
+        bool ovs; /* an OVS switch: its status from the lab's OVS (ovs.h) */
+        struct ovs_status ost;
+        int ost_known;
+        char ost_err[ERRLEN];
         char err[ERRLEN];
 };
 
@@ -94,6 +99,11 @@ static void fetch_run(void *arg)
                 char p[PATH_MAX + 128];
                 service_state_path_in(f->rundir, f->name, f->svc[i].name, p, sizeof(p));
                 f->svc[i].known = service_state_read(p, &f->svc[i].st) == 0;
+        }
+        if (f->ovs) { /* two short-lived tools, on this worker: never on the loop */
+                char dir[PATH_MAX + 8];
+                snprintf(dir, sizeof(dir), "%s/ovs", f->rundir);
+                f->ost_known = ovs_switch_status(dir, f->name, &f->ost, f->ost_err) == 0 ? 1 : -1;
         }
         if (f->delay_ms > 0)
                 usleep((useconds_t)f->delay_ms * 1000); /* as if the rtnl lock were held */
@@ -171,12 +181,22 @@ static void fetch_done(void *arg)
                         c->panes[c->inspect_pane].scroll = 0;
         }
         memcpy(in->err, f->err, sizeof(in->err));
+        in->ovs = f->ost;
+        in->ovs_known = f->ovs ? f->ost_known : 0;
+        snprintf(in->ovs_err, sizeof(in->ovs_err), "%.150s", f->ost_err);
         memcpy(in->svc, f->svc, sizeof(in->svc));
         in->nsvc = f->nsvc;
         in->nsvc_all = f->nsvc_all;
         c->dirty = true;
         if (!f->ok)
                 return;
+        if (f->ovs) { /* the lab's OVS namespace holds every OVS switch: show this one's */
+                int k = 0;
+                for (int i = 0; i < f->nli; i++)
+                        if (lab_find_iface(c->lab, f->node, f->li[i].name) >= 0)
+                                f->li[k++] = f->li[i];
+                f->nli = k;
+        }
         long long now = monotime_ms();
         double dt = in->at_ms ? (double)(now - in->at_ms) / 1000.0 : 0;
         for (int i = 0; i < f->nli && i < 64; i++) {
@@ -248,6 +268,7 @@ void inspect_refresh(struct console *c, int node)
         f->fw = !fw_for(c->lab, node) ? -1 : plan_switch_in_userspace(c->lab, node) ? 2 : 0;
         f->fwd4 = f->fwd6 = f->nat_table = f->fw_table = -1;
         snprintf(f->rundir, sizeof(f->rundir), "%s", c->lab->rundir);
+        f->ovs = f->bridge && swclass_of(c->lab, node) == SWCLASS_OVS;
         for (int i = 0; i < c->lab->nsvcs; i++) {
                 if (c->lab->svcs[i].node != node)
                         continue;
@@ -429,6 +450,25 @@ static void draw_state(struct console *c, struct lines *s, int node)
                         fw_rule_format(&fw->rules[r], rule, sizeof(rule));
                         line(s, 1, 0, "%d %s", r + 1, rule);
                 }
+        }
+        if (in->ovs_known) {
+                const struct ovs_status *o = &in->ovs;
+                if (in->ovs_known < 0) {
+                        line(s, 0, A_BOLD | red(), "Open vSwitch: %s", in->ovs_err);
+                        return;
+                }
+                line(s, 0, A_BOLD, "Open vSwitch, fail mode %s, %d flow%s", o->fail_mode,
+                     o->nflows, o->nflows == 1 ? "" : "s");
+                if (!o->nctl)
+                        line(s, 1, 0, "no controller");
+                char ctl[sizeof(o->ctl)];
+                snprintf(ctl, sizeof(ctl), "%s", o->ctl);
+                char *save = NULL;
+                for (char *t = strtok_r(ctl, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+                        t += strspn(t, " ");
+                        line(s, 1, strstr(t, "not connected") ? red() : 0, "controller %s", t);
+                }
+                return;
         }
         bool bridge = false;
         for (int i = 0; i < in->nli; i++)

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "nl.h"
 #include "service.h"
+#include "ovs.h"
 #include "vlanview.h"
 
 struct console;
@@ -54,6 +55,12 @@ struct inspect {
         long long at_ms;
         struct inspect_svc svc[INSPECT_SVCS];
         int nsvc, nsvc_all; /* shown, registered */
+        /* An OVS switch (ovs.h): its fail mode, controllers and flows, as
+         * ovs-vsctl and ovs-ofctl told the worker; ovs_known 1 read, -1 the
+         * tools failed (ovs_err), 0 not an OVS switch. */
+        struct ovs_status ovs;
+        int ovs_known;
+        char ovs_err[160];
         char err[ERRLEN];
 };
 
