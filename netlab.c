@@ -19,6 +19,7 @@
 #include "nsscan.h"
 #include "probe.h"
 #include "topo_cli.h"
+#include "ovs.h"
 #include "ui.h"
 #include "monotime.h"
 #include <errno.h>
@@ -223,6 +224,10 @@ static int cmd_doctor(int argc, char **argv)
         } progs[] = {
             {"FRR", zebra, "frr", "netlab.frr routers (labs/ospf.lua, labs/bgp.lua)"},
             {"traceroute", "/usr/sbin/traceroute", "traceroute", "labs/ospf.lua's path checks"},
+            {"Open vSwitch", "/usr/sbin/ovs-vswitchd", "openvswitch-switch",
+             "switch class ovs (a private OVS per lab)"},
+            {"OVS test controller", "/usr/bin/ovs-testcontroller", "openvswitch-testcontroller",
+             "lab:controller kind ref (labs/openflow.lua)"},
         };
         printf("\n%-24s %-6s %-32s %s\n", "program", "found", "Debian package", "netlab uses");
         for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
@@ -234,6 +239,9 @@ static int cmd_doctor(int argc, char **argv)
                 if (access(progs[i].path, X_OK) != 0)
                         printf("  %s: %s is missing: apt-get install %s\n", progs[i].name,
                                progs[i].path, progs[i].pkg);
+        char ovsdp[200];
+        ovs_datapath_text(ovsdp, sizeof(ovsdp));
+        printf("  Open vSwitch switches of a lab get the %s\n", ovsdp);
         printf("\n");
         if (argc == 0) {
                 plan_print(NULL, &f, stdout);

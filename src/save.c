@@ -3,6 +3,8 @@
  * it, so writing the model is writing the network. Strings are written
  * with %q-like quoting of the few characters a name or path may hold. */
 #include "save.h"
+#include "ovs.h"
+#include "swclass.h"
 #include "fw.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -161,6 +163,12 @@ static void put_node(const struct lab *lab, int i, FILE *out)
                 }
                 fputc('}', out);
         }
+        if ((n->kind->flags & KIND_BRIDGE) && n->swclass != SWCLASS_AUTO) {
+                OPT();
+                fprintf(out, "class = \"%s\"", swclass_get(n->swclass)->name);
+                if (n->fail_mode != OVS_FAIL_DEFAULT)
+                        fprintf(out, ", fail_mode = \"%s\"", ovs_fail_mode_name(n->fail_mode));
+        }
 #undef OPT
         fputs(any ? "})\n" : ")\n", out);
 }
@@ -275,6 +283,16 @@ int lab_save_lua(const struct lab *lab, FILE *out, char *err)
         fputs("local lab = netlab.lab(", out);
         put_str(out, lab->name);
         fputs(")\n\n", out);
+        for (int c = 0; c < lab->nctls; c++) { /* before the switches that connect to them */
+                const struct ovs_ctl *k = &lab->ctls[c];
+                fputs("lab:controller(", out);
+                put_str(out, k->name);
+                if (k->kind == OVS_CTL_REMOTE)
+                        fprintf(out, ", {kind = \"remote\", ip = \"%s\", port = %d})\n", k->ip,
+                                k->port);
+                else
+                        fputs(", {kind = \"ref\"})\n", out);
+        }
         for (int i = 0; i < lab->nnodes; i++)
                 if (lab_node_live(lab, i))
                         put_node(lab, i, out);
