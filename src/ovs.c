@@ -528,6 +528,27 @@ static int bridge_args(const struct lab *lab, int node, char **av, int a, char *
                 ARG("add-port");
                 ARG("%s", n->name);
                 ARG("%s", f->name);
+                /* VLANs as the bridge's: the PVID untagged is OVS's tag
+                 * (native-untagged when the port also trunks), tagged
+                 * VLANs its trunks. */
+                int pvid = 0, nt = 0;
+                char trunks[160] = "";
+                for (int v = 0; v < f->nvlan; v++) {
+                        if (f->vlan[v].pvid && f->vlan[v].untagged)
+                                pvid = f->vlan[v].vid;
+                        else if (strlen(trunks) < sizeof(trunks) - 8)
+                                nt += snprintf(trunks + strlen(trunks),
+                                               sizeof(trunks) - strlen(trunks), "%s%u",
+                                               nt ? "," : "", f->vlan[v].vid) > 0;
+                }
+                if (pvid)
+                        ARG("tag=%d", pvid);
+                if (nt && pvid) {
+                        ARG("trunks=%d,%s", pvid, trunks);
+                        ARG("vlan_mode=native-untagged");
+                } else if (nt) {
+                        ARG("trunks=%s", trunks);
+                }
         }
         if (lab->nctls) {
                 ARG("--");

@@ -67,6 +67,30 @@ expect "its database is under the lab's run directory" test -S /run/netlab/tcls$
 expect "down: nothing left" nothing_left tcls$n
 expect "down: no OVS daemon left" no_ovs_daemons tcls$n
 
+# VLANs on OVS ports: access ports are OVS tags, a trunk carries both.
+f=$(mklab tcv$n <<'EOF2'
+local lab = netlab.lab("LABNAME")
+local s1 = lab:switch("s1", { class = "ovs" })
+local s2 = lab:switch("s2", { class = "ovs" })
+local h = {}
+for i = 1, 4 do h[i] = lab:host("h" .. i, { ip = "10.0.0." .. i .. "/24" }) end
+lab:link(h[1], s1, { vlan = 10 }); lab:link(h[2], s1, { vlan = 20 })
+lab:link(h[3], s2, { vlan = 10 }); lab:link(h[4], s2, { vlan = 20 })
+lab:link(s1, s2, { trunk = { 10, 20 } })
+experiment("vlans", function()
+  check(h[1]:ping(h[3], { count = 1, timeout = 2 }), "h1 reaches h3 in VLAN 10 over the trunk")
+  check(h[2]:ping(h[4], { count = 1, timeout = 2 }), "h2 reaches h4 in VLAN 20 over the trunk")
+  check(not h[1]:ping(h[2], { count = 1, timeout = 1 }), "h1 does not reach h2 (VLAN 10, 20)")
+  check(not h[1]:ping(h[4], { count = 1, timeout = 1 }), "h1 does not reach h4 (VLAN 10, 20)")
+end)
+EOF2
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "VLANs on OVS switches (rc $rc)" [ $rc -eq 0 ]
+expect "VLANs: nothing left" nothing_left tcv$n
+
 # Two OVS labs side by side, from the command line: each its own daemons.
 "$NETLAB" run --topo single,2 --switch ovs --controller none --name tcla$n --keep >/dev/null 2>&1
 LABS+=(tcla$n tclb$n)
