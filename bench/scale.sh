@@ -11,8 +11,8 @@
 #   rss/fds  the building netlab's VmHWM and open descriptors once built;
 #   console  `netlab attach` on the kept lab (NETLAB_UI_TIMING=1 in a private
 #            tmux at 200x60): seconds until the graph shows, the first draw's
-#            ms, the median and worst redraw while panning (H L J K), and the
-#            console's open descriptors;
+#            ms, the median and worst redraw while panning (H L J K, PgDn,
+#            End in the graph pane), and the console's open descriptors;
 #   teardown from `netlab down` until the kernel has finished: a sentinel
 #            namespace queued after the lab's is seen gone (the kernel cleans
 #            namespaces in order);
@@ -152,8 +152,10 @@ console_run() { # LAB
         pid=$(console_pid "$lab")
         [ -n "$pid" ] && C_FDS=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
         local n0
+        tmux -L "$SOCK" send-keys -t b C-b g # the graph pane takes the keys
+        sleep 0.5
         n0=$(grep -c ' redraw ' "$logf")
-        for k in L L L L J J J H H K K L J; do
+        for k in L L L L J J J H H K K L J NPage NPage End; do
                 tmux -L "$SOCK" send-keys -t b "$k"
                 sleep 0.3
         done

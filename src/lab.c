@@ -343,9 +343,12 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
                 errno = EEXIST;
                 return errf(err, "node \"%s\" already has an interface \"%s\"", n->name, name);
         }
-        if (n->nifaces >= 255) {
+        if (n->nifaces >= LAB_MAX_IFACES) {
                 errno = ENOSPC;
-                return errf(err, "node \"%s\" has too many interfaces (at most 255)", n->name);
+                return errf(err,
+                            "node \"%s\" has too many interfaces (at most %d, a Linux bridge's "
+                            "port limit): split it into switches linked together",
+                            n->name, LAB_MAX_IFACES);
         }
         if (grow((void **)&lab->ifaces, &lab->capifaces, lab->nifaces + 1, sizeof(struct iface)))
                 return errf_sys(err, NULL, "Cannot add interface \"%s\"", name);
@@ -360,13 +363,22 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
         f->link = link;
         f->parent = -1;
         snprintf(f->name, sizeof(f->name), "%s", name);
-        /* Locally administered, unicast, deterministic: 02:LL:LL:NN:NN:II. */
+        /* Locally administered, unicast, deterministic: 02:LL:LL:NN:NN:II.
+         * Past a node's 255th interface (a star's bridge) or node 32767,
+         * 02:LL:LL:8X:XX:XX with X the interface's index in the lab, a space
+         * the first form never reaches. */
         f->mac[0] = 0x02;
         f->mac[1] = (uint8_t)(lab->mac_prefix >> 8);
         f->mac[2] = (uint8_t)lab->mac_prefix;
-        f->mac[3] = (uint8_t)(node >> 8);
-        f->mac[4] = (uint8_t)node;
-        f->mac[5] = (uint8_t)(n->nifaces + 1);
+        if (n->nifaces < 255 && node < 0x8000) {
+                f->mac[3] = (uint8_t)(node >> 8);
+                f->mac[4] = (uint8_t)node;
+                f->mac[5] = (uint8_t)(n->nifaces + 1);
+        } else {
+                f->mac[3] = (uint8_t)(0x80 | ((idx >> 16) & 0x7f));
+                f->mac[4] = (uint8_t)(idx >> 8);
+                f->mac[5] = (uint8_t)idx;
+        }
         n->ifaces[n->nifaces++] = idx;
         return idx;
 }

@@ -28,6 +28,7 @@
 #define NODE_NAME_MAX 24 /* node names: [A-Za-z0-9_-], 1..24, a letter first */
 #define IFNAME_MAX 15    /* IFNAMSIZ - 1 */
 #define IFACE_ADDR_MAX 8 /* addresses per interface */
+#define LAB_MAX_IFACES 1023 /* per node: a Linux bridge takes 1023 ports */
 #define LAB_RUN_DIR "/run/netlab"
 #define NETNS_RUN_DIR "/run/netns"
 
@@ -158,6 +159,8 @@ struct lab {
         struct ovs_run *ovs; /* the lab's private Open vSwitch (ovs.h), or NULL */
         int nsfd_ring[LAB_NSFD_CACHE]; /* lab_ns_fd's open nodes, index + 1 (0: free) */
         int nsfd_next;
+        int nsfile; /* during the build: 0 off, -1 on, else 1 + an O_PATH fd of the
+                       first node's /run/netns file, the others' hard links (build.c) */
 };
 
 /* Model. Each returns the new object's index, or -1 with err filled. */

@@ -742,6 +742,7 @@ out:
         copy_free(c);
         free(c->gn);
         free(c->ge);
+        graph_free(c);
         layout_free(&c->lay);
         close(c->ep);
         close(c->sfd);

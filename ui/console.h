@@ -60,6 +60,7 @@ struct console {
         int active; /* pane id (index in panes) */
         int graph_pane, inspect_pane, exp_pane, output_pane;
         bool focus_cmd; /* keys go to the command line, else to the active pane */
+        bool find_back; /* the command line came from / in the graph: back there after Enter */
         bool sync;      /* typing goes to every shell (synchronize-panes) */
         struct dying dying[MAXPANES];
         long long dying_at; /* the next closed shell to kill (ms), 0: none */

@@ -136,6 +136,7 @@ void draw_relayout_graph(struct console *c, int width)
                 c->ge[l].b = live ? lab->ifaces[lab->links[l].b].node : -1;
         }
         glayout(c->gn, lab->nnodes, c->ge, lab->nlinks, width, &c->gres);
+        c->gv.layout_gen++;
         c->glayout_w = width;
         c->gv.nnodes = lab->nnodes;
         c->gv.nlinks = lab->nlinks;
@@ -377,11 +378,8 @@ void draw_all(struct console *c)
                 draw_relayout_graph(c, c->glayout_w > 0 ? c->glayout_w : COLS);
         }
         /* Title bar. */
-        int running = nlua_exp_running(c->L), nn = 0, nl = 0;
-        for (int i = 0; i < c->lab->nnodes; i++) /* live edits leave deleted ones behind */
-                nn += lab_node_live(c->lab, i);
-        for (int i = 0; i < c->lab->nlinks; i++)
-                nl += lab_link_live(c->lab, i);
+        int running = nlua_exp_running(c->L), nn, nl;
+        graph_live_counts(c, &nn, &nl);
         snprintf(line, sizeof(line), " netlab  %s  %s  %d nodes, %d links%s%s%s", c->lab->name,
                  c->built ? "up" : "not built", nn, nl, c->dp_note,
                  running >= 0 ? "  running: " : "",
@@ -509,5 +507,6 @@ panes:;
         c->last_draw_ms = (monotime_s() - t0) * 1000.0;
         c->ndraws++;
         if (getenv("NETLAB_UI_TIMING"))
-                con_log(c, "redraw %.3f ms", c->last_draw_ms);
+                con_log(c, "redraw %.3f ms (graph: %d nodes, %d links painted)", c->last_draw_ms,
+                        c->gv.painted_nodes, c->gv.painted_links);
 }

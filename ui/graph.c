@@ -40,16 +40,20 @@ static bool has_vid(const struct iface *f, int vid)
 
 static bool subif_tags(const struct lab *lab, int iface, int vid)
 {
-        for (int i = 0; i < lab->nifaces; i++)
-                if (lab->ifaces[i].link < 0 && lab->ifaces[i].parent == iface &&
-                    lab->ifaces[i].vid == vid)
+        const struct node *n = &lab->nodes[lab->ifaces[iface].node];
+        for (int k = 0; k < n->nifaces; k++) { /* a subinterface is its parent's node's */
+                const struct iface *f = &lab->ifaces[n->ifaces[k]];
+                if (f->link < 0 && f->parent == iface && f->vid == vid)
                         return true;
+        }
         return false;
 }
 
 int graph_lab_vlans(const struct lab *lab, int *out, int max)
 {
         int n = 0;
+        if (!lab->uses_vlan) /* no VLAN anywhere: no walk over every interface */
+                return 0;
         for (int i = 0; i < lab->nifaces; i++) {
                 const struct iface *f = &lab->ifaces[i];
                 for (int v = -1; v < f->nvlan; v++) {
@@ -98,11 +102,20 @@ int graph_link_vlan(const struct lab *lab, int l)
 
 /* VLAN colours, in the order of the lab's VLAN ids: away from the kinds'
  * colours and from green (up) and red (down) where the terminal has 256. */
+static struct {
+        bool on; /* inside a paint: the list below is the lab's */
+        int ids[GRAPH_MAXVLANS], n;
+} paint_vlans;
+
 static short vlan_colour(const struct lab *lab, int vid)
 {
         static const short c256[] = {33, 208, 171, 118, 226, 45, 141, 216};
         static const short c8[] = {COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN, COLOR_YELLOW};
-        int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(lab, ids, GRAPH_MAXVLANS), k = 0;
+        int own[GRAPH_MAXVLANS], *ids = paint_vlans.ids, n = paint_vlans.n, k = 0;
+        if (!paint_vlans.on) {
+                n = graph_lab_vlans(lab, own, GRAPH_MAXVLANS);
+                ids = own;
+        }
         while (k < n && ids[k] != vid)
                 k++;
         if (COLORS >= 256)
@@ -122,10 +135,10 @@ static short link_colour(struct console *c, int l, bool up)
 
 static bool node_in_vlan(const struct lab *lab, int node, int vid)
 {
-        for (int l = 0; l < lab->nlinks; l++) {
-                const struct link *k = &lab->links[l];
-                if ((lab->ifaces[k->a].node == node || lab->ifaces[k->b].node == node) &&
-                    graph_link_in_vlan(lab, l, vid))
+        const struct node *n = &lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++) {
+                int l = lab->ifaces[n->ifaces[k]].link;
+                if (l >= 0 && graph_link_in_vlan(lab, l, vid))
                         return true;
         }
         return false;
@@ -193,6 +206,7 @@ static const char *glyph(const struct console *c, int m, int d, bool dashed)
 /* ---- the canvas ---- */
 
 struct canvas {
+        int ox, oy; /* the layout's cell at the canvas's top-left */
         int w, h;
         unsigned char *m, *d; /* single / double line directions */
         unsigned char *cnt;   /* links whose own part passes the cell */
@@ -202,9 +216,11 @@ struct canvas {
         attr_t *at;
 };
 
-static bool canvas_new(struct canvas *k, int w, int h)
+/* The canvas covers the cells shown (and one around), not the whole layout. */
+static bool canvas_new(struct canvas *k, int ox, int oy, int w, int h)
 {
         size_t n = (size_t)w * (size_t)h;
+        k->ox = ox, k->oy = oy;
         k->w = w, k->h = h;
         k->m = calloc(n, 1);
         k->d = calloc(n, 1);
@@ -227,6 +243,15 @@ static void canvas_free(struct canvas *k)
         free(k->at);
 }
 
+/* The canvas index of layout cell (x, y), -1 when off the canvas. */
+static long cell(const struct canvas *k, int x, int y)
+{
+        x -= k->ox, y -= k->oy;
+        if (x < 0 || y < 0 || x >= k->w || y >= k->h)
+                return -1;
+        return (long)y * k->w + x;
+}
+
 /* Calls fn for each step of e's route from point `from` to point `to`. */
 struct step_ctx {
         struct canvas *k;
@@ -238,17 +263,17 @@ struct step_ctx {
 static void paint_step(struct step_ctx *s, int x, int y, int nx, int ny, int dir, int back)
 {
         struct canvas *k = s->k;
-        if (x < 0 || y < 0 || nx < 0 || ny < 0 || x >= k->w || nx >= k->w || y >= k->h ||
-            ny >= k->h)
-                return;
-        size_t a = (size_t)y * (size_t)k->w + (size_t)x;
-        size_t b = (size_t)ny * (size_t)k->w + (size_t)nx;
+        long a = cell(k, x, y), b = cell(k, nx, ny);
         unsigned char *plane = s->strip ? k->d : k->m;
-        plane[a] |= (unsigned char)dir;
-        plane[b] |= (unsigned char)back;
-        size_t cells[2] = {a, b};
+        if (a >= 0)
+                plane[a] |= (unsigned char)dir;
+        if (b >= 0)
+                plane[b] |= (unsigned char)back;
+        long cells[2] = {a, b};
         for (int i = 0; i < 2; i++) {
-                size_t q = cells[i];
+                long q = cells[i];
+                if (q < 0)
+                        continue;
                 /* A down link wins its cells' colour; a strip never paints a link's. */
                 if (s->strip && k->m[q])
                         continue;
@@ -281,21 +306,16 @@ static void paint_route(struct canvas *k, const struct gl_edge *e, int from, int
 }
 
 /* Marks the cells of the labels (once per paint: the walks below ask per cell). */
-static void mark_labels(struct console *c, struct canvas *k)
+static void mark_labels(struct console *c, struct canvas *k, const int *nodes, int nn)
 {
-        for (int v = 0; v < c->lab->nnodes; v++) {
-                const struct gl_node *n = &c->gn[v];
-                if (!lab_node_live(c->lab, v) || n->y < 0 || n->y >= k->h)
-                        continue;
-                for (int x = n->x; x < n->x + n->w; x++)
-                        if (x >= 0 && x < k->w)
-                                k->lab[(size_t)n->y * (size_t)k->w + (size_t)x] = 1;
+        for (int i = 0; i < nn; i++) {
+                const struct gl_node *n = &c->gn[nodes[i]];
+                for (int x = n->x; x < n->x + n->w; x++) {
+                        long q = cell(k, x, n->y);
+                        if (q >= 0)
+                                k->lab[q] = 1;
+                }
         }
-}
-
-static bool on_any_label(const struct canvas *k, int x, int y)
-{
-        return k->lab[(size_t)y * (size_t)k->w + (size_t)x] != 0;
 }
 
 /* Counts, per cell, the links whose own part passes there (labels aside). */
@@ -304,11 +324,9 @@ static void count_own(struct canvas *k, const struct gl_edge *e)
         for (int p = e->own; p + 1 < e->npts; p++) {
                 int x = e->px[p], y = e->py[p];
                 for (;;) {
-                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(k, x, y)) {
-                                size_t q = (size_t)y * (size_t)k->w + (size_t)x;
-                                if (k->cnt[q] < 255)
-                                        k->cnt[q]++;
-                        }
+                        long q = cell(k, x, y);
+                        if (q >= 0 && !k->lab[q] && k->cnt[q] < 255)
+                                k->cnt[q]++;
                         if (x == e->px[p + 1] && y == e->py[p + 1])
                                 break;
                         x += e->px[p + 1] > x ? 1 : e->px[p + 1] < x ? -1 : 0;
@@ -319,7 +337,7 @@ static void count_own(struct canvas *k, const struct gl_edge *e)
 
 /* The ✗ of a down link (mark 2), or the ≈ of a link with parameters in
  * force (mark 3: delay, loss, a rate, ...): its own straight cell nearest
- * the middle of its own part that no other link uses. */
+ * the middle of its own part that no other link uses (of the cells shown). */
 static void mark_down(struct canvas *k, const struct gl_edge *e, unsigned char mark)
 {
         int total = 0;
@@ -330,14 +348,16 @@ static void mark_down(struct canvas *k, const struct gl_edge *e, unsigned char m
         for (int p = e->own; p + 1 < e->npts; p++) {
                 int x = e->px[p], y = e->py[p];
                 for (;;) {
-                        if (x >= 0 && y >= 0 && x < k->w && y < k->h && !on_any_label(k, x, y)) {
-                                size_t q = (size_t)y * (size_t)k->w + (size_t)x;
+                        long q = cell(k, x, y);
+                        bool shown = x > k->ox && y > k->oy && x < k->ox + k->w - 1 &&
+                                     y < k->oy + k->h - 1; /* not the margin */
+                        if (q >= 0 && shown && !k->lab[q]) {
                                 int m = k->m[q];
                                 bool straight = m == (DN | DS) || m == (DE | DW);
                                 long d = labs(2L * step - total);
                                 if (k->cnt[q] == 1 && straight && !k->d[q] &&
                                     (best < 0 || d < bestd)) {
-                                        best = (long)q;
+                                        best = q;
                                         bestd = d;
                                 }
                         }
@@ -350,6 +370,236 @@ static void mark_down(struct canvas *k, const struct gl_edge *e, unsigned char m
         }
         if (best >= 0)
                 k->down[best] = mark;
+}
+
+/* ---- where the layout's things are ----
+ * Built once per layout: the nodes and links by bands of BAND rows (a link
+ * in each band its route crosses), so a paint looks only at what crosses the
+ * rows shown; and the live nodes' edges sorted, for the off-screen counts.
+ * A 10,000-node lab paints as fast as a small one. */
+#define BAND 16
+
+struct graph_index {
+        unsigned gen; /* the layout it indexes (graph_view.layout_gen) */
+        int nbands;
+        int *nfirst, *nitem; /* nodes of band b: nitem[nfirst[b] .. nfirst[b + 1]) */
+        int *efirst, *eitem; /* the same for links */
+        int *ebox;           /* per link: x0, y0, x1, y1 of its route */
+        int *xs, *xe, *ys;   /* live nodes' left, right (x + w) and row, sorted */
+        int nlive, nlinks_live;
+        int *undrawn, nundrawn; /* live links the layout found no way for */
+        unsigned *seen;         /* per link: the paint that picked it */
+        unsigned stamp;
+        int *epick, *npick; /* one paint's links and nodes */
+};
+
+static int cmp_int(const void *a, const void *b)
+{
+        int x = *(const int *)a, y = *(const int *)b;
+        return (x > y) - (x < y);
+}
+
+static void index_free(struct graph_index *ix)
+{
+        if (!ix)
+                return;
+        free(ix->nfirst);
+        free(ix->nitem);
+        free(ix->efirst);
+        free(ix->eitem);
+        free(ix->ebox);
+        free(ix->xs);
+        free(ix->xe);
+        free(ix->ys);
+        free(ix->undrawn);
+        free(ix->seen);
+        free(ix->epick);
+        free(ix->npick);
+        free(ix);
+}
+
+void graph_free(struct console *c)
+{
+        index_free(c->gv.ix);
+        c->gv.ix = NULL;
+}
+
+static int band_of(const struct graph_index *ix, int y)
+{
+        int b = y < 0 ? 0 : y / BAND;
+        return b < ix->nbands ? b : ix->nbands - 1;
+}
+
+static bool edge_drawn(const struct console *c, int l)
+{
+        const struct gl_edge *e = &c->ge[l];
+        return e->npts >= 2 && lab_node_live(c->lab, e->a) && lab_node_live(c->lab, e->b);
+}
+
+static struct graph_index *index_build(struct console *c)
+{
+        const struct lab *lab = c->lab;
+        int nn = lab->nnodes, ne = lab->nlinks;
+        size_t un = (size_t)nn + 1, ue = (size_t)ne + 1;
+        struct graph_index *ix = calloc(1, sizeof(*ix));
+        if (!ix)
+                return NULL;
+        ix->gen = c->gv.layout_gen;
+        ix->nbands = (c->gres.height + 2) / BAND + 1;
+        size_t nb = (size_t)ix->nbands + 1;
+        ix->nfirst = calloc(nb, sizeof(int));
+        ix->efirst = calloc(nb, sizeof(int));
+        ix->nitem = malloc(un * sizeof(int));
+        ix->ebox = malloc(4 * ue * sizeof(int));
+        ix->xs = malloc(un * sizeof(int));
+        ix->xe = malloc(un * sizeof(int));
+        ix->ys = malloc(un * sizeof(int));
+        ix->undrawn = malloc(ue * sizeof(int));
+        ix->seen = calloc(ue, sizeof(unsigned));
+        ix->epick = malloc(ue * sizeof(int));
+        ix->npick = malloc(un * sizeof(int));
+        if (!ix->nfirst || !ix->efirst || !ix->nitem || !ix->ebox || !ix->xs || !ix->xe ||
+            !ix->ys || !ix->undrawn || !ix->seen || !ix->epick || !ix->npick)
+                goto fail;
+        /* Nodes: a counting sort by band. */
+        for (int v = 0; v < nn; v++)
+                if (lab_node_live(lab, v)) {
+                        const struct gl_node *n = &c->gn[v];
+                        ix->nfirst[band_of(ix, n->y) + 1]++;
+                        ix->xs[ix->nlive] = n->x;
+                        ix->xe[ix->nlive] = n->x + n->w;
+                        ix->ys[ix->nlive++] = n->y;
+                }
+        for (int b = 0; b < ix->nbands; b++)
+                ix->nfirst[b + 1] += ix->nfirst[b];
+        int *at = ix->npick; /* scratch: each band's next slot */
+        memcpy(at, ix->nfirst, (size_t)ix->nbands * sizeof(int));
+        for (int v = 0; v < nn; v++)
+                if (lab_node_live(lab, v))
+                        ix->nitem[at[band_of(ix, c->gn[v].y)]++] = v;
+        qsort(ix->xs, (size_t)ix->nlive, sizeof(int), cmp_int);
+        qsort(ix->xe, (size_t)ix->nlive, sizeof(int), cmp_int);
+        qsort(ix->ys, (size_t)ix->nlive, sizeof(int), cmp_int);
+        /* Links: their boxes, then each in every band it crosses. */
+        long total = 0;
+        for (int l = 0; l < ne; l++) {
+                int *bx = &ix->ebox[4 * l];
+                const struct gl_edge *e = &c->ge[l];
+                ix->nlinks_live += lab_link_live(lab, l);
+                if (!edge_drawn(c, l)) {
+                        bx[0] = bx[1] = 1, bx[2] = bx[3] = 0; /* empty */
+                        if (e->npts < 2 && e->a >= 0 && lab_node_live(lab, e->a) &&
+                            lab_node_live(lab, e->b))
+                                ix->undrawn[ix->nundrawn++] = l;
+                        continue;
+                }
+                bx[0] = bx[2] = e->px[0], bx[1] = bx[3] = e->py[0];
+                for (int p = 1; p < e->npts; p++) {
+                        bx[0] = e->px[p] < bx[0] ? e->px[p] : bx[0];
+                        bx[2] = e->px[p] > bx[2] ? e->px[p] : bx[2];
+                        bx[1] = e->py[p] < bx[1] ? e->py[p] : bx[1];
+                        bx[3] = e->py[p] > bx[3] ? e->py[p] : bx[3];
+                }
+                for (int b = band_of(ix, bx[1]); b <= band_of(ix, bx[3]); b++, total++)
+                        ix->efirst[b + 1]++;
+        }
+        ix->eitem = malloc((size_t)(total + 1) * sizeof(int));
+        if (!ix->eitem)
+                goto fail;
+        for (int b = 0; b < ix->nbands; b++)
+                ix->efirst[b + 1] += ix->efirst[b];
+        at = ix->epick;
+        memcpy(at, ix->efirst, (size_t)ix->nbands * sizeof(int));
+        for (int l = 0; l < ne; l++) {
+                const int *bx = &ix->ebox[4 * l];
+                if (bx[0] > bx[2])
+                        continue;
+                for (int b = band_of(ix, bx[1]); b <= band_of(ix, bx[3]); b++)
+                        ix->eitem[at[b]++] = l;
+        }
+        return ix;
+fail:
+        index_free(ix);
+        return NULL;
+}
+
+/* The index of the layout shown, built again after each layout. */
+static struct graph_index *index_get(struct console *c)
+{
+        struct graph_view *g = &c->gv;
+        if (g->ix && g->ix->gen == g->layout_gen)
+                return g->ix;
+        index_free(g->ix);
+        g->ix = index_build(c);
+        return g->ix;
+}
+
+void graph_live_counts(struct console *c, int *nodes, int *links)
+{
+        struct graph_index *ix = c->gn && c->ge ? index_get(c) : NULL;
+        if (ix) {
+                *nodes = ix->nlive, *links = ix->nlinks_live;
+                return;
+        }
+        *nodes = *links = 0;
+        for (int i = 0; i < c->lab->nnodes; i++) /* live edits leave deleted ones behind */
+                *nodes += lab_node_live(c->lab, i);
+        for (int i = 0; i < c->lab->nlinks; i++)
+                *links += lab_link_live(c->lab, i);
+}
+
+/* The links whose route's box meets cells x0..x1, y0..y1, in index order
+ * (a later link paints over an earlier one, as on the whole layout). */
+static int pick_links(struct graph_index *ix, int x0, int y0, int x1, int y1)
+{
+        if (++ix->stamp == 0) {
+                /* wrapped: forget every older paint */
+                for (int b = 0, n = ix->efirst[ix->nbands]; b < n; b++)
+                        ix->seen[ix->eitem[b]] = 0;
+                ix->stamp = 1;
+        }
+        int n = 0;
+        for (int b = band_of(ix, y0); b <= band_of(ix, y1); b++)
+                for (int k = ix->efirst[b]; k < ix->efirst[b + 1]; k++) {
+                        int l = ix->eitem[k];
+                        const int *bx = &ix->ebox[4 * l];
+                        if (ix->seen[l] == ix->stamp)
+                                continue;
+                        ix->seen[l] = ix->stamp;
+                        if (bx[2] >= x0 && bx[0] <= x1 && bx[3] >= y0 && bx[1] <= y1)
+                                ix->epick[n++] = l;
+                }
+        qsort(ix->epick, (size_t)n, sizeof(int), cmp_int);
+        return n;
+}
+
+/* The live nodes whose label meets cells x0..x1, y0..y1, in index order. */
+static int pick_nodes(const struct console *c, struct graph_index *ix, int x0, int y0, int x1,
+                      int y1)
+{
+        int n = 0;
+        for (int b = band_of(ix, y0); b <= band_of(ix, y1); b++)
+                for (int k = ix->nfirst[b]; k < ix->nfirst[b + 1]; k++) {
+                        const struct gl_node *v = &c->gn[ix->nitem[k]];
+                        if (v->y >= y0 && v->y <= y1 && v->x + v->w - 1 >= x0 && v->x <= x1)
+                                ix->npick[n++] = ix->nitem[k];
+                }
+        qsort(ix->npick, (size_t)n, sizeof(int), cmp_int);
+        return n;
+}
+
+/* How many of a sorted list are below v. */
+static int below(const int *a, int n, int v)
+{
+        int lo = 0, hi = n;
+        while (lo < hi) {
+                int m = (lo + hi) / 2;
+                if (a[m] < v)
+                        lo = m + 1;
+                else
+                        hi = m;
+        }
+        return lo;
 }
 
 /* ---- the view ---- */
@@ -426,19 +676,27 @@ static void scroll_to_selection(struct console *c)
 static void status_row(struct console *c, int y, int x0, int w)
 {
         struct graph_view *g = &c->gv;
+        struct graph_index *ix = g->ix;
         int left = 0, right = 0, up = 0, down = 0;
-        for (int i = 0; i < c->lab->nnodes; i++) {
-                const struct gl_node *n = &c->gn[i];
-                if (!lab_node_live(c->lab, i))
-                        continue;
-                if (n->x < g->gx) /* a label cut at the edge counts too */
-                        left++;
-                else if (n->x + n->w > g->gx + g->w)
-                        right++;
-                if (n->y < g->gy)
-                        up++;
-                else if (n->y >= g->gy + g->h)
-                        down++;
+        if (ix && g->w >= NODE_NAME_MAX + 2) { /* no label is wider than the pane */
+                left = below(ix->xs, ix->nlive, g->gx);
+                right = ix->nlive - below(ix->xe, ix->nlive, g->gx + g->w + 1);
+                up = below(ix->ys, ix->nlive, g->gy);
+                down = ix->nlive - below(ix->ys, ix->nlive, g->gy + g->h);
+        } else {
+                for (int i = 0; i < c->lab->nnodes; i++) {
+                        const struct gl_node *n = &c->gn[i];
+                        if (!lab_node_live(c->lab, i))
+                                continue;
+                        if (n->x < g->gx) /* a label cut at the edge counts too */
+                                left++;
+                        else if (n->x + n->w > g->gx + g->w)
+                                right++;
+                        if (n->y < g->gy)
+                                up++;
+                        else if (n->y >= g->gy + g->h)
+                                down++;
+                }
         }
         char off[96] = "";
         if (left + right + up + down) {
@@ -466,10 +724,9 @@ static void status_row(struct console *c, int y, int x0, int w)
         }
         int x = x0, end = x0 + w - (offw ? offw + 1 : 0);
         /* Links the layout found no way for (a dense mesh): named here, first. */
-        for (int l = 0; l < c->lab->nlinks && x + 8 < end; l++) {
+        for (int u = 0; ix && u < ix->nundrawn && x + 8 < end; u++) {
+                int l = ix->undrawn[u];
                 const struct gl_edge *e = &c->ge[l];
-                if (e->npts >= 2 || !lab_node_live(c->lab, e->a) || !lab_node_live(c->lab, e->b))
-                        continue;
                 if (x == x0)
                         x += put_str(y, x, end - x, "not drawn:", A_BOLD);
                 char name[2 * NODE_NAME_MAX + 16];
@@ -481,7 +738,8 @@ static void status_row(struct console *c, int y, int x0, int w)
         }
         if (x > x0)
                 x += put_str(y, x, end - x, " ", 0);
-        int ids[GRAPH_MAXVLANS], n = graph_lab_vlans(c->lab, ids, GRAPH_MAXVLANS);
+        const int *ids = paint_vlans.ids;
+        int n = paint_vlans.n;
         const char *bar = c->utf8 ? "━━" : "==";
         if (n > 0 && x + 6 < end)
                 x += put_str(y, x, end - x, "vlan ", A_DIM);
@@ -557,17 +815,25 @@ void graph_draw(struct console *c, struct rect r)
         g->h = r.h - (status ? 1 : 0);
         scroll_to_selection(c);
         clamp_view(c);
+        struct graph_index *ix = index_get(c);
+        if (!ix)
+                return;
+        paint_vlans.n = graph_lab_vlans(lab, paint_vlans.ids, GRAPH_MAXVLANS);
+        paint_vlans.on = true;
+        /* Only what meets the cells shown (and one around, for the joins). */
+        int x0 = g->gx - 1, y0 = g->gy - 1, x1 = g->gx + r.w, y1 = g->gy + g->h;
         struct canvas k;
-        if (!canvas_new(&k, c->gres.width + 4, c->gres.height + 2))
+        if (!canvas_new(&k, x0, y0, x1 - x0 + 1, y1 - y0 + 1))
                 goto out;
-        mark_labels(c, &k);
-        for (int l = 0; l < lab->nlinks; l++)
-                if (c->ge[l].npts >= 2)
-                        count_own(&k, &c->ge[l]);
-        for (int l = 0; l < lab->nlinks; l++) {
+        int nn = pick_nodes(c, ix, x0, y0, x1, y1);
+        int ne = pick_links(ix, x0, y0, x1, y1);
+        g->painted_nodes = nn, g->painted_links = ne;
+        mark_labels(c, &k, ix->npick, nn);
+        for (int i = 0; i < ne; i++)
+                count_own(&k, &c->ge[ix->epick[i]]);
+        for (int i = 0; i < ne; i++) {
+                int l = ix->epick[i];
                 struct gl_edge *e = &c->ge[l];
-                if (e->npts < 2 || !lab_node_live(lab, e->a) || !lab_node_live(lab, e->b))
-                        continue;
                 bool up = mon_link_up(c, l), hl = g->vlan && graph_link_in_vlan(lab, l, g->vlan);
                 attr_t at = g->vlan ? (hl ? A_BOLD : A_DIM) : 0;
                 if (e->own > 0 && e->strip >= 0) {
@@ -579,10 +845,9 @@ void graph_draw(struct console *c, struct rect r)
                 struct step_ctx s = {&k, false, !up, link_colour(c, l, up), at};
                 paint_route(&k, e, e->own, e->npts - 1, &s);
         }
-        for (int l = 0; l < lab->nlinks; l++) {
+        for (int i = 0; i < ne; i++) {
+                int l = ix->epick[i];
                 const struct link_params *p = &lab->links[l].p;
-                if (c->ge[l].npts < 2 || !lab_link_live(lab, l))
-                        continue;
                 if (!mon_link_up(c, l))
                         mark_down(&k, &c->ge[l], 2);
                 else if (p->rate_bps || link_params_impaired(p))
@@ -590,11 +855,8 @@ void graph_draw(struct console *c, struct rect r)
         }
         for (int y = 0; y < g->h; y++)
                 for (int x = 0; x < r.w; x++) {
-                        int cx = x + g->gx, cy = y + g->gy;
-                        if (cx >= k.w || cy >= k.h)
-                                continue;
-                        size_t q = (size_t)cy * (size_t)k.w + (size_t)cx;
-                        if (!k.m[q] && !k.d[q])
+                        long q = cell(&k, x + g->gx, y + g->gy);
+                        if (q < 0 || (!k.m[q] && !k.d[q]))
                                 continue;
                         attr_t at = fg(k.col[q]) | k.at[q];
                         if (k.down[q] == 2)
@@ -605,9 +867,8 @@ void graph_draw(struct console *c, struct rect r)
                                 put_str(r.y + y, r.x + x, 1, glyph(c, k.m[q], k.d[q], k.down[q]),
                                         at);
                 }
-        for (int i = 0; i < lab->nnodes; i++) {
-                if (!lab_node_live(lab, i))
-                        continue;
+        for (int j = 0; j < nn; j++) {
+                int i = ix->npick[j];
                 struct gl_node *n = &c->gn[i];
                 int y = n->y - g->gy, x = n->x - g->gx;
                 if (y < 0 || y >= g->h || x + n->w <= 0 || x >= r.w)
@@ -630,4 +891,5 @@ void graph_draw(struct console *c, struct rect r)
                 legend_box(c, r);
 out:
         canvas_free(&k);
+        paint_vlans.on = false;
 }

@@ -19,6 +19,9 @@ struct graph_view {
         int sel_shown;      /* the selection last scrolled into view (-1: none) */
         int w, h;           /* the drawing area at the last paint */
         int nnodes, nlinks; /* the lab's size when it was laid out (a change lays it out again) */
+        unsigned layout_gen;    /* bumped by each layout: the index below follows it */
+        struct graph_index *ix; /* where the layout's nodes and links are (graph.c) */
+        int painted_nodes, painted_links; /* looked at by the last paint */
 };
 
 void graph_draw(struct console *c, struct rect r);
@@ -28,6 +31,10 @@ void graph_pan(struct console *c, int dx, int dy);
  * of the lab is in that VLAN. */
 int graph_set_vlan(struct console *c, int vid, char *err);
 void graph_toggle_legend(struct console *c);
+/* The lab's nodes and links (deleted ones aside), as of its last layout. */
+void graph_live_counts(struct console *c, int *nodes, int *links);
+/* Frees the view's index (the console's end). */
+void graph_free(struct console *c);
 
 /* The lab's VLAN ids, ascending; returns how many (at most max). */
 int graph_lab_vlans(const struct lab *lab, int *out, int max);

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "server.h"
 #include "help.h"
+#include "rl.h"
 #include "monotime.h"
 #include <limits.h>
 #include <stdio.h>
@@ -148,6 +149,17 @@ static void k_cmdline(struct console *c, int key)
 {
         (void)key;
         c->focus_cmd = true;
+        c->find_back = false;
+}
+
+/* /: the command line, with "select " typed: a node name (Tab completes it)
+ * selects the node and the graph jumps to it, in a lab of any size. */
+static void k_graph_find(struct console *c, int key)
+{
+        (void)key;
+        c->focus_cmd = true;
+        c->find_back = true; /* Enter selects and gives the keys back to the graph */
+        rl_set_line("select ");
 }
 
 static void k_help(struct console *c, int key)
@@ -463,6 +475,7 @@ static const struct key_binding graph_keys[] = {
     {K_PGDN, "pan a page up, down, left, right", k_graph_pan},
     {K_HOME, "pan a page up, down, left, right", k_graph_pan},
     {K_END, "pan a page up, down, left, right", k_graph_pan},
+    {'/', "find a node: select NAME (Tab completes)", k_graph_find},
     {K_NONE, NULL, NULL},
 };
 

@@ -66,6 +66,10 @@ static void on_line(char *line)
         }
         con_exec_line(rc, line);
         free(line);
+        if (rc->find_back) { /* a / from the graph: its keys pan again */
+                rc->find_back = false;
+                rc->focus_cmd = false;
+        }
 }
 
 /* ---- completion ---- */
