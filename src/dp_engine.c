@@ -1129,6 +1129,18 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
         if (setpriority(PRIO_PROCESS, 0, -10) < 0) {
                 /* not root: the default priority */
         }
+        /* NETLAB_DP_RT=N (1-99): real-time (SCHED_FIFO at N) instead. On a
+         * loaded machine a nice -10 engine still waits a scheduler slice
+         * (~3 ms) to wake: that is the p99 error of a delay (bench/impair.sh
+         * measures both). Opt-in: a real-time engine forwarding a flood
+         * holds a CPU (the kernel's RT throttling leaves others 5%). */
+        const char *rt = getenv("NETLAB_DP_RT");
+        if (rt && atoi(rt) >= 1 && atoi(rt) <= 99) {
+                struct sched_param sp = {.sched_priority = atoi(rt)};
+                if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+                        fprintf(stderr, "datapath: NETLAB_DP_RT=%s: cannot use SCHED_FIFO: %s\n",
+                                rt, strerror(errno));
+        }
         if (ready_fd >= 0) {
                 ssize_t w = write(ready_fd, "R", 1);
                 (void)w;
