@@ -381,8 +381,11 @@ static int c_logs(struct console *c, int argc, char **argv, const char *rest, ch
         enum { MAXLOGS = 32 };
         /* In the node's log directory, so tail's headers are "==> zebra.log <==". */
         char dir[PATH_MAX + 64], names[MAXLOGS][SERVICE_NAME_MAX + 8];
-        char *av[6 + MAXLOGS] = {"/bin/sh", "-c", "cd \"$0\" && exec tail -F -n 40 -- \"$@\"",
-                                 dir};
+        char *av[6 + MAXLOGS] = {
+            "/bin/sh", "-c",
+            "cd \"$0\" && echo \"netlab: following $* in $0 (Ctrl-b x closes)\" && "
+            "exec tail -F -n 40 -- \"$@\"",
+            dir};
         int na = 4, shown = 0;
         service_log_dir(c->lab, n, dir, sizeof(dir));
         for (int i = 0; i < c->lab->nsvcs && shown < MAXLOGS; i++) {

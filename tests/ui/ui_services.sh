@@ -25,7 +25,7 @@ wait_for 'exp services: 0 passed, 0 failed' 60
 # The inspector: every service with its state.
 cmd "select h1"
 wait_for 'services \(3\)' 40
-wait_for 'tick +running pid [0-9]+' 30
+wait_for '│ tick +running pid [0-9]+' 30
 wait_for 'flap +gave-up 5 restarts status 2' 30
 wait_for 'done +exited status 0' 10
 pid=$(awk '{print $2}' /run/netlab/$LAB/svc/h1.tick)
@@ -55,8 +55,13 @@ done
 # A stop: the supervisor's line arrives in the pane, the inspector says so.
 cmd "service h1 tick stop"
 wait_for 'netlab: service tick stopped' 15
-wait_for 'tick +stopped' 30
+wait_for '│ tick +stopped' 30
 [ "$(awk '{print $1}' /run/netlab/$LAB/svc/h1.tick)" = stopped ] || fail "h1.tick is not stopped"
+
+# A log with little in it: the pane says what it follows first.
+cmd "logs h1 done"
+wait_for "netlab: following done.log in /run/net" 10
+wait_for '│bye' 10
 
 # logs h1: all of h1's logs, headed by their names.
 cmd "logs h1"
