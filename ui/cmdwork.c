@@ -5,6 +5,7 @@
 #include "cmdwork.h"
 #include "console.h"
 #include "kwork.h"
+#include "monotime.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct deferred {
 struct cmdwork {
         struct kwork *kw;
         bool busy;
+        long long since; /* monotime_ms when it was handed over */
         char what[160];
         struct waiting *wait, **wait_tail;
         struct deferred *defer;
@@ -133,6 +135,11 @@ int cmdwork_fd(const struct cmdwork *w)
 bool cmdwork_busy(const struct console *c)
 {
         return c->cw && c->cw->busy;
+}
+
+long long cmdwork_since(const struct console *c)
+{
+        return cmdwork_busy(c) ? c->cw->since : 0;
 }
 
 const char *cmdwork_what(const struct console *c)
@@ -246,6 +253,7 @@ static void job_done(void *arg)
         undefer(c);
         c->relayout = true;
         c->dirty = true;
+        c->next_draw_ms = 0; /* its result now, not after the busy grace */
         c->inspect_at = 0;
         for (struct kept *k = j->out; k; k = k->next) {
                 if (k->kind == CMDW_OUTPUT)
@@ -306,6 +314,7 @@ int cmdwork_submit(struct console *c, const struct cmd_entry *e, const char *lin
                 return -1;
         }
         c->cw->busy = true;
+        c->cw->since = monotime_ms();
         snprintf(c->cw->what, sizeof(c->cw->what), "%.150s", line);
         con_msg(c, false, "%s ...", c->cw->what);
         return 0;

@@ -36,6 +36,8 @@ int cmdwork_submit(struct console *c, const struct cmd_entry *e, const char *lin
 void cmdwork_event(struct console *c);
 /* A command runs: the loop must not read the lab. */
 bool cmdwork_busy(const struct console *c);
+/* When the running command was handed to the worker (monotime_ms), 0: none. */
+long long cmdwork_since(const struct console *c);
 /* The line running, for the screen ("link h1 s1 down"). */
 const char *cmdwork_what(const struct console *c);
 /* A line typed while busy: kept, to run after (with the jobs tag it had). */

@@ -385,6 +385,8 @@ static void setup_curses(struct console *c)
         keys_mouse_mode(true);
 }
 
+#define BUSY_GRACE_MS 40
+
 /* The events whose handlers read the lab: while a command changes it on
  * the worker, they wait in the kernel (cmdwork_defer). */
 static const bool defer_while_busy[] = {
@@ -478,9 +480,15 @@ static void loop(struct console *c)
                 }
                 if (c->quit && !cmdwork_busy(c))
                         break;
+                /* A command that changes the kernel usually ends within
+                 * milliseconds: the screen waits BUSY_GRACE_MS for it rather
+                 * than flash "changing the lab" (keys typed meanwhile too). */
+                if (cmdwork_busy(c) && c->next_draw_ms < cmdwork_since(c) + BUSY_GRACE_MS)
+                        c->next_draw_ms = cmdwork_since(c) + BUSY_GRACE_MS;
+                bool grace = cmdwork_busy(c) && monotime_ms() < cmdwork_since(c) + BUSY_GRACE_MS;
                 if (c->dirty || c->draw_pending) {
                         long long now = monotime_ms();
-                        if (now >= c->next_draw_ms || (typed && c->dirty)) {
+                        if (now >= c->next_draw_ms || (typed && c->dirty && !grace)) {
                                 draw_all(c);
                                 c->next_draw_ms = now + 16;
                                 c->draw_pending = false;

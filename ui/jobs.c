@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+static void tag_if_crowded(struct console *c, struct job *j);
+
 int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_done_fn done,
               char *err)
 {
@@ -40,6 +42,11 @@ int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_
         snprintf(j->who, sizeof(j->who), "%.30s", who);
         snprintf(j->label, sizeof(j->label), "%s$ %s", who, cmd);
         if (!quiet) {
+                /* A job printing beside it gets its name from now on (and its
+                 * partial line ends before this header). */
+                for (int i = 0; i < MAXJOBS; i++)
+                        if (i != idx && c->jobs.j[i].used && !c->jobs.j[i].quiet)
+                                tag_if_crowded(c, &c->jobs.j[i]);
                 char hdr[200];
                 int n = snprintf(hdr, sizeof(hdr), "%s\n", j->label);
                 con_output(c, hdr, (size_t)n);

@@ -17,5 +17,5 @@ for i in 2 3 4; do
   screen | grep -Eq "^h1\| A$i-end *(│|$)" || fail "h1's line A$i is not whole with its name"
   screen | grep -Eq "^h2\| B$i-end *(│|$)" || fail "h2's line B$i is not whole with its name"
 done
-screen | grep -Eq 'A[0-9]-[^e]|B[0-9]-[^e]|A[0-9]-end.*B|B[0-9]-end.*A' && fail "lines of the two jobs mixed"
+screen | grep -Eq 'A[0-9]-[^e ]|B[0-9]-[^e ]|A[0-9]-end.*B|B[0-9]-end.*A' && fail "lines of the two jobs mixed"
 echo "ok"
