@@ -861,7 +861,7 @@ static void apply_vlan_end(lua_State *L, struct lab *lab, int port, int idx, con
 static const char *const link_keys[] = {
     "ip",      "mtu",    "bw",  "delay", "jitter", "loss",         "duplicate", "corrupt",
     "reorder", "gap",    "queue", "distribution", "ifname", "vlan", "trunk",  "native",
-    "vlans",   "up",     NULL};
+    "vlans",   "up",     "correlation", NULL};
 
 /* A percentage option (loss, duplicate, ...) as parts per million. */
 static uint32_t parse_percent(lua_State *L, int idx, const char *what)
@@ -925,6 +925,44 @@ static void parse_loss(lua_State *L, int idx, struct link_params *p)
         p->ge = true;
 }
 
+/* correlation = 25 (percent: every draw of delay, loss, duplicate, corrupt
+ * and reorder leans that much on the previous one, netem's get_crandom), or
+ * per knob: correlation = {delay = 25, loss = 50}. */
+static void parse_correlation(lua_State *L, int idx, struct link_params *p)
+{
+        static const char *const keys[] = {"delay", "loss", "duplicate", "corrupt", "reorder",
+                                           NULL};
+        uint32_t *dst[5] = {&p->delay_corr, &p->loss_corr, &p->dup_corr, &p->corrupt_corr,
+                            &p->reorder_corr};
+        char v[64];
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+                double x = lua_tonumber(L, idx);
+                if (!(x >= 0 && x <= 100))
+                        nlua_raise(L, "correlation: expected a percentage from 0 to 100, got %s",
+                                   shown(L, idx, v, sizeof(v)));
+                for (int i = 0; i < 5; i++)
+                        *dst[i] = (uint32_t)(x * 10000);
+                return;
+        }
+        if (!lua_istable(L, idx))
+                nlua_raise(L, "correlation: expected a percentage, or {delay = P, loss = P, "
+                              "duplicate = P, corrupt = P, reorder = P}, got %s",
+                           shown(L, idx, v, sizeof(v)));
+        opts_check(L, idx, "correlation", keys);
+        for (int i = 0; i < 5; i++) {
+                lua_getfield(L, idx, keys[i]);
+                if (!lua_isnil(L, -1)) {
+                        double x = lua_tonumber(L, -1);
+                        if (lua_type(L, -1) != LUA_TNUMBER || !(x >= 0 && x <= 100))
+                                nlua_raise(L, "correlation.%s: expected a percentage from 0 to "
+                                              "100, got %s",
+                                           keys[i], shown(L, -1, v, sizeof(v)));
+                        *dst[i] = (uint32_t)(x * 10000);
+                }
+                lua_pop(L, 1);
+        }
+}
+
 /* netem's knobs beyond delay, jitter and loss (the same on the kernel's
  * netem and the datapath's wires). */
 static void link_netem_opts(lua_State *L, int opts, struct link_params *p)
@@ -949,6 +987,9 @@ static void link_netem_opts(lua_State *L, int opts, struct link_params *p)
                 p->dist = (uint8_t)d;
         }
         lua_pop(L, 6);
+        if (opt_field(L, opts, "correlation") != LUA_TNIL)
+                parse_correlation(L, lua_gettop(L), p);
+        lua_pop(L, 1);
         if ((p->reorder_ppm || p->gap) && !p->delay_us)
                 nlua_raise(L, "reorder: needs a delay (a reordered frame is one sent before the "
                               "delayed ones), as netem");
@@ -1010,7 +1051,8 @@ static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct l
 {
         static const char *const live_keys[] = {
             "ip",      "mtu", "bw",    "delay",        "jitter", "loss", "duplicate", "corrupt",
-            "reorder", "gap", "queue", "distribution", "vlan",   "trunk", "vlans",    NULL};
+            "reorder", "gap", "queue", "distribution", "vlan",   "trunk", "vlans",
+            "correlation", NULL};
         opts_check(L, 4, "lab:link on a running lab", live_keys);
         char err[ERRLEN];
         int li = live_add_link(lab, a, b, p, w, err);
@@ -1066,7 +1108,7 @@ static int l_link_set_params(lua_State *L)
         int li = check_link(L, 1);
         static const char *const set_keys[] = {
             "bw",      "delay", "jitter", "loss",  "duplicate", "corrupt",
-            "reorder", "gap",   "queue",  "distribution", NULL};
+            "reorder", "gap",   "queue",  "distribution", "correlation", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 2, "link:set", set_keys);
         struct link_params p = {0};

@@ -63,6 +63,11 @@ void dp_impair_from_link(const struct link_params *p, struct dp_impair *d)
         d->gap = p->gap;
         d->limit = p->limit;
         d->dist = (enum dp_dist)p->dist;
+        d->delay_corr = p->delay_corr;
+        d->loss_corr = p->loss_corr;
+        d->dup_corr = p->dup_corr;
+        d->corrupt_corr = p->corrupt_corr;
+        d->reorder_corr = p->reorder_corr;
         d->ge = p->ge;
         d->ge_p = p->ge_p;
         d->ge_r = p->ge_r;

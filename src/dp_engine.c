@@ -123,6 +123,7 @@ struct engine {
         struct dp_config *owned; /* a configuration taken while running (freed with it) */
         int ctl_conn;   /* a control connection waiting for its answer; -1 */
         bool reload;    /* its request, applied after the current batch of events */
+        int opened;     /* ports the last reconfiguration opened */
         int wtimer_fd;   /* the wires' one timer: armed to the earliest departure */
         int64_t wtimer_at; /* what it is armed to (INT64_MAX: disarmed) */
         uint32_t now; /* monotonic seconds */
@@ -967,6 +968,9 @@ static int engine_rebuild(struct engine *e, const struct dp_config *nc, char *er
         ns = NULL;
         nw = NULL;
         e->wtimer_at = INT64_MIN; /* arm the wires' timer again */
+        e->opened = 0;
+        for (int i = 0; i < total; i++)
+                e->opened += fresh[i];
         ports_check(e);
         rc = 0;
         goto out;
@@ -1061,7 +1065,10 @@ static void engine_reload(struct engine *e)
                 }
                 e->owned = nc;
                 snprintf(reply, sizeof(reply), "ok %lld", (long long)((monotime_ns() - t0) / 1000));
-                fprintf(stderr, "netlab datapath: configuration reloaded in %s us\n", reply + 3);
+                fprintf(stderr,
+                        "netlab datapath: configuration reloaded in %s us (%d ports, %d wires; "
+                        "%d ports opened)\n",
+                        reply + 3, e->nports, e->nwire, e->opened);
         } else {
                 free(nc);
                 snprintf(reply, sizeof(reply), "E%s", err);

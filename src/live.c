@@ -667,5 +667,15 @@ void link_params_text(const struct link_params *p, char *s, size_t len)
                 ADD(" gap %u", p->gap);
         if (p->limit)
                 ADD(" queue %u", p->limit);
+        const uint32_t corr[5] = {p->delay_corr, p->loss_corr, p->dup_corr, p->corrupt_corr,
+                                  p->reorder_corr};
+        static const char *const corr_name[5] = {"delay", "loss", "duplicate", "corrupt",
+                                                 "reorder"};
+        bool any = false;
+        for (int i = 0; i < 5; i++)
+                if (corr[i]) {
+                        ADD("%s %s %.6g%%", any ? "," : " correlation", corr_name[i], corr[i] / 1e4);
+                        any = true;
+                }
 #undef ADD
 }

@@ -47,6 +47,8 @@ struct link_params {
          * good->bad and bad->good per frame, a frame delivered in the bad / the good state */
         bool ge;
         uint32_t ge_p, ge_r, ge_h, ge_k;
+        /* netem's correlations (get_crandom), ppm: each draw leans on the last */
+        uint32_t delay_corr, loss_corr, dup_corr, corrupt_corr, reorder_corr;
 };
 
 /* True when a link's parameters ask for netem's work (not just a rate). */

@@ -165,12 +165,17 @@ static int add_netem(struct nl *nl, int ifindex, const char *label, const struct
                 mnl_attr_put_u64(nlh, TCA_NETEM_LATENCY64, (uint64_t)p->delay_us * 1000);
         if (p->jitter_us)
                 mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, (uint64_t)p->jitter_us * 1000);
+        if (p->delay_corr || p->loss_corr || p->dup_corr) {
+                struct tc_netem_corr c = {ppm_scale(p->delay_corr), ppm_scale(p->loss_corr),
+                                          ppm_scale(p->dup_corr)};
+                mnl_attr_put(nlh, TCA_NETEM_CORR, sizeof(c), &c);
+        }
         if (p->reorder_ppm) {
-                struct tc_netem_reorder r = {ppm_scale(p->reorder_ppm), 0};
+                struct tc_netem_reorder r = {ppm_scale(p->reorder_ppm), ppm_scale(p->reorder_corr)};
                 mnl_attr_put(nlh, TCA_NETEM_REORDER, sizeof(r), &r);
         }
         if (p->corrupt_ppm) {
-                struct tc_netem_corrupt c = {ppm_scale(p->corrupt_ppm), 0};
+                struct tc_netem_corrupt c = {ppm_scale(p->corrupt_ppm), ppm_scale(p->corrupt_corr)};
                 mnl_attr_put(nlh, TCA_NETEM_CORRUPT, sizeof(c), &c);
         }
         if (p->ge) { /* tc's `loss gemodel p r 1-h 1-k`: the kernel's a3 is the

@@ -221,6 +221,19 @@ static void put_link(const struct lab *lab, int li, FILE *out)
                 fprintf(out, ", jitter = \"%uus\"", l->p.jitter_us);
         if (l->p.loss_ppm)
                 fprintf(out, ", loss = %g", l->p.loss_ppm / 10000.0);
+        const uint32_t corr[5] = {l->p.delay_corr, l->p.loss_corr, l->p.dup_corr,
+                                  l->p.corrupt_corr, l->p.reorder_corr};
+        static const char *const corr_name[5] = {"delay", "loss", "duplicate", "corrupt",
+                                                 "reorder"};
+        bool any = false;
+        for (int i = 0; i < 5; i++)
+                if (corr[i]) {
+                        fprintf(out, "%s%s = %g", any ? ", " : ", correlation = {", corr_name[i],
+                                corr[i] / 10000.0);
+                        any = true;
+                }
+        if (any)
+                fputc('}', out);
         if (l->p.ge)
                 fprintf(out, ", loss = {p = %g, r = %g, h = %g, k = %g}", l->p.ge_p / 10000.0,
                         l->p.ge_r / 10000.0, l->p.ge_h / 10000.0, l->p.ge_k / 10000.0);
