@@ -263,6 +263,7 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                             test);
         }
         char cls[64] = "", ctl_line[256] = "";
+        bool stp = false;
         if (sw) {
                 snprintf(cls, sizeof(cls), "%.*s", (int)strcspn(sw, ","), sw);
                 bool known = false;
@@ -276,13 +277,15 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                                     "vSwitch)",
                                     sw, cls);
                 }
-                if (strchr(sw, ',')) {
+                const char *o = strchr(sw, ',');
+                if (o && strcmp(o, ",stp=1") && strcmp(o, ",stp=0")) {
                         free(keep);
-                        return errf(err,
-                                    "--switch %s: switch options (stp=1) are not built yet: ring "
-                                    "and torus keep a spanning tree of links up, the rest standby",
+                        return errf(err, "--switch %s: the one switch option is stp=1 (the "
+                                         "switches run STP: ring and torus then start with "
+                                         "every link up)",
                                     sw);
                 }
+                stp = o && !strcmp(o, ",stp=1");
         }
         /* As mn: an OVS switch gets the reference controller unless told
          * otherwise; the other classes take none. */
@@ -379,9 +382,21 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                         "sets topos to, a table of functions)\")\n",
                         gen, custom, tname);
         fprintf(f, "local hosts = %s(lab%s%s", gen, args[0] ? ", " : "", args);
-        if (lopts[0])
-                fprintf(f, ", { link = { %s} }", lopts);
+        if (lopts[0] || stp)
+                fprintf(f, ", { %s%s%s%s}", lopts[0] ? "link = { " : "", lopts,
+                        lopts[0] ? "}, " : "",
+                        stp ? "switch = { stp = { forward_delay = 4 } } " : "");
         fprintf(f, ")\n");
+        if (stp && (all || t->lua[0]))
+                fputs("-- STP: ports listen and learn for two forward delays first.\n"
+                      "experiment(\"STP converges\", function()\n"
+                      "  local a, b, t0, ok = hosts[1], hosts[#hosts], netlab.now(), false\n"
+                      "  repeat ok = a:ping(b, { count = 1, timeout = 1 }) until ok or "
+                      "netlab.now() - t0 > 40\n"
+                      "  check(ok, (\"%s reaches %s once STP converged (%.0f s)\"):format(a.name, "
+                      "b.name, netlab.now() - t0))\n"
+                      "end)\n",
+                      f);
         if (all) {
                 fputs(find_test("pingall")->lua, f);
                 fputs(find_test("iperf")->lua, f);

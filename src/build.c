@@ -1084,6 +1084,8 @@ int lab_build_link(struct lab *lab, int link, char *err)
                         rc = -1;
                 else if (lab_node_has(lab, f->node, KIND_L3))
                         rc = lab_node_apply_l3(lab, nl, f->node, true, err);
+                else if (swclass_of(lab, f->node) == SWCLASS_OVS)
+                        rc = ovs_port_add(lab, ends[k], err);
                 else if (f->nvlan && port_on_kernel_bridge(lab, ends[k]) &&
                          nl_bridge_vlan_set(nl, f->ifindex, f->vlan, f->nvlan, e) < 0)
                         rc = errf(err, "%s: %s", l->where, e);

@@ -522,6 +522,7 @@ static int bridge_args(const struct lab *lab, int node, char **av, int a, char *
         ARG("other-config:datapath-id=%016x", node + 1);
         ARG("other-config:disable-in-band=true");
         ARG("protocols=OpenFlow10,OpenFlow13");
+
         for (int k = 0; k < n->nifaces; k++) {
                 const struct iface *f = &lab->ifaces[n->ifaces[k]];
                 ARG("--");
@@ -613,6 +614,22 @@ int ovs_switch_start(struct lab *lab, int node, char *err)
                 return errf(err, "switch%s \"%s\": %s", all ? "es from" : "",
                             lab->nodes[node].name, e);
         lab->ovs->bridges_made = all;
+        return 0;
+}
+
+int ovs_port_add(struct lab *lab, int iface, char *err)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        const struct node *n = &lab->nodes[f->node];
+        if (!lab->ovs || !lab->ovs->daemons)
+                return 0;
+        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
+        char *av[] = {"ovs-vsctl", dbarg, "--may-exist", "add-port", (char *)n->name,
+                      (char *)f->name, NULL};
+        if (run_ok(dir, -1, av, NULL, e) < 0)
+                return errf(err, "port %s of switch \"%s\": %s", f->name, n->name, e);
         return 0;
 }
 

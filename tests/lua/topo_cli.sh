@@ -74,7 +74,12 @@ bad "a --link without =" '"bw" is not KEY=VALUE' --topo linear,2 --link bw
 bad "a --link value that is code" 'bad value' --topo linear,2 --link 'bw=1");os.exit(3)--'
 bad "an unknown test" 'unknown test (pingall, pingpair, iperf, all, none)' --topo linear,2 --test bogus
 bad "an unknown switch class" '--switch lxbr: unknown switch class "lxbr"' --topo linear,2 --switch lxbr
-bad "switch options not built" '--switch bridge,stp=1: switch options (stp=1) are not built yet' --topo linear,2 --switch bridge,stp=1
+"$NETLAB" run --topo ring,3 --switch bridge,stp=1 --name "tcstp$n" >"$TMP/stp.out" 2>&1
+rc=$?
+LABS+=("tcstp$n")
+expect "--switch bridge,stp=1: a ring converges and pingall passes (rc $rc)" [ $rc -eq 0 ]
+expect "... with every link up (STP, not a standby link)" grep -q "once STP converged" "$TMP/stp.out"
+bad "an unknown switch option" '--switch bridge,stp=2: the one switch option is stp=1' --topo linear,2 --switch bridge,stp=2
 bad "a controller without an OVS switch" '--controller goes with --switch ovs' --topo linear,2 --controller ref
 bad "a bad controller option" '"ip=1.2.3.4;x" is not ip=A.B.C.D or port=N' --topo linear,2 --switch ovs --controller remote,ip=1.2.3.4\;x
 bad "--link without --topo" 'go with --topo' --link bw=1mbit x.lua

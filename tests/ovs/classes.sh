@@ -44,6 +44,12 @@ experiment("classes", function()
   local flows = so:dpctl("dump-flows") or ""
   check(flows:find("actions=NORMAL", 1, true), "dpctl dump-flows on OVS: " .. flows)
 end)
+experiment("a host linked to the OVS switch of the running lab", function()
+  local h7 = lab:host("h7")
+  lab:link(h7, so, { ip = { "10.0.0.7/24", false } })
+  check(so:port_to(h7) == "so-p4", "its port is so-p4: " .. tostring(so:port_to(h7)))
+  check(h7:ping(h[1], { count = 2, timeout = 3 }), "h7 reaches h1 through so (on OVS's bridge)")
+end)
 EOF2
 )
 doctor=$("$NETLAB" doctor "$f" 2>&1)
@@ -92,7 +98,10 @@ expect "VLANs on OVS switches (rc $rc)" [ $rc -eq 0 ]
 expect "VLANs: nothing left" nothing_left tcv$n
 
 # Two OVS labs side by side, from the command line: each its own daemons.
-"$NETLAB" run --topo single,2 --switch ovs --controller none --name tcla$n --keep >/dev/null 2>&1
+"$NETLAB" run --topo single,2 --switch ovs --controller none --name tcla$n --keep >"$TMP/a.out" 2>&1
+rca=$?
+cat "$TMP/a.out"
+expect "--switch ovs --controller none: pingall passes (rc $rca)" [ $rca -eq 0 ]
 LABS+=(tcla$n tclb$n)
 "$NETLAB" run --topo single,2 --switch ovs --name tclb$n --keep >"$TMP/b.out" 2>&1
 rcb=$?
