@@ -217,6 +217,7 @@ local function config(rt)
     add("bgpd", " no bgp ebgp-requires-policy")
     add("bgpd", " no bgp network import-check")
     add("bgpd", " timers bgp 1 3")
+    add("bgpd", " coalesce-time 0")
     for _, nb in ipairs(bgp.neighbors or {}) do
       add("bgpd", (" neighbor %s remote-as %d"):format(nb.ip, nb.as))
       add("bgpd", (" neighbor %s timers connect 1"):format(nb.ip))
