@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,6 +91,21 @@ struct nl *nl_monitor_open(int netns_fd, char *err)
         int sz = 4 << 20;
         if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+        return nl;
+}
+
+struct nl *nl_monitor_all_open(char *err)
+{
+        struct nl *nl = nl_monitor_open(-1, err);
+        int on = 1;
+        if (nl && setsockopt(nlsock_fd(&nl->s), SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &on,
+                             sizeof(on)) < 0) {
+                errf_sys(err, NULL, "Cannot listen to every namespace's netlink events");
+                int e = errno;
+                nl_close(nl);
+                errno = e;
+                return NULL;
+        }
         return nl;
 }
 

@@ -181,4 +181,14 @@ typedef void (*nl_link_event_fn)(void *ud, bool deleted, const struct nl_link_in
 struct nl *nl_monitor_open(int netns_fd, char *err);
 int nl_monitor_read(struct nl *nl, nl_link_event_fn fn, void *ud);
 
+/* One monitor for many namespaces: a monitor in the caller's namespace that
+ * also hears every namespace having an id there (NETLINK_LISTEN_ALL_NSID;
+ * nl_netns_id_assign gives one). nl_monitor_read_all passes each link
+ * event's namespace id, -1 for the monitor's own namespace. */
+typedef void (*nl_link_nsid_fn)(void *ud, int nsid, bool deleted, const struct nl_link_info *info);
+struct nl *nl_monitor_all_open(char *err);
+int nl_monitor_read_all(struct nl *nl, nl_link_nsid_fn fn, void *ud);
+/* The id nl's namespace gives target_fd's, assigned first when it has none. */
+int nl_netns_id_assign(struct nl *nl, int target_fd, char *err);
+
 #endif

@@ -14,6 +14,8 @@
 #include <linux/net_namespace.h>
 #include <linux/neighbour.h>
 #include <linux/netconf.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 
 struct grow {
         void *v;
@@ -174,6 +176,24 @@ int nl_netns_id(struct nl *nl, int target_fd, char *err)
         if (nl_talk(nl, nsid_cb, &id) < 0)
                 return errf_sys(err, nl->s.extack, "Cannot get the id of a namespace");
         return id < 0 ? -1 : id;
+}
+
+int nl_netns_id_assign(struct nl *nl, int target_fd, char *err)
+{
+        int id = nl_netns_id(nl, target_fd, err);
+        if (id >= 0)
+                return id;
+        struct nlmsghdr *nlh = nl_req(nl, RTM_NEWNSID, NLM_F_ACK);
+        struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+        g->rtgen_family = AF_UNSPEC;
+        mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)target_fd);
+        mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t)-1); /* the kernel picks it */
+        if (nl_talk(nl, NULL, NULL) < 0 && errno != EEXIST) /* EEXIST: assigned meanwhile */
+                return errf_sys(err, nl->s.extack, "Cannot give a namespace an id");
+        id = nl_netns_id(nl, target_fd, err);
+        if (id < 0 && err && !err[0])
+                errf(err, "Cannot give a namespace an id");
+        return id;
 }
 
 static int addr_cb(const struct nlmsghdr *h, void *data)
@@ -426,4 +446,47 @@ int nl_forwarding(struct nl *nl, int family, char *err)
                 return errf_sys(err, nl->s.extack, "Cannot read the forwarding state%s", nl->of);
         }
         return fwd;
+}
+
+int nl_monitor_read_all(struct nl *nl, nl_link_nsid_fn fn, void *ud)
+{
+        int events = 0;
+        for (;;) {
+                struct sockaddr_nl sa;
+                struct iovec iov = {nl->buf, sizeof(nl->buf)};
+                char cbuf[CMSG_SPACE(sizeof(int))];
+                struct msghdr msg = {.msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
+                                     .msg_iovlen = 1, .msg_control = cbuf,
+                                     .msg_controllen = sizeof(cbuf)};
+                ssize_t n = recvmsg(nlsock_fd(&nl->s), &msg, MSG_DONTWAIT);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno == EAGAIN || errno == EWOULDBLOCK)
+                                return events;
+                        return -1; /* ENOBUFS: events were lost; re-dump */
+                }
+                if (n == 0)
+                        return events;
+                if (msg.msg_namelen != sizeof(sa) || sa.nl_pid != 0 || (msg.msg_flags & MSG_TRUNC))
+                        continue;
+                int nsid = -1; /* no id: the monitor's own namespace */
+                for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+                        if (cm->cmsg_level == SOL_NETLINK && cm->cmsg_type == NETLINK_LISTEN_ALL_NSID &&
+                            cm->cmsg_len >= CMSG_LEN(sizeof(int)))
+                                memcpy(&nsid, CMSG_DATA(cm), sizeof(int));
+                int len = (int)n;
+                const struct nlmsghdr *h = (const struct nlmsghdr *)nl->buf;
+                for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+                        struct nl_link_info li;
+                        if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR)
+                                events++;
+                        else if ((h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK) &&
+                                 parse_link(h, &li) == 0) {
+                                events++;
+                                if (fn)
+                                        fn(ud, nsid, h->nlmsg_type == RTM_DELLINK, &li);
+                        }
+                }
+        }
 }

@@ -267,8 +267,7 @@ static void job_done(void *arg)
                 monitors_follow(c);
                 /* What the kernel said of the change, before a line typed
                  * after the command reads the links' state. */
-                for (int n = 0; n < c->mon.nnl; n++)
-                        monitors_event(c, n);
+                monitors_event(c, -1);
         }
         if (j->rc < 0)
                 con_msg(c, true, "%s", j->err);

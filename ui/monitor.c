@@ -1,7 +1,8 @@
 /* monitor.c — the kernel's link state for the graph and the commands.
  *
- * Once the lab is built, each node gets a netlink link monitor (RTMGRP_LINK)
- * in its namespace, read by the event loop; a dump at start gives the state
+ * Once the lab is built, one netlink link monitor (RTMGRP_LINK) in the
+ * console's namespace hears every node's (NETLINK_LISTEN_ALL_NSID: each node's
+ * namespace gets an id there), read by the event loop; a dump at start gives the state
  * the events then update (made on the kernel worker, kwork.h, as the loop
  * must never wait for the rtnl lock). A link set down anywhere (the console, a script,
  * `ip link` in a pane) shows on the graph on the next redraw. */
@@ -13,6 +14,7 @@
 #include "kwork.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int monitors_init(struct console *c)
@@ -30,6 +32,9 @@ void monitors_free(struct console *c)
 {
         free(c->mon.ifup);
         c->mon.ifup = NULL;
+        free(c->mon.node_of);
+        c->mon.node_of = NULL;
+        c->mon.nids = 0;
 }
 
 bool mon_link_up(const struct console *c, int l)
@@ -40,11 +45,6 @@ bool mon_link_up(const struct console *c, int l)
                 return k->up;
         return a != 0 && b != 0;
 }
-
-struct mon_ud {
-        struct console *c;
-        int node;
-};
 
 static void set_ifup(struct console *c, int node, const struct nl_link_info *info, bool deleted)
 {
@@ -60,26 +60,53 @@ static void set_ifup(struct console *c, int node, const struct nl_link_info *inf
         }
 }
 
-static void on_link_event(void *ud, bool deleted, const struct nl_link_info *info)
+static void on_link_event(void *ud, int nsid, bool deleted, const struct nl_link_info *info)
 {
-        struct mon_ud *m = ud;
-        set_ifup(m->c, m->node, info, deleted);
+        struct console *c = ud;
+        int node = nsid < 0 ? c->mon.self : nsid < c->mon.nids ? c->mon.node_of[nsid] : -1;
+        if (node >= 0 && lab_node_live(c->lab, node))
+                set_ifup(c, node, info, deleted);
 }
 
-/* Node n's monitor, and the state now (events only tell changes). */
-static void monitor_open(struct console *c, int n)
+/* Node n heard by the monitor: its namespace gets an id in the console's
+ * (the monitor passes it with each event); then the state now (events only
+ * tell changes). One socket for the whole lab: an idle console holds no
+ * descriptor per node. */
+static void monitor_open(struct console *c, struct nl *ctl, int n)
 {
-        char err[ERRLEN];
+        char err[ERRLEN] = "";
         struct node *nd = &c->lab->nodes[n];
         if (!lab_node_live(c->lab, n) || !nd->made)
                 return;
         int fd = lab_ns_fd(c->lab, nd, CLONE_NEWNET, err);
-        c->mon.nl[n] = fd < 0 ? NULL : nl_monitor_open(fd, err);
-        if (!c->mon.nl[n]) {
-                con_log(c, "monitor %s: %s", nd->name, err);
-                return;
+        struct stat a, b;
+        if (fd >= 0 && fstat(fd, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
+            a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                c->mon.self = n; /* its events come without an id */
+        } else {
+                /* On the machine's view (netlab host) nothing is changed:
+                 * a namespace with no id yet is followed by the rescans. */
+                int id = fd < 0 || !ctl ? -1
+                         : c->host     ? nl_netns_id(ctl, fd, err)
+                                       : nl_netns_id_assign(ctl, fd, err);
+                if (id < 0 && c->host)
+                        return;
+                if (id < 0) {
+                        con_log(c, "monitor %s: %s", nd->name, err[0] ? err : "no namespace id");
+                        return;
+                }
+                if (id >= c->mon.nids) {
+                        int nn = id + 1 > 2 * c->mon.nids ? id + 1 : 2 * c->mon.nids;
+                        int *m = realloc(c->mon.node_of, (size_t)nn * sizeof(int));
+                        if (!m)
+                                return;
+                        for (int k = c->mon.nids; k < nn; k++)
+                                m[k] = -1;
+                        c->mon.node_of = m;
+                        c->mon.nids = nn;
+                }
+                c->mon.node_of[id] = n;
         }
-        con_ep_add(c, nl_fd(c->mon.nl[n]), EV_MON, (uint32_t)n);
         struct nl *q = lab_nl_open(c->lab, nd, err);
         struct nl_link_info *li = NULL;
         int nli = 0;
@@ -115,7 +142,7 @@ static void dump_run(void *arg)
 static void dump_done(void *arg)
 {
         struct link_dump *d = arg;
-        if (d->gen != mon_gen || !d->c->mon.nl || d->node >= d->c->lab->nnodes)
+        if (d->gen != mon_gen || !d->c->mon.all || d->node >= d->c->lab->nnodes)
                 return; /* the monitors stopped (or the lab was reloaded) meanwhile */
         for (int k = 0; k < d->n; k++)
                 set_ifup(d->c, d->node, &d->li[k], false);
@@ -149,12 +176,16 @@ static void dump_links(struct console *c, int node)
 
 void monitors_start(struct console *c)
 {
-        c->mon.nl = calloc((size_t)c->lab->nnodes + 1, sizeof(*c->mon.nl));
-        if (!c->mon.nl)
+        char err[ERRLEN];
+        c->mon.self = -1;
+        c->mon.nnodes = 0;
+        c->mon.all = nl_monitor_all_open(err);
+        if (!c->mon.all) {
+                con_log(c, "monitor: %s", err);
                 return;
-        c->mon.nnl = c->lab->nnodes;
-        for (int n = 0; n < c->lab->nnodes; n++)
-                monitor_open(c, n);
+        }
+        con_ep_add(c, nl_fd(c->mon.all), EV_MON, 0);
+        monitors_follow(c);
 }
 
 void monitors_follow(struct console *c)
@@ -168,47 +199,40 @@ void monitors_follow(struct console *c)
                 c->mon.ifup = u;
                 c->mon.nifup = lab->nifaces;
         }
-        if (!c->mon.nl)
-                return;
-        for (int n = 0; n < c->mon.nnl; n++)
-                if (c->mon.nl[n] && !lab_node_live(lab, n)) {
-                        con_ep_del(c, nl_fd(c->mon.nl[n]));
-                        nl_close(c->mon.nl[n]);
-                        c->mon.nl[n] = NULL;
-                }
-        if (lab->nnodes > c->mon.nnl) {
-                struct nl **m = realloc(c->mon.nl, (size_t)lab->nnodes * sizeof(*m));
-                if (!m)
-                        return;
-                memset(m + c->mon.nnl, 0, (size_t)(lab->nnodes - c->mon.nnl) * sizeof(*m));
-                c->mon.nl = m;
-                int from = c->mon.nnl;
-                c->mon.nnl = lab->nnodes;
-                for (int n = from; n < lab->nnodes; n++)
-                        monitor_open(c, n);
-        }
+        if (!c->mon.all || lab->nnodes <= c->mon.nnodes)
+                return; /* a deleted node's events are dropped (on_link_event) */
+        char err[ERRLEN];
+        struct nl *ctl = nl_open(-1, err); /* asks for the namespace ids */
+        if (!ctl)
+                con_log(c, "monitor: %s", err);
+        for (int n = c->mon.nnodes; n < lab->nnodes; n++)
+                monitor_open(c, ctl, n);
+        c->mon.nnodes = lab->nnodes;
+        nl_close(ctl);
 }
 
 void monitors_stop(struct console *c)
 {
         mon_gen++;
-        if (!c->mon.nl)
-                return;
-        for (int n = 0; n < c->mon.nnl; n++)
-                if (c->mon.nl[n]) {
-                        con_ep_del(c, nl_fd(c->mon.nl[n]));
-                        nl_close(c->mon.nl[n]);
-                }
-        free(c->mon.nl);
-        c->mon.nl = NULL;
-        c->mon.nnl = 0;
+        if (c->mon.all) {
+                con_ep_del(c, nl_fd(c->mon.all));
+                nl_close(c->mon.all);
+                c->mon.all = NULL;
+        }
+        free(c->mon.node_of);
+        c->mon.node_of = NULL;
+        c->mon.nids = 0;
+        c->mon.nnodes = 0;
+        c->mon.self = -1;
 }
 
 void monitors_event(struct console *c, int node)
 {
-        if (!c->mon.nl || node < 0 || node >= c->mon.nnl || !c->mon.nl[node])
+        (void)node;
+        if (!c->mon.all)
                 return;
-        struct mon_ud m = {c, node};
-        if (nl_monitor_read(c->mon.nl[node], on_link_event, &m) < 0 && errno == ENOBUFS)
-                dump_links(c, node); /* events were lost: read the state again */
+        if (nl_monitor_read_all(c->mon.all, on_link_event, c) < 0 && errno == ENOBUFS)
+                for (int n = 0; n < c->lab->nnodes; n++) /* events were lost: read the state again */
+                        if (lab_node_live(c->lab, n) && c->lab->nodes[n].made)
+                                dump_links(c, n);
 }
