@@ -91,6 +91,17 @@ static int set_nonblock(int fd)
 
 static void set_size(struct server *s, const struct srv_winsz *w);
 
+/* The console is told how many terminals show it ("clients N"): quit asks
+ * first when it would take the lab down under another one. */
+static void tell_clients(struct server *s)
+{
+        char line[32];
+        int n = snprintf(line, sizeof(line), "clients %d\n", s->ncl);
+        if (s->ctl >= 0 && send(s->ctl, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+                /* a console that does not read them does not need them */
+        }
+}
+
 static void client_drop(struct server *s, int i)
 {
         close(s->cl[i].fd);
@@ -109,6 +120,7 @@ static void client_drop(struct server *s, int i)
                 if (s->last >= 0)
                         set_size(s, &s->cl[s->last].ws);
         }
+        tell_clients(s);
         idle_check(s);
 }
 
@@ -365,10 +377,12 @@ static void server_loop(struct server *s)
                 }
                 if (pf[3].revents & POLLIN) {
                         int fd = accept4(s->lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-                        if (fd >= 0 && s->ncl < MAXCLIENTS)
+                        if (fd >= 0 && s->ncl < MAXCLIENTS) {
                                 s->cl[s->ncl++] = (struct client){.fd = fd};
-                        else if (fd >= 0)
+                                tell_clients(s);
+                        } else if (fd >= 0) {
                                 close(fd);
+                        }
                 }
                 for (int i = 0, k = 4; i < s->ncl; i++, k++) {
                         if (k >= n)
@@ -566,6 +580,26 @@ static int ctl_fd(void)
                 return -1;
         fcntl((int)fd, F_SETFD, FD_CLOEXEC); /* not for the shells of the panes */
         return (int)fd;
+}
+
+int server_fd(void)
+{
+        return ctl_fd();
+}
+
+int server_read_clients(int fd)
+{
+        char buf[512];
+        ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+        if (n == 0)
+                return -2; /* the server is gone */
+        if (n < 0)
+                return -1;
+        buf[n] = '\0';
+        int last = -1;
+        for (char *p = buf; (p = strstr(p, "clients ")); p += 8)
+                last = atoi(p + 8);
+        return last;
 }
 
 bool server_present(void)

@@ -66,6 +66,12 @@ int server_connect(const char *name, char *err);
 int server_tell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when this console runs under a server (prefix d can detach). */
 bool server_present(void);
+/* The control socket (-1: no server); readable when the server tells the
+ * console how many terminals show it ("clients N"). */
+int server_fd(void);
+/* Reads what the server said: the last client count in it, -1 (none),
+ * or -2 when the server closed it. */
+int server_read_clients(int fd);
 
 /* The attach client: raw mode on the caller's terminal, relays until the
  * console exits (returns its status), the client is detached (returns 0 and

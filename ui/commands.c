@@ -481,6 +481,14 @@ static int c_quit(struct console *c, int argc, char **argv, const char *rest, ch
 {
         (void)argc, (void)argv, (void)rest, (void)err;
         int n = con_running_shells(c);
+        if (c->clients > 1 && !c->quit_confirm && !c->keep && c->built) {
+                c->quit_confirm = true;
+                con_msg(c, true,
+                        "%d terminals show this console: quit again to take lab %s down for all "
+                        "(Ctrl-b d detaches only this one)",
+                        c->clients, c->lab->name);
+                return 0;
+        }
         if (n > 0 && !c->quit_confirm) {
                 c->quit_confirm = true;
                 con_msg(c, true, "%d shell%s still running: quit again to close %s", n,

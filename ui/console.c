@@ -391,7 +391,7 @@ static void setup_curses(struct console *c)
  * the worker, they wait in the kernel (cmdwork_defer). */
 static const bool defer_while_busy[] = {
     [EV_MON] = true, [EV_JOB] = true,  [EV_LUA] = true,   [EV_CAP] = true,
-    [EV_DP] = true,  [EV_KWORK] = true, [EV_HOST] = true, [EV_CMDW + 1] = false,
+    [EV_DP] = true,  [EV_KWORK] = true, [EV_HOST] = true, [EV_SRV + 1] = false,
 };
 
 static void loop(struct console *c)
@@ -472,6 +472,14 @@ static void loop(struct console *c)
                         case EV_CMDW:
                                 cmdwork_event(c);
                                 break;
+                        case EV_SRV: {
+                                int k = server_read_clients(server_fd());
+                                if (k >= 0)
+                                        c->clients = k;
+                                else if (k == -2)
+                                        con_ep_del(c, server_fd());
+                                break;
+                        }
                         }
                 }
                 if (!cmdwork_busy(c)) {
@@ -625,6 +633,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 return 1;
         }
         con_ep_add(c, cmdwork_fd(c->cw), EV_CMDW, 0);
+        if (server_fd() >= 0)
+                con_ep_add(c, server_fd(), EV_SRV, 0);
         if (hostv)
                 con_ep_add(c, host_fd(c), EV_HOST, 0);
 

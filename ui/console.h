@@ -52,6 +52,7 @@ struct console {
         FILE *log;
         bool utf8;
         bool quit, quit_confirm;
+        int clients; /* terminals showing this console (its lab server says), 0: unknown */
         int exit_status;
 
         /* Panes (pane.c). */
@@ -103,7 +104,7 @@ struct console {
 /* The loop's event sources, in the high half of epoll's data. */
 enum ev_type {
         EV_STDIN = 1, EV_SIG, EV_TIMER, EV_PTY, EV_MON, EV_JOB, EV_LUA, EV_CAP, EV_DP, EV_KWORK,
-        EV_HOST, EV_CMDW
+        EV_HOST, EV_CMDW, EV_SRV
 };
 /* epoll data: the type in bits 32-39, the fd in bits 40-63, idx below. */
 #define EV_TYPE(u64) ((uint32_t)(((u64) >> 32) & 0xff))

@@ -298,9 +298,13 @@ static void k_quit(struct console *c, int key)
         (void)key;
         char q[200];
         int n = con_running_shells(c);
-        snprintf(q, sizeof(q), "Quit netlab%s%s?",
+        char others[64] = "";
+        if (c->clients > 1)
+                snprintf(others, sizeof(others), " (%d terminals show it; d detaches)",
+                         c->clients);
+        snprintf(q, sizeof(q), "Quit netlab%s%s%s?",
                  c->keep || !c->built ? "" : ", tearing the lab down",
-                 n ? " and closing its shells" : "");
+                 n ? " and closing its shells" : "", others);
         keys_confirm(c, quit_confirmed, 0, q);
 }
 

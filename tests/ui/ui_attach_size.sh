@@ -3,7 +3,7 @@
 # surprise 5): a second `netlab attach` from a smaller terminal sets the
 # size while it types; when it detaches, the console takes the remaining
 # terminal's size again, as tmux does (before, it stayed small until that
-# terminal was resized).
+# terminal was resized). quit asks first while another terminal shows it.
 . "$(dirname "$0")/lib.sh"
 write_lab 2
 out=$("$BIN" up "$TMP/lab.lua" 2>&1) || fail "netlab up: $out"
@@ -34,5 +34,18 @@ until tmux -L "$SOCK" capture-pane -p -t small | grep -q "ATTACH-EXIT=0"; do
 done
 wait_width "$SESSION" 110 120
 screen | grep -q "Ctrl-b ? help" || fail "the big console was not drawn again"
-"$BIN" down "$LAB" >/dev/null || fail "netlab down"
+# quit while another terminal shows the console asks first (newcomer
+# surprise 7: it took the lab down under the other one, silently).
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s two -x 100 -y 30 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+sleep 1
+cmd "quit"
+wait_for "2 terminals show this console: quit again to take lab $LAB down for all" 10
+ip netns list | grep -q "^$LAB\.h1" || fail "the first quit took the lab down"
+cmd "quit"
+wait_for "ATTACH-EXIT=0" 20
+i=0
+until tmux -L "$SOCK" capture-pane -p -t two | grep -q "ATTACH-EXIT=0"; do
+  i=$((i + 1)); [ $i -lt 100 ] || fail "the other console did not end"; sleep 0.1
+done
 echo "ok"
