@@ -140,6 +140,11 @@ if command -v iperf3 >/dev/null; then
                 E=$(awk -v m="$L2" -v r="$r" 'BEGIN {printf "%+.1f", 100 * (m * 1e6 - r) / r}')
                 echo "| rate | $((r / 1000000)) Mbit/s | TCP goodput $M Mbit/s = $L2 Mbit/s of frames ($E%) | within 2% |"
         done
+        RT=10 engine "rate=1000000000"
+        M=$(tcp dpt-imp-h2 10.9.8.2 dpt-imp-h1)
+        L2=$(awk -v m="$M" 'BEGIN {printf "%.1f", m * 1514 / 1448}')
+        E=$(awk -v m="$L2" 'BEGIN {printf "%+.1f", 100 * (m - 1000) / 1000}')
+        echo "| rate, engine SCHED_FIFO (NETLAB_DP_RT=10) | 1000 Mbit/s | TCP goodput $M Mbit/s = $L2 Mbit/s of frames ($E%) | within 2% |"
         engine "rate=20000000 delay=20000"
         M=$(tcp dpt-imp-h2 10.9.8.2 dpt-imp-h1)
         echo "| rate with delay (TCP) | 20 Mbit/s, 20 ms | $M Mbit/s | >= 85% (17 Mbit/s) |"
