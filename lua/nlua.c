@@ -317,6 +317,8 @@ enum nlua_status nlua_co_resume(struct nlua *N, lua_State *th, int nargs, struct
                         snprintf(at, sizeof(at), "%s", N->hook_where);
                 else
                         nlua_where(th, at, sizeof(at));
+                if (!*at && N->co && th != N->co) /* a timeline event just due: the body's line */
+                        nlua_where(N->co, at, sizeof(at));
                 errf(err, "%s%s%s", at, *at ? ": " : "", why);
                 return NLUA_ERROR;
         }

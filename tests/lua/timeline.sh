@@ -127,4 +127,34 @@ expect "the event that waits ran" grep -q "PASS  an event that waits" <<<"$out"
 expect "the CSV's path is printed" grep -q "series rtt: [0-9]* samples in netlab-out/$name/rtt.csv" <<<"$out"
 expect "rtt.csv has a line per sample" [ "$(wc -l <"$TMP/netlab-out/$name/rtt.csv")" -gt 10 ]
 expect "  ... nothing left" nothing_left $name
+
+# Ctrl-C while events wait on commands: the run stops at a line of the lab,
+# the events' commands are killed with it
+name2=ttlint$$
+f2=$(mklab $name2 <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
+lab:link(h1, h2)
+experiment("x", function()
+  every(0.2, function() h1:cmd("sleep 31.5$$") end)
+  at(0.5, function() h2:cmd("sleep 41.5$$") end)
+  netlab.sleep(30)
+end)
+LAB
+)
+sed -i "s/\\\$\\\$/$$/g" "$f2"
+"$NETLAB" run "$f2" >"$TMP/int.out" 2>&1 &
+pid=$!
+for _ in $(seq 400); do pgrep -f "sleep 41.5$$" >/dev/null && break; sleep 0.1; done
+expect "the events' commands run" pgrep -f "sleep 31.5$$"
+kill -INT $pid
+wait $pid
+rc=$?
+cat "$TMP/int.out"
+expect "SIGINT stops the run (exit $rc)" [ $rc -eq 130 ]
+expect "  ... at a line of the lab" grep -q "FAIL  .*$name2.lua:[0-9]*: interrupted by SIGINT" "$TMP/int.out"
+sleep 0.3
+expect "  ... the events' commands are gone" bash -c "! pgrep -f 'sleep [34]1.5$$'"
+expect "  ... nothing left" nothing_left $name2
 finish
