@@ -240,10 +240,15 @@ local function config(rt)
   return files
 end
 
+-- zebra always; staticd only for static routes (it costs 2.5 MB of PSS
+-- a router); ospfd, bgpd as configured.
 local function daemons_of(rt)
   local o = rt.opts
-  local list = { "zebra", "staticd" }
+  local list = { "zebra" }
   local conf = rt.conf or ""
+  if (o.static and #o.static > 0) or conf:match("\nip route ") or conf:match("^ip route ") then
+    list[#list + 1] = "staticd"
+  end
   if o.ospf or conf:match("\nrouter ospf") or conf:match("^router ospf") then list[#list + 1] = "ospfd" end
   if o.bgp or conf:match("\nrouter bgp") or conf:match("^router bgp") then list[#list + 1] = "bgpd" end
   return list

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # restart.sh — frr.restart(lab, router): new daemons (new pids, the
 # supervisors counted a restart), the configuration read again, the links
-# untouched, and OSPF converged again; `logs` shows both starts.
+# untouched, OSPF converged again, the static route back; a router
+# without static routes runs no staticd.
 . "$(dirname "$0")/../lib.sh"
 need_root
 if [ ! -x /usr/lib/frr/zebra ]; then echo "SKIP: FRR is not installed"; exit 77; fi
@@ -9,7 +10,7 @@ n=tfr$$
 f=$(mklab $n <<'LAB'
 local lab = netlab.lab("LABNAME")
 local frr = netlab.frr
-local r1 = frr.router(lab, "r1", { ospf = { hello = 1, dead = 4 } })
+local r1 = frr.router(lab, "r1", { ospf = { hello = 1, dead = 4 }, static = { { "10.99.0.0/24", "10.0.12.2" } } })
 local r2 = frr.router(lab, "r2", { ospf = { hello = 1, dead = 4 } })
 local r3 = frr.router(lab, "r3", { ospf = { hello = 1, dead = 4 } })
 frr.link(lab, r1, r2, { ip = { "10.0.12.1/30", "10.0.12.2/30" } })
@@ -30,6 +31,8 @@ experiment("restart", function()
   local ok2, err2 = frr.converged(lab, { timeout = 60 })
   check(ok2, "converged again: " .. tostring(err2))
   check(r1:cmd("ip -4 route show 10.0.23.0/30"):match("proto ospf"), "r1 learns r2-r3's subnet again")
+  check(r1:cmd("ip -4 route show 10.99.0.0/24"):match("via 10.0.12.2"), "r1's static route is back (staticd)")
+  check(r2:service_state("staticd") == nil, "no staticd on a router without static routes")
 end)
 LAB
 )
@@ -37,6 +40,6 @@ o=$("$NETLAB" run "$f" 2>&1)
 r=$?
 echo "$o"
 expect "netlab run passes (rc $r)" [ $r -eq 0 ]
-expect "no check failed" grep -q "8 passed, 0 failed" <<<"$o"
+expect "no check failed" grep -q "10 passed, 0 failed" <<<"$o"
 expect "nothing left" nothing_left $n
 finish
