@@ -2070,6 +2070,12 @@ int nlua_check_link(lua_State *L, int arg)
         return check_link(L, arg);
 }
 
+static int l_node_capture(lua_State *L)
+{
+        int n = check_node(L, 1);
+        return nlua_node_capture(L, the_lab(L), n);
+}
+
 static int l_link_capture(lua_State *L)
 {
         int l = check_link(L, 1);
@@ -2321,7 +2327,7 @@ int nlua_api_open(struct nlua *N, char *err)
             {"spawn", l_node_spawn}, {"vlans", l_node_vlans},
             {"_service_start", l_node_service_start}, {"_service_ctl", l_node_service_ctl},
             {"services", l_node_services}, {"restart", l_node_restart},
-            {"flush_fdb", l_node_flush_fdb}, {NULL, NULL}};
+            {"flush_fdb", l_node_flush_fdb}, {"_capture", l_node_capture}, {NULL, NULL}};
         static const luaL_Reg link_meta[] = {{"__index", l_link_index},
                                              {"__tostring", l_link_tostring},
                                              {"__gc", l_job_gc},

@@ -97,6 +97,22 @@ static int l_cap_tostring(lua_State *L)
         return 1;
 }
 
+static int push_capture(lua_State *L, struct lab *lab, int ifx, const char *file);
+
+/* node:_capture(ifname) (node:capture in core.lua): a capture on any
+ * interface of the node, a subinterface too; the node at 1. */
+int nlua_node_capture(lua_State *L, struct lab *lab, int node)
+{
+        const char *ifname = luaL_checkstring(L, 2);
+        if (lab->state != LAB_UP)
+                nlua_raise(L, "node:capture: the lab is not built (capture inside an experiment)");
+        int ifx = lab_find_iface(lab, node, ifname);
+        if (ifx < 0)
+                nlua_raise(L, "node:capture: '%s' has no interface '%s'", lab->nodes[node].name,
+                           ifname);
+        return push_capture(L, lab, ifx, NULL);
+}
+
 /* link:capture{at = NODE, file = PATH}; the link at 1, options at 2. */
 int nlua_link_capture(lua_State *L, struct lab *lab, int link)
 {
@@ -123,6 +139,12 @@ int nlua_link_capture(lua_State *L, struct lab *lab, int link)
                         file = luaL_checkstring(L, -1);
                 lua_pop(L, 1);
         }
+        return push_capture(L, lab, ifx, file);
+}
+
+/* The capture handle of iface ifx (its frames kept in its user value), or nil, message. */
+static int push_capture(lua_State *L, struct lab *lab, int ifx, const char *file)
+{
         struct lcap *c = lua_newuserdatauv(L, sizeof(*c), 1);
         memset(c, 0, sizeof(*c));
         c->tag = CAPTURE_TAG;

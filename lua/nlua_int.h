@@ -101,6 +101,8 @@ void nlua_opts_check(lua_State *L, int idx, const char *what, const char *const 
 int nlua_check_node(lua_State *L, int arg);
 /* link:capture{...} (capture_api.c): the handle, or nil, message. */
 int nlua_link_capture(lua_State *L, struct lab *lab, int link);
+/* node:_capture(ifname): the same on any interface of the node. */
+int nlua_node_capture(lua_State *L, struct lab *lab, int node);
 int nlua_pending_check(struct nlua *N, char *err);
 /* live_api.c: lab:save, lab:remove, link:remove, node:addr (the lab table's
  * extra methods, registered by nlua_api_open). */

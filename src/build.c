@@ -624,10 +624,15 @@ int lab_node_apply_l3(struct lab *lab, struct nl *nl, int node, bool restore, ch
                 if (gws[g]->family && nl_route_add(nl, NULL, gws[g], gw_dev[g], e) < 0 &&
                     !(restore && (errno == EEXIST || errno == ENETUNREACH)))
                         return errf(err, "%s: %s", n->where, e);
-        for (int r = 0; r < n->nroutes; r++)
-                if (nl_route_add(nl, &n->routes[r].dst, &n->routes[r].via, 0, e) < 0 &&
+        for (int r = 0; r < n->nroutes; r++) {
+                int ll = lab_route_iface(lab, node, r, err); /* a link-local via needs its dev */
+                if (ll == -1)
+                        return -1;
+                if (nl_route_add(nl, &n->routes[r].dst, &n->routes[r].via,
+                                 ll >= 0 ? lab->ifaces[ll].ifindex : 0, e) < 0 &&
                     !(restore && (errno == EEXIST || errno == ENETUNREACH)))
                         return errf(err, "%s: %s", n->where, e);
+        }
         return 0;
 }
 

@@ -701,29 +701,46 @@ int lab_node_set_gw(struct lab *lab, int node, const char *ip, char *err)
         return 0;
 }
 
-/* A link-local gw6's interface: the one named, or the node's only one. */
-static int gw6_iface(const struct lab *lab, int node, char *err)
+/* A link-local next hop's interface: dev, or the node's only one; what
+ * names it in messages ("gateway", "route via"). */
+static int ll_iface(const struct lab *lab, int node, const struct ipaddr *via, const char *dev,
+                    const char *what, char *err)
 {
         const struct node *n = &lab->nodes[node];
         char a[64];
-        ipaddr_format(&n->gw6, false, a, sizeof(a));
-        if (n->gw6_dev[0]) {
-                int f = lab_find_iface(lab, node, n->gw6_dev);
+        ipaddr_format(via, false, a, sizeof(a));
+        if (dev[0]) {
+                int f = lab_find_iface(lab, node, dev);
                 if (f < 0) {
                         errno = ENODEV;
-                        return errf(err, "%s: gateway %s%%%s of \"%s\": no interface %s on \"%s\"",
-                                    n->where, a, n->gw6_dev, n->name, n->gw6_dev, n->name);
+                        return errf(err, "%s: %s %s%%%s of \"%s\": no interface %s on \"%s\"",
+                                    n->where, what, a, dev, n->name, dev, n->name);
                 }
                 return f;
         }
         if (n->nifaces != 1) {
                 errno = EINVAL;
                 return errf(err,
-                            "%s: gateway %s of \"%s\" is link-local and \"%s\" has %d "
+                            "%s: %s %s of \"%s\" is link-local and \"%s\" has %d "
                             "interfaces: name one, as \"%s%%eth0\"",
-                            n->where, a, n->name, n->name, n->nifaces, a);
+                            n->where, what, a, n->name, n->name, n->nifaces, a);
         }
         return n->ifaces[0];
+}
+
+/* A link-local gw6's interface: the one named, or the node's only one. */
+static int gw6_iface(const struct lab *lab, int node, char *err)
+{
+        const struct node *n = &lab->nodes[node];
+        return ll_iface(lab, node, &n->gw6, n->gw6_dev, "gateway", err);
+}
+
+int lab_route_iface(const struct lab *lab, int node, int r, char *err)
+{
+        const struct route *rt = &lab->nodes[node].routes[r];
+        if (!is_link_local6(&rt->via))
+                return -2;
+        return ll_iface(lab, node, &rt->via, rt->dev, "route via", err);
 }
 
 int lab_node_gw6_iface(const struct lab *lab, int node, char *err)
@@ -810,15 +827,25 @@ int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *v
 {
         struct node *n = &lab->nodes[node];
         struct route r = {.iface = -1};
-        char e[ERRLEN];
+        char e[ERRLEN], addr[64];
         if (strcmp(dst, "default") != 0 && ipaddr_parse(dst, true, &r.dst, e) < 0) {
                 errno = EINVAL;
                 return errf(err, "invalid route destination for \"%s\": %s", n->name, e);
         }
-        if (ipaddr_parse(via, false, &r.via, e) < 0) {
+        const char *dev = strchr(via, '%');
+        snprintf(addr, sizeof(addr), "%.*s", dev ? (int)(dev - via) : (int)strlen(via), via);
+        if (ipaddr_parse(addr, false, &r.via, e) < 0) {
                 errno = EINVAL;
                 return errf(err, "invalid route gateway for \"%s\": %s", n->name, e);
         }
+        if (dev && (!is_link_local6(&r.via) || !dev[1] || strlen(dev + 1) > IFNAME_MAX)) {
+                errno = EINVAL;
+                return errf(err,
+                            "invalid route gateway \"%s\" for \"%s\": only a link-local IPv6 "
+                            "next hop takes an interface, as \"fe80::1%%eth0\"",
+                            via, n->name);
+        }
+        snprintf(r.dev, sizeof(r.dev), "%s", dev ? dev + 1 : "");
         if (r.dst.family && r.dst.family != r.via.family) {
                 errno = EINVAL;
                 return errf(err, "route %s via %s on \"%s\": address families differ", dst, via,
@@ -870,7 +897,10 @@ int lab_validate(struct lab *lab, char *err)
                                     n->where, a, n->name);
                 }
                 for (int r = 0; r < n->nroutes; r++) {
-                        if (node_reaches(lab, i, &n->routes[r].via))
+                        int ll = lab_route_iface(lab, i, r, err);
+                        if (ll == -1)
+                                return -1;
+                        if (ll >= 0 || node_reaches(lab, i, &n->routes[r].via))
                                 continue;
                         ipaddr_format(&n->routes[r].via, false, a, sizeof(a));
                         errno = EINVAL;

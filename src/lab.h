@@ -67,6 +67,8 @@ struct route {
         struct ipaddr dst; /* family 0: default route */
         struct ipaddr via;
         int iface; /* -1: let the kernel pick by via */
+        char dev[IFNAME_MAX + 1]; /* a link-local via's interface ("fe80::1%eth1"; "": */
+                                  /* the node's only interface) */
 };
 
 /* A private directory of a node (nodefs.h): src NULL is an empty tmpfs;
@@ -221,7 +223,12 @@ int lab_node_set_stp(struct lab *lab, int node, int forward_delay_s, char *err);
 /* Runtime: empties a switch's forwarding database (kind_switch.c). */
 int lab_switch_flush_fdb(struct lab *lab, int node, char *err);
 int lab_link_set_initial_up(struct lab *lab, int link, bool up, char *err);
+/* via may be link-local with its interface ("fe80::1%eth1"; without it, the
+ * node's only interface). */
 int lab_node_add_route(struct lab *lab, int node, const char *dst, const char *via, char *err);
+/* The interface route r of node leaves by when its via is link-local; -2
+ * when it is not; -1 with err when it cannot be told. */
+int lab_route_iface(const struct lab *lab, int node, int r, char *err);
 /* Adds a private directory to node (before the build): path absolute and
  * an existing directory on the host; src NULL (tmpfs) or an existing
  * directory; over: src's files over the host's own path. */

@@ -414,7 +414,9 @@ int live_add_route(struct lab *lab, int node, const char *dst, const char *via, 
         }
         struct nl *nl = lab_nl_open(lab, n, e);
         const struct route *rt = &n->routes[n->nroutes - 1];
-        if (!nl || nl_route_add(nl, rt->dst.family ? &rt->dst : NULL, &rt->via, 0, e) < 0) {
+        int ll = lab_route_iface(lab, node, n->nroutes - 1, e);
+        if (!nl || nl_route_add(nl, rt->dst.family ? &rt->dst : NULL, &rt->via,
+                                ll >= 0 ? lab->ifaces[ll].ifindex : 0, e) < 0) {
                 int saved = errno;
                 n->nroutes--;
                 if (nl)

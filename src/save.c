@@ -269,6 +269,8 @@ static void put_node_l3(const struct lab *lab, int i, FILE *out)
                 else
                         snprintf(dst, sizeof(dst), "default");
                 ipaddr_format(&rt->via, false, via, sizeof(via));
+                if (rt->dev[0]) /* a link-local next hop's interface */
+                        snprintf(via + strlen(via), sizeof(via) - strlen(via), "%%%s", rt->dev);
                 fputs("lab:node(", out);
                 put_str(out, n->name);
                 fprintf(out, "):route(\"%s\", \"%s\")\n", dst, via);

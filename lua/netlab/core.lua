@@ -123,6 +123,49 @@ return function(classes)
     return self
   end
 
+  -- node:capture(ifname, {filter, dir}, fn) → the frames seen on the
+  -- node's interface ifname while fn ran, each {t, len, vlan, out, line}
+  -- (as link:capture's). The capture is bound before fn runs (its socket
+  -- exists when capture returns from the kernel: no peer needed to prove
+  -- it listens), and what fn sent is read to its last frame. filter: a
+  -- plain substring of the frame's line ("ICMP echo request", "ARP") or a
+  -- function(frame) → boolean; dir: "in", "out" or "both" (the default).
+  -- An error in fn is raised again after the capture stops.
+  function node.capture(self, ifname, opts, fn)
+    if fn == nil and type(opts) == "function" then opts, fn = nil, opts end
+    netlab.check_opts(opts, { "filter", "dir" }, "node:capture")
+    opts = opts or {}
+    if type(ifname) ~= "string" then
+      fail("node:capture: expected an interface name, got " .. type(ifname))
+    end
+    if type(fn) ~= "function" then
+      fail("node:capture: expected a function to run while capturing, got " .. type(fn))
+    end
+    local dir = opts.dir or "both"
+    if dir ~= "in" and dir ~= "out" and dir ~= "both" then
+      fail(('node:capture: dir is "in", "out" or "both", got %s'):format(tostring(dir)))
+    end
+    local filter = opts.filter
+    if filter ~= nil and type(filter) ~= "string" and type(filter) ~= "function" then
+      fail("node:capture: filter is a string (part of a frame's line) or a function(frame), got "
+        .. type(filter))
+    end
+    local cap, err = self:_capture(ifname)
+    if not cap then return nil, err end
+    local ok, ferr = pcall(fn)
+    netlab.sleep(0.02) -- the last replies fn's traffic asked for
+    local all = cap:stop()
+    if not ok then error(ferr, 0) end
+    local frames = {}
+    for _, f in ipairs(all) do
+      local keep = dir == "both" or (dir == "out") == f.out
+      if keep and type(filter) == "string" then keep = f.line:find(filter, 1, true) ~= nil end
+      if keep and type(filter) == "function" then keep = filter(f) and true or false end
+      if keep then frames[#frames + 1] = f end
+    end
+    return frames
+  end
+
   local iperf_port = 5201
 
   -- node:iperf(peer, {time = 2, udp = false, bw = "10M", parallel = 1, reverse = false})

@@ -118,7 +118,9 @@ local lab = netlab.lab("LABNAME")
 local h1 = lab:host("h1", { ip = "2001:db8:1::10/64", gw = "fe80::1" })
 local h2 = lab:host("h2", { ip = { "10.0.2.10/24", "2001:db8:2::10/64" },
                             gw = { "10.0.2.1", "2001:db8:2::1" } })
-local h3 = lab:host("h3", { gw = { "fe80::1%eth1", "10.0.3.1" } })
+local h3 = lab:host("h3", { gw = { "fe80::1%eth1", "10.0.3.1" },
+                            routes = { { "2001:db8:2::/64", "fe80::1%eth1" } } })
+local h4 = lab:host("h4", { ip = "2001:db8:4::10/64", routes = { { "2001:db8:1::/64", "fe80::1" } } })
 local r1 = lab:router("r1")
 lab:link(h1, r1, { ip = { false, { "2001:db8:1::1/64", "fe80::1/64" } } })
 lab:link(h2, r1, { ip = { false, { "10.0.2.1/24", "2001:db8:2::1/64" } } })
@@ -126,6 +128,7 @@ local s3 = lab:switch("s3")
 lab:link(h3, s3)
 lab:link(h3, r1, { ip = { { "10.0.3.10/24", "2001:db8:3::10/64" },
                           { "10.0.3.1/24", "2001:db8:3::1/64", "fe80::1/64" } } })
+lab:link(h4, r1, { ip = { false, { "2001:db8:4::1/64", "fe80::1/64" } } })
 experiment("gateways", function()
   local r = h1:cmd("ip -6 route show default")
   check(r:match("default via fe80::1 dev eth0"), "h1: link-local default route: " .. r)
@@ -140,6 +143,12 @@ experiment("gateways", function()
   check(ok, "h3 reaches h1 through eth1")
   ok = h2:ping("10.0.3.10")
   check(ok, "h2 reaches h3 over IPv4")
+  r = h4:cmd("ip -6 route show 2001:db8:1::/64")
+  check(r:match("via fe80::1 dev eth0"), "h4: route via a link-local next hop: " .. r)
+  r = h3:cmd("ip -6 route show 2001:db8:2::/64")
+  check(r:match("via fe80::1 dev eth1"), "h3: route via fe80::1%eth1: " .. r)
+  ok = h4:ping(h1, { family = 6 })
+  check(ok, "h4 reaches h1 by its link-local route")
 end)
 LAB
 )
@@ -285,6 +294,9 @@ case_ "gw: entry 2 is not an address string"                'lab:host("h3", { gw
 case_ "only a link-local IPv6 gateway takes an interface"  'lab:host("h3", { gw = "10.0.0.1%eth0" })'
 case_ "gateway fe80::1 of \"h3\" is link-local and \"h3\" has 2 interfaces: name one" 'local h3 = lab:host("h3", { gw = "fe80::1" }); lab:link(h3, h1); lab:link(h3, h2)'
 case_ "gateway fe80::1%eth5 of \"h3\": no interface eth5"  'local h3 = lab:host("h3", { gw = "fe80::1%eth5" }); lab:link(h3, h1)'
+case_ "route via fe80::1 of \"h3\" is link-local and \"h3\" has 2 interfaces: name one" 'local h3 = lab:host("h3", { routes = { { "2001:db8:9::/64", "fe80::1" } } }); lab:link(h3, h1); lab:link(h3, h2)'
+case_ "route via fe80::1%eth7 of \"h3\": no interface eth7" 'local h3 = lab:host("h3", { routes = { { "2001:db8:9::/64", "fe80::1%eth7" } } }); lab:link(h3, h1)'
+case_ "only a link-local IPv6 next hop takes an interface" 'lab:host("h3", { routes = { { "10.9.0.0/16", "10.0.0.1%eth0" } } })'
 case_ "link h1:eth1 -- h2:eth1: mtu 1200 is below IPv6's minimum of 1280 and \"h1\" has IPv6" 'lab:link(h1, h2, { mtu = 1200 })'
 case_ "link:cut: lab \"tlb[0-9]+-[0-9]+\" is not built yet"  'l:cut()'
 case_ "link:down: carrier is true or false, got string"      'lab:build(); l:down({ carrier = "yes" })'
@@ -306,6 +318,13 @@ case_ "nat: inbound is \"drop\" \(only replies to what went out come in\) or \"a
 case_ "nat: unknown option 'outside' \(expected one of: out, inbound\)" 'lab:router("r9", { nat = { outside = "eth1" } })'
 case_ "nat: expected the name of the router's outgoing interface, e.g. \"eth1\", or \{out = \"eth1\", inbound = \"drop\"\}" 'lab:router("r9", { nat = { inbound = "drop" } })'
 case_ "nat: router \"r9\" has no interface \"eth1\"" 'local r9 = lab:router("r9", { nat = { out = "eth1", inbound = "drop" } }); lab:link(r9, h1, { ip = { "10.9.0.1/24" } })'
+
+# node:capture (issue 11 §5)
+case_ "node:capture: 'h1' has no interface 'eth9'" 'lab:build(); h1:capture("eth9", function() end)'
+case_ "node:capture: dir is \"in\", \"out\" or \"both\", got up" 'lab:build(); h1:capture("eth0", { dir = "up" }, function() end)'
+case_ "node:capture: unknown option 'filtr' \(expected one of: filter, dir\)" 'h1:capture("eth0", { filtr = "x" }, function() end)'
+case_ "node:capture: expected a function to run while capturing, got nil" 'h1:capture("eth0", { dir = "in" })'
+case_ "node:capture: the lab is not built" 'h1:capture("eth0", function() end)'
 
 # per-end VLAN options (issue 11 §2)
 case_ "vlans: expected a list of VLAN entries .* or one set per end \{A_END, B_END\}" 'local s1, s2 = lab:switch("s1"), lab:switch("s2"); lab:link(s1, s2, { vlans = { { native = 10 }, 20 } })'
@@ -343,12 +362,33 @@ h1:vlan("eth0", 200, { ip = "10.2.0.1/24" })
 experiment("carried", function()
   check(h1:ping("10.2.0.2"), "VLAN 200 is carried")
 end)
+experiment("node:capture", function()
+  local f = h1:capture("eth0.200", { filter = "ICMP echo request", dir = "out" }, function()
+    h1:ping("10.2.0.2", { count = 2, interval = 0.1 })
+  end)
+  check(#f == 2 and f[1].out and f[1].line:match("IP 10.2.0.1 > 10.2.0.2: ICMP echo request"),
+    "2 requests out of the subinterface: " .. #f .. " " .. tostring(f[1] and f[1].line))
+  f = h1:capture("eth0", { dir = "in", filter = "ICMP echo reply" }, function()
+    h1:ping("10.2.0.2", { count = 3, interval = 0.1 })
+  end)
+  check(#f == 3 and f[1].vlan == 200 and not f[1].out, "3 replies into the trunk port, tagged 200: " .. #f .. " " .. tostring(f[1] and f[1].vlan))
+  f = h2:capture("eth0.200", function() end)
+  check(#f == 0, "nothing sent, nothing seen: " .. #f)
+  f = h1:capture("eth0.200", { filter = function(fr) return fr.len > 1000 end }, function()
+    h1:ping("10.2.0.2", { count = 1, size = 1200 })
+    h1:ping("10.2.0.2", { count = 1 })
+  end)
+  check(#f == 2, "a function filter: the big request and its reply: " .. #f)
+  local ok, e = pcall(h1.capture, h1, "eth0", function() error("boom", 0) end)
+  check(not ok and e == "boom", "an error in fn comes back after the capture: " .. tostring(e))
+end)
 LAB
 )
 out=$("$NETLAB" run "$f" 2>&1)
 rc=$?
 echo "$out"
-expect "a lab with an uncarried VID still runs" [ $rc -eq 0 ]
+expect "a lab with an uncarried VID still runs; node:capture" [ $rc -eq 0 ]
+expect "its checks ran" grep -qE "^6 passed, 0 failed$" <<<"$out"
 expect "VLAN 2000 is not carried, at its line" grep -qF "$name.lua:7: h1:eth0.2000: VLAN 2000 is not carried by s1:p1 (trunk 100,200)" <<<"$out"
 expect "VLAN 100 leaves the port untagged, at its line" grep -qF "$name.lua:9: h2:eth0.100: VLAN 100 leaves s1:p2 untagged (native 100, trunk 200)" <<<"$out"
 expect "carried VIDs and VLAN-unaware ports: no warning" [ "$(grep -c warning: <<<"$out")" -eq 2 ]
