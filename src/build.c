@@ -321,10 +321,18 @@ int lab_make_namespace_sharing(struct lab *lab, int share_net_fd, const char *na
         if (journal_add(lab->journal, "netns %s", np) < 0 ||
             journal_add(lab->journal, "uts %s", up) < 0)
                 return errf_sys(err, NULL, "Cannot write the journal of lab \"%s\"", lab->name);
-        char e[ERRLEN];
+        char e[ERRLEN], hint[320];
         if (netns_create_sharing(share_net_fd, np, up, hostname, inside, ud, net_fd, uts_fd, e) <
-            0)
-                return errf(err, "%s", e);
+            0) {
+                int saved = errno;
+                int left = 0; /* the namespaces still to make, this one too */
+                for (int i = 0; i < lab->nnodes; i++)
+                        left += lab_node_live(lab, i) && !lab->nodes[i].made;
+                netns_limit_hint(saved, strstr(e, "bind mount") != NULL, left > 0 ? left : 1, hint,
+                                 sizeof(hint));
+                errno = saved;
+                return errf(err, "%s%s", e, hint);
+        }
         return 0;
 }
 

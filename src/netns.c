@@ -289,6 +289,55 @@ int netns_sysctl(const char *key, const char *value, char *err)
         return 0;
 }
 
+static long read_sysctl_long(const char *path)
+{
+        FILE *f = fopen(path, "re");
+        long v = -1;
+        if (f) {
+                if (fscanf(f, "%ld", &v) != 1)
+                        v = -1;
+                fclose(f);
+        }
+        return v;
+}
+
+void netns_limit_hint(int err_no, bool mount, int want, char *buf, size_t len)
+{
+        buf[0] = '\0';
+        if (err_no == ENOSPC && !mount) {
+                long net = read_sysctl_long("/proc/sys/user/max_net_namespaces");
+                long uts = read_sysctl_long("/proc/sys/user/max_uts_namespaces");
+                bool is_uts = uts >= 0 && (net < 0 || uts < net);
+                long lim = is_uts ? uts : net;
+                snprintf(buf, len,
+                         " (the kernel's limit of %s namespaces, user.max_%s_namespaces = %ld, is "
+                         "reached; the lab needs %d more: as root, sysctl -w "
+                         "user.max_%s_namespaces=%ld)",
+                         is_uts ? "UTS" : "network", is_uts ? "uts" : "net", lim, want,
+                         is_uts ? "uts" : "net", lim + want);
+        } else if (err_no == ENOSPC) {
+                long mx = read_sysctl_long("/proc/sys/fs/mount-max");
+                snprintf(buf, len,
+                         " (the kernel's limit of mounts, fs.mount-max = %ld, is reached; the lab "
+                         "needs 2 per node, %d more: as root, sysctl -w fs.mount-max=%ld)",
+                         mx, 2 * want, mx + 2L * want);
+        } else if (err_no == ENOMEM) {
+                long kb = -1;
+                FILE *f = fopen("/proc/meminfo", "re");
+                char line[128];
+                while (f && fgets(line, sizeof(line), f))
+                        if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+                                break;
+                if (f)
+                        fclose(f);
+                snprintf(buf, len,
+                         " (out of memory: %ld MB available, and a node takes about 0.4 MB of "
+                         "the kernel's; the lab needs %d more nodes: free memory or build a "
+                         "smaller lab)",
+                         kb / 1024, want);
+        }
+}
+
 unsigned long netns_inode(const char *path)
 {
         struct stat st;

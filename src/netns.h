@@ -77,6 +77,12 @@ int netns_sysctl(const char *key, const char *value, char *err);
  * its descriptor. */
 void netns_sysctl_batch(bool on);
 
+/* After netns_create failed with err_no: the kernel limit it ran into, its
+ * value and the fix, as " (...)" to append to the message (empty when
+ * err_no is no limit's). mount: the bind mount failed, not the unshare;
+ * want: the namespaces the lab still needs. */
+void netns_limit_hint(int err_no, bool mount, int want, char *buf, size_t len);
+
 /* The inode of a mounted namespace file (to find processes inside it), or 0
  * when path is not a mounted namespace. */
 unsigned long netns_inode(const char *path);
