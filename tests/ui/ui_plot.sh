@@ -1,17 +1,23 @@
 # ui_plot.sh — `plot NAME` (issue 10 §5): a pane draws a series the lab's
-# experiment records (braille chart, the max on the value axis, the time
+# experiment records from timeline events (every, at) while its body waits (braille chart, the max on the value axis, the time
 # axis), redrawn as samples come while the experiment runs; `plot` lists
 # the series; a name with no samples yet opens a pane that says so and
 # fills in later; at 80x24 the chart still fits its pane.
 . "$(dirname "$0")/lib.sh"
 cat >"$TMP/lab.lua" <<LUA
 local lab = netlab.lab("$LAB")
-lab:host("h1")
+local h1 = lab:host("h1")
 local s = lab:series("ramp", { unit = "ms" })
 experiment("ramp", function()
-  for i = 0, 40 do s:add(i * 0.1, 10 + i * 2); netlab.sleep(0.02) end
-  netlab.sleep(1.5)
-  for i = 41, 60 do s:add(i * 0.1, 999); netlab.sleep(0.02) end
+  -- the samples come from timeline events while the body waits (the
+  -- console's loop drives both)
+  local i = 0
+  every(0.02, function()
+    s:add(i * 0.1, 10 + i * 2); i = i + 1
+    if i == 41 then return false end
+  end)
+  at(2.5, function() for k = 41, 60 do s:add(k * 0.1, 999) end end)
+  h1:cmd("sleep 3")
   check(#s == 61, "61 samples")
 end)
 LUA
