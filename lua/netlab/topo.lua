@@ -237,7 +237,8 @@ function topo.clos(lab, spines, leaves, per_leaf, opts)
 end
 
 -- torus,X,Y (Mininet's TorusTopo): X*Y switches sXxY on a grid whose rows and
--- columns wrap around, one host on each. With no STP, only a spanning tree
+-- columns wrap around, one host on each. With switch = {stp = ...} every
+-- link starts up; with no STP, only a spanning tree
 -- starts up (every row's chain, and the first column's): the other links
 -- (each row's wrap and the vertical ones elsewhere) start down as standby
 -- paths, returned third, as ring's closing link is.
@@ -267,10 +268,11 @@ function topo.torus(lab, x, y, opts)
     for j = 1, y do
       local right, down = sw[i][j % y + 1], sw[i % x + 1][j]
       local row_up = j < y
-      local l = new_link(lab, o, sw[i][j], right, not row_up and { up = false } or nil)
+      local stp = stp_on(o) -- with STP every link starts up
+      local l = new_link(lab, o, sw[i][j], right, not row_up and not stp and { up = false } or nil)
       if not row_up then standby[#standby + 1] = l end
       local col_up = j == 1 and i < x
-      l = new_link(lab, o, sw[i][j], down, not col_up and { up = false } or nil)
+      l = new_link(lab, o, sw[i][j], down, not col_up and not stp and { up = false } or nil)
       if not col_up then standby[#standby + 1] = l end
     end
   end

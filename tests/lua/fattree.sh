@@ -79,6 +79,24 @@ echo "$out"
 expect "ring with STP" [ $rc -eq 0 ]
 expect "nothing left" nothing_left $name
 
+name=tltor$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local hosts, switches, standby = netlab.topo.torus(lab, 3, 3, { switch = { stp = { forward_delay = 2 } } })
+experiment("a torus with STP", function()
+  check(#standby == 10, "10 links close loops: " .. #standby)
+  local up = 0
+  for _, l in ipairs(standby) do if l.is_up then up = up + 1 end end
+  check(up == 10, "with STP they start up: " .. up)
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+rc=$?
+echo "$out"
+expect "torus with STP: every link up" [ $rc -eq 0 ]
+expect "nothing left" nothing_left $name
+
 n=0
 case_() {
         local want=$1 line=$2 name f out rc
