@@ -547,7 +547,7 @@ const struct cmd_entry con_commands[] = {
     {"jobs", "", "the commands running (NODE cmd, ping, sh...)", 0, 0, "", NULL, c_jobs},
     {"kill", "N [SIGNAL]", "signal job N (TERM); Ctrl-C interrupts all", 1, 2, "", NULL, c_kill},
     {"dpctl", "CMD [ARGS...] [SWITCH]",
-     "each switch's own view: ovs-ofctl CMD (OVS), FDB and VLANs (bridge)", 1, -1, "s",
+     "a switch's own view: ovs-ofctl, or FDB and VLANs", 1, -1, "s",
      "dump-flows show dump-ports del-flows add-flow", c_dpctl},
     {"sh", "CMD...", "a shell command where netlab runs (not in a node)", 1, -1, "", NULL, c_sh},
     {"source", "FILE", "run the commands of FILE, one after the other", 1, 1, "", NULL, c_source},
