@@ -861,7 +861,7 @@ static void apply_vlan_end(lua_State *L, struct lab *lab, int port, int idx, con
 static const char *const link_keys[] = {
     "ip",      "mtu",    "bw",  "delay", "jitter", "loss",         "duplicate", "corrupt",
     "reorder", "gap",    "queue", "distribution", "ifname", "vlan", "trunk",  "native",
-    "vlans",   "up",     "correlation", NULL};
+    "vlans",   "up",     "correlation", "from", NULL};
 
 /* A percentage option (loss, duplicate, ...) as parts per million. */
 static uint32_t parse_percent(lua_State *L, int idx, const char *what)
@@ -999,6 +999,69 @@ static void link_netem_opts(lua_State *L, int opts, struct link_params *p)
                 nlua_raise(L, "distribution: needs a jitter (it is the jitter's shape)");
 }
 
+/* One direction's parameters: from = {NODE = {delay = ..., ...}}'s value. */
+static void parse_dir_params(lua_State *L, int idx, struct link_params *p)
+{
+        static const char *const keys[] = {"bw",      "delay", "jitter", "loss",
+                                           "duplicate", "corrupt", "reorder", "gap",
+                                           "queue",   "distribution", "correlation", NULL};
+        opts_check(L, idx, "from", keys);
+        if (opt_field(L, idx, "bw") != LUA_TNIL)
+                p->rate_bps = parse_rate(L, -1);
+        if (opt_field(L, idx, "delay") != LUA_TNIL)
+                p->delay_us = parse_time(L, -1, "delay");
+        if (opt_field(L, idx, "jitter") != LUA_TNIL)
+                p->jitter_us = parse_time(L, -1, "jitter");
+        if (opt_field(L, idx, "loss") != LUA_TNIL)
+                parse_loss(L, lua_gettop(L), p);
+        lua_pop(L, 4);
+        link_netem_opts(L, idx, p);
+}
+
+/* from = {h2 = {delay = "50ms"}} (a node or its name as the key): the frames
+ * leaving that end get these parameters instead of the link's (base).
+ * *pa, *pb: what leaves end a and end b. False when there is no from. */
+static bool parse_from(lua_State *L, const struct lab *lab, int opts, int na, int nb,
+                       const struct link_params *base, struct link_params *pa,
+                       struct link_params *pb)
+{
+        *pa = *base;
+        *pb = *base;
+        if (opt_field(L, opts, "from") == LUA_TNIL) {
+                lua_pop(L, 1);
+                return false;
+        }
+        if (!lua_istable(L, -1))
+                nlua_raise(L, "from: expected {NODE = {delay = ..., loss = ...}}, one entry per "
+                              "end of the link whose outgoing frames differ");
+        int t = lua_gettop(L);
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+                char kind = 0;
+                int node = lua_type(L, -2) == LUA_TSTRING ? lab_find_node(lab, lua_tostring(L, -2))
+                                                          : nlua_ref_of(L, -2, &kind);
+                if (lua_type(L, -2) != LUA_TSTRING && kind != 'n')
+                        node = -1;
+                if (node < 0 || (node != na && node != nb))
+                        nlua_raise(L, "from: %s%s%s is not an end of this link (%s, %s)",
+                                   lua_type(L, -2) == LUA_TSTRING ? "'" : "",
+                                   lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2)
+                                   : node >= 0                    ? lab->nodes[node].name
+                                                                  : luaL_typename(L, -2),
+                                   lua_type(L, -2) == LUA_TSTRING ? "'" : "",
+                                   lab->nodes[na].name, lab->nodes[nb].name);
+                if (!lua_istable(L, -1))
+                        nlua_raise(L, "from.%s: expected a table of parameters", lab->nodes[node].name);
+                struct link_params x = {0};
+                x.mtu = base->mtu;
+                parse_dir_params(L, lua_gettop(L), &x);
+                *(node == na ? pa : pb) = x;
+                lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return true;
+}
+
 static bool first_link_iface(const struct lab *lab, int node, int iface)
 {
         const struct node *n = &lab->nodes[node];
@@ -1047,16 +1110,21 @@ static void live_addrs(lua_State *L, struct lab *lab, int iface, int idx, int ro
 /* lab:link on a running lab: made at once (live.h), with its addresses
  * (and those a node added at run time waits with). */
 static int live_link(lua_State *L, struct lab *lab, int a, int b, const struct link_params *p,
-                     const char *w)
+                     const struct link_params *pa, const struct link_params *pb, const char *w)
 {
         static const char *const live_keys[] = {
             "ip",      "mtu", "bw",    "delay",        "jitter", "loss", "duplicate", "corrupt",
             "reorder", "gap", "queue", "distribution", "vlan",   "trunk", "vlans",
-            "correlation", NULL};
+            "correlation", "from", NULL};
         opts_check(L, 4, "lab:link on a running lab", live_keys);
         char err[ERRLEN];
         int li = live_add_link(lab, a, b, p, w, err);
         raise_if(L, li, err);
+        if (pa && live_set_params_dir(lab, li, pa, pb, err) < 0) {
+                char e[ERRLEN];
+                live_del_link(lab, li, e);
+                nlua_raise(L, "%s (link not added)", err);
+        }
         int ends[2] = {lab->links[li].a, lab->links[li].b};
         lua_getfield(L, LUA_REGISTRYINDEX, "netlab.pending");
         int pend = lua_gettop(L);
@@ -1108,7 +1176,7 @@ static int l_link_set_params(lua_State *L)
         int li = check_link(L, 1);
         static const char *const set_keys[] = {
             "bw",      "delay", "jitter", "loss",  "duplicate", "corrupt",
-            "reorder", "gap",   "queue",  "distribution", "correlation", NULL};
+            "reorder", "gap",   "queue",  "distribution", "correlation", "from", NULL};
         luaL_checktype(L, 2, LUA_TTABLE);
         opts_check(L, 2, "link:set", set_keys);
         struct link_params p = {0};
@@ -1123,7 +1191,12 @@ static int l_link_set_params(lua_State *L)
                 parse_loss(L, lua_gettop(L), &p);
         lua_pop(L, 4);
         link_netem_opts(L, 2, &p);
-        raise_if(L, live_set_params(lab, li, &p, err), err);
+        struct link_params pa, pb;
+        const struct link *l = &lab->links[li];
+        if (parse_from(L, lab, 2, lab->ifaces[l->a].node, lab->ifaces[l->b].node, &p, &pa, &pb))
+                raise_if(L, live_set_params_dir(lab, li, &pa, &pb, err), err);
+        else
+                raise_if(L, live_set_params(lab, li, &p, err), err);
         lua_settop(L, 1);
         return 1;
 }
@@ -1203,11 +1276,18 @@ static int l_lab_link(lua_State *L)
         }
         char w[96], err[ERRLEN];
         where(L, w, sizeof(w));
+        struct link_params pa, pb;
+        bool dir = parse_from(L, lab, 4, a, b, &p, &pa, &pb);
         if (lab->state == LAB_UP)
-                return live_link(L, lab, a, b, &p, w);
+                return live_link(L, lab, a, b, &p, dir ? &pa : NULL, &pb, w);
         int li = lab_add_link(lab, a, b, &p, names[0], names[1], w, err);
         raise_if(L, li, err);
         struct link *l = &lab->links[li];
+        if (dir) {
+                l->p = pa;
+                l->pb = pb;
+                l->has_pb = true;
+        }
         if (opt_field(L, 4, "up") != LUA_TNIL)
                 raise_if(L, lab_link_set_initial_up(lab, li, lua_toboolean(L, -1), err), err);
         lua_pop(L, 1);

@@ -675,7 +675,8 @@ static bool params_set(const struct link_params *p)
 static int configure_link_params(struct lab *lab, struct build_ctx *b, int i, char *err)
 {
         struct link *l = &lab->links[i];
-        if (!params_set(&l->p) || plan_link_on_wire(lab, i))
+        if ((!params_set(&l->p) && !(l->has_pb && params_set(&l->pb))) ||
+            plan_link_on_wire(lab, i))
                 return 0; /* a wire does the link's impairments and rate */
         int ends[2] = {l->a, l->b};
         for (int k = 0; k < 2; k++) {
@@ -685,7 +686,7 @@ static int configure_link_params(struct lab *lab, struct build_ctx *b, int i, ch
                         return -1;
                 char lbl[64], e[ERRLEN];
                 iface_label(lab, ends[k], lbl, sizeof(lbl));
-                if (nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
+                if (nl_link_params_apply(nl, f->ifindex, lbl, link_params_from(l, k), e) < 0)
                         return errf(err, "%s: %s", l->where, e);
         }
         return 0;
@@ -919,8 +920,9 @@ static int link_set_state(struct lab *lab, int link, bool up, char *err)
                         errf(err, "%s: %s", l->where, e);
                 else if (up && f->mtu && nl_link_set_mtu(nl, f->ifindex, f->mtu, e) < 0)
                         r = errf(err, "%s: %s", l->where, e);
-                else if (up && params_set(&l->p) && !plan_link_on_wire(lab, link) &&
-                         nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0)
+                else if (up && (params_set(&l->p) || (l->has_pb && params_set(&l->pb))) &&
+                         !plan_link_on_wire(lab, link) &&
+                         nl_link_params_apply(nl, f->ifindex, lbl, link_params_from(l, k), e) < 0)
                         r = errf(err, "%s: %s", l->where, e);
                 else if (up)
                         r = lab_node_apply_l3(lab, nl, f->node, true, err);

@@ -220,8 +220,10 @@ int dp_config_from_lab(const struct lab *lab, struct dp_config *c, char *err)
                 int w = dp_config_add_wire(c, name, dpns, wa, dpns, wb, err);
                 if (w < 0)
                         goto fail;
-                dp_impair_from_link(&lab->links[i].p, &c->wire[w].dir[0]);
-                c->wire[w].dir[1] = c->wire[w].dir[0]; /* both directions, as Mininet's TCLink */
+                /* dir[0]: frames leaving a; both directions alike unless the
+                 * link sets b's own (as Mininet's TCLink by default) */
+                dp_impair_from_link(link_params_from(&lab->links[i], 0), &c->wire[w].dir[0]);
+                dp_impair_from_link(link_params_from(&lab->links[i], 1), &c->wire[w].dir[1]);
         }
         if (!plan_subif_in_userspace(lab))
                 return dp_config_validate(c, err);

@@ -61,7 +61,15 @@ struct link {
         bool deleted;   /* removed from the running lab (live.h) */
         bool wired;     /* built as a datapath wire: it stays one while the lab runs,
                            impaired or not (plan_link_on_wire) */
+        struct link_params pb; /* frames leaving b, when has_pb (a per-direction link); */
+        bool has_pb;           /* ... otherwise p goes both ways (Mininet's TCLink) */
 };
+
+/* The parameters of the frames that leave a link by end (0: a, 1: b). */
+static inline const struct link_params *link_params_from(const struct link *l, int end)
+{
+        return end && l->has_pb ? &l->pb : &l->p;
+}
 
 struct route {
         struct ipaddr dst; /* family 0: default route */

@@ -455,6 +455,12 @@ static int link_rewire(struct lab *lab, int link, char *err)
 
 int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err)
 {
+        return live_set_params_dir(lab, link, p, NULL, err);
+}
+
+int live_set_params_dir(struct lab *lab, int link, const struct link_params *p,
+                        const struct link_params *pb, char *err)
+{
         if (need_up(lab, "change a link", err) < 0)
                 return -1;
         if (!lab_link_live(lab, link)) {
@@ -466,9 +472,13 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
         iface_label(lab, l->a, a, sizeof(a));
         iface_label(lab, l->b, b, sizeof(b));
         snprintf(name, sizeof(name), "%s-%s", a, b);
-        struct link_params old = l->p;
+        struct link_params old = l->p, old_b = l->pb;
+        bool old_has_b = l->has_pb;
         l->p = *p;
         l->p.mtu = old.mtu;
+        l->has_pb = pb != NULL;
+        if (pb)
+                l->pb = *pb;
         if (plan_link_on_wire(lab, link)) {
                 bool was_wired = l->wired;
                 char what[192], e[ERRLEN];
@@ -479,6 +489,8 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
                 if (r < 0) {
                         int saved = errno;
                         l->p = old;
+                        l->pb = old_b;
+                        l->has_pb = old_has_b;
                         if (!was_wired && l->wired) { /* back to the plain veth pair */
                                 link_kernel_del(lab, link);
                                 l->wired = false;
@@ -496,11 +508,13 @@ int live_set_params(struct lab *lab, int link, const struct link_params *p, char
                 char e[ERRLEN], lbl[64];
                 iface_label(lab, ends[k], lbl, sizeof(lbl));
                 struct nl *nl = lab_nl_open(lab, &lab->nodes[f->node], e);
-                if (!nl || nl_link_params_apply(nl, f->ifindex, lbl, &l->p, e) < 0) {
+                if (!nl || nl_link_params_apply(nl, f->ifindex, lbl, link_params_from(l, k), e) < 0) {
                         int saved = errno;
                         if (nl)
                                 nl_close(nl);
                         l->p = old;
+                        l->pb = old_b;
+                        l->has_pb = old_has_b;
                         errno = saved;
                         return errf(err, "Cannot change link %s: %s", name, e);
                 }

@@ -35,6 +35,10 @@ int live_add_route(struct lab *lab, int node, const char *dst, const char *via, 
  * kernel's qdiscs, or the datapath's wire (made one first where only the
  * datapath has netem's job), whose queued frames keep their departure times. */
 int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err);
+/* The same per direction: p for the frames leaving end a, pb (NULL: p) for
+ * those leaving end b. */
+int live_set_params_dir(struct lab *lab, int link, const struct link_params *p,
+                        const struct link_params *pb, char *err);
 /* Adds or replaces a VLAN entry on a switch port. */
 int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,
                   char *err);

@@ -98,7 +98,12 @@ bool plan_subif_in_userspace(const struct lab *lab)
 
 static bool link_impaired(const struct link *l)
 {
-        return link_params_impaired(&l->p);
+        return link_params_impaired(&l->p) || (l->has_pb && link_params_impaired(&l->pb));
+}
+
+static bool link_rate(const struct link *l)
+{
+        return l->p.rate_bps || (l->has_pb && l->pb.rate_bps);
 }
 
 bool plan_link_on_wire(const struct lab *lab, int link)
@@ -154,7 +159,7 @@ int plan_check(const struct lab *lab, char *err)
                                     "which has no STP (drop stp, or its VLANs)",
                                     n->where, n->name);
                 }
-                if (l->p.rate_bps && plan_job_path(f, PLAN_RATE) == PLAN_UNAVAILABLE) {
+                if (link_rate(l) && plan_job_path(f, PLAN_RATE) == PLAN_UNAVAILABLE) {
                         errno = EOPNOTSUPP;
                         return errf(err,
                                     "%s: link bandwidth needs the tbf or htb qdisc, which this "
@@ -221,12 +226,12 @@ void plan_print(const struct lab *lab, const struct features *f, FILE *out)
                 snprintf(what, sizeof(what), "link %s -- %s", a, b);
                 if (link_impaired(l))
                         row(out, what, f, PLAN_IMPAIR);
-                if (l->p.rate_bps && plan_link_on_wire(lab, i))
+                if (link_rate(l) && plan_link_on_wire(lab, i))
                         fprintf(out, "  %-32s %-22s %s\n", what, plan_job_name(PLAN_RATE),
                                 "userspace datapath (the link's wire paces it)");
-                else if (l->p.rate_bps)
+                else if (link_rate(l))
                         row(out, what, f, PLAN_RATE);
-                rows += link_impaired(l) || l->p.rate_bps;
+                rows += link_impaired(l) || link_rate(l);
         }
         if (!rows)
                 fprintf(out, "  (nothing beyond veth pairs and plain bridges: all kernel)\n");

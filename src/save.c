@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -193,6 +194,50 @@ static void put_subifs(const struct lab *lab, int parent, FILE *out)
         }
 }
 
+/* A link's parameters as lab:link's options (", bw = ..., delay = ..."). */
+static void put_params(FILE *out, const struct link_params *p)
+{
+        static const char *const dist[] = {"uniform", "normal", "pareto", "paretonormal"};
+        if (p->rate_bps) {
+                fputs(", bw = ", out);
+                put_rate(out, p->rate_bps);
+        }
+        if (p->delay_us)
+                fprintf(out, ", delay = \"%uus\"", p->delay_us);
+        if (p->jitter_us)
+                fprintf(out, ", jitter = \"%uus\"", p->jitter_us);
+        if (p->dist && p->dist < 4)
+                fprintf(out, ", distribution = \"%s\"", dist[p->dist]);
+        if (p->loss_ppm)
+                fprintf(out, ", loss = %g", p->loss_ppm / 10000.0);
+        if (p->ge)
+                fprintf(out, ", loss = {p = %g, r = %g, h = %g, k = %g}", p->ge_p / 10000.0,
+                        p->ge_r / 10000.0, p->ge_h / 10000.0, p->ge_k / 10000.0);
+        if (p->dup_ppm)
+                fprintf(out, ", duplicate = %g", p->dup_ppm / 10000.0);
+        if (p->corrupt_ppm)
+                fprintf(out, ", corrupt = %g", p->corrupt_ppm / 10000.0);
+        if (p->reorder_ppm)
+                fprintf(out, ", reorder = %g", p->reorder_ppm / 10000.0);
+        if (p->gap)
+                fprintf(out, ", gap = %u", p->gap);
+        if (p->limit)
+                fprintf(out, ", queue = %u", p->limit);
+        const uint32_t corr[5] = {p->delay_corr, p->loss_corr, p->dup_corr, p->corrupt_corr,
+                                  p->reorder_corr};
+        static const char *const corr_name[5] = {"delay", "loss", "duplicate", "corrupt",
+                                                 "reorder"};
+        bool any = false;
+        for (int i = 0; i < 5; i++)
+                if (corr[i]) {
+                        fprintf(out, "%s%s = %g", any ? ", " : ", correlation = {", corr_name[i],
+                                corr[i] / 10000.0);
+                        any = true;
+                }
+        if (any)
+                fputc('}', out);
+}
+
 static void put_link(const struct lab *lab, int li, FILE *out)
 {
         const struct link *l = &lab->links[li];
@@ -211,32 +256,20 @@ static void put_link(const struct lab *lab, int li, FILE *out)
         }
         if (l->p.mtu)
                 fprintf(out, ", mtu = %d", l->p.mtu);
-        if (l->p.rate_bps) {
-                fputs(", bw = ", out);
-                put_rate(out, l->p.rate_bps);
-        }
-        if (l->p.delay_us)
-                fprintf(out, ", delay = \"%uus\"", l->p.delay_us);
-        if (l->p.jitter_us)
-                fprintf(out, ", jitter = \"%uus\"", l->p.jitter_us);
-        if (l->p.loss_ppm)
-                fprintf(out, ", loss = %g", l->p.loss_ppm / 10000.0);
-        const uint32_t corr[5] = {l->p.delay_corr, l->p.loss_corr, l->p.dup_corr,
-                                  l->p.corrupt_corr, l->p.reorder_corr};
-        static const char *const corr_name[5] = {"delay", "loss", "duplicate", "corrupt",
-                                                 "reorder"};
-        bool any = false;
-        for (int i = 0; i < 5; i++)
-                if (corr[i]) {
-                        fprintf(out, "%s%s = %g", any ? ", " : ", correlation = {", corr_name[i],
-                                corr[i] / 10000.0);
-                        any = true;
+        put_params(out, &l->p);
+        if (l->has_pb) { /* frames leaving b: their own parameters */
+                char *text = NULL;
+                size_t len = 0;
+                FILE *m = open_memstream(&text, &len);
+                if (m) {
+                        put_params(m, &l->pb);
+                        fclose(m);
                 }
-        if (any)
-                fputc('}', out);
-        if (l->p.ge)
-                fprintf(out, ", loss = {p = %g, r = %g, h = %g, k = %g}", l->p.ge_p / 10000.0,
-                        l->p.ge_r / 10000.0, l->p.ge_h / 10000.0, l->p.ge_k / 10000.0);
+                fputs(", from = {[", out);
+                put_str(out, lab->nodes[fb->node].name);
+                fprintf(out, "] = {%s}}", text && len > 2 ? text + 2 : "");
+                free(text);
+        }
         if (!l->up)
                 fputs(", up = false", out);
         /* lab:link gives its VLAN options to every switch end: one set,

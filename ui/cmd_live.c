@@ -406,9 +406,17 @@ int c_link_params(struct console *c, int argc, char **argv, char *err)
         int l = live_link_between(c, a, b, argv[0], argv[1], err);
         if (l < 0)
                 return -1;
-        char s[256];
-        link_params_text(&c->lab->links[l].p, s, sizeof(s));
-        con_msg(c, false, "link %s-%s:%s", argv[0], argv[1], s[0] ? s : " no impairment");
+        const struct link *lk = &c->lab->links[l];
+        char s[256], sb[256] = "";
+        link_params_text(&lk->p, s, sizeof(s));
+        if (lk->has_pb)
+                link_params_text(&lk->pb, sb, sizeof(sb));
+        if (lk->has_pb)
+                con_msg(c, false, "link %s-%s: from %s:%s; from %s:%s", argv[0], argv[1],
+                        c->lab->nodes[c->lab->ifaces[lk->a].node].name, s[0] ? s : " none",
+                        c->lab->nodes[c->lab->ifaces[lk->b].node].name, sb[0] ? sb : " none");
+        else
+                con_msg(c, false, "link %s-%s:%s", argv[0], argv[1], s[0] ? s : " no impairment");
         return 0;
 }
 

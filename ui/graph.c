@@ -850,7 +850,9 @@ void graph_draw(struct console *c, struct rect r)
                 const struct link_params *p = &lab->links[l].p;
                 if (!mon_link_up(c, l))
                         mark_down(&k, &c->ge[l], 2);
-                else if (p->rate_bps || link_params_impaired(p))
+                else if (p->rate_bps || link_params_impaired(p) ||
+                         (lab->links[l].has_pb &&
+                          (lab->links[l].pb.rate_bps || link_params_impaired(&lab->links[l].pb))))
                         mark_down(&k, &c->ge[l], 3);
         }
         for (int y = 0; y < g->h; y++)

@@ -566,10 +566,11 @@ static void model_port_facts(struct console *c, struct lines *s, int node, const
         const struct iface *f = &lab->ifaces[i];
         if (f->link < 0 || !lab_link_live(lab, f->link))
                 return;
+        const struct link *l = &lab->links[f->link];
         char p[256];
-        link_params_text(&lab->links[f->link].p, p, sizeof(p));
+        link_params_text(link_params_from(l, l->b == i), p, sizeof(p));
         if (p[0])
-                line(s, 2, 0, "%s%s", p + 1,
+                line(s, 2, 0, "%s%s%s", l->has_pb ? "out:" : "", p + !l->has_pb,
                      plan_link_on_wire(lab, f->link) ? " (datapath wire)" : "");
 }
 
