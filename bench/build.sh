@@ -8,13 +8,24 @@
 # processes per idle node. Prints a table and one verdict line per target, and
 # writes both to bench/out/build-DATE.txt.
 #
-# usage: bench/build.sh [--netlab PATH] [--runs K] [--no-1000] [--no-mininet] [--mn-cli] [N...]
+# usage: bench/build.sh [--netlab PATH] [--runs K] [--no-1000] [--no-mininet] [--mn-cli]
+#                       [--switch bridge|ovs] [N...]
 #   N...        sizes for both tools (default: $NS, else "10 50 100 200")
 #   --netlab    the binary (default: $NETLAB, else build/netlab, built with cmake if missing)
 #   --runs      runs per tool and size, the table gives the median (default: $RUNS, else 3)
 #   --no-1000   skip netlab's linear,1000
 #   --no-mininet  netlab alone
 #   --mn-cli    also time the `mn ... --test none` command line itself (see below)
+#   --switch    bridge (default): netlab's switches against Mininet's LinuxBridge,
+#               no controller; ovs: netlab's OVS class with the reference
+#               controller (lab:controller kind ref) against Mininet's
+#               `--switch ovs --controller ref`. Mininet's OVSSwitch drives the
+#               machine's own Open vSwitch (its ovsdb-server and ovs-vswitchd,
+#               with the openvswitch kernel module): where those do not run,
+#               its side is reported as not measured (this script never starts
+#               or touches the machine's OVS). For ovs, procs/node counts the
+#               hosts' and switches' own processes; the lab's ovsdb-server,
+#               ovs-vswitchd and controller are reported apart, per lab.
 # Exits non-zero only on a real failure (a run that fails, something left
 # behind); a missed target is a result, not a failure.
 #
@@ -34,6 +45,7 @@ DO1000=1
 RUNS=${RUNS:-3}
 DOMN=1
 MNCLI=0
+SWITCH=bridge
 SIZES=()
 while [ $# -gt 0 ]; do
         case "$1" in
@@ -42,6 +54,8 @@ while [ $# -gt 0 ]; do
         --no-1000) DO1000=0; shift ;;
         --no-mininet) DOMN=0; shift ;;
         --mn-cli) MNCLI=1; shift ;;
+        --switch) SWITCH=$2; shift 2 ;;
+        --switch=*) SWITCH=${1#--switch=}; shift ;;
         --runs) RUNS=$2; shift 2 ;;
         --runs=*) RUNS=${1#--runs=}; shift ;;
         -h | --help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -54,6 +68,7 @@ for n in "${SIZES[@]}"; do
         [[ $n =~ ^[0-9]+$ && $n -ge 2 ]] || { echo "build.sh: bad size \"$n\"" >&2; exit 2; }
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "build.sh: bad --runs \"$RUNS\"" >&2; exit 2; }
+case "$SWITCH" in bridge | ovs) ;; *) echo "build.sh: --switch bridge or ovs, not \"$SWITCH\"" >&2; exit 2 ;; esac
 mapfile -t SIZES < <(printf '%s\n' "${SIZES[@]}" | sort -n -u)
 
 [ "$(id -u)" = 0 ] || { echo "build.sh: needs root (namespaces, bridges)" >&2; exit 77; }
@@ -68,6 +83,24 @@ if [ -z "$NETLAB" ]; then
 fi
 [ -x "$NETLAB" ] || { echo "build.sh: no netlab binary at $NETLAB" >&2; exit 1; }
 PY=/usr/bin/python3 # Debian's python3, the one with the mininet package
+MN_SKIP="" # why Mininet's side is not measured, when it is not
+ovs_kmod() { [ -e /sys/module/openvswitch ] && echo "openvswitch module loaded" || echo "no openvswitch kernel module"; }
+if [ "$SWITCH" = ovs ]; then
+        PATH=$PATH:/usr/sbin command -v ovs-vswitchd >/dev/null && command -v ovs-testcontroller >/dev/null || {
+                echo "build.sh: --switch ovs needs Open vSwitch: apt-get install -y openvswitch-switch openvswitch-testcontroller" >&2
+                exit 1
+        }
+        # Mininet's OVSSwitch talks to the machine's own OVS (default
+        # database socket) and its kernel datapath: never started here.
+        if [ "$DOMN" = 1 ]; then
+                if ! ovs-vsctl --timeout=2 show >/dev/null 2>&1; then
+                        MN_SKIP="Mininet's --switch ovs needs the machine's own Open vSwitch (ovsdb-server and ovs-vswitchd at /var/run/openvswitch) and the openvswitch kernel module; neither runs here ($(ovs_kmod)), and this benchmark does not start the machine's OVS"
+                elif [ ! -e /sys/module/openvswitch ]; then
+                        MN_SKIP="Mininet's --switch ovs needs the openvswitch kernel module (its bridges use the kernel datapath); this kernel has none loaded"
+                fi
+                [ -n "$MN_SKIP" ] && DOMN=0
+        fi
+fi
 if [ "$DOMN" = 1 ]; then
         missing=""
         "$PY" -c 'import mininet' 2>/dev/null || missing+=" mininet"
@@ -191,11 +224,19 @@ host_links() { ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | s
 # netlab's side ------------------------------------------------------------
 
 lab_file() { # NAME N FILE
+        local ovs=""
+        [ "$SWITCH" = ovs ] && ovs='lab:defaults({ switch_class = "ovs" })
+lab:controller("c0", { kind = "ref" })'
         cat >"$3" <<EOF
 local lab = netlab.lab("$1")
+$ovs
 netlab.topo.linear(lab, $2)
 experiment("first ping", function()
-  local ok = lab:node("h1"):ping(lab:node("h$2"), { count = 1, timeout = 3 })
+  -- through a learning controller the first packet waits for a flow at each
+  -- hop: a lost first try is tried again (60 s at most)
+  local t0, ok = netlab.now(), false
+  repeat ok = lab:node("h1"):ping(lab:node("h$2"), { count = 1, timeout = 3 })
+  until ok or $([ "$SWITCH" = ovs ] && echo "netlab.now() - t0 > 60" || echo true)
   check(ok, "h1 reaches h$2")
 end)
 EOF
@@ -265,11 +306,17 @@ netlab_procs() { # NAME N
                 CUR_LAB=""
                 return 1
         fi
-        inodes=$(ip netns list 2>/dev/null | awk -v p="$name." 'index($1, p) == 1 {print "/run/netns/" $1}' |
+        # The nodes' namespaces (not LAB._ovs, the lab's OVS: its daemons are
+        # counted apart, once per lab; OVS switches share it as their net).
+        inodes=$(ip netns list 2>/dev/null | awk -v p="$name." 'index($1, p) == 1 && $1 != p "_ovs" {print "/run/netns/" $1}' |
                 xargs -r stat -L -c 'net:[%i]' | sort -u)
-        nodes=$(printf '%s\n' "$inodes" | grep -c .)
+        local ovsino=""
+        [ "$SWITCH" = ovs ] && ovsino=$(stat -L -c 'net:[%i]' "/run/netns/$name._ovs" 2>/dev/null)
+        nodes=$(ip netns list 2>/dev/null | awk -v p="$name." 'index($1, p) == 1 && $1 != p "_ovs"' | grep -c .)
         procs=$(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/net' -printf '%l\n' 2>/dev/null |
-                grep -cxF -f <(printf '%s\n' "$inodes"))
+                grep -xF -f <(printf '%s\n' "$inodes") | grep -cvxF "${ovsino:-none}")
+        [ -n "$ovsino" ] && R_OVSD=$(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/net' -printf '%l\n' 2>/dev/null |
+                grep -cxF "$ovsino")
         if ! "$NETLAB" clean "$name" >"$W/$name.clean" 2>&1; then
                 err "netlab clean $name failed:"
                 cat "$W/$name.clean" >&2
@@ -309,7 +356,7 @@ mininet_run() { # N
         t0=$(us)
         MN_NEW=$names
         : >"$W/mn$n.out"
-        exec 3< <(exec "$PY" -u "$ROOT/bench/build_mininet.py" "$n" 2>"$W/mn$n.err")
+        exec 3< <(exec "$PY" -u "$ROOT/bench/build_mininet.py" "$n" $([ "$SWITCH" = ovs ] && echo ovs) 2>"$W/mn$n.err")
         CUR_PID=$!
         while IFS= read -r -u3 line; do
                 case "$line" in
@@ -419,7 +466,13 @@ ratio() { # MININET NETLAB
 }
 sec() { [ -n "$1" ] && echo "$(fmt "$1")${2:-}" || echo "-"; }
 {
-        echo "netlab build benchmark: linear,N, netlab vs Mininet $(dpkg-query -W -f='${Version}' mininet 2>/dev/null) (LinuxBridge, no controller)"
+        if [ "$SWITCH" = ovs ]; then
+                echo "netlab build benchmark: linear,N, netlab's OVS switches (the lab's own ovsdb-server and ovs-vswitchd, $(PATH=$PATH:/usr/sbin ovs-vswitchd --version | head -1 | awk '{print $NF}'), reference controller) vs Mininet --switch ovs --controller ref"
+                echo "OVS datapath: $([ -e /sys/module/openvswitch ] && echo kernel || echo "userspace (netdev): $(ovs_kmod)"); the lab's OVS daemons and controller: ${R_OVSD:-?} processes per lab (not per node)"
+                [ -n "$MN_SKIP" ] && echo "Mininet: not measured: $MN_SKIP"
+        else
+                echo "netlab build benchmark: linear,N, netlab vs Mininet $(dpkg-query -W -f='${Version}' mininet 2>/dev/null) (LinuxBridge, no controller)"
+        fi
         echo "$(date -Is), $(uname -r), $(nproc) CPUs; load $START_LOAD at start, $(cut -d' ' -f1-3 /proc/loadavg) at end;" \
                 "$START_NS foreign namespaces at start"
         echo "build = process start to h1's first ping answer from hN; teardown = from then until exit and the kernel freed the namespaces"

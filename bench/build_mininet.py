@@ -11,7 +11,11 @@ Unlike `mn`, this never calls mininet.clean.cleanup() (`mn -c`), which on a
 shared machine kills every ping/mnexec process, deletes /tmp/*.log and
 /tmp/*.out, every OVS bridge and every host link named *-ethN.
 
-usage: /usr/bin/python3 bench/build_mininet.py N     (root)
+With `ovs` as a second argument it builds `mn --switch ovs --controller ref
+--topo linear,N` instead (OVSSwitch, the reference Controller): that needs the
+machine's own Open vSwitch running with its kernel module.
+
+usage: /usr/bin/python3 bench/build_mininet.py N [ovs]     (root)
 """
 
 import os
@@ -56,10 +60,11 @@ def on_term(signum, frame):
 
 
 def main():
-    if len(sys.argv) != 2 or not sys.argv[1].isdigit():
-        sys.stderr.write("usage: build_mininet.py N\n")
+    if len(sys.argv) not in (2, 3) or not sys.argv[1].isdigit() or sys.argv[2:] not in ([], ["ovs"]):
+        sys.stderr.write("usage: build_mininet.py N [ovs]\n")
         return 2
     n = int(sys.argv[1])
+    ovs = sys.argv[2:] == ["ovs"]
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_term)
     from mininet.net import Mininet
@@ -70,7 +75,12 @@ def main():
     net = None
     try:
         # mn --topo linear,N --switch lxbr --controller none: the same objects
-        net = Mininet(topo=LinearTopo(n), switch=LinuxBridge, controller=None, build=False)
+        if ovs:  # mn --topo linear,N --switch ovs --controller ref
+            from mininet.node import Controller, OVSSwitch
+            net = Mininet(topo=LinearTopo(n), switch=OVSSwitch, controller=Controller,
+                          build=False)
+        else:
+            net = Mininet(topo=LinearTopo(n), switch=LinuxBridge, controller=None, build=False)
         net.build()  # inside the try: a partial network is stopped too
         say("BUILT")
         net.start()

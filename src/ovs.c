@@ -497,11 +497,7 @@ static int start_daemons(struct lab *lab, char *err)
 
 void ovs_ctl_target(const struct lab *lab, int ctl, char *buf, size_t len)
 {
-        const struct ovs_ctl *c = &lab->ctls[ctl];
-        if (c->kind == OVS_CTL_REMOTE)
-                snprintf(buf, len, "tcp:%s:%d", c->ip, c->port);
-        else
-                snprintf(buf, len, "unix:" LAB_RUN_DIR "/%s/ovs/%s.sock", lab->name, c->name);
+        ovs_ctl_target_for(lab, ctl, -1, buf, len);
 }
 
 /* The arguments that make switch node: its bridge, settings, ports and
@@ -557,7 +553,7 @@ static int bridge_args(const struct lab *lab, int node, char **av, int a, char *
                 ARG("%s", n->name);
                 for (int c = 0; c < lab->nctls; c++) {
                         char t[160];
-                        ovs_ctl_target(lab, c, t, sizeof(t));
+                        ovs_ctl_target_for(lab, c, node, t, sizeof(t));
                         ARG("%s", t);
                 }
         }
@@ -583,6 +579,10 @@ int ovs_switch_start(struct lab *lab, int node, char *err)
         bool all = lab->state == LAB_BUILDING;
         if (all && lab->ovs->bridges_made)
                 return 0;
+        for (int c = 0; !all && c < lab->nctls; c++) /* one more ref instance past 16 switches */
+                if (lab->ctls[c].kind == OVS_CTL_REF && !lab->ctls[c].stopped &&
+                    ovs_ctl_start(lab, c, err) < 0)
+                        return -1;
         int max = 32;
         for (int i = 0; i < lab->nnodes; i++)
                 if (i == node || (all && is_ovs_switch(lab, i)))
@@ -648,27 +648,71 @@ int ovs_switch_stop(struct lab *lab, int node, char *err)
 
 /* ---- controllers ---- */
 
+/* ovs-testcontroller takes at most 16 switches (its MAX_SWITCHES): a ref
+ * controller is one instance per 16 OVS switches of the lab, NAME for the
+ * first, NAME-1, NAME-2, ... after it; switch k (in the lab's order of OVS
+ * switches) connects to instance k / 16. */
+#define REF_SWITCHES 16
+
+static int ovs_switch_ordinal(const struct lab *lab, int node)
+{
+        int k = 0;
+        for (int i = 0; i < node && i < lab->nnodes; i++)
+                k += is_ovs_switch(lab, i);
+        return k;
+}
+
+static int ref_instances(const struct lab *lab)
+{
+        int n = ovs_switch_ordinal(lab, lab->nnodes);
+        return n <= REF_SWITCHES ? 1 : (n + REF_SWITCHES - 1) / REF_SWITCHES;
+}
+
+/* "c0", "c0-1", ... */
+static void ref_name(const struct ovs_ctl *c, int inst, char *buf, size_t len)
+{
+        if (inst)
+                snprintf(buf, len, "%s-%d", c->name, inst);
+        else
+                snprintf(buf, len, "%s", c->name);
+}
+
+void ovs_ctl_target_for(const struct lab *lab, int ctl, int node, char *buf, size_t len)
+{
+        const struct ovs_ctl *c = &lab->ctls[ctl];
+        char nm[48];
+        ref_name(c, node < 0 ? 0 : ovs_switch_ordinal(lab, node) / REF_SWITCHES, nm, sizeof(nm));
+        if (c->kind == OVS_CTL_REMOTE)
+                snprintf(buf, len, "tcp:%s:%d", c->ip, c->port);
+        else
+                snprintf(buf, len, "unix:" LAB_RUN_DIR "/%s/ovs/%s.sock", lab->name, nm);
+}
+
 int ovs_ctl_start(struct lab *lab, int ctl, char *err)
 {
         struct ovs_ctl *c = &lab->ctls[ctl];
         c->stopped = false;
         if (c->kind != OVS_CTL_REF || !lab->ovs || !lab->ovs->daemons)
                 return 0;
-        char dir[PATH_MAX + 8], pid[PATH_MAX + 48], log[PATH_MAX + 48], ctlf[PATH_MAX + 48],
-            lsn[PATH_MAX + 48], e[ERRLEN];
+        char dir[PATH_MAX + 8], pid[PATH_MAX + 128], log[PATH_MAX + 128], ctlf[PATH_MAX + 128],
+            lsn[PATH_MAX + 128], nm[48], e[ERRLEN];
         ovs_dir(lab, dir, sizeof(dir));
-        snprintf(pid, sizeof(pid), "%s/%s.pid", dir, c->name);
-        if (read_pidfile(pid))
-                return 0; /* running */
-        snprintf(pid, sizeof(pid), "--pidfile=%s/%s.pid", dir, c->name);
-        snprintf(log, sizeof(log), "--log-file=%s/%s.log", dir, c->name);
-        snprintf(ctlf, sizeof(ctlf), "--unixctl=%s/%s.ctl", dir, c->name);
-        snprintf(lsn, sizeof(lsn), "punix:%s/%s.sock", dir, c->name);
-        char *av[] = {"ovs-testcontroller", pid, log, ctlf, "--detach", "--no-chdir", lsn, NULL};
-        if (run_ok(dir, lab->ovs->netns_fd, av, NULL, e) < 0)
-                return errf(err, "controller \"%s\": %s", c->name, e);
-        snprintf(pid, sizeof(pid), "%s/%s.pid", dir, c->name);
-        journal_pidfile(lab, pid);
+        for (int inst = 0; inst < ref_instances(lab); inst++) {
+                ref_name(c, inst, nm, sizeof(nm));
+                snprintf(pid, sizeof(pid), "%s/%s.pid", dir, nm);
+                if (read_pidfile(pid))
+                        continue; /* running */
+                snprintf(pid, sizeof(pid), "--pidfile=%s/%s.pid", dir, nm);
+                snprintf(log, sizeof(log), "--log-file=%s/%s.log", dir, nm);
+                snprintf(ctlf, sizeof(ctlf), "--unixctl=%s/%s.ctl", dir, nm);
+                snprintf(lsn, sizeof(lsn), "punix:%s/%s.sock", dir, nm);
+                char *av[] = {"ovs-testcontroller", pid, log, ctlf, "--detach", "--no-chdir",
+                              lsn, NULL};
+                if (run_ok(dir, lab->ovs->netns_fd, av, NULL, e) < 0)
+                        return errf(err, "controller \"%s\": %s", nm, e);
+                snprintf(pid, sizeof(pid), "%s/%s.pid", dir, nm);
+                journal_pidfile(lab, pid);
+        }
         return 0;
 }
 
@@ -679,12 +723,14 @@ int ovs_ctl_stop(struct lab *lab, int ctl, char *err)
         c->stopped = true;
         if (c->kind != OVS_CTL_REF)
                 return 0;
-        char pid[PATH_MAX + 48], sock[PATH_MAX + 48];
-        snprintf(pid, sizeof(pid), "%s/ovs/%s.pid", lab->rundir, c->name);
-        snprintf(sock, sizeof(sock), "%s/ovs/%s.sock", lab->rundir, c->name);
-        pid_t p = read_pidfile(pid);
-        if (p)
-                kill(p, SIGTERM); /* it removes its socket and pid file as it goes */
+        for (int inst = 0; inst < ref_instances(lab); inst++) {
+                char pid[PATH_MAX + 64], nm[48];
+                ref_name(c, inst, nm, sizeof(nm));
+                snprintf(pid, sizeof(pid), "%s/ovs/%s.pid", lab->rundir, nm);
+                pid_t p = read_pidfile(pid);
+                if (p)
+                        kill(p, SIGTERM); /* it removes its socket and pid file as it goes */
+        }
         return 0;
 }
 
@@ -697,11 +743,22 @@ void ovs_ctl_state(struct lab *lab, int ctl, char *buf, size_t len)
                 snprintf(buf, len, "remote %s", t);
                 return;
         }
-        char pid[PATH_MAX + 48];
-        snprintf(pid, sizeof(pid), "%s/ovs/%s.pid", lab->rundir, c->name);
-        pid_t p = lab->state == LAB_UP ? read_pidfile(pid) : 0;
-        if (p)
-                snprintf(buf, len, "ref running (pid %d) on %s", (int)p, t);
+        int up = 0, n = ref_instances(lab);
+        pid_t first = 0;
+        for (int inst = 0; inst < n && lab->state == LAB_UP; inst++) {
+                char pid[PATH_MAX + 64], nm[48];
+                ref_name(c, inst, nm, sizeof(nm));
+                snprintf(pid, sizeof(pid), "%s/ovs/%s.pid", lab->rundir, nm);
+                pid_t p = read_pidfile(pid);
+                up += p > 0;
+                if (!first)
+                        first = p;
+        }
+        if (up && n == 1)
+                snprintf(buf, len, "ref running (pid %d) on %s", (int)first, t);
+        else if (up)
+                snprintf(buf, len, "ref running (%d of %d instances, 16 switches each) on %s...",
+                         up, n, t);
         else
                 snprintf(buf, len, "ref %s", c->stopped ? "stopped" : "not running");
 }

@@ -78,8 +78,11 @@ int ovs_ctl_start(struct lab *lab, int ctl, char *err);
 int ovs_ctl_stop(struct lab *lab, int ctl, char *err);
 /* "running (pid 123)", "stopped", "remote tcp:10.0.0.9:6653" */
 void ovs_ctl_state(struct lab *lab, int ctl, char *buf, size_t len);
-/* The target a switch connects to: "unix:/run/netlab/LAB/ovs/c0.sock". */
+/* The target a switch connects to: "unix:/run/netlab/LAB/ovs/c0.sock" (a
+ * ref controller's 17th to 32nd switches: c0-1.sock, and so on: Open
+ * vSwitch's test controller serves 16 switches); node -1: the first. */
 void ovs_ctl_target(const struct lab *lab, int ctl, char *buf, size_t len);
+void ovs_ctl_target_for(const struct lab *lab, int ctl, int node, char *buf, size_t len);
 /* The lab's OVS directory, /run/netlab/LAB/ovs. */
 void ovs_dir(const struct lab *lab, char *buf, size_t len);
 void ovs_free(struct lab *lab);
