@@ -246,6 +246,22 @@ static void ns_close_node(struct node *n)
         n->nsfd_net = n->nsfd_uts = -1;
 }
 
+/* Node i was asked for again: it becomes the newest of the cache, so a
+ * node asked for over and over (a star's switch, once per link) is never
+ * the one that leaves it while its descriptor is in use. */
+static void ns_ring_touch(struct lab *lab, int i)
+{
+        int newest = (lab->nsfd_next + LAB_NSFD_CACHE - 1) % LAB_NSFD_CACHE;
+        int p = newest;
+        for (int k = 0; k < LAB_NSFD_CACHE && lab->nsfd_ring[p] != i + 1; k++)
+                p = (p + LAB_NSFD_CACHE - 1) % LAB_NSFD_CACHE;
+        if (lab->nsfd_ring[p] != i + 1)
+                return; /* held outside the cache (netlab host's nodes) */
+        for (; p != newest; p = (p + 1) % LAB_NSFD_CACHE)
+                lab->nsfd_ring[p] = lab->nsfd_ring[(p + 1) % LAB_NSFD_CACHE];
+        lab->nsfd_ring[newest] = i + 1;
+}
+
 int lab_ns_fd(struct lab *lab, const struct node *cn, int nstype, char *err)
 {
         ptrdiff_t i = cn - lab->nodes;
@@ -255,6 +271,8 @@ int lab_ns_fd(struct lab *lab, const struct node *cn, int nstype, char *err)
         }
         struct node *n = &lab->nodes[i];
         int *slot = nstype == CLONE_NEWUTS ? &n->nsfd_uts : &n->nsfd_net;
+        if (n->nsfd_net >= 0 || n->nsfd_uts >= 0)
+                ns_ring_touch(lab, (int)i);
         if (*slot >= 0)
                 return *slot;
         int fd = lab_ns_open(lab, n, nstype, err);
