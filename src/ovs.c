@@ -416,8 +416,27 @@ static int ovs_inside(void *ud, char *err)
         return rc;
 }
 
+/* A running lab whose OVS this process did not start (adopted: `netlab
+ * attach` of a lab kept by `run --keep`): its daemons are found by their
+ * database socket and LAB._ovs by its name. */
+static void ovs_adopt(struct lab *lab)
+{
+        char p[PATH_MAX + 64];
+        snprintf(p, sizeof(p), "%s/ovs/db.sock", lab->rundir);
+        if (lab->ovs || lab->state != LAB_UP || access(p, F_OK) < 0)
+                return;
+        struct ovs_run *o = calloc(1, sizeof(*o));
+        if (!o)
+                return;
+        lab_netns_path(lab, "_ovs", p, sizeof(p));
+        o->netns_fd = open(p, O_RDONLY | O_CLOEXEC);
+        o->daemons = o->bridges_made = o->netns_fd >= 0;
+        lab->ovs = o;
+}
+
 int ovs_prepare(struct lab *lab, char *err)
 {
+        ovs_adopt(lab);
         if (lab->ovs)
                 return 0;
         char dir[PATH_MAX + 8];
@@ -621,6 +640,7 @@ int ovs_port_add(struct lab *lab, int iface, char *err)
 {
         const struct iface *f = &lab->ifaces[iface];
         const struct node *n = &lab->nodes[f->node];
+        ovs_adopt(lab);
         if (!lab->ovs || !lab->ovs->daemons)
                 return 0;
         char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
@@ -635,6 +655,7 @@ int ovs_port_add(struct lab *lab, int iface, char *err)
 
 int ovs_switch_stop(struct lab *lab, int node, char *err)
 {
+        ovs_adopt(lab);
         if (!lab->ovs || !lab->ovs->daemons)
                 return 0;
         char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
@@ -692,6 +713,7 @@ int ovs_ctl_start(struct lab *lab, int ctl, char *err)
 {
         struct ovs_ctl *c = &lab->ctls[ctl];
         c->stopped = false;
+        ovs_adopt(lab);
         if (c->kind != OVS_CTL_REF || !lab->ovs || !lab->ovs->daemons)
                 return 0;
         char dir[PATH_MAX + 8], pid[PATH_MAX + 128], log[PATH_MAX + 128], ctlf[PATH_MAX + 128],
