@@ -35,6 +35,7 @@ struct deferred {
 struct cmdwork {
         struct kwork *kw;
         bool busy;
+        bool step; /* cmdwork_run's work, not a command line */
         long long since; /* monotime_ms when it was handed over */
         char what[160];
         struct waiting *wait, **wait_tail;
@@ -64,8 +65,9 @@ static const struct kcmd {
 
 struct cjob {
         struct console *c;
-        const struct cmd_entry *e;
+        const struct cmd_entry *e; /* NULL: cmdwork_run's */
         const struct kcmd *k;
+        struct kcmd own; /* cmdwork_run's run and after */
         void *state;
         unsigned tag;
         struct cmd_parsed p;
@@ -77,6 +79,10 @@ struct cjob {
 };
 
 static _Thread_local struct cjob *tl_job;
+
+static void job_run(void *arg);
+static void job_done(void *arg);
+static void job_release(void *arg);
 
 static const struct kcmd *kcmd_of(const struct cmd_entry *e)
 {
@@ -145,6 +151,42 @@ long long cmdwork_since(const struct console *c)
 const char *cmdwork_what(const struct console *c)
 {
         return c->cw ? c->cw->what : "";
+}
+
+bool cmdwork_is_step(const struct console *c)
+{
+        return cmdwork_busy(c) && c->cw->step;
+}
+
+int cmdwork_run(struct console *c, const char *what, int (*run)(struct console *, void *, char *),
+                void (*after)(struct console *, void *, int), void *state, char *err)
+{
+        if (cmdwork_busy(c)) {
+                errno = EBUSY;
+                return errf(err, "Busy: %s", c->cw->what);
+        }
+        size_t n = strlen(what);
+        struct cjob *j = calloc(1, sizeof(*j) + n + 1);
+        if (!j)
+                return errf_sys(err, NULL, "Cannot run %s", what);
+        memcpy(j->line, what, n + 1);
+        j->c = c;
+        j->own = (struct kcmd){j->line, NULL, run, after};
+        j->k = &j->own;
+        j->state = state;
+        const char *delay = getenv("NETLAB_TEST_KERNEL_DELAY_MS");
+        j->delay_ms = delay ? atoi(delay) : 0;
+        j->tail = &j->out;
+        struct kwork_job kj = {job_run, job_done, job_release, j};
+        if (kwork_submit(c->cw->kw, &kj, err) < 0) {
+                free(j);
+                return -1;
+        }
+        c->cw->busy = true;
+        c->cw->step = true;
+        c->cw->since = monotime_ms();
+        snprintf(c->cw->what, sizeof(c->cw->what), "%.150s", what);
+        return 0;
 }
 
 bool cmdwork_on_worker(void)
@@ -250,11 +292,13 @@ static void job_done(void *arg)
         struct cjob *j = arg;
         struct console *c = j->c;
         c->cw->busy = false;
+        c->cw->step = false;
         undefer(c);
-        c->relayout = true;
+        c->relayout = c->relayout || j->e;
         c->dirty = true;
         c->next_draw_ms = 0; /* its result now, not after the busy grace */
-        c->inspect_at = 0;
+        if (j->e)
+                c->inspect_at = 0;
         for (struct kept *k = j->out; k; k = k->next) {
                 if (k->kind == CMDW_OUTPUT)
                         con_output(c, k->text, k->len);
@@ -264,9 +308,10 @@ static void job_done(void *arg)
         if (j->k->after)
                 j->k->after(c, j->state, j->rc);
         if (c->built) {
-                monitors_follow(c);
+                if (j->e) /* a command: the lab may have new nodes */
+                        monitors_follow(c);
                 /* What the kernel said of the change, before a line typed
-                 * after the command reads the links' state. */
+                 * after it reads the links' state. */
                 monitors_event(c, -1);
         }
         if (j->rc < 0)

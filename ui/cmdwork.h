@@ -13,7 +13,9 @@
  *     it ends, on the loop;
  *   - lines typed meanwhile wait, in order, and run after it: a command
  *     typed after `link h1 s1 down` sees the link down.
- * A `source`d script or `time` waits for the command as for a job. */
+ * A `source`d script or `time` waits for the command as for a job. An
+ * experiment's (or `lua` line's) coroutine runs each step here as well
+ * (cmdwork_run, from exp.c): Lua's kernel calls never hold the loop. */
 #ifndef NETLAB_UI_CMDWORK_H
 #define NETLAB_UI_CMDWORK_H
 #include <stdbool.h>
@@ -31,6 +33,13 @@ int cmdwork_fd(const struct cmdwork *w);
 bool cmdwork_wants(const struct cmd_entry *e);
 /* Runs e (with line's words) on the worker; lines typed after it wait. */
 int cmdwork_submit(struct console *c, const struct cmd_entry *e, const char *line, char *err);
+/* Runs run(c, state) on the worker as a command would (busy meanwhile,
+ * what it prints kept), then after(c, state, rc) on the loop; what names it
+ * on the screen. The caller owns state. -1 when busy or out of memory. */
+int cmdwork_run(struct console *c, const char *what, int (*run)(struct console *, void *, char *),
+                void (*after)(struct console *, void *, int), void *state, char *err);
+/* The running work is an experiment's step (cmdwork_run), not a command. */
+bool cmdwork_is_step(const struct console *c);
 /* Its fd is readable: the command ended; its output and message are shown,
  * the lab's watchers resume, and waiting lines run. */
 void cmdwork_event(struct console *c);

@@ -171,6 +171,10 @@ static void exp_unwait(struct console *c)
 
 void exp_stop(struct console *c)
 {
+        if (cmdwork_is_step(c)) { /* the coroutine is on the worker: after its step */
+                c->exp.stop_after_step = true;
+                return;
+        }
         int idx = nlua_exp_running(c->L);
         bool eval = nlua_eval_running(c->L);
         exp_unwait(c);
@@ -184,16 +188,39 @@ void exp_stop(struct console *c)
         c->dirty = true;
 }
 
-void exp_step(struct console *c)
-{
+/* One resume of the coroutine: on the command worker (cmdwork_run), so
+ * that a kernel call in the experiment (link:down() while another lab holds
+ * the rtnl lock) never holds the loop; then exp_step_end on the loop. */
+struct exp_resume {
+        int idx;
+        bool eval;
+        enum nlua_status st;
+        struct nlua_wait w;
         char err[ERRLEN];
-        exp_unwait(c);
-        bool eval = nlua_eval_running(c->L); /* a `lua` line (script.c) */
-        if (nlua_exp_running(c->L) < 0 && !eval)
-                return;
-        struct nlua_wait w = {-1, -1};
-        int idx = nlua_exp_running(c->L);
-        enum nlua_status st = nlua_exp_resume(c->L, &w, err);
+};
+
+static int step_run(struct console *c, void *arg, char *err)
+{
+        (void)err;
+        struct exp_resume *r = arg;
+        r->st = nlua_exp_resume(c->L, &r->w, r->err);
+        return 0;
+}
+
+static void exp_step_end(struct console *c, struct exp_resume *r)
+{
+        enum nlua_status st = r->st;
+        struct nlua_wait w = r->w;
+        const char *err = r->err;
+        bool eval = r->eval;
+        int idx = r->idx;
+        if (c->exp.stop_after_step) { /* Ctrl-C or exp stop during the step */
+                c->exp.stop_after_step = false;
+                if (st == NLUA_WAIT) {
+                        exp_stop(c);
+                        return;
+                }
+        }
         if (st == NLUA_WAIT) {
                 if (w.fd >= 0) {
                         con_ep_add(c, w.fd, EV_LUA, 0);
@@ -229,6 +256,41 @@ void exp_step(struct console *c)
                 c->quit = true;
         }
         c->dirty = true;
+}
+
+static void step_after(struct console *c, void *arg, int rc)
+{
+        (void)rc;
+        struct exp_resume *r = arg;
+        exp_step_end(c, r);
+        free(r);
+}
+
+void exp_step(struct console *c)
+{
+        exp_unwait(c);
+        bool eval = nlua_eval_running(c->L); /* a `lua` line (script.c) */
+        if (nlua_exp_running(c->L) < 0 && !eval)
+                return;
+        if (cmdwork_busy(c)) { /* the worker has the lab: again right after */
+                c->exp.deadline = monotime_ms() + 1;
+                return;
+        }
+        struct exp_resume *r = calloc(1, sizeof(*r));
+        if (!r) {
+                c->exp.deadline = monotime_ms() + 10;
+                return;
+        }
+        r->idx = nlua_exp_running(c->L);
+        r->eval = eval;
+        r->w = (struct nlua_wait){-1, -1};
+        char what[200], err[ERRLEN];
+        snprintf(what, sizeof(what), "%s %s", eval ? "lua" : "exp",
+                 eval ? "line" : nlua_exp_name(c->L, r->idx));
+        if (c->cw && cmdwork_run(c, what, step_run, step_after, r, err) == 0)
+                return;
+        step_run(c, r, err); /* no worker: here */
+        step_after(c, r, 0);
 }
 
 int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err)

@@ -29,6 +29,7 @@ struct exps {
         bool fd_in_ep;
         int fd;
         long long deadline; /* 0: none */
+        bool stop_after_step; /* exp stop / Ctrl-C while a step runs on the worker */
 };
 
 int exp_init(struct console *c); /* -1 when out of memory */

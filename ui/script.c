@@ -87,6 +87,16 @@ void script_tag_done(struct console *c, unsigned tag)
 void script_interrupt(struct console *c)
 {
         struct script *s = &c->script;
+        if (cmdwork_is_step(c)) { /* an experiment's or lua line's step on the worker */
+                int n = jobs_interrupt(c, -1, false);
+                if (s->lines)
+                        source_end(c, "interrupted");
+                s->time_tag = 0;
+                c->exp.stop_after_step = true;
+                con_msg(c, true, "^C: %s%sstopping %s", n ? "interrupted the running commands; " : "",
+                        "", cmdwork_what(c));
+                return;
+        }
         if (cmdwork_busy(c)) { /* the kernel finishes what it was given */
                 int dropped = cmdwork_drop_waiting(c);
                 con_msg(c, true, "^C: %s cannot be interrupted; it ends when the kernel answers%s",
