@@ -664,6 +664,15 @@ static int dp_ask_reload(struct lab *lab, long long *us, char *err)
                 errno = ETIMEDOUT;
                 return errf(err, "the datapath did not answer within 5 s");
         }
+        if (r <= 0 && lab->dp && lab->dp->pidfd >= 0 &&
+            (r == 0 || errno == ECONNRESET || errno == EPIPE)) {
+                /* It went away under the request (killed): once it has
+                 * exited, the supervisor's restart reads the new file. */
+                struct pollfd dead = {lab->dp->pidfd, POLLIN, 0};
+                if (poll(&dead, 1, 1000) == 1)
+                        return 1;
+                errno = EBUSY;
+        }
         if (r <= 0) {
                 if (r == 0)
                         errno = EBUSY;

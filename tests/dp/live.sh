@@ -193,6 +193,33 @@ if [ -f /run/netlab/$L/datapath.log ]; then
         expect "changes applied within 10 ms in the engine: $within of $n" [ $((within * 10)) -ge $((n * 9)) ]
         expect "datapath.log shows reloads, no refusal" bash -c "! grep -q 'refused' /run/netlab/$L/datapath.log"
 fi
+# A change sent as the datapath is killed: the supervisor's restart takes it.
+K=tdpkill$$
+G=$(mklab $K <<'LUA'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1", { ip = "10.8.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.8.0.2/24" })
+local l = lab:link(h1, h2, { delay = "5ms" })
+experiment("killed under a change", function()
+  local p = io.popen("pgrep -f '^netlab datapath LABNAME$'")
+  local pid = p:read("l")
+  p:close()
+  os.execute("kill -9 " .. pid)
+  local ok, e = pcall(function() l:set({ delay = "30ms" }) end)
+  print("set after kill: " .. tostring(ok) .. " " .. tostring(e))
+  netlab.sleep(1)
+end)
+experiment("after the restart", function()
+  local ok, st = h1:ping(h2, { count = 3 })
+  check(ok and st.rtt_min >= 60, "the restarted datapath has the new delay: " .. tostring(st and st.rtt_min))
+end)
+LUA
+)
+"$NETLAB" run "$G" >"$TMP/kout" 2>&1
+cat "$TMP/kout"
+expect "link:set as the datapath is killed succeeds" grep -q "set after kill: true" "$TMP/kout"
+expect "... and the restarted datapath applies it" grep -q "PASS  the restarted datapath has the new delay" "$TMP/kout"
+expect "nothing of $K is left" nothing_left $K
 "$NETLAB" clean --force $L >/dev/null
 expect "nothing of $L is left" nothing_left $L
 finish
