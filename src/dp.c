@@ -598,6 +598,8 @@ void dp_stop(struct lab *lab)
                 ;
 }
 
+static int dp_ask(struct lab *lab, const char *req, long long *us, char *err);
+
 int dp_detach(struct lab *lab, char *err)
 {
         struct dp_status st;
@@ -608,7 +610,13 @@ int dp_detach(struct lab *lab, char *err)
                 errno = ENETDOWN;
                 return errf(err, "%s", st.why[0] ? st.why : "the datapath is not running");
         }
-        /* SIGUSR1: stop watching this process, outlive it (dp_main). */
+        /* Over the control socket, answered once done; SIGUSR1 (the same,
+         * asynchronously) where the socket does not answer. */
+        char e[ERRLEN];
+        if (dp_ask(lab, "detach", NULL, e) == 0) {
+                dp_release(lab);
+                return 0;
+        }
         if (kill(st.pid, SIGUSR1) < 0)
                 return errf_sys(err, NULL, "Cannot detach the datapath (pid %d)", (int)st.pid);
         dp_release(lab);
@@ -632,10 +640,11 @@ static int ctl_listen(int run_fd, char *err)
         return fd;
 }
 
-/* Asks the running datapath to read its configuration again; 1 when no
- * datapath listens (none runs, or one is starting and reads the file
- * anyway), 0 when it took it, -1 with its reason. */
-static int dp_ask_reload(struct lab *lab, long long *us, char *err)
+/* A request over the datapath's control socket ("reload": read the
+ * configuration again; "detach": outlive this process); 1 when no datapath
+ * listens (none runs, one is starting and reads the file anyway, or it died
+ * under the request), 0 when it did it, -1 with its reason. */
+static int dp_ask(struct lab *lab, const char *req, long long *us, char *err)
 {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", lab->rundir, CTL_SOCK) >=
@@ -655,9 +664,9 @@ static int dp_ask_reload(struct lab *lab, long long *us, char *err)
                 return errf_sys(err, NULL, "Cannot reach the datapath (%s)", sa.sun_path);
         }
         char reply[ERRLEN + 32];
-        ssize_t r = send(fd, "reload", 6, MSG_NOSIGNAL);
+        ssize_t r = send(fd, req, strlen(req), MSG_NOSIGNAL);
         struct pollfd pfd = {fd, POLLIN, 0};
-        int pr = r == 6 ? poll(&pfd, 1, 5000) : -1;
+        int pr = r == (ssize_t)strlen(req) ? poll(&pfd, 1, 5000) : -1;
         r = pr > 0 ? recv(fd, reply, sizeof(reply) - 1, 0) : -1;
         close(fd);
         if (pr == 0) {
@@ -703,7 +712,7 @@ int dp_reload(struct lab *lab, long long *us, char *err)
         dp_config_free(&c);
         if (rc < 0)
                 return -1;
-        rc = dp_ask_reload(lab, us, err);
+        rc = dp_ask(lab, "reload", us, err);
         if (rc <= 0)
                 return rc;
         /* Nobody listens. A process starting (a restart) reads the file. */

@@ -1114,6 +1114,19 @@ static void ctl_request(struct engine *e)
                         e->reload = true;
                         return;
                 }
+                if (strcmp(buf, "detach") == 0) {
+                        /* --keep: outlive the lab's process. Answered once
+                         * done, so the process exits only after (a SIGUSR1
+                         * could still be pending when its death's SIGTERM
+                         * comes, and both would be read together). */
+                        prctl(PR_SET_PDEATHSIG, 0);
+                        e->watch_pid = 0;
+                        ssize_t w = send(e->ctl_conn, "ok", 2, MSG_DONTWAIT | MSG_NOSIGNAL);
+                        (void)w;
+                        close(e->ctl_conn);
+                        e->ctl_conn = -1;
+                        return;
+                }
                 ssize_t w = send(e->ctl_conn, "Eunknown request", 16, MSG_DONTWAIT | MSG_NOSIGNAL);
                 (void)w;
         }
