@@ -103,7 +103,7 @@ static int controller_lua(const char *spec, char *out, size_t len, char *err)
         return 0;
 }
 
-static char tmpdir[64];
+static char tmpdir[PATH_MAX];
 static char **made_argv; /* the command line with the lab file: lives until exit */
 
 static void remove_tmp(void)
@@ -328,7 +328,7 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                                  "characters",
                             topo, name);
         }
-        char path[PATH_MAX];
+        char path[PATH_MAX + 16];
         int fd;
         if (save) {
                 snprintf(path, sizeof(path), "%s", save);
@@ -339,7 +339,12 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                                     save);
                 }
         } else {
-                snprintf(tmpdir, sizeof(tmpdir), "/tmp/netlab-topo.XXXXXX");
+                /* $TMPDIR, as mktemp(1) has it, else /tmp. */
+                const char *td = getenv("TMPDIR");
+                if (!td || td[0] != '/' ||
+                    (size_t)snprintf(tmpdir, sizeof(tmpdir), "%s/netlab-topo.XXXXXX", td) >=
+                            sizeof(tmpdir))
+                        snprintf(tmpdir, sizeof(tmpdir), "/tmp/netlab-topo.XXXXXX");
                 if (!mkdtemp(tmpdir)) {
                         tmpdir[0] = '\0';
                         free(keep);

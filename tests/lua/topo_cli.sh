@@ -6,7 +6,11 @@
 need_root
 n=$$
 LABS+=("tc1$n" "tc2$n" "tc3$n" "tc4$n" "tc5$n" "tc6$n" "tc7$n")
-tmp_before=$(ls -d /tmp/netlab-topo.* 2>/dev/null | wc -l)
+# The made lab files go to $TMPDIR: a directory of this test's own, so that
+# other runs beside it cannot change what it counts.
+TMPDIR=$(mktemp -d /tmp/topo_cli.XXXXXX)
+export TMPDIR
+trap 'rm -rf "$TMPDIR"; cleanup' EXIT
 
 out=$("$NETLAB" run --topo single,3 --name "tc1$n" 2>&1)
 expect "run --topo single,3: pingall passes by default (exit 0)" sh -c "echo '$out' | grep -q 'PASS  every host reaches every other host (6/6 answered)' && echo '$out' | grep -q '^1 passed, 0 failed'"
@@ -87,6 +91,6 @@ bad "a custom file that is not there" '--custom' --topo x,1 --custom /nonexisten
 bad "--topo without a value" '--topo needs a value' --topo
 "$NETLAB" run --custom "$TMP/custom.lua" --topo nosuch,2 --name "tc6$n" >"$TMP/nosuch.out" 2>&1
 expect "a custom topology the file lacks is named" grep -q "defines no topology 'nosuch'" "$TMP/nosuch.out"
-expect "no temporary lab file is left behind" test "$(ls -d /tmp/netlab-topo.* 2>/dev/null | wc -l)" -eq "$tmp_before"
+expect "no temporary lab file is left behind" test "$(ls -d "$TMPDIR"/netlab-topo.* 2>/dev/null | wc -l)" -eq 0
 for l in "${LABS[@]}"; do nothing_left "$l" >/dev/null || fail "lab $l left something"; done
 finish
