@@ -80,9 +80,9 @@ int lab_hosts_write(struct lab *lab, char *err)
         }
         for (int i = 0; i < lab->nnodes; i++) {
                 const struct node *n = &lab->nodes[i];
-                /* A switch has no address to resolve names from. */
-                if (!lab_node_has(lab, i, KIND_L3))
-                        continue;
+                /* A switch too: a shell in it that names a node is told at
+                 * once that it has no route, instead of waiting seconds for
+                 * the machine's DNS, which its namespace cannot reach. */
                 snprintf(dir, sizeof(dir), "%s/%s.%s", NETNS_ETC_DIR, lab->name, n->name);
                 if (journal_add(lab->journal, "etc %s", dir) < 0)
                         return errf_sys(err, NULL, "Cannot write the journal of lab \"%s\"",

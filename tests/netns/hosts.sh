@@ -37,6 +37,8 @@ if grep -q "3 passed, 0 failed" <<<"$out"; then pass "node:cmd resolves node nam
 fi
 expect "ip netns exec $name.h2 ping -c1 h1 (iproute2 binds /etc/netns/$name.h2/hosts)" \
         ip netns exec $name.h2 ping -c1 -W2 h1
+expect "a switch's shell resolves node names too (ip netns exec $name.s1 getent hosts h1)" \
+        bash -c "ip netns exec $name.s1 getent hosts h1 | grep -q '^10\.0\.0\.1 '"
 expect "the directories are journaled" \
         bash -c "grep -qx 'etc /etc/netns/$name.h1' /run/netlab/$name/journal"
 expect "the hosts file names the nodes" grep -qP "^10\.0\.0\.2\th2$" /run/netlab/$name/hosts
