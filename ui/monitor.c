@@ -7,6 +7,7 @@
  * must never wait for the rtnl lock). A link set down anywhere (the console, a script,
  * `ip link` in a pane) shows on the graph on the next redraw. */
 #include "console.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -72,7 +73,88 @@ static void on_link_event(void *ud, int nsid, bool deleted, const struct nl_link
  * (the monitor passes it with each event); then the state now (events only
  * tell changes). One socket for the whole lab: an idle console holds no
  * descriptor per node. */
-static void monitor_open(struct console *c, struct nl *ctl, int n)
+/* The first state of many nodes, dumped on the kernel worker in one job: a
+ * console opening on 10,000 nodes answers its keys at once (a dump per node
+ * in the loop held it for seconds). The namespaces' paths are copied here:
+ * the worker never reads the lab, which live edits change. */
+static unsigned mon_gen; /* bumped by monitors_stop: older dumps are void */
+
+struct bulk_dump {
+        struct console *c;
+        unsigned gen;
+        int n, cap;
+        int *node;
+        char **path;
+        struct nl_link_info **li;
+        int *nli;
+};
+
+static void bulk_add(struct bulk_dump *b, int node, const char *path)
+{
+        if (b->n == b->cap) {
+                int cap = b->cap ? 2 * b->cap : 256;
+                int *nd = realloc(b->node, (size_t)cap * sizeof(int));
+                if (nd)
+                        b->node = nd;
+                char **pa = nd ? realloc(b->path, (size_t)cap * sizeof(char *)) : NULL;
+                if (pa)
+                        b->path = pa;
+                if (!nd || !pa)
+                        return;
+                b->cap = cap;
+        }
+        b->path[b->n] = strdup(path);
+        if (b->path[b->n])
+                b->node[b->n++] = node;
+}
+
+static void bulk_run(void *arg)
+{
+        struct bulk_dump *b = arg;
+        b->li = calloc((size_t)b->n + 1, sizeof(*b->li));
+        b->nli = calloc((size_t)b->n + 1, sizeof(*b->nli));
+        if (!b->li || !b->nli)
+                return;
+        for (int k = 0; k < b->n; k++) {
+                char err[ERRLEN];
+                int fd = open(b->path[k], O_RDONLY | O_CLOEXEC);
+                struct nl *nl = fd < 0 ? NULL : nl_open(fd, err);
+                if (nl && nl_link_dump(nl, &b->li[k], &b->nli[k], err) < 0)
+                        b->nli[k] = 0;
+                nl_close(nl);
+                if (fd >= 0)
+                        close(fd);
+        }
+}
+
+static void bulk_done(void *arg)
+{
+        struct bulk_dump *b = arg;
+        struct console *c = b->c;
+        if (b->gen != mon_gen || !c->mon.all || !b->li || !b->nli)
+                return; /* the monitors stopped (or the lab was reloaded) meanwhile */
+        for (int k = 0; k < b->n; k++)
+                if (b->node[k] < c->lab->nnodes && lab_node_live(c->lab, b->node[k]))
+                        for (int j = 0; j < b->nli[k]; j++)
+                                set_ifup(c, b->node[k], &b->li[k][j], false);
+}
+
+static void bulk_release(void *arg)
+{
+        struct bulk_dump *b = arg;
+        for (int k = 0; k < b->n; k++) {
+                free(b->path[k]);
+                if (b->li)
+                        free(b->li[k]);
+        }
+        free(b->path);
+        free(b->node);
+        free(b->li);
+        free(b->nli);
+        free(b);
+}
+
+static void monitor_open(struct console *c, struct nl *ctl, int n, struct bulk_dump *bulk)
 {
         char err[ERRLEN] = "";
         struct node *nd = &c->lab->nodes[n];
@@ -107,6 +189,12 @@ static void monitor_open(struct console *c, struct nl *ctl, int n)
                 }
                 c->mon.node_of[id] = n;
         }
+        if (bulk) { /* the state now, on the worker */
+                char path[PATH_MAX];
+                lab_netns_path(c->lab, nd->name, path, sizeof(path));
+                bulk_add(bulk, n, path);
+                return;
+        }
         struct nl *q = lab_nl_open(c->lab, nd, err);
         struct nl_link_info *li = NULL;
         int nli = 0;
@@ -120,7 +208,6 @@ static void monitor_open(struct console *c, struct nl *ctl, int n)
 
 /* The state now (events only tell changes), dumped on the kernel worker:
  * at start, and again when the monitor lost events (ENOBUFS). */
-static unsigned mon_gen; /* bumped by monitors_stop: older dumps are void */
 
 struct link_dump {
         struct console *c;
@@ -205,10 +292,20 @@ void monitors_follow(struct console *c)
         struct nl *ctl = nl_open(-1, err); /* asks for the namespace ids */
         if (!ctl)
                 con_log(c, "monitor: %s", err);
+        /* netlab host's nodes have no path: their dumps stay here. */
+        struct bulk_dump *bulk = c->kw && !c->host ? calloc(1, sizeof(*bulk)) : NULL;
+        if (bulk) {
+                bulk->c = c;
+                bulk->gen = mon_gen;
+        }
         for (int n = c->mon.nnodes; n < lab->nnodes; n++)
-                monitor_open(c, ctl, n);
+                monitor_open(c, ctl, n, bulk);
         c->mon.nnodes = lab->nnodes;
         nl_close(ctl);
+        if (bulk && (bulk->n == 0 ||
+                     kwork_submit(c->kw, &(struct kwork_job){bulk_run, bulk_done, bulk_release, bulk},
+                                  err) < 0))
+                bulk_release(bulk);
 }
 
 void monitors_stop(struct console *c)
