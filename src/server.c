@@ -55,13 +55,16 @@ struct server {
         int last;    /* index of the client that typed last, -1 */
         unsigned long clock; /* counts inputs and resizes, for client.active */
         bool lab_up; /* the console said "up": there is a lab to keep */
+        bool failed; /* it said "fail": its build failed (a build still
+                        running is kept, as a detached one is) */
 };
 
 /* A console whose lab never came up (its build failed) keeps nothing: once
- * no terminal shows it, it is told to go, so no server outlives a failure. */
+ * no terminal shows it, it is told to go, so no server outlives a failure.
+ * One still building goes on, detached, and its lab stays up. */
 static void idle_check(struct server *s)
 {
-        if (!s->lab_up && s->ncl == 0 && s->console > 0)
+        if (s->failed && !s->lab_up && s->ncl == 0 && s->console > 0)
                 kill(s->console, SIGTERM);
 }
 
@@ -218,6 +221,7 @@ static void on_ctl_line(struct server *s, char *line)
                 snprintf(s->name, sizeof(s->name), "%.24s", line + 4);
         } else if (!strcmp(line, "up")) {
                 s->lab_up = true;
+                s->failed = false;
                 char msg[64];
                 if (s->name[0] && s->lsock < 0)
                         listen_on(s);
@@ -236,6 +240,7 @@ static void on_ctl_line(struct server *s, char *line)
                 snprintf(msg, sizeof(msg), "%s\n", line);
                 ready_say(s, msg);
                 s->lab_up = false;
+                s->failed = true;
                 idle_check(s);
         } else if (!strcmp(line, "detach") && s->ncl > 0) {
                 int i = s->last >= 0 ? s->last : s->ncl - 1;

@@ -37,4 +37,18 @@ done | head -1)
 n=$(ls -l /proc/$con/fd | grep -c 'socket:')
 [ "$n" -le 2 ] || fail "the server still holds $n sockets after its only client left (pid $con, was $srv)"
 "$BIN" down "$LAB" >/dev/null 2>&1 || fail "netlab down $LAB failed"
+
+# A terminal closed while the lab still builds detaches it: the build goes
+# on and the lab stays up (only a failed build is let go).
+sed -i '1a os.execute("sleep 2")' "$TMP/lab.lua"
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 100 -y 30 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN $TMP/lab.lua; sleep 600" || fail "cannot start tmux"
+sleep 0.5
+tmux -L "$SOCK" kill-server
+for _ in $(seq 100); do
+  "$BIN" ls 2>/dev/null | grep -q "^$LAB .*running" && break
+  sleep 0.1
+done
+"$BIN" ls 2>/dev/null | grep -q "^$LAB .*running" || fail "a lab whose terminal closed during its build did not come up"
+"$BIN" down "$LAB" >/dev/null 2>&1 || fail "netlab down $LAB failed"
 echo "ok ($TEST)"
