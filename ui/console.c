@@ -284,13 +284,44 @@ static bool screen_up(void)
         return stdscr && !isendwin();
 }
 
+/* What the lab file's top level printed before there was a screen (its
+ * warnings among it): written to the terminal at once, which the screen
+ * then covers, and again into the output pane once there is one. */
+static char *early_out;
+static size_t early_len;
+
+static void early_keep(const char *line)
+{
+        size_t n = strlen(line);
+        if (early_len + n + 1 > (1u << 20))
+                return; /* a flood: the console's log has it all */
+        char *nb = realloc(early_out, early_len + n + 1);
+        if (!nb)
+                return;
+        early_out = nb;
+        memcpy(early_out + early_len, line, n);
+        early_out[early_len + n] = '\n';
+        early_len += n + 1;
+}
+
+static void early_show(struct console *c)
+{
+        if (early_len)
+                con_output(c, early_out, early_len);
+        free(early_out);
+        early_out = NULL;
+        early_len = 0;
+}
+
 static void hook_print(void *ud, const char *line)
 {
         struct console *c = ud;
         con_log(c, "lua: %s", line);
         if (!screen_up() && !cmdwork_on_worker()) {
-                if (!stdscr)
+                if (!stdscr) {
                         printf("%s\n", line);
+                        early_keep(line);
+                }
                 return;
         }
         con_output(c, line, strlen(line));
@@ -655,6 +686,7 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
         c->relayout = true;
         rl_setup(c);
         pane_apply_sizes(c);
+        early_show(c);
         draw_all(c);
 
         /* `netlab attach` of a lab kept up without a console (run --keep):
