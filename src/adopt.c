@@ -102,8 +102,9 @@ int lab_adopt(struct lab *lab, char *err)
                 goto fail;
         }
         close(dir);
-        for (int i = 0; i < lab->nlinks; i++)
-                lab->links[i].up_built = lab->links[i].up;
+        dir = -1;
+        if (lab_note_built(lab, -1, err) < 0)
+                goto fail;
         lab->state = LAB_UP;
         return 0;
 fail:

@@ -8,6 +8,7 @@
  * strokes: kill the lab's processes, stop the datapath, close the
  * namespaces (the kernel then drops all their links at once). */
 #include "lab.h"
+#include "live.h"
 #include "uplink.h"
 #include "clean.h"
 #include "dp.h"
@@ -776,8 +777,8 @@ int lab_build(struct lab *lab, char *err)
                 return -1;
         if (raise_nofile(lab, err) < 0)
                 return -1;
-        for (int i = 0; i < lab->nlinks; i++)
-                lab->links[i].up_built = lab->links[i].up;
+        if (lab_note_built(lab, -1, err) < 0)
+                return -1;
         if (netns_prepare_run_dir(err) < 0)
                 return -1;
         int root_fd = rundir_root(true, err);
@@ -969,11 +970,62 @@ int lab_link_cut(struct lab *lab, int link, char *err)
         return 0;
 }
 
+/* Two parameter sets differ in a way the link would show (mtu is the
+ * interface's, kept by live_set_params_dir). */
+static bool params_differ(const struct link_params *x, const struct link_params *y)
+{
+        return x->rate_bps != y->rate_bps || x->delay_us != y->delay_us ||
+               x->jitter_us != y->jitter_us || x->loss_ppm != y->loss_ppm ||
+               x->dup_ppm != y->dup_ppm || x->corrupt_ppm != y->corrupt_ppm ||
+               x->reorder_ppm != y->reorder_ppm || x->gap != y->gap || x->limit != y->limit ||
+               x->dist != y->dist || x->ge != y->ge || x->ge_p != y->ge_p || x->ge_r != y->ge_r ||
+               x->ge_h != y->ge_h || x->ge_k != y->ge_k || x->delay_corr != y->delay_corr ||
+               x->loss_corr != y->loss_corr || x->dup_corr != y->dup_corr ||
+               x->corrupt_corr != y->corrupt_corr || x->reorder_corr != y->reorder_corr;
+}
+
+/* A port's VLAN entries differ (none and the bridge default written out,
+ * VLAN 1 PVID untagged, are the same). */
+static bool vlans_differ(const struct vlan_entry *v, int n, const struct vlan_entry *w, int m)
+{
+        static const struct vlan_entry dflt = {.vid = 1, .pvid = true, .untagged = true};
+        if (!n && m == 1 && w[0].vid == 1 && w[0].pvid && w[0].untagged)
+                v = &dflt, n = 1;
+        if (!m && n == 1 && v[0].vid == 1 && v[0].pvid && v[0].untagged)
+                w = &dflt, m = 1;
+        if (n != m)
+                return true;
+        for (int i = 0; i < n; i++)
+                if (v[i].vid != w[i].vid || v[i].pvid != w[i].pvid ||
+                    v[i].untagged != w[i].untagged)
+                        return true;
+        return false;
+}
+
 int lab_reset(struct lab *lab, char *err)
 {
         if (lab->state != LAB_UP)
                 return errf(err, "lab \"%s\" is not running", lab->name);
-        /* Links first: bringing one up restores its end nodes. */
+        /* Parameters and switch ports' VLANs set live, back to the file's. */
+        for (int i = 0; i < lab->nlinks; i++) {
+                struct link *l = &lab->links[i];
+                if (!lab_link_live(lab, i))
+                        continue;
+                if ((params_differ(&l->p, &l->p_built) || l->has_pb != l->has_pb_built ||
+                     (l->has_pb && params_differ(&l->pb, &l->pb_built))) &&
+                    live_set_params_dir(lab, i, &l->p_built, l->has_pb_built ? &l->pb_built : NULL,
+                                        err) < 0)
+                        return -1;
+                for (int k = 0; k < 2; k++) {
+                        int fi = k ? l->b : l->a;
+                        struct iface *f = &lab->ifaces[fi];
+                        if (lab_node_has(lab, f->node, KIND_BRIDGE) &&
+                            vlans_differ(f->vlan, f->nvlan, f->vlan_built, f->nvlan_built) &&
+                            live_set_port_vlans(lab, fi, f->vlan_built, f->nvlan_built, err) < 0)
+                                return -1;
+                }
+        }
+        /* Links next: bringing one up restores its end nodes. */
         for (int i = 0; i < lab->nlinks; i++)
                 if (link_set_state(lab, i, lab->links[i].up_built, err) < 0)
                         return -1;

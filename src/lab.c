@@ -131,8 +131,10 @@ void lab_free(struct lab *lab)
                         free(lab->nodes[i].fw);
                 }
         }
-        for (int i = 0; i < lab->nifaces; i++)
+        for (int i = 0; i < lab->nifaces; i++) {
                 free(lab->ifaces[i].vlan);
+                free(lab->ifaces[i].vlan_built);
+        }
         free(lab->nodes);
         free(lab->links);
         free(lab->ifaces);
@@ -433,7 +435,7 @@ int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_para
         l->b = b;
         if (p)
                 l->p = *p;
-        l->up = true;
+        l->up = l->up_built = true;
         lab->ifaces[a].mtu = lab->ifaces[b].mtu = l->p.mtu;
         snprintf(l->where, sizeof(l->where), "%s", where ? where : "?");
         return lab->nlinks++;
@@ -957,6 +959,34 @@ int lab_validate(struct lab *lab, char *err)
                         errno = EINVAL;
                         return errf(err, "%s has %d PVIDs (a port has at most one)", a, npvid);
                 }
+        }
+        return 0;
+}
+
+static int note_vlans(struct iface *f, char *err)
+{
+        struct vlan_entry *v = NULL;
+        if (f->nvlan && !(v = malloc((size_t)f->nvlan * sizeof(*v))))
+                return errf_sys(err, NULL, "Cannot record the VLANs of %s", f->name);
+        if (f->nvlan)
+                memcpy(v, f->vlan, (size_t)f->nvlan * sizeof(*v));
+        free(f->vlan_built);
+        f->vlan_built = v;
+        f->nvlan_built = f->nvlan;
+        return 0;
+}
+
+int lab_note_built(struct lab *lab, int link, char *err)
+{
+        for (int i = link < 0 ? 0 : link; i < (link < 0 ? lab->nlinks : link + 1); i++) {
+                struct link *l = &lab->links[i];
+                l->up_built = l->up;
+                l->p_built = l->p;
+                l->pb_built = l->pb;
+                l->has_pb_built = l->has_pb;
+                if (note_vlans(&lab->ifaces[l->a], err) < 0 ||
+                    note_vlans(&lab->ifaces[l->b], err) < 0)
+                        return -1;
         }
         return 0;
 }

@@ -46,6 +46,8 @@ struct iface {
          * port, i.e. the bridge default (PVID 1 untagged). */
         struct vlan_entry *vlan;
         int nvlan;
+        struct vlan_entry *vlan_built; /* ... when the lab was built (or the link */
+        int nvlan_built;               /* added live): what lab_reset restores */
         /* Subinterfaces (link == -1): parent iface and VID. */
         int parent;
         uint16_t vid;
@@ -63,6 +65,8 @@ struct link {
                            impaired or not (plan_link_on_wire) */
         struct link_params pb; /* frames leaving b, when has_pb (a per-direction link); */
         bool has_pb;           /* ... otherwise p goes both ways (Mininet's TCLink) */
+        struct link_params p_built, pb_built; /* p, pb, has_pb when the lab was built */
+        bool has_pb_built;                    /* (or the link added): lab_reset restores */
 };
 
 /* The parameters of the frames that leave a link by end (0: a, 1: b). */
@@ -311,6 +315,9 @@ int lab_link_cut(struct lab *lab, int link, char *err);
  * forwarding, switch port VLANs. What is missing comes back; what the user
  * added is left alone. */
 int lab_reset(struct lab *lab, char *err);
+/* Records the link's state, parameters and its ends' VLANs as what
+ * lab_reset restores (link -1: every link); at build, adoption, live add. */
+int lab_note_built(struct lab *lab, int link, char *err);
 /* For build.c and lab_reset: one node's addresses, gateways and routes over
  * nl (a socket in the node). restore: present ones, and routes whose way out
  * is still down, are not errors. */

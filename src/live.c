@@ -211,6 +211,9 @@ static void model_del_link(struct lab *lab, int link)
                 free(f->vlan);
                 f->vlan = NULL;
                 f->nvlan = 0;
+                free(f->vlan_built);
+                f->vlan_built = NULL;
+                f->nvlan_built = 0;
         }
         l->deleted = true;
         for (int k = 0; k < 2; k++)
@@ -246,6 +249,8 @@ int live_add_link(struct lab *lab, int node_a, int node_b, const struct link_par
                 errno = saved;
                 return -1;
         }
+        char e[ERRLEN];
+        lab_note_built(lab, li, e); /* out of memory: reset leaves it as it is */
         return li;
 }
 

@@ -332,7 +332,8 @@ static int c_reset(struct console *c, int argc, char **argv, const char *rest, c
         (void)argc, (void)argv, (void)rest;
         if (cmd_need_up(c, err) < 0 || lab_reset(c->lab, err) < 0)
                 return -1;
-        con_msg(c, false, "reset: lab %s is as its file says (links, addresses, routes)",
+        con_msg(c, false,
+                "reset: lab %s is as its file says (links, parameters, VLANs, addresses, routes)",
                 c->lab->name);
         return 0;
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# ui_reset_live.sh — `reset` puts back what was changed live: a link's
+# parameters (`link A B set`, on the datapath's wire here, netem/tbf where the
+# kernel has them) and a switch port's VLAN (`set port`). Before the fix
+# reset restored links, addresses and routes only: the RTT stayed at the
+# live delay and h2 stayed cut off in VLAN 20.
+. "$(dirname "$0")/lib.sh"
+cat >"$TMP/lab.lua" <<LUA
+local lab = netlab.lab("$LAB")
+local s = lab:switch("s")
+local h1 = lab:host("h1", { ip = "10.9.0.1/24" })
+local h2 = lab:host("h2", { ip = "10.9.0.2/24" })
+lab:link(h1, s, { vlan = 10, delay = "20ms" })
+lab:link(h2, s, { vlan = 10 })
+LUA
+start 200 60
+wait_for " 3 nodes, 2 links"
+cmd "link h1 s set delay 100ms loss 0%"
+wait_for 'link h1-s: parameters set'
+cmd "set port s p2 access 20"
+wait_for 's:p2: access VLAN 20'
+cmd "h1 ping -c 1 -W 1 h2"
+wait_for 'h1\$ ping -c 1 -W 1 10\.9\.0\.2: exit 1' 20
+cmd "reset"
+wait_for "reset: lab $LAB is as its file says" 30
+cmd "link h1 s show"
+wait_for 'link h1-s: delay 20ms$|link h1-s: delay 20ms ' 10
+cmd "select s"
+wait_for 'vlan 10 pvid untagged'
+screen | grep -q 'vlan 20' && fail "s:p2 is still in VLAN 20 after reset"
+cmd "h1 ping -c 3 -i 0.3 h2"
+wait_for 'time=4[0-9](\.[0-9]+)? ms' 20
+wait_for 'h1\$ ping -c 3 -i 0\.3 10\.9\.0\.2: exit 0' 20
+screen | grep -qE 'time=(1[0-9][0-9]|2[0-9][0-9])(\.[0-9]+)? ms' && {
+        # the pings before reset had no reply; any ≥100 ms RTT is after it
+        fail "an RTT at the live delay after reset"
+}
+# A second reset with nothing changed live changes nothing and succeeds.
+cmd "reset"
+wait_for "reset: lab $LAB is as its file says" 30
+cmd "quit"
+wait_for "NETLAB-EXIT=0" 30
+ip netns list | grep -q "^$LAB\." && fail "namespaces left: $(ip netns list | grep "^$LAB\.")"
+echo "PASS ($TEST)"
