@@ -6,10 +6,11 @@
  * signalfd for SIGCHLD, and each client. Output is copied to every client's
  * own buffer (a client that stops reading is dropped past 4 MiB, never
  * allowed to stall the console); input from any client goes to the console,
- * and the client that typed last sets the window size and is the one prefix d
- * detaches; when it leaves, the window takes the size of the client that
- * was active before it (tmux's "latest" window-size), not the size it had. The server exits when the console does, after telling every
- * client the console's exit status. */
+ * and the client that typed last is the one prefix d detaches. The window
+ * is as large as the smallest client (tmux's "smallest" window-size: one
+ * byte stream cannot be clipped per client), and grows back when that
+ * client leaves. The server exits when the console does, after telling
+ * every client the console's exit status. */
 #include "server.h"
 #include "lab.h"
 #include "rundir.h"
@@ -94,6 +95,26 @@ static int set_nonblock(int fd)
 
 static void set_size(struct server *s, const struct srv_winsz *w);
 
+/* The console is as large as the smallest terminal that shows it (tmux's
+ * window-size smallest): one byte stream goes to every client, and a
+ * screen laid out for 200 columns is garbage on an 80-column terminal.
+ * Clients that have not told their size yet do not count. */
+static void size_to_clients(struct server *s)
+{
+        struct srv_winsz w = {0};
+        for (int k = 0; k < s->ncl; k++) {
+                const struct srv_winsz *c = &s->cl[k].ws;
+                if (!c->rows || !c->cols)
+                        continue;
+                if (!w.rows || c->rows < w.rows)
+                        w.rows = c->rows;
+                if (!w.cols || c->cols < w.cols)
+                        w.cols = c->cols;
+        }
+        if (w.rows)
+                set_size(s, &w);
+}
+
 /* The console is told how many terminals show it ("clients N"): quit asks
  * first when it would take the lab down under another one. */
 static void tell_clients(struct server *s)
@@ -114,15 +135,13 @@ static void client_drop(struct server *s, int i)
                 s->last = -1;
         else if (s->last == s->ncl)
                 s->last = i;
-        /* The client that set the size left: the one active before it sets it. */
-        if (s->last < 0) {
+        /* The client that typed last left: the one active before it is the
+         * one prefix d detaches. */
+        if (s->last < 0)
                 for (int k = 0; k < s->ncl; k++)
-                        if (s->cl[k].ws.rows &&
-                            (s->last < 0 || s->cl[k].active > s->cl[s->last].active))
+                        if (s->last < 0 || s->cl[k].active > s->cl[s->last].active)
                                 s->last = k;
-                if (s->last >= 0)
-                        set_size(s, &s->cl[s->last].ws);
-        }
+        size_to_clients(s); /* a smaller one left: the console grows back */
         tell_clients(s);
         idle_check(s);
 }
@@ -278,7 +297,7 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
                         s->last = i;
                         s->cl[i].active = ++s->clock;
                         memcpy(&s->cl[i].ws, data, sizeof(s->cl[i].ws));
-                        set_size(s, data);
+                        size_to_clients(s);
                 }
                 break;
         case SRV_REDRAW:

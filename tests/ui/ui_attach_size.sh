@@ -1,8 +1,8 @@
 #!/bin/bash
 # ui_attach_size.sh — two consoles of different sizes (issue 9, newcomer
-# surprise 5): a second `netlab attach` from a smaller terminal sets the
-# size while it types; when it detaches, the console takes the remaining
-# terminal's size again, as tmux does (before, it stayed small until that
+# surprise 5): the console is as large as the smallest terminal showing it,
+# whichever types; when the small one detaches, the console takes the
+# remaining terminal's size again (before, it stayed small until that
 # terminal was resized). quit asks first while another terminal shows it.
 . "$(dirname "$0")/lib.sh"
 write_lab 2
@@ -27,6 +27,20 @@ tmux -u -L "$SOCK" -f /dev/null new-session -d -s small -x 80 -y 24 \
   "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
 tmux -L "$SOCK" send-keys -t small C-b :
 wait_width "$SESSION" 60 80
+# The big terminal types: the console stays as small as the smallest
+# terminal, so the small one still shows a whole screen (a console laid
+# out for 120 columns was garbage in 80).
+tmux -L "$SOCK" send-keys -t small Escape
+keys C-b :
+keys Escape
+tmux -u -L "$SOCK" -f /dev/null new-session -d -s big -x 140 -y 45 \
+  "env LANG=C.UTF-8 TERM=screen-256color $BIN attach $LAB; echo ATTACH-EXIT=\$?; sleep 600"
+sleep 1.5
+wait_width "$SESSION" 60 80
+wait_width big 60 80
+tmux -L "$SOCK" send-keys -t big C-b d
+tmux -L "$SOCK" capture-pane -p -t small | head -1 | grep -q "Ctrl-b ? help" ||
+  fail "the small terminal's title bar is not whole: $(tmux -L "$SOCK" capture-pane -p -t small | head -1)"
 tmux -L "$SOCK" send-keys -t small Escape C-b d
 i=0
 until tmux -L "$SOCK" capture-pane -p -t small | grep -q "ATTACH-EXIT=0"; do
