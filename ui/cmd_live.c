@@ -332,18 +332,55 @@ static int live_link_between(struct console *c, int a, int b, const char *na, co
         return l;
 }
 
-static int set_link(struct console *c, int argc, char **argv, char *err)
+/* `loss gemodel P [R [H [K]]]`, or labelled as `link A B show` prints it
+ * (`loss gemodel p 5% r 50% h 0% k 100%`): the numbers of the lab file's
+ * loss = {p, r, h, k}, percentages (defaults r 100, h 0, k 100). From
+ * argv[*i], the word after "gemodel"; *i is left on the last word taken. */
+static int gemodel_args(int argc, char **argv, int *i, struct link_params *p, char *err)
 {
-        int a, b;
-        if (argc < 3 || need_two_nodes(c, argv + 1, &a, &b, err) < 0) {
-                if (argc < 3)
-                        errf(err, "Usage: set link A B [bw=R] [delay=T] [jitter=T] [loss=P]");
-                return -1;
+        static const char lbl[] = "prhk";
+        static const struct unit pct[] = {{"%", 1}, {NULL, 0}};
+        double v[4] = {-1, 100, 0, 100};
+        int next = 0;
+        while (*i + 1 < argc) {
+                const char *w = argv[*i + 1];
+                const char *at = strlen(w) == 1 ? strchr(lbl, w[0]) : NULL;
+                int slot = at ? (int)(at - lbl) : next;
+                const char *val = at ? (*i + 2 < argc ? argv[*i + 2] : "") : w;
+                char *end;
+                strtod(val, &end);
+                if (!at && (slot > 3 || end == val))
+                        break; /* the next key */
+                char key[32];
+                snprintf(key, sizeof(key), "loss gemodel %c", lbl[slot]);
+                if (unit_value(key, val, pct, 1, 0, 100, &v[slot], err) < 0)
+                        return errf(err, "set link: \"%s\" is not a percentage (loss gemodel "
+                                         "%c)",
+                                    val, lbl[slot]);
+                *i += at ? 2 : 1;
+                next = slot + 1;
         }
-        int l = live_link_between(c, a, b, argv[1], argv[2], err);
-        if (l < 0)
-                return -1;
-        struct link_params p = {0};
+        if (v[0] < 0) {
+                errno = EINVAL;
+                return errf(err, "set link: loss gemodel needs P (the chance, in percent, to go "
+                                 "from the good state to the bad one)");
+        }
+        uint32_t *dst[4] = {&p->ge_p, &p->ge_r, &p->ge_h, &p->ge_k};
+        for (int k = 0; k < 4; k++)
+                *dst[k] = (uint32_t)(v[k] * 10000);
+        p->ge = true;
+        p->loss_ppm = 0;
+        return 0;
+}
+
+/* One pass over `set link A B KEY VALUE...`'s words: the parameters of the
+ * words before any `from NODE` (want -1), or of those after `from NODE`
+ * where NODE is end want (0: a, 1: b). *dir: a from was seen. */
+static int link_words(struct console *c, int argc, char **argv, int l, int want,
+                      struct link_params *p, bool *dir, char *err)
+{
+        const struct link *lk = &c->lab->links[l];
+        int cur = -1;
         for (int i = 3; i < argc; i++) {
                 /* KEY=VALUE, or KEY VALUE as `link A B set delay 50ms loss 2%` types it */
                 char key[32], *eq = strchr(argv[i], '=');
@@ -357,18 +394,65 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
                 if (!eq)
                         i++;
                 snprintf(key, sizeof(key), "%.*s", (int)klen, argv[i - !eq]);
-                int r = !strcmp(key, "mtu") ? 1 : link_param(key, val, &p, err);
+                if (!strcmp(key, "from")) {
+                        int n = lab_find_node(c->lab, val);
+                        int na = c->lab->ifaces[lk->a].node, nb = c->lab->ifaces[lk->b].node;
+                        if (n < 0 || (n != na && n != nb)) {
+                                errno = EINVAL;
+                                return errf(err, "set link: from \"%s\": not an end of link "
+                                                 "%s-%s",
+                                            val, c->lab->nodes[na].name, c->lab->nodes[nb].name);
+                        }
+                        cur = n == na ? 0 : 1;
+                        *dir = true;
+                        continue;
+                }
+                struct link_params scratch = {0}, *dst = cur == want ? p : &scratch;
+                if (!strcmp(key, "loss") && !strcmp(val, "gemodel")) {
+                        if (gemodel_args(argc, argv, &i, dst, err) < 0)
+                                return -1;
+                        continue;
+                }
+                int r = !strcmp(key, "mtu") ? 1 : link_param(key, val, dst, err);
                 if (r < 0)
                         return -1;
                 if (r > 0) {
                         errno = EINVAL;
                         return errf(err,
                                     "set link: unknown key \"%s\" (bw, delay, jitter, loss, "
-                                    "duplicate, corrupt, reorder, gap, queue, distribution)",
+                                    "duplicate, corrupt, reorder, gap, queue, distribution, "
+                                    "from)",
                                     key);
                 }
+                if (!strcmp(key, "loss"))
+                        dst->ge = false;
         }
-        if (live_set_params(c->lab, l, &p, err) < 0)
+        return 0;
+}
+
+static int set_link(struct console *c, int argc, char **argv, char *err)
+{
+        int a, b;
+        if (argc < 3 || need_two_nodes(c, argv + 1, &a, &b, err) < 0) {
+                if (argc < 3)
+                        errf(err, "Usage: set link A B [bw=R] [delay=T] [jitter=T] [loss=P]");
+                return -1;
+        }
+        int l = live_link_between(c, a, b, argv[1], argv[2], err);
+        if (l < 0)
+                return -1;
+        /* As the lab file's from = {NODE = {...}}: the words before any
+         * `from` go both ways, a from's words override those keys for the
+         * frames leaving that end. */
+        struct link_params base = {0}, pa, pb;
+        bool dir = false;
+        if (link_words(c, argc, argv, l, -1, &base, &dir, err) < 0)
+                return -1;
+        pa = pb = base;
+        if (dir && (link_words(c, argc, argv, l, 0, &pa, &dir, err) < 0 ||
+                    link_words(c, argc, argv, l, 1, &pb, &dir, err) < 0))
+                return -1;
+        if (live_set_params_dir(c->lab, l, &pa, dir ? &pb : NULL, err) < 0)
                 return -1;
         edited(c);
         con_msg(c, false, "link %s-%s: parameters %s", argv[1], argv[2],

@@ -516,7 +516,7 @@ const struct cmd_entry con_commands[] = {
     {"iperfudp", "BW A B", "UDP at BW (\"10M\") from A to B, and the loss", 3, 3, "-nn", NULL,
      c_iperfudp},
     {"link", "A B up|down|set K V...|show|clear",
-     "up or down, or set/show/clear its parameters", 3, -1, "nns",
+     "set [from NODE] K V, loss gemodel P R; show, clear", 3, -1, "nns",
      "up down set show clear", c_link},
     {"term", "NODE", "a shell inside NODE in a new pane", 1, 1, "n", NULL, c_term},
     {"logs", "NODE [SERVICE]", "a pane that follows a node's service logs", 1, 2, "n", NULL,
