@@ -188,6 +188,7 @@ void con_select_node(struct console *c, int node)
         if (node < 0 || node >= c->lab->nnodes)
                 return;
         c->sel = node;
+        c->nselects++;
         c->inspect_at = 0; /* refresh now */
         c->dirty = true;
 }

@@ -79,6 +79,7 @@ struct console {
 
         /* Graph. */
         int sel;
+        unsigned long nselects; /* con_select_node calls that selected: a command line that did gives the graph its keys */
         struct graph_view gv;
         struct gl_node *gn;
         struct gl_edge *ge;

@@ -162,6 +162,21 @@ static void k_graph_find(struct console *c, int key)
         rl_set_line("select ");
 }
 
+void keys_back_to_graph(struct console *c)
+{
+        struct pane *p = &c->panes[c->active];
+        if (p->kind == P_TERM && !c->find_back)
+                return; /* typed after Ctrl-b : in a shell: the line stays */
+        if (p->kind != P_GRAPH) {
+                struct rect r;
+                if (c->graph_pane < 0 || !layout_rect(&c->lay, c->graph_pane, &r))
+                        return; /* no graph on the screen */
+                c->active = c->graph_pane;
+        }
+        c->focus_cmd = false;
+        c->dirty = true;
+}
+
 static void k_help(struct console *c, int key)
 {
         (void)key;

@@ -80,6 +80,10 @@ struct mouse_ev {
 bool key_mouse(const unsigned char *s, size_t n, struct mouse_ev *m);
 /* Asks the terminal for mouse reports (on) or stops them (off). */
 void keys_mouse_mode(bool on);
+
+/* After a command line that selected a node: keys go to the graph again
+ * (it becomes the active pane unless a shell is, which keeps them). */
+void keys_back_to_graph(struct console *c);
 /* "C-b", "Enter", "Up", "%"; the prefix key's own name with prefix_key. */
 const char *keycode_name(int key, char *buf, size_t len);
 /* Parses NETLAB_PREFIX ("C-a"); -1 when it is not a Ctrl key. */

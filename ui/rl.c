@@ -64,12 +64,14 @@ static void on_line(char *line)
                                 append_history(1, hist_path);
                 }
         }
+        unsigned long nsel = rc->nselects;
         con_exec_line(rc, line);
         free(line);
-        if (rc->find_back) { /* a / from the graph: its keys pan again */
-                rc->find_back = false;
-                rc->focus_cmd = false;
-        }
+        /* A / from the graph, or a line that selected a node (select NODE,
+         * a bare node name): the graph's keys pan and select again. */
+        if (rc->find_back || rc->nselects != nsel)
+                keys_back_to_graph(rc);
+        rc->find_back = false;
 }
 
 /* ---- completion ---- */
