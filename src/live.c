@@ -15,8 +15,10 @@
 #include "journal.h"
 #include "netns.h"
 #include "nl.h"
+#include "ovs.h"
 #include "plan.h"
 #include "proc.h"
+#include "swclass.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +151,11 @@ static void link_kernel_del(struct lab *lab, int link)
                 char e[ERRLEN];
                 if (!n->made)
                         continue;
+                /* Open vSwitch keeps a port bound to the device it opened:
+                 * the port goes first, or a link made again under the same
+                 * name would never be read by it. */
+                if (swclass_of(lab, f->node) == SWCLASS_OVS)
+                        ovs_port_del(lab, ends[k], e);
                 struct nl *nl = lab_nl_open(lab, n, e);
                 if (!nl)
                         continue;

@@ -653,6 +653,23 @@ int ovs_port_add(struct lab *lab, int iface, char *err)
         return 0;
 }
 
+int ovs_port_del(struct lab *lab, int iface, char *err)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        const struct node *n = &lab->nodes[f->node];
+        ovs_adopt(lab);
+        if (!lab->ovs || !lab->ovs->daemons)
+                return 0;
+        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
+        ovs_dir(lab, dir, sizeof(dir));
+        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
+        char *av[] = {"ovs-vsctl", dbarg, "--if-exists", "del-port", (char *)n->name,
+                      (char *)f->name, NULL};
+        if (run_ok(dir, -1, av, NULL, e) < 0)
+                return errf(err, "port %s of switch \"%s\": %s", f->name, n->name, e);
+        return 0;
+}
+
 int ovs_switch_stop(struct lab *lab, int node, char *err)
 {
         ovs_adopt(lab);

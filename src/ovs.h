@@ -73,6 +73,8 @@ int ovs_switch_start(struct lab *lab, int node, char *err);
 int ovs_switch_stop(struct lab *lab, int node, char *err);
 /* A port linked to a running lab's OVS switch (live.h): onto its bridge. */
 int ovs_port_add(struct lab *lab, int iface, char *err);
+/* Takes iface's port out of its switch's bridge (before its veth goes). */
+int ovs_port_del(struct lab *lab, int iface, char *err);
 /* Each controller: start or stop (ref), or what it is. */
 int ovs_ctl_start(struct lab *lab, int ctl, char *err);
 int ovs_ctl_stop(struct lab *lab, int ctl, char *err);
