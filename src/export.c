@@ -129,12 +129,22 @@ int lab_export(const struct lab *lab, enum export_format f, FILE *out, char *err
                 const struct link *lk = &lab->links[i];
                 if (!lab_link_live(lab, i))
                         continue;
-                char a[64], b[64], ea[160], eb[160], pl[64], label[420];
+                char a[64], b[64], ea[160], eb[160], pl[200], label[600];
                 node_id(lab, lab->ifaces[lk->a].node, f, a, sizeof(a));
                 node_id(lab, lab->ifaces[lk->b].node, f, b, sizeof(b));
                 end_label(lab, lk->a, F->nl, ea, sizeof(ea));
                 end_label(lab, lk->b, F->nl, eb, sizeof(eb));
-                params_label(&lk->p, pl, sizeof(pl));
+                if (!lk->has_pb) {
+                        params_label(&lk->p, pl, sizeof(pl));
+                } else { /* per direction: each end's outgoing frames */
+                        char pa[64], pb[64];
+                        params_label(&lk->p, pa, sizeof(pa));
+                        params_label(&lk->pb, pb, sizeof(pb));
+                        snprintf(pl, sizeof(pl), " from %s:%s%sfrom %s:%s",
+                                 lab->nodes[lab->ifaces[lk->a].node].name, pa[0] ? pa : " none",
+                                 F->nl, lab->nodes[lab->ifaces[lk->b].node].name,
+                                 pb[0] ? pb : " none");
+                }
                 snprintf(label, sizeof(label), "%s -- %s%s%s%s", ea, eb, pl[0] ? F->nl : "",
                          pl[0] ? pl + 1 : "", lk->up ? "" : " (down)");
                 const char *e = lk->up ? F->edge : F->edge_down;
