@@ -338,6 +338,12 @@ static int c_reset(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
+/* A node with no service: where services come from. A routing lab starts
+ * its daemons in an experiment (labs/ospf.lua's first one), and a newcomer
+ * who opened it and typed logs r1 was sent to node:service. */
+#define NO_SERVICE_HINT                                                                    \
+        "a lab starts them with node:service, often in its first experiment: exp run NAME"
+
 /* `restart NODE`: its services again (node:restart), links untouched. */
 static int c_restart(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
@@ -348,6 +354,9 @@ static int c_restart(struct console *c, int argc, char **argv, const char *rest,
         int k = service_restart_node(c->lab, n, err);
         if (k < 0)
                 return -1;
+        if (k == 0)
+                return errf(err, "restart: %s runs no service yet (%s)", c->lab->nodes[n].name,
+                            NO_SERVICE_HINT);
         con_msg(c, false, "restart: %d service%s of %s restarted", k, k == 1 ? "" : "s",
                 c->lab->nodes[n].name);
         return 0;
@@ -398,8 +407,8 @@ static int c_logs(struct console *c, int argc, char **argv, const char *rest, ch
         }
         av[na] = NULL;
         if (!shown)
-                return errf(err, "logs: %s has no service%s%s (services start with node:service)",
-                            c->lab->nodes[n].name, argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+                return errf(err, "logs: %s runs no service%s%s yet (%s)", c->lab->nodes[n].name,
+                            argc > 1 ? " " : "", argc > 1 ? argv[1] : "", NO_SERVICE_HINT);
         char title[64];
         snprintf(title, sizeof(title), "%s: logs%s%s", c->lab->nodes[n].name, argc > 1 ? " " : "",
                  argc > 1 ? argv[1] : "");
