@@ -21,6 +21,11 @@ local M = {}
 local fail = netlab.error
 -- Where the daemons are: Debian's place, or NETLAB_FRR_DIR (another build
 -- of FRR; tests point it at a missing or a fake directory).
+-- glibc's malloc tuned for small daemons: one arena for all threads, no
+-- padding kept at the heap's top, no per-thread cache of freed chunks.
+-- The same daemons, 0.7 MB less PSS a BGP router (zebra 5.8 -> 5.4 MB,
+-- bgpd 10.0 -> 9.6 MB on a chain of 5; bench/routing.md).
+local MALLOC_TUNING = "GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.top_pad=0:glibc.malloc.tcache_count=0"
 local DAEMONS = os.getenv("NETLAB_FRR_DIR") or "/usr/lib/frr"
 
 local json_decode = require("netlab.json").decode
@@ -369,7 +374,7 @@ function M.start(lab)
     local args = d == "zebra" and " -A 127.0.0.1 -s 90000000" or " -A 127.0.0.1"
     local file = rt.conf and "/dev/null" or ("/etc/frr/" .. d .. ".conf")
     return rt.node:_service_start(d, "exec " .. DAEMONS .. "/" .. d .. args .. " --limit-fds 1024 -f " .. file,
-      "on-failure", {})
+      "on-failure", { MALLOC_TUNING })
   end
   -- Every router's sockets (names(rt)) there, looked at from here every
   -- 0.1 s; then vtysh -b applies the frr.conf of routers given one.
