@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include "nl.h"
 #include "kwork.h"
+#include "monotime.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -69,10 +70,6 @@ static void on_link_event(void *ud, int nsid, bool deleted, const struct nl_link
                 set_ifup(c, node, info, deleted);
 }
 
-/* Node n heard by the monitor: its namespace gets an id in the console's
- * (the monitor passes it with each event); then the state now (events only
- * tell changes). One socket for the whole lab: an idle console holds no
- * descriptor per node. */
 /* The first state of many nodes, dumped on the kernel worker in one job: a
  * console opening on 10,000 nodes answers its keys at once (a dump per node
  * in the loop held it for seconds). The namespaces' paths are copied here:
@@ -154,58 +151,6 @@ static void bulk_release(void *arg)
         free(b);
 }
 
-static void monitor_open(struct console *c, struct nl *ctl, int n, struct bulk_dump *bulk)
-{
-        char err[ERRLEN] = "";
-        struct node *nd = &c->lab->nodes[n];
-        if (!lab_node_live(c->lab, n) || !nd->made)
-                return;
-        int fd = lab_ns_fd(c->lab, nd, CLONE_NEWNET, err);
-        struct stat a, b;
-        if (fd >= 0 && fstat(fd, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
-            a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
-                c->mon.self = n; /* its events come without an id */
-        } else {
-                /* On the machine's view (netlab host) nothing is changed:
-                 * a namespace with no id yet is followed by the rescans. */
-                int id = fd < 0 || !ctl ? -1
-                         : c->host     ? nl_netns_id(ctl, fd, err)
-                                       : nl_netns_id_assign(ctl, fd, err);
-                if (id < 0 && c->host)
-                        return;
-                if (id < 0) {
-                        con_log(c, "monitor %s: %s", nd->name, err[0] ? err : "no namespace id");
-                        return;
-                }
-                if (id >= c->mon.nids) {
-                        int nn = id + 1 > 2 * c->mon.nids ? id + 1 : 2 * c->mon.nids;
-                        int *m = realloc(c->mon.node_of, (size_t)nn * sizeof(int));
-                        if (!m)
-                                return;
-                        for (int k = c->mon.nids; k < nn; k++)
-                                m[k] = -1;
-                        c->mon.node_of = m;
-                        c->mon.nids = nn;
-                }
-                c->mon.node_of[id] = n;
-        }
-        if (bulk) { /* the state now, on the worker */
-                char path[PATH_MAX];
-                lab_netns_path(c->lab, nd->name, path, sizeof(path));
-                bulk_add(bulk, n, path);
-                return;
-        }
-        struct nl *q = lab_nl_open(c->lab, nd, err);
-        struct nl_link_info *li = NULL;
-        int nli = 0;
-        if (q && nl_link_dump(q, &li, &nli, err) == 0)
-                for (int k = 0; k < nli; k++)
-                        set_ifup(c, n, &li[k], false);
-        free(li);
-        if (q)
-                nl_close(q);
-}
-
 /* The state now (events only tell changes), dumped on the kernel worker:
  * at start, and again when the monitor lost events (ENOBUFS). */
 
@@ -275,6 +220,159 @@ void monitors_start(struct console *c)
         monitors_follow(c);
 }
 
+/* The namespace ids of many nodes, asked for on the kernel worker too: at
+ * 5,000 nodes they held the loop for 0.8 s. The ids found are put in the
+ * map on the loop (ids_done), and only then is the first state dumped (a
+ * second job): an event the monitor heard before its id was in the map was
+ * dropped, but the dump, made after, shows what it changed. */
+struct ids_job {
+        struct bulk_dump *b; /* node[] and path[]; id[] found by ids_run */
+        int *id;             /* -1: none (err), -2: the console's own namespace */
+        int nerr;
+        char err[ERRLEN];
+};
+
+static void ids_run(void *arg)
+{
+        struct ids_job *j = arg;
+        struct bulk_dump *b = j->b;
+        struct stat self;
+        bool has_self = stat("/proc/self/ns/net", &self) == 0;
+        char err[ERRLEN] = "";
+        struct nl *ctl = nl_open(-1, err); /* in the console's namespace */
+        for (int k = 0; k < b->n; k++) {
+                struct stat st;
+                int fd = open(b->path[k], O_RDONLY | O_CLOEXEC);
+                j->id[k] = -1;
+                if (fd >= 0 && has_self && fstat(fd, &st) == 0 && st.st_ino == self.st_ino &&
+                    st.st_dev == self.st_dev)
+                        j->id[k] = -2; /* its events come without an id */
+                else if (fd >= 0 && ctl)
+                        j->id[k] = nl_netns_id_assign(ctl, fd, err);
+                else if (fd < 0)
+                        errf_sys(err, NULL, "Cannot open namespace \"%s\"", b->path[k]);
+                if (j->id[k] == -1 && j->nerr++ == 0)
+                        snprintf(j->err, sizeof(j->err), "%s", err[0] ? err : "no namespace id");
+                if (fd >= 0)
+                        close(fd);
+        }
+        nl_close(ctl);
+}
+
+static bool map_id(struct console *c, int id, int n)
+{
+        if (id >= c->mon.nids) {
+                int nn = id + 1 > 2 * c->mon.nids ? id + 1 : 2 * c->mon.nids;
+                int *m = realloc(c->mon.node_of, (size_t)nn * sizeof(int));
+                if (!m)
+                        return false;
+                for (int k = c->mon.nids; k < nn; k++)
+                        m[k] = -1;
+                c->mon.node_of = m;
+                c->mon.nids = nn;
+        }
+        c->mon.node_of[id] = n;
+        return true;
+}
+
+static void ids_done(void *arg)
+{
+        struct ids_job *j = arg;
+        struct bulk_dump *b = j->b;
+        struct console *c = b->c;
+        if (b->gen != mon_gen || !c->mon.all)
+                return; /* the monitors stopped (or the lab was reloaded) meanwhile */
+        for (int k = 0; k < b->n; k++) {
+                if (j->id[k] == -2)
+                        c->mon.self = b->node[k];
+                else if (j->id[k] >= 0)
+                        map_id(c, j->id[k], b->node[k]);
+        }
+        if (j->nerr)
+                con_log(c, "monitor: %d of %d nodes unheard: %s", j->nerr, b->n, j->err);
+        char err[ERRLEN];
+        if (kwork_submit(c->kw, &(struct kwork_job){bulk_run, bulk_done, bulk_release, b}, err) == 0)
+                j->b = NULL; /* the dump's now */
+}
+
+static void ids_release(void *arg)
+{
+        struct ids_job *j = arg;
+        if (j->b)
+                bulk_release(j->b);
+        free(j->id);
+        free(j);
+}
+
+/* New nodes (netlab host's, with no path, here on the loop; a lab's on the
+ * worker, ids then dumps). */
+static void follow_on_worker(struct console *c, int from)
+{
+        struct lab *lab = c->lab;
+        struct bulk_dump *b = calloc(1, sizeof(*b));
+        struct ids_job *j = b ? calloc(1, sizeof(*j)) : NULL;
+        if (!j) {
+                free(b);
+                con_log(c, "monitor: %s", strerror(ENOMEM));
+                return;
+        }
+        b->c = c;
+        b->gen = mon_gen;
+        j->b = b;
+        for (int n = from; n < lab->nnodes; n++) {
+                char path[PATH_MAX];
+                if (!lab_node_live(lab, n) || !lab->nodes[n].made)
+                        continue;
+                lab_netns_path(lab, lab->nodes[n].name, path, sizeof(path));
+                bulk_add(b, n, path);
+        }
+        j->id = calloc((size_t)b->n + 1, sizeof(int));
+        char err[ERRLEN];
+        if (b->n == 0 || !j->id ||
+            kwork_submit(c->kw, &(struct kwork_job){ids_run, ids_done, ids_release, j}, err) < 0)
+                ids_release(j);
+}
+
+/* Node n of netlab host heard by the monitor, on the loop: its namespace
+ * gets an id in the console's (the monitor passes it with each event), if
+ * it has one already (the machine's view changes nothing); then the state
+ * now (events only tell changes). */
+static void monitor_open(struct console *c, struct nl *ctl, int n)
+{
+        char err[ERRLEN] = "";
+        struct node *nd = &c->lab->nodes[n];
+        if (!lab_node_live(c->lab, n) || !nd->made)
+                return;
+        int fd = lab_ns_fd(c->lab, nd, CLONE_NEWNET, err);
+        struct stat a, b;
+        if (fd >= 0 && fstat(fd, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
+            a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                c->mon.self = n; /* its events come without an id */
+        } else {
+                /* On the machine's view (netlab host) nothing is changed:
+                 * a namespace with no id yet is followed by the rescans. */
+                int id = fd < 0 || !ctl ? -1
+                         : c->host     ? nl_netns_id(ctl, fd, err)
+                                       : nl_netns_id_assign(ctl, fd, err);
+                if (id < 0 && c->host)
+                        return;
+                if (id < 0) {
+                        con_log(c, "monitor %s: %s", nd->name, err[0] ? err : "no namespace id");
+                        return;
+                }
+                map_id(c, id, n);
+        }
+        struct nl *q = lab_nl_open(c->lab, nd, err);
+        struct nl_link_info *li = NULL;
+        int nli = 0;
+        if (q && nl_link_dump(q, &li, &nli, err) == 0)
+                for (int k = 0; k < nli; k++)
+                        set_ifup(c, n, &li[k], false);
+        free(li);
+        if (q)
+                nl_close(q);
+}
+
 void monitors_follow(struct console *c)
 {
         struct lab *lab = c->lab;
@@ -288,24 +386,23 @@ void monitors_follow(struct console *c)
         }
         if (!c->mon.all || lab->nnodes <= c->mon.nnodes)
                 return; /* a deleted node's events are dropped (on_link_event) */
-        char err[ERRLEN];
-        struct nl *ctl = nl_open(-1, err); /* asks for the namespace ids */
-        if (!ctl)
-                con_log(c, "monitor: %s", err);
-        /* netlab host's nodes have no path: their dumps stay here. */
-        struct bulk_dump *bulk = c->kw && !c->host ? calloc(1, sizeof(*bulk)) : NULL;
-        if (bulk) {
-                bulk->c = c;
-                bulk->gen = mon_gen;
-        }
-        for (int n = c->mon.nnodes; n < lab->nnodes; n++)
-                monitor_open(c, ctl, n, bulk);
+        double t0 = monotime_s();
+        int from = c->mon.nnodes;
         c->mon.nnodes = lab->nnodes;
-        nl_close(ctl);
-        if (bulk && (bulk->n == 0 ||
-                     kwork_submit(c->kw, &(struct kwork_job){bulk_run, bulk_done, bulk_release, bulk},
-                                  err) < 0))
-                bulk_release(bulk);
+        if (c->kw && !c->host) {
+                follow_on_worker(c, from);
+        } else {
+                char err[ERRLEN];
+                struct nl *ctl = nl_open(-1, err); /* asks for the namespace ids */
+                if (!ctl)
+                        con_log(c, "monitor: %s", err);
+                for (int n = from; n < lab->nnodes; n++)
+                        monitor_open(c, ctl, n);
+                nl_close(ctl);
+        }
+        if (getenv("NETLAB_UI_TIMING"))
+                con_log(c, "monitor: %d nodes followed, %.1f ms on the loop", lab->nnodes - from,
+                        (monotime_s() - t0) * 1000);
 }
 
 void monitors_stop(struct console *c)
