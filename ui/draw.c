@@ -253,19 +253,27 @@ static void draw_exp(struct console *c, struct rect r)
         lines_done(c, c->exp_pane, &s);
 }
 
-static void pane_title(struct console *c, int id, char *buf, size_t len)
+/* A pane's title in w columns: what does not fit is left out whole (the
+ * graph's legend kind by kind, a hint at once), never cut mid-word. */
+static void pane_title(struct console *c, int id, int w, char *buf, size_t len)
 {
         struct pane *p = &c->panes[id];
+        size_t fit = w > 0 ? (size_t)w : 0;
         switch (p->kind) {
         case P_GRAPH: {
                 /* The kinds as they are drawn: "[host] <switch> (router)". */
                 size_t o = (size_t)snprintf(buf, len, " graph: %s  ", c->lab->name);
                 for (int k = 0; node_kinds[k] && o < len; k++) {
                         const char *br = node_label_fmt(node_kinds[k]);
-                        o += (size_t)snprintf(buf + o, len - o, " %c%s%c", br[0],
-                                              node_kinds[k]->name, br[1]);
+                        char kind[40];
+                        int n = snprintf(kind, sizeof(kind), " %c%s%c", br[0], node_kinds[k]->name,
+                                         br[1]);
+                        if (n < 0 || o + (size_t)n + 1 > fit || o + (size_t)n >= len)
+                                break;
+                        memcpy(buf + o, kind, (size_t)n + 1);
+                        o += (size_t)n;
                 }
-                if (o < len)
+                if (o + 1 < len)
                         snprintf(buf + o, len - o, " ");
                 break;
         }
@@ -275,13 +283,18 @@ static void pane_title(struct console *c, int id, char *buf, size_t len)
                 break;
         case P_EXP:
                 snprintf(buf, len, " experiments (exp run NAME, exp next) ");
+                if (strlen(buf) > fit)
+                        snprintf(buf, len, " experiments ");
                 break;
         default:
-                if (p->copy)
+                if (p->copy) {
                         snprintf(buf, len,
                                  " %d %s  [copy mode %d/%d: / ? search, Space Enter copy, q] ",
                                  pane_number(c, id), p->title, p->scroll, vt_scrollback(p->vt));
-                else
+                        if (strlen(buf) > fit)
+                                snprintf(buf, len, " %d %s  [copy mode %d/%d] ", pane_number(c, id),
+                                         p->title, p->scroll, vt_scrollback(p->vt));
+                } else
                         snprintf(buf, len, " %d %s%s%s ", pane_number(c, id), p->title,
                                  id == c->lay.zoomed ? "  [zoomed]" : "",
                                  c->sync && p->kind == P_TERM ? "  [sync]" : "");
@@ -415,7 +428,7 @@ panes:;
                                  p->kind == P_GRAPH ? "graph" : p->kind == P_INSPECT ? "inspector"
                                                                                     : "experiments");
                 else
-                        pane_title(c, id, line, sizeof(line));
+                        pane_title(c, id, r.w, line, sizeof(line));
                 attr_t ta = act ? (A_REVERSE | A_BOLD) : (id == c->active ? A_BOLD : A_DIM);
                 move(r.y, r.x);
                 for (int x = 0; x < r.w; x++)
