@@ -882,13 +882,8 @@ int lab_teardown(struct lab *lab, char *err)
         }
         dp_stop(lab);
         lab_ns_release(lab);
-        for (int i = 0; i < lab->nnodes; i++) {
-                struct node *nd = &lab->nodes[i];
-                if (nd->mnt_fd >= 0)
-                        close(nd->mnt_fd);
-                nd->mnt_fd = -1;
-                nd->made = false;
-        }
+        for (int i = 0; i < lab->nnodes; i++)
+                lab->nodes[i].made = false;
         journal_close(lab->journal);
         lab->journal = NULL;
         lab->state = LAB_DOWN;

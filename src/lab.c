@@ -117,8 +117,6 @@ void lab_free(struct lab *lab)
                 close(lab->lock_fd);
         lab_ns_release(lab);
         for (int i = 0; i < lab->nnodes; i++) {
-                if (lab->nodes[i].mnt_fd >= 0)
-                        close(lab->nodes[i].mnt_fd);
                 for (int d = 0; d < lab->nodes[i].ndirs; d++) {
                         free(lab->nodes[i].dirs[d].path);
                         free(lab->nodes[i].dirs[d].src);
@@ -193,7 +191,7 @@ int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind
         n->kind = kind;
         n->swclass = lab->switch_class; /* lab:defaults{switch = ...} (swclass.h) */
         n->fail_mode = lab->fail_mode;
-        n->nsfd_net = n->nsfd_uts = n->mnt_fd = -1;
+        n->nsfd_net = n->nsfd_uts = -1;
         snprintf(n->where, sizeof(n->where), "%s", where ? where : "?");
         snprintf(n->netns_name, sizeof(n->netns_name), "%s.%s", lab->name, name);
         return lab->nnodes++;

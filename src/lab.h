@@ -119,9 +119,10 @@ struct node {
         /* Runtime. made: lab_build made its namespaces (they are held by
          * their bind mounts, not by this process). nsfd_net, nsfd_uts: the
          * cache of lab_ns_fd (-1: not open); never read them, ask lab_ns_fd.
-         * mnt_fd: held for a node with dirs only. */
+         * A node with dirs has a mount namespace too, held by its bind
+         * mount (nodefs_open; no descriptor is kept). */
         bool made;
-        int nsfd_net, nsfd_uts, mnt_fd;
+        int nsfd_net, nsfd_uts;
         char netns_name[LAB_NAME_MAX + NODE_NAME_MAX + 2]; /* "LAB.NODE" */
 };
 

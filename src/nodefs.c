@@ -259,8 +259,6 @@ static int make_one(struct lab *lab, int node, int run_fd, char *err)
                 if (mount(src, hold, "none", MS_BIND, NULL) < 0)
                         rc = errf_sys(err, NULL, "Cannot bind mount the mount namespace on \"%s\"",
                                       hold);
-                else if ((n->mnt_fd = open(hold, O_RDONLY | O_CLOEXEC)) < 0)
-                        rc = errf_sys(err, NULL, "Cannot open \"%s\"", hold);
         }
         close(up[0]);
         close(down[1]);
@@ -268,6 +266,16 @@ static int make_one(struct lab *lab, int node, int run_fd, char *err)
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
                 ;
         return rc;
+}
+
+int nodefs_open(const struct lab *lab, const struct node *n, char *err)
+{
+        char hold[PATH_MAX + 64];
+        snprintf(hold, sizeof(hold), "%s/%s/%s", lab->rundir, NODEFS_DIR, n->name);
+        int fd = open(hold, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot open the mount namespace \"%s\"", hold);
+        return fd;
 }
 
 int nodefs_build(struct lab *lab, int run_fd, char *err)

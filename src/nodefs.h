@@ -29,4 +29,9 @@ bool nodefs_needed(const struct lab *lab);
  * namespaces and the hosts files). run_fd: the lab's run directory. */
 int nodefs_build(struct lab *lab, int run_fd, char *err);
 
+/* The mount namespace of node n (which has dirs), opened from its bind
+ * mount: the lab holds no descriptor per node, so a child entering the node
+ * opens it (as it does the network namespace). A descriptor, or -1 with err. */
+int nodefs_open(const struct lab *lab, const struct node *n, char *err);
+
 #endif

@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "journal.h"
 #include "netns.h"
+#include "nodefs.h"
 #include "monotime.h"
 #include <dirent.h>
 #include <errno.h>
@@ -46,11 +47,12 @@ static void child_enter(const struct lab *lab, const struct node *n)
         /* Opened here, in the child: the owner holds none per node. */
         int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
         int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
-        if (net < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
+        int mnt = net < 0 || !n->ndirs ? -1 : nodefs_open(lab, n, e);
+        if (net < 0 || (n->ndirs && mnt < 0) || netns_enter_node(net, uts, mnt, e) < 0) {
                 dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
                 _exit(127);
         }
-        if (n->mnt_fd < 0 && netns_bind_etc(n->netns_name, e) < 0)
+        if (mnt < 0 && netns_bind_etc(n->netns_name, e) < 0)
                 dprintf(2, "netlab: node \"%s\": %s\n", n->name, e);
 }
 

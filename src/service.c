@@ -8,6 +8,7 @@
 #include "service.h"
 #include "journal.h"
 #include "netns.h"
+#include "nodefs.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -294,12 +295,13 @@ static int launch(struct lab *lab, struct service *s, char *err)
                 char e[ERRLEN];
                 int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
                 int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
-                if (net < 0 || netns_enter_node(net, uts, n->mnt_fd, e) < 0) {
+                int mnt = net < 0 || !n->ndirs ? -1 : nodefs_open(lab, n, e);
+                if (net < 0 || (n->ndirs && mnt < 0) || netns_enter_node(net, uts, mnt, e) < 0) {
                         sup_log(log_fd, "netlab: cannot enter node \"%s\": %s", n->name, e);
                         sup_write_state(statep, "failed", 0, 0, 127);
                         _exit(1);
                 }
-                if (n->mnt_fd < 0)
+                if (mnt < 0)
                         netns_bind_etc(n->netns_name, e);
                 /* Nothing of the owner's stays open here: not its lab lock
                  * (a supervisor holding it would block the teardown), not

@@ -3,7 +3,7 @@
 # copy-on-write overlay of a host directory and of LAB.d/NODE/..., seen by
 # node:cmd and `netlab exec`, on hosts, routers and switches, the host's
 # files untouched, a node without
-# dirs as before; a kill -9 leaves nothing `netlab clean` cannot remove;
+# dirs as before; netlab holds no descriptor per node with dirs; a kill -9 leaves nothing `netlab clean` cannot remove;
 # bad entries stop the lab at their line with nothing left behind.
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -34,6 +34,12 @@ experiment("dirs", function()
   check(h1:cmd("cat $HOSTDIR/sub/lab.txt") == "lab-file\n", "LAB.d/h1/... over the host's")
   check(h1:cmd("ls /sys/class/net | tr '\n' ' '") == "eth0 eth1 lo ", "/sys shows the node's interfaces")
   check(h1:cmd("hostname") == "h1\n", "hostname")
+  -- netlab holds no descriptor of the nodes' mount namespaces once built
+  -- (issue 16: none per idle node); its children open them by path.
+  local p = io.popen("ls -l /proc/\$PPID/fd | grep -c -- '-> mnt:' || true")
+  local held = p:read("a")
+  p:close()
+  check(held == "0\n", "netlab holds no mount namespace descriptor: " .. held)
 end)
 LAB
 )
@@ -41,7 +47,7 @@ mkdir -p "$TMP/$name.d/h1$HOSTDIR/sub" && echo lab-file >"$TMP/$name.d/h1$HOSTDI
 out=$("$NETLAB" run --keep "$f" 2>&1)
 rc=$?
 expect "run passes (rc $rc)" [ $rc -eq 0 ]
-echo "$out" | grep -q "8 passed, 0 failed" && pass "8 checks" || { fail "checks"; echo "$out"; }
+echo "$out" | grep -q "9 passed, 0 failed" && pass "9 checks" || { fail "checks"; echo "$out"; }
 expect "the host's file is untouched" [ "$(cat "$HOSTDIR/f")" = host-file ]
 expect "no file appeared on the host" [ ! -e "$HOSTDIR/new" ] && [ ! -e "$PLAIN/x" ]
 expect "the namespace is held by a bind mount" grep -q " /run/netlab/$name/mnt/h1 " /proc/self/mountinfo
