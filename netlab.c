@@ -71,7 +71,8 @@ static void usage(FILE *f)
               "                                      Mininet's one-liners: a lab from the "
               "command line\n"
               "                                      (single,N linear,N tree,D[,F] ring,N "
-              "torus,X,Y)\n"
+              "torus,X,Y\n"
+              "                                      fattree,K clos,SPINES,LEAVES[,HOSTS])\n"
               "       netlab --help | --version\n",
               f);
 }

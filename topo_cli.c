@@ -22,16 +22,23 @@
 struct topo_kind {
         const char *name;
         int nargs, nopt; /* required and optional integer arguments */
+        bool even;       /* the first is even (fattree's K) */
+        long max1;       /* the first's largest value, 0: no own limit */
         const char *usage;
         const char *gen; /* netlab.topo function */
 };
 
 static const struct topo_kind topo_kinds[] = {
-    {"single", 1, 0, "single,N (one switch, N hosts)", "single"},
-    {"linear", 1, 0, "linear,N (N switches in a chain, a host on each)", "linear"},
-    {"tree", 1, 1, "tree,DEPTH[,FANOUT] (a tree of switches, hosts at the leaves)", "tree"},
-    {"ring", 1, 0, "ring,N (N switches in a ring, the closing link standby)", "ring"},
-    {"torus", 2, 0, "torus,X,Y (a wrapped grid of switches, a spanning tree up)", "torus"},
+    {"single", 1, 0, false, 0, "single,N (one switch, N hosts)", "single"},
+    {"linear", 1, 0, false, 0, "linear,N (N switches in a chain, a host on each)", "linear"},
+    {"tree", 1, 1, false, 0, "tree,DEPTH[,FANOUT] (a tree of switches, hosts at the leaves)",
+     "tree"},
+    {"ring", 1, 0, false, 0, "ring,N (N switches in a ring, the closing link standby)", "ring"},
+    {"torus", 2, 0, false, 0, "torus,X,Y (a wrapped grid of switches, a spanning tree up)",
+     "torus"},
+    /* K^3/4 hosts: 72 makes 93312, the last even K under 100000 */
+    {"fattree", 1, 0, true, 72, "fattree,K (K pods of switches, K even, K^3/4 hosts)", "fattree"},
+    {"clos", 2, 1, false, 0, "clos,SPINES,LEAVES[,HOSTS] (leaf and spine, HOSTS per leaf)", "clos"},
 };
 
 struct topo_test {
@@ -172,7 +179,7 @@ static int topo_args(const char *spec, const struct topo_kind **kind, char *args
                         size_t l = strlen(list);
                         snprintf(list + l, sizeof(list) - l, "\n  %s", topo_kinds[i].usage);
                 }
-                return errf(err, "--topo %s: unknown topology \"%s\"; netlab knows:%s%s", spec,
+                return errf(err, "--topo: unknown topology \"%.32s\"; netlab knows:%s%s",
                             word ? word : "", list,
                             custom ? "" : "\n  (or NAME from a --custom FILE.lua)");
         }
@@ -195,6 +202,14 @@ static int topo_args(const char *spec, const struct topo_kind **kind, char *args
         }
         if (*kind && (n < (*kind)->nargs || n > (*kind)->nargs + (*kind)->nopt))
                 return errf(err, "--topo %s: expected %s", spec, (*kind)->usage);
+        long first = n ? strtol(args, NULL, 10) : 0;
+        if (*kind && (*kind)->even && first % 2)
+                return errf(err,
+                            "--topo %s: the first count must be even (e.g. %s,%ld); expected %s",
+                            spec, (*kind)->name, first + 1, (*kind)->usage);
+        if (*kind && (*kind)->max1 && first > (*kind)->max1)
+                return errf(err, "--topo %s: the first count is at most %ld; expected %s", spec,
+                            (*kind)->max1, (*kind)->usage);
         return 0;
 }
 

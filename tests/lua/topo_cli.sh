@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 n=$$
-LABS+=("tc1$n" "tc2$n" "tc3$n" "tc4$n" "tc5$n" "tc6$n" "tc7$n")
+LABS+=("tc1$n" "tc2$n" "tc3$n" "tc4$n" "tc5$n" "tc6$n" "tc7$n" "tc8$n" "tc9$n")
 # The made lab files go to $TMPDIR: a directory of this test's own, so that
 # other runs beside it cannot change what it counts.
 TMPDIR=$(mktemp -d /tmp/topo_cli.XXXXXX)
@@ -22,6 +22,12 @@ expect "tree,2,2 has 7 nodes and 6 links" sh -c "echo '$out' | grep -q 'lab tc2$
 
 out=$("$NETLAB" run --topo torus,3,3 --name "tc3$n" 2>&1)
 expect "torus,3,3: 18 nodes, a spanning tree up, pingall passes" sh -c "echo '$out' | grep -q 'lab tc3$n: 18 nodes, 27 links' && echo '$out' | grep -q '(72/72 answered)'"
+
+# fattree,K and clos,SPINES,LEAVES[,HOSTS]: the loops' links start standby.
+out=$("$NETLAB" run --topo fattree,4 --name "tc8$n" 2>&1)
+expect "fattree,4: 16 hosts and 20 switches, pingall passes" sh -c "echo '$out' | grep -q 'lab tc8$n: 36 nodes, 48 links' && echo '$out' | grep -q '(240/240 answered)'"
+out=$("$NETLAB" run --topo clos,2,3,2 --name "tc9$n" 2>&1)
+expect "clos,2,3,2: 2 spines, 3 leaves of 2 hosts, pingall passes" sh -c "echo '$out' | grep -q 'lab tc9$n: 11 nodes, 12 links' && echo '$out' | grep -q '(30/30 answered)'"
 
 out=$("$NETLAB" run --topo linear,2 --link bw=5mbit --test iperf --name "tc4$n" 2>&1)
 mbit=$(echo "$out" | sed -n 's/^iperf h1 -> h2: \([0-9.]*\) Mbit\/s$/\1/p')
@@ -74,6 +80,10 @@ bad "an unknown topology lists the known ones" 'unknown topology "bogus"; netlab
 bad "a zero count" '"0" is not a count from 1 to 100000' --topo linear,0
 bad "a missing count" 'expected tree,DEPTH\[,FANOUT\]' --topo tree
 bad "too many counts" 'expected linear,N' --topo linear,2,3
+bad "the known topologies include fattree and clos" 'clos,SPINES,LEAVES\[,HOSTS\]' --topo bogus,2
+bad "fattree with an odd K" 'the first count must be even (e.g. fattree,4); expected fattree,K' --topo fattree,3
+bad "fattree past 100000 hosts" 'the first count is at most 72' --topo fattree,74
+bad "clos without its leaves" 'expected clos,SPINES,LEAVES\[,HOSTS\]' --topo clos,2
 bad "a --link without =" '"bw" is not KEY=VALUE' --topo linear,2 --link bw
 bad "a --link value that is code" 'bad value' --topo linear,2 --link 'bw=1");os.exit(3)--'
 bad "an unknown test" 'unknown test (pingall, pingpair, iperf, all, none)' --topo linear,2 --test bogus
