@@ -1887,7 +1887,7 @@ static int l_node_service_start(lua_State *L)
         return 1;
 }
 
-/* node:_service_ctl(name, "stop"|"start"|"state"|"log") */
+/* node:_service_ctl(name, "stop"|"start"|"restart"|"state"|"log") */
 static int l_node_service_ctl(lua_State *L)
 {
         int n = check_node(L, 1);
@@ -1909,6 +1909,7 @@ static int l_node_service_ctl(lua_State *L)
         }
         int rc = !strcmp(what, "stop")    ? service_stop(lab, n, name, err)
                  : !strcmp(what, "start") ? service_start_again(lab, n, name, err)
+                 : !strcmp(what, "restart") ? service_restart(lab, n, name, err)
                                           : errf(err, "unknown service action");
         if (rc < 0)
                 return nlua_fail(L, err);

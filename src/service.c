@@ -417,6 +417,17 @@ int service_stop(struct lab *lab, int node, const char *name, char *err)
         return 0;
 }
 
+/* SIGHUP to a running supervisor (it restarts its service), a new
+ * supervisor for a stopped one. */
+static int restart_one(struct lab *lab, struct service *s, char *err)
+{
+        if (s->sup > 0 && proc_starttime(s->sup) == s->sup_start) {
+                kill(s->sup, SIGHUP);
+                return 0;
+        }
+        return launch(lab, s, err);
+}
+
 int service_restart_node(struct lab *lab, int node, char *err)
 {
         service_reap(lab);
@@ -425,13 +436,20 @@ int service_restart_node(struct lab *lab, int node, char *err)
                 struct service *s = &lab->svcs[i];
                 if (s->node != node)
                         continue;
-                if (s->sup > 0 && proc_starttime(s->sup) == s->sup_start)
-                        kill(s->sup, SIGHUP);
-                else if (launch(lab, s, err) < 0)
+                if (restart_one(lab, s, err) < 0)
                         return -1;
                 n++;
         }
         return n;
+}
+
+int service_restart(struct lab *lab, int node, const char *name, char *err)
+{
+        service_reap(lab);
+        int i = service_find(lab, node, name);
+        if (i < 0)
+                return errf(err, "no service \"%s\" in \"%s\"", name, lab->nodes[node].name);
+        return restart_one(lab, &lab->svcs[i], err);
 }
 
 int service_state_read(const char *path, struct service_state *st)

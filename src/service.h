@@ -61,6 +61,8 @@ int service_stop(struct lab *lab, int node, const char *name, char *err);
 /* Restarts every service of node (SIGHUP to running supervisors, a new
  * supervisor for stopped ones); the number restarted. */
 int service_restart_node(struct lab *lab, int node, char *err);
+/* Restarts one service the same way (its supervisor counts the restart). */
+int service_restart(struct lab *lab, int node, const char *name, char *err);
 /* The registered service index of (node, name), -1. */
 int service_find(const struct lab *lab, int node, const char *name);
 /* Reads the state file; -1 when there is none. */

@@ -431,33 +431,50 @@ function M.start(lab)
 end
 
 -- frr.restart(lab, router): its daemons again, and its configuration.
+-- zebra first, and the others once it answers (as frr.start): a daemon
+-- that finds no zebra retries only 10 s later (lib/zclient.c).
 function M.restart(lab, r)
   local s = state(lab)
   local rt = s.routers[r.name]
   if not rt then fail("frr.restart: " .. tostring(r) .. " is not an FRR router") end
+  local one = { order = { r.name }, routers = { [r.name] = rt } }
   local before = {}
   for _, d in ipairs(daemons_of(rt)) do before[d] = (r:service_state(d) or {}).restarts or 0 end
-  r:restart()
-  -- Each daemon is a new one (its supervisor counted the restart) ...
   local deadline = netlab.now() + 30
-  for _, d in ipairs(daemons_of(rt)) do
-    while true do
-      local st = r:service_state(d) or {}
-      if st.state == "running" and (st.restarts or 0) > before[d] then break end
-      if netlab.now() > deadline then
-        return nil, "frr: " .. r:_service_why(d, "did not restart (" .. tostring(st.state) .. ")")
-      end
-      netlab.sleep(0.1)
+  -- Each daemon of names restarted: a new one (its supervisor counted the
+  -- restart), answering on its vty.
+  local function restart(names)
+    if #names == 0 then return true end
+    for _, d in ipairs(names) do
+      local ok, err = r:_service_ctl(d, "restart")
+      if not ok then return nil, "frr: " .. tostring(err) end
     end
+    for _, d in ipairs(names) do
+      while true do
+        local st = r:service_state(d) or {}
+        if st.state == "running" and (st.restarts or 0) > before[d] then break end
+        if netlab.now() > deadline then
+          return nil, "frr: " .. r:_service_why(d, "did not restart (" .. tostring(st.state) .. ")")
+        end
+        netlab.sleep(0.1)
+      end
+    end
+    local ping = {}
+    for _, d in ipairs(names) do ping[#ping + 1] = "vtysh -d " .. d .. " -c 'show version' >/dev/null 2>&1" end
+    local script = ("i=0; until %s; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done")
+      :format(table.concat(ping, " && "))
+    return wait_all(one, { [r.name] = r:spawn(script) }, "the daemons did not answer after the restart", 60)
   end
-  -- ... and answers on its vty; then a conf = file is applied again.
-  local ping = {}
-  for _, d in ipairs(daemons_of(rt)) do ping[#ping + 1] = "vtysh -d " .. d .. " -c 'show version' >/dev/null 2>&1" end
-  local script = ("i=0; until %s; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done")
-    :format(table.concat(ping, " && "))
-  if rt.conf then script = script .. "; vtysh -b 2>&1" end
-  return wait_all({ order = { r.name }, routers = { [r.name] = rt } }, { [r.name] = r:spawn(script) },
-    "the daemons did not answer after the restart", 60)
+  local ok, err = restart({ "zebra" })
+  if not ok then return nil, err end
+  local others = {}
+  for _, d in ipairs(daemons_of(rt)) do
+    if d ~= "zebra" then others[#others + 1] = d end
+  end
+  ok, err = restart(others)
+  if not ok or not rt.conf then return ok, err end
+  -- a conf = file is applied again
+  return wait_all(one, { [r.name] = r:spawn("vtysh -b 2>&1") }, "vtysh -b could not apply frr.conf", 60)
 end
 
 local function vtysh(self, command)
