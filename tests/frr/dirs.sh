@@ -36,7 +36,7 @@ experiment("dirs", function()
   check(h1:cmd("hostname") == "h1\n", "hostname")
   -- netlab holds no descriptor of the nodes' mount namespaces once built
   -- (issue 16: none per idle node); its children open them by path.
-  local p = io.popen("ls -l /proc/\$PPID/fd | grep -c -- '-> mnt:' || true")
+  local p = io.popen("ls -l /proc/\$PPID/fd | grep -cE -- '-> (mnt:|/run/netlab/.*/mnt/)' || true")
   local held = p:read("a")
   p:close()
   check(held == "0\n", "netlab holds no mount namespace descriptor: " .. held)
@@ -57,6 +57,24 @@ expect "exec enters the node's files (kept from the run)" \
 expect "exec of a node without dirs" [ "$("$NETLAB" exec $name h3 cat "$PLAIN/keep")" = plain-host ]
 n=$(pgrep -c -f "$name" || true)
 expect "an idle kept lab has no process ($n)" [ "$n" = 0 ]
+# A console attached to the kept lab: its shells open the node's mount
+# namespace by path too (they entered the host's files before: the adopted
+# lab held no descriptor of it).
+if command -v tmux >/dev/null; then
+        tsock=dirs-$$
+        tmux -u -L $tsock -f /dev/null new-session -d -s a -x 120 -y 40 \
+                "env LANG=C.UTF-8 HOME=$TMP $NETLAB attach $name; sleep 600"
+        tscreen() { tmux -L $tsock capture-pane -p -t a; }
+        wait_for "tscreen | grep -q 'is up\|inspector'" 30
+        tmux -L $tsock send-keys -t a "term h1" Enter
+        wait_for "tscreen | grep -q '^h1#'" 15
+        tmux -L $tsock send-keys -t a "cat $HOSTDIR/f; ls $PLAIN | wc -l; echo EN\"D\"" Enter
+        wait_for "tscreen | grep -q '^END'" 15
+        expect "a console's shell in h1 sees its private files" \
+                grep -Eq "^changed" <<<"$(tscreen | grep -A3 'h1# cat')"
+        tmux -L $tsock kill-server 2>/dev/null
+        "$NETLAB" down $name >/dev/null 2>&1
+fi
 "$NETLAB" clean --force $name >/dev/null 2>&1
 expect "clean leaves nothing" nothing_left $name
 
