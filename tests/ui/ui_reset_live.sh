@@ -3,7 +3,7 @@
 # parameters (`link A B set`, on the datapath's wire here, netem/tbf where the
 # kernel has them) and a switch port's VLAN (`set port`). Before the fix
 # reset restored links, addresses and routes only: the RTT stayed at the
-# live delay and h2 stayed cut off in VLAN 20.
+# live delay and h2 stayed cut off in VLAN 20. A link added live stays up.
 . "$(dirname "$0")/lib.sh"
 cat >"$TMP/lab.lua" <<LUA
 local lab = netlab.lab("$LAB")
@@ -38,6 +38,24 @@ screen | grep -qE 'time=(1[0-9][0-9]|2[0-9][0-9])(\.[0-9]+)? ms' && {
 # A second reset with nothing changed live changes nothing and succeeds.
 cmd "reset"
 wait_for "reset: lab $LAB is as its file says" 30
+# A node and link added live stay up and keep the parameters they were added
+# with over a reset (the link went down: its "state when built" was never set).
+cmd "add host h3 ip=10.9.0.3/24"
+wait_for 'h3' 10
+cmd "add link h3 s delay=30ms"
+wait_for 'link h3:eth0 <-> s:p3 added' 10
+cmd "set port s p3 access 10"
+wait_for 's:p3: access VLAN 10'
+cmd "reset"
+wait_for "reset: lab $LAB is as its file says" 30
+cmd "link h3 s show"
+wait_for 'link h3-s: delay 30ms' 10
+cmd "select s"
+wait_for 'p3 UP mtu 1500 -> h3' 10
+# ... and its port's VLAN back to what it had when added (the default, VLAN 1):
+# h3 cannot reach h2 in VLAN 10 any more.
+cmd "h3 ping -c 1 -W 1 h2"
+wait_for 'h3\$ ping -c 1 -W 1 10\.9\.0\.2: exit 1' 20
 cmd "quit"
 wait_for "NETLAB-EXIT=0" 30
 ip netns list | grep -q "^$LAB\." && fail "namespaces left: $(ip netns list | grep "^$LAB\.")"
