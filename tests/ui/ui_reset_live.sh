@@ -28,13 +28,11 @@ wait_for 'link h1-s: delay 20ms$|link h1-s: delay 20ms ' 10
 cmd "select s"
 wait_for 'vlan 10 pvid untagged'
 screen | grep -q 'vlan 20' && fail "s:p2 is still in VLAN 20 after reset"
-cmd "h1 ping -c 3 -i 0.3 h2"
-wait_for 'time=4[0-9](\.[0-9]+)? ms' 20
-wait_for 'h1\$ ping -c 3 -i 0\.3 10\.9\.0\.2: exit 0' 20
-screen | grep -qE 'time=(1[0-9][0-9]|2[0-9][0-9])(\.[0-9]+)? ms' && {
-        # the pings before reset had no reply; any ≥100 ms RTT is after it
-        fail "an RTT at the live delay after reset"
-}
+# The file's 20ms each way: 40-49 ms (not 200). Six pings: the first ones
+# may wait for ARP, or for a datapath starved on a loaded machine.
+cmd "h1 ping -c 6 -i 0.3 h2"
+wait_for 'h1\$ ping -c 6 -i 0\.3 10\.9\.0\.2: exit 0' 30
+screen | grep -qE 'time=4[0-9](\.[0-9]+)? ms' || fail "no RTT of 40-49 ms after reset"
 # A second reset with nothing changed live changes nothing and succeeds.
 cmd "reset"
 wait_for "reset: lab $LAB is as its file says" 30
