@@ -1542,7 +1542,7 @@ static int l_node_intfs(lua_State *L)
         return 1;
 }
 
-static const char *const vlan_keys[] = {"ip", NULL};
+static const char *const vlan_keys[] = {"ip", "warn", NULL};
 
 /* node:vlan("eth0", 10, {ip = "..."}) → "eth0.10" */
 static int l_node_vlan(lua_State *L)
@@ -1563,8 +1563,16 @@ static int l_node_vlan(lua_State *L)
         if (opt_field(L, 4, "ip") != LUA_TNIL)
                 add_addrs(L, lab, si, lua_gettop(L), NULL);
         lua_pop(L, 1);
+        /* warn = false: the lab models the mistake on purpose. */
+        bool warn = true;
+        if (opt_field(L, 4, "warn") != LUA_TNIL) {
+                if (!lua_isboolean(L, -1))
+                        return nlua_raise(L, "node:vlan: warn is true or false");
+                warn = lua_toboolean(L, -1);
+        }
+        lua_pop(L, 1);
         char msg[ERRLEN];
-        if (lab_subif_check(lab, si, msg, sizeof(msg)))
+        if (warn && lab_subif_check(lab, si, msg, sizeof(msg)))
                 nlua_note(nlua_from(L), "warning: %s: %s", w, msg);
         lua_pushstring(L, lab->ifaces[si].name);
         return 1;
