@@ -515,10 +515,14 @@ void pane_reap(struct console *c)
                 if (!p->used || p->pid <= 0 || waitpid(p->pid, &st, WNOHANG) != p->pid)
                         continue;
                 /* Show what it printed last, then close the pane even if a
-                 * background job still holds the pty open. */
-                p->pid = 0;
+                 * background job still holds the pty open. The drain sees
+                 * the shell still named (its pid is reaped: it only stops
+                 * reading), so the note with the status is this one; with
+                 * the pid cleared first, a drain that met EOF closed the
+                 * pane as "shell exited" without it (ui_term). */
                 if (p->fd >= 0)
                         pane_pty_event(c, i);
+                p->pid = 0;
                 if (p->used) {
                         char note[160];
                         snprintf(note, sizeof(note), "%s: shell exited (status %d)",
