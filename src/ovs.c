@@ -636,50 +636,50 @@ int ovs_switch_start(struct lab *lab, int node, char *err)
         return 0;
 }
 
-int ovs_port_add(struct lab *lab, int iface, char *err)
+/* ovs-vsctl ARGS... against the lab's running OVS (nothing when it has
+ * none, or none running: there is nothing to change). */
+static int vsctl_running(struct lab *lab, const char *const args[], int nargs, char *err)
 {
-        const struct iface *f = &lab->ifaces[iface];
-        const struct node *n = &lab->nodes[f->node];
         ovs_adopt(lab);
         if (!lab->ovs || !lab->ovs->daemons)
                 return 0;
-        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
+        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64];
         ovs_dir(lab, dir, sizeof(dir));
         snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
-        char *av[] = {"ovs-vsctl", dbarg, "--may-exist", "add-port", (char *)n->name,
-                      (char *)f->name, NULL};
-        if (run_ok(dir, -1, av, NULL, e) < 0)
+        char *av[8] = {"ovs-vsctl", dbarg};
+        for (int k = 0; k < nargs && k < 5; k++)
+                av[2 + k] = (char *)args[k];
+        return run_ok(dir, -1, av, NULL, err);
+}
+
+/* Adds (or with del, takes out) iface's port on its switch's bridge. */
+static int port_ctl(struct lab *lab, int iface, bool del, char *err)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        const struct node *n = &lab->nodes[f->node];
+        const char *args[] = {del ? "--if-exists" : "--may-exist", del ? "del-port" : "add-port",
+                              n->name, f->name};
+        char e[ERRLEN];
+        if (vsctl_running(lab, args, 4, e) < 0)
                 return errf(err, "port %s of switch \"%s\": %s", f->name, n->name, e);
         return 0;
+}
+
+int ovs_port_add(struct lab *lab, int iface, char *err)
+{
+        return port_ctl(lab, iface, false, err);
 }
 
 int ovs_port_del(struct lab *lab, int iface, char *err)
 {
-        const struct iface *f = &lab->ifaces[iface];
-        const struct node *n = &lab->nodes[f->node];
-        ovs_adopt(lab);
-        if (!lab->ovs || !lab->ovs->daemons)
-                return 0;
-        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
-        ovs_dir(lab, dir, sizeof(dir));
-        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
-        char *av[] = {"ovs-vsctl", dbarg, "--if-exists", "del-port", (char *)n->name,
-                      (char *)f->name, NULL};
-        if (run_ok(dir, -1, av, NULL, e) < 0)
-                return errf(err, "port %s of switch \"%s\": %s", f->name, n->name, e);
-        return 0;
+        return port_ctl(lab, iface, true, err);
 }
 
 int ovs_switch_stop(struct lab *lab, int node, char *err)
 {
-        ovs_adopt(lab);
-        if (!lab->ovs || !lab->ovs->daemons)
-                return 0;
-        char dir[PATH_MAX + 8], dbarg[PATH_MAX + 64], e[ERRLEN];
-        ovs_dir(lab, dir, sizeof(dir));
-        snprintf(dbarg, sizeof(dbarg), "--db=unix:%s/db.sock", dir);
-        char *av[] = {"ovs-vsctl", dbarg, "--if-exists", "del-br", lab->nodes[node].name, NULL};
-        if (run_ok(dir, -1, av, NULL, e) < 0)
+        const char *args[] = {"--if-exists", "del-br", lab->nodes[node].name};
+        char e[ERRLEN];
+        if (vsctl_running(lab, args, 3, e) < 0)
                 return errf(err, "switch \"%s\": %s", lab->nodes[node].name, e);
         return 0;
 }
