@@ -516,10 +516,10 @@ const char *dp_state_name(enum dp_state s)
         return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
-int dp_start(struct lab *lab, char *err)
+/* The lab's datapath configuration, written to RUNDIR/datapath.conf (what
+ * a starting datapath reads, and a running one reloads). */
+static int config_write(struct lab *lab, char *err)
 {
-        if (lab->dp && lab->dp->pid > 0)
-                return 0;
         struct dp_config c;
         char path[PATH_MAX + 32], e[ERRLEN];
         if (dp_config_from_lab(lab, &c, e) < 0)
@@ -527,7 +527,14 @@ int dp_start(struct lab *lab, char *err)
         snprintf(path, sizeof(path), "%s/datapath.conf", lab->rundir);
         int rc = dp_config_save(&c, path, err);
         dp_config_free(&c);
-        if (rc < 0)
+        return rc < 0 ? -1 : 0;
+}
+
+int dp_start(struct lab *lab, char *err)
+{
+        if (lab->dp && lab->dp->pid > 0)
+                return 0;
+        if (config_write(lab, err) < 0)
                 return -1;
         if (!dp_run_get(lab))
                 return errf_sys(err, NULL, "Cannot start the userspace datapath");
@@ -703,16 +710,9 @@ int dp_reload(struct lab *lab, long long *us, char *err)
                 *us = 0;
         if (lab->state != LAB_UP)
                 return 0;
-        struct dp_config c;
-        char path[PATH_MAX + 32], e[ERRLEN];
-        if (dp_config_from_lab(lab, &c, e) < 0)
-                return errf(err, "Cannot configure the userspace datapath: %s", e);
-        snprintf(path, sizeof(path), "%s/datapath.conf", lab->rundir);
-        int rc = dp_config_save(&c, path, err);
-        dp_config_free(&c);
-        if (rc < 0)
+        if (config_write(lab, err) < 0)
                 return -1;
-        rc = dp_ask(lab, "reload", us, err);
+        int rc = dp_ask(lab, "reload", us, err);
         if (rc <= 0)
                 return rc;
         /* Nobody listens. A process starting (a restart) reads the file. */
