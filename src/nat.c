@@ -17,6 +17,21 @@ static void expr_ct_established(struct nlmsghdr *nlh)
         nft_expr_cmp(nlh, NFT_CMP_NEQ, &zero, sizeof(zero));
 }
 
+/* Sends b (and frees it): "Cannot WHAT "IFNAME"", naming the kernel's
+ * missing FEATURE when it answers as a kernel without it does. */
+static int batch_send(struct nft_batch *b, int netns_fd, const char *what, const char *ifname,
+                      const char *feature, char *err)
+{
+        char extack[256];
+        int rc = nft_batch_send(b, netns_fd, extack);
+        nft_batch_free(b);
+        if (rc < 0 && (errno == ENOENT || errno == EOPNOTSUPP) && !extack[0])
+                return errf(err, "Cannot %s \"%s\": the kernel lacks %s", what, ifname, feature);
+        if (rc < 0)
+                return errf_sys(err, extack, "Cannot %s \"%s\"", what, ifname);
+        return 0;
+}
+
 int nat_drop_inbound(int netns_fd, const char *oifname, char *err)
 {
         struct nft_batch b;
@@ -38,18 +53,10 @@ int nat_drop_inbound(int netns_fd, const char *oifname, char *err)
                 mnl_attr_nest_end(nlh, list);
                 nft_msg_end(&b, nlh);
         }
-        char extack[256];
-        int rc = nft_batch_send(&b, netns_fd, extack);
-        nft_batch_free(&b);
-        if (rc < 0 && (errno == ENOENT || errno == EOPNOTSUPP) && !extack[0])
-                return errf(err,
-                            "Cannot drop inbound traffic on \"%s\": the kernel lacks nftables "
-                            "connection tracking (CONFIG_NF_TABLES_INET, CONFIG_NF_CONNTRACK, "
-                            "CONFIG_NFT_CT)",
-                            oifname);
-        if (rc < 0)
-                return errf_sys(err, extack, "Cannot drop inbound traffic on \"%s\"", oifname);
-        return 0;
+        return batch_send(&b, netns_fd, "drop inbound traffic on", oifname,
+                          "nftables connection tracking (CONFIG_NF_TABLES_INET, "
+                          "CONFIG_NF_CONNTRACK, CONFIG_NFT_CT)",
+                          err);
 }
 
 int nat_masquerade(int netns_fd, const char *oifname, char *err)
@@ -79,15 +86,6 @@ int nat_masquerade_in(int netns_fd, const char *table, const char *oifname,
         nft_expr_masq(nlh);
         mnl_attr_nest_end(nlh, list);
         nft_msg_end(&b, nlh);
-        char extack[256];
-        int rc = nft_batch_send(&b, netns_fd, extack);
-        nft_batch_free(&b);
-        if (rc < 0 && (errno == ENOENT || errno == EOPNOTSUPP) && !extack[0])
-                return errf(err,
-                            "Cannot set up NAT on \"%s\": the kernel lacks nftables NAT "
-                            "(CONFIG_NF_TABLES, CONFIG_NFT_NAT, CONFIG_NFT_MASQ)",
-                            oifname);
-        if (rc < 0)
-                return errf_sys(err, extack, "Cannot set up NAT on \"%s\"", oifname);
-        return 0;
+        return batch_send(&b, netns_fd, "set up NAT on", oifname,
+                          "nftables NAT (CONFIG_NF_TABLES, CONFIG_NFT_NAT, CONFIG_NFT_MASQ)", err);
 }

@@ -50,23 +50,30 @@ void nft_expr_payload(struct nlmsghdr *nlh, uint32_t base, uint32_t offset, uint
         mnl_attr_nest_end(nlh, e);
 }
 
-void nft_expr_mask16(struct nlmsghdr *nlh, uint16_t mask)
+/* reg1 = reg1 & MASK (len bytes, as given). */
+static void expr_bitwise(struct nlmsghdr *nlh, const void *mask, uint32_t len)
 {
-        uint16_t m = htons(mask), x = 0;
+        static const uint8_t zero[16];
         struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
         mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "bitwise");
         struct nlattr *d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
         mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
         mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
-        mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(2));
+        mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(len));
         struct nlattr *v = mnl_attr_nest_start(nlh, NFTA_BITWISE_MASK);
-        mnl_attr_put(nlh, NFTA_DATA_VALUE, 2, &m);
+        mnl_attr_put(nlh, NFTA_DATA_VALUE, len, mask);
         mnl_attr_nest_end(nlh, v);
         v = mnl_attr_nest_start(nlh, NFTA_BITWISE_XOR);
-        mnl_attr_put(nlh, NFTA_DATA_VALUE, 2, &x);
+        mnl_attr_put(nlh, NFTA_DATA_VALUE, len, zero);
         mnl_attr_nest_end(nlh, v);
         mnl_attr_nest_end(nlh, d);
         mnl_attr_nest_end(nlh, e);
+}
+
+void nft_expr_mask16(struct nlmsghdr *nlh, uint16_t mask)
+{
+        uint16_t m = htons(mask);
+        expr_bitwise(nlh, &m, 2);
 }
 
 void nft_expr_cmp(struct nlmsghdr *nlh, uint32_t op, const void *data, size_t len)
@@ -119,21 +126,7 @@ void nft_expr_ct(struct nlmsghdr *nlh, uint32_t key)
 
 void nft_expr_bitwise32(struct nlmsghdr *nlh, uint32_t mask)
 {
-        uint32_t x = 0;
-        struct nlattr *e = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
-        mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "bitwise");
-        struct nlattr *d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
-        mnl_attr_put_u32(nlh, NFTA_BITWISE_SREG, htonl(NFT_REG_1));
-        mnl_attr_put_u32(nlh, NFTA_BITWISE_DREG, htonl(NFT_REG_1));
-        mnl_attr_put_u32(nlh, NFTA_BITWISE_LEN, htonl(4));
-        struct nlattr *v = mnl_attr_nest_start(nlh, NFTA_BITWISE_MASK);
-        mnl_attr_put(nlh, NFTA_DATA_VALUE, 4, &mask);
-        mnl_attr_nest_end(nlh, v);
-        v = mnl_attr_nest_start(nlh, NFTA_BITWISE_XOR);
-        mnl_attr_put(nlh, NFTA_DATA_VALUE, 4, &x);
-        mnl_attr_nest_end(nlh, v);
-        mnl_attr_nest_end(nlh, d);
-        mnl_attr_nest_end(nlh, e);
+        expr_bitwise(nlh, &mask, 4);
 }
 
 void nft_expr_masq(struct nlmsghdr *nlh)
