@@ -45,6 +45,24 @@ mklab() {
         echo "$f"
 }
 
+# expect_refused NAME FILE LINE WANT LABEL [SECONDS]: `netlab run FILE`
+# exits 1 with "NAME.lua:LINE: ...WANT" (an ERE) and leaves nothing of
+# lab NAME: the shape of every table of bad input.
+expect_refused() {
+        local name=$1 f=$2 line=$3 want=$4 label=$5 out rc
+        out=$(timeout "${6:-60}" "$NETLAB" run "$f" 2>&1)
+        rc=$?
+        if [ $rc -ne 1 ]; then
+                fail "[$label]: exit $rc, wanted 1: $out"
+        elif ! grep -qE "$name\.lua:$line: .*$want" <<<"$out"; then
+                fail "[$label]: no /$name.lua:$line: .*$want/ in: $out"
+        elif ! nothing_left "$name"; then
+                fail "[$label]: left something behind"
+        else
+                pass "[$label] → $(grep -oE "$name\.lua:$line: .*" <<<"$out" | head -1 | sed "s|.*$name.lua|lab.lua|")"
+        fi
+}
+
 # A copy of a shipped lab under a unique name.
 copylab() { # copylab labs/router.lua NEWNAME
         local f="$TMP/$2.lua"

@@ -99,7 +99,7 @@ expect "nothing left" nothing_left $name
 
 n=0
 case_() {
-        local want=$1 line=$2 name f out rc
+        local want=$1 line=$2 name f
         n=$((n + 1))
         name=tlfb$n-$$
         f=$(mklab $name <<LAB
@@ -107,17 +107,7 @@ local lab = netlab.lab("LABNAME")
 $line
 LAB
 )
-        out=$(timeout 60 "$NETLAB" run "$f" 2>&1)
-        rc=$?
-        if [ $rc -ne 1 ]; then
-                fail "[$line]: exit $rc, wanted 1: $out"
-        elif ! grep -qE "$name\.lua:2: .*$want" <<<"$out"; then
-                fail "[$line]: no /$name.lua:2: .*$want/ in: $out"
-        elif ! nothing_left $name; then
-                fail "[$line]: left something behind"
-        else
-                pass "[$line] → $(grep -oE "$name\.lua:2: .*" <<<"$out" | head -1 | sed "s|.*$name.lua|lab.lua|")"
-        fi
+        expect_refused $name "$f" 2 "$want" "$line" 60
 }
 case_ "netlab.topo.fattree: k is an even number of ports from 2, got 3" 'netlab.topo.fattree(lab, 3)'
 case_ "netlab.topo.fattree: k = 74 makes 101306 hosts, more than 100000" 'netlab.topo.fattree(lab, 74)'

@@ -259,7 +259,7 @@ expect "nothing left" nothing_left $name
 n=0
 # case_ EXPECTED-REGEX 'the last line of the lab'
 case_() {
-        local want=$1 line=$2 name f out rc last=${LAST:-5}
+        local want=$1 line=$2 name f last=${LAST:-5}
         n=$((n + 1))
         name=tlb$n-$$
         f=$(mklab $name <<LAB
@@ -270,17 +270,7 @@ local l = lab:link(h1, h2)
 $line
 LAB
 )
-        out=$(timeout 30 "$NETLAB" run "$f" 2>&1)
-        rc=$?
-        if [ $rc -ne 1 ]; then
-                fail "[$line]: exit $rc, wanted 1: $out"
-        elif ! grep -qE "$name\.lua:$last: .*$want" <<<"$out"; then
-                fail "[$line]: no /$name.lua:$last: .*$want/ in: $out"
-        elif ! nothing_left $name; then
-                fail "[$line]: left something behind"
-        else
-                pass "[$line] → $(grep -oE "$name\.lua:$last: .*" <<<"$out" | head -1 | sed "s|.*$name.lua|lab.lua|")"
-        fi
+        expect_refused $name "$f" $last "$want" "$line" 30
 }
 case_ "node:ping: family is 4 or 6, got 5"                 'lab:build(); h1:ping(h2, { family = 5 })'
 case_ "ping: node 'h2' has no IPv6 address"                'lab:build(); h1:ping(h2, { family = 6 })'

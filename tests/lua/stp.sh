@@ -106,7 +106,7 @@ fi
 n=0
 # case_ EXPECTED-REGEX 'the last line of the lab'
 case_() {
-        local want=$1 line=$2 name f out rc
+        local want=$1 line=$2 name f
         n=$((n + 1))
         name=tlsb$n-$$
         f=$(mklab $name <<LAB
@@ -115,17 +115,7 @@ local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
 $line
 LAB
 )
-        out=$(timeout 60 "$NETLAB" run "$f" 2>&1)
-        rc=$?
-        if [ $rc -ne 1 ]; then
-                fail "[$line]: exit $rc, wanted 1: $out"
-        elif ! grep -qE "$name\.lua:3: .*$want" <<<"$out"; then
-                fail "[$line]: no /$name.lua:3: .*$want/ in: $out"
-        elif ! nothing_left $name; then
-                fail "[$line]: left something behind"
-        else
-                pass "[$line] → $(grep -oE "$name\.lua:3: .*" <<<"$out" | head -1 | sed "s|.*$name.lua|lab.lua|")"
-        fi
+        expect_refused $name "$f" 3 "$want" "$line" 60
 }
 case_ "stp: forward_delay 1 is outside 2..30 seconds" 'lab:switch("s1", { stp = { forward_delay = 1 } })'
 case_ "stp: forward_delay: expected whole seconds \(2..30\), got 2.5" 'lab:switch("s1", { stp = { forward_delay = 2.5 } })'
