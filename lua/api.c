@@ -893,11 +893,7 @@ static void parse_loss(lua_State *L, int idx, struct link_params *p)
         static const char *const ge_keys[] = {"p", "r", "h", "k", NULL};
         char v[64];
         if (lua_type(L, idx) == LUA_TNUMBER) {
-                double l = lua_tonumber(L, idx);
-                if (!(l >= 0 && l <= 100))
-                        nlua_raise(L, "loss: expected a percentage from 0 to 100, got %s",
-                                   shown(L, idx, v, sizeof(v)));
-                p->loss_ppm = (uint32_t)(l * 10000);
+                p->loss_ppm = parse_percent(L, idx, "loss");
                 return;
         }
         if (!lua_istable(L, idx))
@@ -909,17 +905,16 @@ static void parse_loss(lua_State *L, int idx, struct link_params *p)
         const double dflt[4] = {-1, 100, 0, 100};
         for (int i = 0; i < 4; i++) {
                 lua_getfield(L, idx, ge_keys[i]);
-                double x = dflt[i];
                 if (!lua_isnil(L, -1)) {
-                        x = lua_tonumber(L, -1);
-                        if (lua_type(L, -1) != LUA_TNUMBER || !(x >= 0 && x <= 100))
-                                nlua_raise(L, "loss.%s: expected a percentage from 0 to 100, got %s",
-                                           ge_keys[i], shown(L, -1, v, sizeof(v)));
-                } else if (x < 0) {
+                        char what[16];
+                        snprintf(what, sizeof(what), "loss.%s", ge_keys[i]);
+                        *dst[i] = parse_percent(L, -1, what);
+                } else if (dflt[i] < 0) {
                         nlua_raise(L, "loss: Gilbert-Elliott needs p (the chance, in percent, "
                                       "to go from the good state to the bad one)");
+                } else {
+                        *dst[i] = (uint32_t)(dflt[i] * 10000);
                 }
-                *dst[i] = (uint32_t)(x * 10000);
                 lua_pop(L, 1);
         }
         p->ge = true;
@@ -936,12 +931,9 @@ static void parse_correlation(lua_State *L, int idx, struct link_params *p)
                             &p->reorder_corr};
         char v[64];
         if (lua_type(L, idx) == LUA_TNUMBER) {
-                double x = lua_tonumber(L, idx);
-                if (!(x >= 0 && x <= 100))
-                        nlua_raise(L, "correlation: expected a percentage from 0 to 100, got %s",
-                                   shown(L, idx, v, sizeof(v)));
+                uint32_t ppm = parse_percent(L, idx, "correlation");
                 for (int i = 0; i < 5; i++)
-                        *dst[i] = (uint32_t)(x * 10000);
+                        *dst[i] = ppm;
                 return;
         }
         if (!lua_istable(L, idx))
@@ -952,12 +944,9 @@ static void parse_correlation(lua_State *L, int idx, struct link_params *p)
         for (int i = 0; i < 5; i++) {
                 lua_getfield(L, idx, keys[i]);
                 if (!lua_isnil(L, -1)) {
-                        double x = lua_tonumber(L, -1);
-                        if (lua_type(L, -1) != LUA_TNUMBER || !(x >= 0 && x <= 100))
-                                nlua_raise(L, "correlation.%s: expected a percentage from 0 to "
-                                              "100, got %s",
-                                           keys[i], shown(L, -1, v, sizeof(v)));
-                        *dst[i] = (uint32_t)(x * 10000);
+                        char what[24];
+                        snprintf(what, sizeof(what), "correlation.%s", keys[i]);
+                        *dst[i] = parse_percent(L, -1, what);
                 }
                 lua_pop(L, 1);
         }
