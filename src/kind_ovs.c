@@ -58,7 +58,7 @@ static int ovs_dpctl(struct lab *lab, int node, const char *cmd, char *sh, size_
         size_t w = strcspn(cmd, " \t");
         const char *rest = cmd + w;
         rest += strspn(rest, " \t");
-        snprintf(sh, len, "echo '*** %s ------------------------------------------'; "
+        snprintf(sh, len, "echo '*** %s ----------------------'; "
                  "OVS_RUNDIR=%s ovs-ofctl %.*s %s %s",
                  lab->nodes[node].name, dir, (int)w, cmd, lab->nodes[node].name, rest);
         return 0;
@@ -67,6 +67,7 @@ static int ovs_dpctl(struct lab *lab, int node, const char *cmd, char *sh, size_
 const struct switch_class swclass_ovs = {
     .name = "ovs",
     .what = "Open vSwitch of the lab's own",
+    .openflow = true,
     .setup = ovs_setup,
     .start = ovs_start,
     .ready = ovs_ready,

@@ -10,7 +10,9 @@
  *           with the switch's state in words either way.
  *   stop    before the lab's namespaces close.
  *   dpctl   the class's own inspection command, as a shell command line
- *           the caller runs on the host (never on the console's loop).
+ *           the caller runs on the host (never on the console's loop);
+ *           only an OpenFlow class (openflow) takes ovs-ofctl's commands
+ *           that change the switch (add-flow, del-flows, mod-port...).
  * The classes are "bridge" (the kernel bridge; refused where the kernel
  * lacks what the switch asks for), "user" (netlab's userspace datapath,
  * dp.h) and "ovs" (Open vSwitch run by the lab itself, ovs.h). A switch of
@@ -30,6 +32,7 @@ enum swclass_id { SWCLASS_AUTO, SWCLASS_BRIDGE, SWCLASS_USER, SWCLASS_OVS, SWCLA
 struct switch_class {
         const char *name; /* "bridge", "user", "ovs" */
         const char *what; /* "Linux bridge (kernel)" */
+        bool openflow;    /* dpctl runs ovs-ofctl: any of its commands */
         int (*setup)(const struct lab *lab, int node, char *err);
         int (*start)(struct kind_ctx *c, char *err);
         int (*ready)(struct lab *lab, int node, char *state, size_t len);

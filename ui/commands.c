@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
@@ -258,31 +259,100 @@ static int c_ports(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
-/* `dpctl CMD [ARGS...] [SWITCH]`: Mininet's dpctl, on every switch or the
- * one named last: each switch's class's own inspection (swclass.h), run as
- * a job on the host (ovs-ofctl against the lab's OVS, a bridge's FDB and
- * VLANs, the userspace datapath's table). */
+/* A word after dpctl's CMD that is no switch's name: a match's protocol
+ * shorthand (`dump-flows tcp`), a port's number or name, an option, a
+ * field (`table=0`). */
+static bool dpctl_not_switch(const struct lab *lab, const char *w)
+{
+        static const char *const words[] = {"ip",   "ipv6", "icmp", "icmp6", "tcp",  "tcp6",
+                                            "udp",  "udp6", "sctp", "sctp6", "arp",  "rarp",
+                                            "mpls", "mplsm", "local", "none", "any", NULL};
+        if (!((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z')) ||
+            w[strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")])
+                return true;
+        for (int i = 0; words[i]; i++)
+                if (!strcasecmp(w, words[i]))
+                        return true;
+        for (int n = 0; n < lab->nnodes; n++)
+                if (lab_node_live(lab, n) && lab_node_has(lab, n, KIND_BRIDGE) &&
+                    lab_find_iface(lab, n, w) >= 0)
+                        return true;
+        return false;
+}
+
+/* "CMD ARGS" with word k (1: the one after CMD; 0: none) taken out, from the line
+ * as typed (rest), or from the words when k is not there plainly. */
+static void dpctl_without(const char *rest, int argc, char **argv, int k, char *out, size_t len)
+{
+        const char *p = rest + strspn(rest, " \t");
+        for (int i = 0; i < k && *p; i++) {
+                p += strcspn(p, " \t");
+                p += strspn(p, " \t");
+        }
+        size_t wl = k > 0 ? strlen(argv[k]) : 0;
+        if (k == 0) {
+                snprintf(out, len, "%s", rest);
+        } else if (!strncmp(p, argv[k], wl) && (!p[wl] || p[wl] == ' ' || p[wl] == '\t')) {
+                const char *after = p + wl + strspn(p + wl, " \t");
+                snprintf(out, len, "%.*s%s", (int)(p - rest), rest, after);
+        } else {
+                size_t o = 0;
+                out[0] = '\0';
+                for (int i = 0; i < argc && o < len; i++)
+                        if (i != k)
+                                o += (size_t)snprintf(out + o, len - o, "%s%s", o ? " " : "",
+                                                      argv[i]);
+        }
+        size_t l = strlen(out);
+        while (l && (out[l - 1] == ' ' || out[l - 1] == '\t'))
+                out[--l] = '\0';
+}
+
+/* True for ovs-ofctl's commands that only look (show, dump-*): every switch
+ * class answers those with its own view; the others need OpenFlow. */
+static bool dpctl_reads(const char *cmd)
+{
+        return !strncmp(cmd, "show", 4) || !strncmp(cmd, "dump", 4);
+}
+
+/* `dpctl CMD [ARGS...]`: Mininet's dpctl, on every switch, each under a
+ * "*** s1 ---" header; `dpctl CMD SWITCH [ARGS...]` (ovs-ofctl's order) or
+ * `dpctl CMD [ARGS...] SWITCH` on that one. Each switch's class's own view
+ * (swclass.h), run as a job on the host: ovs-ofctl against the lab's OVS,
+ * a bridge's FDB and VLANs, the userspace datapath's table. */
 static int c_dpctl(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         if (cmd_need_up(c, err) < 0)
                 return -1;
         struct lab *lab = c->lab;
-        char cmd[1024];
-        snprintf(cmd, sizeof(cmd), "%s", rest);
-        size_t cl = strlen(cmd);
-        while (cl && cmd[cl - 1] == ' ')
-                cmd[--cl] = '\0';
-        int only = argc >= 2 ? lab_find_node(lab, argv[argc - 1]) : -1;
-        if (only >= 0 && lab_node_has(lab, only, KIND_BRIDGE)) {
-                size_t wl = strlen(argv[argc - 1]);
-                if (cl >= wl && !strcmp(cmd + cl - wl, argv[argc - 1]))
-                        cmd[cl - wl] = '\0';
-        } else if (only >= 0) {
-                return errf(err, "dpctl: \"%s\" is a %s, not a switch", argv[argc - 1],
-                            lab->nodes[only].kind->name);
-        } else {
-                only = -1;
+        int only = -1, at = 0;
+        for (int k = 1; k < argc && only < 0; k = k == 1 && argc > 2 ? argc - 1 : argc) {
+                int n = lab_find_node(lab, argv[k]);
+                if (lab_node_live(lab, n))
+                        only = n, at = k;
         }
+        if (only >= 0 && !lab_node_has(lab, only, KIND_BRIDGE))
+                return errf(err, "dpctl: \"%s\" is a %s, not a switch", argv[at],
+                            lab->nodes[only].kind->name);
+        if (only < 0 && argc >= 2 && !dpctl_not_switch(lab, argv[1])) {
+                char names[160] = "";
+                size_t o = 0;
+                for (int i = 0; i < lab->nnodes && o < sizeof(names); i++)
+                        if (lab_node_live(lab, i) && lab_node_has(lab, i, KIND_BRIDGE))
+                                o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+                                                      o ? " " : "", lab->nodes[i].name);
+                errno = ENOENT;
+                return errf(err, "dpctl: no switch \"%s\" in lab %s (%s%s)", argv[1], lab->name,
+                            o ? "switches: " : "it has none", names);
+        }
+        char cmd[1024], label[128];
+        dpctl_without(rest, argc, argv, at, cmd, sizeof(cmd));
+        snprintf(label, sizeof(label), "dpctl %s", rest);
+        bool reads = dpctl_reads(cmd);
+        if (only >= 0 && !reads && !swclass_get(swclass_of(lab, only))->openflow)
+                return errf(err, "dpctl %s: %s is a %s, not an OpenFlow switch (switch class "
+                                 "\"ovs\": --switch ovs, or class = \"ovs\" in the lab file)",
+                            argv[0], argv[at], swclass_get(swclass_of(lab, only))->what);
         size_t len = 0, cap = 4096;
         char *sh = malloc(cap);
         if (!sh)
@@ -294,6 +364,8 @@ static int c_dpctl(struct console *c, int argc, char **argv, const char *rest, c
                         continue;
                 char one[8192];
                 const struct switch_class *k = swclass_get(swclass_of(lab, i));
+                if (!reads && !k->openflow)
+                        continue; /* every switch: the OpenFlow ones change */
                 if (k->dpctl(lab, i, cmd, one, sizeof(one), err) < 0) {
                         free(sh);
                         return -1;
@@ -312,9 +384,12 @@ static int c_dpctl(struct console *c, int argc, char **argv, const char *rest, c
         }
         if (!len) {
                 free(sh);
-                return errf(err, "dpctl: lab \"%s\" has no switch", lab->name);
+                return errf(err, "dpctl %s: lab %s has no %sswitch%s", argv[0], lab->name,
+                            reads ? "" : "OpenFlow ",
+                            reads ? "" : " (switch class \"ovs\": --switch ovs, or class = "
+                                         "\"ovs\" in the lab file)");
         }
-        int rc = job_start(c, PROC_HOST, -1, sh, false, node_cmd_done, err);
+        int rc = job_start_as(c, PROC_HOST, -1, sh, label, false, node_cmd_done, err);
         free(sh);
         return rc < 0 ? -1 : 0;
 }
@@ -556,7 +631,7 @@ const struct cmd_entry con_commands[] = {
      c_save},
     {"jobs", "", "the commands running (NODE cmd, ping, sh...)", 0, 0, "", NULL, c_jobs},
     {"kill", "N [SIGNAL]", "signal job N (TERM); Ctrl-C interrupts all", 1, 2, "", NULL, c_kill},
-    {"dpctl", "CMD [ARGS...] [SWITCH]",
+    {"dpctl", "CMD [SWITCH] [ARGS...]",
      "a switch's own view: ovs-ofctl, or FDB and VLANs", 1, -1, "s",
      "dump-flows show dump-ports del-flows add-flow", c_dpctl},
     {"sh", "CMD...", "a shell command where netlab runs (not in a node)", 1, -1, "", NULL, c_sh},

@@ -18,6 +18,12 @@ static void tag_if_crowded(struct console *c, struct job *j);
 int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_done_fn done,
               char *err)
 {
+        return job_start_as(c, a, b, cmd, NULL, quiet, done, err);
+}
+
+int job_start_as(struct console *c, int a, int b, const char *cmd, const char *label, bool quiet,
+                 job_done_fn done, char *err)
+{
         int idx = -1;
         for (int i = 0; i < MAXJOBS; i++)
                 if (!c->jobs.j[i].used) {
@@ -40,7 +46,10 @@ int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_
         j->tag = c->jobs.tag;
         const char *who = a == PROC_HOST ? "host" : c->lab->nodes[a].name;
         snprintf(j->who, sizeof(j->who), "%.30s", who);
-        snprintf(j->label, sizeof(j->label), "%s$ %s", who, cmd);
+        if (label)
+                snprintf(j->label, sizeof(j->label), "%s", label);
+        else
+                snprintf(j->label, sizeof(j->label), "%s$ %s", who, cmd);
         if (!quiet) {
                 /* A job printing beside it gets its name from now on (and its
                  * partial line ends before this header). */

@@ -56,6 +56,10 @@ struct jobs {
  * Returns the job's index. */
 int job_start(struct console *c, int a, int b, const char *cmd, bool quiet, job_done_fn done,
               char *err);
+/* The same, shown as label (the command the user typed, `dpctl dump-flows`)
+ * rather than as cmd, the plumbing that does it. */
+int job_start_as(struct console *c, int a, int b, const char *cmd, const char *label, bool quiet,
+                 job_done_fn done, char *err);
 int jobs_running(const struct console *c, job_done_fn done); /* how many with this callback */
 /* Text for the output pane from job j: "NODE| " before each line once
  * several jobs print at once (their lines would mix otherwise). */
