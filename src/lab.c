@@ -136,14 +136,59 @@ void lab_free(struct lab *lab)
         free(lab->nodes);
         free(lab->links);
         free(lab->ifaces);
+        free(lab->name_ix);
+        free(lab->addr_ix);
         free(lab);
+}
+
+static uint64_t hash_bytes(const void *p, size_t len)
+{
+        const unsigned char *b = p;
+        uint64_t h = 1469598103934665603ull; /* FNV-1a */
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ b[i]) * 1099511628211ull;
+        return h | 1; /* never 0: 0 is an empty slot */
+}
+
+/* Puts node i in the name index, growing it (kept at most half full). On
+ * no memory the index is dropped and lookups scan. */
+static void name_index_add(struct lab *lab, int node)
+{
+        if (2 * (lab->name_used + 1) > lab->name_cap) {
+                int cap = lab->name_cap ? 2 * lab->name_cap : 64;
+                int *ix = calloc((size_t)cap, sizeof(*ix));
+                free(lab->name_ix);
+                lab->name_ix = ix;
+                lab->name_cap = ix ? cap : 0;
+                lab->name_used = 0;
+                for (int i = 0; ix && i < node; i++)
+                        name_index_add(lab, i);
+                if (!ix)
+                        return;
+        }
+        size_t mask = (size_t)lab->name_cap - 1;
+        size_t s = hash_bytes(lab->nodes[node].name, strlen(lab->nodes[node].name)) & mask;
+        while (lab->name_ix[s])
+                s = (s + 1) & mask;
+        lab->name_ix[s] = node + 1;
+        lab->name_used++;
 }
 
 int lab_find_node(const struct lab *lab, const char *name)
 {
-        for (int i = 0; i < lab->nnodes; i++)
+        if (!lab->name_ix) {
+                for (int i = 0; i < lab->nnodes; i++)
+                        if (lab_node_live(lab, i) && strcmp(lab->nodes[i].name, name) == 0)
+                                return i;
+                return -1;
+        }
+        size_t mask = (size_t)lab->name_cap - 1;
+        for (size_t s = hash_bytes(name, strlen(name)) & mask; lab->name_ix[s];
+             s = (s + 1) & mask) {
+                int i = lab->name_ix[s] - 1; /* a deleted node's entry stays, skipped */
                 if (lab_node_live(lab, i) && strcmp(lab->nodes[i].name, name) == 0)
                         return i;
+        }
         return -1;
 }
 
@@ -194,6 +239,7 @@ int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind
         n->nsfd_net = n->nsfd_uts = -1;
         snprintf(n->where, sizeof(n->where), "%s", where ? where : "?");
         snprintf(n->netns_name, sizeof(n->netns_name), "%s.%s", lab->name, name);
+        name_index_add(lab, lab->nnodes);
         return lab->nnodes++;
 }
 
@@ -458,6 +504,50 @@ static bool is_link_local6(const struct ipaddr *a)
  * ip's (as iface * IFACE_ADDR_MAX + k), or -1. The kernel takes both, then
  * routes the subnet out of one of them only: Cisco's IOS refuses it too.
  * Link-local and host (/32, /128) addresses overlap nothing. */
+static uint64_t addr_hash(const struct ipaddr *ip)
+{
+        unsigned char key[17];
+        key[0] = (unsigned char)ip->family;
+        memcpy(key + 1, ip->a, 16);
+        return hash_bytes(key, sizeof(key));
+}
+
+/* Whether an address equal to ip may have been given (false: surely not).
+ * With add, records it. Without an index (no memory) always "may". */
+static bool addr_seen(struct lab *lab, const struct ipaddr *ip, bool add)
+{
+        if (lab->addr_cap < 0)
+                return true; /* no memory once: the check always scans */
+        if (add && 2 * (lab->addr_used + 1) > lab->addr_cap) {
+                int cap = lab->addr_cap ? 2 * lab->addr_cap : 64;
+                uint64_t *ix = calloc((size_t)cap, sizeof(*ix));
+                for (int i = 0; ix && i < lab->addr_cap; i++) {
+                        size_t s = lab->addr_ix[i] & ((size_t)cap - 1);
+                        while (lab->addr_ix[i] && ix[s])
+                                s = (s + 1) & ((size_t)cap - 1);
+                        if (lab->addr_ix[i])
+                                ix[s] = lab->addr_ix[i];
+                }
+                free(lab->addr_ix);
+                lab->addr_ix = ix;
+                lab->addr_cap = ix ? cap : -1;
+                if (!ix)
+                        return true;
+        }
+        if (!lab->addr_ix)
+                return false; /* none given yet */
+        uint64_t h = addr_hash(ip);
+        size_t mask = (size_t)lab->addr_cap - 1, s = h & mask;
+        for (; lab->addr_ix[s]; s = (s + 1) & mask)
+                if (lab->addr_ix[s] == h)
+                        return true;
+        if (add) {
+                lab->addr_ix[s] = h;
+                lab->addr_used++;
+        }
+        return false;
+}
+
 static int overlapping(const struct lab *lab, int iface, const struct ipaddr *ip)
 {
         const struct node *n = &lab->nodes[lab->ifaces[iface].node];
@@ -505,7 +595,10 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         if (f->naddr >= IFACE_ADDR_MAX)
                 return errf(err, "Cannot add address %s to %s: at most %d addresses", cidr, label,
                             IFACE_ADDR_MAX);
-        for (int i = 0; i < lab->nifaces; i++)
+        /* Addresses put on interfaces another way (nsscan.c) are not in
+         * the filter; the model's are. */
+        bool may = addr_seen(lab, &ip, false);
+        for (int i = 0; may && i < lab->nifaces; i++)
                 for (int k = 0; k < lab->ifaces[i].naddr; k++) {
                         const struct ipaddr *o = &lab->ifaces[i].addr[k];
                         /* fe80::1 on each of a router's links is the norm: a
@@ -534,6 +627,7 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
                             cidr, label, oa, other, label);
         }
         f->addr[f->naddr++] = ip;
+        addr_seen(lab, &ip, true);
         if (ip.family == AF_INET6)
                 n->ipv6 = true;
         return 0;

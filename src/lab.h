@@ -176,6 +176,12 @@ struct lab {
         int nsfd_next;
         int nsfile; /* during the build: 0 off, -1 on, else 1 + an O_PATH fd of the
                        first node's /run/netns file, the others' hard links (build.c) */
+        /* Defining N nodes is O(N): node names hashed (lab_find_node), and
+         * every address given so far in a filter that spares the duplicate
+         * check its scan (lab.c). Open addressing; NULL until first used. */
+        int *name_ix;      /* node index + 1, 0 empty */
+        uint64_t *addr_ix; /* address hashes (never 0); stale after a removal */
+        int name_cap, name_used, addr_cap, addr_used;
 };
 
 /* Model. Each returns the new object's index, or -1 with err filled. */

@@ -133,6 +133,45 @@ static void test_addresses_and_validate(void)
         lab_free(lab);
 }
 
+/* Names and addresses at scale: the indexes (lab.c) grow, find every node,
+ * and still refuse a duplicate name or address, of the first or the last. */
+static void test_many(void)
+{
+        char err[ERRLEN], name[32], ip[32];
+        struct lab *lab = lab_new("t", err);
+        int prev = -1;
+        for (int i = 0; i < 3000; i++) {
+                snprintf(name, sizeof(name), i & 1 ? "s%d" : "h%d", i);
+                int n = lab_add_node(lab, name, i & 1 ? &kind_switch : &kind_host, "x", err);
+                CHECK(n == i, "add %s: %s", name, err);
+                if (i & 1) {
+                        int l = lab_add_link(lab, prev, n, NULL, NULL, NULL, "x", err);
+                        CHECK(l >= 0, "%s", err);
+                        snprintf(ip, sizeof(ip), "10.%d.%d.1/24", i >> 8, i & 255);
+                        CHECK(lab_iface_add_addr(lab, lab->links[l].a, ip, err) == 0, "%s", err);
+                }
+                prev = n;
+        }
+        for (int i = 0; i < 3000; i += 7) {
+                snprintf(name, sizeof(name), i & 1 ? "s%d" : "h%d", i);
+                CHECK(lab_find_node(lab, name) == i, "find %s: %d", name, lab_find_node(lab, name));
+        }
+        CHECK(lab_find_node(lab, "h1") == -1 && lab_find_node(lab, "s0") == -1, "find missing");
+        CHECK(lab_add_node(lab, "h2998", &kind_host, "y", err) < 0 && strstr(err, "duplicate"),
+              "duplicate of the last: %s", err);
+        int h = lab_add_node(lab, "hx", &kind_host, "x", err),
+            s = lab_add_node(lab, "sx", &kind_switch, "x", err);
+        int l = lab_add_link(lab, h, s, NULL, NULL, NULL, "x", err);
+        CHECK(lab_iface_add_addr(lab, lab->links[l].a, "10.0.1.1/24", err) < 0 &&
+                  strstr(err, "h0:eth0 already has it"),
+              "duplicate of the first address: %s", err);
+        CHECK(lab_iface_add_addr(lab, lab->links[l].a, "10.11.183.1/24", err) < 0 &&
+                  strstr(err, "already has it"),
+              "duplicate of the last address: %s", err);
+        CHECK(lab_iface_add_addr(lab, lab->links[l].a, "10.11.184.1/24", err) == 0, "%s", err);
+        lab_free(lab);
+}
+
 static void test_vlans(void)
 {
         char err[ERRLEN];
@@ -255,6 +294,7 @@ int main(void)
         test_names();
         test_links_and_macs();
         test_addresses_and_validate();
+        test_many();
         test_vlans();
         test_kinds();
 
