@@ -576,6 +576,7 @@ static int create_link(struct lab *lab, struct build_ctx *b, int i, char *err)
 
 static int create_links(struct lab *lab, struct build_ctx *b, char *err)
 {
+        progress(lab, "links", 0, lab->nlinks);
         for (int i = 0; i < lab->nlinks; i++) {
                 if (stop_check(lab, err) < 0 || create_link(lab, b, i, err) < 0)
                         return -1;
@@ -769,6 +770,8 @@ int lab_build(struct lab *lab, char *err)
                 return errf(err, "netlab needs root to create network namespaces: run it with "
                                  "sudo (or as root)");
         }
+        /* Each phase reports its start (NETLAB_PROGRESS=1 times them). */
+        progress(lab, "model", lab->nnodes, lab->nnodes);
         if (lab_validate(lab, err) < 0)
                 return -1;
         if (probe_features(&lab->feat, e) < 0)
@@ -808,6 +811,7 @@ int lab_build(struct lab *lab, char *err)
         write_file_at(run_fd, "macprefix", mp);
         if (lab->file[0])
                 write_file_at(run_fd, "file", lab->file);
+        progress(lab, "hosts", 0, lab->nnodes);
         if (lab_hosts_write(lab, err) < 0) {
                 int saved = errno;
                 close(run_fd);
@@ -831,10 +835,17 @@ int lab_build(struct lab *lab, char *err)
                 errf(err, "%s", e);
                 goto out;
         }
-        if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0 ||
-            configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
-            configure_firewalls(lab, err) < 0 || configure_nodes(lab, &b, err) < 0 ||
-            uplinks_build(lab, err) < 0 || nodefs_build(lab, run_fd, err) < 0 || start_datapath(lab, err) < 0 ||
+        if (create_links(lab, &b, err) < 0 || create_subifs(lab, &b, err) < 0)
+                goto out;
+        progress(lab, "addresses", 0, lab->nnodes);
+        if (configure_l3(lab, &b, err) < 0 || configure_params(lab, &b, err) < 0 ||
+            configure_firewalls(lab, err) < 0)
+                goto out;
+        progress(lab, "nodes", 0, lab->nnodes);
+        if (configure_nodes(lab, &b, err) < 0 || uplinks_build(lab, err) < 0)
+                goto out;
+        progress(lab, "files", 0, lab->nnodes);
+        if (nodefs_build(lab, run_fd, err) < 0 || start_datapath(lab, err) < 0 ||
             stop_check(lab, err) < 0)
                 goto out;
         rc = 0;
