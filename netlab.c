@@ -34,6 +34,9 @@ static void usage(FILE *f)
 {
         fputs("Usage: netlab [--keep] [LAB.lua]      open the console on a lab (default: "
               "labs/linear.lua)\n"
+              "       netlab [run|up] --name NAME LAB.lua\n"
+              "                                      ... under another name than the file's "
+              "netlab.lab()\n"
               "       netlab run LAB.lua [--keep]    build the lab, run its experiments, "
               "print each\n"
               "                                      check; exit 0 only if all passed\n"

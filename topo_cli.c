@@ -10,6 +10,7 @@
  * whole vocabulary: topologies, tests, switch classes. */
 #include "topo_cli.h"
 #include "err.h"
+#include "lab.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -213,6 +214,14 @@ static int topo_args(const char *spec, const struct topo_kind **kind, char *args
         return 0;
 }
 
+static int name_check(const char *name, char *err)
+{
+        if (!lab_name_ok(name))
+                return errf(err, "--name %s: a lab name is 1 to %d letters, digits, _ and -", name,
+                            LAB_NAME_MAX);
+        return 0;
+}
+
 int topo_cli(int *argc, char ***argv, bool run, char *err)
 {
         const char *topo = NULL, *link = NULL, *sw = NULL, *test = NULL, *custom = NULL,
@@ -226,6 +235,7 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                     {"--name", &labname}, {"--controller", &ctl}};
         char **av = *argv;
         int n = 0;
+        lab_name_given(); /* a server's exec'd console: takes it out of the environment */
         bool has_topo = false;
         for (int i = 0; i < *argc; i++)
                 has_topo = has_topo || !strncmp(av[i], "--topo", 6);
@@ -257,17 +267,38 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                         keep[n++] = av[i];
         }
         if (!topo) {
-                free(keep);
-                if (link || sw || test || custom || save || labname || ctl)
-                        return errf(err, "--link, --switch, --controller, --test, --custom, --save and "
-                                         "--name go with --topo (e.g. netlab --topo linear,4 %s ...)",
-                                    link       ? "--link"
-                                    : sw       ? "--switch"
-                                    : ctl      ? "--controller"
-                                    : test     ? "--test"
-                                    : custom   ? "--custom"
-                                    : save     ? "--save"
-                                               : "--name");
+                if (link || sw || test || custom || save || ctl) {
+                        free(keep);
+                        return errf(err, "--link, --switch, --controller, --test, --custom and "
+                                         "--save go with --topo (e.g. netlab --topo linear,4 %s ...)",
+                                    link     ? "--link"
+                                    : sw     ? "--switch"
+                                    : ctl    ? "--controller"
+                                    : test   ? "--test"
+                                    : custom ? "--custom"
+                                             : "--save");
+                }
+                if (!labname) {
+                        free(keep);
+                        return 0;
+                }
+                /* --name with a lab file: the name its netlab.lab() takes
+                 * instead of its own (a shipped lab opened twice), at the
+                 * build and at every reload. */
+                int files = 0;
+                for (int i = 0; i < n; i++)
+                        files += strlen(keep[i]) > 4 && !strcmp(keep[i] + strlen(keep[i]) - 4, ".lua");
+                if (files > 1 || name_check(labname, err) < 0) {
+                        if (files > 1)
+                                errf(err, "--name %s: names one lab, and %d lab files are given",
+                                     labname, files);
+                        free(keep);
+                        return -1;
+                }
+                lab_name_give(labname);
+                keep[n] = NULL;
+                *argc = n;
+                *argv = made_argv = keep;
                 return 0;
         }
         const struct topo_test *t = find_test(test ? test : run ? "pingall" : "none");
@@ -329,19 +360,17 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
         }
         char tname[64]; /* the topology's word, for a --custom one */
         snprintf(tname, sizeof(tname), "%.*s", (int)strcspn(name, "-"), name);
+        if (labname && name_check(labname, err) < 0) {
+                free(keep);
+                return -1;
+        }
         if (labname)
                 snprintf(name, sizeof(name), "%s", labname);
-        for (const char *c = name; *c; c++)
-                if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
-                        free(keep);
-                        return errf(err, "--name %s: a lab name is letters, digits, _ and -",
-                                    name);
-                }
-        if (strlen(name) > 24) {
+        if (strlen(name) > LAB_NAME_MAX) {
                 free(keep);
-                return errf(err, "--topo %s: the lab's name \"%s\" would be longer than 24 "
-                                 "characters",
-                            topo, name);
+                return errf(err, "--topo %s: the lab's name \"%s\" would be longer than %d "
+                                 "characters (give --name)",
+                            topo, name, LAB_NAME_MAX);
         }
         char path[PATH_MAX + 16];
         int fd;

@@ -355,6 +355,9 @@ static int l_netlab_lab(lua_State *L)
         } else {
                 snprintf(name, sizeof(name), "%s", checkstr(L, 1));
         }
+        const char *given = lab_name_given(); /* netlab --name NAME LAB.lua */
+        if (given)
+                snprintf(name, sizeof(name), "%s", given);
         if (N->lab)
                 return nlua_raise(L, "a lab file declares one lab; \"%s\" is already declared",
                                   N->lab->name);

@@ -175,7 +175,9 @@ static int claim_rundir(struct lab *lab, int root_fd, char *err)
                 close(fd);
                 errno = EEXIST;
                 if (lab_running(lab->name, e))
-                        return errf(err, "%s; name this one differently with netlab.lab(\"NAME\")",
+                        return errf(err,
+                                    "%s; name this one differently: netlab --name NAME LAB.lua "
+                                    "(or netlab.lab(\"NAME\") in the file)",
                                     e);
                 return errf(err,
                             "lab \"%s\" was left behind by a netlab that did not finish; run "

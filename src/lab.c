@@ -81,9 +81,35 @@ static uint16_t name_hash16(const char *s)
         return (uint16_t)(h ^ (h >> 16));
 }
 
+bool lab_name_ok(const char *name)
+{
+        return name_ok(name, LAB_NAME_MAX, false);
+}
+
+static char name_given[LAB_NAME_MAX + 1];
+static bool name_given_read;
+
+const char *lab_name_given(void)
+{
+        if (!name_given_read) {
+                name_given_read = true;
+                const char *v = getenv(LAB_NAME_ENV);
+                if (v && lab_name_ok(v))
+                        snprintf(name_given, sizeof(name_given), "%s", v);
+                unsetenv(LAB_NAME_ENV);
+        }
+        return name_given[0] ? name_given : NULL;
+}
+
+void lab_name_give(const char *name)
+{
+        lab_name_given();
+        snprintf(name_given, sizeof(name_given), "%s", name);
+}
+
 struct lab *lab_new(const char *name, char *err)
 {
-        if (!name_ok(name, LAB_NAME_MAX, false)) {
+        if (!lab_name_ok(name)) {
                 errf(err, "invalid lab name \"%s\": use 1 to %d letters, digits, '_' or '-'", name,
                      LAB_NAME_MAX);
                 errno = EINVAL;

@@ -25,6 +25,10 @@
 #include "kind.h"
 
 #define LAB_NAME_MAX 24  /* lab names: [A-Za-z0-9_-], 1..24 */
+/* `netlab --name NAME LAB.lua`: the name netlab.lab() takes instead of the
+ * file's own. The environment carries it only across the lab server's exec:
+ * lab_name_given() takes it out at once, so nothing run in a node inherits it. */
+#define LAB_NAME_ENV "NETLAB_LAB_NAME"
 #define NODE_NAME_MAX 24 /* node names: [A-Za-z0-9_-], 1..24, a letter first */
 #define IFNAME_MAX 15    /* IFNAMSIZ - 1 */
 #define IFACE_ADDR_MAX 8 /* addresses per interface */
@@ -186,6 +190,12 @@ struct lab {
 
 /* Model. Each returns the new object's index, or -1 with err filled. */
 struct lab *lab_new(const char *name, char *err);
+/* A valid lab name: 1 to LAB_NAME_MAX of [A-Za-z0-9_-]. */
+bool lab_name_ok(const char *name);
+/* The name given on the command line (or by the exec'ing server, LAB_NAME_ENV),
+ * NULL if none; lab_name_give sets it (before any thread starts). */
+const char *lab_name_given(void);
+void lab_name_give(const char *name);
 void lab_free(struct lab *lab);
 int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind,
                  const char *where, char *err);

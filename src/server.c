@@ -532,6 +532,8 @@ pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *r
                 if (client_fd >= 0)
                         close(client_fd);
                 signal(SIGHUP, SIG_DFL);
+                if (lab_name_given()) /* netlab --name: the exec'd console takes it too */
+                        setenv(LAB_NAME_ENV, lab_name_given(), 1);
                 execv(exe, argv);
                 _exit(127);
         }
