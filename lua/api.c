@@ -928,15 +928,14 @@ static void parse_loss(lua_State *L, int idx, struct link_params *p)
  * per knob: correlation = {delay = 25, loss = 50}. */
 static void parse_correlation(lua_State *L, int idx, struct link_params *p)
 {
-        static const char *const keys[] = {"delay", "loss", "duplicate", "corrupt", "reorder",
-                                           NULL};
-        uint32_t *dst[5] = {&p->delay_corr, &p->loss_corr, &p->dup_corr, &p->corrupt_corr,
-                            &p->reorder_corr};
+        const char *keys[LINK_NCORR + 1] = {NULL};
+        for (int i = 0; i < LINK_NCORR; i++)
+                keys[i] = link_corrs[i].name;
         char v[64];
         if (lua_type(L, idx) == LUA_TNUMBER) {
                 uint32_t ppm = parse_percent(L, idx, "correlation");
-                for (int i = 0; i < 5; i++)
-                        *dst[i] = ppm;
+                for (int i = 0; i < LINK_NCORR; i++)
+                        *link_corr_at(p, i) = ppm;
                 return;
         }
         if (!lua_istable(L, idx))
@@ -944,12 +943,12 @@ static void parse_correlation(lua_State *L, int idx, struct link_params *p)
                               "duplicate = P, corrupt = P, reorder = P}, got %s",
                            shown(L, idx, v, sizeof(v)));
         opts_check(L, idx, "correlation", keys);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < LINK_NCORR; i++) {
                 lua_getfield(L, idx, keys[i]);
                 if (!lua_isnil(L, -1)) {
                         char what[24];
                         snprintf(what, sizeof(what), "correlation.%s", keys[i]);
-                        *dst[i] = parse_percent(L, -1, what);
+                        *link_corr_at(p, i) = parse_percent(L, -1, what);
                 }
                 lua_pop(L, 1);
         }
@@ -982,13 +981,9 @@ static void link_netem_opts(lua_State *L, int opts, struct link_params *p)
         if (opt_field(L, opts, "correlation") != LUA_TNIL)
                 parse_correlation(L, lua_gettop(L), p);
         lua_pop(L, 1);
-        if ((p->reorder_ppm || p->gap) && !p->delay_us)
-                nlua_raise(L, "reorder: needs a delay (a reordered frame is one sent before the "
-                              "delayed ones), as netem");
-        if (p->gap && !p->reorder_ppm)
-                nlua_raise(L, "gap: needs reorder");
-        if (p->dist && !p->jitter_us)
-                nlua_raise(L, "distribution: needs a jitter (it is the jitter's shape)");
+        char e[ERRLEN];
+        if (link_params_check(p, e) < 0)
+                nlua_raise(L, "%s", e);
 }
 
 /* One direction's parameters: from = {NODE = {delay = ..., ...}}'s value. */

@@ -7,6 +7,7 @@
  * (headers, shapes, edge syntax), not a copy of the walk. */
 #include "export.h"
 #include "lab.h"
+#include "live.h"
 #include <errno.h>
 #include <string.h>
 
@@ -97,9 +98,8 @@ static void params_label(const struct link_params *p, char *buf, size_t len)
                 l += (size_t)snprintf(buf + l, len - l, " %gms", p->delay_us / 1000.0);
         if (p->loss_ppm && l < len)
                 l += (size_t)snprintf(buf + l, len - l, " loss %g%%", p->loss_ppm / 10000.0);
-        if (p->ge && l < len)
-                snprintf(buf + l, len - l, " loss gemodel %g%% %g%%", p->ge_p / 10000.0,
-                         p->ge_r / 10000.0);
+        if (l < len)
+                link_ge_text(p, buf + l, len - l);
 }
 
 /* The formats are this file's constant table above, never input. */

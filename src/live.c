@@ -233,6 +233,10 @@ int live_add_link(struct lab *lab, int node_a, int node_b, const struct link_par
         if (need_up(lab, "add a link", err) < 0 || need_live_node(lab, node_a, err) < 0 ||
             need_live_node(lab, node_b, err) < 0)
                 return -1;
+        char bad[ERRLEN];
+        if (link_params_check(p, bad) < 0)
+                return errf(err, "link %s-%s: %s", lab->nodes[node_a].name,
+                            lab->nodes[node_b].name, bad);
         edit_begin(lab);
         int li = lab_add_link(lab, node_a, node_b, p, NULL, NULL, where, err);
         edit_end(lab);
@@ -465,6 +469,39 @@ static int link_rewire(struct lab *lab, int link, char *err)
         return lab_build_link(lab, link, err);
 }
 
+int link_params_check(const struct link_params *p, char *err)
+{
+        errno = EINVAL;
+        if (p->jitter_us && !p->delay_us)
+                return errf(err, "jitter: needs a delay, as netem (delay 20ms jitter 5ms)");
+        if ((p->reorder_ppm || p->gap) && !p->delay_us)
+                return errf(err, "reorder: needs a delay (a reordered frame is one sent before "
+                                 "the delayed ones), as netem");
+        if (p->gap && !p->reorder_ppm)
+                return errf(err, "gap: needs reorder");
+        if (p->dist && !p->jitter_us)
+                return errf(err, "distribution: needs a jitter (it is the jitter's shape)");
+        errno = 0;
+        return 0;
+}
+
+/* link_params_check for the console and link:set, before anything changes. */
+static int params_ok(const struct lab *lab, int link, const struct link_params *p,
+                     const struct link_params *pb, char *err)
+{
+        const struct link *l = &lab->links[link];
+        char e[ERRLEN], a[64], b[64];
+        for (int k = 0; k < 2; k++) {
+                const struct link_params *q = k ? pb : p;
+                if (!q || link_params_check(q, e) == 0)
+                        continue;
+                iface_label(lab, l->a, a, sizeof(a));
+                iface_label(lab, l->b, b, sizeof(b));
+                return errf(err, "link %s-%s: %s", a, b, e);
+        }
+        return 0;
+}
+
 int live_set_params(struct lab *lab, int link, const struct link_params *p, char *err)
 {
         return live_set_params_dir(lab, link, p, NULL, err);
@@ -479,6 +516,8 @@ int live_set_params_dir(struct lab *lab, int link, const struct link_params *p,
                 errno = ENOENT;
                 return errf(err, "no such link (it was deleted)");
         }
+        if (params_ok(lab, link, p, pb, err) < 0)
+                return -1;
         struct link *l = &lab->links[link];
         char a[64], b[64], name[160];
         iface_label(lab, l->a, a, sizeof(a));
@@ -662,6 +701,22 @@ int live_set_port_vlans(struct lab *lab, int iface, const struct vlan_entry *v, 
         return vlan_change(lab, iface, v, n, true, err);
 }
 
+const struct link_corr link_corrs[LINK_NCORR] = {
+    {"delay", offsetof(struct link_params, delay_corr)},
+    {"loss", offsetof(struct link_params, loss_corr)},
+    {"duplicate", offsetof(struct link_params, dup_corr)},
+    {"corrupt", offsetof(struct link_params, corrupt_corr)},
+    {"reorder", offsetof(struct link_params, reorder_corr)},
+};
+
+void link_ge_text(const struct link_params *p, char *buf, size_t len)
+{
+        buf[0] = '\0';
+        if (p->ge)
+                snprintf(buf, len, " loss gemodel p %.6g%% r %.6g%% h %.6g%% k %.6g%%",
+                         p->ge_p / 1e4, p->ge_r / 1e4, p->ge_h / 1e4, p->ge_k / 1e4);
+}
+
 void link_params_text(const struct link_params *p, char *s, size_t len)
 {
         static const char *const dist[] = {"uniform", "normal", "pareto", "paretonormal"};
@@ -682,9 +737,11 @@ void link_params_text(const struct link_params *p, char *s, size_t len)
                 ADD(" distribution %s", dist[p->dist]);
         if (p->loss_ppm)
                 ADD(" loss %.6g%%", p->loss_ppm / 1e4);
-        if (p->ge)
-                ADD(" loss gemodel p %.6g%% r %.6g%% h %.6g%% k %.6g%%", p->ge_p / 1e4,
-                    p->ge_r / 1e4, p->ge_h / 1e4, p->ge_k / 1e4);
+        if (p->ge) {
+                char ge[128];
+                link_ge_text(p, ge, sizeof(ge));
+                ADD("%s", ge);
+        }
         if (p->dup_ppm)
                 ADD(" duplicate %.6g%%", p->dup_ppm / 1e4);
         if (p->corrupt_ppm)
@@ -695,14 +752,11 @@ void link_params_text(const struct link_params *p, char *s, size_t len)
                 ADD(" gap %u", p->gap);
         if (p->limit)
                 ADD(" queue %u", p->limit);
-        const uint32_t corr[5] = {p->delay_corr, p->loss_corr, p->dup_corr, p->corrupt_corr,
-                                  p->reorder_corr};
-        static const char *const corr_name[5] = {"delay", "loss", "duplicate", "corrupt",
-                                                 "reorder"};
         bool any = false;
-        for (int i = 0; i < 5; i++)
-                if (corr[i]) {
-                        ADD("%s %s %.6g%%", any ? "," : " correlation", corr_name[i], corr[i] / 1e4);
+        for (int i = 0; i < LINK_NCORR; i++)
+                if (link_corr_of(p, i)) {
+                        ADD("%s %s %.6g%%", any ? "," : " correlation", link_corrs[i].name,
+                            link_corr_of(p, i) / 1e4);
                         any = true;
                 }
 #undef ADD

@@ -13,6 +13,7 @@
 #ifndef NETLAB_LIVE_H
 #define NETLAB_LIVE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "err.h"
 #include "lab.h"
@@ -48,6 +49,31 @@ int live_set_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool unta
  * moves the switch into the datapath. */
 int live_set_port_vlans(struct lab *lab, int iface, const struct vlan_entry *v, int n,
                         char *err);
+/* The rules between a link's parameters, as tc's netem has them: jitter
+ * and reorder need a delay, gap needs reorder, a distribution needs a
+ * jitter. The lab file and the console check the same ones. -1 with err
+ * ("jitter: needs a delay (...)"), errno EINVAL. */
+int link_params_check(const struct link_params *p, char *err);
+/* netem's correlations, one row each: the name the lab file's correlation =
+ * {NAME = P}, `link A B show` and save use, and where it is in a link's
+ * parameters (ppm). */
+#define LINK_NCORR 5
+struct link_corr {
+        const char *name;
+        size_t off;
+};
+extern const struct link_corr link_corrs[LINK_NCORR];
+static inline uint32_t *link_corr_at(struct link_params *p, int i)
+{
+        return (uint32_t *)(void *)((char *)p + link_corrs[i].off);
+}
+static inline uint32_t link_corr_of(const struct link_params *p, int i)
+{
+        return *(const uint32_t *)(const void *)((const char *)p + link_corrs[i].off);
+}
+/* Gilbert-Elliott loss as `link A B show` prints it and the console takes
+ * it back: " loss gemodel p 5% r 50% h 0% k 100%" ("" without it). */
+void link_ge_text(const struct link_params *p, char *buf, size_t len);
 /* The parameters in force as `link A B show` prints them (" delay 50ms
  * loss 2%"; "" when none), each with a leading space. */
 void link_params_text(const struct link_params *p, char *buf, size_t len);

@@ -3,6 +3,7 @@
  * it, so writing the model is writing the network. Strings are written
  * with %q-like quoting of the few characters a name or path may hold. */
 #include "save.h"
+#include "live.h"
 #include "ovs.h"
 #include "swclass.h"
 #include "fw.h"
@@ -223,15 +224,11 @@ static void put_params(FILE *out, const struct link_params *p)
                 fprintf(out, ", gap = %u", p->gap);
         if (p->limit)
                 fprintf(out, ", queue = %u", p->limit);
-        const uint32_t corr[5] = {p->delay_corr, p->loss_corr, p->dup_corr, p->corrupt_corr,
-                                  p->reorder_corr};
-        static const char *const corr_name[5] = {"delay", "loss", "duplicate", "corrupt",
-                                                 "reorder"};
         bool any = false;
-        for (int i = 0; i < 5; i++)
-                if (corr[i]) {
-                        fprintf(out, "%s%s = %g", any ? ", " : ", correlation = {", corr_name[i],
-                                corr[i] / 10000.0);
+        for (int i = 0; i < LINK_NCORR; i++)
+                if (link_corr_of(p, i)) {
+                        fprintf(out, "%s%s = %g", any ? ", " : ", correlation = {",
+                                link_corrs[i].name, link_corr_of(p, i) / 10000.0);
                         any = true;
                 }
         if (any)

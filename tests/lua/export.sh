@@ -42,12 +42,12 @@ LUA
 local lab = netlab.lab("LABNAME")
 local h1 = lab:host("h1", { ip = "10.0.0.1/24" })
 local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
-lab:link(h1, h2, { delay = "5ms", from = { h2 = { delay = "40ms", loss = { p = 5, r = 50 } } } })
+lab:link(h1, h2, { delay = "5ms", from = { h2 = { delay = "40ms", loss = { p = 5, r = 50, h = 1, k = 90 } } } })
 LUA
 )
         "$NETLAB" graph "$g" >"$TMP/dir.dot" 2>&1
         expect "per-direction parameters appear, each end's own" \
-                grep -qF 'from h1: 5ms\nfrom h2: 40ms loss gemodel 5% 50%' "$TMP/dir.dot"
+                grep -qF 'from h1: 5ms\nfrom h2: 40ms loss gemodel p 5% r 50% h 1% k 90%' "$TMP/dir.dot"
         "$NETLAB" graph "$g" -f mermaid >"$TMP/dir.mmd" 2>&1
         expect "... in mermaid too" grep -qF 'from h1: 5ms<br/>from h2: 40ms' "$TMP/dir.mmd"
         tmux -L "tex$$" -f /dev/null new-session -d -s t -x 120 -y 40 \
