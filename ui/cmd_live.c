@@ -585,8 +585,16 @@ int c_set(struct console *c, int argc, char **argv, const char *rest, char *err)
         (void)rest;
         if (cmd_need_up(c, err) < 0)
                 return -1;
-        if (!strcmp(argv[0], "link"))
-                return set_link(c, argc, argv, err);
+        if (!strcmp(argv[0], "link")) { /* another spelling of `link A B set ...` */
+                if (argc < 3) {
+                        errno = EINVAL;
+                        return errf(err, "Usage: link A B set K V... (or set link A B K V...)");
+                }
+                char *av[CMD_MAXARGS] = {argv[1], argv[2], "set"};
+                for (int i = 3; i < argc && i < CMD_MAXARGS; i++)
+                        av[i] = argv[i];
+                return c_link_params(c, argc, av, err);
+        }
         if (!strcmp(argv[0], "port"))
                 return set_port(c, argc, argv, err);
         errno = EINVAL;

@@ -85,6 +85,13 @@ static int c_help(struct console *c, int argc, char **argv, const char *rest, ch
                 if (!e)
                         return -1;
                 con_msg(c, false, "%s %s: %s", e->name, e->usage, e->help);
+                /* Wider than the message line: whole in the output pane too,
+                 * as a long error is. */
+                if (COLS > 0 && str_cells(c->msg) > COLS) {
+                        char line[sizeof(c->msg) + 2];
+                        int n = snprintf(line, sizeof(line), "%s\n", c->msg);
+                        con_output(c, line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
+                }
                 return 0;
         }
         c->keys.help = true;
@@ -646,8 +653,9 @@ const struct cmd_entry con_commands[] = {
     {"addr", "NODE IF CIDR", "add an address to a node's interface", 3, 3, "n", NULL, c_addr},
     {"route", "NODE DST|default [via] GW", "add a static route to a node", 3, 4, "n", NULL,
      c_route},
-    {"set", "link A B [bw= delay= ...] | port SW PORT VID [pvid] [untagged]|access VID|trunk V,V",
-     "change a link's parameters, a switch port's VLANs", 3, 8, "snn", "link port", c_set},
+    {"set", "link A B K V... | port SW PORT VID [pvid] [untagged]|access VID|trunk V,V",
+     "same as link A B set; port: a switch port's VLANs", 3, -1, "snn",
+     "link port", c_set},
     {"reset", "", "put the running lab back to what its file says", 0, 0, "", NULL, c_reset},
     {"reload", "", "rebuild the lab from its file (after an edit)", 0, 0, "", NULL, c_reload},
     {"clean", "", "remove what other (crashed) labs left behind", 0, 0, "", NULL, c_clean},

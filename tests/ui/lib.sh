@@ -66,6 +66,9 @@ start() {
 }
 
 screen() { tmux -L "$SOCK" capture-pane -p -t "$SESSION"; }
+# joined: the left panes' text (the output pane's), its wrapped lines joined:
+# a line wider than the pane reads as one.
+joined() { screen | sed 's/│.*//' | tr -d '\n'; }
 
 # wait_for REGEX [SECONDS]: polls the screen every 0.1 s.
 wait_for() {

@@ -21,8 +21,6 @@ lab:link(so, sb)
 lab:link(sb, h2)
 LUA
 start 80 24
-# The output pane's text, its wrapped lines joined (47 columns at 80x24).
-joined() { screen | sed 's/│.*//' | tr -d '\n'; }
 ofctl() { OVS_RUNDIR=/run/netlab/$LAB/ovs PATH=$PATH:/usr/sbin ovs-ofctl "$@"; }
 
 cmd "dpctl dump-flows s9"
