@@ -23,8 +23,10 @@ echo "$before" | grep -q 'delay' || fail "the link's delay is not on its wire: $
 cmd "link h1 h2 set jitter 5ms"
 wait_for 'link h1:eth0-h2:eth0: jitter: needs a delay, as netem \(delay 20ms jitter 5ms\)'
 cmd "set link h1 h2 jitter=5ms"
-wait_for 'netlab> *$'
-[ "$(screen | grep -c 'jitter: needs a delay, as netem')" -ge 1 ] || fail "set link: no refusal"
+log=$TMP/state/netlab/console.log
+refused() { grep -c 'error: link h1:eth0-h2:eth0: jitter: needs a delay, as netem' "$log"; }
+for i in $(seq 100); do [ "$(refused)" -ge 2 ] && break; sleep 0.1; done
+[ "$(refused)" -ge 2 ] || fail "set link h1 h2 jitter=5ms was not refused"
 cmd "add link h1 h2 jitter=3ms"
 wait_for 'link h1-h2: jitter: needs a delay, as netem'
 [ "$(wire)" = "$before" ] || fail "a refused change reached the wire: $(wire) (was $before)"
