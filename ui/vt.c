@@ -8,11 +8,16 @@
  * libvterm when the pane grows taller.
  *
  * Resizing never loses text. The installed libvterm (0.1) has no reflow:
- * a narrower screen cuts each row. So before a pane narrows, the rows it
- * would cut are kept whole (the "shadow"); a row pushed into the scrollback
- * while cut is stored whole from there, and when the pane widens again the
- * rows that still begin as a kept row get their tail back. The shadow is
- * dropped once the pane is as wide as it was. */
+ * a narrower screen cuts each row. So before a pane narrows, each row it
+ * would cut is kept whole, attached to that screen row ("keep"). The keep
+ * follows its row exactly: libvterm reports every move of rows (moverect,
+ * damage merged per row so that each scroll is reported as it happens) and
+ * every row pushed into the scrollback is the next one from the top of the
+ * scroll that pushes it. A row pushed while cut goes into the scrollback
+ * whole; when the pane widens, a row still kept gets its tail back. A row
+ * the program writes again (damage) loses its keep: its old tail is no
+ * longer its own. Rows are never matched by their text: lines that begin
+ * alike (ping's) would take each other's tails. */
 #include "vt.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -40,8 +45,12 @@ struct vt {
         int rows, cols;
         struct sbline *sb; /* ring */
         int sb_head, sb_len;
-        struct sbline *shadow; /* whole rows the last narrowing cut */
-        int nshadow, shadow_w;
+        struct sbline *keep; /* per screen row: the row whole, when cut */
+        int keep_cap;        /* rows keep has room for */
+        int push_seq;        /* rows pushed by the scroll being reported */
+        struct sbline popped; /* cut line popped back, for row 0 after the move */
+        bool alt;             /* the alternate screen shows (keeps are the main one's) */
+        bool quiet;           /* our own writes and resizes: damage keeps keeps */
         VTermPos cursor;
         bool cursor_visible;
         bool damaged;
@@ -61,10 +70,85 @@ static uint8_t pack_attr(const VTermScreenCellAttrs *a)
                          (a->reverse ? SA_REV : 0));
 }
 
+static void line_free(struct sbline *l)
+{
+        free(l->c);
+        l->c = NULL;
+        l->cols = 0;
+}
+
+/* The keeps of screen rows [a, b) dropped. */
+static void keep_drop(struct vt *vt, int a, int b)
+{
+        if (a < 0)
+                a = 0;
+        if (b > vt->keep_cap)
+                b = vt->keep_cap;
+        for (int r = a; r < b; r++)
+                line_free(&vt->keep[r]);
+}
+
+/* Room for the keeps of n screen rows; false when out of memory. */
+static bool keep_room(struct vt *vt, int n)
+{
+        if (n <= vt->keep_cap)
+                return true;
+        struct sbline *k = realloc(vt->keep, sizeof(*k) * (size_t)n);
+        if (!k)
+                return false;
+        memset(k + vt->keep_cap, 0, sizeof(*k) * (size_t)(n - vt->keep_cap));
+        vt->keep = k;
+        vt->keep_cap = n;
+        return true;
+}
+
 static int cb_damage(VTermRect r, void *user)
 {
-        (void)r;
-        ((struct vt *)user)->damaged = true;
+        struct vt *vt = user;
+        vt->damaged = true;
+        /* The program wrote these rows again: a kept tail is no longer theirs. */
+        if (!vt->quiet && !vt->alt)
+                keep_drop(vt, r.start_row, r.end_row);
+        return 1;
+}
+
+/* libvterm moved the cells of src to dest (a scroll, an insertion): the
+ * keeps move with whole rows; rows moved in part changed their text. */
+static int cb_moverect(VTermRect dest, VTermRect src, void *user)
+{
+        struct vt *vt = user;
+        vt->damaged = true;
+        vt->push_seq = 0; /* the rows this scroll pushed are all reported */
+        if (vt->alt)
+                return 1;
+        bool whole = src.start_col == 0 && dest.start_col == 0 && src.end_col == dest.end_col &&
+                     src.end_col >= vt->cols;
+        if (!whole) {
+                keep_drop(vt, src.start_row, src.end_row);
+                keep_drop(vt, dest.start_row, dest.end_row);
+                return 1;
+        }
+        int h = src.end_row - src.start_row;
+        if (dest.end_row > vt->keep_cap || src.end_row > vt->keep_cap || h <= 0) {
+                keep_drop(vt, 0, vt->keep_cap); /* cannot follow them: none is trusted */
+                return 1;
+        }
+        bool up = dest.start_row < src.start_row;
+        for (int i = 0; i < h; i++) {
+                int k = up ? i : h - 1 - i;
+                struct sbline *d = &vt->keep[dest.start_row + k], *s = &vt->keep[src.start_row + k];
+                line_free(d);
+                *d = *s;
+                s->c = NULL;
+                s->cols = 0;
+        }
+        /* A line popped back from the scrollback is row 0 once the rows below moved down. */
+        if (!up && src.start_row == 0 && vt->popped.c) {
+                line_free(&vt->keep[0]);
+                vt->keep[0] = vt->popped;
+                vt->popped.c = NULL;
+                vt->popped.cols = 0;
+        }
         return 1;
 }
 
@@ -83,6 +167,8 @@ static int cb_settermprop(VTermProp prop, VTermValue *val, void *user)
         struct vt *vt = user;
         if (prop == VTERM_PROP_CURSORVISIBLE)
                 vt->cursor_visible = val->boolean;
+        if (prop == VTERM_PROP_ALTSCREEN)
+                vt->alt = val->boolean;
         vt->damaged = true;
         return 1;
 }
@@ -92,8 +178,6 @@ static int cb_bell(void *user)
         (void)user;
         return 1;
 }
-
-#define SHADOW_MAX 512
 
 /* Cells into a compact line, trailing blanks cut; false when out of memory. */
 static bool line_from_cells(struct sbline *l, const VTermScreenCell *cells, int cols)
@@ -123,10 +207,11 @@ static uint32_t ch_at(const struct sbline *l, int i)
         return ch == 0 ? ' ' : ch;
 }
 
-/* Does line l begin as the kept row k, over its first n cells, with k longer? */
-static bool shadow_match(const struct sbline *k, const struct sbline *l, int n)
+/* Does line l (at most n cells) begin as the kept row k, k longer? A check
+ * on what the row tracking says, never a search. */
+static bool keep_begins(const struct sbline *k, const struct sbline *l, int n)
 {
-        if (k->cols <= n || l->cols == 0 || l->cols > n)
+        if (k->cols <= n || l->cols > n)
                 return false;
         for (int i = 0; i < n; i++)
                 if (ch_at(k, i) != ch_at(l, i))
@@ -134,22 +219,10 @@ static bool shadow_match(const struct sbline *k, const struct sbline *l, int n)
         return true;
 }
 
-static void shadow_drop(struct vt *vt, int i)
-{
-        free(vt->shadow[i].c);
-        vt->shadow[i] = vt->shadow[--vt->nshadow];
-}
-
-static void shadow_clear(struct vt *vt)
-{
-        while (vt->nshadow > 0)
-                shadow_drop(vt, vt->nshadow - 1);
-        vt->shadow_w = 0;
-}
-
 static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
 {
         struct vt *vt = user;
+        int row = vt->push_seq++; /* a scroll pushes its rows from the top, in order */
         vt->pushed++;
         int idx;
         if (vt->sb_len < SB_MAX) {
@@ -163,13 +236,16 @@ static int cb_pushline(int cols, const VTermScreenCell *cells, void *user)
         struct sbline *l = &vt->sb[idx];
         line_from_cells(l, cells, cols);
         /* A row a narrowing cut: into the scrollback whole. */
-        for (int k = 0; k < vt->nshadow; k++)
-                if (shadow_match(&vt->shadow[k], l, cols)) {
+        if (row < vt->keep_cap && vt->keep[row].c) {
+                if (keep_begins(&vt->keep[row], l, cols)) {
                         free(l->c);
-                        *l = vt->shadow[k];
-                        vt->shadow[k] = vt->shadow[--vt->nshadow];
-                        break;
+                        *l = vt->keep[row];
+                        vt->keep[row].c = NULL;
+                        vt->keep[row].cols = 0;
+                } else {
+                        line_free(&vt->keep[row]);
                 }
+        }
         return 1;
 }
 
@@ -198,20 +274,20 @@ static int cb_popline(int cols, VTermScreenCell *cells, void *user)
                         cells[i].bg = dbg;
                 }
         }
-        if (l->cols > cols && vt->shadow && vt->nshadow < SHADOW_MAX) {
-                vt->shadow[vt->nshadow++] = *l; /* cut on the screen: kept whole */
-                if (vt->shadow_w < l->cols)
-                        vt->shadow_w = l->cols;
-        } else {
+        line_free(&vt->popped);
+        if (l->cols > cols)
+                vt->popped = *l; /* cut on the screen: kept whole (cb_moverect places it) */
+        else
                 free(l->c);
-        }
         l->c = NULL;
+        l->cols = 0;
         vt->sb_len--;
         return 1;
 }
 
 static const VTermScreenCallbacks screen_cbs = {
     .damage = cb_damage,
+    .moverect = cb_moverect,
     .movecursor = cb_movecursor,
     .settermprop = cb_settermprop,
     .bell = cb_bell,
@@ -237,7 +313,7 @@ struct vt *vt_new(int rows, int cols, vt_out_fn out, void *ud)
                 cols = 1;
         vt->sb = calloc(SB_MAX, sizeof(*vt->sb));
         vt->vt = vterm_new(rows, cols);
-        if (!vt->sb || !vt->vt) {
+        if (!vt->sb || !vt->vt || !keep_room(vt, rows)) {
                 vt_free(vt);
                 return NULL;
         }
@@ -250,7 +326,9 @@ struct vt *vt_new(int rows, int cols, vt_out_fn out, void *ud)
         vterm_output_set_callback(vt->vt, out_cb, vt);
         vt->scr = vterm_obtain_screen(vt->vt);
         vterm_screen_set_callbacks(vt->scr, &screen_cbs, vt);
-        vterm_screen_set_damage_merge(vt->scr, VTERM_DAMAGE_SCROLL);
+        /* Per row, so that each scroll is reported (moverect) as it happens:
+         * the keeps follow their rows through it. */
+        vterm_screen_set_damage_merge(vt->scr, VTERM_DAMAGE_ROW);
         vterm_screen_enable_altscreen(vt->scr, 1);
         vterm_screen_reset(vt->scr, 1);
         return vt;
@@ -267,8 +345,9 @@ void vt_free(struct vt *vt)
                         free(vt->sb[i].c);
                 free(vt->sb);
         }
-        shadow_clear(vt);
-        free(vt->shadow);
+        keep_drop(vt, 0, vt->keep_cap);
+        free(vt->keep);
+        line_free(&vt->popped);
         free(vt);
 }
 
@@ -294,35 +373,21 @@ static bool read_row(struct vt *vt, int r, struct sbline *l)
         return ok;
 }
 
-/* Before narrowing to cols: keep whole every row that would be cut. A row
- * that an earlier narrowing already cut has its entry (longer, the same
- * beginning); each entry stands for one row. */
-static void shadow_keep(struct vt *vt, int cols)
+/* Before narrowing to cols: every row that would be cut is kept whole. A
+ * row an earlier narrowing cut has its keep already (longer). */
+static void keep_cut(struct vt *vt, int cols)
 {
-        if (!vt->shadow)
-                vt->shadow = calloc(SHADOW_MAX, sizeof(*vt->shadow));
-        if (!vt->shadow)
-                return;
-        bool claimed[SHADOW_MAX] = {false};
-        for (int r = 0; r < vt->rows && vt->nshadow < SHADOW_MAX; r++) {
+        for (int r = 0; r < vt->rows && r < vt->keep_cap; r++) {
+                if (vt->keep[r].c)
+                        continue;
                 struct sbline l;
                 if (!read_row(vt, r, &l))
                         continue;
-                bool keep = l.cols > cols;
-                for (int k = 0; keep && k < vt->nshadow; k++)
-                        if (!claimed[k] && shadow_match(&vt->shadow[k], &l, vt->cols)) {
-                                claimed[k] = true;
-                                keep = false;
-                        }
-                if (keep) {
-                        claimed[vt->nshadow] = true;
-                        vt->shadow[vt->nshadow++] = l;
-                } else {
+                if (l.cols > cols)
+                        vt->keep[r] = l;
+                else
                         free(l.c);
-                }
         }
-        if (vt->shadow_w < vt->cols)
-                vt->shadow_w = vt->cols;
 }
 
 static size_t sgr_color(char *o, size_t n, const VTermColor *c, bool fg)
@@ -335,22 +400,24 @@ static size_t sgr_color(char *o, size_t n, const VTermColor *c, bool fg)
                                 c->rgb.blue);
 }
 
-/* After widening from old to vt->cols: rows that begin as a kept row get
- * its tail back, written into libvterm with the cursor and pen saved. */
-static void shadow_restore(struct vt *vt, int old)
+/* After widening from old to vt->cols: each kept row gets its tail back,
+ * written into libvterm with the cursor and pen saved; a keep now wholly
+ * shown is dropped. */
+static void keep_restore(struct vt *vt, int old)
 {
-        bool used[SHADOW_MAX] = {false};
-        for (int r = 0; r < vt->rows && vt->nshadow > 0; r++) {
+        for (int r = 0; r < vt->rows && r < vt->keep_cap; r++) {
+                struct sbline *t = &vt->keep[r];
+                if (!t->c)
+                        continue;
                 struct sbline l;
                 if (!read_row(vt, r, &l))
                         continue;
-                int k = 0;
-                while (k < vt->nshadow && (used[k] || !shadow_match(&vt->shadow[k], &l, old)))
-                        k++;
+                bool same = keep_begins(t, &l, old);
                 free(l.c);
-                if (k == vt->nshadow)
+                if (!same) {
+                        line_free(t);
                         continue;
-                const struct sbline *t = &vt->shadow[k];
+                }
                 int end = t->cols < vt->cols ? t->cols : vt->cols;
                 size_t cap = 32 + (size_t)(end - old) * 64, o = 0;
                 char *b = malloc(cap);
@@ -373,8 +440,10 @@ static void shadow_restore(struct vt *vt, int old)
                 o += (size_t)snprintf(b + o, cap - o, "\0338");
                 vterm_input_write(vt->vt, b, o);
                 free(b);
-                used[k] = true;
+                if (t->cols <= vt->cols)
+                        line_free(t); /* whole again */
         }
+        vterm_screen_flush_damage(vt->scr);
 }
 
 void vt_resize(struct vt *vt, int rows, int cols)
@@ -386,17 +455,25 @@ void vt_resize(struct vt *vt, int rows, int cols)
         if (rows == vt->rows && cols == vt->cols)
                 return;
         int old = vt->cols;
+        if (!keep_room(vt, rows > vt->rows ? rows : vt->rows))
+                keep_drop(vt, 0, vt->keep_cap); /* moves could not be followed */
         if (cols < old)
-                shadow_keep(vt, cols);
+                keep_cut(vt, cols);
+        /* libvterm scrolls (old width) and pops lines (new width) as it
+         * resizes: a whole row is as wide as the narrower. Its damage is
+         * no writing by the program. */
+        vt->quiet = true;
+        vt->cols = cols < old ? cols : old;
+        vt->push_seq = 0;
+        vterm_set_size(vt->vt, rows, cols);
+        vterm_screen_flush_damage(vt->scr);
         vt->rows = rows;
         vt->cols = cols;
-        vterm_set_size(vt->vt, rows, cols);
+        keep_drop(vt, rows, vt->keep_cap); /* rows the screen no longer has */
+        line_free(&vt->popped);
         if (cols > old)
-                shadow_restore(vt, old);
-        /* As wide as before the first narrowing: every cut row is whole again. */
-        if (vt->shadow_w && cols >= vt->shadow_w)
-                shadow_clear(vt);
-        vterm_screen_flush_damage(vt->scr);
+                keep_restore(vt, old);
+        vt->quiet = false;
         vt->damaged = true;
 }
 

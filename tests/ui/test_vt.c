@@ -3,6 +3,7 @@
 #include "check.h"
 #include "vt.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char answer[64];
@@ -113,6 +114,43 @@ int main(void)
         vt_resize(vt, 12, 40);
         found = count_lines(vt, full);
         CHECK(found == 2, "%d whole lines after a tall narrow pane widened", found);
+        vt_free(vt);
+
+        /* Lines that begin alike (ping's) keep their own tails: a pane 23
+         * columns wide zooms to 80x21, lines arrive, it unzooms and more
+         * arrive; then zoom and unzoom again. The text reads in order,
+         * each line once (newcomer s4 #2: seq=26 27 16 31 30 29 ...). */
+        vt = vt_new(6, 23, out, NULL);
+        int seq = 1;
+        const int rounds[] = {12, 9, 15, 7, 20};
+        for (size_t k = 0; k < sizeof(rounds) / sizeof(rounds[0]); k++) {
+                for (int i = 0; i < rounds[k]; i++, seq++) {
+                        char b[96];
+                        int n = snprintf(b, sizeof(b),
+                                         "64 bytes from d2 10.77.1.2 icmp_seq=%d ttl=64 time=0.1 ms\r\n",
+                                         seq);
+                        vt_feed(vt, b, (size_t)n);
+                }
+                if (k % 2 == 0)
+                        vt_resize(vt, 21, 80);
+                else
+                        vt_resize(vt, 6, 23);
+        }
+        vt_resize(vt, 21, 80);
+        int next = 1, bad = 0;
+        for (int l = 0; l < vt_lines(vt); l++) {
+                vt_line_text(vt, l, line, sizeof(line));
+                const char *q = strstr(line, "icmp_seq=");
+                if (!q)
+                        continue;
+                int got = atoi(q + 9);
+                if (got != next && !bad++)
+                        fprintf(stderr, "line %d: seq=%d where %d was next: \"%s\"\n", l, got,
+                                next, line);
+                next = got + 1;
+        }
+        CHECK(bad == 0, "%d lines out of order", bad);
+        CHECK(next == seq, "the last line read seq=%d of %d", next - 1, seq - 1);
         vt_free(vt);
         return check_done("ui_unit_vt");
 }
