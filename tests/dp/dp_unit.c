@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "dp_wire.h"
 #include "dp_engine.h"
+#include "dp_poll.h"
 #include "monotime.h"
 #include <sys/socket.h>
 #include <math.h>
@@ -367,8 +368,100 @@ static void test_engine_reconfigure(void)
         close(sv[1]);
 }
 
+/* A wire puts back the 802.1Q tag the kernel moved into the metadata, and
+ * shifts the checksum offsets by it: the same bytes whether the frame goes
+ * straight through (sent as an iovec) or through the queue (copied). */
+static void test_wire_tag(void)
+{
+        char err[ERRLEN];
+        for (int delayed = 0; delayed < 2; delayed++) {
+                int sv[2];
+                CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+                struct dp_config c;
+                dp_config_init(&c);
+                CHECK(dp_config_add_wire(&c, "l1", "-", "w1a", "-", "w1b", err) == 0, "%s", err);
+                if (delayed)
+                        CHECK(dp_impair_parse("delay=1", &c.wire[0].dir[0], err) == 0, "%s", err);
+                struct dp_engine *e = dp_engine_offline(&c, sv[0], err);
+                CHECK(e != NULL, "%s", err);
+                if (!e)
+                        return;
+                uint8_t f[60] = {[0] = 2, [5] = 1, [6] = 2, [11] = 2, [12] = 0x08, [20] = 7};
+                struct virtio_net_hdr vh = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+                                            .csum_start = 34,
+                                            .csum_offset = 16,
+                                            .hdr_len = 54};
+                struct tpacket_auxdata aux = {.tp_status = TP_STATUS_VLAN_VALID,
+                                              .tp_vlan_tci = 0x2005};
+                dp_engine_input(e, 0, f, sizeof(f), &vh, &aux, 1);
+                uint8_t buf[200];
+                ssize_t r = -1;
+                for (int i = 0; i < 100 && r < 0; i++) {
+                        r = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+                        if (r < 0) {
+                                usleep(1000);
+                                dp_engine_input(e, 1, f, 0, &vh, NULL, 1); /* runs the queue */
+                        }
+                }
+                struct virtio_net_hdr out;
+                memcpy(&out, buf, sizeof(out));
+                const uint8_t *fr = buf + sizeof(out);
+                static const uint8_t tag[4] = {0x81, 0x00, 0x20, 0x05};
+                CHECK(r == (ssize_t)(sizeof(out) + sizeof(f) + 4), "%s: %zd bytes",
+                      delayed ? "queued" : "straight", r);
+                CHECK(r > 0 && memcmp(fr, f, 12) == 0 && memcmp(fr + 12, tag, 4) == 0 &&
+                          memcmp(fr + 16, f + 12, sizeof(f) - 12) == 0,
+                      "%s: the tag is back after the MAC addresses", delayed ? "queued" : "straight");
+                CHECK(out.csum_start == 38 && out.hdr_len == 58 && out.csum_offset == 16,
+                      "%s: offsets shifted by the tag (%u %u)", delayed ? "queued" : "straight",
+                      out.csum_start, out.hdr_len);
+                dp_engine_free(e);
+                dp_config_free(&c);
+                close(sv[0]);
+                close(sv[1]);
+        }
+}
+
+/* The busy poll's window (dp_poll.h): it grows to cover gaps under the
+ * bound, halves past it down to 0, drops to 0 when preempted, and stays 0
+ * when polling is off. */
+static void test_poll(void)
+{
+        struct dp_poll p;
+        dp_poll_init(&p, 2000000);
+        CHECK(p.window == 0, "starts without polling");
+        dp_poll_blocked(&p, 5000000);
+        CHECK(p.window == 0, "a gap past the bound: still 0");
+        dp_poll_blocked(&p, 1000);
+        CHECK(p.window == DP_POLL_START, "a short gap: the smallest window (%lld)",
+              (long long)p.window);
+        dp_poll_blocked(&p, 1000000);
+        CHECK(p.window == 1250000, "a 1 ms gap: grown to cover it (%lld)", (long long)p.window);
+        dp_poll_blocked(&p, 1900000);
+        CHECK(p.window == 2000000, "never past the bound (%lld)", (long long)p.window);
+        dp_poll_blocked(&p, 3000000);
+        CHECK(p.window == 1000000, "a gap past the bound halves it (%lld)", (long long)p.window);
+        for (int i = 0; i < 10; i++)
+                dp_poll_blocked(&p, 1000000000);
+        CHECK(p.window == 0, "an idle engine stops polling (%lld)", (long long)p.window);
+        dp_poll_blocked(&p, 500000);
+        dp_poll_preempted(&p);
+        CHECK(p.window == 0, "preempted: 0 at once");
+        dp_poll_init(&p, 0);
+        dp_poll_blocked(&p, 1000);
+        CHECK(p.window == 0, "polling off");
+        CHECK(dp_poll_max_parse(NULL) == DP_POLL_MAX_DEFAULT && dp_poll_max_parse("0") == 0 &&
+                  dp_poll_max_parse("50") == 50000,
+              "NETLAB_DP_POLL_US in µs");
+        CHECK(dp_poll_max_parse("") < 0 && dp_poll_max_parse("5ms") < 0 &&
+                  dp_poll_max_parse("-1") < 0 && dp_poll_max_parse("2000000") < 0,
+              "NETLAB_DP_POLL_US: bad values refused");
+}
+
 int main(void)
 {
+        test_poll();
+        test_wire_tag();
         test_wire();
         test_wire_set();
         test_wire_ge();

@@ -44,6 +44,20 @@ if command -v iperf3 >/dev/null; then
 fi
 ok "an unimpaired wire is transparent"
 
+# The busy poll after traffic (dp_poll.h) is bounded: an idle engine
+# sleeps, and a slow ping (gaps far past the bound) costs it almost nothing.
+cpu() { awk '{print $14 + $15}' "/proc/$ENGINE_PID/stat"; }
+sleep 0.5
+C0=$(cpu)
+sleep 2
+C1=$(cpu)
+nsx h1 ping -c 5 -i 0.4 -q 10.9.9.2 >/dev/null
+C2=$(cpu)
+echo "engine CPU: $((C1 - C0)) ticks over 2 s idle, $((C2 - C1)) over 5 pings in 2 s"
+[ $((C1 - C0)) -le 2 ] || fail "an idle engine used $((C1 - C0)) ticks of CPU in 2 s"
+[ $((C2 - C1)) -le 4 ] || fail "5 pings 0.4 s apart cost the engine $((C2 - C1)) ticks of CPU"
+ok "an idle engine sleeps; a slow ping costs it almost nothing"
+
 conf "delay=30000" "delay=20000"
 read -r MIN MED MAX IN < <(rtt 20)
 echo "delay 30 ms + 20 ms: rtt min/median/max $MIN/$MED/$MAX ms"

@@ -1,0 +1,47 @@
+/* dp_poll.c — the adaptive busy-poll window (dp_poll.h says how it tunes). */
+#include "dp_poll.h"
+#include <errno.h>
+#include <stdlib.h>
+
+void dp_poll_init(struct dp_poll *p, int64_t max_ns)
+{
+        p->window = 0;
+        p->max = max_ns > 0 ? max_ns : 0;
+}
+
+void dp_poll_blocked(struct dp_poll *p, int64_t waited)
+{
+        if (p->max <= 0) {
+                p->window = 0;
+                return;
+        }
+        if (waited > p->max) {
+                p->window /= 2;
+                if (p->window < DP_POLL_START)
+                        p->window = 0;
+                return;
+        }
+        int64_t w = p->window * 2;
+        if (w < DP_POLL_START)
+                w = DP_POLL_START;
+        if (w < waited + waited / 4)
+                w = waited + waited / 4;
+        p->window = w < p->max ? w : p->max;
+}
+
+void dp_poll_preempted(struct dp_poll *p)
+{
+        p->window = 0;
+}
+
+int64_t dp_poll_max_parse(const char *env)
+{
+        if (!env)
+                return DP_POLL_MAX_DEFAULT;
+        char *end;
+        errno = 0;
+        long long us = strtoll(env, &end, 10);
+        if (errno || end == env || *end || us < 0 || us > 1000000)
+                return -1;
+        return us * 1000;
+}

@@ -1,0 +1,39 @@
+/* dp_poll.h — the userspace datapath's adaptive busy-poll window.
+ *
+ * After a batch of events the engine keeps polling (epoll_wait with a zero
+ * timeout) for `window` ns before it blocks: a frame that arrives inside
+ * the window is handled without a wake-up (on a VM an idle vCPU's wake-up
+ * is a HLT exit, tens of µs: most of the latency the datapath adds), and
+ * its sender makes no IPI. The window tunes itself as the kernel's
+ * halt-polling does (virt/kvm's grow_halt_poll_ns, shrink_halt_poll_ns):
+ *  - the engine blocked and its next event came after `waited` ns (the
+ *    window included): within the bound, polling a bit longer would have
+ *    caught it, so the window grows to cover that gap (and at least
+ *    doubles); beyond the bound it halves, down to 0 below DP_POLL_START;
+ *  - the poll was preempted (another task wanted the CPU): 0 at once.
+ * An idle lab therefore polls not at all; a ping a second, almost not (its
+ * gaps are far beyond the bound); only traffic whose gaps stay below the
+ * bound keeps a CPU polling, and that yields to any other runnable task.
+ * Pure: no clock and no I/O of its own, so unit tests drive it. */
+#ifndef NETLAB_DP_POLL_H
+#define NETLAB_DP_POLL_H
+#include <stdint.h>
+
+#define DP_POLL_START 10000LL      /* ns: the smallest window worth polling */
+#define DP_POLL_MAX_DEFAULT 2000000LL /* ns: the bound, unless NETLAB_DP_POLL_US says */
+
+struct dp_poll {
+        int64_t window; /* ns polled after the last event; 0: block at once */
+        int64_t max;    /* its bound; 0: never poll */
+};
+
+void dp_poll_init(struct dp_poll *p, int64_t max_ns);
+/* The engine blocked; its next event came `waited` ns after its last one. */
+void dp_poll_blocked(struct dp_poll *p, int64_t waited);
+/* A poll was preempted: the CPU is wanted by another task. */
+void dp_poll_preempted(struct dp_poll *p);
+/* The bound from NETLAB_DP_POLL_US's value (NULL: the default): µs, 0 to
+ * turn polling off; -1 for a value that is not a number of µs <= 1 s. */
+int64_t dp_poll_max_parse(const char *env);
+
+#endif
