@@ -15,14 +15,17 @@ local h2 = lab:host("h2", { ip = "10.0.0.2/24" })
 lab:link(h1, h2)
 -- Polls f until it is true (10 s at most): the machine may be loaded.
 local function until_(f) for _ = 1, 100 do if f() then return end netlab.sleep(0.1) end end
+-- The sleeps carry this run's number (sleep 1001.PID): the checks and the
+-- pkill find only this run's processes, not another run's of this test.
+local T = ("LABNAME"):match("%d+")
 experiment("services", function()
-  local ok, err = h1:service("web", "echo hello $FOO; exec sleep 1001", { env = { FOO = "bar" }, restart = "always" })
+  local ok, err = h1:service("web", "echo hello $FOO; exec sleep 1001." .. T, { env = { FOO = "bar" }, restart = "always" })
   check(ok, "started: " .. tostring(err))
   local st = h1:service_state("web")
   check(st.state == "running" and st.pid > 0 and st.restarts == 0, "running: " .. st.state)
   check(h1:service_log("web") == "hello bar\n", "env and log: " .. h1:service_log("web"))
   check(st.log:match("/run/netlab/LABNAME/log/h1/web.log$"), "log path " .. st.log)
-  h1:cmd("pkill -f 'sleep 1001'")
+  h1:cmd("pkill -f 'sleep 1001\\." .. T .. "$'")
   until_(function() local s = h1:service_state("web") return s.restarts == 1 and s.state == "running" end)
   st = h1:service_state("web")
   check(st.state == "running" and st.restarts == 1, "restarted after a kill: " .. st.state .. " " .. st.restarts)
@@ -39,7 +42,7 @@ experiment("services", function()
   check(not ok2 and err2:match("service bad in h1 failed %(status 3%); its log ends:\nconfig error on line 3"), "failure with the log's tail: " .. tostring(err2))
   local ok3, err3 = h2:service("flap", "exit 1", {restart = "on-failure", ready = "false", timeout = 60})
   check(not ok3 and err3:match("gave up") and err3:match("5 restarts within 60 s"), "gives up: " .. tostring(err3))
-  local ok4, err4 = h2:service("slow", "sleep 1002", {ready = "test -e /nonexistent", timeout = 1})
+  local ok4, err4 = h2:service("slow", "sleep 1002." .. T, {ready = "test -e /nonexistent", timeout = 1})
   check(not ok4 and err4:match("not ready after 1 s"), "not ready: " .. tostring(err4))
   local names = {}
   for _, s in ipairs(h1:services()) do names[#names + 1] = s.name .. "=" .. s.state end
@@ -55,5 +58,5 @@ echo "$out" | grep -E "FAIL|passed"
 expect "run passes (rc $rc)" [ $rc -eq 0 ]
 expect "15 checks" grep -q "15 passed, 0 failed" <<<"$out"
 expect "nothing left" nothing_left $name
-expect "no service process left" [ "$(pgrep -c -f 'sleep 100[12]')" = 0 ]
+expect "no service process left" [ "$(pgrep -c -f "sleep 100[12]\\.$$\$")" = 0 ]
 finish
