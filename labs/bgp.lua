@@ -27,6 +27,10 @@ lab:link(r2b, r3, { ip = { "10.0.23.2/24", "10.0.23.3/24" } })
 lab:link(h1, r1, { ip = { false, "10.1.0.1/24" } })
 lab:link(h3, r3, { ip = { false, "10.3.0.1/24" } })
 
+-- The routers' daemons start as soon as the lab is up (in the console too,
+-- before any experiment), as on a real network.
+lab:on_up(frr.start)
+
 -- r3's BGP route to h1's subnet, or nil.
 local function r3_route()
   local t = r3:vtysh("show ip bgp 10.1.0.0/24 json")

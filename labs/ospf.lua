@@ -30,6 +30,10 @@ frr.link(lab, r1, r4, { ip = { "10.0.14.1/24", "10.0.14.4/24" }, cost = 100 })
 lab:link(h1, r1, { ip = { false, "10.1.0.1/24" } })
 lab:link(h4, r4, { ip = { false, "10.4.0.1/24" } })
 
+-- The routers' daemons start as soon as the lab is up (in the console too,
+-- before any experiment), as on a real network.
+lab:on_up(frr.start)
+
 -- The routers h1's packets to h4 cross, as traceroute shows them.
 local function path()
   local out = h1:cmd("traceroute -n -w 1 -q 1 -m 6 10.4.0.10 2>&1") or ""

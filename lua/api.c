@@ -2204,10 +2204,11 @@ static int l_link_tostring(lua_State *L)
 
 /* ---- experiments and checks ---- */
 
-static int l_experiment(lua_State *L)
+/* Registers the function at index 2 as experiment name: at the end, or
+ * first when up (lab:on_up's, which the drivers run once the lab is built). */
+static int add_experiment(lua_State *L, const char *name, bool up)
 {
         struct nlua *N = nlua_from(L);
-        const char *name = checkstr(L, 1);
         luaL_checktype(L, 2, LUA_TFUNCTION);
         if (!*name)
                 return nlua_raise(L, "experiment: the name must not be empty");
@@ -2227,13 +2228,34 @@ static int l_experiment(lua_State *L)
                         ? call.currentline
                         : -1;
         lua_pushvalue(L, 2);
-        e[N->nexp] = (struct nlua_exp){.name = strdup(name),
-                                       .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX),
-                                       .src = strdup(line0 > 0 ? fn.source + 1 : ""),
-                                       .line0 = line0,
-                                       .line1 = fn.lastlinedefined};
+        int at = up ? 0 : N->nexp;
+        memmove(&e[at + 1], &e[at], (size_t)(N->nexp - at) * sizeof(*e));
+        e[at] = (struct nlua_exp){.name = strdup(name),
+                                  .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX),
+                                  .src = strdup(line0 > 0 && !up ? fn.source + 1 : ""),
+                                  .line0 = up ? -1 : line0,
+                                  .line1 = fn.lastlinedefined,
+                                  .up = up};
         N->nexp++;
         return 0;
+}
+
+static int l_experiment(lua_State *L)
+{
+        return add_experiment(L, checkstr(L, 1), false);
+}
+
+/* netlab._on_up(fn): fn is the experiment "on_up", first in the list
+ * (netlab.core's lab:on_up runs the lab's functions from it). */
+static int l_on_up(lua_State *L)
+{
+        struct nlua *N = nlua_from(L);
+        if (nlua_up_exp(N) >= 0)
+                return nlua_raise(L, "lab:on_up: registered twice");
+        lua_settop(L, 1);
+        lua_pushstring(L, NLUA_UP_NAME);
+        lua_insert(L, 1);
+        return add_experiment(L, NLUA_UP_NAME, true);
 }
 
 /* check(condition, message [, level]) → condition. level, as error()'s: 1
@@ -2442,7 +2464,7 @@ int nlua_api_open(struct nlua *N, char *err)
         static const luaL_Reg netlab_fns[] = {
             {"lab", l_netlab_lab}, {"sleep", l_sleep},           {"check_opts", l_check_opts},
             {"error", l_error},    {"is_address", l_is_address}, {"now", l_now},
-            {"seed", l_seed},
+            {"seed", l_seed},      {"_on_up", l_on_up},
             {NULL, NULL}};
         luaL_newlib(L, netlab_fns);
         lua_pushstring(L, NETLAB_VERSION);

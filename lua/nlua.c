@@ -516,6 +516,11 @@ const char *nlua_exp_name(struct nlua *N, int exp)
         return exp >= 0 && exp < N->nexp ? N->exp[exp].name : NULL;
 }
 
+int nlua_up_exp(struct nlua *N)
+{
+        return N->nexp > 0 && N->exp[0].up ? 0 : -1;
+}
+
 int nlua_exp_running(struct nlua *N)
 {
         return N->running;

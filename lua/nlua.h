@@ -45,9 +45,15 @@ int nlua_adopt(struct nlua *L, char *err);
 int nlua_validate(struct nlua *L, char *err);
 int nlua_teardown(struct nlua *L, char *err);
 
-/* Experiments, in registration order. */
+/* Experiments, in registration order, but lab:on_up's first. */
 int nlua_exp_count(struct nlua *L);
 const char *nlua_exp_name(struct nlua *L, int exp);
+/* The experiment that runs the lab's lab:on_up functions (what should run
+ * once the lab is up: its services), -1 when it has none. Every driver
+ * starts it right after a build (not after an adopt: what it started still
+ * runs); `netlab run` runs it as the first experiment. */
+#define NLUA_UP_NAME "on_up"
+int nlua_up_exp(struct nlua *L);
 
 enum nlua_status { NLUA_DONE, NLUA_WAIT, NLUA_ERROR };
 struct nlua_wait {

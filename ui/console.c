@@ -725,6 +725,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 if (hostobj_describe(c->lab->name, host, sizeof(host)) > 0)
                         con_msg(c, false, "Lab %s is up; changed on this machine: %s",
                                 c->lab->name, host);
+                if (!adopting) /* an adopted lab's services still run */
+                        exp_on_up(c);
         }
         sigprocmask(SIG_BLOCK, &set, NULL);
         if (lab_stop_requested && !c->quit)

@@ -86,6 +86,19 @@ int exp_run(struct console *c, int idx, char *err)
         return 0;
 }
 
+void exp_on_up(struct console *c)
+{
+        char err[ERRLEN];
+        int up = nlua_up_exp(c->L);
+        if (up < 0)
+                return;
+        if (exp_run(c, up, err) < 0)
+                con_msg(c, true, "exp %s: %s", NLUA_UP_NAME, err);
+        else if (nlua_exp_running(c->L) == up)
+                con_msg(c, false, "Lab %s is up; %s is starting its services...", c->lab->name,
+                        NLUA_UP_NAME);
+}
+
 /* The message line after a failed experiment: the first failing check,
  * its cause and its file:line, as `netlab run` prints it. */
 static void exp_failed_msg(struct console *c, int idx, const struct nlua_exp_result *res)
@@ -247,6 +260,11 @@ static void exp_step_end(struct console *c, struct exp_resume *r)
                         con_msg(c, true, "exp %s: %s", nlua_exp_name(c->L, idx), err);
                 else if (res.failed > 0)
                         exp_failed_msg(c, idx, &res);
+                else if (idx == nlua_up_exp(c->L))
+                        con_msg(c, false,
+                                "Lab %s is up; %s started its services. Type help, or Ctrl-b ? "
+                                "for keys.",
+                                c->lab->name, NLUA_UP_NAME);
                 else
                         con_msg(c, false, "exp %s: %d passed, 0 failed", nlua_exp_name(c->L, idx),
                                 res.passed);

@@ -36,6 +36,9 @@ int exp_init(struct console *c); /* -1 when out of memory */
 void exp_free(struct console *c);
 /* Starts experiment idx (stepped by the loop from then on). */
 int exp_run(struct console *c, int idx, char *err);
+/* Starts the lab's on_up experiment (lab:on_up: its services), if it has
+ * one, right after a build or a reload. */
+void exp_on_up(struct console *c);
 /* Resumes the running experiment, or `lua` line (its fd is readable or its
  * deadline passed). */
 void exp_step(struct console *c);

@@ -14,7 +14,7 @@
 
 struct console;
 
-#define INSPECT_SVCS 16 /* services shown; "... N more" past them */
+#define INSPECT_SVCS 64 /* services shown (scrolled); "... N more" past them */
 #define INSPECT_SPARK 30 /* throughput samples kept per interface (one a read) */
 
 /* A service of the node as its supervisor's state file says. */

@@ -123,6 +123,7 @@ void reload_end(struct console *c, void *state, int rc)
         monitors_start(c);
         con_msg(c, false, "reload: lab %s is up again from %s: %d nodes, %d links", c->lab->name,
                 c->lab_path, c->lab->nnodes, c->lab->nlinks);
+        exp_on_up(c);
 }
 
 /* Runs on the command worker (cmdwork.c): reload_begin, reload_run, reload_end. */

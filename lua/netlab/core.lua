@@ -465,6 +465,33 @@ return function(classes)
     run_pings({ job }, timeout, res)
     return end_result(res)
   end
+  -- lab:on_up(fn): fn(lab) runs once the lab is built, in `netlab run`
+  -- and in the console alike, before any experiment: what a lab should
+  -- have running when it is up (its routers' daemons: lab:on_up(frr.start)).
+  -- It runs as the experiment "on_up", the first of the list, so the
+  -- console stays live meanwhile and shows how it went. An error, or a
+  -- `nil, message` return, fails it with that message at the line of the
+  -- lab:on_up call. Several functions run in the order given.
+  local ups = setmetatable({}, { __mode = "k" }) -- lab -> {{fn, where}, ...}
+  function lab.on_up(self, fn)
+    if type(fn) ~= "function" then
+      fail("lab:on_up: expected a function(lab), got " .. type(fn))
+    end
+    local info = debug.getinfo(2, "Sl")
+    local where = info and info.short_src and (info.short_src:match("[^/]*$") .. ":" .. info.currentline) or "?"
+    local list = ups[self]
+    if not list then
+      list = {}
+      ups[self] = list
+      netlab._on_up(function()
+        for _, u in ipairs(list) do
+          local ok, err = u.fn(self)
+          if ok == nil and err ~= nil then error(("%s: %s"):format(u.where, tostring(err)), 0) end
+        end
+      end)
+    end
+    list[#list + 1] = { fn = fn, where = where }
+  end
   -- Services in nodes (node:service, ...): their own file.
   require("netlab.service")(classes)
   -- Switch classes and OpenFlow controllers: their own file.
