@@ -16,6 +16,7 @@
 #include "lab.h"
 #include "monotime.h"
 #include "nlua.h"
+#include "service.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -294,6 +295,11 @@ static int run_one(struct labrun *r)
 out:
         fflush(stdout);
         bool kept = O.keep && nlua_lab(N) && nlua_lab(N)->state == LAB_UP && !lab_stop_requested;
+        if (kept && service_detach(nlua_lab(N), err) < 0) {
+                fprintf(stderr, "netlab: lab \"%s\" not kept up: %s\n", nlua_lab(N)->name, err);
+                kept = false;
+                rc = 1;
+        }
         if (kept && dp_detach(nlua_lab(N), err) < 0) {
                 /* A lab that cannot forward is not "kept up". */
                 fprintf(stderr, "netlab: lab \"%s\" not kept up: it cannot forward (%s)\n",

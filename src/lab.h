@@ -166,6 +166,7 @@ struct lab {
         bool editing;      /* live.c is changing the built lab's model (lab_add_* allowed) */
         struct service *svcs; /* services started in nodes (service.h) */
         int nsvcs;
+        struct service_keeper *svk; /* their supervisor (service.c), NULL: none yet */
         struct dp_run *dp; /* the userspace datapath process (dp.h), or NULL */
         lab_progress_fn progress;
         void *progress_ud;

@@ -1,18 +1,23 @@
 /* service.h — supervised processes in nodes (issue 12 §2).
  *
- * A service is a command run in a node by a supervisor: a small process
- * forked from netlab when the service starts, which enters the node (net,
- * uts and the node's mount namespace, so it is killed with the node's
- * processes), runs `/bin/sh -c CMD` in a process group of its own with
+ * A service is a command run in a node by the lab's service keeper: one
+ * small process per lab, forked from netlab when a service first starts,
+ * and gone once none runs (a lab without running services has no such
+ * process). For each service it forks a child that enters the node (net,
+ * uts and the node's mount namespace, opened by path: the keeper holds no
+ * namespace), runs `/bin/sh -c CMD` in a process group of its own with
  * stdout and stderr appended to /run/netlab/LAB/log/NODE/NAME.log, and
  * restarts it by policy ("no", "on-failure", "always"; at most 5 restarts in
- * a minute, then it gives up and says so in the log). One supervisor per
- * running service and none otherwise: a lab without services has no such
- * process. The supervisor writes the service's state to
- * /run/netlab/LAB/svc/NODE.NAME ("STATE PID RESTARTS STATUS"), which every
- * reader (Lua, the console, another netlab) parses with service_state.
- * SIGTERM to a supervisor stops the service (TERM to its group, KILL after
- * 3 s); SIGHUP restarts it. Supervisors are journaled ("proc"). */
+ * a minute, then it gives up and says so in the log). The keeper writes each
+ * service's state to /run/netlab/LAB/svc/NODE.NAME ("STATE PID RESTARTS
+ * STATUS"), which every reader (Lua, the console, another netlab) parses with
+ * service_state. The owner talks to it over a socket pair: start, stop (TERM
+ * to the group, KILL after 3 s), restart. When the owner's end closes, the
+ * keeper stops every service and exits, unless the owner left the lab up
+ * (service_detach): a netlab killed with -9 leaves no daemon running. The
+ * keeper is journaled ("proc"): the teardown and `netlab clean` kill it.
+ * One process per lab rather than one per service: 0.24 MB of PSS less per
+ * service (bench/routing.md). */
 #ifndef NETLAB_SERVICE_H
 #define NETLAB_SERVICE_H
 #include <stdbool.h>
@@ -32,8 +37,6 @@ struct service {
         char *cmd;
         enum service_restart restart;
         char **env; /* "K=V" strings, NULL-terminated, or NULL */
-        pid_t sup;  /* the supervisor, 0 when none runs */
-        unsigned long long sup_start;
 };
 
 /* The state a supervisor wrote. */
@@ -82,8 +85,12 @@ void service_log_tail(const struct lab *lab, int node, const char *name, char *b
 /* Reaps supervisors that exited (non-blocking); called by the owner's loop
  * and before each state read. */
 void service_reap(struct lab *lab);
-/* Frees the registrations (lab_free). Supervisors are killed with the
- * node's processes by the teardown. */
+/* The lab stays up without its netlab (run --keep, a console that quits
+ * and keeps it): its services outlive this process. Without this, the
+ * end of the process (even by kill -9) stops them. */
+int service_detach(struct lab *lab, char *err);
+/* Frees the registrations (lab_free). The keeper is killed by the
+ * teardown (journaled); without one, it stops the services (see above). */
 void service_free_all(struct lab *lab);
 
 #endif

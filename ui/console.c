@@ -11,6 +11,7 @@
  * while curses is up: messages go to the status line and to a log file
  * ($XDG_STATE_HOME/netlab/console.log). */
 #include "console.h"
+#include "service.h"
 #include "kwork.h"
 #include "clean.h"
 #include "dp.h"
@@ -758,7 +759,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 draw_all(c); /* "Stopped by ...", while the lab is torn down */
         /* A lab that cannot forward (its datapath gave up) is not kept. */
         char why[ERRLEN] = "";
-        bool kept = c->built && c->keep && dp_detach(c->lab, why) == 0;
+        bool kept = c->built && c->keep && service_detach(c->lab, why) == 0 &&
+                    dp_detach(c->lab, why) == 0;
         if (c->built && !kept && !hostv) {
                 if (nlua_teardown(c->L, err) < 0) {
                         con_log(c, "teardown: %s", err);

@@ -288,20 +288,15 @@ local function failed(s)
 end
 
 -- Whether path is a socket (or anything) in the router's own files, seen
--- through /proc/PID/root of its zebra's supervisor (the daemon's parent: a
--- daemon that changed its user cannot be looked into): opening a socket
--- fails with ENXIO, a missing file with ENOENT. No process per look.
+-- through /proc/PID/root of its zebra (root may look into a daemon that
+-- changed its user): opening a socket fails with ENXIO, a missing file
+-- with ENOENT. No process per look.
 local function has_file(rt, path)
   local st = rt.node:service_state("zebra")
   if not st or not st.pid or st.pid <= 0 then return false end
-  local f = io.open(("/proc/%d/stat"):format(st.pid))
-  local stat = f and f:read("a")
-  if f then f:close() end
-  local sup = stat and tonumber(stat:match("^%d+ %b() %S+ (%d+)"))
-  if not sup then return false end
   -- (An absolute symlink on the way, as /var/run -> /run, would lead back
   -- to this process's root: the caller gives the path without one.)
-  local g, _, code = io.open(("/proc/%d/root%s"):format(sup, path))
+  local g, _, code = io.open(("/proc/%d/root%s"):format(st.pid, path))
   if g then g:close() return true end
   return code ~= 2
 end
