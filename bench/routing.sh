@@ -4,6 +4,8 @@
 # router, as a table:
 #   OSPF on a ring of 50 routers and a 10x10 grid, hellos of 1 s;
 #   BGP with 20 ASes in a chain.
+# Each row is followed (on stderr) by the PSS per router of each daemon and
+# of the supervisors.
 # Usage: bench/routing.sh [NETLAB] [ring=50] [grid=10] [chain=20]
 #   ROWS="grid" bench/routing.sh ...   runs only some rows (ring grid chain)
 set -u
@@ -65,19 +67,28 @@ experiment("bench", function()
   end
   -- The supervisor (the lab's service keeper, every daemon's parent) is
   -- counted once.
-  local pss, procs, seen = 0, 0, {}
+  local pss, procs, seen, by = 0, 0, {}, { supervisor = 0 }
   for i = 1, #R do
     for _, st in ipairs(R[i]:services()) do
       if st.pid and st.pid > 0 then
-        pss = pss + pss_of(st.pid) procs = procs + 1
+        local p = pss_of(st.pid)
+        pss = pss + p procs = procs + 1
+        by[st.name] = (by[st.name] or 0) + p
         local sup = ppid_of(st.pid)
         if sup and sup > 1 and not seen[sup] then
           seen[sup] = true
-          pss = pss + pss_of(sup) procs = procs + 1
+          p = pss_of(sup)
+          pss = pss + p procs = procs + 1
+          by.supervisor = by.supervisor + p
         end
       end
     end
   end
+  -- Each kind's PSS per router (a daemon a router runs, the supervisors).
+  local kinds = {}
+  for k, v in pairs(by) do kinds[#kinds + 1] = ("%s %.2f"):format(k, v / 1024 / #R) end
+  table.sort(kinds)
+  print("pss_by " .. table.concat(kinds, ", ") .. " MB")
   local m1 = meminfo()
   local function kern(m) return m.Slab + m.KernelStack + m.PageTables end
   print(("per_router %.1f MB %.1f procs"):format(pss / 1024 / #R, procs / #R))
@@ -105,6 +116,7 @@ row() { # row LABEL NAME TOPO-LUA ROUTERS
                 "${build:-?}" "${conv:-?}" "${mem:-?}" "${kmem:-?}" "${avail:-?}" "${procs:-?}" \
                 "$(echo "$t1 - $t0" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
         echo "$out" | grep -E "^frr:|FAIL" | head -3 >&2
+        echo "$out" | sed -n "s/^pss_by /  $1 PSS per router: /p" >&2
 }
 
 echo "| lab                      | routers |    build   | convergence  | PSS/router | kernel/router | MemAvail/router | procs/router | total | load (1, 5, 15 min) |"
