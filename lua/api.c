@@ -189,12 +189,34 @@ static void *ud_test(lua_State *L, int idx, enum ud_tag tag)
         return p;
 }
 
+/* Raises "link: bad argument #2: expected WHAT, got nil (...)" at the lab
+ * file's line, numbering the arguments as the user wrote them: a method
+ * call's hidden self is not counted (lab:link(h1, r9) has r9 second). */
+static int arg_raise(lua_State *L, int arg, const char *what)
+{
+        lua_Debug ar;
+        char fn[64] = "", hint[96] = "";
+        int shown = arg;
+        if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name) {
+                snprintf(fn, sizeof(fn), "%s: ", ar.name);
+                bool method = ar.namewhat && !strcmp(ar.namewhat, "method");
+                if (method && arg > 1)
+                        shown = arg - 1;
+                if (!method && arg == 1 && ar.namewhat && !strcmp(ar.namewhat, "field"))
+                        snprintf(hint, sizeof(hint), " (a method: call it with a colon, x:%s(...))",
+                                 ar.name);
+        }
+        if (!hint[0] && lua_isnoneornil(L, arg))
+                snprintf(hint, sizeof(hint), " (a variable not defined yet?)");
+        return nlua_raise(L, "%sbad argument #%d: expected %s, got %s%s", fn, shown, what,
+                          luaL_typename(L, arg), hint);
+}
+
 static void *ud_check(lua_State *L, int idx, enum ud_tag tag)
 {
         void *p = ud_test(L, idx, tag);
         if (!p)
-                nlua_raise(L, "bad argument #%d: expected %s, got %s", idx,
-                           ud_classes[tag - TAG_LAB].what, luaL_typename(L, idx));
+                arg_raise(L, idx, ud_classes[tag - TAG_LAB].what);
         return p;
 }
 
@@ -226,8 +248,7 @@ static int check_node(lua_State *L, int arg)
         }
         struct ref *r = ud_test(L, arg, TAG_NODE);
         if (!r || r->idx < 0)
-                nlua_raise(L, "bad argument #%d: expected a node or a node name, got %s", arg,
-                           luaL_typename(L, arg));
+                arg_raise(L, arg, "a node or a node name");
         if (!lab_node_live(lab, r->idx))
                 nlua_raise(L, "node '%s' was deleted",
                            r->idx < lab->nnodes ? lab->nodes[r->idx].name : "?");
@@ -2287,6 +2308,16 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
  * duplicate, ... on its wires) and lab:pingall{sample}'s pairs repeat from
  * run to run. Before the build: the datapath draws from its start.
  * netlab.seed() → the seed given, or nil. */
+/* netlab.warn(MSG): "warning: FILE:LINE: MSG" where the lab's output goes
+ * (the terminal for netlab run, the output pane in the console). */
+static int l_warn(lua_State *L)
+{
+        char w[128];
+        nlua_where(L, w, sizeof(w));
+        nlua_note(nlua_from(L), "warning: %s%s%s", w, w[0] ? ": " : "", luaL_checkstring(L, 1));
+        return 0;
+}
+
 static int l_seed(lua_State *L)
 {
         struct nlua *N = nlua_from(L);
@@ -2464,7 +2495,7 @@ int nlua_api_open(struct nlua *N, char *err)
         static const luaL_Reg netlab_fns[] = {
             {"lab", l_netlab_lab}, {"sleep", l_sleep},           {"check_opts", l_check_opts},
             {"error", l_error},    {"is_address", l_is_address}, {"now", l_now},
-            {"seed", l_seed},      {"_on_up", l_on_up},
+            {"seed", l_seed},      {"_on_up", l_on_up},     {"warn", l_warn},
             {NULL, NULL}};
         luaL_newlib(L, netlab_fns);
         lua_pushstring(L, NETLAB_VERSION);

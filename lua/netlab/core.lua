@@ -408,6 +408,10 @@ return function(classes)
     end
     local res, seen, jobs = new_result(), {}, {}
     local nh = #hosts
+    if k and k >= nh * (nh - 1) then
+      netlab.warn(("lab:pingall: sample = %d is not fewer than the %d pairs of %d hosts: "
+        .. "every pair is pinged"):format(k, nh * (nh - 1), nh))
+    end
     if k and k < nh * (nh - 1) then
       res.seed = netlab.seed() or math.random(1, 1 << 53)
       res.pairs = {}

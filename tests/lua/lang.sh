@@ -279,6 +279,10 @@ case_ "lab:pingall: family is 4 or 6, got 6"                    'lab:build(); la
 case_ "lab:pingall: unknown option 'famly' \(expected one of: timeout, nodes, family, sample\)" 'lab:pingall({ famly = 6 })'
 case_ "node:ping: unknown option 'cnt' \(expected one of: count, timeout, interval, size, family\)" 'h1:ping(h2, { cnt = 1 })'
 case_ "lab:link_between: no node named \"h9\""             'lab:link_between(h1, "h9")'
+# Arguments counted as written (a method's self is not), a nil named as
+# what it usually is, a method called with a dot told to take a colon.
+case_ "link: bad argument #2: expected a node or a node name, got nil \(a variable not defined yet\?\)" 'lab:link(h1, r9)'
+case_ "link: bad argument #1: expected a lab, got userdata \(a method: call it with a colon, x:link\(\.\.\.\)\)" 'lab.link(h1, h2)'
 case_ "lab:link_between: expected a node or a node's name, got number" 'lab:link_between(h1, 3)'
 case_ "lab:link_between: h1 and h2 have 1 link, not 2"     'lab:link_between(h1, h2, 2)'
 case_ "lab:link_between: which is an index from 1 or \"all\", got 0" 'lab:link_between(h1, h2, 0)'

@@ -75,6 +75,8 @@ echo "$out"
 expect "the sample/reach lab passes" [ $rc -eq 0 ]
 expect "every check ran" grep -qE "^1[0-9] passed, 0 failed$" <<<"$out"
 pairs1=$(grep '^PAIRS ' <<<"$out")
+expect "a sample not below N*(N-1) says it pings every pair, at its line" \
+  grep -qE "^warning: .*$name\.lua:[0-9]+: lab:pingall: sample = 5000 is not fewer than the 380 pairs of 20 hosts: every pair is pinged$" <<<"$out"
 expect "nothing left" nothing_left $name
 
 # Another run with the same seed draws the same pairs; another seed others.
