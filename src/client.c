@@ -66,6 +66,17 @@ static void write_all(int fd, const void *buf, size_t len)
         }
 }
 
+/* The lab's name as the server sends it (len bytes at d), into *name. */
+static void lab_name(size_t len, const unsigned char *d, const char **name)
+{
+        static char nm[64];
+        if (len > 0 && len < sizeof(nm)) {
+                memcpy(nm, d, len);
+                nm[len] = '\0';
+                *name = nm;
+        }
+}
+
 int client_attach(int sock, const char *name)
 {
         struct termios saved, raw;
@@ -89,6 +100,7 @@ int client_attach(int sock, const char *name)
         send_frame(sock, SRV_REDRAW, NULL, 0);
         int rc = 1;
         const char *why = "lost the lab server";
+        char killed[64];
         unsigned char in[70000];
         size_t ilen = 0;
         for (;;) {
@@ -150,19 +162,21 @@ int client_attach(int sock, const char *name)
                                 const unsigned char *d = in + off + sizeof(h);
                                 if (h.type == SRV_OUTPUT)
                                         write_all(STDOUT_FILENO, d, h.len);
-                                else if (h.type == SRV_EXIT && h.len == sizeof(int32_t)) {
+                                else if (h.type == SRV_EXIT && h.len >= sizeof(int32_t)) {
                                         int32_t st;
                                         memcpy(&st, d, sizeof(st));
-                                        rc = st;
-                                        why = NULL;
+                                        lab_name(h.len - sizeof(st), d + sizeof(st), &name);
+                                        rc = st < 0 ? 128 - st : st;
+                                        why = NULL; /* the console said goodbye itself */
+                                        if (st < 0) { /* ... unless a signal killed it */
+                                                snprintf(killed, sizeof(killed),
+                                                         "the lab's console was killed (%s)",
+                                                         sigabbrev_np(-st) ? sigabbrev_np(-st) : "?");
+                                                why = killed;
+                                        }
                                         done = true;
                                 } else if (h.type == SRV_DETACHED) {
-                                        if (h.len > 0 && h.len < 64) {
-                                                static char nm[64];
-                                                memcpy(nm, d, h.len);
-                                                nm[h.len] = '\0';
-                                                name = nm;
-                                        }
+                                        lab_name(h.len, d, &name);
                                         rc = 0;
                                         why = "detached";
                                         done = true;
@@ -193,6 +207,10 @@ int client_attach(int sock, const char *name)
         close(sfd);
         if (why && !strcmp(why, "detached"))
                 printf("[detached from lab %s: netlab attach %s]\n", name, name);
+        else if (why == killed)
+                printf("[%s: lab %s is left up: netlab attach %s takes it back, netlab down %s "
+                       "removes it]\n",
+                       why, name, name, name);
         else if (why)
                 printf("[%s: lab %s]\n", why, name);
         fflush(stdout);

@@ -395,7 +395,7 @@ static void server_loop(struct server *s)
                                         kill(s->console, (int)si.ssi_signo); /* stop the lab */
                         int st;
                         if (waitpid(s->console, &st, WNOHANG) == s->console) {
-                                status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+                                status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
                                 break;
                         }
                 }
@@ -428,8 +428,12 @@ static void server_loop(struct server *s)
         ssize_t r;
         while ((r = read(s->master, buf, sizeof(buf))) > 0)
                 broadcast(s, SRV_OUTPUT, buf, (size_t)r);
+        unsigned char ex[sizeof(int32_t) + sizeof(s->name)];
         int32_t st32 = status;
-        broadcast(s, SRV_EXIT, &st32, sizeof(st32));
+        size_t nl = strnlen(s->name, sizeof(s->name) - 1);
+        memcpy(ex, &st32, sizeof(st32));
+        memcpy(ex + sizeof(st32), s->name, nl);
+        broadcast(s, SRV_EXIT, ex, sizeof(st32) + nl);
         for (int tries = 0; tries < 20; tries++) { /* at most 2 s for slow clients */
                 bool left = false;
                 for (int i = 0; i < s->ncl; i++) {

@@ -32,7 +32,8 @@ enum srv_msg {
         SRV_INPUT = 1, /* client -> server: keys */
         SRV_WINSZ,     /* client -> server: struct srv_winsz (also the first message) */
         SRV_OUTPUT,    /* server -> client: the console's output */
-        SRV_EXIT,      /* server -> client: int32 exit status of the console; then EOF */
+        SRV_EXIT,      /* server -> client: int32 exit status of the console, -SIG if a
+                        * signal killed it, then the lab's name; then EOF */
         SRV_DETACHED,  /* server -> client: you were detached (prefix d); then EOF */
         SRV_REDRAW,    /* client -> server: repaint the whole screen (after attach) */
         SRV_SIGNAL,    /* client -> server: int32 SIGINT or SIGTERM, for the console */
