@@ -1010,6 +1010,28 @@ static bool vlans_differ(const struct vlan_entry *v, int n, const struct vlan_en
         return false;
 }
 
+int lab_changed_links(const struct lab *lab, char *buf, size_t len)
+{
+        int n = 0;
+        buf[0] = '\0';
+        for (int i = 0; i < lab->nlinks; i++) {
+                const struct link *l = &lab->links[i];
+                if (!lab_link_live(lab, i))
+                        continue;
+                bool changed = l->up != l->up_built || params_differ(&l->p, &l->p_built) ||
+                               l->has_pb != l->has_pb_built ||
+                               (l->has_pb && params_differ(&l->pb, &l->pb_built));
+                for (int k = 0; k < 2 && !changed; k++) {
+                        const struct iface *f = &lab->ifaces[k ? l->b : l->a];
+                        changed = vlans_differ(f->vlan, f->nvlan, f->vlan_built, f->nvlan_built);
+                }
+                if (changed && n++ == 0)
+                        snprintf(buf, len, "link %s-%s", lab->nodes[lab->ifaces[l->a].node].name,
+                                 lab->nodes[lab->ifaces[l->b].node].name);
+        }
+        return n;
+}
+
 int lab_reset(struct lab *lab, char *err)
 {
         if (lab->state != LAB_UP)

@@ -333,6 +333,9 @@ int lab_link_cut(struct lab *lab, int link, char *err);
  * forwarding, switch port VLANs. What is missing comes back; what the user
  * added is left alone. */
 int lab_reset(struct lab *lab, char *err);
+/* The links a running lab has changed since its build (parameters, VLANs,
+ * up or down): how many, and the first one named in buf ("link d1-d2"). */
+int lab_changed_links(const struct lab *lab, char *buf, size_t len);
 /* Records the link's state, parameters and its ends' VLANs as what
  * lab_reset restores (link -1: every link); at build, adoption, live add. */
 int lab_note_built(struct lab *lab, int link, char *err);

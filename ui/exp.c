@@ -104,16 +104,22 @@ void exp_on_up(struct console *c)
 static void exp_failed_msg(struct console *c, int idx, const struct nlua_exp_result *res)
 {
         const struct exp_view *e = &c->exp.ev[idx];
+        /* A lab changed live (link set, down) may fail what its file passes: say so. */
+        char changed[224] = "", first[96];
+        int nch = c->lab ? lab_changed_links(c->lab, first, sizeof(first)) : 0;
+        if (nch > 0)
+                snprintf(changed, sizeof(changed), " (%s%s now differ%s from the file: reset puts it back)",
+                         first, nch > 1 ? " and others" : "", nch > 1 ? "" : "s");
         for (int k = 0; k < e->n; k++)
                 if (!e->checks[k].ok) {
-                        con_msg(c, true, "exp %s: %d passed, %d failed; FAIL %s%s%s%s",
+                        con_msg(c, true, "exp %s: %d passed, %d failed; FAIL %s%s%s%s%s",
                                 nlua_exp_name(c->L, idx), res->passed, res->failed,
                                 e->checks[k].msg, e->checks[k].where[0] ? "  (" : "",
-                                e->checks[k].where, e->checks[k].where[0] ? ")" : "");
+                                e->checks[k].where, e->checks[k].where[0] ? ")" : "", changed);
                         return;
                 }
-        con_msg(c, true, "exp %s: %d passed, %d failed", nlua_exp_name(c->L, idx), res->passed,
-                res->failed);
+        con_msg(c, true, "exp %s: %d passed, %d failed%s", nlua_exp_name(c->L, idx), res->passed,
+                res->failed, changed);
 }
 
 /* An experiment by its whole name (several words, quoted or not) or its
