@@ -124,6 +124,11 @@ static const char *stop_reason(struct nlua *N, char *buf, size_t len)
         }
         if (lab_stop_requested)
                 return nlua_stop_text(buf, len);
+        if (N->load_deadline && monotime_ms() >= N->load_deadline) {
+                snprintf(buf, len, "stopped: the top level ran over %d s (endless loop?)",
+                         N->load_limit_s);
+                return buf;
+        }
         return NULL;
 }
 
@@ -366,9 +371,21 @@ static int drive(struct nlua *N, char *err)
                 if (st == NLUA_ERROR)
                         return -1;
                 /* The datapath's fd too: its death ends the wait at once. A
-                 * stop is seen by the next resume. */
+                 * stop is seen by the next resume, and so is a load limit. */
+                if (N->load_deadline) {
+                        long long left = N->load_deadline - monotime_ms();
+                        if (left < 0)
+                                left = 0;
+                        if (w.timeout_ms < 0 || w.timeout_ms > left)
+                                w.timeout_ms = (int)left;
+                }
                 nlua_wait_io(&w, N->lab ? lab_dp_fd(N->lab) : -1);
         }
+}
+
+void nlua_set_load_limit(struct nlua *N, int seconds)
+{
+        N->load_limit_s = seconds > 0 ? seconds : 0;
 }
 
 int nlua_load(struct nlua *N, const char *path, char *err)
@@ -390,7 +407,10 @@ int nlua_load(struct nlua *N, const char *path, char *err)
                 return -1;
         }
         co_start(N);
-        if (drive(N, err) < 0)
+        N->load_deadline = N->load_limit_s ? monotime_ms() + 1000LL * N->load_limit_s : 0;
+        int drove = drive(N, err);
+        N->load_deadline = 0;
+        if (drove < 0)
                 return -1;
         if (!N->lab)
                 return errf(err, "%s: the file declares no lab (call netlab.lab(\"name\") first)",

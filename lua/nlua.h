@@ -33,6 +33,10 @@ struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err);
 void nlua_free(struct nlua *L); /* does not tear the lab down: call nlua_teardown */
 
 /* Runs the lab file's top level. Errors name the file and line. */
+/* The file's top level may run at most seconds in the next nlua_load (0: no
+ * limit): the console's reload loads on its loop, where an endless loop at
+ * the top level would hold it for good. */
+void nlua_set_load_limit(struct nlua *N, int seconds);
 int nlua_load(struct nlua *L, const char *path, char *err);
 /* The lab the script declared (NULL if it declared none). */
 struct lab *nlua_lab(struct nlua *L);

@@ -73,6 +73,8 @@ struct nlua {
         bool exiting;          /* the lab called os.exit(exit_code) at exit_where */
         int exit_code;
         char exit_where[128];
+        int load_limit_s;         /* nlua_set_load_limit */
+        long long load_deadline;  /* monotime_ms while nlua_load runs under a limit, else 0 */
 };
 
 struct nlua *nlua_from(lua_State *L);

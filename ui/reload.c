@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The longest the edited file's top level may run (it declares a lab; a
+ * 10,000-node one takes a fraction of a second). */
+#define RELOAD_LOAD_LIMIT_S 10
+
 /* The edited file, loaded and validated while the lab runs. */
 struct reload_state {
         struct nlua *L;
@@ -30,6 +34,8 @@ int reload_begin(struct console *c, void **state, char *err)
         if (!L)
                 return -1;
         e[0] = '\0';
+        /* On the loop: a top level that never ends must not hold it. */
+        nlua_set_load_limit(L, RELOAD_LOAD_LIMIT_S);
         /* What the build would refuse is refused now, while the lab runs. */
         if (nlua_load(L, c->lab_path, e) < 0 || !nlua_lab(L) || nlua_validate(L, e) < 0) {
                 if (nlua_lab(L) && nlua_lab(L)->state == LAB_UP)
