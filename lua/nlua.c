@@ -555,6 +555,7 @@ void nlua_exp_result(struct nlua *N, int exp, struct nlua_exp_result *r)
         r->failed = N->exp[exp].failed;
         r->running = N->running == exp;
         r->finished = N->exp[exp].finished;
+        r->stopped = N->exp[exp].stopped;
 }
 
 /* False when the lab's datapath died since the experiment started, or is
@@ -616,7 +617,7 @@ int nlua_exp_start(struct nlua *N, int exp, char *err)
         co_start(N);
         N->running = exp;
         N->exp[exp].passed = N->exp[exp].failed = 0;
-        N->exp[exp].finished = false;
+        N->exp[exp].finished = N->exp[exp].stopped = false;
         struct dp_status st;
         lab_dp_state(N->lab, &st);
         N->dp_deaths0 = st.deaths;
@@ -656,6 +657,8 @@ enum nlua_status nlua_exp_resume(struct nlua *N, struct nlua_wait *w, char *err)
 
 void nlua_exp_abort(struct nlua *N)
 {
+        if (N->co && N->running >= 0)
+                N->exp[N->running].stopped = true;
         if (N->co)
                 exp_finish(N);
 }

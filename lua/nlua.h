@@ -67,6 +67,7 @@ struct nlua_wait {
 struct nlua_exp_result {
         int passed, failed;
         bool running, finished;
+        bool stopped; /* finished because it was stopped, not at its end */
 };
 
 /* Starts experiment exp (a new coroutine); only one runs at a time. */

@@ -13,6 +13,7 @@ struct nlua_exp {
         int line0, line1; /* ... from the call's line to its function's last line */
         int passed, failed;
         bool finished;
+        bool stopped; /* finished by nlua_exp_abort (exp stop, Ctrl-C): no verdict */
         bool up; /* lab:on_up's: run once the lab is built */
 };
 

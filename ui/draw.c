@@ -211,6 +211,7 @@ static void draw_exp(struct console *c, struct rect r)
                 char line[256];
                 const char *mark =
                     run == i       ? (c->utf8 ? "▶" : ">")
+                    : res.stopped  ? (c->utf8 ? "■" : "-")
                     : res.finished ? (res.failed ? (c->utf8 ? "✗" : "x") : (c->utf8 ? "✓" : "v"))
                                    : " ";
                 /* A name that starts with its own number ("1 two namespaces") is
@@ -223,12 +224,15 @@ static void draw_exp(struct console *c, struct rect r)
                 else
                         snprintf(line, sizeof(line), "%s %d %s", mark, i + 1, name);
                 attr_t at = i == shown ? A_BOLD : 0;
+                /* A stopped experiment has no verdict: neither green nor red. */
                 if (res.finished)
-                        at |= color(res.failed ? COLOR_RED : COLOR_GREEN);
+                        at |= color(res.failed ? COLOR_RED
+                                    : res.stopped ? COLOR_YELLOW
+                                                  : COLOR_GREEN);
                 int used = put_str(y, r.x, r.w, line, at);
                 if (res.finished || run == i) {
                         snprintf(line, sizeof(line), "  %d ok %d failed%s", res.passed, res.failed,
-                                 run == i ? " ..." : "");
+                                 run == i ? " ..." : res.stopped ? ", stopped" : "");
                         put_str(y, r.x + used, r.w - used, line, A_DIM);
                 }
         }
