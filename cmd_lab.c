@@ -1,7 +1,8 @@
 /* cmd_lab.c — a lab's life from any shell: the served console, and
  *
  *   netlab up LAB.lua            build it under a lab server and return
- *   netlab ls [--json]           every lab: state, owner, console, nodes, age, file
+ *   netlab ls [--json]           every lab: state, owner, console, nodes, age,
+ *                                terminals attached, file
  *   netlab attach LAB            a console on a running lab (several at once)
  *   netlab exec LAB NODE [CMD]   CMD (default: a shell) inside a node, its
  *                                exit status, stdin and tty passed through
@@ -370,8 +371,8 @@ int cmd_ls(int argc, char **argv)
         if (json)
                 fputs("[", stdout);
         else
-                printf("%-24s %-9s %-8s %5s %6s %s\n", "LAB", "STATE", "CONSOLE", "NODES", "AGE",
-                       "OWNER");
+                printf("%-24s %-9s %-8s %5s %6s %8s %s\n", "LAB", "STATE", "CONSOLE", "NODES",
+                       "AGE", "ATTACHED", "OWNER");
         struct dirent *de;
         int count = 0;
         while (d && (de = readdir(d))) {
@@ -408,6 +409,17 @@ int cmd_ls(int argc, char **argv)
                 if (lab_nodes >= 0)
                         nodes = lab_nodes;
                 const char *console = running && sock ? "server" : running ? "terminal" : "none";
+                /* Terminals showing it (tmux ls's "attached"): its server says. */
+                int attached = -1;
+                if (running && sock) {
+                        char e[ERRLEN];
+                        int fd = server_connect(de->d_name, e);
+                        if (fd >= 0)
+                                attached = client_count(fd, 500);
+                }
+                char attbuf[16] = "-";
+                if (attached >= 0)
+                        snprintf(attbuf, sizeof(attbuf), "%d", attached);
                 char agebuf[32];
                 if (age >= 86400)
                         snprintf(agebuf, sizeof(agebuf), "%ldd", age / 86400);
@@ -423,8 +435,8 @@ int cmd_ls(int argc, char **argv)
                         printf("%s\n {\"lab\": ", count ? "," : "");
                         json_str(stdout, de->d_name);
                         printf(", \"state\": \"%s\", \"console\": \"%s\", \"nodes\": %d, "
-                               "\"age_s\": %ld, \"owner\": ",
-                               state, console, nodes, age);
+                               "\"age_s\": %ld, \"attached\": %s, \"owner\": ",
+                               state, console, nodes, age, attached >= 0 ? attbuf : "null");
                         if (running)
                                 json_str(stdout, who);
                         else
@@ -433,8 +445,8 @@ int cmd_ls(int argc, char **argv)
                         json_str(stdout, host);
                         fputs("}", stdout);
                 } else {
-                        printf("%-24s %-9s %-8s %5d %6s %s\n", de->d_name, state, console, nodes,
-                               agebuf, who);
+                        printf("%-24s %-9s %-8s %5d %6s %8s %s\n", de->d_name, state, console,
+                               nodes, agebuf, attbuf, who);
                         if (host[0])
                                 printf("%-24s changed on this machine: %s\n", "", host);
                 }

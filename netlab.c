@@ -55,7 +55,7 @@ static void usage(FILE *f)
               "       netlab up LAB.lua              build the lab under a lab server and "
               "return\n"
               "       netlab ls [--json]             every lab: state, console, nodes, age, "
-              "owner\n"
+              "terminals attached, owner\n"
               "       netlab attach LAB              a console on a running lab (prefix d "
               "detaches)\n"
               "       netlab exec LAB NODE [CMD...]  CMD (default: a shell) inside a node\n"

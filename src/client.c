@@ -77,6 +77,47 @@ static void lab_name(size_t len, const unsigned char *d, const char **name)
         }
 }
 
+int client_count(int sock, int timeout_ms)
+{
+        int n = -1;
+        static unsigned char buf[70000]; /* the console's output may come first */
+        size_t have = 0;
+        if (send_frame(sock, SRV_COUNT, NULL, 0) < 0) {
+                close(sock);
+                return -1;
+        }
+        for (;;) {
+                struct pollfd pf = {.fd = sock, .events = POLLIN};
+                if (poll(&pf, 1, timeout_ms) <= 0)
+                        break;
+                ssize_t r = read(sock, buf + have, sizeof(buf) - have);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        break;
+                have += (size_t)r;
+                size_t off = 0;
+                struct srv_hdr h;
+                while (have - off >= sizeof(h)) {
+                        memcpy(&h, buf + off, sizeof(h));
+                        if (have - off < sizeof(h) + h.len)
+                                break;
+                        if (h.type == SRV_COUNT && h.len == sizeof(int32_t)) {
+                                int32_t v;
+                                memcpy(&v, buf + off + sizeof(h), sizeof(v));
+                                n = v;
+                        }
+                        off += sizeof(h) + h.len;
+                }
+                if (n >= 0)
+                        break;
+                memmove(buf, buf + off, have - off);
+                have -= off;
+        }
+        close(sock);
+        return n;
+}
+
 int client_attach(int sock, const char *name)
 {
         struct termios saved, raw;

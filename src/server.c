@@ -303,6 +303,15 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
         case SRV_REDRAW:
                 kill(s->console, SIGWINCH);
                 break;
+        case SRV_COUNT: { /* `netlab ls`: the terminals (those that told their size) */
+                int32_t n = 0;
+                for (int k = 0; k < s->ncl; k++)
+                        n += k != i && s->cl[k].ws.rows != 0;
+                client_queue(&s->cl[i], SRV_COUNT, &n, sizeof(n));
+                client_flush(&s->cl[i]);
+                shutdown(s->cl[i].fd, SHUT_WR); /* its EOF drops it */
+                break;
+        }
         case SRV_SIGNAL: /* the client's own SIGINT/SIGTERM, for the console */
                 if (h->len == sizeof(int32_t)) {
                         int32_t sig;

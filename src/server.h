@@ -37,6 +37,8 @@ enum srv_msg {
         SRV_DETACHED,  /* server -> client: you were detached (prefix d); then EOF */
         SRV_REDRAW,    /* client -> server: repaint the whole screen (after attach) */
         SRV_SIGNAL,    /* client -> server: int32 SIGINT or SIGTERM, for the console */
+        SRV_COUNT,     /* client -> server: how many terminals show the console?
+                          server -> client: int32 N (the asker not counted); then EOF */
 };
 struct srv_hdr {
         uint8_t type;
@@ -73,6 +75,11 @@ int server_fd(void);
 /* Reads what the server said: the last client count in it, -1 (none),
  * or -2 when the server closed it. */
 int server_read_clients(int fd);
+
+/* How many terminals show lab name's console (tmux ls's "attached"), asked
+ * of its server on sock (server_connect); the socket is closed. -1 when the
+ * server did not answer within timeout_ms. */
+int client_count(int sock, int timeout_ms);
 
 /* The attach client: raw mode on the caller's terminal, relays until the
  * console exits (returns its status), the client is detached (returns 0 and
