@@ -83,9 +83,11 @@ void con_msg(struct console *c, bool error, const char *fmt, ...)
         con_log(c, "%s%s", error ? "error: " : "", c->msg);
         /* An error wider than the screen is cut on the message line: the
          * output pane has it whole (wrapped). */
-        if (error && screen_up() && str_cells(c->msg) > COLS) {
+        /* So is every answer while `source` runs: the output pane shows
+         * each line it runs, and the message line keeps only the last answer. */
+        if (screen_up() && ((error && str_cells(c->msg) > COLS) || c->script.lines)) {
                 char line[sizeof(c->msg) + 8];
-                int n = snprintf(line, sizeof(line), "error: %s\n", c->msg);
+                int n = snprintf(line, sizeof(line), "%s%s\n", error ? "error: " : "", c->msg);
                 con_output(c, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
         }
 }

@@ -35,13 +35,17 @@ wait_for '^6	10\.0\.0\.2	h3 *(│|$)|^6 +10\.0\.0\.2 +h3'
 cmd "lua x = h1"
 cmd "lua x.name .. ' kept'"
 wait_for '^h1 kept *(│|$)'
-printf 'h1 sleep 0.5\nh2 echo second-line\nnodes\n' >"$TMP/cmds"
+printf 'h1 sleep 0.5\nh2 echo second-line\nnodes\nlink s1 s2 show\n' >"$TMP/cmds"
 cmd "source $TMP/cmds"
 wait_for '^netlab> h1 sleep 0\.5'
 # The second line waits for the first.
 screen | grep -q '^second-line' && fail "source ran line 2 before line 1 ended"
 wait_for '^second-line *(│|$)'
-wait_for "source $TMP/cmds: 3 lines"
+wait_for "source $TMP/cmds: 4 lines"
+# A one-line answer (the message line's) is in the output pane too, under
+# its line: the message line keeps only the last one.
+screen | grep -A2 '^netlab> link s1 s2 show' | grep -Eq '^link s[12]-s[12]: ' ||
+  fail "source: the answer to 'link s1 s2 show' is not in the output pane"
 cmd "xterm h2"
 wait_for 'h2: shell'
 cmd "x h3"
