@@ -21,6 +21,7 @@
 #include "monotime.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -332,12 +333,57 @@ static void hook_print(void *ud, const char *line)
         con_output(c, "\n", 1);
 }
 
+/* The first build runs before the loop: keys typed meanwhile are read at
+ * each step it reports. Ctrl-C stops it (rolled back, as netlab up's
+ * Ctrl-C); the other keys wait, said on the screen, and run once the lab
+ * is up (building). */
+static bool building;
+static unsigned char *held;
+static size_t nheld;
+
+#define HELD_MAX 65536
+
+static void build_keys(struct console *c)
+{
+        unsigned char buf[1024];
+        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+        while (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN)) {
+                ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
+                if (r <= 0)
+                        break;
+                if (memchr(buf, K_CTRL_C, (size_t)r)) {
+                        if (!lab_stop_requested)
+                                con_log(c, "^C during the build: stopping it");
+                        lab_stop_requested = SIGINT; /* the build's next step rolls it back */
+                        nheld = 0;
+                        continue;
+                }
+                if (lab_stop_requested || nheld + (size_t)r > HELD_MAX)
+                        continue;
+                unsigned char *n = realloc(held, nheld + (size_t)r);
+                if (!n)
+                        continue;
+                held = n;
+                memcpy(held + nheld, buf, (size_t)r);
+                nheld += (size_t)r;
+        }
+}
+
 static void hook_progress(void *ud, const char *stage, int done, int total)
 {
         struct console *c = ud;
         if (!screen_up() || !c->lab || cmdwork_on_worker())
                 return;
-        con_msg(c, false, "Lab %s: %s %d/%d", c->lab->name, stage, done, total);
+        if (building)
+                build_keys(c);
+        if (building && lab_stop_requested)
+                con_msg(c, true, "^C: stopping the build of lab %s: what was built is rolled "
+                        "back...", c->lab->name);
+        else if (building && nheld)
+                con_msg(c, false, "Lab %s: %s %d/%d (building: your keys run when the lab is up; "
+                        "Ctrl-C stops the build)", c->lab->name, stage, done, total);
+        else
+                con_msg(c, false, "Lab %s: %s %d/%d", c->lab->name, stage, done, total);
         draw_all(c);
 }
 
@@ -704,6 +750,12 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 if (adopting)
                         con_msg(c, false, "Taking over lab %s...", c->lab->name);
         }
+        int build_rc = 0;
+        if (!hostv) {
+                building = true;
+                build_rc = adopting ? nlua_adopt(c->L, err) : nlua_build(c->L, err);
+                building = false;
+        }
         if (hostv) {
                 c->built = true;
                 c->sel = first_sel;
@@ -712,7 +764,7 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                         "The machine: %d namespaces. Read-only: panes (term NODE) are where "
                         "to change it. Type help, or Ctrl-b ? for keys.",
                         host_namespaces(c));
-        } else if ((adopting ? nlua_adopt(c->L, err) : nlua_build(c->L, err)) < 0) {
+        } else if (build_rc < 0) {
                 con_msg(c, true, "Build failed: %s", err);
                 server_tell("fail Build failed: %s", err);
                 if (lab_stop_requested)
@@ -736,9 +788,21 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 stopped_by(c, lab_stop_requested, 0);
         c->dirty = true;
         draw_all(c);
+        /* The keys typed during the build, now that the lab is up. */
+        if (nheld && !c->quit)
+                keys_input(c, held, nheld);
+        free(held);
+        held = NULL;
+        nheld = 0;
         loop(c);
 
-        /* Quit: the capture's file closed whole, shells, then the lab. */
+        /* Quit: the capture's file closed whole, shells, then the lab; a
+         * big lab takes seconds to go, said on the screen meanwhile. */
+        if (c->built && !c->keep && !hostv && !stop_signal) {
+                con_msg(c, false, "Tearing down lab %s: %d nodes, %d links...", c->lab->name,
+                        c->lab->nnodes, c->lab->nlinks);
+                draw_all(c);
+        }
         capture_ui_stop(c, err);
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used && c->panes[i].kind == P_TERM)
@@ -779,6 +843,9 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
         endwin();
         if (stop_signal && hostv)
                 fprintf(stderr, "netlab host: stopped by SIG%s\n", sigabbrev_np(stop_signal));
+        else if (stop_signal && !c->built)
+                fprintf(stderr, "netlab: stopped by SIG%s during the build; lab %s rolled back\n",
+                        sigabbrev_np(stop_signal), c->lab->name);
         else if (stop_signal)
                 fprintf(stderr, "netlab: stopped by SIG%s; lab %s %s\n",
                         sigabbrev_np(stop_signal), c->lab->name,
@@ -786,6 +853,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
         if (kept)
                 printf("Lab %s left up (netlab clean %s removes it).\n", c->lab->name,
                        c->lab->name);
+        else if (c->built && !hostv && !stop_signal)
+                printf("Lab %s torn down (%d nodes).\n", c->lab->name, c->lab->nnodes);
         else if (c->built && c->keep)
                 printf("Lab %s not kept up: it cannot forward (%s).\n", c->lab->name, why);
 out:
