@@ -129,6 +129,10 @@ int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err);
  * names), or -1 when it has none: a lookup that never assigns one. Failure
  * is -1 with err filled too; a caller that only matches ids may ignore it. */
 int nl_netns_id(struct nl *nl, int target_fd, char *err);
+/* Link ifindex of the namespace that nl's namespace calls nsid (what a
+ * veth's IFLA_LINK and IFLA_LINK_NETNSID name): one question, whatever the
+ * number of namespaces on the machine (IFLA_TARGET_NETNSID, Linux 4.20). */
+int nl_link_get_in(struct nl *nl, int nsid, int ifindex, struct nl_link_info *li, char *err);
 
 struct nl_addr_info {
         int ifindex;

@@ -152,6 +152,33 @@ int nl_link_dump(struct nl *nl, struct nl_link_info **out, int *n, char *err)
         return 0;
 }
 
+static int link_one_cb(const struct nlmsghdr *h, void *data)
+{
+        struct nl_link_info li;
+        if (parse_link(h, &li) == 0)
+                *(struct nl_link_info *)data = li;
+        return 0;
+}
+
+int nl_link_get_in(struct nl *nl, int nsid, int ifindex, struct nl_link_info *li, char *err)
+{
+        struct nlmsghdr *nlh = nl_req(nl, RTM_GETLINK, NLM_F_ACK);
+        struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+        ifm->ifi_family = AF_UNSPEC;
+        ifm->ifi_index = ifindex;
+        mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, (uint32_t)nsid);
+        memset(li, 0, sizeof(*li));
+        if (nl_talk(nl, link_one_cb, li) < 0)
+                return errf_sys(err, nl->s.extack, "Cannot get link %d of namespace id %d%s",
+                                ifindex, nsid, nl->of);
+        if (li->ifindex != ifindex) {
+                errno = ENODEV;
+                return errf(err, "Cannot get link %d of namespace id %d%s", ifindex, nsid, nl->of);
+        }
+        return 0;
+}
+
 static int nsid_cb(const struct nlmsghdr *h, void *data)
 {
         if (h->nlmsg_type != RTM_NEWNSID)

@@ -20,19 +20,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The inode index of the scan: thousands of namespaces, each named by
+ * every mount namespace's mountinfo, were a walk of the list per line. */
+static void ix_put(struct ns_scan *s, int i)
+{
+        size_t mask = (size_t)s->ix_cap - 1, h = (s->ns[i].ino * 0x9e3779b97f4a7c15ull) >> 7;
+        while (s->ix[h & mask])
+                h++;
+        s->ix[h & mask] = i + 1;
+}
+
 static struct ns_entry *ns_get(struct ns_scan *s, unsigned long ino)
 {
-        for (int i = 0; i < s->n; i++)
-                if (s->ns[i].ino == ino)
-                        return &s->ns[i];
-        struct ns_entry *nv = realloc(s->ns, (size_t)(s->n + 1) * sizeof(*nv));
-        if (!nv)
-                return NULL;
-        s->ns = nv;
+        if (s->ix) {
+                size_t mask = (size_t)s->ix_cap - 1, h = (ino * 0x9e3779b97f4a7c15ull) >> 7;
+                for (; s->ix[h & mask]; h++)
+                        if (s->ns[s->ix[h & mask] - 1].ino == ino)
+                                return &s->ns[s->ix[h & mask] - 1];
+        }
+        if (s->n == s->cap) {
+                int cap = s->cap ? 2 * s->cap : 64;
+                struct ns_entry *nv = realloc(s->ns, (size_t)cap * sizeof(*nv));
+                if (!nv)
+                        return NULL;
+                s->ns = nv;
+                s->cap = cap;
+        }
+        if (2 * (s->n + 1) > s->ix_cap) {
+                int cap = s->ix_cap ? 2 * s->ix_cap : 128;
+                int *ix = calloc((size_t)cap, sizeof(*ix));
+                if (!ix)
+                        return NULL;
+                free(s->ix);
+                s->ix = ix;
+                s->ix_cap = cap;
+                for (int i = 0; i < s->n; i++)
+                        ix_put(s, i);
+        }
         struct ns_entry *e = &s->ns[s->n++];
         memset(e, 0, sizeof(*e));
         e->ino = ino;
         e->fd = -1;
+        ix_put(s, s->n - 1);
         return e;
 }
 
@@ -347,7 +376,7 @@ static void read_ifaces(struct ns_entry *e)
         nl_close(nl);
 }
 
-static const struct ns_iface *iface_by_index(const struct ns_entry *e, int ifindex)
+static struct ns_iface *iface_by_index(const struct ns_entry *e, int ifindex)
 {
         for (int i = 0; i < e->nifs; i++)
                 if (e->ifs[i].li.ifindex == ifindex)
@@ -364,12 +393,84 @@ static bool may_hold_peer(const struct ns_entry *b, int ifindex)
         return p && !strcmp(p->li.kind, "veth") && p->li.link_netnsid >= 0;
 }
 
-/* veth peers: in namespace A, the nsid that A gives B is what A's veths name.
- * The kernel is asked only about the namespaces that hold a veth of the
- * peer's index (one RTM_GETNSID per candidate, each answer kept), so a
- * machine with thousands of namespaces is not asked n*n questions. */
+/* A veth end whose peer is in another namespace, for the search by the
+ * peer's (ifindex, MAC). */
+struct vend {
+        int ifindex;
+        uint8_t mac[6];
+        int ns, i;
+};
+
+static int cmp_vend(const void *x, const void *y)
+{
+        const struct vend *a = x, *b = y;
+        if (a->ifindex != b->ifindex)
+                return a->ifindex < b->ifindex ? -1 : 1;
+        return memcmp(a->mac, b->mac, 6);
+}
+
+static void set_peer(int a, struct ns_iface *f, int b, struct ns_iface *p)
+{
+        f->peer_ns = b;
+        snprintf(f->peer, sizeof(f->peer), "%s", p->li.name);
+        p->peer_ns = a;
+        snprintf(p->peer, sizeof(p->peer), "%s", f->li.name);
+}
+
+/* Among the namespaces listed (cand, or all when NULL), the one that A
+ * (nl, ids: its answers so far, -2 not asked) calls f's link_netnsid and
+ * that holds f's peer: one RTM_GETNSID per namespace not asked yet. */
+static int ask_ids(struct ns_scan *s, int a, struct nl *nl, int *ids, const struct ns_iface *f,
+                   const int *cand, int ncand)
+{
+        char err[ERRLEN];
+        int n = cand ? ncand : s->n;
+        for (int k = 0; k < n; k++) {
+                int b = cand ? cand[k] : k;
+                if (b == a || s->ns[b].fd < 0 || !may_hold_peer(&s->ns[b], f->li.link))
+                        continue;
+                if (ids[b] == -2)
+                        ids[b] = nl_netns_id(nl, s->ns[b].fd, err);
+                if (ids[b] == f->li.link_netnsid)
+                        return b;
+        }
+        return -1;
+}
+
+/* veth peers. A veth whose peer is in another namespace names it by an id
+ * of its own namespace (IFLA_LINK_NETNSID). The kernel is asked, from A, for
+ * the peer link itself (nl_link_get_in): its MAC and index find the peer
+ * among the scan's veths, one question per pair, however many namespaces
+ * the machine has (asking A's id of every candidate namespace was n*n
+ * questions for a lab whose veths all have the same few indices: 10,000
+ * namespaces never finished). Several candidates with that MAC and index
+ * (copies of one lab?), or a kernel without IFLA_TARGET_NETNSID: A's id of
+ * each candidate namespace is asked, each answer kept. */
 static void resolve_peers(struct ns_scan *s)
 {
+        struct vend *v = NULL;
+        size_t nv = 0, cap = 0;
+        for (int a = 0; a < s->n; a++)
+                for (int i = 0; i < s->ns[a].nifs; i++) {
+                        const struct ns_iface *f = &s->ns[a].ifs[i];
+                        if (strcmp(f->li.kind, "veth") || f->li.link_netnsid < 0)
+                                continue;
+                        if (nv == cap) {
+                                size_t c = cap ? 2 * cap : 256;
+                                struct vend *nvp = realloc(v, c * sizeof(*v));
+                                if (!nvp)
+                                        continue;
+                                v = nvp;
+                                cap = c;
+                        }
+                        v[nv].ifindex = f->li.ifindex;
+                        memcpy(v[nv].mac, f->li.mac, 6);
+                        v[nv].ns = a;
+                        v[nv++].i = i;
+                }
+        if (nv)
+                qsort(v, nv, sizeof(*v), cmp_vend);
+        int *cand = nv ? malloc(nv * sizeof(*cand)) : NULL;
         for (int a = 0; a < s->n; a++) {
                 struct ns_entry *e = &s->ns[a];
                 struct nl *nl = NULL;
@@ -377,7 +478,7 @@ static void resolve_peers(struct ns_scan *s)
                 bool no_nl = false;
                 for (int i = 0; i < e->nifs; i++) {
                         struct ns_iface *f = &e->ifs[i];
-                        if (strcmp(f->li.kind, "veth"))
+                        if (strcmp(f->li.kind, "veth") || f->peer_ns >= 0)
                                 continue;
                         if (f->li.link_netnsid < 0) {
                                 const struct ns_iface *p = iface_by_index(e, f->li.link);
@@ -388,34 +489,45 @@ static void resolve_peers(struct ns_scan *s)
                                 continue;
                         }
                         char err[ERRLEN];
-                        if (!ids && !no_nl) {
-                                if (e->fd < 0 || !(nl = nl_open(e->fd, err)) ||
-                                    !(ids = malloc((size_t)s->n * sizeof(*ids)))) {
-                                        no_nl = true;
-                                        continue;
-                                }
-                                for (int b = 0; b < s->n; b++)
-                                        ids[b] = -2;
-                        }
-                        if (!ids)
+                        if (!nl && !no_nl && (e->fd < 0 || !(nl = nl_open(e->fd, err))))
+                                no_nl = true;
+                        if (no_nl)
                                 continue;
-                        for (int b = 0; b < s->n; b++) {
-                                if (b == a || s->ns[b].fd < 0 || !may_hold_peer(&s->ns[b], f->li.link))
-                                        continue;
-                                if (ids[b] == -2)
-                                        ids[b] = nl_netns_id(nl, s->ns[b].fd, err);
-                                if (ids[b] != f->li.link_netnsid)
-                                        continue;
-                                f->peer_ns = b;
-                                const struct ns_iface *p = iface_by_index(&s->ns[b], f->li.link);
-                                snprintf(f->peer, sizeof(f->peer), "%s", p->li.name);
-                                break;
+                        struct nl_link_info pl;
+                        int b = -1, ncand = 0;
+                        bool got = cand && nl_link_get_in(nl, f->li.link_netnsid, f->li.link, &pl,
+                                                          err) == 0;
+                        if (got) { /* the peer's candidates: ids only if several */
+                                struct vend key = {.ifindex = pl.ifindex};
+                                memcpy(key.mac, pl.mac, 6);
+                                struct vend *hit = bsearch(&key, v, nv, sizeof(*v), cmp_vend);
+                                while (hit && hit > v && !cmp_vend(hit - 1, &key))
+                                        hit--;
+                                for (; hit && hit < v + nv && !cmp_vend(hit, &key); hit++) {
+                                        const struct ns_iface *p = &s->ns[hit->ns].ifs[hit->i];
+                                        if (hit->ns != a && p->li.link == f->li.ifindex)
+                                                cand[ncand++] = hit->ns;
+                                }
+                                if (ncand == 1)
+                                        b = cand[0];
                         }
+                        if (b < 0 && (!got || ncand > 1)) {
+                                if (!ids && (ids = malloc((size_t)s->n * sizeof(*ids))))
+                                        for (int k = 0; k < s->n; k++)
+                                                ids[k] = -2;
+                                if (ids)
+                                        b = ask_ids(s, a, nl, ids, f, got ? cand : NULL, ncand);
+                        }
+                        struct ns_iface *p = b < 0 ? NULL : iface_by_index(&s->ns[b], f->li.link);
+                        if (p)
+                                set_peer(a, f, b, p);
                 }
                 free(ids);
                 if (nl)
                         nl_close(nl);
         }
+        free(cand);
+        free(v);
 }
 
 static int cmp_ns(const void *x, const void *y)
@@ -434,6 +546,9 @@ int ns_scan(struct ns_scan *s, char *err)
                 ns_scan_free(s);
                 return -1;
         }
+        free(s->ix); /* the sort moves the entries */
+        s->ix = NULL;
+        s->ix_cap = 0;
         qsort(s->ns, (size_t)s->n, sizeof(*s->ns), cmp_ns);
         for (int i = 0; i < s->n; i++) {
                 find_lab(&s->ns[i]);
@@ -463,6 +578,7 @@ void ns_scan_free(struct ns_scan *s)
                         close(e->fd);
         }
         free(s->ns);
+        free(s->ix);
         memset(s, 0, sizeof(*s));
 }
 

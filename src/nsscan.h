@@ -50,6 +50,9 @@ struct ns_entry {
 struct ns_scan {
         struct ns_entry *ns;
         int n;
+        int cap; /* allocated entries of ns */
+        int *ix; /* during the scan: entries by inode, index + 1 (0 empty) */
+        int ix_cap;
 };
 
 /* Finds every namespace and reads its interfaces. 0, or -1 with err. */
