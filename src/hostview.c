@@ -109,12 +109,88 @@ static bool only_a_bridge(const struct ns_entry *e)
         return !e->host && bridges == 1;
 }
 
+static size_t node_hash(unsigned long ino, int br)
+{
+        return (size_t)((ino * 31 + (unsigned)br) * 0x9e3779b97f4a7c15ull >> 7);
+}
+
+static bool node_is(const struct hostview *hv, int i, unsigned long ino, int br)
+{
+        return lab_node_live(hv->lab, i) && hv->nodes[i].ino == ino && hv->nodes[i].br == br;
+}
+
 static int find_node(const struct hostview *hv, unsigned long ino, int br)
 {
+        if (hv->nix) {
+                size_t mask = (size_t)hv->nix_cap - 1;
+                for (size_t h = node_hash(ino, br); hv->nix[h & mask]; h++)
+                        if (node_is(hv, hv->nix[h & mask] - 1, ino, br))
+                                return hv->nix[h & mask] - 1;
+                return -1;
+        }
         for (int i = 0; i < hv->lab->nnodes && i < hv->cap; i++)
-                if (lab_node_live(hv->lab, i) && hv->nodes[i].ino == ino && hv->nodes[i].br == br)
+                if (node_is(hv, i, ino, br))
                         return i;
         return -1;
+}
+
+static void nix_put(struct hostview *hv, int i)
+{
+        size_t mask = (size_t)hv->nix_cap - 1, h = node_hash(hv->nodes[i].ino, hv->nodes[i].br);
+        while (hv->nix[h & mask])
+                h++;
+        hv->nix[h & mask] = i + 1;
+}
+
+static size_t pair_hash(int a, int b)
+{
+        return (size_t)(((unsigned)(a < b ? a : b) * 65599u + (unsigned)(a < b ? b : a)) *
+                            0x9e3779b97f4a7c15ull >>
+                        7);
+}
+
+static size_t link_hash(const struct lab *lab, int l)
+{
+        return pair_hash(lab->ifaces[lab->links[l].a].node, lab->ifaces[lab->links[l].b].node);
+}
+
+/* The indexes of one apply, sized for what it may add (the scan's
+ * namespaces and interfaces); without memory, the scans walk the lists. */
+static void index_build(struct hostview *hv, const struct ns_scan *s)
+{
+        struct lab *lab = hv->lab;
+        size_t more = (size_t)s->n;
+        for (int i = 0; i < s->n; i++)
+                more += (size_t)s->ns[i].nifs;
+        hv->nix_cap = hv->lix_cap = 64;
+        while ((size_t)hv->nix_cap < 2 * ((size_t)lab->nnodes + more))
+                hv->nix_cap *= 2;
+        while ((size_t)hv->lix_cap < 2 * ((size_t)lab->nlinks + more))
+                hv->lix_cap *= 2;
+        hv->nix = calloc((size_t)hv->nix_cap, sizeof(int));
+        hv->lix = calloc((size_t)hv->lix_cap, sizeof(int));
+        if (!hv->nix || !hv->lix) {
+                free(hv->nix);
+                free(hv->lix);
+                hv->nix = hv->lix = NULL;
+                return;
+        }
+        for (int i = 0; i < lab->nnodes && i < hv->cap; i++)
+                if (lab_node_live(lab, i))
+                        nix_put(hv, i);
+        for (int l = 0; l < lab->nlinks; l++) {
+                size_t mask = (size_t)hv->lix_cap - 1, h = link_hash(lab, l);
+                while (hv->lix[h & mask])
+                        h++;
+                hv->lix[h & mask] = l + 1;
+        }
+}
+
+static void index_free(struct hostview *hv)
+{
+        free(hv->nix);
+        free(hv->lix);
+        hv->nix = hv->lix = NULL;
 }
 
 /* Names are what a person reads: "(host)", "sleep 300 (pid 4242)", "br0";
@@ -137,7 +213,8 @@ static void set_name(struct lab *lab, int node, const char *want)
                 int sl = snprintf(suf, sizeof(suf), "~%d", k);
                 snprintf(name, sizeof(name), "%.*s%s", NODE_NAME_MAX - sl, base, suf);
         }
-        snprintf(lab->nodes[node].name, sizeof(lab->nodes[node].name), "%s", name);
+        if (strcmp(lab->nodes[node].name, name))
+                lab_node_set_name(lab, node, name);
 }
 
 static int add_node(struct hostview *hv, const struct ns_entry *e, int scan, int br,
@@ -161,6 +238,8 @@ static int add_node(struct hostview *hv, const struct ns_entry *e, int scan, int
                 hv->cap = cap;
         }
         hv->nodes[n] = (struct hv_node){.ino = e->ino, .br = br, .scan = scan};
+        if (hv->nix)
+                nix_put(hv, n);
         struct node *nd = &hv->lab->nodes[n];
         /* A named namespace takes its /etc/netns/NAME files as `ip netns
          * exec` gives them; the others a name no such directory has. */
@@ -205,7 +284,10 @@ static int want_link(struct hostview *hv, bool *seen, int nseen, int na, const c
         struct lab *lab = hv->lab;
         if (na < 0 || nb < 0 || na == nb)
                 return 0;
-        for (int l = 0; l < lab->nlinks; l++)
+        size_t mask = (size_t)hv->lix_cap - 1;
+        size_t h = pair_hash(na, nb);
+        for (int k = 0, l;
+             hv->lix ? (l = hv->lix[(h + (size_t)k) & mask] - 1) >= 0 : (l = k) < lab->nlinks; k++)
                 if (link_is(lab, l, na, ia, nb, ib)) {
                         if (l < nseen)
                                 seen[l] = true;
@@ -219,8 +301,15 @@ static int want_link(struct hostview *hv, bool *seen, int nseen, int na, const c
         struct link_params p = {0};
         /* A name taken on a node (a veth renamed or moved) is left out of
          * the drawing rather than stopping the view. */
-        if (lab_add_link(lab, na, nb, &p, ia, ib, "the scan", err) >= 0)
+        int l = lab_add_link(lab, na, nb, &p, ia, ib, "the scan", err);
+        if (l >= 0)
                 *changed = 1;
+        if (l >= 0 && hv->lix) {
+                size_t g = link_hash(lab, l);
+                while (hv->lix[g & mask])
+                        g++;
+                hv->lix[g & mask] = l + 1;
+        }
         return 0;
 }
 
@@ -230,6 +319,7 @@ int hostview_apply(struct hostview *hv, struct ns_scan *s, char *err)
         int changed = 0;
         for (int i = 0; i < lab->nnodes && i < hv->cap; i++)
                 hv->nodes[i].scan = -1;
+        index_build(hv, s);
         /* Nodes: namespaces, and bridges beside other things. */
         for (int i = 0; i < s->n; i++) {
                 const struct ns_entry *e = &s->ns[i];
@@ -307,11 +397,13 @@ int hostview_apply(struct hostview *hv, struct ns_scan *s, char *err)
                         changed = 1;
                 }
         free(seen);
+        index_free(hv);
         ns_scan_free(&hv->scan);
         hv->scan = *s;
         memset(s, 0, sizeof(*s));
         return changed;
 fail:
+        index_free(hv);
         ns_scan_free(s);
         return -1;
 }

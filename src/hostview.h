@@ -29,6 +29,10 @@ struct hostview {
         struct hv_node *nodes; /* parallel to lab->nodes */
         int cap;
         struct ns_scan scan; /* the last one applied (owned) */
+        /* During hostview_apply: nodes by (ino, br) and links by their ends,
+         * index + 1 (0 empty), so a scan of n namespaces costs O(n). */
+        int *nix, *lix;
+        int nix_cap, lix_cap;
 };
 
 /* An empty view: a lab named "host", marked running. 0 or -1 with err. */

@@ -200,6 +200,12 @@ static void name_index_add(struct lab *lab, int node)
         lab->name_used++;
 }
 
+void lab_node_set_name(struct lab *lab, int node, const char *name)
+{
+        snprintf(lab->nodes[node].name, sizeof(lab->nodes[node].name), "%s", name);
+        name_index_add(lab, node); /* the old name's entry stays, skipped */
+}
+
 int lab_find_node(const struct lab *lab, const char *name)
 {
         if (!lab->name_ix) {

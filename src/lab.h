@@ -200,6 +200,8 @@ void lab_name_give(const char *name);
 void lab_free(struct lab *lab);
 int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind,
                  const char *where, char *err);
+/* Renames a node of a view (hostview.c); a lab's nodes keep their names. */
+void lab_node_set_name(struct lab *lab, int node, const char *name);
 int lab_find_node(const struct lab *lab, const char *name);
 /* A descriptor of node's namespace (nstype CLONE_NEWNET or CLONE_NEWUTS),
  * opened from its bind mount on demand: a lab holds no descriptor per idle
