@@ -55,10 +55,13 @@ static void set_ifup(struct console *c, int node, const struct nl_link_info *inf
                 return;
         signed char v = deleted ? 0 : ((info->flags & IFF_UP) && info->oper_up) ? 1 : 0;
         if (c->mon.ifup[i] != v) {
+                /* A change is logged; the first state is not (20,000 lines,
+                 * 55 ms on the loop, when a console opens on 10,000 nodes). */
+                if (c->mon.ifup[i] >= 0)
+                        con_log(c, "link %s:%s %s", c->lab->nodes[node].name, info->name,
+                                v ? "up" : "down");
                 c->mon.ifup[i] = v;
                 c->dirty = true;
-                con_log(c, "link %s:%s %s", c->lab->nodes[node].name, info->name,
-                        v ? "up" : "down");
         }
 }
 
