@@ -157,6 +157,9 @@ static void test_many(void)
                 CHECK(lab_find_node(lab, name) == i, "find %s: %d", name, lab_find_node(lab, name));
         }
         CHECK(lab_find_node(lab, "h1") == -1 && lab_find_node(lab, "s0") == -1, "find missing");
+        lab_node_set_name(lab, 10, "renamed"); /* a view's node (hostview.c) */
+        CHECK(lab_find_node(lab, "renamed") == 10 && lab_find_node(lab, "h10") == -1,
+              "rename: %d %d", lab_find_node(lab, "renamed"), lab_find_node(lab, "h10"));
         CHECK(lab_add_node(lab, "h2998", &kind_host, "y", err) < 0 && strstr(err, "duplicate"),
               "duplicate of the last: %s", err);
         int h = lab_add_node(lab, "hx", &kind_host, "x", err),
