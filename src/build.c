@@ -1056,8 +1056,8 @@ int lab_reset(struct lab *lab, char *err)
                 }
         }
         /* Links next: bringing one up restores its end nodes. */
-        for (int i = 0; i < lab->nlinks; i++)
-                if (link_set_state(lab, i, lab->links[i].up_built, err) < 0)
+        for (int i = 0; i < lab->nlinks; i++) /* a deleted one (del node) stays deleted */
+                if (lab_link_live(lab, i) && link_set_state(lab, i, lab->links[i].up_built, err) < 0)
                         return -1;
         char e[ERRLEN];
         for (int i = 0; i < lab->nnodes; i++) {

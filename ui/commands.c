@@ -117,10 +117,11 @@ static int c_nodes(struct console *c, int argc, char **argv, const char *rest, c
 static int c_links(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
         (void)argc, (void)argv, (void)rest, (void)err;
-        int down = 0;
+        int down = 0, live = 0;
         for (int l = 0; l < c->lab->nlinks; l++) {
                 if (!lab_link_live(c->lab, l))
                         continue;
+                live++;
                 char a[64], b[64], line[200];
                 iface_label(c->lab, c->lab->links[l].a, a, sizeof(a));
                 iface_label(c->lab, c->lab->links[l].b, b, sizeof(b));
@@ -129,7 +130,7 @@ static int c_links(struct console *c, int argc, char **argv, const char *rest, c
                 int n = snprintf(line, sizeof(line), "%s<->%s (%s)\n", a, b, up ? "OK OK" : "down");
                 con_output(c, line, (size_t)n);
         }
-        con_msg(c, false, "%d links, %d down", c->lab->nlinks, down);
+        con_msg(c, false, "%d link%s, %d down", live, live == 1 ? "" : "s", down);
         return 0;
 }
 
@@ -414,6 +415,19 @@ static int c_reset(struct console *c, int argc, char **argv, const char *rest, c
         (void)argc, (void)argv, (void)rest;
         if (cmd_need_up(c, err) < 0 || lab_reset(c->lab, err) < 0)
                 return -1;
+        /* What the file made and `del` removed does not come back: say so. */
+        int gone = 0, first = -1;
+        for (int i = 0; i < c->lab->nnodes; i++)
+                if (!lab_node_live(c->lab, i) && strcmp(c->lab->nodes[i].where, "console")) {
+                        gone++;
+                        first = first < 0 ? i : first;
+                }
+        if (gone)
+                return errf(err,
+                            "reset: lab %s is as its file says but for %s deleted node%s (%s%s): "
+                            "reload rebuilds the whole lab",
+                            c->lab->name, gone == 1 ? "a" : "its", gone == 1 ? "" : "s",
+                            c->lab->nodes[first].name, gone > 1 ? ", ..." : "");
         con_msg(c, false,
                 "reset: lab %s is as its file says (links, parameters, VLANs, addresses, routes)",
                 c->lab->name);
