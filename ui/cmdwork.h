@@ -45,6 +45,9 @@ bool cmdwork_is_step(const struct console *c);
 void cmdwork_event(struct console *c);
 /* A command runs: the loop must not read the lab. */
 bool cmdwork_busy(const struct console *c);
+/* A command that has waited this long for the kernel is shown waiting, with
+ * its seconds: usually another lab holds the kernel's rtnl lock. */
+#define CMDWORK_SLOW_MS 2000
 /* When the running command was handed to the worker (monotime_ms), 0: none. */
 long long cmdwork_since(const struct console *c);
 /* The line running, for the screen ("link h1 s1 down"). */

@@ -243,11 +243,18 @@ static void arm_timer(struct console *c)
                                                                                   : 0,
                             c->keys.numbers_until, c->dying_at};
         /* While a command changes the lab, only the screen's deadline counts
-         * (deadlines() waits for the command). */
+         * (deadlines() waits for the command), and the title's count of the
+         * seconds it has waited for the kernel, from CMDWORK_SLOW_MS on. */
         size_t ncand = cmdwork_busy(c) ? 1 : sizeof(cand) / sizeof(cand[0]);
         for (size_t i = 0; i < ncand; i++)
                 if (cand[i] > 0 && (t == 0 || cand[i] < t))
                         t = cand[i];
+        if (cmdwork_busy(c)) {
+                long long since = cmdwork_since(c), el = monotime_ms() - since;
+                long long tick = since + (el < CMDWORK_SLOW_MS ? CMDWORK_SLOW_MS : (el / 1000 + 1) * 1000);
+                if (t == 0 || tick < t)
+                        t = tick;
+        }
         struct itimerspec its = {0};
         if (t > 0) {
                 if (t <= monotime_ms())
@@ -522,6 +529,9 @@ static void loop(struct console *c)
                                 if (read(c->tfd, &x, sizeof(x)) < 0) {
                                         /* spurious */
                                 }
+                                if (cmdwork_busy(c) &&
+                                    monotime_ms() - cmdwork_since(c) >= CMDWORK_SLOW_MS)
+                                        c->dirty = true; /* the title counts the seconds */
                                 break;
                         }
                         case EV_PTY:

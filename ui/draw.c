@@ -360,7 +360,14 @@ static bool draw_busy_frame(struct console *c, char *line, size_t len)
         if (!keep)
                 erase();
         c->drawn_sig = sig;
-        snprintf(line, len, " netlab  changing the lab: %s", cmdwork_what(c));
+        long long el = monotime_ms() - cmdwork_since(c);
+        if (el >= CMDWORK_SLOW_MS)
+                snprintf(line, len,
+                         " netlab  changing the lab: %s  (%lld s waiting for the kernel: another "
+                         "lab may hold its lock)",
+                         cmdwork_what(c), el / 1000);
+        else
+                snprintf(line, len, " netlab  changing the lab: %s", cmdwork_what(c));
         move(0, 0);
         for (int x = 0; x < COLS; x++)
                 addch(' ' | A_REVERSE);

@@ -43,6 +43,9 @@ ip -n "$LAB.h1" -o link show eth0 | grep -q 'state DOWN' && fail "the dropped li
 # Quit while a command runs: the console waits for it, then tears down.
 cmd "link h1 s1 down"
 wait_for 'changing the lab' 5
+# Past 2 s the title counts the seconds and says why (a newcomer waited 75 s
+# on a `link down` with nothing on the screen saying the kernel was busy).
+wait_for 'changing the lab: link h1 s1 down  \(2 s waiting for the kernel: another lab may hold its lock\)' 5
 cmd "quit"
 wait_for 'NETLAB-EXIT=0' 20
 ip netns list | grep -q "^$LAB\." && fail "lab $LAB left namespaces behind"
