@@ -16,6 +16,7 @@ int exp_init(struct console *c)
 {
         c->exp.n = nlua_exp_count(c->L);
         c->exp.last = -1;
+        c->exp.after_up = -1;
         c->exp.shown = -1;
         c->exp.fd = -1;
         c->exp.ev = calloc((size_t)(c->exp.n > 0 ? c->exp.n : 1), sizeof(*c->exp.ev));
@@ -71,6 +72,13 @@ int exp_run(struct console *c, int idx, char *err)
         if (cmd_need_up(c, err) < 0)
                 return -1;
         int r = nlua_exp_running(c->L);
+        if (r >= 0 && r == nlua_up_exp(c->L) && idx != r) {
+                /* The lab's services are still starting: this one follows. */
+                c->exp.after_up = idx;
+                con_msg(c, false, "exp %s: runs once %s is done", nlua_exp_name(c->L, idx),
+                        NLUA_UP_NAME);
+                return 0;
+        }
         if (r >= 0) {
                 errno = EBUSY;
                 return errf(err, "Experiment \"%s\" is running", nlua_exp_name(c->L, r));
@@ -197,6 +205,7 @@ void exp_stop(struct console *c)
         int idx = nlua_exp_running(c->L);
         bool eval = nlua_eval_running(c->L);
         exp_unwait(c);
+        c->exp.after_up = -1;
         if (idx < 0 && !eval)
                 return;
         nlua_exp_abort(c->L);
@@ -274,6 +283,13 @@ static void exp_step_end(struct console *c, struct exp_resume *r)
                 else
                         con_msg(c, false, "exp %s: %d passed, 0 failed", nlua_exp_name(c->L, idx),
                                 res.passed);
+        }
+        if (st != NLUA_WAIT && !eval && idx == nlua_up_exp(c->L) && c->exp.after_up >= 0) {
+                int next = c->exp.after_up;
+                char e[ERRLEN];
+                c->exp.after_up = -1;
+                if (exp_run(c, next, e) < 0)
+                        con_msg(c, true, "exp %s: %s", nlua_exp_name(c->L, next), e);
         }
         if (st != NLUA_WAIT && nlua_exit_status(c->L) >= 0) { /* os.exit: quit, as asked */
                 c->exit_status = nlua_exit_status(c->L);

@@ -30,6 +30,7 @@ struct exps {
         int fd;
         long long deadline; /* 0: none */
         bool stop_after_step; /* exp stop / Ctrl-C while a step runs on the worker */
+        int after_up;         /* exp run while on_up runs: started after it, -1 none */
 };
 
 int exp_init(struct console *c); /* -1 when out of memory */
