@@ -57,7 +57,7 @@ int c_rename(struct console *c, int argc, char **argv, const char *rest, char *e
                 }
         snprintf(p->title, sizeof(p->title), "%.*s", (int)l, rest);
         p->named = true;
-        c->focus_cmd = p->kind != P_TERM; /* back to the shell, as after tmux's prompt */
+        c->focus_cmd = !pane_takes_typing(p); /* back to the shell, as after tmux's prompt */
         con_msg(c, false, "Pane %d is \"%s\"", pane_number(c, c->active), p->title);
         return 0;
 }

@@ -497,7 +497,7 @@ int copy_paste(struct console *c, int id, char *err)
                 errno = ENOENT;
                 return errf(err, "The paste buffer is empty (Ctrl-b [, Space, move, Enter copies)");
         }
-        if (p->kind != P_TERM || p->fd < 0) {
+        if (!pane_takes_typing(p) || p->fd < 0) {
                 errno = EINVAL;
                 return errf(err, "Paste into a shell pane (this one has no shell)");
         }

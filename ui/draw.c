@@ -503,6 +503,21 @@ panes:;
                         s++;
         }
         put_str(LINES - 1, 0, COLS, s, c->focus_cmd ? A_BOLD : A_DIM);
+        /* A shell (or copy mode) has the keys: the line says where they go. */
+        struct pane *kp = &c->panes[c->active];
+        if (!c->focus_cmd && !*rl_line_text() && (pane_takes_typing(kp) || kp->copy)) {
+                char where[160];
+                if (kp->copy)
+                        snprintf(where, sizeof(where), "(copy mode in pane %d: q leaves)",
+                                 pane_number(c, c->active));
+                else
+                        snprintf(where, sizeof(where),
+                                 "(typing goes to pane %d; Ctrl-b : types a command)",
+                                 pane_number(c, c->active));
+                int px = str_cells(rl_prompt_text());
+                if (px < COLS)
+                        put_str(LINES - 1, px, COLS - px, where, A_DIM);
+        }
         if (c->keys.help)
                 help_draw(c);
         /* Cursor. */

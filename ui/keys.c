@@ -165,7 +165,7 @@ static void k_graph_find(struct console *c, int key)
 void keys_back_to_graph(struct console *c)
 {
         struct pane *p = &c->panes[c->active];
-        if (p->kind == P_TERM && !c->find_back)
+        if (pane_takes_typing(p) && !c->find_back)
                 return; /* typed after Ctrl-b : in a shell: the line stays */
         if (p->kind != P_GRAPH) {
                 struct rect r;
@@ -647,7 +647,7 @@ static void term_input(struct console *c, const unsigned char *s, size_t n)
                 return;
         }
         for (int i = 0; i < MAXPANES; i++)
-                if (c->panes[i].used && c->panes[i].kind == P_TERM && c->panes[i].fd >= 0 &&
+                if (c->panes[i].used && pane_takes_typing(&c->panes[i]) && c->panes[i].fd >= 0 &&
                     !c->panes[i].copy)
                         term_input_one(&c->panes[i], s, n);
 }
@@ -713,7 +713,8 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                 struct pane *p = &c->panes[c->active];
                 /* Ctrl-C outside a terminal pane stops what the command line
                  * started (a terminal pane's program gets its own). */
-                if (c->focus_cmd || p->kind != P_TERM || p->copy) {
+                bool shell = pane_takes_typing(p);
+                if (c->focus_cmd || !shell || p->copy) {
                         size_t k = i;
                         while (k < j && s[k] != K_CTRL_C)
                                 k++;
@@ -732,7 +733,7 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                  * prompt does; readline would wait for a meta key. */
                 if (c->focus_cmd && j - i == 1 && s[i] == K_ESC) {
                         rl_set_line("");
-                        if (p->kind == P_TERM)
+                        if (shell)
                                 c->focus_cmd = false;
                         c->dirty = true;
                         i = j;
@@ -743,14 +744,14 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         i = j;
                         continue;
                 }
-                if (p->kind == P_TERM && !p->copy) {
+                if (shell && !p->copy) {
                         term_input(c, s + i, j - i);
                         i = j;
                         continue;
                 }
                 size_t l = key_read(s + i, j - i, &key);
-                if (p->vt && (p->copy || (p->kind == P_OUTPUT && key >= K_UP))) {
-                        copy_enter(c, c->active);   /* the output pane: named keys enter it */
+                if (p->vt && (p->copy || (!shell && key >= K_UP))) {
+                        copy_enter(c, c->active);   /* output and logs: named keys enter it */
                         key_run(c, copy_keys, key); /* other keys do nothing in copy mode */
                         c->dirty = true;
                         i += l;

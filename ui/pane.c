@@ -314,10 +314,16 @@ static int open_at(struct console *c, int node, int target, enum lay_kind dir, c
                 default_title(c, id, node);
         con_ep_add(c, p->fd, EV_PTY, (uint32_t)id);
         c->active = id;
-        c->focus_cmd = false;
+        p->readonly = argv != NULL;
+        c->focus_cmd = p->readonly; /* a shell takes the keys; a program's output never */
         con_log(c, "%s %s: pid %d", argv ? argv[0] : "term", c->lab->nodes[node].name,
                 (int)p->pid);
         return id;
+}
+
+bool pane_takes_typing(const struct pane *p)
+{
+        return p->kind == P_TERM && !p->readonly;
 }
 
 int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err)
@@ -405,7 +411,7 @@ void con_close_pane(struct console *c, int id, const char *note)
         p->fd = -1;
         if (c->active == id) {
                 c->active = next >= 0 && c->panes[next].used ? next : c->graph_pane;
-                if (c->panes[c->active].kind != P_TERM)
+                if (!pane_takes_typing(&c->panes[c->active]))
                         c->focus_cmd = true;
         }
         if (note)

@@ -30,6 +30,7 @@ struct pane {
         int scroll; /* copy mode: lines back; inspector, experiments: first line shown */
         int lines;  /* inspector, experiments: lines at the last paint */
         bool copy;
+        bool readonly; /* a program's output (logs): typing goes to the command line */
         struct pane_copy cm;
         char title[64];
         bool named;     /* the title was given by rename */
@@ -78,7 +79,9 @@ int con_open_term_dir(struct console *c, int node, enum lay_kind dir, char *err)
 int con_open_term_at(struct console *c, int node, int target, enum lay_kind dir, char *err);
 /* A program (argv) in node, in a new terminal pane titled title that
  * becomes the active one (as a shell's: it closes when the program exits).
- * The pane's id, -1. */
+ * It only shows what the program writes (logs): it takes no typing, which
+ * stays on the command line (its named keys scroll it, as the output
+ * pane's). The pane's id, -1. */
 int con_open_cmd(struct console *c, int node, char *const argv[], const char *title, char *err);
 /* Closes a pane (never the graph): hangs up its shell; note goes to the message line. */
 void con_close_pane(struct console *c, int id, const char *note);
@@ -92,6 +95,10 @@ int pane_by_number(const struct console *c, int num); /* the pane's id, -1 */
 /* True when a program other than the shell is in the foreground of pane
  * id's terminal; name: its name (/proc/PID/comm). */
 bool pane_running(const struct console *c, int id, char *name, size_t len);
+
+/* Does typing go to the pane's program (a shell's pane; not a program's
+ * output such as logs, nor the output, plot and fixed panes)? */
+bool pane_takes_typing(const struct pane *p);
 
 /* synchronize-panes: what is typed into a shell goes to every shell. */
 void pane_set_sync(struct console *c, bool on);
