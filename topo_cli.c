@@ -405,10 +405,20 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
                 free(keep);
                 return errf_sys(err, NULL, "Cannot write \"%s\"", path);
         }
-        fprintf(f, "-- A lab made by netlab --topo %s%s%s%s%s%s%s%s%s.\n", topo,
-                link ? " --link " : "", link ? link : "", sw ? " --switch " : "", sw ? sw : "",
-                ctl ? " --controller " : "", ctl ? ctl : "", test ? " --test " : "",
-                test ? test : "");
+        char spec[1200];
+        snprintf(spec, sizeof(spec), "--topo %s%s%s%s%s%s%s%s%s%s%s", topo,
+                 link ? " --link " : "", link ? link : "", sw ? " --switch " : "", sw ? sw : "",
+                 ctl ? " --controller " : "", ctl ? ctl : "", test ? " --test " : "",
+                 test ? test : "", custom ? " --custom " : "", custom ? custom : "");
+        fprintf(f, "-- A lab made by netlab %s.\n", spec);
+        /* A temporary file is gone once netlab ends: a message names what
+         * the user typed instead of its lines (nlua_load reads these). */
+        if (!save && (setenv("NETLAB_TOPO_LAB", path, 1) < 0 ||
+                      setenv("NETLAB_TOPO_SPEC", spec, 1) < 0)) {
+                fclose(f);
+                free(keep);
+                return errf_sys(err, NULL, "--topo");
+        }
         fprintf(f, "-- Edit it freely: it is an ordinary lab file (man 5 netlab-lab).\n");
         fprintf(f, "local topo = require(\"netlab.topo\")\n");
         if (custom) {

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define HOOK_COUNT 1000 /* instructions between two looks at the clock and the stop flag */
@@ -388,13 +389,49 @@ void nlua_set_load_limit(struct nlua *N, int seconds)
         N->load_limit_s = seconds > 0 ? seconds : 0;
 }
 
+/* The lab file netlab --topo wrote for the line the user typed (topo_cli.c:
+ * NETLAB_TOPO_LAB, NETLAB_TOPO_SPEC), loaded under the name "--topo ...": the
+ * file is temporary, so messages name the command line instead of
+ * its lines (nlua_where). LUA_ERRFILE with errno when it cannot be read. */
+#define TOPO_CHUNK "=--topo "
+static int load_lab_file(lua_State *L, const char *path)
+{
+        const char *tl = getenv("NETLAB_TOPO_LAB"), *ts = getenv("NETLAB_TOPO_SPEC");
+        if (!tl || !ts || strcmp(tl, path) || strncmp(ts, "--topo ", 7))
+                return luaL_loadfile(L, path);
+        FILE *f = fopen(path, "r");
+        char *buf = NULL;
+        size_t n = 0;
+        if (f) {
+                struct stat st;
+                buf = fstat(fileno(f), &st) == 0 && st.st_size < (1 << 24)
+                          ? malloc((size_t)st.st_size + 1)
+                          : NULL;
+                n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+                if (buf && ferror(f)) {
+                        free(buf);
+                        buf = NULL;
+                }
+                fclose(f);
+        }
+        if (!buf) {
+                lua_pushfstring(L, "cannot read %s", path);
+                return LUA_ERRFILE;
+        }
+        char name[1300];
+        snprintf(name, sizeof(name), "=%s", ts);
+        int rc = luaL_loadbuffer(L, buf, n, name);
+        free(buf);
+        return rc;
+}
+
 int nlua_load(struct nlua *N, const char *path, char *err)
 {
         lua_State *L = N->L;
         snprintf(N->path, sizeof(N->path), "%s", path);
         set_module_path(L, path);
         errno = 0;
-        int rc = luaL_loadfile(L, path);
+        int rc = load_lab_file(L, path);
         if (rc == LUA_ERRFILE) {
                 errf(err, "Cannot open lab file \"%s\": %s", path,
                      strerror(errno ? errno : ENOENT));
@@ -425,10 +462,21 @@ void nlua_error_text(const char *msg, char *err)
         if (!msg)
                 msg = "unknown error";
         const char *tb = strstr(msg, "\nstack traceback:");
-        if (tb)
-                errf(err, "%.*s", (int)(tb - msg), msg);
-        else
-                errf(err, "%s", msg);
+        int n = tb ? (int)(tb - msg) : (int)strlen(msg);
+        /* Lua's own "--topo ...:7: ": no line of a temporary file. */
+        const char *end = strstr(msg, ": "), *at = end;
+        if (end && end < msg + n && !strncmp(msg, TOPO_CHUNK + 1, strlen(TOPO_CHUNK) - 1)) {
+                while (at > msg && at[-1] >= '0' && at[-1] <= '9')
+                        at--;
+                at = at < end && at > msg && at[-1] == ':' ? at - 1 : NULL;
+        } else {
+                at = NULL;
+        }
+        if (at) {
+                errf(err, "%.*s%.*s", (int)(at - msg), msg, (int)(msg + n - end), end);
+        } else {
+                errf(err, "%.*s", n, msg);
+        }
 }
 
 void nlua_where(lua_State *L, char *buf, size_t len)
@@ -440,6 +488,10 @@ void nlua_where(lua_State *L, char *buf, size_t len)
                         continue;
                 if (!strncmp(ar.source, "=[netlab]", 9))
                         continue;
+                if (!strncmp(ar.source, TOPO_CHUNK, strlen(TOPO_CHUNK))) {
+                        snprintf(buf, len, "%s", ar.source + 1); /* its lines are not the user's */
+                        return;
+                }
                 snprintf(buf, len, "%s:%d", ar.short_src, ar.currentline);
                 return;
         }

@@ -101,6 +101,13 @@ bad "a custom file that is not there" '--custom' --topo x,1 --custom /nonexisten
 bad "--topo without a value" '--topo needs a value' --topo
 "$NETLAB" run --custom "$TMP/custom.lua" --topo nosuch,2 --name "tc6$n" >"$TMP/nosuch.out" 2>&1
 expect "a custom topology the file lacks is named" grep -q "defines no topology 'nosuch'" "$TMP/nosuch.out"
+expect "... at the command line typed, not at a temporary file's line" sh -c "grep -q \"^netlab: --topo nosuch,2 --custom $TMP/custom.lua: \" '$TMP/nosuch.out' && ! grep -q netlab-topo '$TMP/nosuch.out'"
+"$NETLAB" run --topo linear,2 --link jitter=5ms --name "tc10$n" >"$TMP/jit.out" 2>&1
+rc=$?
+expect "a bad --link value is named with the command line (rc $rc)" sh -c "[ $rc -eq 1 ] && grep -q '^netlab: --topo linear,2 --link jitter=5ms: jitter: needs a delay' '$TMP/jit.out' && ! grep -q netlab-topo '$TMP/jit.out'"
+LABS+=("tc10$n")
+out=$("$NETLAB" --topo linear,2 --link delay=5ms </dev/null 2>&1)
+expect "no terminal: the hint is the command line, not a temporary file" sh -c "echo '$out' | grep -qF 'try: netlab run --topo linear,2 --link delay=5ms)'"
 expect "no temporary lab file is left behind" test "$(ls -d "$TMPDIR"/netlab-topo.* 2>/dev/null | wc -l)" -eq 0
 for l in "${LABS[@]}"; do nothing_left "$l" >/dev/null || fail "lab $l left something"; done
 finish
