@@ -11,6 +11,7 @@
  * Failures of the system return nil, message (nlua_fail).
  * What is better written in Lua (ping, pingall, generators) lives in
  * the Lua library (lua/netlab/) and is added to these metatables at start. */
+#include "words.h"
 #include "nlua_int.h"
 #include "uplink.h"
 #include "distrib.h"
@@ -226,6 +227,50 @@ static void push_ref(lua_State *L, enum ud_tag tag, int idx)
         r->tag = tag;
         r->idx = idx;
         luaL_setmetatable(L, ud_classes[tag - TAG_LAB].mt);
+}
+
+void nlua_method_hint(lua_State *L, const char *msg, char *buf, size_t len)
+{
+        buf[0] = '\0';
+        const char *m = msg ? strstr(msg, "(method '") : NULL;
+        if (!m)
+                return;
+        char name[64];
+        m += strlen("(method '");
+        size_t n = strcspn(m, "'");
+        if (n == 0 || n >= sizeof(name))
+                return;
+        memcpy(name, m, n);
+        name[n] = '\0';
+        char near[160] = "";
+        int found = 0;
+        static const char *const mts[] = {MT_LAB, MT_NODE, MT_LINK};
+        for (size_t i = 0; i < sizeof(mts) / sizeof(mts[0]); i++) {
+                luaL_getmetatable(L, mts[i]);
+                if (lua_getfield(L, -1, "methods") == LUA_TTABLE) {
+                        lua_pushnil(L);
+                        while (lua_next(L, -2)) {
+                                lua_pop(L, 1);
+                                const char *k =
+                                    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+                                if (k && k[0] != '_' && found < 3 && !strstr(near, k) &&
+                                    word_distance(name, k) <= (n > 4 ? 2 : 1)) {
+                                        size_t l = strlen(near);
+                                        snprintf(near + l, sizeof(near) - l, "%s%s",
+                                                 found ? ", " : "", k);
+                                        found++;
+                                }
+                        }
+                }
+                lua_pop(L, 2);
+        }
+        if (found)
+                snprintf(buf, len, " (no method %s: did you mean %s?)", name, near);
+        else
+                snprintf(buf, len,
+                         " (netlab's labs, nodes and links have no method %s: man 5 netlab-lab "
+                         "lists them)",
+                         name);
 }
 
 /* Pushes method k of class mt (nil when there is none). */

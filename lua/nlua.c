@@ -358,6 +358,11 @@ enum nlua_status nlua_co_resume(struct nlua *N, lua_State *th, int nargs, struct
                 return nlua_co_resume(N, th, 0, job, w, err); /* the hook's error, where Lua could not yield */
         const char *msg = luaL_tolstring(th, -1, NULL);
         nlua_error_text(msg, err);
+        char hint[224];
+        nlua_method_hint(N->L, msg, hint, sizeof(hint));
+        size_t el = strlen(err);
+        if (hint[0] && el + strlen(hint) < ERRLEN)
+                memcpy(err + el, hint, strlen(hint) + 1);
         return NLUA_ERROR;
 }
 

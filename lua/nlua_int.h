@@ -86,6 +86,10 @@ int nlua_print(lua_State *L);
 /* "labs/x.lua:12": the innermost line of L's stack that is in the lab's own
  * code (not in C, not in netlab's Lua library); "" when there is none. */
 void nlua_where(lua_State *L, char *buf, size_t len);
+/* For Lua's "attempt to call a nil value (method 'routr')": the lab API's
+ * methods nearest to that name, as " (no method routr: did you mean
+ * router?)" in buf; "" when msg is not such an error. */
+void nlua_method_hint(lua_State *L, const char *msg, char *buf, size_t len);
 /* Raises "labs/x.lua:12: message" (printf format, %g included). */
 int nlua_raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Pushes nil, err and returns 2: a failure a script may handle (as

@@ -6,6 +6,7 @@
  * words, and the raw rest for node commands), the problem noted for the
  * commands that need every word. A long command name may be abbreviated
  * to a unique prefix, as in tmux; a short one never is. */
+#include "words.h"
 #include "cmd.h"
 #include <errno.h>
 #include <stdbool.h>
@@ -127,30 +128,6 @@ int cmd_parsed_check(const struct cmd_parsed *p, char *err)
         return errf(err, "%s", p->bad);
 }
 
-/* Edit distance of two short words (command names), transpositions
- * counting one. */
-static int distance(const char *a, const char *b)
-{
-        size_t la = strlen(a), lb = strlen(b);
-        if (la > 31 || lb > 31)
-                return 99;
-        int d[32][32];
-        for (size_t i = 0; i <= la; i++)
-                d[i][0] = (int)i;
-        for (size_t k = 0; k <= lb; k++)
-                d[0][k] = (int)k;
-        for (size_t i = 1; i <= la; i++)
-                for (size_t k = 1; k <= lb; k++) {
-                        int sub = d[i - 1][k - 1] + (a[i - 1] != b[k - 1]);
-                        int del = d[i - 1][k] + 1, ins = d[i][k - 1] + 1;
-                        d[i][k] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-                        if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1] &&
-                            d[i - 2][k - 2] + 1 < d[i][k])
-                                d[i][k] = d[i - 2][k - 2] + 1; /* a transposition */
-                }
-        return d[la][lb];
-}
-
 const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name, char *err)
 {
         const struct cmd_entry *found = NULL;
@@ -180,7 +157,7 @@ const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name
         }
         /* Unknown: suggest the prefixed names, or the nearest ones. */
         for (const struct cmd_entry *e = table; !n && e->name; e++)
-                if (distance(name, e->name) <= (len > 4 ? 2 : 1)) {
+                if (word_distance(name, e->name) <= (len > 4 ? 2 : 1)) {
                         size_t cl = strlen(cands);
                         snprintf(cands + cl, sizeof(cands) - cl, "%s%s", cl ? ", " : "", e->name);
                         n++;

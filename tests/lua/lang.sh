@@ -282,6 +282,7 @@ case_ "lab:link_between: no node named \"h9\""             'lab:link_between(h1,
 # Arguments counted as written (a method's self is not), a nil named as
 # what it usually is, a method called with a dot told to take a colon.
 case_ "link: bad argument #2: expected a node or a node name, got nil \(a variable not defined yet\?\)" 'lab:link(h1, r9)'
+case_ "attempt to call a nil value \(method 'routr'\) \(no method routr: did you mean router\?\)" 'lab:routr("r1")'
 case_ "link: bad argument #1: expected a lab, got userdata \(a method: call it with a colon, x:link\(\.\.\.\)\)" 'lab.link(h1, h2)'
 case_ "lab:link_between: expected a node or a node's name, got number" 'lab:link_between(h1, 3)'
 case_ "lab:link_between: h1 and h2 have 1 link, not 2"     'lab:link_between(h1, h2, 2)'
