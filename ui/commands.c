@@ -4,6 +4,7 @@
  * rest of the line in that node as a job. Nothing here blocks the loop:
  * the commands that change the kernel (link, reset, reload, add, del, addr,
  * route, set, clean) run on the command worker (cmdwork.h). */
+#include "words.h"
 #include "console.h"
 #include "export.h"
 #include "clean.h"
@@ -25,12 +26,33 @@ const char *con_node_name(void *ud, int i)
 
 int cmd_need_node(struct console *c, const char *name, char *err)
 {
-        int n = lab_find_node(c->lab, name);
-        if (!lab_node_live(c->lab, n)) {
-                errno = ENOENT;
-                return errf(err, "No node \"%s\" (nodes: type nodes)", name);
+        const struct lab *lab = c->lab;
+        int n = lab_find_node(lab, name);
+        if (lab_node_live(lab, n))
+                return n;
+        /* Its nodes when they are few, as `netlab exec` says; else the
+         * nearest names (a typo) and where the whole list is. */
+        char list[256] = "";
+        int live = 0, near = 0;
+        for (int i = 0; i < lab->nnodes; i++)
+                live += lab_node_live(lab, i);
+        for (int i = 0; i < lab->nnodes; i++) {
+                if (!lab_node_live(lab, i) ||
+                    (live > 12 && word_distance(name, lab->nodes[i].name) > 1))
+                        continue;
+                size_t l = strlen(list);
+                if (l + strlen(lab->nodes[i].name) + 8 >= sizeof(list))
+                        break;
+                snprintf(list + l, sizeof(list) - l, "%s%s", !l ? "" : live > 12 ? ", " : " ",
+                         lab->nodes[i].name);
+                near++;
         }
-        return n;
+        errno = ENOENT;
+        if (live <= 12)
+                return errf(err, "No node \"%s\" in lab %s (its nodes: %s)", name, lab->name,
+                            list[0] ? list : "none");
+        return errf(err, "No node \"%s\" in lab %s (%s%s%s`nodes` lists its %d)", name,
+                    lab->name, near ? "did you mean " : "", list, near ? "? " : "", live);
 }
 
 bool con_node_ipv4(struct console *c, int node, char *buf, size_t len)

@@ -6,12 +6,12 @@
 . "$(dirname "$0")/lib.sh"
 start 80 24
 cmd "term nosuch"
-wait_for 'No node "nosuch" \(nodes: type nodes\)' 5
+wait_for "No node \"nosuch\" in lab $LAB \(its nodes: h1 s1 h2 s2\)" 5
 screen | grep -q ' output ─' && fail "a short error opened the output pane"
 long=nosuchnode-$(printf 'x%.0s' $(seq 1 90))
 cmd "term $long"
 wait_for '…$' 5
-screen | grep -q '(nodes: type nodes)' || fail "the end of the error is nowhere on the screen"
+screen | grep -q 'h1 s1 h2 s2)' || fail "the end of the error is nowhere on the screen"
 wait_for '^error: No node "nosuchnode-x+' 5
-screen | grep -Eq '^x*" \(nodes: type nodes\) *(│|$)' || fail "the output pane does not have the error's end"
+screen | grep -Eq 'h1 s1 h2 s2\) *(│|$)' || fail "the output pane does not have the error's end"
 echo "ok"
