@@ -126,9 +126,13 @@ void draw_relayout_graph(struct console *c, int width)
         c->ge = calloc((size_t)(lab->nlinks > 0 ? lab->nlinks : 1), sizeof(*c->ge));
         if (!c->gn || !c->ge)
                 return;
+        c->gv.kinds = 0;
         for (int i = 0; i < lab->nnodes; i++) {
                 c->gn[i].end = kind_style(lab->nodes[i].kind)->end;
                 c->gn[i].w = (int)strlen(lab->nodes[i].name) + 2;
+                for (int k = 0; lab_node_live(lab, i) && node_kinds[k] && k < 32; k++)
+                        if (node_kinds[k] == lab->nodes[i].kind)
+                                c->gv.kinds |= 1u << k;
         }
         for (int l = 0; l < lab->nlinks; l++) {
                 bool live = lab_link_live(lab, l); /* glayout skips a = -1 */
@@ -265,9 +269,11 @@ static void pane_title(struct console *c, int id, int w, char *buf, size_t len)
         size_t fit = w > 0 ? (size_t)w : 0;
         switch (p->kind) {
         case P_GRAPH: {
-                /* The kinds as they are drawn: "[host] <switch> (router)". */
+                /* The lab's kinds as they are drawn: "[host] <switch> (router)". */
                 size_t o = (size_t)snprintf(buf, len, " graph: %s  ", c->lab->name);
                 for (int k = 0; node_kinds[k] && o < len; k++) {
+                        if (k < 32 && !(c->gv.kinds & (1u << k)))
+                                continue;
                         const char *br = node_label_fmt(node_kinds[k]);
                         char kind[40];
                         int n = snprintf(kind, sizeof(kind), " %c%s%c", br[0], node_kinds[k]->name,

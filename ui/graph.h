@@ -16,6 +16,7 @@ struct graph_view {
         int gx, gy;         /* pan offset: the top-left cell shown */
         int vlan;           /* the VLAN highlighted, 0: none */
         bool legend;        /* the legend box is shown */
+        unsigned kinds;     /* bit k: the lab has a node of node_kinds[k] (at layout) */
         int sel_shown;      /* the selection last scrolled into view (-1: none) */
         int w, h;           /* the drawing area at the last paint */
         int nnodes, nlinks; /* the lab's size when it was laid out (a change lays it out again) */

@@ -1,7 +1,7 @@
 # ui_titles.sh — pane titles are never cut mid-word: at 80x24 the graph's
 # legend keeps only the kinds that fit whole (it once read "(router) [na"),
 # the experiments pane drops its hint, a shell's copy-mode title shortens;
-# at 200x60 every kind and the hints are there.
+# at 200x60 every kind of the lab and the hints are there.
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C.UTF-8
 # A long lab name leaves less room for the legend: 18 characters end the
@@ -38,7 +38,7 @@ tmux -L "$SOCK" kill-server
 start 200 60
 wait_for 'inspector: h1' 5
 whole_legend 200x60
-for k in '\[host\]' '<switch>' '\(router\)'; do
+for k in '\[host\]' '<switch>'; do
   echo "$t" | grep -Eq "$k" || fail "200x60: the legend lacks $k: '$t'"
 done
 wait_for 'experiments \(exp run NAME, exp next\)' 3
