@@ -111,6 +111,22 @@ void copy_scroll_view(struct console *c, int id, int delta)
         c->dirty = true;
 }
 
+void copy_resized(struct pane *p, int sb)
+{
+        if (!p->copy)
+                return;
+        /* A taller pane took lines back from the scrollback, a shorter one
+         * gave them: the line numbers stay, the distance from the live
+         * screen changes by as many. */
+        p->scroll += vt_scrollback(p->vt) - sb;
+        clamp_scroll(p);
+        int last = vt_lines(p->vt) - 1;
+        if (p->cm.cur.line > last)
+                p->cm.cur.line = last;
+        if (p->cm.mark.line > last)
+                p->cm.mark.line = last;
+}
+
 void copy_feed(struct pane *p, const char *buf, size_t len)
 {
         long long before = vt_pushed(p->vt);

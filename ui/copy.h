@@ -44,6 +44,9 @@ void copy_leave(struct console *c, int id);
 /* Scrolls pane id's view by delta lines (>0: back), entering copy mode; at
  * the bottom, scrolling forward leaves it (the mouse wheel). */
 void copy_scroll_view(struct console *c, int id, int delta);
+/* Pane p was resized (its scrollback held sb lines before): a view in copy
+ * mode stays on its top line, the cursor within the text. */
+void copy_resized(struct pane *p, int sb);
 /* Feeds output to a pane's screen; a view in copy mode stays on its lines. */
 void copy_feed(struct pane *p, const char *buf, size_t len);
 /* A key while a search string is typed. */

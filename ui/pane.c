@@ -157,10 +157,13 @@ void pane_apply_sizes(struct console *c)
                 bool wider_or_narrower = cols != p->cols;
                 p->rows = rows;
                 p->cols = cols;
-                if (p->kind == P_OUTPUT && wider_or_narrower)
+                if (p->kind == P_OUTPUT && wider_or_narrower) {
                         output_reflow(p, rows, cols);
-                else
+                } else {
+                        int sb = vt_scrollback(p->vt);
                         vt_resize(p->vt, rows, cols);
+                        copy_resized(p, sb);
+                }
                 if (p->fd >= 0) {
                         struct winsize ws = {.ws_row = (unsigned short)rows,
                                              .ws_col = (unsigned short)cols};
