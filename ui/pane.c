@@ -426,8 +426,8 @@ int con_running_shells(const struct console *c)
 {
         int n = 0;
         for (int i = 0; i < MAXPANES; i++)
-                if (c->panes[i].used && c->panes[i].kind == P_TERM && c->panes[i].pid > 0)
-                        n++;
+                if (c->panes[i].used && pane_takes_typing(&c->panes[i]) && c->panes[i].pid > 0)
+                        n++; /* a shell, not a logs pane's tail */
         return n;
 }
 

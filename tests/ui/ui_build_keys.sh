@@ -5,14 +5,14 @@
 # are said to wait ("your keys run when the lab is up") and run after it.
 # quit of a big lab says "Tearing down lab ..." while it goes.
 . "$(dirname "$0")/lib.sh"
-write_lab 250 # 500 nodes: a build of several steps
+write_lab 150 # 300 nodes: a build of several steps
 launch() {
   tmux -u -L "$SOCK" -f /dev/null new-session -d -s "$SESSION" -x 80 -y 24 \
     "env LANG=C.UTF-8 TERM=screen-256color $BIN $TMP/lab.lua; echo NETLAB-EXIT=\$?; sleep 600" ||
     fail "cannot start tmux"
 }
 launch
-wait_for "Lab $LAB: namespaces [0-9]+/500" 60
+wait_for "Lab $LAB: namespaces [0-9]+/300" 60
 keys C-c
 wait_for 'NETLAB-EXIT=130' 60
 screen | grep -q "stopped by SIGINT during the build; lab $LAB rolled back" ||
@@ -25,7 +25,7 @@ sleep 0.2
 
 # Keys typed during the build: said to wait, then run once the lab is up.
 launch
-wait_for "Lab $LAB: namespaces [0-9]+/500" 60
+wait_for "Lab $LAB: namespaces [0-9]+/300" 60
 keys C-b :
 keys -l "h1 echo HELD-\$((6*7))"
 keys Enter
@@ -35,8 +35,8 @@ wait_for '^HELD-42' 15
 # quit says the teardown while it goes (seconds for a big lab), and then
 # that the lab is gone.
 cmd quit
-wait_log "Tearing down lab $LAB: 500 nodes, 499 links"
-wait_for "^Lab $LAB torn down \(500 nodes\)\." 60
+wait_log "Tearing down lab $LAB: 300 nodes, 299 links"
+wait_for "^Lab $LAB torn down \(300 nodes\)\." 60
 wait_for 'NETLAB-EXIT=0'
 ip netns list | grep -q "^$LAB\." && fail "namespaces of $LAB left after quit"
 echo "ok"

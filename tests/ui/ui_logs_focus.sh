@@ -2,7 +2,8 @@
 # s4): a logs pane (`tail -F` of a service's log) never takes typing, which
 # stays on the command line (it used to go into the pane and be lost while
 # netlab> was drawn); moved to with Ctrl-b q 1, typing there starts a command
-# too. When a shell has the keys, the command line says so.
+# too. When a shell has the keys, the command line says so. quit counts
+# the shells, not the logs pane ("2 shells are still running" with one).
 . "$(dirname "$0")/lib.sh"
 cat >"$TMP/lab.lua" <<LUA
 local lab = netlab.lab("$LAB")
@@ -39,4 +40,9 @@ screen | tail -1 | grep -q 'typing goes to' && fail "the line says a logs pane t
 keys -l "h2 echo AGAIN-\$((5*5))"
 keys Enter
 wait_for 'AGAIN-25' 10
+# quit counts the shells it would close, not the logs pane's tail.
+cmd quit
+wait_for '1 shell is still running: quit again to close it' 5
+cmd quit
+wait_for 'NETLAB-EXIT=0' 30
 echo "ok"
