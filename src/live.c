@@ -474,11 +474,11 @@ int link_params_check(const struct link_params *p, char *err)
         errno = EINVAL;
         if (p->jitter_us && !p->delay_us)
                 return errf(err, "jitter: needs a delay, as netem (delay 20ms jitter 5ms)");
-        if ((p->reorder_ppm || p->gap) && !p->delay_us)
-                return errf(err, "reorder: needs a delay (a reordered frame is one sent before "
-                                 "the delayed ones), as netem");
         if (p->gap && !p->reorder_ppm)
                 return errf(err, "gap: needs reorder");
+        if (p->reorder_ppm && !p->delay_us)
+                return errf(err, "reorder: needs a delay (a reordered frame is one sent before "
+                                 "the delayed ones), as netem");
         if (p->dist && !p->jitter_us)
                 return errf(err, "distribution: needs a jitter (it is the jitter's shape)");
         errno = 0;

@@ -29,6 +29,8 @@ for i in $(seq 100); do [ "$(refused)" -ge 2 ] && break; sleep 0.1; done
 [ "$(refused)" -ge 2 ] || fail "set link h1 h2 jitter=5ms was not refused"
 cmd "add link h1 h2 jitter=3ms"
 wait_for 'link h1-h2: jitter: needs a delay, as netem'
+cmd "link h1 h2 set gap 2"
+wait_for 'link h1:eth0-h2:eth0: gap: needs reorder'
 [ "$(wire)" = "$before" ] || fail "a refused change reached the wire: $(wire) (was $before)"
 cmd "link h1 h2 show"
 wait_for 'link h1-h2: delay 10ms$'
