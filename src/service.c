@@ -500,9 +500,23 @@ static int keeper_send(struct lab *lab, const char *msg, size_t len, char *err)
                 if ((!kp || kp->fd < 0) && keeper_start(lab, err) < 0)
                         return -1;
                 kp = lab->svk;
-                if (send(kp->fd, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)len)
+                ssize_t r;
+                /* A full socket (hundreds of starts at once) drains as the
+                 * keeper forks: wait for it, a few seconds at most. */
+                for (int w = 0;
+                     (r = send(kp->fd, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT)) < 0 &&
+                     (errno == EAGAIN || errno == EINTR) && w < 50;
+                     w++) {
+                        struct pollfd p = {.fd = kp->fd, .events = POLLOUT};
+                        poll(&p, 1, 100);
+                }
+                if (r == (ssize_t)len)
                         return 0;
                 int e = errno;
+                if (r >= 0 || e == EAGAIN) {
+                        errno = e == EAGAIN ? EAGAIN : EMSGSIZE;
+                        return errf_sys(err, NULL, "Cannot reach the service keeper");
+                }
                 close(kp->fd); /* gone: the next attempt starts another */
                 kp->fd = -1;
                 if (e != EPIPE && e != ECONNRESET && e != ECONNREFUSED) {

@@ -88,4 +88,33 @@ expect "--keep: its keeper too ($keeper)" alive "$keeper"
 expect "down: nothing left" nothing_left $name
 expect "down: no keeper" gone "$keeper"
 expect "down: no service process" [ "$(pgrep -c -f "sleep 1006\\.$$\$")" = 0 ]
+
+# 300 services asked for at once (a 100-router lab's daemons): the
+# requests wait for room on the keeper's socket rather than fail.
+name=tkpm$$
+f=$(mklab $name <<'LAB'
+local lab = netlab.lab("LABNAME")
+local h1 = lab:host("h1")
+local T = ("LABNAME"):match("%d+")
+experiment("many", function()
+  for i = 1, 300 do
+    local ok, err = h1:_service_start("s" .. i, "exec sleep 1008." .. T, "no", {})
+    if not ok then check(false, "start " .. i .. ": " .. tostring(err)) return end
+  end
+  local n
+  for _ = 1, 150 do
+    n = 0
+    for _, s in ipairs(h1:services()) do if s.state == "running" then n = n + 1 end end
+    if n == 300 then break end
+    netlab.sleep(0.2)
+  end
+  check(n == 300, "300 services run: " .. n)
+end)
+LAB
+)
+out=$("$NETLAB" run "$f" 2>&1)
+echo "$out" | tail -2
+expect "300 services at once all run" grep -q "PASS  300 services run: 300" <<<"$out"
+expect "nothing left" nothing_left $name
+expect "no service process left" [ "$(pgrep -c -f "sleep 1008\\.$$\$")" = 0 ]
 finish
