@@ -283,7 +283,23 @@ static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, 
         }
         close(fd);
         errno = EBUSY;
-        return errf(err, "Cannot clean lab \"%s\": it is still locked by another process", name);
+        /* Most often its netlab, told to stop, still waits for the kernel
+         * (a process in a netlink call outlives even SIGKILL until the
+         * kernel answers; another lab's build may hold the rtnl lock). */
+        journal_owner(dir_fd, &ow);
+        if (journal_owner_alive(&ow)) {
+                char who[128];
+                journal_owner_describe(&ow, who, sizeof(who));
+                return errf(err,
+                            "Cannot clean lab \"%s\" yet: its netlab (%s) was told to stop 30 s "
+                            "ago and is still tearing it down, waiting for the kernel; run this "
+                            "again in a minute",
+                            name, who);
+        }
+        return errf(err,
+                    "Cannot clean lab \"%s\": it is still locked by another process (fuser -v "
+                    "%s/%s/lock names it)",
+                    name, LAB_RUN_DIR, name);
 }
 
 static int no_lab(const char *name, char *err)
