@@ -377,6 +377,8 @@ static bool read_row(struct vt *vt, int r, struct sbline *l)
  * row an earlier narrowing cut has its keep already (longer). */
 static void keep_cut(struct vt *vt, int cols)
 {
+        if (vt->alt)
+                return; /* the rows shown are the alternate screen's, not the kept ones */
         for (int r = 0; r < vt->rows && r < vt->keep_cap; r++) {
                 if (vt->keep[r].c)
                         continue;
@@ -405,6 +407,8 @@ static size_t sgr_color(char *o, size_t n, const VTermColor *c, bool fg)
  * shown is dropped. */
 static void keep_restore(struct vt *vt, int old)
 {
+        if (vt->alt)
+                return; /* never written into a full-screen program's screen */
         for (int r = 0; r < vt->rows && r < vt->keep_cap; r++) {
                 struct sbline *t = &vt->keep[r];
                 if (!t->c)

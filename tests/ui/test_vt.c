@@ -152,5 +152,17 @@ int main(void)
         CHECK(bad == 0, "%d lines out of order", bad);
         CHECK(next == seq, "the last line read seq=%d of %d", next - 1, seq - 1);
         vt_free(vt);
+
+        /* A full-screen program (alternate screen) is never written a kept
+         * row's tail, even when its row begins alike. */
+        vt = vt_new(4, 40, out, NULL);
+        vt_feed(vt, full, strlen(full));
+        vt_feed(vt, "\r\n", 2);
+        vt_resize(vt, 4, 20);
+        vt_feed(vt, "\033[?1049h\033[H0123456789abcdefghij", 32);
+        vt_resize(vt, 4, 40);
+        vt_row_text(vt, 0, line, sizeof(line));
+        CHECK(strcmp(line, "0123456789abcdefghij") == 0, "alternate screen row 0: \"%s\"", line);
+        vt_free(vt);
         return check_done("ui_unit_vt");
 }
