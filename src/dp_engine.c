@@ -1212,7 +1212,7 @@ static int poll_spin(struct engine *e, struct dp_poll *p, struct epoll_event *ev
                 }
                 if (now - from >= p->window)
                         return 0;
-                if (preemptions() != csw || (i % 16 == 0 && cpu_wanted(e->loadavg_fd, e->ncpu))) {
+                if (preemptions() != csw || (i % 4 == 0 && cpu_wanted(e->loadavg_fd, e->ncpu))) {
                         dp_poll_preempted(p);
                         return 0;
                 }
