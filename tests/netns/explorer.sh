@@ -10,6 +10,7 @@ pids=()
 cleanup_ns() {
         for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
         ip netns del "xns$$" 2>/dev/null
+        for k in 1 2; do ip netns del "xp$k$$" 2>/dev/null; ip netns del "xq$k$$" 2>/dev/null; done
         cleanup
 }
 trap cleanup_ns EXIT
@@ -45,6 +46,17 @@ kill $C
 # A named one (ip netns add) with a veth to A.
 ip netns add "xns$$"
 ip link add xn$$ netns "xns$$" type veth peer name xc$$ netns /proc/$A/ns/net
+
+# Two pairs alike in index and MAC (a veth's peer is found by both, nsscan.c):
+# each end still names the namespace of its own pair.
+for k in 1 2; do
+        ip netns add "xp$k$$" && ip netns add "xq$k$$" &&
+                ip link add yd$$ netns "xp$k$$" address 02:00:00:77:00:01 type veth peer name \
+                        ye$$ netns "xq$k$$" address 02:00:00:77:00:02 || fail "pair $k"
+done
+ino_q1=$(stat -L -c %i /run/netns/xq1$$)
+ino_q2=$(stat -L -c %i /run/netns/xq2$$)
+ino_p2=$(stat -L -c %i /run/netns/xp2$$)
 
 lab=$(mklab "tns$$" <<'EOF'
 local lab = netlab.lab("LABNAME")
@@ -87,6 +99,8 @@ check_json "the lab's nodes carry their lab and node" \
 check_json "the lab's veth peer is found by name" \
         "any(e['node'] == 'h1' and e['lab'] == 'tns$$' and any(i['name'] == 'eth0' and i['peer'] and i['peer']['name'] == 'eth0' for i in e['interfaces']) for e in ns)"
 check_json "the host is marked once" "sum(1 for e in ns if e['host']) == 1"
+check_json "of two veth pairs alike in index and MAC, each end names its own peer's namespace" \
+        "any(i['name'] == 'yd$$' and i['peer'] == {'ns': $ino_q1, 'name': 'ye$$'} for e in ns if '/run/netns/xp1$$' in e['names'] for i in e['interfaces']) and any(i['name'] == 'yd$$' and i['peer'] == {'ns': $ino_q2, 'name': 'ye$$'} for e in ns if '/run/netns/xp2$$' in e['names'] for i in e['interfaces']) and any(i['name'] == 'ye$$' and i['peer'] == {'ns': $ino_p2, 'name': 'yd$$'} for i in by[$ino_q2]['interfaces'])"
 
 # Table and tree.
 "$NETLAB" ns >"$TMP/table" || fail "netlab ns exits 0"
