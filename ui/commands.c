@@ -456,11 +456,11 @@ static int c_reset(struct console *c, int argc, char **argv, const char *rest, c
         return 0;
 }
 
-/* A node with no service: where services come from. A routing lab starts
- * its daemons in an experiment (labs/ospf.lua's first one), and a newcomer
- * who opened it and typed logs r1 was sent to node:service. */
+/* A node with no service: where services come from (labs/ospf.lua starts
+ * its daemons in lab:on_up). A newcomer who typed logs r1 on a routing lab
+ * whose daemons had not started was sent to node:service. */
 #define NO_SERVICE_HINT                                                                    \
-        "a lab starts them with node:service, often in its first experiment: exp run NAME"
+        "a lab starts them with node:service, in lab:on_up or an experiment: exp run NAME"
 
 /* `restart NODE`: its services again (node:restart), links untouched. */
 static int c_restart(struct console *c, int argc, char **argv, const char *rest, char *err)

@@ -74,7 +74,7 @@ wait_for 'logs: h1 runs no service nosuch yet' 10
 # A node with no service says where services come from (a routing lab
 # starts them in an experiment; a newcomer was sent to node:service).
 cmd "restart h2"
-wait_log 'restart: h2 runs no service yet \(a lab starts them with node:service, often in its first experiment: exp run NAME\)' 10
+wait_log 'restart: h2 runs no service yet \(a lab starts them with node:service, in lab:on_up or an experiment: exp run NAME\)' 10
 cmd "logs nosuch"
 wait_for 'No node "nosuch"' 10
 echo "ok"
