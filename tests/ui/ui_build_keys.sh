@@ -30,7 +30,7 @@ keys C-b :
 keys -l "h1 echo HELD-\$((6*7))"
 keys Enter
 wait_for 'building: your keys run when the lab is up' 60
-wait_for "Lab $LAB is up" 120
+wait_for "Lab $LAB is up" 200
 wait_for '^HELD-42' 15
 # quit says the teardown while it goes (seconds for a big lab), and then
 # that the lab is gone.
