@@ -318,10 +318,26 @@ static void line(struct lines *s, int indent, attr_t a, const char *fmt, ...)
         put_str(y, s->x + indent, s->w - indent, buf, a);
 }
 
-static void peer_of(struct console *c, int node, const char *ifname, char *buf, size_t len)
+/* lab_find_iface from just after the last one found: the kernel lists a
+ * node's interfaces in the order the lab made them, so a 1,000-port
+ * switch's inspector finds each port in a step (a walk of every port for
+ * each was a million strcmp a frame: redraws of 15 to 80 ms). */
+static int find_iface_near(const struct lab *lab, int node, const char *ifname, int *cursor)
+{
+        const struct node *n = &lab->nodes[node];
+        for (int k = 0; k < n->nifaces; k++) {
+                int at = (*cursor + k) % n->nifaces;
+                if (strcmp(lab->ifaces[n->ifaces[at]].name, ifname) == 0) {
+                        *cursor = at + 1;
+                        return n->ifaces[at];
+                }
+        }
+        return -1;
+}
+
+static void peer_of(struct console *c, int i, char *buf, size_t len)
 {
         buf[0] = '\0';
-        int i = lab_find_iface(c->lab, node, ifname);
         int p = i < 0 ? -1 : lab_iface_peer(c->lab, i);
         if (p >= 0)
                 iface_label(c->lab, p, buf, len);
@@ -336,10 +352,9 @@ static attr_t hl(const struct console *c, int vid)
 /* A host's or router's port: the VLAN its frames travel in, as the switch
  * port at the other end decides (access: its PVID; trunk: tagged VLANs),
  * or, for a subinterface, the VID it tags. */
-static void host_port_vlan(struct console *c, struct lines *s, int node, const char *ifname)
+static void host_port_vlan(struct console *c, struct lines *s, int i)
 {
         const struct lab *lab = c->lab;
-        int i = lab_find_iface(lab, node, ifname);
         if (i < 0)
                 return;
         const struct iface *f = &lab->ifaces[i];
@@ -557,10 +572,9 @@ static void draw_services(struct lines *s, const struct inspect *in)
 /* What the kernel does not show: the parameters in force on the
  * interface's link (on the kernel's qdiscs or a datapath wire; a switch
  * port's VLANs come from vlanview, on both paths). */
-static void model_port_facts(struct console *c, struct lines *s, int node, const char *ifname)
+static void model_port_facts(struct console *c, struct lines *s, int i)
 {
         const struct lab *lab = c->lab;
-        int i = lab_find_iface(lab, node, ifname);
         if (i < 0)
                 return;
         const struct iface *f = &lab->ifaces[i];
@@ -590,15 +604,15 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
         if (!c->built || in->node != node || !in->li) {
                 for (int k = 0; k < n->nifaces; k++) {
                         const struct iface *f = &c->lab->ifaces[n->ifaces[k]];
-                        peer_of(c, node, f->name, peer, sizeof(peer));
+                        peer_of(c, n->ifaces[k], peer, sizeof(peer));
                         line(&s, 0, 0, "%s -> %s", f->name, peer);
                         for (int a = 0; a < f->naddr; a++) {
                                 ipaddr_format(&f->addr[a], true, ip, sizeof(ip));
                                 line(&s, 2, 0, "%s", ip);
                         }
                         if (!(n->kind->flags & KIND_BRIDGE))
-                                host_port_vlan(c, &s, node, f->name);
-                        model_port_facts(c, &s, node, f->name);
+                                host_port_vlan(c, &s, n->ifaces[k]);
+                        model_port_facts(c, &s, n->ifaces[k]);
                 }
                 if (in->err[0])
                         line(&s, 0, A_DIM, "%s", in->err);
@@ -609,13 +623,15 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                 return;
         }
         draw_services(&s, in);
+        int cursor = 0;
         for (int i = 0; i < in->nli; i++) {
                 const struct nl_link_info *l = &in->li[i];
                 if (strcmp(l->name, "lo") == 0)
                         continue;
                 fmt_mac(l->mac, mac, sizeof(mac));
                 bool up = (l->flags & IFF_UP) && l->oper_up;
-                peer_of(c, node, l->name, peer, sizeof(peer));
+                int fi = find_iface_near(c->lab, node, l->name, &cursor);
+                peer_of(c, fi, peer, sizeof(peer));
                 attr_t a =
                     A_BOLD |
                     (has_colors() ? COLOR_PAIR(alloc_pair(up ? COLOR_GREEN : COLOR_RED, -1)) : 0);
@@ -634,8 +650,8 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                                      in->vi[k].v.pvid ? " pvid" : "",
                                      in->vi[k].v.untagged ? " untagged" : "");
                 if (!(n->kind->flags & KIND_BRIDGE))
-                        host_port_vlan(c, &s, node, l->name);
-                model_port_facts(c, &s, node, l->name);
+                        host_port_vlan(c, &s, fi);
+                model_port_facts(c, &s, fi);
                 human((double)l->rx_bytes, rx, sizeof(rx));
                 human((double)l->tx_bytes, tx, sizeof(tx));
                 human(i < 64 ? in->rx_rate[i] : 0, rxr, sizeof(rxr));
