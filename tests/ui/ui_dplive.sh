@@ -36,7 +36,10 @@ cmd "link h1 s show"
 wait_for 'link h1-s: no impairment'
 wait_gone 'delay 50ms \(datapath wire\)'
 screen | grep -q '≈' && fail "the graph still shows ≈ after clear"
+# reorder needs a delay, as netem (the frames not reordered wait it out).
 cmd "link h1 s set reorder 5% gap 3"
+wait_for 'reorder: needs a delay'
+cmd "link h1 s set delay 5ms reorder 5% gap 3"
 wait_for 'link h1-s: parameters set'
 cmd "link h1 s set speed 5M"
 wait_for 'unknown key "speed" \(bw, delay, jitter, loss, duplicate'
