@@ -34,10 +34,13 @@
  * it first polls (epoll_wait, zero timeout) for an adaptive window
  * (dp_poll.h: halt-polling's rule, bounded by NETLAB_DP_POLL_US, 2 ms by
  * default): a frame inside it costs no wake-up, which on an idle vCPU is a
- * halt exit of tens of µs, most of the latency the datapath adds. The poll
- * stops as soon as a task waits for a CPU (this one preempted, or more
- * runnable tasks than CPUs), so it only ever takes an idle CPU; an idle
- * engine does not poll. A wire's due frame ends the poll without a sleep.
+ * halt exit of tens of µs, most of the latency the datapath adds. A poll
+ * that is preempted for more than DP_POLL_YIELD (another task wanted this
+ * CPU; a kernel thread's short turn does not count) stops, and polling
+ * backs off (20 ms, doubling to 1 s while it keeps being preempted), so it
+ * takes a busy machine's CPU rarely; an idle engine does not poll, nor one
+ * carrying bulk TCP (a GSO super-frame pauses the poll for 50 ms: there the
+ * poll took CPU from the flow's ends and cost it ~10%). A wire's due frame ends the poll without a sleep.
  * An unimpaired wire's frame is sent from the receive buffer as an iovec
  * (no copy in userspace); a queued one is copied into its queue. */
 #include "dp_engine.h"
@@ -138,10 +141,9 @@ struct engine {
         int opened;     /* ports the last reconfiguration opened */
         int wtimer_fd;   /* the wires' one timer: armed to the earliest departure */
         int64_t wtimer_at; /* what it is armed to (INT64_MAX: disarmed) */
+        bool bulk;         /* this batch had a frame of DP_POLL_BULK bytes or more */
         uint32_t now; /* monotonic seconds */
         uint64_t fdb_key;
-        int loadavg_fd; /* the busy poll's view of the machine (-1: not polling) */
-        long ncpu;
         pid_t watch_pid;
         bool stop;
 };
@@ -614,6 +616,8 @@ static void port_readable(struct engine *e, struct port *p)
                         p->drop_in++;
                         return;
                 }
+                if ((size_t)r >= DP_POLL_BULK)
+                        e->bulk = true;
                 if ((msg.msg_flags & MSG_TRUNC) || (size_t)r < sizeof(vh)) {
                         p->drop_in++;
                         continue;
@@ -661,8 +665,6 @@ static void engine_free(struct engine *e)
                 close(e->timerfd);
         if (e->ctl_conn >= 0)
                 close(e->ctl_conn);
-        if (e->loadavg_fd >= 0)
-                close(e->loadavg_fd);
         if (e->owned) {
                 dp_config_free(e->owned);
                 free(e->owned);
@@ -739,7 +741,7 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
 {
         memset(e, 0, sizeof(*e));
         e->c = c;
-        e->epfd = e->sigfd = e->timerfd = e->wtimer_fd = e->loadavg_fd = -1;
+        e->epfd = e->sigfd = e->timerfd = e->wtimer_fd = -1;
         e->offline_fd = offline_fd;
         e->ctl_conn = -1;
         e->wtimer_at = INT64_MAX;
@@ -1173,38 +1175,27 @@ static long preemptions(void)
         return getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nivcsw : 0;
 }
 
-/* Whether a task waits for a CPU: the machine's runnable tasks (the 4th
- * field of /proc/loadavg, "running/total", counts this one) outnumber its
- * CPUs. A poll then takes a CPU from someone; when not, it takes only an
- * idle CPU, whose wake-up it saves. */
-static bool cpu_wanted(int fd, long ncpu)
-{
-        char buf[128];
-        ssize_t r = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
-        if (r <= 0)
-                return true;
-        buf[r] = '\0';
-        long running;
-        return sscanf(buf, "%*s %*s %*s %ld/", &running) != 1 || running > ncpu;
-}
-
 /* The busy poll after a batch (dp_poll.h): events as epoll_wait gives them,
- * or 0 when the window is over, a poll was preempted or a CPU is wanted
- * (then *block: the engine sleeps until its next event) or a wire's frame
- * is due (then not). */
+ * or 0 when the window is over, the poll was preempted (another task
+ * wanted this CPU: then *block, the engine sleeps until its next event and
+ * polls again only after a backoff) or a wire's frame is due (then not).
+ * A task woken while this CPU polls goes to an idle CPU if there is one;
+ * one that comes here preempts the poll (at its next tick at the latest). */
 static int poll_spin(struct engine *e, struct dp_poll *p, struct epoll_event *evs, int nev,
                      int64_t from, bool *block)
 {
         *block = true;
-        if (p->window <= 0)
-                return 0;
-        if (cpu_wanted(e->loadavg_fd, e->ncpu))
+        if (dp_poll_window(p, from) <= 0)
                 return 0;
         long csw = preemptions();
-        for (int i = 1;; i++) {
+        int64_t last = from;
+        for (;;) {
                 int n = epoll_wait(e->epfd, evs, nev, 0);
-                if (n != 0)
+                if (n != 0) {
+                        if (n > 0)
+                                dp_poll_caught(p);
                         return n;
+                }
                 int64_t now = monotime_ns();
                 if (e->wtimer_at <= now) {
                         *block = false;
@@ -1212,10 +1203,13 @@ static int poll_spin(struct engine *e, struct dp_poll *p, struct epoll_event *ev
                 }
                 if (now - from >= p->window)
                         return 0;
-                if (preemptions() != csw || (i % 4 == 0 && cpu_wanted(e->loadavg_fd, e->ncpu))) {
-                        dp_poll_preempted(p);
+                long c = preemptions();
+                if (c != csw && now - last > DP_POLL_YIELD) {
+                        dp_poll_preempted(p, now);
                         return 0;
                 }
+                csw = c; /* a per-CPU kernel thread's turn: not a task that wants the CPU */
+                last = monotime_ns();
         }
 }
 
@@ -1263,8 +1257,6 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                 poll_max = 0;
         struct dp_poll poll;
         dp_poll_init(&poll, poll_max);
-        e.loadavg_fd = poll_max ? open("/proc/loadavg", O_RDONLY | O_CLOEXEC) : -1;
-        e.ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         if (ready_fd >= 0) {
                 ssize_t w = write(ready_fd, "R", 1);
                 (void)w;
@@ -1328,6 +1320,9 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                         engine_reload(&e);
                 wires_run(&e);
                 idle_from = monotime_ns();
+                if (e.bulk)
+                        dp_poll_bulk(&poll, idle_from);
+                e.bulk = false;
         }
         stats_write(&e);
         engine_free(&e);

@@ -7,6 +7,8 @@ void dp_poll_init(struct dp_poll *p, int64_t max_ns)
 {
         p->window = 0;
         p->max = max_ns > 0 ? max_ns : 0;
+        p->quiet_until = 0;
+        p->backoff = DP_POLL_BACKOFF;
 }
 
 void dp_poll_blocked(struct dp_poll *p, int64_t waited)
@@ -29,9 +31,28 @@ void dp_poll_blocked(struct dp_poll *p, int64_t waited)
         p->window = w < p->max ? w : p->max;
 }
 
-void dp_poll_preempted(struct dp_poll *p)
+void dp_poll_preempted(struct dp_poll *p, int64_t now)
 {
         p->window = 0;
+        p->quiet_until = now + p->backoff;
+        p->backoff = p->backoff * 2 < DP_POLL_BACKOFF_MAX ? p->backoff * 2 : DP_POLL_BACKOFF_MAX;
+}
+
+void dp_poll_bulk(struct dp_poll *p, int64_t now)
+{
+        p->window = 0;
+        if (p->quiet_until < now + DP_POLL_BULK_PAUSE)
+                p->quiet_until = now + DP_POLL_BULK_PAUSE;
+}
+
+void dp_poll_caught(struct dp_poll *p)
+{
+        p->backoff = p->backoff / 2 > DP_POLL_BACKOFF ? p->backoff / 2 : DP_POLL_BACKOFF;
+}
+
+int64_t dp_poll_window(const struct dp_poll *p, int64_t now)
+{
+        return now < p->quiet_until ? 0 : p->window;
 }
 
 int64_t dp_poll_max_parse(const char *env)

@@ -10,10 +10,15 @@
  *    window included): within the bound, polling a bit longer would have
  *    caught it, so the window grows to cover that gap (and at least
  *    doubles); beyond the bound it halves, down to 0 below DP_POLL_START;
- *  - the poll was preempted (another task wanted the CPU): 0 at once.
+ *  - the poll was preempted for more than DP_POLL_YIELD (another task
+ *    wanted this CPU; a kernel thread's short turn does not count): 0 at once, and
+ *    no poll for a backoff, DP_POLL_BACKOFF doubling up to
+ *    DP_POLL_BACKOFF_MAX while polls keep being preempted, halving with
+ *    each poll that catches an event.
  * An idle lab therefore polls not at all; a ping a second, almost not (its
  * gaps are far beyond the bound); only traffic whose gaps stay below the
- * bound keeps a CPU polling, and that yields to any other runnable task.
+ * bound keeps a CPU polling, and that yields to any other task that wants
+ * the CPU: on a busy machine it polls for at most a scheduler tick a second.
  * Pure: no clock and no I/O of its own, so unit tests drive it. */
 #ifndef NETLAB_DP_POLL_H
 #define NETLAB_DP_POLL_H
@@ -21,17 +26,33 @@
 
 #define DP_POLL_START 10000LL      /* ns: the smallest window worth polling */
 #define DP_POLL_MAX_DEFAULT 2000000LL /* ns: the bound, unless NETLAB_DP_POLL_US says */
+#define DP_POLL_BULK 16384            /* bytes: a frame this big is a GSO burst of bulk TCP ... */
+#define DP_POLL_BULK_PAUSE 50000000LL /* ... after which the engine does not poll for this long */
+#define DP_POLL_YIELD 100000LL          /* ns off the CPU: a preemption that means contention */
+#define DP_POLL_BACKOFF 20000000LL      /* ns without polling after a preempted poll ... */
+#define DP_POLL_BACKOFF_MAX 1000000000LL /* ... doubling up to this */
 
 struct dp_poll {
         int64_t window; /* ns polled after the last event; 0: block at once */
         int64_t max;    /* its bound; 0: never poll */
+        int64_t quiet_until; /* no poll before (a poll was preempted) */
+        int64_t backoff;     /* the next such pause */
 };
 
 void dp_poll_init(struct dp_poll *p, int64_t max_ns);
 /* The engine blocked; its next event came `waited` ns after its last one. */
 void dp_poll_blocked(struct dp_poll *p, int64_t waited);
-/* A poll was preempted: the CPU is wanted by another task. */
-void dp_poll_preempted(struct dp_poll *p);
+/* A poll was preempted at now: another task wanted the CPU. */
+void dp_poll_preempted(struct dp_poll *p, int64_t now);
+/* A poll caught an event. */
+void dp_poll_caught(struct dp_poll *p);
+/* The batch that ended at now carried bulk traffic (a GSO super-frame):
+ * no poll for DP_POLL_BULK_PAUSE. Bulk TCP needs no saved wake-ups (its
+ * frames come in bursts) but its sender and receiver need the CPUs: a
+ * poll between its frames cost it ~10% here. */
+void dp_poll_bulk(struct dp_poll *p, int64_t now);
+/* The window to poll for after a batch that ended at now (0: block). */
+int64_t dp_poll_window(const struct dp_poll *p, int64_t now);
 /* The bound from NETLAB_DP_POLL_US's value (NULL: the default): µs, 0 to
  * turn polling off; -1 for a value that is not a number of µs <= 1 s. */
 int64_t dp_poll_max_parse(const char *env);

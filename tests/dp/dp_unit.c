@@ -445,8 +445,32 @@ static void test_poll(void)
                 dp_poll_blocked(&p, 1000000000);
         CHECK(p.window == 0, "an idle engine stops polling (%lld)", (long long)p.window);
         dp_poll_blocked(&p, 500000);
-        dp_poll_preempted(&p);
+        CHECK(dp_poll_window(&p, 1000) == 625000, "the window to poll (%lld)",
+              (long long)dp_poll_window(&p, 1000));
+        dp_poll_preempted(&p, 1000);
         CHECK(p.window == 0, "preempted: 0 at once");
+        dp_poll_blocked(&p, 500000);
+        CHECK(dp_poll_window(&p, 1000 + DP_POLL_BACKOFF - 1) == 0,
+              "no poll for DP_POLL_BACKOFF after a preempted poll");
+        CHECK(dp_poll_window(&p, 1000 + DP_POLL_BACKOFF) == 625000, "then it polls again");
+        int64_t t = 1000 + DP_POLL_BACKOFF;
+        for (int i = 0; i < 10; i++)
+                dp_poll_preempted(&p, t);
+        dp_poll_blocked(&p, 500000);
+        CHECK(dp_poll_window(&p, t + DP_POLL_BACKOFF_MAX - 1) == 0 &&
+                  dp_poll_window(&p, t + DP_POLL_BACKOFF_MAX) > 0,
+              "preempted again and again: the backoff doubles up to DP_POLL_BACKOFF_MAX");
+        for (int i = 0; i < 10; i++)
+                dp_poll_caught(&p);
+        dp_poll_preempted(&p, t);
+        CHECK(p.quiet_until == t + DP_POLL_BACKOFF, "polls that catch events bring it back down");
+        dp_poll_init(&p, 2000000);
+        dp_poll_blocked(&p, 500000);
+        dp_poll_bulk(&p, t);
+        CHECK(dp_poll_window(&p, t + DP_POLL_BULK_PAUSE - 1) == 0, "no poll after bulk traffic");
+        dp_poll_blocked(&p, 500000);
+        CHECK(dp_poll_window(&p, t + DP_POLL_BULK_PAUSE) > 0 && p.backoff == DP_POLL_BACKOFF,
+              "then polls again, with no backoff added");
         dp_poll_init(&p, 0);
         dp_poll_blocked(&p, 1000);
         CHECK(p.window == 0, "polling off");
