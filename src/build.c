@@ -1010,6 +1010,19 @@ static bool vlans_differ(const struct vlan_entry *v, int n, const struct vlan_en
         return false;
 }
 
+/* The link's parameters (either direction) are not those it was built with. */
+static bool link_params_changed(const struct link *l)
+{
+        return params_differ(&l->p, &l->p_built) || l->has_pb != l->has_pb_built ||
+               (l->has_pb && params_differ(&l->pb, &l->pb_built));
+}
+
+/* The port's VLANs are not those it was built with. */
+static bool port_vlans_changed(const struct iface *f)
+{
+        return vlans_differ(f->vlan, f->nvlan, f->vlan_built, f->nvlan_built);
+}
+
 int lab_changed_links(const struct lab *lab, char *buf, size_t len)
 {
         int n = 0;
@@ -1018,13 +1031,9 @@ int lab_changed_links(const struct lab *lab, char *buf, size_t len)
                 const struct link *l = &lab->links[i];
                 if (!lab_link_live(lab, i))
                         continue;
-                bool changed = l->up != l->up_built || params_differ(&l->p, &l->p_built) ||
-                               l->has_pb != l->has_pb_built ||
-                               (l->has_pb && params_differ(&l->pb, &l->pb_built));
-                for (int k = 0; k < 2 && !changed; k++) {
-                        const struct iface *f = &lab->ifaces[k ? l->b : l->a];
-                        changed = vlans_differ(f->vlan, f->nvlan, f->vlan_built, f->nvlan_built);
-                }
+                bool changed = l->up != l->up_built || link_params_changed(l) ||
+                               port_vlans_changed(&lab->ifaces[l->a]) ||
+                               port_vlans_changed(&lab->ifaces[l->b]);
                 if (changed && n++ == 0)
                         snprintf(buf, len, "link %s-%s", lab->nodes[lab->ifaces[l->a].node].name,
                                  lab->nodes[lab->ifaces[l->b].node].name);
@@ -1041,16 +1050,14 @@ int lab_reset(struct lab *lab, char *err)
                 struct link *l = &lab->links[i];
                 if (!lab_link_live(lab, i))
                         continue;
-                if ((params_differ(&l->p, &l->p_built) || l->has_pb != l->has_pb_built ||
-                     (l->has_pb && params_differ(&l->pb, &l->pb_built))) &&
+                if (link_params_changed(l) &&
                     live_set_params_dir(lab, i, &l->p_built, l->has_pb_built ? &l->pb_built : NULL,
                                         err) < 0)
                         return -1;
                 for (int k = 0; k < 2; k++) {
                         int fi = k ? l->b : l->a;
                         struct iface *f = &lab->ifaces[fi];
-                        if (lab_node_has(lab, f->node, KIND_BRIDGE) &&
-                            vlans_differ(f->vlan, f->nvlan, f->vlan_built, f->nvlan_built) &&
+                        if (lab_node_has(lab, f->node, KIND_BRIDGE) && port_vlans_changed(f) &&
                             live_set_port_vlans(lab, fi, f->vlan_built, f->nvlan_built, err) < 0)
                                 return -1;
                 }
