@@ -580,6 +580,26 @@ static bool addr_seen(struct lab *lab, const struct ipaddr *ip, bool add)
         return false;
 }
 
+int lab_addr_holder(struct lab *lab, const struct ipaddr *ip, int iface)
+{
+        /* Addresses put on interfaces another way (nsscan.c) are not in
+         * the filter; the model's are. */
+        if (!addr_seen(lab, ip, false))
+                return -1;
+        for (int i = 0; i < lab->nifaces; i++)
+                for (int k = 0; k < lab->ifaces[i].naddr; k++) {
+                        const struct ipaddr *o = &lab->ifaces[i].addr[k];
+                        /* fe80::1 on each of a router's links is the norm: a
+                         * link-local address clashes only on its own link */
+                        if (iface >= 0 && is_link_local6(ip) && i != iface &&
+                            !(lab->ifaces[iface].link >= 0 && lab_iface_peer(lab, iface) == i))
+                                continue;
+                        if (o->family == ip->family && !memcmp(o->a, ip->a, 16))
+                                return i;
+                }
+        return -1;
+}
+
 static int overlapping(const struct lab *lab, int iface, const struct ipaddr *ip)
 {
         const struct node *n = &lab->nodes[lab->ifaces[iface].node];
@@ -627,25 +647,14 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         if (f->naddr >= IFACE_ADDR_MAX)
                 return errf(err, "Cannot add address %s to %s: at most %d addresses", cidr, label,
                             IFACE_ADDR_MAX);
-        /* Addresses put on interfaces another way (nsscan.c) are not in
-         * the filter; the model's are. */
-        bool may = addr_seen(lab, &ip, false);
-        for (int i = 0; may && i < lab->nifaces; i++)
-                for (int k = 0; k < lab->ifaces[i].naddr; k++) {
-                        const struct ipaddr *o = &lab->ifaces[i].addr[k];
-                        /* fe80::1 on each of a router's links is the norm: a
-                         * link-local address clashes only on its own link */
-                        if (is_link_local6(&ip) && i != iface &&
-                            !(f->link >= 0 && lab_iface_peer(lab, iface) == i))
-                                continue;
-                        if (o->family == ip.family && !memcmp(o->a, ip.a, 16)) {
-                                char other[64];
-                                iface_label(lab, i, other, sizeof(other));
-                                errno = EEXIST;
-                                return errf(err, "Cannot add address %s to %s: %s already has it",
-                                            cidr, label, other);
-                        }
-                }
+        int holder = lab_addr_holder(lab, &ip, iface);
+        if (holder >= 0) {
+                char other[64];
+                iface_label(lab, holder, other, sizeof(other));
+                errno = EEXIST;
+                return errf(err, "Cannot add address %s to %s: %s already has it", cidr, label,
+                            other);
+        }
         int o = overlapping(lab, iface, &ip);
         if (o >= 0) {
                 char other[64], oa[64];

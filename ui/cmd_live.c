@@ -142,20 +142,13 @@ static int add_node(struct console *c, int argc, char **argv, char *err)
                         return errf(err, "add %s %s: %s", argv[0], argv[1], e);
                 /* Refused now, not at its first link (the node would be
                  * made, and then unusable). */
-                const struct lab *lab = c->lab;
-                for (int i = 0; i < lab->nifaces; i++) {
-                        const struct iface *f = &lab->ifaces[i];
-                        for (int k = 0; k < f->naddr && lab_node_live(lab, f->node); k++)
-                                if (f->addr[k].family == chk.family &&
-                                    !memcmp(f->addr[k].a, chk.a, sizeof(chk.a))) {
-                                        char label[64];
-                                        iface_label(lab, i, label, sizeof(label));
-                                        errno = EEXIST;
-                                        return errf(err,
-                                                    "add %s %s: %s already has address %s (give "
-                                                    "another)",
-                                                    argv[0], argv[1], label, ip);
-                                }
+                int holder = lab_addr_holder(c->lab, &chk, -1);
+                if (holder >= 0) {
+                        char label[64];
+                        iface_label(c->lab, holder, label, sizeof(label));
+                        errno = EEXIST;
+                        return errf(err, "add %s %s: %s already has address %s (give another)",
+                                    argv[0], argv[1], label, ip);
                 }
         }
         int slot = -1;
