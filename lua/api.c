@@ -254,7 +254,7 @@ void nlua_method_hint(lua_State *L, const char *msg, char *buf, size_t len)
                                 const char *k =
                                     lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
                                 if (k && k[0] != '_' && found < 3 && !strstr(near, k) &&
-                                    word_distance(name, k) <= (n > 4 ? 2 : 1)) {
+                                    word_near(name, k)) {
                                         size_t l = strlen(near);
                                         snprintf(near + l, sizeof(near) - l, "%s%s",
                                                  found ? ", " : "", k);

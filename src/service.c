@@ -5,6 +5,7 @@
  * (poll): the owner's messages, a signalfd for its children's ends and for
  * TERM, and the timers of each service (the second before a restart, the
  * grace before a KILL). */
+#include "monotime.h"
 #include "service.h"
 #include "journal.h"
 #include "netns.h"
@@ -87,13 +88,6 @@ void service_log_path(const struct lab *lab, int node, const char *name, char *b
 
 /* ---- the keeper (a child of netlab) ---- */
 
-static long long now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sup_write_state(const char *path, const char *state, pid_t pid, int restarts,
                             int status)
 {
@@ -173,14 +167,15 @@ static void spawn_child(const struct kslot *k)
         int net = open(k->net, O_RDONLY | O_CLOEXEC);
         int uts = open(k->uts, O_RDONLY | O_CLOEXEC);
         int mnt = k->mnt[0] ? open(k->mnt, O_RDONLY | O_CLOEXEC) : -1;
+        /* Into the node, or die (as proc.c's child_enter): never run on the host. */
         if (net < 0 || uts < 0 || (k->mnt[0] && mnt < 0))
                 snprintf(e, sizeof(e), "Cannot open its namespaces (%s)", strerror(errno));
-        else if (netns_enter_node(net, uts, mnt, e) == 0 && mnt < 0)
-                netns_bind_etc(k->nsname, e);
-        if (net < 0 || uts < 0 || (k->mnt[0] && mnt < 0) || (e[0] && mnt >= 0)) {
+        if (e[0] || netns_enter_node(net, uts, mnt, e) < 0) {
                 sup_log(k->log_fd, "netlab: service %s: cannot enter its node: %s", k->name, e);
                 _exit(127);
         }
+        if (mnt < 0 && netns_bind_etc(k->nsname, e) < 0)
+                sup_log(k->log_fd, "netlab: service %s: %s", k->name, e);
         int nul = open("/dev/null", O_RDONLY);
         if (nul >= 0)
                 dup2(nul, 0);
@@ -219,7 +214,7 @@ static void k_term(struct kslot *k, enum kwant want)
         k->want = want;
         kill(-k->pid, SIGTERM);
         if (!k->kill_at)
-                k->kill_at = now_ms() + STOP_GRACE_MS;
+                k->kill_at = monotime_ms() + STOP_GRACE_MS;
 }
 
 /* The service's process ended with status st: by the policy, or as asked. */
@@ -265,7 +260,7 @@ static void k_ended(struct kslot *k, int st)
         sup_log(k->log_fd, "netlab: service %s exited with status %d; restarting (%d)", k->name,
                 k->status, k->restarts);
         sup_write_state(k->state, "restarting", 0, k->restarts, k->status);
-        k->restart_at = now_ms() + 1000; /* a second before the next start */
+        k->restart_at = monotime_ms() + 1000; /* a second before the next start */
 }
 
 static bool k_active(const struct kslot *k)
@@ -390,7 +385,7 @@ static void keeper_main(int sock)
                         for (int i = 0; i < kp.nslot; i++)
                                 if (kp.slot[i].used && kp.slot[i].pid == pid)
                                         k_ended(&kp.slot[i], st);
-                long long now = now_ms(), next = -1;
+                long long now = monotime_ms(), next = -1;
                 bool active = false;
                 for (int i = 0; i < kp.nslot; i++) {
                         struct kslot *k = &kp.slot[i];
@@ -441,7 +436,6 @@ static void keeper_main(int sock)
 /* The lab's keeper: its pid and the owner's end of its socket. */
 struct service_keeper {
         pid_t pid, old; /* old: the one before, let go, not reaped yet */
-        unsigned long long start;
         int fd; /* -1: let go (it exits once nothing runs) */
 };
 
@@ -486,9 +480,9 @@ static int keeper_start(struct lab *lab, char *err)
         }
         close(sv[1]);
         kp->pid = pid;
-        kp->start = proc_starttime(pid);
+        unsigned long long start = proc_starttime(pid);
         kp->fd = sv[0];
-        journal_add(lab->journal, "proc %d %llu", (int)pid, kp->start);
+        journal_add(lab->journal, "proc %d %llu", (int)pid, start);
         return 0;
 }
 

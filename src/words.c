@@ -24,3 +24,8 @@ int word_distance(const char *a, const char *b)
                 }
         return d[la][lb];
 }
+
+bool word_near(const char *typed, const char *cand)
+{
+        return word_distance(typed, cand) <= (strlen(typed) > 4 ? 2 : 1);
+}

@@ -157,7 +157,7 @@ const struct cmd_entry *cmd_find(const struct cmd_entry *table, const char *name
         }
         /* Unknown: suggest the prefixed names, or the nearest ones. */
         for (const struct cmd_entry *e = table; !n && e->name; e++)
-                if (word_distance(name, e->name) <= (len > 4 ? 2 : 1)) {
+                if (word_near(name, e->name)) {
                         size_t cl = strlen(cands);
                         snprintf(cands + cl, sizeof(cands) - cl, "%s%s", cl ? ", " : "", e->name);
                         n++;
