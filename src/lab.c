@@ -580,12 +580,8 @@ static bool addr_seen(struct lab *lab, const struct ipaddr *ip, bool add)
         return false;
 }
 
-int lab_addr_holder(struct lab *lab, const struct ipaddr *ip, int iface)
+int lab_addr_holder(const struct lab *lab, const struct ipaddr *ip, int iface)
 {
-        /* Addresses put on interfaces another way (nsscan.c) are not in
-         * the filter; the model's are. */
-        if (!addr_seen(lab, ip, false))
-                return -1;
         for (int i = 0; i < lab->nifaces; i++)
                 for (int k = 0; k < lab->ifaces[i].naddr; k++) {
                         const struct ipaddr *o = &lab->ifaces[i].addr[k];
@@ -647,7 +643,9 @@ int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err)
         if (f->naddr >= IFACE_ADDR_MAX)
                 return errf(err, "Cannot add address %s to %s: at most %d addresses", cidr, label,
                             IFACE_ADDR_MAX);
-        int holder = lab_addr_holder(lab, &ip, iface);
+        /* The model's addresses are in the filter (those an adopted lab's
+         * scan found are not: lab_addr_holder alone, live, sees them too). */
+        int holder = addr_seen(lab, &ip, false) ? lab_addr_holder(lab, &ip, iface) : -1;
         if (holder >= 0) {
                 char other[64];
                 iface_label(lab, holder, other, sizeof(other));

@@ -191,9 +191,10 @@ struct lab {
 
 /* Model. Each returns the new object's index, or -1 with err filled. */
 struct lab *lab_new(const char *name, char *err);
-/* The interface that already has address ip, or -1. iface: the one it
- * would go on (a link-local address clashes only on its own link), -1: none. */
-int lab_addr_holder(struct lab *lab, const struct ipaddr *ip, int iface);
+/* The interface that already has address ip, or -1 (a scan of every
+ * interface). iface: the one it would go on (a link-local address clashes
+ * only on its own link), -1: none. */
+int lab_addr_holder(const struct lab *lab, const struct ipaddr *ip, int iface);
 /* A valid lab name: 1 to LAB_NAME_MAX of [A-Za-z0-9_-]. */
 bool lab_name_ok(const char *name);
 /* The name given on the command line (or by the exec'ing server, LAB_NAME_ENV),

@@ -339,25 +339,6 @@ int live_del_node(struct lab *lab, int node, char *err)
         return rc;
 }
 
-static bool addr_taken(const struct lab *lab, const struct ipaddr *ip, char *who, size_t len)
-{
-        for (int i = 0; i < lab->nnodes; i++) {
-                if (!lab_node_live(lab, i))
-                        continue;
-                const struct node *n = &lab->nodes[i];
-                for (int k = 0; k < n->nifaces; k++) {
-                        const struct iface *f = &lab->ifaces[n->ifaces[k]];
-                        for (int a = 0; a < f->naddr; a++)
-                                if (f->addr[a].family == ip->family &&
-                                    !memcmp(f->addr[a].a, ip->a, sizeof(ip->a))) {
-                                        iface_label(lab, n->ifaces[k], who, len);
-                                        return true;
-                                }
-                }
-        }
-        return false;
-}
-
 int live_add_addr(struct lab *lab, int node, const char *ifname, const char *cidr, char *err)
 {
         if (need_up(lab, "add an address", err) < 0 || need_live_node(lab, node, err) < 0)
@@ -374,7 +355,9 @@ int live_add_addr(struct lab *lab, int node, const char *ifname, const char *cid
                 errno = EINVAL;
                 return errf(err, "%s (on %s:%s)", e, n->name, ifname);
         }
-        if (addr_taken(lab, &ip, who, sizeof(who))) {
+        int holder = lab_addr_holder(lab, &ip, -1);
+        if (holder >= 0) {
+                iface_label(lab, holder, who, sizeof(who));
                 errno = EADDRINUSE;
                 return errf(err, "Cannot add address %s to %s:%s: %s already has it", cidr,
                             n->name, ifname, who);
