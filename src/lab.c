@@ -187,8 +187,10 @@ static void name_index_add(struct lab *lab, int node)
                 lab->name_ix = ix;
                 lab->name_cap = ix ? cap : 0;
                 lab->name_used = 0;
-                for (int i = 0; ix && i < node; i++)
-                        name_index_add(lab, i);
+                /* Every other node, before it or after (a rename grows it too). */
+                for (int i = 0; ix && i < lab->nnodes; i++)
+                        if (i != node)
+                                name_index_add(lab, i);
                 if (!ix)
                         return;
         }

@@ -160,6 +160,17 @@ static void test_many(void)
         lab_node_set_name(lab, 10, "renamed"); /* a view's node (hostview.c) */
         CHECK(lab_find_node(lab, "renamed") == 10 && lab_find_node(lab, "h10") == -1,
               "rename: %d %d", lab_find_node(lab, "renamed"), lab_find_node(lab, "h10"));
+        /* Renames that grow the index (each leaves its old entry) keep the
+         * nodes after the renamed one findable. */
+        for (int k = 0; k < 3000; k++) {
+                snprintf(name, sizeof(name), "r%d", k);
+                lab_node_set_name(lab, 10, name);
+        }
+        CHECK(lab_find_node(lab, "r2999") == 10 && lab_find_node(lab, "h2998") == 2998 &&
+                  lab_find_node(lab, "s11") == 11,
+              "renames that grew the index: %d %d %d", lab_find_node(lab, "r2999"),
+              lab_find_node(lab, "h2998"), lab_find_node(lab, "s11"));
+        lab_node_set_name(lab, 10, "renamed");
         CHECK(lab_add_node(lab, "h2998", &kind_host, "y", err) < 0 && strstr(err, "duplicate"),
               "duplicate of the last: %s", err);
         int h = lab_add_node(lab, "hx", &kind_host, "x", err),
