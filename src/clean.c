@@ -282,20 +282,21 @@ static int take_lock(int root_fd, int dir_fd, const char *name, unsigned flags, 
                 sleep_ms(50);
         }
         close(fd);
-        errno = EBUSY;
         /* Most often its netlab, told to stop, still waits for the kernel
          * (a process in a netlink call outlives even SIGKILL until the
-         * kernel answers; another lab's build may hold the rtnl lock). */
-        journal_owner(dir_fd, &ow);
+         * kernel answers; another lab's build may hold the rtnl lock).
+         * ow is the owner as the loop's last pass read it. */
         if (journal_owner_alive(&ow)) {
                 char who[128];
                 journal_owner_describe(&ow, who, sizeof(who));
+                errno = EBUSY;
                 return errf(err,
                             "Cannot clean lab \"%s\" yet: its netlab (%s) was told to stop 30 s "
                             "ago and is still tearing it down, waiting for the kernel; run this "
                             "again in a minute",
                             name, who);
         }
+        errno = EBUSY;
         return errf(err,
                     "Cannot clean lab \"%s\": it is still locked by another process (fuser -v "
                     "%s/%s/lock names it)",

@@ -92,9 +92,9 @@ void script_interrupt(struct console *c)
                 if (s->lines)
                         source_end(c, "interrupted");
                 s->time_tag = 0;
-                c->exp.stop_after_step = true;
-                con_msg(c, true, "^C: %s%sstopping %s", n ? "interrupted the running commands; " : "",
-                        "", cmdwork_what(c));
+                exp_stop(c); /* after the step */
+                con_msg(c, true, "^C: %sstopping %s", n ? "interrupted the running commands; " : "",
+                        cmdwork_what(c));
                 return;
         }
         if (cmdwork_busy(c)) { /* the kernel finishes what it was given */
