@@ -129,7 +129,7 @@ int lab_export(const struct lab *lab, enum export_format f, FILE *out, char *err
                 const struct link *lk = &lab->links[i];
                 if (!lab_link_live(lab, i))
                         continue;
-                char a[64], b[64], ea[160], eb[160], pl[200], label[600];
+                char a[64], b[64], ea[160], eb[160], pl[480], label[900];
                 node_id(lab, lab->ifaces[lk->a].node, f, a, sizeof(a));
                 node_id(lab, lab->ifaces[lk->b].node, f, b, sizeof(b));
                 end_label(lab, lk->a, F->nl, ea, sizeof(ea));
@@ -137,7 +137,7 @@ int lab_export(const struct lab *lab, enum export_format f, FILE *out, char *err
                 if (!lk->has_pb) {
                         params_label(&lk->p, pl, sizeof(pl));
                 } else { /* per direction: each end's outgoing frames */
-                        char pa[64], pb[64];
+                        char pa[200], pb[200]; /* as pl: every parameter, GE's four */
                         params_label(&lk->p, pa, sizeof(pa));
                         params_label(&lk->pb, pb, sizeof(pb));
                         snprintf(pl, sizeof(pl), " from %s:%s%sfrom %s:%s",
