@@ -399,10 +399,16 @@ void nlua_set_load_limit(struct nlua *N, int seconds)
  * file is temporary, so messages name the command line instead of
  * its lines (nlua_where). LUA_ERRFILE with errno when it cannot be read. */
 #define TOPO_CHUNK "=--topo "
-static int load_lab_file(lua_State *L, const char *path)
+const char *nlua_topo_spec(const char *path)
 {
         const char *tl = getenv("NETLAB_TOPO_LAB"), *ts = getenv("NETLAB_TOPO_SPEC");
-        if (!tl || !ts || strcmp(tl, path) || strncmp(ts, "--topo ", 7))
+        return tl && ts && !strcmp(tl, path) && !strncmp(ts, "--topo ", 7) ? ts : NULL;
+}
+
+static int load_lab_file(lua_State *L, const char *path)
+{
+        const char *ts = nlua_topo_spec(path);
+        if (!ts)
                 return luaL_loadfile(L, path);
         FILE *f = fopen(path, "r");
         char *buf = NULL;

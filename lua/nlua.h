@@ -32,11 +32,14 @@ struct nlua_hooks {
 struct nlua *nlua_new(const struct nlua_hooks *hooks, char *err);
 void nlua_free(struct nlua *L); /* does not tear the lab down: call nlua_teardown */
 
-/* Runs the lab file's top level. Errors name the file and line. */
+/* The command line (`--topo linear,3 ...`) path was made from by netlab
+ * --topo (topo_cli.c), or NULL for a lab file of the user's. */
+const char *nlua_topo_spec(const char *path);
 /* The file's top level may run at most seconds in the next nlua_load (0: no
  * limit): the console's reload loads on its loop, where an endless loop at
  * the top level would hold it for good. */
 void nlua_set_load_limit(struct nlua *N, int seconds);
+/* Runs the lab file's top level. Errors name the file and line. */
 int nlua_load(struct nlua *L, const char *path, char *err);
 /* The lab the script declared (NULL if it declared none). */
 struct lab *nlua_lab(struct nlua *L);

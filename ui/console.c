@@ -632,12 +632,10 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                         fprintf(stderr, "netlab host: the console needs a terminal (try: netlab "
                                         "ns --tree)\n");
                 else { /* netlab --topo's file is temporary: the line as typed */
-                        const char *tl = getenv("NETLAB_TOPO_LAB"),
-                                   *ts = getenv("NETLAB_TOPO_SPEC");
-                        bool topo = tl && ts && !strcmp(tl, c->lab_path);
+                        const char *ts = nlua_topo_spec(c->lab_path);
                         fprintf(stderr,
                                 "netlab: the console needs a terminal (try: netlab run %s)\n",
-                                topo ? ts : c->lab_path);
+                                ts ? ts : c->lab_path);
                 }
                 return 2;
         }
