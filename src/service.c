@@ -297,10 +297,15 @@ static void k_stop_all(struct keeper *kp)
  * the lab up, the services outlive it. NUL-separated. */
 static void k_message(struct keeper *kp, char *msg, size_t len)
 {
-        const char *f[16 + 64];
-        int nf = 0;
-        for (size_t o = 0; o < len && nf < (int)(sizeof(f) / sizeof(f[0])); o += strlen(msg + o) + 1)
+        /* The fixed fields; a start's environment follows them, from env_at. */
+        const char *f[11];
+        int nf = 0, nenv = 0;
+        size_t o = 0;
+        for (; o < len && nf < (int)(sizeof(f) / sizeof(f[0])); o += strlen(msg + o) + 1)
                 f[nf++] = msg + o;
+        size_t env_at = o;
+        for (; o < len; o += strlen(msg + o) + 1)
+                nenv++;
         if (nf >= 1 && f[0][0] == 'K')
                 kp->kept = true;
         if (nf < 2)
@@ -326,9 +331,9 @@ static void k_message(struct keeper *kp, char *msg, size_t len)
                 k->restart = (enum service_restart)atoi(f[2]);
                 k->state = f[3], k->log = f[4], k->net = f[5], k->uts = f[6], k->mnt = f[7];
                 k->nsname = f[8], k->name = f[9], k->cmd = f[10];
-                k->env = calloc((size_t)(nf - 11 + 1), sizeof(char *));
-                for (int j = 11; k->env && j < nf; j++)
-                        k->env[j - 11] = (char *)f[j];
+                k->env = calloc((size_t)nenv + 1, sizeof(char *));
+                for (int j = 0; k->env && j < nenv; j++, env_at += strlen(msg + env_at) + 1)
+                        k->env[j] = msg + env_at;
                 k->log_fd = open(k->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
                                  0600);
                 k->used = true;
@@ -418,7 +423,8 @@ static void keeper_main(int sock)
                         ssize_t n = buf ? recv(sock, buf, SERVICE_MSG_MAX - 1, MSG_DONTWAIT) : -1;
                         if (n > 0) {
                                 buf[n] = '\0';
-                                k_message(&kp, buf, (size_t)n);
+                                char *fit = realloc(buf, (size_t)n + 1); /* a start keeps it */
+                                k_message(&kp, fit ? fit : buf, (size_t)n);
                         } else {
                                 free(buf);
                                 if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
