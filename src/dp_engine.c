@@ -1135,6 +1135,13 @@ static void ctl_accept(struct engine *e)
         }
 }
 
+/* --keep: the engine outlives the lab's process (no death signal, no watch). */
+static void engine_detach(struct engine *e)
+{
+        prctl(PR_SET_PDEATHSIG, 0);
+        e->watch_pid = 0;
+}
+
 static void ctl_request(struct engine *e)
 {
         char buf[64];
@@ -1147,20 +1154,14 @@ static void ctl_request(struct engine *e)
                         e->reload = true;
                         return;
                 }
-                if (strcmp(buf, "detach") == 0) {
-                        /* --keep: outlive the lab's process. Answered once
-                         * done, so the process exits only after (a SIGUSR1
-                         * could still be pending when its death's SIGTERM
-                         * comes, and both would be read together). */
-                        prctl(PR_SET_PDEATHSIG, 0);
-                        e->watch_pid = 0;
-                        ssize_t w = send(e->ctl_conn, "ok", 2, MSG_DONTWAIT | MSG_NOSIGNAL);
-                        (void)w;
-                        close(e->ctl_conn);
-                        e->ctl_conn = -1;
-                        return;
-                }
-                ssize_t w = send(e->ctl_conn, "Eunknown request", 16, MSG_DONTWAIT | MSG_NOSIGNAL);
+                /* detach (--keep) is answered once done, so the process
+                 * exits only after (a SIGUSR1 could still be pending when
+                 * its death's SIGTERM comes, and both would be read together). */
+                bool detach = strcmp(buf, "detach") == 0;
+                if (detach)
+                        engine_detach(e);
+                const char *answer = detach ? "ok" : "Eunknown request";
+                ssize_t w = send(e->ctl_conn, answer, strlen(answer), MSG_DONTWAIT | MSG_NOSIGNAL);
                 (void)w;
         }
         close(e->ctl_conn); /* epoll forgets a closed descriptor */
@@ -1288,9 +1289,7 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                                                 e.stop = true;
                                                 continue;
                                         }
-                                        /* detached (--keep): outlive the lab's process */
-                                        prctl(PR_SET_PDEATHSIG, 0);
-                                        e.watch_pid = 0;
+                                        engine_detach(&e); /* --keep */
                                 }
                         } else if (t == TOKEN_TIMER) {
                                 uint64_t ticks;
