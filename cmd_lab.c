@@ -20,6 +20,7 @@
 #include "nodefs.h"
 #include "rundir.h"
 #include "server.h"
+#include "topo_cli.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +86,7 @@ int cmd_console_served(int argc, char **argv, const char *lab_path)
         }
         free(av);
         close(sv[1]);
+        topo_cli_hand_over();
         char name[PATH_MAX];
         snprintf(name, sizeof(name), "%s", lab_path ? lab_path : "linear.lua");
         char *base = basename(name);

@@ -124,6 +124,34 @@ static void remove_tmp(void)
         rmdir(tmpdir);
 }
 
+/* A served console's lab process (server.c execs it with the made file's
+ * path): the file lives as long as that process, which reloads it, so that
+ * process removes it when it ends. Only the file topo_cli made qualifies:
+ * "netlab-topo.XXXXXX/lab.lua", as named in NETLAB_TOPO_LAB and on the line. */
+static void adopt_tmp(int argc, char **argv)
+{
+        const char *tl = getenv("NETLAB_TOPO_LAB");
+        const char *slash = tl ? strrchr(tl, '/') : NULL;
+        if (!slash || strcmp(slash, "/lab.lua") || (size_t)(slash - tl) >= sizeof(tmpdir))
+                return;
+        const char *dir = slash;
+        while (dir > tl && dir[-1] != '/')
+                dir--;
+        if (strncmp(dir, "netlab-topo.", 12))
+                return;
+        for (int i = 1; i < argc; i++)
+                if (!strcmp(argv[i], tl)) {
+                        snprintf(tmpdir, sizeof(tmpdir), "%.*s", (int)(slash - tl), tl);
+                        atexit(remove_tmp);
+                        return;
+                }
+}
+
+void topo_cli_hand_over(void)
+{
+        tmpdir[0] = '\0';
+}
+
 static const struct topo_test *find_test(const char *name)
 {
         for (size_t i = 0; i < sizeof(topo_tests) / sizeof(topo_tests[0]); i++)
@@ -236,6 +264,7 @@ int topo_cli(int *argc, char ***argv, bool run, char *err)
         char **av = *argv;
         int n = 0;
         lab_name_given(); /* a server's exec'd console: takes it out of the environment */
+        adopt_tmp(*argc, *argv);
         bool has_topo = false;
         for (int i = 0; i < *argc; i++)
                 has_topo = has_topo || !strncmp(av[i], "--topo", 6);

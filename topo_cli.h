@@ -10,4 +10,8 @@
  * 1: a lab was made; 0: no --topo; -1 with err: bad options, nothing made. */
 int topo_cli(int *argc, char ***argv, bool run, char *err);
 
+/* The console has started a server whose lab process runs the made lab
+ * file: that process removes it when the lab ends, not this one. */
+void topo_cli_hand_over(void);
+
 #endif

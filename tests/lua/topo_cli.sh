@@ -63,7 +63,12 @@ if command -v tmux >/dev/null; then
         expect "netlab --topo linear,3 opens the console" wait_for \
                 "tmux -L tc$n capture-pane -p -t t | grep -q 'Lab tc7$n is up'" 30
         tmux -L "tc$n" kill-server # the console is detached, not stopped: take the lab down
+        sleep 1 # the console has gone by now
+        expect "... its detached lab keeps the made lab file (reload reads it)" \
+                sh -c "ls '$TMPDIR'/netlab-topo.*/lab.lua"
         "$NETLAB" down "tc7$n" >/dev/null 2>&1
+        expect "... and removes it when it is down" wait_for \
+                "! ls -d '$TMPDIR'/netlab-topo.* 2>/dev/null" 10
 fi
 
 # Bad options: exit 2, a message naming the option and the fix, nothing made.
