@@ -11,6 +11,7 @@
  * name the same lab: the server, the log and `netlab attach` know it by
  * that name. */
 #include "console.h"
+#include "nlua.h"
 #include "server.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -127,8 +128,9 @@ void reload_end(struct console *c, void *state, int rc)
         c->dp_fd = -1;
         server_tell("relisten");
         monitors_start(c);
+        const char *spec = nlua_topo_spec(c->lab_path); /* not a temporary file's name */
         con_msg(c, false, "reload: lab %s is up again from %s: %d nodes, %d links", c->lab->name,
-                c->lab_path, c->lab->nnodes, c->lab->nlinks);
+                spec ? spec : c->lab_path, c->lab->nnodes, c->lab->nlinks);
         exp_on_up(c);
 }
 

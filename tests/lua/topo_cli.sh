@@ -62,6 +62,9 @@ if command -v tmux >/dev/null; then
                 "env HOME=$TMP LANG=C.UTF-8 TERM=screen-256color '$NETLAB' --topo linear,3 --name tc7$n; sleep 60"
         expect "netlab --topo linear,3 opens the console" wait_for \
                 "tmux -L tc$n capture-pane -p -t t | grep -q 'Lab tc7$n is up'" 30
+        tmux -L "tc$n" send-keys -t t reload Enter
+        expect "... reload names the command line, not a temporary file" wait_for \
+                "tmux -L tc$n capture-pane -p -t t | grep -q 'up again from --topo linear,3'" 20
         tmux -L "tc$n" kill-server # the console is detached, not stopped: take the lab down
         sleep 1 # the console has gone by now
         expect "... its detached lab keeps the made lab file (reload reads it)" \
