@@ -79,7 +79,6 @@ static void ns_try_open(struct ns_entry *e, const char *path)
                 return;
         }
         e->fd = fd;
-        snprintf(e->open_path, sizeof(e->open_path), "%s", path);
 }
 
 static unsigned long link_inode(const char *path, const char *type)

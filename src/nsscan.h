@@ -44,7 +44,6 @@ struct ns_entry {
         int nifs;
         char err[ERRLEN]; /* why its interfaces could not be read, or "" */
         int fd;           /* open on the namespace during the scan, else -1 */
-        char open_path[96];
 };
 
 struct ns_scan {

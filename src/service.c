@@ -92,7 +92,8 @@ static void sup_write_state(const char *path, const char *state, pid_t pid, int 
                             int status)
 {
         char tmp[PATH_MAX + 8], line[128];
-        snprintf(tmp, sizeof(tmp), "%s.new", path);
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
+                return;
         int n = snprintf(line, sizeof(line), "%s %d %d %d\n", state, (int)pid, restarts, status);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
