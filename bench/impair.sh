@@ -44,8 +44,21 @@ engine() { # engine "IMPAIR AB" : (re)starts the datapath with that impairment h
         ip netns exec dpt-imp-h1 ping -c 2 -W 2 -q 10.9.8.2 >/dev/null 2>&1 # ARP, warm
 }
 # pings NS DST COUNT INTERVAL: one RTT (ms) a line, sorted; "lost N dup N" in $W/ping.sum
+# also: STEAL, the share of the vCPUs' time the host took meanwhile (no
+# guest code meets a deadline while its vCPU is not running), and ECPU, the
+# engine's CPU use
+steal() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 pings() {
+        local s0 t0 s1 t1 c0 c1 w0 w1
+        read -r s0 t0 < <(steal)
+        c0=$(awk '{print $14 + $15}' "/proc/$EP/stat" 2>/dev/null || echo 0)
+        w0=$(date +%s%N)
         ip netns exec "$1" ping -c "$3" -i "$4" -W 2 "$2" >"$W/ping.raw" 2>&1
+        read -r s1 t1 < <(steal)
+        c1=$(awk '{print $14 + $15}' "/proc/$EP/stat" 2>/dev/null || echo 0)
+        w1=$(date +%s%N)
+        STEAL=$(awk -v a="$s0" -v b="$s1" -v c="$t0" -v d="$t1" 'BEGIN {printf "%.1f%%", 100 * (b - a) / (d - c + 1)}')
+        ECPU=$(awk -v a="$c0" -v b="$c1" -v s="$w0" -v e="$w1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f%%", 100 * (b - a) / hz / ((e - s) / 1e9)}')
         sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' "$W/ping.raw" | sort -n >"$W/rtt"
         awk '/packets transmitted/ {print "sent", $1, "recv", $4, "dup", ($6 ~ /^\+/ ? substr($6, 2) : 0)}' \
                 "$W/ping.raw" >"$W/ping.sum"
@@ -97,11 +110,15 @@ fi
 [ "$IMPAIR_ROWS" = base ] && exit 0
 
 # delay 10 ms one way, 1000 packets/s
+# Three runs, each with the host's steal beside it: a run the host took
+# vCPU time from has a tail no code in the guest can shorten.
 engine "delay=10000"
-pings dpt-imp-h1 10.9.8.2 2000 0.001
-MED=$(awk -v m="$(pct 0.5)" -v b="$BASE" 'BEGIN {printf "%.3f", m - b - 10}')
-P99=$(awk -v m="$(pct 0.99)" -v b="$BASE" 'BEGIN {printf "%.3f", m - b - 10}')
-echo "| delay | 10 ms | median error $MED ms, p99 error $P99 ms (2000 pings at 1000/s) | median <= 0.2 ms, p99 <= 1 ms |"
+for run in 1 2 3; do
+        pings dpt-imp-h1 10.9.8.2 2000 0.001
+        MED=$(awk -v m="$(pct 0.5)" -v b="$BASE" 'BEGIN {printf "%.3f", m - b - 10}')
+        P99=$(awk -v m="$(pct 0.99)" -v b="$BASE" 'BEGIN {printf "%.3f", m - b - 10}')
+        echo "| delay (run $run of 3) | 10 ms | median error $MED ms, p99 error $P99 ms (2000 pings at 1000/s; engine CPU $ECPU, host steal $STEAL) | median <= 0.2 ms, p99 <= 1 ms |"
+done
 engine ""
 pings dpt-imp-h1 10.9.8.2 2000 0.001
 BP99=$(awk -v m="$(pct 0.99)" -v b="$(pct 0.5)" 'BEGIN {printf "%.3f", m - b}')
@@ -116,7 +133,7 @@ RT=10 engine "delay=10000"
 pings dpt-imp-h1 10.9.8.2 2000 0.001
 MED=$(awk -v m="$(pct 0.5)" -v b="$RBASE" 'BEGIN {printf "%.3f", m - b - 10}')
 P99=$(awk -v m="$(pct 0.99)" -v b="$RBASE" 'BEGIN {printf "%.3f", m - b - 10}')
-echo "| delay, engine SCHED_FIFO (NETLAB_DP_RT=10) | 10 ms | median error $MED ms, p99 error $P99 ms (unimpaired p99 above median $RBP99 ms) | median <= 0.2 ms, p99 <= 1 ms |"
+echo "| delay, engine SCHED_FIFO (NETLAB_DP_RT=10) | 10 ms | median error $MED ms, p99 error $P99 ms (unimpaired p99 above median $RBP99 ms; host steal $STEAL) | median <= 0.2 ms, p99 <= 1 ms |"
 
 # jitter: uniform (netem without a table) sd = j / sqrt 3; normal sd = j
 engine "delay=20000 jitter=6000"

@@ -41,6 +41,11 @@
  * takes a busy machine's CPU rarely; an idle engine does not poll, nor one
  * carrying bulk TCP (a GSO super-frame pauses the poll for 50 ms: there the
  * poll took CPU from the flow's ends and cost it ~10%). A wire's due frame ends the poll without a sleep.
+ * A delayed frame's departure is met the same way: the wires' timer wakes
+ * the engine DP_POLL_LEAD (0.5 ms) before it and the poll spins to it, as a
+ * vCPU woken from halt is late by 60-130 µs, and by milliseconds at times
+ * (the p99 error of a delay: 0.5-0.8 ms woken at the departure, 0.1-0.2 ms
+ * so, on this machine while the host steals little; bench/impair.md).
  * An unimpaired wire's frame is sent from the receive buffer as an iovec
  * (no copy in userspace); a queued one is copied into its queue. */
 #include "dp_engine.h"
@@ -140,7 +145,9 @@ struct engine {
         bool reload;    /* its request, applied after the current batch of events */
         int opened;     /* ports the last reconfiguration opened */
         int wtimer_fd;   /* the wires' one timer: armed to the earliest departure */
-        int64_t wtimer_at; /* what it is armed to (INT64_MAX: disarmed) */
+        int64_t wtimer_at; /* what it is armed to (INT64_MAX: disarmed or fired) */
+        int64_t wire_due;  /* the earliest departure (INT64_MAX: none) */
+        int64_t wire_lead; /* the timer wakes this long before it; the poll spins the rest */
         bool bulk;         /* this batch had a frame of DP_POLL_BULK bytes or more */
         uint32_t now; /* monotonic seconds */
         uint64_t fdb_key;
@@ -559,7 +566,10 @@ static void wire_input(struct engine *e, struct port *in, const uint8_t *frame, 
         wire_enqueue(d, buf, n, sizeof(h), monotime_ns());
 }
 
-/* Sends what is due, and arms the one timer to the next departure. */
+static void wire_timer_arm(struct engine *e, int64_t at);
+
+/* Sends what is due, and arms the one timer to the next departure, or
+ * wire_lead before it. */
 static void wires_run(struct engine *e)
 {
         if (!e->nwire)
@@ -574,17 +584,36 @@ static void wires_run(struct engine *e)
                         int64_t t = wire_next(&w->dir[k]);
                         next = t < next ? t : next;
                 }
-        if (next == e->wtimer_at || e->wtimer_fd < 0)
+        e->wire_due = next;
+        /* Within the lead the poll spins to the departure (poll_spin);
+         * before the engine blocks, wire_timer_cover arms the timer. */
+        int64_t at = next == INT64_MAX ? INT64_MAX : next - e->wire_lead;
+        if (at != INT64_MAX && at <= now)
+                return;
+        wire_timer_arm(e, at);
+}
+
+static void wire_timer_arm(struct engine *e, int64_t at)
+{
+        if (at == e->wtimer_at || e->wtimer_fd < 0)
                 return;
         struct itimerspec its = {{0, 0}, {0, 0}}; /* zero: disarmed */
-        if (next != INT64_MAX) {
-                its.it_value.tv_sec = next / 1000000000;
-                its.it_value.tv_nsec = next % 1000000000;
-                if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
-                        its.it_value.tv_nsec = 1;
+        if (at != INT64_MAX) {
+                if (at < 1)
+                        at = 1;
+                its.it_value.tv_sec = at / 1000000000;
+                its.it_value.tv_nsec = at % 1000000000;
         }
         timerfd_settime(e->wtimer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-        e->wtimer_at = next;
+        e->wtimer_at = at;
+}
+
+/* The engine is about to block: a departure the timer does not cover
+ * (the poll was to spin to it) gets the timer now. */
+static void wire_timer_cover(struct engine *e)
+{
+        if (e->wire_due < e->wtimer_at)
+                wire_timer_arm(e, e->wire_due);
 }
 
 static uint8_t rxbuf[FRAME_MAX];
@@ -745,6 +774,7 @@ static int engine_init(struct engine *e, const struct dp_config *c, int offline_
         e->offline_fd = offline_fd;
         e->ctl_conn = -1;
         e->wtimer_at = INT64_MAX;
+        e->wire_due = INT64_MAX;
         e->now = now_s();
         if (getrandom(&e->fdb_key, sizeof(e->fdb_key), GRND_NONBLOCK) != sizeof(e->fdb_key))
                 e->fdb_key = (uint64_t)monotime_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
@@ -1001,6 +1031,7 @@ static int engine_rebuild(struct engine *e, const struct dp_config *nc, char *er
         ns = NULL;
         nw = NULL;
         e->wtimer_at = INT64_MIN; /* arm the wires' timer again */
+        e->wire_due = INT64_MAX;
         e->opened = 0;
         for (int i = 0; i < total; i++)
                 e->opened += fresh[i];
@@ -1186,7 +1217,8 @@ static int poll_spin(struct engine *e, struct dp_poll *p, struct epoll_event *ev
                      int64_t from, bool *block)
 {
         *block = true;
-        if (dp_poll_window(p, from) <= 0)
+        int64_t lead = e->wire_lead;
+        if (dp_poll_window(p, from) <= 0 && e->wire_due - monotime_ns() > lead)
                 return 0;
         long csw = preemptions();
         int64_t last = from;
@@ -1198,11 +1230,11 @@ static int poll_spin(struct engine *e, struct dp_poll *p, struct epoll_event *ev
                         return n;
                 }
                 int64_t now = monotime_ns();
-                if (e->wtimer_at <= now) {
+                if (e->wire_due <= now) {
                         *block = false;
                         return 0;
                 }
-                if (now - from >= p->window)
+                if (now - from >= p->window && e->wire_due - now > lead)
                         return 0;
                 long c = preemptions();
                 if (c != csw && now - last > DP_POLL_YIELD) {
@@ -1273,6 +1305,7 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                 bool block;
                 int n = poll_spin(&e, &poll, evs, 32, idle_from, &block);
                 if (n == 0 && block) {
+                        wire_timer_cover(&e);
                         n = epoll_wait(e.epfd, evs, 32, -1);
                         if (n > 0)
                                 dp_poll_blocked(&poll, monotime_ns() - idle_from);
@@ -1317,6 +1350,7 @@ int dp_engine_run(const struct dp_config *c, int ready_fd, pid_t watch_pid, char
                  * (their tokens are the old configuration's port indices). */
                 if (e.reload)
                         engine_reload(&e);
+                e.wire_lead = dp_poll_lead(&poll, monotime_ns());
                 wires_run(&e);
                 idle_from = monotime_ns();
                 if (e.bulk)

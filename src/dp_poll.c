@@ -55,6 +55,13 @@ int64_t dp_poll_window(const struct dp_poll *p, int64_t now)
         return now < p->quiet_until ? 0 : p->window;
 }
 
+int64_t dp_poll_lead(const struct dp_poll *p, int64_t now)
+{
+        if (p->max <= 0 || now < p->quiet_until)
+                return 0;
+        return p->max < DP_POLL_LEAD ? p->max : DP_POLL_LEAD;
+}
+
 int64_t dp_poll_max_parse(const char *env)
 {
         if (!env)

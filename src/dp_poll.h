@@ -31,6 +31,7 @@
 #define DP_POLL_YIELD 100000LL          /* ns off the CPU: a preemption that means contention */
 #define DP_POLL_BACKOFF 20000000LL      /* ns without polling after a preempted poll ... */
 #define DP_POLL_BACKOFF_MAX 1000000000LL /* ... doubling up to this */
+#define DP_POLL_LEAD 500000LL /* ns: a wire's timer wakes this early; the poll spins the rest */
 
 struct dp_poll {
         int64_t window; /* ns polled after the last event; 0: block at once */
@@ -53,6 +54,12 @@ void dp_poll_caught(struct dp_poll *p);
 void dp_poll_bulk(struct dp_poll *p, int64_t now);
 /* The window to poll for after a batch that ended at now (0: block). */
 int64_t dp_poll_window(const struct dp_poll *p, int64_t now);
+/* How long before a wire's departure its timer wakes the engine, which
+ * then polls until the departure: a vCPU woken from halt comes late by
+ * 60-130 µs, and by milliseconds now and then (bench/impair.md), a
+ * polling one at once. 0 (the timer wakes at the departure) when polling
+ * is off or backing off: min(DP_POLL_LEAD, the bound) otherwise. */
+int64_t dp_poll_lead(const struct dp_poll *p, int64_t now);
 /* The bound from NETLAB_DP_POLL_US's value (NULL: the default): µs, 0 to
  * turn polling off; -1 for a value that is not a number of µs <= 1 s. */
 int64_t dp_poll_max_parse(const char *env);

@@ -471,9 +471,19 @@ static void test_poll(void)
         dp_poll_blocked(&p, 500000);
         CHECK(dp_poll_window(&p, t + DP_POLL_BULK_PAUSE) > 0 && p.backoff == DP_POLL_BACKOFF,
               "then polls again, with no backoff added");
+        dp_poll_init(&p, 2000000);
+        CHECK(dp_poll_lead(&p, t) == DP_POLL_LEAD, "a wire's timer wakes DP_POLL_LEAD early");
+        dp_poll_preempted(&p, t);
+        CHECK(dp_poll_lead(&p, t + 1) == 0 && dp_poll_lead(&p, t + DP_POLL_BACKOFF) == DP_POLL_LEAD,
+              "... not while polling backs off (it wakes at the departure)");
+        dp_poll_bulk(&p, t);
+        CHECK(dp_poll_lead(&p, t + 1) == 0, "... nor after bulk traffic");
+        dp_poll_init(&p, 100000);
+        CHECK(dp_poll_lead(&p, 0) == 100000, "... nor earlier than the poll's bound");
         dp_poll_init(&p, 0);
         dp_poll_blocked(&p, 1000);
         CHECK(p.window == 0, "polling off");
+        CHECK(dp_poll_lead(&p, 0) == 0, "polling off: the timer wakes at the departure");
         CHECK(dp_poll_max_parse(NULL) == DP_POLL_MAX_DEFAULT && dp_poll_max_parse("0") == 0 &&
                   dp_poll_max_parse("50") == 50000,
               "NETLAB_DP_POLL_US in µs");
