@@ -77,42 +77,66 @@ static void lab_name(size_t len, const unsigned char *d, const char **name)
         }
 }
 
+/* Frames from the server as they arrive: the bytes read so far, and how
+ * many of them the frames already taken used. */
+struct frames {
+        unsigned char buf[70000]; /* a whole frame fits (len is 16 bits) */
+        size_t have, off;
+};
+
+/* Reads what sock has after the frames not yet taken: read()'s answer (0
+ * at the end, or when a frame would not fit). */
+static ssize_t frames_read(int sock, struct frames *f)
+{
+        memmove(f->buf, f->buf + f->off, f->have - f->off);
+        f->have -= f->off;
+        f->off = 0;
+        ssize_t n = read(sock, f->buf + f->have, sizeof(f->buf) - f->have);
+        if (n > 0)
+                f->have += (size_t)n;
+        return n;
+}
+
+/* The next whole frame read: its header into *h, its data returned; NULL
+ * until one has come whole. */
+static const unsigned char *frame_next(struct frames *f, struct srv_hdr *h)
+{
+        if (f->have - f->off < sizeof(*h))
+                return NULL;
+        memcpy(h, f->buf + f->off, sizeof(*h));
+        if (f->have - f->off < sizeof(*h) + h->len)
+                return NULL;
+        const unsigned char *d = f->buf + f->off + sizeof(*h);
+        f->off += sizeof(*h) + h->len;
+        return d;
+}
+
 int client_count(int sock, int timeout_ms)
 {
         int n = -1;
-        static unsigned char buf[70000]; /* the console's output may come first */
-        size_t have = 0;
+        static struct frames in; /* the console's output may come first */
+        in.have = in.off = 0;
         if (send_frame(sock, SRV_COUNT, NULL, 0) < 0) {
                 close(sock);
                 return -1;
         }
-        for (;;) {
+        while (n < 0) {
                 struct pollfd pf = {.fd = sock, .events = POLLIN};
                 if (poll(&pf, 1, timeout_ms) <= 0)
                         break;
-                ssize_t r = read(sock, buf + have, sizeof(buf) - have);
+                ssize_t r = frames_read(sock, &in);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r <= 0)
                         break;
-                have += (size_t)r;
-                size_t off = 0;
                 struct srv_hdr h;
-                while (have - off >= sizeof(h)) {
-                        memcpy(&h, buf + off, sizeof(h));
-                        if (have - off < sizeof(h) + h.len)
-                                break;
+                const unsigned char *d;
+                while ((d = frame_next(&in, &h)))
                         if (h.type == SRV_COUNT && h.len == sizeof(int32_t)) {
                                 int32_t v;
-                                memcpy(&v, buf + off + sizeof(h), sizeof(v));
+                                memcpy(&v, d, sizeof(v));
                                 n = v;
                         }
-                        off += sizeof(h) + h.len;
-                }
-                if (n >= 0)
-                        break;
-                memmove(buf, buf + off, have - off);
-                have -= off;
         }
         close(sock);
         return n;
@@ -142,8 +166,7 @@ int client_attach(int sock, const char *name)
         int rc = 1;
         const char *why = "lost the lab server";
         char killed[64];
-        unsigned char in[70000];
-        size_t ilen = 0;
+        struct frames in = {.have = 0};
         for (;;) {
                 struct pollfd pf[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
                                        {.fd = sock, .events = POLLIN},
@@ -187,20 +210,15 @@ int client_attach(int sock, const char *name)
                         break;
                 }
                 if (pf[1].revents) {
-                        ssize_t n = read(sock, in + ilen, sizeof(in) - ilen);
+                        ssize_t n = frames_read(sock, &in);
                         if (n <= 0 && !(n < 0 && errno == EINTR))
                                 break;
                         if (n < 0)
                                 continue;
-                        ilen += (size_t)n;
-                        size_t off = 0;
                         bool done = false;
-                        while (!done && ilen - off >= sizeof(struct srv_hdr)) {
-                                struct srv_hdr h;
-                                memcpy(&h, in + off, sizeof(h));
-                                if (ilen - off < sizeof(h) + h.len)
-                                        break;
-                                const unsigned char *d = in + off + sizeof(h);
+                        struct srv_hdr h;
+                        const unsigned char *d;
+                        while (!done && (d = frame_next(&in, &h))) {
                                 if (h.type == SRV_OUTPUT)
                                         write_all(STDOUT_FILENO, d, h.len);
                                 else if (h.type == SRV_EXIT && h.len >= sizeof(int32_t)) {
@@ -222,7 +240,6 @@ int client_attach(int sock, const char *name)
                                         why = "detached";
                                         done = true;
                                 }
-                                off += sizeof(h) + h.len;
                         }
                         if (done) {
                                 /* The server exits right after: wait for it to go,
@@ -233,8 +250,6 @@ int client_attach(int sock, const char *name)
                                         ;
                                 break;
                         }
-                        memmove(in, in + off, ilen - off);
-                        ilen -= off;
                 }
         }
         close(sock);
