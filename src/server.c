@@ -95,16 +95,32 @@ static int set_nonblock(int fd)
 
 static void set_size(struct server *s, const struct srv_winsz *w);
 
+/* A client is a terminal that shows the console once it told its size. A
+ * connection that has not (`netlab ls` asking, an attach still starting)
+ * shows nothing. */
+static bool is_terminal(const struct client *c)
+{
+        return c->ws.rows && c->ws.cols;
+}
+
+/* How many terminals show the console, but client except (-1: none). */
+static int terminals(const struct server *s, int except)
+{
+        int n = 0;
+        for (int k = 0; k < s->ncl; k++)
+                n += k != except && is_terminal(&s->cl[k]);
+        return n;
+}
+
 /* The console is as large as the smallest terminal that shows it (tmux's
  * window-size smallest): one byte stream goes to every client, and a
- * screen laid out for 200 columns is garbage on an 80-column terminal.
- * Clients that have not told their size yet do not count. */
+ * screen laid out for 200 columns is garbage on an 80-column terminal. */
 static void size_to_clients(struct server *s)
 {
         struct srv_winsz w = {0};
         for (int k = 0; k < s->ncl; k++) {
                 const struct srv_winsz *c = &s->cl[k].ws;
-                if (!c->rows || !c->cols)
+                if (!is_terminal(&s->cl[k]))
                         continue;
                 if (!w.rows || c->rows < w.rows)
                         w.rows = c->rows;
@@ -120,7 +136,7 @@ static void size_to_clients(struct server *s)
 static void tell_clients(struct server *s)
 {
         char line[32];
-        int n = snprintf(line, sizeof(line), "clients %d\n", s->ncl);
+        int n = snprintf(line, sizeof(line), "clients %d\n", terminals(s, -1));
         if (s->ctl >= 0 && send(s->ctl, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
                 /* a console that does not read them does not need them */
         }
@@ -294,19 +310,20 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
         }
         case SRV_WINSZ:
                 if (h->len == sizeof(struct srv_winsz)) {
+                        int before = terminals(s, -1);
                         s->last = i;
                         s->cl[i].active = ++s->clock;
                         memcpy(&s->cl[i].ws, data, sizeof(s->cl[i].ws));
                         size_to_clients(s);
+                        if (terminals(s, -1) != before)
+                                tell_clients(s);
                 }
                 break;
         case SRV_REDRAW:
                 kill(s->console, SIGWINCH);
                 break;
-        case SRV_COUNT: { /* `netlab ls`: the terminals (those that told their size) */
-                int32_t n = 0;
-                for (int k = 0; k < s->ncl; k++)
-                        n += k != i && s->cl[k].ws.rows != 0;
+        case SRV_COUNT: { /* `netlab ls`: the terminals but the asker */
+                int32_t n = terminals(s, i);
                 client_queue(&s->cl[i], SRV_COUNT, &n, sizeof(n));
                 client_flush(&s->cl[i]);
                 shutdown(s->cl[i].fd, SHUT_WR); /* its EOF drops it */
@@ -412,7 +429,6 @@ static void server_loop(struct server *s)
                         int fd = accept4(s->lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
                         if (fd >= 0 && s->ncl < MAXCLIENTS) {
                                 s->cl[s->ncl++] = (struct client){.fd = fd};
-                                tell_clients(s);
                         } else if (fd >= 0) {
                                 close(fd);
                         }
