@@ -1,6 +1,10 @@
 /* dp_wire.c — netem's decisions for one direction of a wire (see dp_wire.h). */
 #include "dp_wire.h"
 #include "distrib.h"
+#include <linux/virtio_net.h>
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* linux/virtio_net.h since 4.18 */
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +166,27 @@ static bool lose(struct wire_dir *d)
         return false;
 }
 
+size_t wire_frame_bytes(const uint8_t *data, size_t len, size_t l2_off)
+{
+        size_t l2 = len - l2_off;
+        struct virtio_net_hdr h;
+        if (l2_off != sizeof(h))
+                return l2;
+        memcpy(&h, data, sizeof(h));
+        unsigned type = h.gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+        if (type == VIRTIO_NET_HDR_GSO_NONE || !h.gso_size ||
+            !(h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || (size_t)h.csum_start + 20 > l2)
+                return l2;
+        /* the headers each segment carries: up to the end of TCP's (its
+         * data offset) or UDP's */
+        const uint8_t *l4 = data + l2_off + h.csum_start;
+        size_t hdr = h.csum_start + (type == VIRTIO_NET_HDR_GSO_UDP_L4 ? 8u : (size_t)(l4[12] >> 4) * 4);
+        if (hdr >= l2)
+                return l2;
+        size_t segs = (l2 - hdr + h.gso_size - 1) / h.gso_size;
+        return l2 + (segs - 1) * hdr;
+}
+
 static int enqueue_one(struct wire_dir *d, const uint8_t *data, size_t len, size_t l2_off,
                        int64_t now, bool copy_of_dup)
 {
@@ -217,7 +242,8 @@ static int enqueue_one(struct wire_dir *d, const uint8_t *data, size_t len, size
                                         delay = 0;
                                 now = last;
                         }
-                        delay += (int64_t)((len - l2_off) * 8 * 1000000000ull / d->p.rate_bps);
+                        delay += (int64_t)(wire_frame_bytes(data, len, l2_off) * 8 *
+                                           1000000000ull / d->p.rate_bps);
                 }
                 if (delay < 0)
                         delay = 0;

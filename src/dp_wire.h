@@ -68,6 +68,12 @@ bool wire_dir_transparent(const struct wire_dir *d);
  * header starts in them, for corrupt). Returns how many copies were queued. */
 int wire_enqueue(struct wire_dir *d, const uint8_t *data, size_t len, size_t l2_off,
                  int64_t now_ns);
+/* The bytes a frame takes on the wire, which a rate charges: its Ethernet
+ * frame, or when data starts with a virtio_net_hdr (l2_off is its size)
+ * saying GSO, the segments it becomes, each with a copy of the headers up
+ * to TCP's or UDP's end, as the kernel's qdiscs count it (the rate then
+ * holds for the frames on the wire, as with tc, not for 64 KiB super-frames). */
+size_t wire_frame_bytes(const uint8_t *data, size_t len, size_t l2_off);
 /* The next frame due at now_ns (caller frees it), or NULL. */
 struct wire_pkt *wire_dequeue(struct wire_dir *d, int64_t now_ns);
 /* The earliest departure queued, or INT64_MAX. */

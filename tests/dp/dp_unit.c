@@ -8,6 +8,10 @@
 #include "dp_wire.h"
 #include "dp_engine.h"
 #include "dp_poll.h"
+#include <linux/virtio_net.h>
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* linux/virtio_net.h since 4.18 */
+#endif
 #include "monotime.h"
 #include <sys/socket.h>
 #include <math.h>
@@ -248,6 +252,28 @@ static void test_wire(void)
         }
         CHECK(last == 10000000);
         wire_dir_free(&d);
+
+        /* a GSO frame is charged as the segments it becomes: 14+20+32 bytes of
+         * headers and 10 x 1448 of TCP payload take 10 x 1514 on the wire */
+        uint8_t gso[10 + 66 + 14480] = {0};
+        struct virtio_net_hdr gh = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+                                    .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+                                    .gso_size = 1448,
+                                    .csum_start = 34,
+                                    .csum_offset = 16,
+                                    .hdr_len = 66};
+        memcpy(gso, &gh, sizeof(gh));
+        gso[10 + 34 + 12] = 8 << 4; /* TCP data offset: 32 bytes */
+        CHECK(wire_frame_bytes(gso, sizeof(gso), 10) == 15140, "GSO TCP: %zu",
+              wire_frame_bytes(gso, sizeof(gso), 10));
+        CHECK(wire_frame_bytes(gso, 10 + 66 + 1000, 10) == 1066, "GSO with one segment: itself");
+        CHECK(wire_frame_bytes(big, sizeof(big), 10) == 1000, "not GSO: the frame");
+        gh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+        memcpy(gso, &gh, sizeof(gh));
+        CHECK(wire_frame_bytes(gso, 10 + 42 + 3000, 10) == 3042 + 42 * 2, "GSO UDP: 3 segments");
+        gh.csum_start = 60000;
+        memcpy(gso, &gh, sizeof(gh));
+        CHECK(wire_frame_bytes(gso, sizeof(gso), 10) == sizeof(gso) - 10, "a bad header: the frame");
 
         /* the queue limit */
         CHECK(dp_impair_parse("delay=1000 limit=5", &p, err) == 0);
