@@ -145,10 +145,32 @@ static int active_node(struct console *c)
         return c->panes[c->active].kind == P_TERM ? c->panes[c->active].node : c->sel;
 }
 
+/* The command line opened from the active pane: a shell gets the keys back
+ * after Enter, Escape or Ctrl-C (keys.h's cmd_back). */
+static void cmdline_open(struct console *c)
+{
+        c->keys.cmd_back = pane_takes_typing(&c->panes[c->active]) ? c->active + 1 : 0;
+        c->focus_cmd = true;
+}
+
+/* The keys back to the shell the command line came from, if it is still
+ * the active pane; false when there is none. */
+static bool cmdline_back(struct console *c)
+{
+        int back = c->keys.cmd_back - 1;
+        c->keys.cmd_back = 0;
+        if (back < 0 || back != c->active || !c->panes[back].used ||
+            !pane_takes_typing(&c->panes[back]))
+                return false;
+        c->focus_cmd = false;
+        c->dirty = true;
+        return true;
+}
+
 static void k_cmdline(struct console *c, int key)
 {
         (void)key;
-        c->focus_cmd = true;
+        cmdline_open(c);
         c->find_back = false;
 }
 
@@ -157,16 +179,17 @@ static void k_cmdline(struct console *c, int key)
 static void k_graph_find(struct console *c, int key)
 {
         (void)key;
+        c->keys.cmd_back = 0;
         c->focus_cmd = true;
         c->find_back = true; /* Enter selects and gives the keys back to the graph */
         rl_set_line("select ");
 }
 
-void keys_back_to_graph(struct console *c)
+static void back_to_graph(struct console *c)
 {
         struct pane *p = &c->panes[c->active];
         if (pane_takes_typing(p) && !c->find_back)
-                return; /* typed after Ctrl-b : in a shell: the line stays */
+                return; /* a shell made active by the line keeps the pane */
         if (p->kind != P_GRAPH) {
                 struct rect r;
                 if (c->graph_pane < 0 || !layout_rect(&c->lay, c->graph_pane, &r))
@@ -175,6 +198,13 @@ void keys_back_to_graph(struct console *c)
         }
         c->focus_cmd = false;
         c->dirty = true;
+}
+
+void keys_line_done(struct console *c, bool selected)
+{
+        if (!cmdline_back(c) && (c->find_back || selected))
+                back_to_graph(c);
+        c->find_back = false;
 }
 
 static void k_help(struct console *c, int key)
@@ -343,7 +373,7 @@ static void k_numbers(struct console *c, int key)
 static void k_rename(struct console *c, int key)
 {
         (void)key;
-        c->focus_cmd = true;
+        cmdline_open(c);
         rl_set_line("rename ");
 }
 
@@ -588,7 +618,7 @@ static void mouse(struct console *c, const struct mouse_ev *m)
         if ((b & 3) != 0)
                 return;
         if (m->y == LINES - 1) {
-                c->focus_cmd = true;
+                cmdline_open(c);
                 return;
         }
         if (id < 0)
@@ -719,8 +749,10 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         while (k < j && s[k] != K_CTRL_C)
                                 k++;
                         if (k == i) {
-                                if (c->focus_cmd)
+                                if (c->focus_cmd) { /* tmux's prompt: Ctrl-C cancels */
                                         rl_set_line("");
+                                        cmdline_back(c);
+                                }
                                 script_interrupt(c);
                                 c->dirty = true;
                                 i++;
@@ -733,7 +765,7 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                  * prompt does; readline would wait for a meta key. */
                 if (c->focus_cmd && j - i == 1 && s[i] == K_ESC) {
                         rl_set_line("");
-                        if (shell)
+                        if (!cmdline_back(c) && shell)
                                 c->focus_cmd = false;
                         c->dirty = true;
                         i = j;
@@ -770,6 +802,7 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         continue;
                 }
                 /* Anything else starts a command. */
+                c->keys.cmd_back = 0;
                 c->focus_cmd = true;
                 c->dirty = true;
         }

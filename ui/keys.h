@@ -60,6 +60,10 @@ struct keys {
         int confirm_arg;
         long long numbers_until; /* pane numbers shown until then (ms), 0: not */
         bool mouse;              /* mouse reports asked for */
+        /* The shell pane Ctrl-b : (or ,) opened the command line from, + 1
+         * (0: none): Enter, Escape or Ctrl-C give it the keys back, as
+         * tmux's command prompt does. */
+        int cmd_back;
 };
 
 /* Asks question (y/n) on the message line; y runs fn(c, arg), any other key cancels. */
@@ -81,9 +85,11 @@ bool key_mouse(const unsigned char *s, size_t n, struct mouse_ev *m);
 /* Asks the terminal for mouse reports (on) or stops them (off). */
 void keys_mouse_mode(bool on);
 
-/* After a command line that selected a node: keys go to the graph again
- * (it becomes the active pane unless a shell is, which keeps them). */
-void keys_back_to_graph(struct console *c);
+/* After the command line ran a line (Enter): the keys go back to the shell
+ * Ctrl-b : came from (unless the line made another pane active), else to
+ * the graph when the line selected a node (selected) or came from / in
+ * the graph; otherwise the command line keeps them. */
+void keys_line_done(struct console *c, bool selected);
 /* "C-b", "Enter", "Up", "%"; the prefix key's own name with prefix_key. */
 const char *keycode_name(int key, char *buf, size_t len);
 /* Parses NETLAB_PREFIX ("C-a"); -1 when it is not a Ctrl key. */

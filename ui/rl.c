@@ -67,11 +67,10 @@ static void on_line(char *line)
         unsigned long nsel = rc->nselects;
         con_exec_line(rc, line);
         free(line);
-        /* A / from the graph, or a line that selected a node (select NODE,
-         * a bare node name): the graph's keys pan and select again. */
-        if (rc->find_back || rc->nselects != nsel)
-                keys_back_to_graph(rc);
-        rc->find_back = false;
+        /* The keys go back where they came from: the shell of Ctrl-b :, or
+         * the graph after / or a line that selected a node (select NODE, a
+         * bare node name), whose keys pan and select again. */
+        keys_line_done(rc, rc->nselects != nsel);
 }
 
 /* ---- completion ---- */

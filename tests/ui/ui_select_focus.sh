@@ -3,7 +3,8 @@
 # line, a bare node name, and `/` + name. The arrows then move the selection
 # (they once went to the command line until `/` was pressed). Typed from the
 # inspector, the graph becomes the active pane; typed from a shell (Ctrl-b :),
-# the line keeps the keys. A command that selects nothing keeps the line.
+# the shell gets them back (ui_cmd_back). A command that selects nothing
+# keeps the line.
 . "$(dirname "$0")/lib.sh"
 write_lab 4
 start 120 40
