@@ -218,6 +218,25 @@ static void k_term(struct kslot *k, enum kwant want)
                 k->kill_at = monotime_ms() + STOP_GRACE_MS;
 }
 
+/* The service is stopped: its log and its state say so. */
+static void k_stopped(struct kslot *k)
+{
+        sup_log(k->log_fd, "netlab: service %s stopped", k->name);
+        sup_write_state(k->state, "stopped", 0, k->restarts, k->status);
+}
+
+/* Stops the service: TERM to its process (k_ended writes the stop once it
+ * ends), or its restart called off. */
+static void k_stop(struct kslot *k)
+{
+        if (k->pid > 0) {
+                k_term(k, K_STOP);
+        } else if (k->restart_at) {
+                k->restart_at = 0;
+                k_stopped(k);
+        }
+}
+
 /* The service's process ended with status st: by the policy, or as asked. */
 static void k_ended(struct kslot *k, int st)
 {
@@ -225,8 +244,7 @@ static void k_ended(struct kslot *k, int st)
         k->pid = 0;
         k->kill_at = 0;
         if (k->want == K_STOP) {
-                sup_log(k->log_fd, "netlab: service %s stopped", k->name);
-                sup_write_state(k->state, "stopped", 0, k->restarts, k->status);
+                k_stopped(k);
                 return;
         }
         if (k->want == K_RESTART) {
@@ -282,15 +300,9 @@ static void k_clear(struct kslot *k)
 /* Every service stopped (TERM, KILL after the grace), none restarted. */
 static void k_stop_all(struct keeper *kp)
 {
-        for (int i = 0; i < kp->nslot; i++) {
-                struct kslot *k = &kp->slot[i];
-                if (k->used && k->restart_at) {
-                        k->restart_at = 0;
-                        sup_write_state(k->state, "stopped", 0, k->restarts, k->status);
-                }
-                if (k->used && k->pid > 0)
-                        k_term(k, K_STOP);
-        }
+        for (int i = 0; i < kp->nslot; i++)
+                if (kp->slot[i].used)
+                        k_stop(&kp->slot[i]);
 }
 
 /* "S" slot restart state log net uts mnt nsname name cmd env...: (re)defines
@@ -348,13 +360,7 @@ static void k_message(struct keeper *kp, char *msg, size_t len)
                 return;
         }
         if (f[0][0] == 'T' && k->used) {
-                if (k->pid > 0) {
-                        k_term(k, K_STOP);
-                } else if (k->restart_at) {
-                        k->restart_at = 0;
-                        sup_log(k->log_fd, "netlab: service %s stopped", k->name);
-                        sup_write_state(k->state, "stopped", 0, k->restarts, k->status);
-                }
+                k_stop(k);
         } else if (f[0][0] == 'H' && k->used) {
                 if (k->pid > 0) {
                         k_term(k, K_RESTART);

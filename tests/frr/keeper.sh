@@ -2,7 +2,8 @@
 # keeper.sh — one supervisor per lab (the service keeper), only while
 # services run: every service of the lab is its child; once none runs it
 # exits (a lab without running services has no such process); a netlab
-# killed with -9 leaves no daemon running (the keeper stops them), and
+# killed with -9 leaves no daemon running (the keeper stops them, and calls
+# off a restart that was due, as a stop does), and
 # `netlab clean` removes the rest; a lab kept up (run --keep) keeps its
 # services, and `netlab down` removes them with the keeper.
 . "$(dirname "$0")/../lib.sh"
@@ -47,6 +48,9 @@ experiment("one keeper, only while services run", function()
   check(k2 and k2 ~= k and alive(k2), "a new keeper")
 end)
 experiment("wait", function()
+  -- d fails at once; its restart is due a second later.
+  check(h1:_service_start("d", "exit 1", "always", {}), "d started")
+  netlab.sleep(0.5)
   print("READY")
   netlab.sleep(300)
 end)
@@ -57,6 +61,7 @@ run=$!
 for _ in $(seq 1 600); do grep -q READY "$TMP/out" && break; sleep 0.1; done
 cat "$TMP/out"
 expect "6 checks passed" grep -q "PASS  a new keeper$" "$TMP/out"
+expect "d started" grep -q "PASS  d started$" "$TMP/out"
 svc=$(svcpid $name h2.c)
 keeper=$(ppid "$svc")
 expect "service c runs ($svc, keeper $keeper)" alive "$svc"
@@ -65,6 +70,10 @@ wait $run 2>/dev/null
 for _ in $(seq 1 100); do alive "$svc" || alive "$keeper" || break; sleep 0.1; done
 expect "kill -9 of netlab: its service stopped" gone "$svc"
 expect "kill -9 of netlab: the keeper exited" gone "$keeper"
+# A restart that was due is called off, and the log says so as a stop does.
+expect "kill -9 of netlab: d stopped" grep -q '^stopped ' /run/netlab/$name/svc/h1.d
+expect "kill -9 of netlab: d's log says stopped" \
+  bash -c "tail -1 /run/netlab/$name/log/h1/d.log | grep -q 'netlab: service d stopped$'"
 "$NETLAB" clean $name >/dev/null 2>&1
 expect "nothing left after clean" nothing_left $name
 expect "no service process left" [ "$(pgrep -c -f "sleep 1005\\.$$\$")" = 0 ]
