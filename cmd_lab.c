@@ -13,9 +13,11 @@
  * of killing. NETLAB_NO_SERVER=1 runs it in the terminal directly. */
 #include "cmd_lab.h"
 #include "clean.h"
+#include "cmd_run.h"
 #include "hostobj.h"
 #include "journal.h"
 #include "lab.h"
+#include "monotime.h"
 #include "netns.h"
 #include "nodefs.h"
 #include "rundir.h"
@@ -103,6 +105,53 @@ static void up_on_signal(int sig)
         up_signal = sig;
 }
 
+/* After a failed or stopped `netlab up`: is anything of lab name left, once
+ * its server (which exits with its console, after the rollback) is gone?
+ * Its run directory goes last, with the journal of what it owns; namespaces
+ * of its names that it does not own (that were there before) are not its.
+ * A lab of that name that another netlab runs is not this build's. */
+static void up_left(const char *name, pid_t spid, char *buf, size_t len)
+{
+        for (int i = 0; i < 100 && spid > 0 && kill(spid, 0) == 0; i++)
+                usleep(100000);
+        char e[ERRLEN];
+        if (lab_running(name, e) == 1) {
+                buf[0] = '\0'; /* the message says whose it is */
+                return;
+        }
+        int root = rundir_root(false, e);
+        int dir = root >= 0 ? rundir_open(root, name, e) : -1;
+        if (root >= 0)
+                close(root);
+        if (dir >= 0) {
+                close(dir);
+                snprintf(buf, len, "lab %s is not all gone: netlab clean %s removes the rest", name,
+                         name);
+        } else {
+                snprintf(buf, len, "nothing of lab %s is left", name);
+        }
+}
+
+/* One line from the lab server's ready pipe (server.h): the build's
+ * progress is shown; true once the answer ("up", "fail") came. */
+static bool up_line(char *line, pid_t *spid, char *name, size_t nlen, struct build_progress *bp)
+{
+        if (!strncmp(line, "pid ", 4)) {
+                *spid = (pid_t)atoi(line + 4);
+                return false;
+        }
+        if (!strncmp(line, "progress ", 9)) {
+                char lab[64], stage[24];
+                int done, total;
+                if (sscanf(line + 9, "%63s %23s %d %d", lab, stage, &done, &total) == 4) {
+                        snprintf(name, nlen, "%s", lab);
+                        build_progress_show(bp, lab, stage, done, total);
+                }
+                return false;
+        }
+        return true;
+}
+
 int cmd_up(int argc, char **argv)
 {
         const char *path = NULL;
@@ -134,6 +183,8 @@ int cmd_up(int argc, char **argv)
         char err[ERRLEN];
         int ready = -1, rows, cols;
         term_size(&rows, &cols);
+        struct build_progress bp;
+        build_progress_init(&bp, "netlab up", true);
         if (server_start(av, rows, cols, -1, &ready, err) < 0) {
                 fprintf(stderr, "netlab up: %s\n", err);
                 return 1;
@@ -144,7 +195,7 @@ int cmd_up(int argc, char **argv)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, &oint);
         sigaction(SIGTERM, &sa, &oterm);
-        char line[1200];
+        char buf[2048], *line = NULL, name[LAB_NAME_MAX + 1] = "";
         size_t n = 0;
         pid_t spid = 0;
         int stopped = 0;
@@ -153,41 +204,60 @@ int cmd_up(int argc, char **argv)
                         stopped = up_signal;
                         kill(spid, up_signal);
                 }
-                ssize_t r = read(ready, line + n, sizeof(line) - 1 - n);
+                ssize_t r = read(ready, buf + n, sizeof(buf) - 1 - n);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r <= 0)
                         break;
                 n += (size_t)r;
-                line[n] = '\0';
+                buf[n] = '\0';
                 char *nl;
-                while (!strncmp(line, "pid ", 4) && (nl = strchr(line, '\n'))) {
-                        spid = (pid_t)atoi(line + 4);
-                        n -= (size_t)(nl + 1 - line);
-                        memmove(line, nl + 1, n + 1);
+                while ((nl = strchr(buf, '\n'))) {
+                        *nl = '\0';
+                        if (up_line(buf, &spid, name, sizeof(name), &bp)) {
+                                line = buf; /* the answer: the last line the server sends */
+                                break;
+                        }
+                        n -= (size_t)(nl + 1 - buf);
+                        memmove(buf, nl + 1, n + 1);
                 }
-                if (strchr(line, '\n') || n == sizeof(line) - 1)
+                if (line)
                         break;
+                if (n == sizeof(buf) - 1) /* no line in it: not the server's */
+                        n = 0;
         }
         close(ready);
         sigaction(SIGINT, &oint, NULL);
         sigaction(SIGTERM, &oterm, NULL);
-        line[n] = '\0';
-        line[strcspn(line, "\n")] = '\0';
+        build_progress_end(&bp);
+        if (!line)
+                line = "";
+        char left[200] = "nothing was built";
         if (stopped || (up_signal && strncmp(line, "up ", 3))) {
                 int sig = stopped ? stopped : up_signal;
-                fprintf(stderr, "netlab up: interrupted (SIG%s); the build was rolled back\n",
-                        sigabbrev_np(sig));
+                if (name[0])
+                        up_left(name, spid, left, sizeof(left));
+                fprintf(stderr, "netlab up: interrupted (SIG%s); the build was rolled back%s%s\n",
+                        sigabbrev_np(sig), left[0] ? ": " : "", left);
                 return 128 + sig;
         }
-        if (!strncmp(line, "up ", 3)) {
-                printf("lab %s is up: netlab attach %s opens its console, netlab down %s takes it "
-                       "down\n",
-                       line + 3, line + 3, line + 3);
+        char lab[64];
+        int nodes = -1, links = -1;
+        if (sscanf(line, "up %63s %d %d", lab, &nodes, &links) >= 1) {
+                if (links >= 0)
+                        printf("Lab %s is up: %d nodes, %d links (%.1f s)\n", lab, nodes, links,
+                               monotime_s() - bp.t0);
+                else
+                        printf("Lab %s is up\n", lab);
+                printf("netlab attach %s opens its console, netlab down %s takes it down\n", lab,
+                       lab);
                 return 0;
         }
-        fprintf(stderr, "netlab up: %s\n",
-                !strncmp(line, "fail ", 5) ? line + 5 : "the console exited before the lab was up");
+        if (name[0])
+                up_left(name, spid, left, sizeof(left));
+        fprintf(stderr, "netlab up: %s%s%s\n",
+                !strncmp(line, "fail ", 5) ? line + 5 : "the console exited before the lab was up",
+                left[0] ? "; " : "", left);
         return 1;
 }
 

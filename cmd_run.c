@@ -215,11 +215,51 @@ static void emit(struct labrun *r, char type, bool ok, const char *exp, const ch
 
 /* ---- one lab, in this process ---- */
 
+void build_progress_init(struct build_progress *p, const char *who, bool per_phase)
+{
+        const char *trace = getenv("NETLAB_PROGRESS");
+        *p = (struct build_progress){.who = who,
+                                     .t0 = monotime_s(),
+                                     .tty = isatty(2),
+                                     .per_phase = per_phase,
+                                     .trace = trace && *trace == '1'};
+}
+
+void build_progress_show(struct build_progress *p, const char *lab, const char *stage, int done,
+                         int total)
+{
+        double t = monotime_s() - p->t0;
+        if (p->trace) {
+                fprintf(stderr, "%s: %.3f s %s %d/%d\n", p->who, t, stage, done, total);
+                return;
+        }
+        if (total < 50)
+                return;
+        bool last = !strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total);
+        if (p->tty) {
+                fprintf(stderr, "\r\033[K%s: %s%s%s %d/%d (%.1f s)", p->who, lab ? lab : "",
+                        lab ? ": " : "", stage, done, total, t);
+                p->shown = true;
+                if (last)
+                        build_progress_end(p);
+        } else if (p->per_phase && strcmp(p->stage, stage)) {
+                fprintf(stderr, "%s: %s%s%s (%d) %.1f s\n", p->who, lab ? lab : "",
+                        lab ? ": " : "", stage, total, t);
+        }
+        snprintf(p->stage, sizeof(p->stage), "%s", stage);
+}
+
+void build_progress_end(struct build_progress *p)
+{
+        if (p->shown)
+                fputs(p->per_phase ? "\r\033[K" : "\n", stderr);
+        p->shown = false;
+}
+
 struct hookctx {
         struct labrun *r;
         struct nlua *N;
-        bool tty, trace, progress_shown;
-        double t0;
+        struct build_progress bp;
 };
 
 static void on_check(void *ud, int exp, bool ok, const char *msg, const char *where)
@@ -238,31 +278,16 @@ static void on_print(void *ud, const char *line)
 static void on_progress(void *ud, const char *stage, int done, int total)
 {
         struct hookctx *h = ud;
-        if (h->trace) {
-                fprintf(stderr, "netlab: %.3f s %s %d/%d\n", monotime_s() - h->t0, stage, done,
-                        total);
-                return;
-        }
-        if (!h->tty || total < 50)
-                return;
-        fprintf(stderr, "\r\033[Knetlab: %s %d/%d (%.1f s)", stage, done, total,
-                monotime_s() - h->t0);
-        h->progress_shown = true;
-        if (!strcmp(stage, "up") || (!strcmp(stage, "teardown") && done == total)) {
-                fputc('\n', stderr);
-                h->progress_shown = false;
-        }
+        build_progress_show(&h->bp, NULL, stage, done, total);
 }
 
 /* Builds, runs and tears down the lab at r->path; returns its exit status:
  * 0 all passed, 1 a failure, 128 + N a stop signal, or the lab's os.exit. */
 static int run_one(struct labrun *r)
 {
-        const char *trace = getenv("NETLAB_PROGRESS");
-        struct hookctx h = {.r = r,
-                            .tty = isatty(2) && O.wire < 0,
-                            .trace = trace && *trace == '1',
-                            .t0 = monotime_s()};
+        struct hookctx h = {.r = r};
+        build_progress_init(&h.bp, "netlab", false);
+        h.bp.tty = h.bp.tty && O.wire < 0;
         struct nlua_hooks hooks = {
             .on_check = on_check, .on_print = on_print, .on_progress = on_progress, .ud = &h};
         char err[ERRLEN];
@@ -274,15 +299,14 @@ static int run_one(struct labrun *r)
         h.N = N;
         int rc = 1;
         if (nlua_load(N, r->path, err) < 0 || nlua_build(N, err) < 0) {
-                if (h.progress_shown)
-                        fputc('\n', stderr);
+                build_progress_end(&h.bp);
                 emit(r, EV_ERROR, false, NULL, NULL, "%s", err);
                 goto out;
         }
         struct lab *lab = nlua_lab(N);
         snprintf(r->name, sizeof(r->name), "%s", lab->name);
         emit(r, EV_HEADER, false, NULL, NULL, "lab %s: %d nodes, %d links, up in %.2f s", lab->name,
-             lab->nnodes, lab->nlinks, monotime_s() - h.t0);
+             lab->nnodes, lab->nlinks, monotime_s() - h.bp.t0);
         if (nlua_run_all(N, err) < 0) {
                 emit(r, EV_ERROR, false, NULL, NULL, "%s", err);
                 goto out;
@@ -326,7 +350,7 @@ out:
                                                                               : SIGINT);
         else if (code >= 0)
                 rc = code == 0 && r->failed ? 1 : code;
-        r->secs = monotime_s() - h.t0;
+        r->secs = monotime_s() - h.bp.t0;
         return rc;
 }
 

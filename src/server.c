@@ -250,17 +250,32 @@ static void ready_say(struct server *s, const char *line)
         s->ready = -1;
 }
 
+/* The build's progress, for `netlab up` to show: dropped rather than
+ * waited for when its reader is slow (the pipe half full). */
+static void ready_progress(struct server *s, const char *line)
+{
+        int queued = 0;
+        if (s->ready < 0 || ioctl(s->ready, FIONREAD, &queued) < 0 || queued > 32768)
+                return;
+        char msg[256];
+        int n = snprintf(msg, sizeof(msg), "%.250s\n", line);
+        ssize_t w = write(s->ready, msg, (size_t)n);
+        (void)w;
+}
+
 static void on_ctl_line(struct server *s, char *line)
 {
         if (!strncmp(line, "lab ", 4)) {
                 snprintf(s->name, sizeof(s->name), "%.24s", line + 4);
-        } else if (!strcmp(line, "up")) {
+        } else if (!strncmp(line, "progress ", 9)) {
+                ready_progress(s, line);
+        } else if (!strcmp(line, "up") || !strncmp(line, "up ", 3)) {
                 s->lab_up = true;
                 s->failed = false;
-                char msg[64];
+                char msg[96];
                 if (s->name[0] && s->lsock < 0)
                         listen_on(s);
-                snprintf(msg, sizeof(msg), "up %s\n", s->name);
+                snprintf(msg, sizeof(msg), "up %s%.40s\n", s->name, line + 2);
                 ready_say(s, msg);
         } else if (!strcmp(line, "relisten")) {
                 /* The console rebuilt the lab (reload): the teardown removed

@@ -13,8 +13,9 @@
  * status to every client and exits: it never outlives its console.
  *
  * The console talks to its server on a control socket passed as
- * NETLAB_SERVER_FD: "lab NAME" once the lab file is loaded, "up" once built,
- * "fail MESSAGE" if the build failed, "detach" for prefix d (the client that
+ * NETLAB_SERVER_FD: "lab NAME" once the lab file is loaded, "progress LAB
+ * STAGE DONE TOTAL" while it builds, "up [NODES LINKS]" once built, "fail
+ * MESSAGE" if the build failed, "detach" for prefix d (the client that
  * typed it last is detached), "relisten" when the lab was rebuilt (reload)
  * and its run directory, the socket's, made anew. An idle lab with no server costs nothing; a
  * server is one process per lab, never per node. */
@@ -55,7 +56,8 @@ struct srv_winsz {
  * first client (the terminal that typed `netlab LAB.lua`). Returns the
  * server's pid in the caller; *ready_fd (if not NULL) is a pipe that gets
  * "pid PID" (the server's: a SIGINT or SIGTERM sent to it stops the build),
- * then one line: "up NAME" once the console has built the lab, "fail
+ * the console's "progress ..." lines (some dropped if not read), then one
+ * line: "up NAME [NODES LINKS]" once the console has built the lab, "fail
  * MESSAGE" when it could not, or EOF when the console died first. */
 pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *ready_fd,
                    char *err);

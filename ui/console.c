@@ -379,6 +379,10 @@ static void build_keys(struct console *c)
 static void hook_progress(void *ud, const char *stage, int done, int total)
 {
         struct console *c = ud;
+        /* `netlab up` shows the first build's progress (its server relays it). */
+        struct lab *lab = c->lab ? c->lab : c->L ? nlua_lab(c->L) : NULL;
+        if (lab && !c->built && !cmdwork_on_worker())
+                server_tell("progress %s %s %d %d", lab->name, stage, done, total);
         if (!screen_up() || !c->lab || cmdwork_on_worker())
                 return;
         if (building)
@@ -783,7 +787,7 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                         stopped_by(c, lab_stop_requested, 0);
         } else {
                 c->built = true;
-                server_tell("up");
+                server_tell("up %d %d", c->lab->nnodes, c->lab->nlinks);
                 monitors_start(c);
                 con_msg(c, false,
                         "Lab %s is up: %d nodes, %d links. Type help, or Ctrl-b ? for keys.",

@@ -31,7 +31,7 @@ kill -INT $upid
 wait $upid
 rc=$?
 [ $rc -eq 130 ] || fail "Ctrl-C during netlab up: exit $rc ($(cat "$TMP/upint"))"
-grep -q "interrupted (SIGINT); the build was rolled back" "$TMP/upint" || fail "netlab up said: $(cat "$TMP/upint")"
+grep -q "interrupted (SIGINT); the build was rolled back: nothing of lab ${LAB}b is left" "$TMP/upint" || fail "netlab up said: $(cat "$TMP/upint")"
 i=0
 while { ip netns list | grep -q "^${LAB}b\." || [ -e "/run/netlab/${LAB}b" ]; } && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 ip netns list | grep -q "^${LAB}b\." && fail "Ctrl-C during netlab up left namespaces"
@@ -39,7 +39,8 @@ ip netns list | grep -q "^${LAB}b\." && fail "Ctrl-C during netlab up left names
 
 # netlab up: builds under a lab server and returns.
 out=$("$BIN" up "$TMP/lab.lua" 2>&1) || fail "netlab up: $out"
-echo "$out" | grep -q "lab $LAB is up: netlab attach $LAB" || fail "netlab up says: $out"
+echo "$out" | grep -Eq "^Lab $LAB is up: 4 nodes, 3 links \([0-9.]+ s\)$" || fail "netlab up says: $out"
+echo "$out" | grep -q "^netlab attach $LAB opens its console" || fail "netlab up says: $out"
 ip netns list | grep -q "^$LAB\.h1" || fail "netlab up built nothing"
 "$BIN" ls | grep -Eq "^$LAB +running +server +4 " || fail "netlab ls: $("$BIN" ls)"
 "$BIN" ls --json | python3 -c "
