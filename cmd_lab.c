@@ -144,7 +144,7 @@ static bool up_line(char *line, pid_t *spid, char *name, size_t nlen, struct bui
                 char lab[64], stage[24];
                 int done, total;
                 if (sscanf(line + 9, "%63s %23s %d %d", lab, stage, &done, &total) == 4) {
-                        snprintf(name, nlen, "%s", lab);
+                        snprintf(name, nlen, "%.*s", LAB_NAME_MAX, lab);
                         build_progress_show(bp, lab, stage, done, total);
                 }
                 return false;
