@@ -470,6 +470,9 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
         return 0;
 }
 
+/* `link A B set` (and `set link A B`) with nothing to set. */
+#define LINK_SET_USAGE "Usage: link A B set [bw R] [delay T] [jitter T] [loss P%%]"
+
 /* `link A B set KEY VALUE...`, `link A B clear` (set with nothing: no
  * impairment left), `link A B show` (the parameters in force). */
 int c_link_params(struct console *c, int argc, char **argv, char *err)
@@ -489,8 +492,7 @@ int c_link_params(struct console *c, int argc, char **argv, char *err)
                         av[i] = argv[i];
                 if (!strcmp(verb, "set") && argc == 3) {
                         errno = EINVAL;
-                        return errf(err, "Usage: link A B set [bw R] [delay T] [jitter T] "
-                                         "[loss P%%]");
+                        return errf(err, LINK_SET_USAGE);
                 }
                 return set_link(c, argc, av, err);
         }
@@ -595,15 +597,18 @@ int c_set(struct console *c, int argc, char **argv, const char *rest, char *err)
         (void)rest;
         if (cmd_need_up(c, err) < 0)
                 return -1;
-        if (!strcmp(argv[0], "link")) { /* another spelling of `link A B set ...` */
+        /* Another spelling of `link A B set ...`: its words, link A B K V...,
+         * are set_link's as they stand. */
+        if (!strcmp(argv[0], "link")) {
                 if (argc < 3) {
                         errno = EINVAL;
                         return errf(err, "Usage: link A B set K V... (or set link A B K V...)");
                 }
-                char *av[CMD_MAXARGS] = {argv[1], argv[2], "set"};
-                for (int i = 3; i < argc && i < CMD_MAXARGS; i++)
-                        av[i] = argv[i];
-                return c_link_params(c, argc, av, err);
+                if (argc == 3) {
+                        errno = EINVAL;
+                        return errf(err, LINK_SET_USAGE);
+                }
+                return set_link(c, argc, argv, err);
         }
         if (!strcmp(argv[0], "port"))
                 return set_port(c, argc, argv, err);
