@@ -440,6 +440,23 @@ static int link_words(struct console *c, int argc, char **argv, int l, int want,
         return 0;
 }
 
+/* A link's parameters in force, as `link A B show` answers them: " delay
+ * 50ms loss 2%", " no impairment", or each direction's. */
+static void link_answer_text(const struct console *c, int l, char *buf, size_t len)
+{
+        const struct link *lk = &c->lab->links[l];
+        char s[256], sb[256] = "";
+        link_params_text(&lk->p, s, sizeof(s));
+        if (!lk->has_pb) {
+                snprintf(buf, len, "%s", s[0] ? s : " no impairment");
+                return;
+        }
+        link_params_text(&lk->pb, sb, sizeof(sb));
+        snprintf(buf, len, " from %s:%s; from %s:%s",
+                 c->lab->nodes[c->lab->ifaces[lk->a].node].name, s[0] ? s : " none",
+                 c->lab->nodes[c->lab->ifaces[lk->b].node].name, sb[0] ? sb : " none");
+}
+
 static int set_link(struct console *c, int argc, char **argv, char *err)
 {
         int a, b;
@@ -462,11 +479,32 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
         if (dir && (link_words(c, argc, argv, l, 0, &pa, &dir, err) < 0 ||
                     link_words(c, argc, argv, l, 1, &pb, &dir, err) < 0))
                 return -1;
+        char was[512], now[512];
+        link_answer_text(c, l, was, sizeof(was));
         if (live_set_params_dir(c->lab, l, &pa, dir ? &pb : NULL, err) < 0)
                 return -1;
         edited(c);
-        con_msg(c, false, "link %s-%s: parameters %s", argv[1], argv[2],
-                argc > 3 ? "set" : "cleared");
+        link_answer_text(c, l, now, sizeof(now));
+        /* set replaces every parameter, as tc's `qdisc change` does: say
+         * which of those in force before are gone */
+        static const char *const keys[] = {" bw ",     " delay ",   " jitter ",
+                                           " loss ",   " duplicate ", " corrupt ",
+                                           " reorder ", " gap ",     " queue ",
+                                           " distribution ", " correlation "};
+        char gone[160] = "";
+        size_t gl = 0;
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                if (strstr(was, keys[i]) && !strstr(now, keys[i]) && gl < sizeof(gone))
+                        gl += (size_t)snprintf(gone + gl, sizeof(gone) - gl, "%s%.*s",
+                                               gl ? ", " : "", (int)strlen(keys[i]) - 2,
+                                               keys[i] + 1);
+        if (argc <= 3)
+                con_msg(c, false, "link %s-%s: cleared, no impairment", argv[1], argv[2]);
+        else if (gone[0])
+                con_msg(c, false, "link %s-%s:%s (no longer: %s)", argv[1],
+                        argv[2], now, gone);
+        else
+                con_msg(c, false, "link %s-%s:%s", argv[1], argv[2], now);
         return 0;
 }
 
@@ -502,17 +540,9 @@ int c_link_params(struct console *c, int argc, char **argv, char *err)
         int l = live_link_between(c, a, b, argv[0], argv[1], err);
         if (l < 0)
                 return -1;
-        const struct link *lk = &c->lab->links[l];
-        char s[256], sb[256] = "";
-        link_params_text(&lk->p, s, sizeof(s));
-        if (lk->has_pb)
-                link_params_text(&lk->pb, sb, sizeof(sb));
-        if (lk->has_pb)
-                con_msg(c, false, "link %s-%s: from %s:%s; from %s:%s", argv[0], argv[1],
-                        c->lab->nodes[c->lab->ifaces[lk->a].node].name, s[0] ? s : " none",
-                        c->lab->nodes[c->lab->ifaces[lk->b].node].name, sb[0] ? sb : " none");
-        else
-                con_msg(c, false, "link %s-%s:%s", argv[0], argv[1], s[0] ? s : " no impairment");
+        char s[512];
+        link_answer_text(c, l, s, sizeof(s));
+        con_msg(c, false, "link %s-%s:%s", argv[0], argv[1], s);
         return 0;
 }
 

@@ -20,7 +20,7 @@ wait_for " 3 nodes, 2 links"
 pid=$(pgrep -f "^netlab datapath $LAB\$")
 [ -n "$pid" ] || fail "no datapath runs for $LAB"
 cmd "link h1 s set delay 50ms loss 0%"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: delay 50ms$'
 cmd "link h1 s show"
 wait_for 'link h1-s: delay 50ms'
 cmd "h1 ping -c 3 -i 0.3 h2"
@@ -31,7 +31,7 @@ cmd "select h1"
 wait_for 'delay 50ms \(datapath wire\)'
 screen | grep -q '≈' || fail "the graph shows no ≈ on the impaired link"
 cmd "link h1 s clear"
-wait_for 'link h1-s: parameters cleared'
+wait_for 'link h1-s: cleared, no impairment'
 cmd "link h1 s show"
 wait_for 'link h1-s: no impairment'
 wait_gone 'delay 50ms \(datapath wire\)'
@@ -40,11 +40,11 @@ screen | grep -q '≈' && fail "the graph still shows ≈ after clear"
 cmd "link h1 s set reorder 5% gap 3"
 wait_for 'reorder: needs a delay'
 cmd "link h1 s set delay 5ms reorder 5% gap 3"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: delay 5ms reorder 5% gap 3$'
 cmd "link h1 s set speed 5M"
 wait_for 'unknown key "speed" \(bw, delay, jitter, loss, duplicate'
 cmd "link h1 s clear"
-wait_for 'link h1-s: parameters cleared'
+wait_for 'link h1-s: cleared, no impairment'
 # VLAN membership, live: h2 to VLAN 20 cuts it off, h1 following brings it back.
 cmd "set port s p2 access 20"
 wait_for 's:p2: access VLAN 20'
@@ -64,13 +64,13 @@ wait_for 'set port: "10,x" is not a list of VLAN ids'
 # 80x24: the same commands, their messages on the status line.
 tmux -L "$SOCK" resize-window -t "$SESSION" -x 80 -y 24
 cmd "link h1 s set delay 20ms"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: delay 20ms'
 cmd "link h1 s show"
 wait_for 'link h1-s: delay 20ms'
 cmd "h1 ping -c 2 -i 0.3 h2"
 wait_for 'time=4[0-9]' 20
 cmd "link h1 s clear"
-wait_for 'link h1-s: parameters cleared'
+wait_for 'link h1-s: cleared, no impairment'
 [ "$(pgrep -f "^netlab datapath $LAB\$")" = "$pid" ] || fail "the datapath was restarted"
 cmd "quit"
 wait_for "NETLAB-EXIT=0" 30

@@ -21,7 +21,7 @@ wait_for 'link h1-s: from h1: delay 1ms; from s: delay 20ms'
 # ways would give 120 or more (several pings: the first waits for ARP, and a
 # loaded machine may stall one).
 cmd "link h1 s set from h1 delay 60ms"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: from h1: delay 60ms; from s: none'
 cmd "link h1 s show"
 wait_for 'link h1-s: from h1: delay 60ms; from s: none'
 cmd "h1 ping -c 5 -i 0.3 h2"
@@ -30,20 +30,21 @@ screen | grep -qE 'icmp_seq=[2-5] .*time=6[0-9](\.[0-9]+)? ms' ||
         fail "no RTT of 60-69 ms with 60ms from h1 only"
 # Words before from go both ways; a from's words override those keys for that end.
 cmd "link h1 s set delay 5ms from s delay 10ms loss 1%"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: from h1: delay 5ms; from s: delay 10ms loss 1%$'
 cmd "link h1 s show"
 wait_for 'link h1-s: from h1: delay 5ms; from s: delay 10ms loss 1%'
 # Gilbert-Elliott: positional as tc-netem, labelled as show prints it.
+# set replaces every parameter (as tc's change): its answer names those it dropped.
 cmd "link h1 s set loss gemodel 5% 50%"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: loss gemodel p 5% r 50% h 0% k 100% \(no longer: delay\)'
 cmd "link h1 s show"
 wait_for 'link h1-s: loss gemodel p 5% r 50% h 0% k 100%'
 cmd "link h1 s set delay 2ms loss gemodel p 1% r 20% h 30% k 99% from h1 delay 3ms"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: from h1: delay 3ms loss gemodel p 1% r 20% h 30% k 99%; from s: delay 2ms loss gemodel p 1% r 20% h 30% k 99%$'
 cmd "link h1 s show"
 wait_for 'from h1: delay 3ms loss gemodel p 1% r 20% h 30% k 99%; from s: delay 2ms loss gemodel'
 cmd "link h1 s set loss gemodel 3 40 duplicate 1%"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: loss gemodel p 3% r 40% h 0% k 100% duplicate 1% \(no longer: delay\)'
 cmd "link h1 s show"
 wait_for 'link h1-s: loss gemodel p 3% r 40% h 0% k 100% duplicate 1%'
 # Bad words are named; nothing changes.
@@ -60,7 +61,7 @@ wait_for 'link h1-s: loss gemodel p 3% r 40% h 0% k 100% duplicate 1%'
 # 80x24: the same on the status line.
 tmux -L "$SOCK" resize-window -t "$SESSION" -x 80 -y 24
 cmd "link h1 s set from s delay 7ms"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: from h1: none; from s: delay 7ms \(no longer: loss, duplicate\)'
 cmd "link h1 s show"
 wait_for 'link h1-s: from h1: none; from s: delay 7ms'
 cmd "reset"

@@ -37,7 +37,7 @@ wait_for 'link h1-h2: delay 10ms$'
 
 # The other spelling takes the same words, from and all.
 cmd "set link h1 h2 delay 5ms from h2 delay 40ms jitter 3ms"
-wait_for 'link h1-h2: parameters set'
+wait_for 'link h1-h2: from h1: delay 5ms; from h2: delay 40ms jitter 3ms'
 cmd "link h1 h2 show"
 wait_for 'link h1-h2: from h1: delay 5ms; from h2: delay 40ms jitter 3ms'
 cmd "set link h1 h2"
@@ -50,7 +50,7 @@ joined | grep -q "trunk V,V: same as link A B set; port: a switch port's VLANs" 
 
 # Gilbert-Elliott: all four numbers in show, save and export.
 cmd "set link h1 h2 delay 1ms loss gemodel 5 40 1 90"
-wait_for 'link h1-h2: parameters set'
+wait_for 'link h1-h2: delay 1ms loss gemodel p 5% r 40% h 1% k 90% \(no longer: jitter\)'
 cmd "link h1 h2 show"
 wait_for 'loss gemodel p 5% r 40% h 1% k 90%'
 cmd "save $TMP/saved.lua"

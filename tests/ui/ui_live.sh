@@ -37,19 +37,19 @@ wait_for 'h3\$ ping -c1 -W2 10\.0\.0\.1: exit 0' 20
 cmd "link h3 s1 show"
 wait_for 'link h3-s1: bw 10Mbit'
 cmd "link h3 s1 set bw 20M"
-wait_for 'link h3-s1: parameters set'
+wait_for 'link h3-s1: bw 20Mbit'
 tc -n "$LAB.h3" qdisc show | grep -q 'rate 20Mbit' || fail "link set bw 20M: $(tc -n $LAB.h3 qdisc show)"
 cmd "link h3 s1 set bw"
 wait_for 'set link: "bw" is not KEY=VALUE or KEY VALUE'
 cmd "link h3 s1 set speed 5M"
 wait_for 'set link: unknown key "speed"'
 cmd "link h3 s1 clear"
-wait_for 'link h3-s1: parameters cleared'
+wait_for 'link h3-s1: cleared, no impairment'
 tc -n "$LAB.h3" qdisc show | grep -q 'rate' && fail "link clear left a rate: $(tc -n $LAB.h3 qdisc show)"
 cmd "link h3 s1 show"
 wait_for 'link h3-s1: no impairment'
 cmd "link h3 s1 set bw=10M"
-wait_for 'link h3-s1: parameters set'
+wait_for 'link h3-s1: bw 10Mbit'
 tc -n "$LAB.h3" qdisc show | grep -q 'rate 10Mbit' || fail "link set bw=10M: $(tc -n $LAB.h3 qdisc show)"
 cmd "select h3"
 wait_for 'eth0 UP mtu 1500 -> s1:p3'

@@ -16,7 +16,7 @@ LUA
 start 200 60
 wait_for " 3 nodes, 2 links"
 cmd "link h1 s set delay 100ms loss 0%"
-wait_for 'link h1-s: parameters set'
+wait_for 'link h1-s: delay 100ms'
 cmd "set port s p2 access 20"
 wait_for 's:p2: access VLAN 20'
 cmd "h1 ping -c 1 -W 1 h2"
