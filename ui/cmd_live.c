@@ -487,22 +487,20 @@ static int set_link(struct console *c, int argc, char **argv, char *err)
         link_answer_text(c, l, now, sizeof(now));
         /* set replaces every parameter, as tc's `qdisc change` does: say
          * which of those in force before are gone */
-        static const char *const keys[] = {" bw ",     " delay ",   " jitter ",
-                                           " loss ",   " duplicate ", " corrupt ",
-                                           " reorder ", " gap ",     " queue ",
-                                           " distribution ", " correlation "};
+        static const char *const keys[] = {
+            " bw ",      " delay ", " jitter ", " loss ",         " duplicate ",  " corrupt ",
+            " reorder ", " gap ",   " queue ",  " distribution ", " correlation "};
         char gone[160] = "";
         size_t gl = 0;
         for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
                 if (strstr(was, keys[i]) && !strstr(now, keys[i]) && gl < sizeof(gone))
-                        gl += (size_t)snprintf(gone + gl, sizeof(gone) - gl, "%s%.*s",
-                                               gl ? ", " : "", (int)strlen(keys[i]) - 2,
-                                               keys[i] + 1);
+                        gl +=
+                            (size_t)snprintf(gone + gl, sizeof(gone) - gl, "%s%.*s", gl ? ", " : "",
+                                             (int)strlen(keys[i]) - 2, keys[i] + 1);
         if (argc <= 3)
                 con_msg(c, false, "link %s-%s: cleared, no impairment", argv[1], argv[2]);
         else if (gone[0])
-                con_msg(c, false, "link %s-%s:%s (no longer: %s)", argv[1],
-                        argv[2], now, gone);
+                con_msg(c, false, "link %s-%s:%s (no longer: %s)", argv[1], argv[2], now, gone);
         else
                 con_msg(c, false, "link %s-%s:%s", argv[1], argv[2], now);
         return 0;
