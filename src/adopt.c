@@ -95,8 +95,11 @@ int lab_adopt(struct lab *lab, char *err)
                         goto fail;
                 }
         e[0] = '\0';
+        struct journal_owner prev; /* the lab's age goes on */
+        journal_owner(dir, &prev);
+        lab->up_since = prev.since;
         lab->journal = journal_open(dir, e);
-        if (!lab->journal || journal_add_owner(lab->journal) < 0) {
+        if (!lab->journal || journal_add_owner(lab->journal, lab->up_since) < 0) {
                 errf(err, "Cannot take over lab \"%s\": %s", lab->name,
                      e[0] ? e : "the journal cannot be written");
                 goto fail;

@@ -797,7 +797,9 @@ int lab_build(struct lab *lab, char *err)
         lab->state = LAB_BUILDING;
         e[0] = '\0';
         lab->journal = journal_open(run_fd, e);
-        if (lab->journal && journal_add_owner(lab->journal) < 0)
+        if (lab->up_since <= 0)
+                lab->up_since = (long long)time(NULL);
+        if (lab->journal && journal_add_owner(lab->journal, lab->up_since) < 0)
                 errf_sys(e, NULL, "Cannot write the journal");
         if (!lab->journal || e[0]) {
                 errf(err, "Cannot build lab \"%s\": %s", lab->name, e);

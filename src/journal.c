@@ -54,14 +54,15 @@ int journal_add(struct journal *j, const char *fmt, ...)
         return write(j->fd, line, (size_t)n) == n ? 0 : -1;
 }
 
-int journal_add_owner(struct journal *j)
+int journal_add_owner(struct journal *j, long long since)
 {
         const char *tty = NULL;
         for (int fd = 0; fd <= 2 && !tty; fd++)
                 tty = ttyname(fd);
         pid_t pid = getpid();
         return journal_add(j, "owner %d %llu %lld %s", (int)pid, proc_starttime(pid),
-                           (long long)time(NULL), tty && !strchr(tty, ' ') ? tty : "-");
+                           since > 0 ? since : (long long)time(NULL),
+                           tty && !strchr(tty, ' ') ? tty : "-");
 }
 
 int journal_read(int dir_fd, journal_line_fn fn, void *ud, char *err)

@@ -2,7 +2,8 @@
  *
  * /run/netlab/LAB/journal is an append-only text file, one object a line:
  *     owner PID STARTTIME SINCE TTY  the netlab process running the lab (SINCE:
- *                                  epoch seconds; TTY: its terminal, or "-")
+ *                                  when the lab first came up, epoch seconds;
+ *                                  TTY: its terminal, or "-")
  *     claim PATH                   a namespace name about to be created
  *     netns PATH                   ... created: ours (a bind-mounted network namespace)
  *     notours PATH                 ... already taken by someone else: never touched
@@ -34,8 +35,9 @@ struct journal;
 struct journal *journal_open(int dir_fd, char *err);
 void journal_close(struct journal *j);
 int journal_add(struct journal *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The owner line for the calling process. */
-int journal_add_owner(struct journal *j);
+/* The owner line for the calling process; since: when the lab first came up
+ * (0: now). */
+int journal_add_owner(struct journal *j, long long since);
 
 /* Reads each line of dir_fd's journal (none: nothing, and 0); fn gets the
  * line split into words (argv style). */

@@ -150,6 +150,8 @@ struct lab {
         char name[LAB_NAME_MAX + 1];
         char rundir[PATH_MAX]; /* /run/netlab/NAME */
         char file[PATH_MAX];   /* the lab file, absolute ("" unknown): `attach` of a kept lab */
+        long long up_since;    /* when it first came up (epoch s, 0: not yet): kept by a
+                                  rebuild (reload) and a take-over, netlab ls's AGE */
         struct node *nodes;
         int nnodes, capnodes;
         struct link *links;

@@ -63,6 +63,7 @@ int reload_begin(struct console *c, void **state, char *err)
         }
         st->L = L;
         *state = st;
+        nlua_lab(L)->up_since = c->lab->up_since; /* the same lab, as old as it was */
         /* Stop what runs in the old lab, then the lab. */
         for (int i = 0; i < MAXPANES; i++)
                 if (c->panes[i].used && c->panes[i].kind == P_TERM)
