@@ -17,6 +17,25 @@
 #include <string.h>
 #include <unistd.h>
 
+/* lab_ns_open of the view's nodes: the namespace opened again from the
+ * last scan's facts, its inode checked (ns_open_net); nothing is held per
+ * node, so ten thousand namespaces cost no descriptor (lab_ns_fd's cache
+ * keeps a few). */
+static int view_ns_open(const struct lab *lab, const struct node *n, int nstype, char *err)
+{
+        const struct hostview *hv = lab->ns_opener_ud;
+        const struct ns_entry *e = hostview_entry(hv, (int)(n - lab->nodes));
+        const char *what = nstype == CLONE_NEWUTS ? "UTS namespace" : "namespace";
+        if (!e) {
+                errno = ENOENT;
+                return errf(err, "Cannot open %s of \"%s\": it is gone", what, n->name);
+        }
+        int fd = nstype == CLONE_NEWUTS ? ns_open_uts(e) : ns_open_net(e);
+        if (fd < 0)
+                return errf_sys(err, NULL, "Cannot open %s of \"%s\"", what, n->name);
+        return fd;
+}
+
 int hostview_init(struct hostview *hv, char *err)
 {
         memset(hv, 0, sizeof(*hv));
@@ -27,9 +46,12 @@ int hostview_init(struct hostview *hv, char *err)
          * and open to lab_add_* as the scans come. */
         hv->lab->state = LAB_UP;
         hv->lab->editing = true;
+        hv->lab->ns_opener = view_ns_open;
+        hv->lab->ns_opener_ud = hv;
         return 0;
 }
 
+/* A node that went: lab_ns_fd's cached descriptors on it are closed. */
 static void close_node(struct node *n)
 {
         if (n->nsfd_net >= 0)
@@ -249,11 +271,7 @@ static int add_node(struct hostview *hv, const struct ns_entry *e, int scan, int
                          e->names[0] + strlen(NETNS_RUN_DIR) + 1);
         else
                 snprintf(nd->netns_name, sizeof(nd->netns_name), "host.%lu", e->ino);
-        /* Held here (no path of a lab to open them by): lab_ns_fd and
-         * lab_ns_open give these (they are in no cache that evicts). */
-        nd->nsfd_net = ns_open_net(e);
-        nd->nsfd_uts = nd->nsfd_net >= 0 ? ns_open_uts(e) : -1;
-        nd->made = nd->nsfd_net >= 0;
+        nd->made = e->path != NULL; /* the scan could open it: view_ns_open can */
         set_name(hv->lab, n, label);
         return n;
 }
@@ -334,6 +352,7 @@ int hostview_apply(struct hostview *hv, struct ns_scan *s, char *err)
                         changed = 1;
                 } else {
                         hv->nodes[n].scan = i;
+                        lab->nodes[n].made = e->path != NULL;
                         char old[NODE_NAME_MAX + 1];
                         snprintf(old, sizeof(old), "%s", lab->nodes[n].name);
                         set_name(lab, n, label);

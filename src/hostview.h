@@ -3,10 +3,13 @@
  * A scan (nsscan.h) becomes a struct lab that is only a view: one node per
  * namespace (named by ns_label, so "sleep 300 (pid 4242)"), one switch node
  * per bridge, one link per veth pair. Nothing is built, journaled or torn
- * down; each node holds descriptors on its namespaces (net, and the UTS one
- * to join) so that the inspector and the panes reach it as they reach a lab
- * node. A namespace held only by these descriptors is not found by the next
- * scan (nsscan skips the process's own descriptors) and goes.
+ * down; a node's namespaces (net, and the UTS one to join) are opened again
+ * when asked (lab_ns_open, through the lab's ns_opener) from the last
+ * scan's paths, each checked to be the same namespace still, so that the
+ * inspector and the panes reach it as they reach a lab node and the view
+ * holds no descriptor per namespace. A namespace held only by lab_ns_fd's
+ * cache is not found by the next scan (nsscan skips the process's own
+ * descriptors) and goes.
  *
  * Each scan is applied in place: nodes and links keep their indices while
  * they live (panes and the selection point at them), those that went are

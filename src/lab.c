@@ -305,6 +305,8 @@ int lab_ns_open(const struct lab *lab, const struct node *n, int nstype, char *e
                 return errf(err, "node \"%s\" has no namespace (the lab is not built)", n->name);
         }
         int held = nstype == CLONE_NEWUTS ? n->nsfd_uts : n->nsfd_net;
+        if (held < 0 && lab->ns_opener)
+                return lab->ns_opener(lab, n, nstype, err);
         int fd = held >= 0 ? fcntl(held, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
                 if (errno == EMFILE || errno == ENFILE)
@@ -336,7 +338,7 @@ static void ns_ring_touch(struct lab *lab, int i)
         for (int k = 0; k < LAB_NSFD_CACHE && lab->nsfd_ring[p] != i + 1; k++)
                 p = (p + LAB_NSFD_CACHE - 1) % LAB_NSFD_CACHE;
         if (lab->nsfd_ring[p] != i + 1)
-                return; /* held outside the cache (netlab host's nodes) */
+                return; /* not in the cache */
         for (; p != newest; p = (p + 1) % LAB_NSFD_CACHE)
                 lab->nsfd_ring[p] = lab->nsfd_ring[(p + 1) % LAB_NSFD_CACHE];
         lab->nsfd_ring[newest] = i + 1;

@@ -181,6 +181,10 @@ struct lab {
         struct ovs_run *ovs; /* the lab's private Open vSwitch (ovs.h), or NULL */
         int nsfd_ring[LAB_NSFD_CACHE]; /* lab_ns_fd's open nodes, index + 1 (0: free) */
         int nsfd_next;
+        /* A lab that is only a view (netlab host, hostview.h) has no bind
+         * mounts of its own to open: lab_ns_open asks this instead. */
+        int (*ns_opener)(const struct lab *lab, const struct node *n, int nstype, char *err);
+        void *ns_opener_ud;
         int nsfile; /* during the build: 0 off, -1 on, else 1 + an O_PATH fd of the
                        first node's /run/netns file, the others' hard links (build.c) */
         /* Defining N nodes is O(N): node names hashed (lab_find_node), and

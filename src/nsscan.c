@@ -5,8 +5,10 @@
  * process; each distinct mount namespace's mountinfo gives the nsfs bind
  * mounts ("net:[INODE]" in the root field), opened through /proc/PID/root so
  * that mounts of other mount namespaces are reachable; each /proc/PID/fd gives
- * the namespaces held by a descriptor alone. One descriptor per namespace is
- * kept open while its interfaces are read, then all are closed. */
+ * the namespaces held by a descriptor alone. The first path that opens a
+ * namespace is kept, and the namespace opened by it again (its inode
+ * checked) each time it is asked: the scan holds one descriptor at a time,
+ * however many namespaces the machine has. */
 #include "nsscan.h"
 #include "lab.h"
 #include <ctype.h>
@@ -60,25 +62,35 @@ static struct ns_entry *ns_get(struct ns_scan *s, unsigned long ino)
         struct ns_entry *e = &s->ns[s->n++];
         memset(e, 0, sizeof(*e));
         e->ino = ino;
-        e->fd = -1;
         ix_put(s, s->n - 1);
         return e;
 }
 
-/* Opens path as e's descriptor if e has none yet and path is that namespace. */
-static void ns_try_open(struct ns_entry *e, const char *path)
+/* path opened, if it is still the namespace of inode ino (dirfd: as openat). */
+static int open_ns_at(int dirfd, const char *path, unsigned long ino)
 {
-        if (e->fd >= 0)
+        int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        struct stat st;
+        if (fstat(fd, &st) < 0 || (unsigned long)st.st_ino != ino) {
+                close(fd);
+                errno = ENOENT; /* the path names another namespace now */
+                return -1;
+        }
+        return fd;
+}
+
+/* Keeps path as e's if e has none yet and path opens that namespace. */
+static void ns_try_path(struct ns_entry *e, const char *path)
+{
+        if (e->path)
                 return;
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int fd = open_ns_at(AT_FDCWD, path, e->ino);
         if (fd < 0)
                 return;
-        struct stat st;
-        if (fstat(fd, &st) < 0 || (unsigned long)st.st_ino != e->ino) {
-                close(fd);
-                return;
-        }
-        e->fd = fd;
+        close(fd);
+        e->path = strdup(path); /* without memory: ns_open_net tries the others */
 }
 
 static unsigned long link_inode(const char *path, const char *type)
@@ -197,7 +209,7 @@ static int scan_mounts(struct ns_scan *s, pid_t pid)
                 }
                 char open_as[PATH_MAX];
                 snprintf(open_as, sizeof(open_as), "/proc/%d/root%s", (int)pid, tok[4]);
-                ns_try_open(e, tok[4][0] == '/' && pid == getpid() ? tok[4] : open_as);
+                ns_try_path(e, tok[4][0] == '/' && pid == getpid() ? tok[4] : open_as);
         }
         fclose(f);
         return rc;
@@ -229,7 +241,7 @@ static int scan_fds(struct ns_scan *s, pid_t pid)
                 if (!e->holder[0])
                         snprintf(e->holder, sizeof(e->holder), "pid %d fd %.20s", (int)pid,
                                  de->d_name);
-                ns_try_open(e, path);
+                ns_try_path(e, path);
         }
         closedir(d);
         return rc;
@@ -284,7 +296,7 @@ static int scan_procs(struct ns_scan *s)
                                 break;
                         }
                         e->host = ino == host;
-                        ns_try_open(e, nsp);
+                        ns_try_path(e, nsp);
                 }
                 if (td)
                         closedir(td);
@@ -338,13 +350,24 @@ static void find_lab(struct ns_entry *e)
         }
 }
 
+/* nl_open in e, or NULL (err filled when given). */
+static struct nl *ns_nl_open(const struct ns_entry *e, char *err)
+{
+        int fd = ns_open_net(e);
+        if (fd < 0) {
+                if (err)
+                        snprintf(err, ERRLEN, "cannot open the namespace: %s", strerror(errno));
+                return NULL;
+        }
+        char buf[ERRLEN];
+        struct nl *nl = nl_open(fd, err ? err : buf);
+        close(fd);
+        return nl;
+}
+
 static void read_ifaces(struct ns_entry *e)
 {
-        if (e->fd < 0) {
-                snprintf(e->err, sizeof(e->err), "cannot open the namespace");
-                return;
-        }
-        struct nl *nl = nl_open(e->fd, e->err);
+        struct nl *nl = ns_nl_open(e, e->err);
         if (!nl)
                 return;
         struct nl_link_info *li = NULL;
@@ -426,10 +449,14 @@ static int ask_ids(struct ns_scan *s, int a, struct nl *nl, int *ids, const stru
         int n = cand ? ncand : s->n;
         for (int k = 0; k < n; k++) {
                 int b = cand ? cand[k] : k;
-                if (b == a || s->ns[b].fd < 0 || !may_hold_peer(&s->ns[b], f->li.link))
+                if (b == a || !may_hold_peer(&s->ns[b], f->li.link))
                         continue;
-                if (ids[b] == -2)
-                        ids[b] = nl_netns_id(nl, s->ns[b].fd, err);
+                if (ids[b] == -2) {
+                        int fd = ns_open_net(&s->ns[b]);
+                        ids[b] = fd < 0 ? -1 : nl_netns_id(nl, fd, err);
+                        if (fd >= 0)
+                                close(fd);
+                }
                 if (ids[b] == f->li.link_netnsid)
                         return b;
         }
@@ -488,7 +515,7 @@ static void resolve_peers(struct ns_scan *s)
                                 continue;
                         }
                         char err[ERRLEN];
-                        if (!nl && !no_nl && (e->fd < 0 || !(nl = nl_open(e->fd, err))))
+                        if (!nl && !no_nl && !(nl = ns_nl_open(e, NULL)))
                                 no_nl = true;
                         if (no_nl)
                                 continue;
@@ -554,11 +581,6 @@ int ns_scan(struct ns_scan *s, char *err)
                 read_ifaces(&s->ns[i]);
         }
         resolve_peers(s);
-        for (int i = 0; i < s->n; i++) {
-                if (s->ns[i].fd >= 0)
-                        close(s->ns[i].fd);
-                s->ns[i].fd = -1;
-        }
         return 0;
 }
 
@@ -573,8 +595,7 @@ void ns_scan_free(struct ns_scan *s)
                 for (int j = 0; j < e->nifs; j++)
                         free(e->ifs[j].addr);
                 free(e->ifs);
-                if (e->fd >= 0)
-                        close(e->fd);
+                free(e->path);
         }
         free(s->ns);
         free(s->ix);
@@ -582,7 +603,9 @@ void ns_scan_free(struct ns_scan *s)
 }
 
 /* A process's UTS namespace joins it in `enter` where the namespace has one
- * of its own (nsenter -t PID -n -u); a netlab node's comes from its lab. */
+ * of its own (nsenter -t PID -n -u), while that process is still in it (a
+ * PID reused since the scan is another process); a netlab node's comes from
+ * its lab. */
 int ns_open_uts(const struct ns_entry *e)
 {
         char path[160];
@@ -592,35 +615,40 @@ int ns_open_uts(const struct ns_entry *e)
                 if (fd >= 0)
                         return fd;
         }
-        if (!e->nprocs || e->host)
+        if (!e->nprocs || e->host) {
+                errno = ENOENT;
                 return -1;
-        snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)e->procs[0].pid);
-        return open(path, O_RDONLY | O_CLOEXEC);
+        }
+        snprintf(path, sizeof(path), "/proc/%d/ns", (int)e->procs[0].pid);
+        int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return -1;
+        int net = open_ns_at(dir, "net", e->ino);
+        int fd = net < 0 ? -1 : openat(dir, "uts", O_RDONLY | O_CLOEXEC);
+        if (net >= 0)
+                close(net);
+        close(dir);
+        return fd;
 }
 
 int ns_open_net(const struct ns_entry *e)
 {
         char path[PATH_MAX];
-        for (int i = 0; i < e->nnames; i++) {
-                int fd = open(e->names[i], O_RDONLY | O_CLOEXEC);
-                if (fd >= 0)
-                        return fd;
-        }
-        for (int i = 0; i < e->nprocs; i++) {
+        int fd = e->path ? open_ns_at(AT_FDCWD, e->path, e->ino) : -1;
+        for (int i = 0; fd < 0 && i < e->nnames; i++)
+                fd = open_ns_at(AT_FDCWD, e->names[i], e->ino);
+        for (int i = 0; fd < 0 && i < e->nprocs; i++) {
                 snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)e->procs[i].pid);
-                int fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd >= 0)
-                        return fd;
+                fd = open_ns_at(AT_FDCWD, path, e->ino);
         }
-        if (e->holder[0]) {
-                int pid = 0, nfd = 0;
-                if (sscanf(e->holder, "pid %d fd %d", &pid, &nfd) == 2) {
-                        snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, nfd);
-                        return open(path, O_RDONLY | O_CLOEXEC);
-                }
+        int pid = 0, nfd = 0;
+        if (fd < 0 && sscanf(e->holder, "pid %d fd %d", &pid, &nfd) == 2) {
+                snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, nfd);
+                fd = open_ns_at(AT_FDCWD, path, e->ino);
         }
-        errno = ENOENT;
-        return -1;
+        if (fd < 0 && errno != EMFILE && errno != ENFILE && errno != ENOMEM)
+                errno = ENOENT;
+        return fd;
 }
 
 static const char *short_name(const char *mnt)

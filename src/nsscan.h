@@ -43,7 +43,7 @@ struct ns_entry {
         struct ns_iface *ifs;
         int nifs;
         char err[ERRLEN]; /* why its interfaces could not be read, or "" */
-        int fd;           /* open on the namespace during the scan, else -1 */
+        char *path;       /* a path the scan opened it by (its inode checked), or NULL */
 };
 
 struct ns_scan {
@@ -62,10 +62,14 @@ void ns_scan_free(struct ns_scan *s);
  * path), an inode, or a PID of a process inside it. -1 with err if none. */
 int ns_find(const struct ns_scan *s, const char *spec, char *err);
 
-/* A descriptor on the namespace (its bind mount, a process's, the holder's
- * descriptor), and on the UTS namespace to join with it: a netlab node's,
- * or its first process's (nsenter -t PID -n -u); -1 when it has none of its
- * own. -1 with errno when the namespace cannot be opened. */
+/* A descriptor on the namespace, opened again by a path (the scan's, its
+ * bind mounts, a process's, the holder's descriptor) whose inode is still
+ * e->ino: neither the scan nor the view holds one per namespace, so ten
+ * thousand of them need no descriptor limit raised. And one on the UTS
+ * namespace to join with it: a netlab node's, or its first process's
+ * (nsenter -t PID -n -u) while that process is still in the namespace; -1
+ * when it has none of its own. -1 with errno (ENOENT: gone, or its paths
+ * now name another namespace) when the namespace cannot be opened. */
 int ns_open_net(const struct ns_entry *e);
 int ns_open_uts(const struct ns_entry *e);
 

@@ -456,8 +456,11 @@ static struct graph_index *index_build(struct console *c)
         ix->ys = malloc(un * sizeof(int));
         ix->undrawn = malloc(ue * sizeof(int));
         ix->seen = calloc(ue, sizeof(unsigned));
-        ix->epick = malloc(ue * sizeof(int));
-        ix->npick = malloc(un * sizeof(int));
+        /* Also each band's next slot while the index is built: a tall
+         * layout (a thousand unlinked namespaces on netlab host) has more
+         * bands than links. */
+        ix->epick = malloc((ue > nb ? ue : nb) * sizeof(int));
+        ix->npick = malloc((un > nb ? un : nb) * sizeof(int));
         if (!ix->nfirst || !ix->efirst || !ix->nitem || !ix->ebox || !ix->xs || !ix->xe ||
             !ix->ys || !ix->undrawn || !ix->seen || !ix->epick || !ix->npick)
                 goto fail;

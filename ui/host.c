@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #define RESCAN_MS 1000
@@ -76,32 +75,6 @@ static void follow(struct console *c, int changed)
         c->dirty = true;
 }
 
-/* The view holds two descriptors per namespace (hostview.h) and a scan one
- * more while it runs: the soft limit goes up to the hard one, and as root
- * the hard one too (within fs.nr_open) when a machine with tens of
- * thousands of namespaces needs more (a 10,000-node lab failed the view
- * with "Too many open files"). */
-static void raise_nofile(long long nns)
-{
-        struct rlimit rl;
-        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-                return;
-        rlim_t want = (rlim_t)(3 * nns + 1024);
-        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
-                FILE *f = fopen("/proc/sys/fs/nr_open", "re");
-                unsigned long long nr = 0;
-                if (f && fscanf(f, "%llu", &nr) != 1)
-                        nr = 0;
-                if (f)
-                        fclose(f);
-                struct rlimit hard = {want < nr ? want : nr, want < nr ? want : nr};
-                if (hard.rlim_max > rl.rlim_max && setrlimit(RLIMIT_NOFILE, &hard) == 0)
-                        return;
-        }
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 int host_start(struct console *c, char *err)
 {
         struct host_ui *h = &g_host;
@@ -109,11 +82,9 @@ int host_start(struct console *c, char *err)
         h->fds[0] = h->fds[1] = h->stop[0] = h->stop[1] = -1;
         if (hostview_init(&h->hv, err) < 0)
                 return -1;
-        raise_nofile(0);
+        /* No descriptor per namespace (hostview.h): no limit to raise. */
         struct ns_scan s;
         int rc = ns_scan(&s, err);
-        if (rc == 0)
-                raise_nofile(s.n);
         if (rc < 0 || hostview_apply(&h->hv, &s, err) < 0) {
                 hostview_free(&h->hv);
                 return -1;
