@@ -164,6 +164,7 @@ void lab_free(struct lab *lab)
         free(lab->ifaces);
         free(lab->name_ix);
         free(lab->addr_ix);
+        free(lab->ifname_ix);
         free(lab);
 }
 
@@ -277,13 +278,85 @@ int lab_add_node(struct lab *lab, const char *name, const struct node_kind *kind
         return lab->nnodes++;
 }
 
+/* The interface index's first slot for node's interface name. */
+static size_t ifname_slot(const struct lab *lab, int node, const char *name)
+{
+        uint64_t h =
+            hash_bytes(name, strlen(name)) ^ (uint64_t)(unsigned)node * 0x9e3779b97f4a7c15ull;
+        return (size_t)(h ^ h >> 32) & ((size_t)lab->ifname_cap - 1);
+}
+
+static void ifname_index_put(struct lab *lab, int iface)
+{
+        const struct iface *f = &lab->ifaces[iface];
+        size_t mask = (size_t)lab->ifname_cap - 1, s = ifname_slot(lab, f->node, f->name);
+        while (lab->ifname_ix[s])
+                s = (s + 1) & mask;
+        lab->ifname_ix[s] = iface + 1;
+        lab->ifname_used++;
+}
+
+/* Puts iface (just listed on its node) in the interface index, made anew
+ * from the nodes' lists when it would be more than half full (its dropped
+ * entries go then). On no memory the index is dropped and lookups scan. */
+static void ifname_index_add(struct lab *lab, int iface)
+{
+        if (2 * (lab->ifname_used + 1) > lab->ifname_cap) {
+                int listed = 0, cap = 64;
+                for (int i = 0; i < lab->nnodes; i++)
+                        listed += lab->nodes[i].nifaces;
+                while (cap < 4 * listed)
+                        cap *= 2;
+                free(lab->ifname_ix);
+                lab->ifname_ix = calloc((size_t)cap, sizeof(int));
+                lab->ifname_cap = lab->ifname_ix ? cap : 0;
+                lab->ifname_used = 0;
+                for (int i = 0; lab->ifname_ix && i < lab->nnodes; i++)
+                        for (int k = 0; k < lab->nodes[i].nifaces; k++)
+                                ifname_index_put(lab, lab->nodes[i].ifaces[k]);
+                return; /* iface was listed: it is in */
+        }
+        ifname_index_put(lab, iface);
+}
+
 int lab_find_iface(const struct lab *lab, int node, const char *ifname)
 {
         const struct node *n = &lab->nodes[node];
-        for (int i = 0; i < n->nifaces; i++)
-                if (strcmp(lab->ifaces[n->ifaces[i]].name, ifname) == 0)
-                        return n->ifaces[i];
+        if (!lab->ifname_ix) {
+                for (int i = 0; i < n->nifaces; i++)
+                        if (strcmp(lab->ifaces[n->ifaces[i]].name, ifname) == 0)
+                                return n->ifaces[i];
+                return -1;
+        }
+        size_t mask = (size_t)lab->ifname_cap - 1;
+        for (size_t s = ifname_slot(lab, node, ifname); lab->ifname_ix[s]; s = (s + 1) & mask) {
+                int i = lab->ifname_ix[s] - 1;
+                if (i >= 0 && lab->ifaces[i].node == node &&
+                    strcmp(lab->ifaces[i].name, ifname) == 0)
+                        return i;
+        }
         return -1;
+}
+
+void lab_iface_drop(struct lab *lab, int iface)
+{
+        struct iface *f = &lab->ifaces[iface];
+        struct node *n = &lab->nodes[f->node];
+        for (int i = 0; i < n->nifaces; i++)
+                if (n->ifaces[i] == iface) {
+                        memmove(&n->ifaces[i], &n->ifaces[i + 1],
+                                (size_t)(n->nifaces - i - 1) * sizeof(int));
+                        n->nifaces--;
+                        break;
+                }
+        if (!lab->ifname_ix)
+                return;
+        size_t mask = (size_t)lab->ifname_cap - 1;
+        for (size_t s = ifname_slot(lab, f->node, f->name); lab->ifname_ix[s]; s = (s + 1) & mask)
+                if (lab->ifname_ix[s] == iface + 1) {
+                        lab->ifname_ix[s] = -1; /* probes go on past it */
+                        return;
+                }
 }
 
 void lab_netns_path(const struct lab *lab, const char *name, char *buf, size_t len)
@@ -480,6 +553,7 @@ static int iface_new(struct lab *lab, int node, int link, const char *name, char
                 f->mac[5] = (uint8_t)idx;
         }
         n->ifaces[n->nifaces++] = idx;
+        ifname_index_add(lab, idx);
         return idx;
 }
 
@@ -505,7 +579,7 @@ int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_para
         int b = iface_new(lab, node_b, li, ifname_b, err);
         if (b < 0) {
                 /* undo a */
-                lab->nodes[node_a].nifaces--;
+                lab_iface_drop(lab, a);
                 lab->nifaces--;
                 return -1;
         }

@@ -193,6 +193,10 @@ struct lab {
         int *name_ix;      /* node index + 1, 0 empty */
         uint64_t *addr_ix; /* address hashes (never 0); stale after a removal */
         int name_cap, name_used, addr_cap, addr_used;
+        /* A node's interfaces by name (lab_find_iface): iface index + 1, 0
+         * empty, -1 one taken off its node (lab_iface_drop). */
+        int *ifname_ix;
+        int ifname_cap, ifname_used;
 };
 
 /* Model. Each returns the new object's index, or -1 with err filled. */
@@ -238,6 +242,9 @@ bool lab_node_has(const struct lab *lab, int node, unsigned flag);
 int lab_add_link(struct lab *lab, int node_a, int node_b, const struct link_params *p,
                  const char *ifname_a, const char *ifname_b, const char *where, char *err);
 int lab_find_iface(const struct lab *lab, int node, const char *ifname);
+/* Takes iface off its node's interfaces (a deleted link's ends): no longer
+ * found by name, its name free again on that node. */
+void lab_iface_drop(struct lab *lab, int iface);
 int lab_iface_add_addr(struct lab *lab, int iface, const char *cidr, char *err);
 /* Adds or replaces one VLAN entry on a switch port. */
 int lab_port_add_vlan(struct lab *lab, int iface, uint16_t vid, bool pvid, bool untagged,

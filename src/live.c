@@ -202,14 +202,7 @@ static void model_del_link(struct lab *lab, int link)
         struct link *l = &lab->links[link];
         int ends[2] = {l->a, l->b};
         for (int k = 0; k < 2; k++) {
-                struct node *n = &lab->nodes[lab->ifaces[ends[k]].node];
-                for (int i = 0; i < n->nifaces; i++)
-                        if (n->ifaces[i] == ends[k]) {
-                                memmove(&n->ifaces[i], &n->ifaces[i + 1],
-                                        (size_t)(n->nifaces - i - 1) * sizeof(int));
-                                n->nifaces--;
-                                break;
-                        }
+                lab_iface_drop(lab, ends[k]);
                 /* Nothing of it is the lab's any more (the model's own checks
                  * walk every interface). */
                 struct iface *f = &lab->ifaces[ends[k]];

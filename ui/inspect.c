@@ -318,23 +318,6 @@ static void line(struct lines *s, int indent, attr_t a, const char *fmt, ...)
         put_str(y, s->x + indent, s->w - indent, buf, a);
 }
 
-/* lab_find_iface from just after the last one found: the kernel lists a
- * node's interfaces in the order the lab made them, so a 1,000-port
- * switch's inspector finds each port in a step (a walk of every port for
- * each was a million strcmp a frame: redraws of 15 to 80 ms). */
-static int find_iface_near(const struct lab *lab, int node, const char *ifname, int *cursor)
-{
-        const struct node *n = &lab->nodes[node];
-        for (int k = 0; k < n->nifaces; k++) {
-                int at = (*cursor + k) % n->nifaces;
-                if (strcmp(lab->ifaces[n->ifaces[at]].name, ifname) == 0) {
-                        *cursor = at + 1;
-                        return n->ifaces[at];
-                }
-        }
-        return -1;
-}
-
 static void peer_of(struct console *c, int i, char *buf, size_t len)
 {
         buf[0] = '\0';
@@ -623,14 +606,13 @@ void draw_inspector(struct console *c, int y, int x, int h, int w)
                 return;
         }
         draw_services(&s, in);
-        int cursor = 0;
         for (int i = 0; i < in->nli; i++) {
                 const struct nl_link_info *l = &in->li[i];
                 if (strcmp(l->name, "lo") == 0)
                         continue;
                 fmt_mac(l->mac, mac, sizeof(mac));
                 bool up = (l->flags & IFF_UP) && l->oper_up;
-                int fi = find_iface_near(c->lab, node, l->name, &cursor);
+                int fi = lab_find_iface(c->lab, node, l->name);
                 peer_of(c, fi, peer, sizeof(peer));
                 attr_t a =
                     A_BOLD |

@@ -186,6 +186,79 @@ static void test_many(void)
         lab_free(lab);
 }
 
+/* Interfaces by name (lab.c's index, kept as each node's list): a
+ * 1,000-port switch's ports and its hosts' eth0 and eth1 are each found on
+ * their node only; a port taken off (a link deleted live) is not, its name
+ * is free again, the ports after it still found; a link whose second end
+ * is refused leaves its first end's name free. */
+static void test_ifaces(void)
+{
+        char err[ERRLEN], name[32];
+        struct lab *lab = lab_new("t", err);
+        int sw = lab_add_node(lab, "big", &kind_switch, "x", err);
+        int h[1000], e1[3];
+        for (int i = 0; i < 1000; i++) {
+                snprintf(name, sizeof(name), "h%d", i);
+                h[i] = lab_add_node(lab, name, &kind_host, "x", err);
+                int l = lab_add_link(lab, h[i], sw, NULL, NULL, NULL, "x", err);
+                CHECK(l >= 0, "%s", err);
+        }
+        for (int i = 0; i < 3; i++) /* a few with two interfaces: eth1 too */
+                CHECK(lab_add_link(lab, h[i], h[999 - i], NULL, NULL, NULL, "x", err) >= 0, "%s",
+                      err);
+        for (int i = 0; i < 1000; i += 37) {
+                snprintf(name, sizeof(name), "p%d", i + 1);
+                int p = lab_find_iface(lab, sw, name), e = lab_find_iface(lab, h[i], "eth0");
+                CHECK(p >= 0 && lab->ifaces[p].node == sw && !strcmp(lab->ifaces[p].name, name),
+                      "%s: %d", name, p);
+                CHECK(e >= 0 && lab_iface_peer(lab, e) == p, "h%d:eth0: %d (peer %s)", i, e, name);
+                CHECK(lab_find_iface(lab, sw, "eth0") < 0 && lab_find_iface(lab, h[i], name) < 0,
+                      "found on another node: %s", name);
+        }
+        for (int i = 0; i < 3; i++) {
+                e1[i] = lab_find_iface(lab, h[i], "eth1");
+                CHECK(e1[i] >= 0 && lab->ifaces[e1[i]].node == h[i], "h%d:eth1: %d", i, e1[i]);
+        }
+        CHECK(lab_find_iface(lab, h[3], "eth1") < 0, "h3 has no eth1");
+        int p500 = lab_find_iface(lab, sw, "p500");
+        lab_iface_drop(lab, p500);
+        CHECK(lab_find_iface(lab, sw, "p500") < 0, "a dropped port is found");
+        CHECK(lab->nodes[sw].nifaces == 999, "%d ports", lab->nodes[sw].nifaces);
+        CHECK(lab_find_iface(lab, sw, "p501") == p500 + 2 && lab_find_iface(lab, sw, "p1000") >= 0,
+              "the ports after a dropped one: %d", lab_find_iface(lab, sw, "p501"));
+        int hx = lab_add_node(lab, "hx", &kind_host, "x", err);
+        int l = lab_add_link(lab, hx, sw, NULL, NULL, "p500", "x", err);
+        CHECK(l >= 0 && lab_find_iface(lab, sw, "p500") == lab->links[l].b, "p500 again: %d (%s)",
+              lab_find_iface(lab, sw, "p500"), err);
+        /* Links deleted and made again, many times over: the index is made
+         * anew (its dropped entries go), every port still found once. */
+        for (int k = 0; k < 3000; k++) {
+                lab_iface_drop(lab, lab_find_iface(lab, sw, "p500"));
+                l = lab_add_link(lab, hx, sw, NULL, NULL, "p500", "x", err);
+                lab_iface_drop(lab, lab->links[l].a);
+        }
+        int found = 0;
+        for (int i = 1; i <= 1000; i++) {
+                snprintf(name, sizeof(name), "p%d", i);
+                int p = lab_find_iface(lab, sw, name);
+                found += p >= 0 && lab->ifaces[p].node == sw && !strcmp(lab->ifaces[p].name, name);
+        }
+        CHECK(found == 1000 && lab->nodes[sw].nifaces == 1000 && lab->nodes[hx].nifaces == 1,
+              "after 3000 links made and deleted: %d ports found, %d listed", found,
+              lab->nodes[sw].nifaces);
+        int listed = 0;
+        for (int i = 0; i < lab->nnodes; i++)
+                listed += lab->nodes[i].nifaces;
+        CHECK(lab->ifname_cap <= 8 * listed, "the index grew to %d for %d interfaces",
+              lab->ifname_cap, listed);
+        CHECK(lab_add_link(lab, hx, sw, NULL, "up", "bad/name", "x", err) < 0, "bad name taken");
+        CHECK(lab_find_iface(lab, hx, "up") < 0, "the refused link's first end stays");
+        CHECK(lab_add_link(lab, hx, sw, NULL, "up", NULL, "x", err) >= 0 &&
+                  lab_find_iface(lab, hx, "up") >= 0,
+              "its name again: %s", err);
+        lab_free(lab);
+}
+
 static void test_vlans(void)
 {
         char err[ERRLEN];
@@ -309,6 +382,7 @@ int main(void)
         test_links_and_macs();
         test_addresses_and_validate();
         test_many();
+        test_ifaces();
         test_vlans();
         test_kinds();
 
