@@ -170,6 +170,103 @@ static void carry_function(struct carry *c, int fidx, const char *user, int dept
         }
 }
 
+/* The key under which a loaded module holds the function at fidx (frr.start
+ * is require("netlab.frr").start): its module's name in mod, or NULL. */
+static const char *module_function(lua_State *L, int fidx, char *mod, size_t mlen, char *key,
+                                   size_t klen)
+{
+        const char *found = NULL;
+        lua_getglobal(L, "package");
+        if (lua_istable(L, -1)) {
+                lua_getfield(L, -1, "loaded");
+                lua_pushnil(L);
+                while (!found && lua_next(L, -2)) {
+                        if (lua_istable(L, -1) && lua_type(L, -2) == LUA_TSTRING) {
+                                lua_pushnil(L);
+                                while (lua_next(L, -2)) {
+                                        if (!found && lua_type(L, -2) == LUA_TSTRING &&
+                                            lua_rawequal(L, -1, fidx)) {
+                                                snprintf(key, klen, "%s", lua_tostring(L, -2));
+                                                snprintf(mod, mlen, "%s", lua_tostring(L, -4));
+                                                found = mod;
+                                        }
+                                        lua_pop(L, 1);
+                                }
+                        }
+                        lua_pop(L, 1);
+                }
+                if (found)
+                        lua_pop(L, 1); /* lua_next's key, left when the loop stopped early */
+                lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return found;
+}
+
+/* lab:on_up's functions (netlab.core keeps them in the "list" upvalue of
+ * the on_up experiment's function, each {fn, where, src, line}), carried as
+ * the statements of the lab's file that registered them: the call's line to
+ * the end of a function written in it, after what it uses; a function
+ * defined before the call is carried as a helper, then the call's line; a
+ * module's function (frr.start) is named through require. */
+static void save_on_up(struct carry *c, const struct nlua_exp *e)
+{
+        lua_State *L = c->N->L;
+        FILE *out = c->out;
+        int top = lua_gettop(L);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, e->fn_ref);
+        int wrapper = lua_gettop(L);
+        const char *up;
+        for (int k = 1; (up = lua_getupvalue(L, wrapper, k)); k++) {
+                if (!strcmp(up, "list") && lua_istable(L, -1))
+                        break;
+                lua_pop(L, 1);
+        }
+        if (!up) {
+                fputs("-- note: lab:on_up's functions could not be saved (add them back by hand)\n",
+                      out);
+                lua_settop(L, top);
+                return;
+        }
+        int list = lua_gettop(L);
+        fputs("\n-- What runs once the lab is up (lab:on_up), as written in the lab's file.\n", out);
+        for (lua_Integer i = 1; i <= luaL_len(L, list); i++) {
+                lua_geti(L, list, i);
+                int u = lua_gettop(L);
+                lua_getfield(L, u, "fn");
+                lua_getfield(L, u, "where");
+                lua_getfield(L, u, "src");
+                lua_getfield(L, u, "line");
+                int fn = u + 1;
+                const char *where = lua_tostring(L, u + 2) ? lua_tostring(L, u + 2) : "?";
+                const char *src = lua_tostring(L, u + 3);
+                int line = (int)lua_tointeger(L, u + 4);
+                char user[96], mod[128], key[128];
+                snprintf(user, sizeof(user), "lab:on_up at %.80s", where);
+                lua_Debug ar;
+                lua_pushvalue(L, fn);
+                lua_getinfo(L, ">S", &ar);
+                bool here = src && src[0] == '@' && line > 0 && ar.source[0] == '@' &&
+                            !strcmp(ar.source, src) && ar.linedefined > 0;
+                if (here) { /* written in the lab's file */
+                        bool inline_fn = ar.linedefined >= line;
+                        carry_function(c, fn, user, inline_fn ? 0 : 1);
+                        int last = inline_fn ? ar.lastlinedefined : line;
+                        fprintf(out, "-- from %s:%d\n", src + 1, line);
+                        if (!copy_lines(src + 1, line, last, out))
+                                fprintf(out, "-- note: %s no longer holds it\n", src + 1);
+                } else if (module_function(L, fn, mod, sizeof(mod), key, sizeof(key))) {
+                        fprintf(out, "lab:on_up(require(\"%s\").%s) -- as at %s\n", mod, key, where);
+                } else {
+                        fprintf(out, "-- note: %s: its function could not be saved (add it back by "
+                                     "hand)\n",
+                                user);
+                }
+                lua_settop(L, list);
+        }
+        lua_settop(L, top);
+}
+
 /* The experiments, carried as their text in the lab's own file (the
  * experiment() call to its function's end), after what they use. */
 static void save_experiments(struct nlua *N, FILE *out)
@@ -180,14 +277,19 @@ static void save_experiments(struct nlua *N, FILE *out)
                 return;
         c->N = N;
         c->out = out;
-        if (N->nexp)
-                fputs("\n-- The experiments, as written in the lab's file, after what they use.\n",
-                      out);
         for (int i = 0; i < N->lab->nnodes; i++)
                 if (lab_node_live(N->lab, i) && lab_save_node_local(N->lab->nodes[i].name))
                         carried(c, N->lab->nodes[i].name); /* the saved file has its local */
+        int up = nlua_up_exp(N);
+        if (up >= 0)
+                save_on_up(c, &N->exp[up]);
+        if (N->nexp > (up >= 0))
+                fputs("\n-- The experiments, as written in the lab's file, after what they use.\n",
+                      out);
         for (int i = 0; i < N->nexp; i++) {
                 const struct nlua_exp *e = &N->exp[i];
+                if (e->up)
+                        continue;
                 if (!e->src || !e->src[0] || e->line0 <= 0) {
                         fprintf(out, "-- experiment \"%s\" was not written in a lab file: not saved\n",
                                 e->name);
@@ -218,7 +320,10 @@ int nlua_save(struct nlua *N, const char *path, bool force, char *err)
         FILE *out = save_open(path, force, err);
         if (!out)
                 return -1;
-        int rc = lab_save_lua(N->lab, out, err);
+        const char *spec = nlua_topo_spec(N->lab->file); /* not a temporary file's name */
+        char from[1100];
+        snprintf(from, sizeof(from), spec ? "`netlab %.1000s`" : "%.1000s", spec ? spec : N->lab->file);
+        int rc = lab_save_lua(N->lab, path, from, out, err);
         if (rc == 0)
                 save_experiments(N, out);
         if (fclose(out) != 0 && rc == 0)

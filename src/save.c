@@ -320,11 +320,26 @@ static void put_node_l3(const struct lab *lab, int i, FILE *out)
         }
 }
 
-int lab_save_lua(const struct lab *lab, FILE *out, char *err)
+/* Where the file came from and how to open it, as Lua comments (one line
+ * each: names and paths hold no newline, but are cut at one all the same).
+ * No date: saving the same lab twice gives the same file (a diff shows the
+ * edits). */
+static void put_header(const struct lab *lab, const char *path, const char *from, FILE *out)
 {
-        fprintf(out, "-- %s.lua — saved by netlab from the running lab \"%s\" (live edits\n"
-                     "-- included). `netlab %s.lua` builds the same network.\n",
-                lab->name, lab->name, lab->name);
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        fprintf(out, "-- %.*s: lab \"%s\" as it ran (live edits included), saved by netlab\n",
+                (int)strcspn(base, "\n"), base, lab->name);
+        if (from && *from)
+                fprintf(out, "-- It was built from %.*s\n", (int)strcspn(from, "\n"), from);
+        fprintf(out, "-- `netlab %.*s` builds the same network; while lab \"%s\" runs,\n"
+                     "-- `netlab --name NEW %.*s` builds a copy of it beside it.\n",
+                (int)strcspn(base, "\n"), base, lab->name, (int)strcspn(base, "\n"), base);
+}
+
+int lab_save_lua(const struct lab *lab, const char *path, const char *from, FILE *out,
+                 char *err)
+{
+        put_header(lab, path, from, out);
         fputs("local lab = netlab.lab(", out);
         put_str(out, lab->name);
         fputs(")\n\n", out);

@@ -11,11 +11,14 @@
 #include "err.h"
 #include "lab.h"
 
-/* Writes the topology part: `local lab = netlab.lab("NAME")`, then one
- * statement per node, link, subinterface, route and firewall; each node
- * whose name is a Lua identifier also gets a local of that name (what
- * experiments carried from the original usually call it). */
-int lab_save_lua(const struct lab *lab, FILE *out, char *err);
+/* Writes the topology part: a header naming path (the file written) and
+ * from (the lab's own file or command line, NULL unknown), then `local lab
+ * = netlab.lab("NAME")` (the saved lab keeps its name: --name gives a copy
+ * another), then one statement per node, link, subinterface, route and
+ * firewall; each node whose name is a Lua identifier also gets a local of
+ * that name (what experiments carried from the original usually call it). */
+int lab_save_lua(const struct lab *lab, const char *path, const char *from, FILE *out,
+                 char *err);
 /* True when a node called name gets a local of that name in a saved file
  * (a Lua identifier, not a keyword, not "lab"). */
 bool lab_save_node_local(const char *name);

@@ -677,10 +677,17 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
         }
         if (!hostv)
                 con_log(c, "console on %s (lab %s)", c->lab_path, c->lab->name);
-        /* A second console on a running lab: say whose it is, open nothing. */
+        /* A second console on a running lab: say whose it is and the two ways
+         * on (a saved copy of a running lab has its name), open nothing. */
         if (!hostv && lab_running(c->lab->name, err)) {
-                fprintf(stderr, "netlab: %s\n", err);
-                server_tell("fail %s", err);
+                const char *spec = nlua_topo_spec(c->lab_path);
+                fprintf(stderr,
+                        "netlab: %s: netlab attach %s opens its console; netlab --name NEW %s builds "
+                        "another beside it\n",
+                        err, c->lab->name, spec ? spec : c->lab_path);
+                server_tell("fail %s: netlab attach %s opens its console; netlab --name NEW %s "
+                            "builds another beside it",
+                            err, c->lab->name, spec ? spec : c->lab_path);
                 nlua_free(c->L);
                 return 1;
         }

@@ -494,7 +494,8 @@ return function(classes)
         end
       end)
     end
-    list[#list + 1] = { fn = fn, where = where }
+    -- src and line: where the call is, for lab:save to carry it (live_api.c).
+    list[#list + 1] = { fn = fn, where = where, src = info and info.source, line = info and info.currentline }
   end
   -- Services in nodes (node:service, ...): their own file.
   require("netlab.service")(classes)
