@@ -185,7 +185,9 @@ static const char *module_function(lua_State *L, int fidx, char *mod, size_t mle
                                 lua_pushnil(L);
                                 while (lua_next(L, -2)) {
                                         if (!found && lua_type(L, -2) == LUA_TSTRING &&
-                                            lua_rawequal(L, -1, fidx)) {
+                                            lua_rawequal(L, -1, fidx) &&
+                                            !strpbrk(lua_tostring(L, -2), "\"\\\n") &&
+                                            !strpbrk(lua_tostring(L, -4), "\"\\\n")) {
                                                 snprintf(key, klen, "%s", lua_tostring(L, -2));
                                                 snprintf(mod, mlen, "%s", lua_tostring(L, -4));
                                                 found = mod;
@@ -256,7 +258,9 @@ static void save_on_up(struct carry *c, const struct nlua_exp *e)
                         if (!copy_lines(src + 1, line, last, out))
                                 fprintf(out, "-- note: %s no longer holds it\n", src + 1);
                 } else if (module_function(L, fn, mod, sizeof(mod), key, sizeof(key))) {
-                        fprintf(out, "lab:on_up(require(\"%s\").%s) -- as at %s\n", mod, key, where);
+                        bool ident = lab_save_node_local(key) || !strcmp(key, "lab");
+                        fprintf(out, "lab:on_up(require(\"%s\")%s%s%s) -- from %s\n", mod,
+                                ident ? "." : "[\"", key, ident ? "" : "\"]", where);
                 } else {
                         fprintf(out, "-- note: %s: its function could not be saved (add it back by "
                                      "hand)\n",
