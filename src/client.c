@@ -77,44 +77,10 @@ static void lab_name(size_t len, const unsigned char *d, const char **name)
         }
 }
 
-/* Frames from the server as they arrive: the bytes read so far, and how
- * many of them the frames already taken used. */
-struct frames {
-        unsigned char buf[70000]; /* a whole frame fits (len is 16 bits) */
-        size_t have, off;
-};
-
-/* Reads what sock has after the frames not yet taken: read()'s answer (0
- * at the end, or when a frame would not fit). */
-static ssize_t frames_read(int sock, struct frames *f)
-{
-        memmove(f->buf, f->buf + f->off, f->have - f->off);
-        f->have -= f->off;
-        f->off = 0;
-        ssize_t n = read(sock, f->buf + f->have, sizeof(f->buf) - f->have);
-        if (n > 0)
-                f->have += (size_t)n;
-        return n;
-}
-
-/* The next whole frame read: its header into *h, its data returned; NULL
- * until one has come whole. */
-static const unsigned char *frame_next(struct frames *f, struct srv_hdr *h)
-{
-        if (f->have - f->off < sizeof(*h))
-                return NULL;
-        memcpy(h, f->buf + f->off, sizeof(*h));
-        if (f->have - f->off < sizeof(*h) + h->len)
-                return NULL;
-        const unsigned char *d = f->buf + f->off + sizeof(*h);
-        f->off += sizeof(*h) + h->len;
-        return d;
-}
-
 int client_count(int sock, int timeout_ms)
 {
         int n = -1;
-        static struct frames in; /* the console's output may come first */
+        static struct srv_frames in; /* the console's output may come first */
         in.have = in.off = 0;
         if (send_frame(sock, SRV_COUNT, NULL, 0) < 0) {
                 close(sock);
@@ -124,14 +90,14 @@ int client_count(int sock, int timeout_ms)
                 struct pollfd pf = {.fd = sock, .events = POLLIN};
                 if (poll(&pf, 1, timeout_ms) <= 0)
                         break;
-                ssize_t r = frames_read(sock, &in);
+                ssize_t r = srv_frames_read(sock, &in);
                 if (r < 0 && errno == EINTR)
                         continue;
                 if (r <= 0)
                         break;
                 struct srv_hdr h;
                 const unsigned char *d;
-                while ((d = frame_next(&in, &h)))
+                while ((d = srv_frame_next(&in, &h)))
                         if (h.type == SRV_COUNT && h.len == sizeof(int32_t)) {
                                 int32_t v;
                                 memcpy(&v, d, sizeof(v));
@@ -166,7 +132,7 @@ int client_attach(int sock, const char *name)
         int rc = 1;
         const char *why = "lost the lab server";
         char killed[64];
-        struct frames in = {.have = 0};
+        struct srv_frames in = {.have = 0};
         for (;;) {
                 struct pollfd pf[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
                                        {.fd = sock, .events = POLLIN},
@@ -210,7 +176,7 @@ int client_attach(int sock, const char *name)
                         break;
                 }
                 if (pf[1].revents) {
-                        ssize_t n = frames_read(sock, &in);
+                        ssize_t n = srv_frames_read(sock, &in);
                         if (n <= 0 && !(n < 0 && errno == EINTR))
                                 break;
                         if (n < 0)
@@ -218,7 +184,7 @@ int client_attach(int sock, const char *name)
                         bool done = false;
                         struct srv_hdr h;
                         const unsigned char *d;
-                        while (!done && (d = frame_next(&in, &h))) {
+                        while (!done && (d = srv_frame_next(&in, &h))) {
                                 if (h.type == SRV_OUTPUT)
                                         write_all(STDOUT_FILENO, d, h.len);
                                 else if (h.type == SRV_EXIT && h.len >= sizeof(int32_t)) {

@@ -39,8 +39,7 @@ struct client {
         int fd;
         unsigned char *out; /* frames waiting to be written */
         size_t olen, ocap;
-        unsigned char in[70000]; /* a partial frame */
-        size_t ilen;
+        struct srv_frames in;   /* what it sent, up to a partial frame */
         struct srv_winsz ws;    /* its terminal's size (0 x 0: not told yet) */
         unsigned long active;   /* when it last typed or resized (the server's count) */
 };
@@ -357,28 +356,42 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
         }
 }
 
+ssize_t srv_frames_read(int fd, struct srv_frames *f)
+{
+        memmove(f->buf, f->buf + f->off, f->have - f->off);
+        f->have -= f->off;
+        f->off = 0;
+        ssize_t n = read(fd, f->buf + f->have, sizeof(f->buf) - f->have);
+        if (n > 0)
+                f->have += (size_t)n;
+        return n;
+}
+
+const unsigned char *srv_frame_next(struct srv_frames *f, struct srv_hdr *h)
+{
+        if (f->have - f->off < sizeof(*h))
+                return NULL;
+        memcpy(h, f->buf + f->off, sizeof(*h));
+        if (f->have - f->off < sizeof(*h) + h->len)
+                return NULL;
+        const unsigned char *d = f->buf + f->off + sizeof(*h);
+        f->off += sizeof(*h) + h->len;
+        return d;
+}
+
 static int client_read(struct server *s, int i)
 {
         struct client *c = &s->cl[i];
-        ssize_t n = read(c->fd, c->in + c->ilen, sizeof(c->in) - c->ilen);
+        ssize_t n = srv_frames_read(c->fd, &c->in);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
                 return -1;
-        if (n < 0)
-                return 0;
-        c->ilen += (size_t)n;
-        size_t off = 0;
-        while (c->ilen - off >= sizeof(struct srv_hdr)) {
-                struct srv_hdr h;
-                memcpy(&h, c->in + off, sizeof(h));
-                if (c->ilen - off < sizeof(h) + h.len)
-                        break;
-                on_client_frame(s, i, &h, c->in + off + sizeof(h));
+        struct srv_hdr h;
+        const unsigned char *d;
+        while (n > 0 && (d = srv_frame_next(&c->in, &h))) {
+                on_client_frame(s, i, &h, d);
                 if (i >= s->ncl || &s->cl[i] != c || c->fd < 0)
                         return 0;
-                off += sizeof(h) + h.len;
         }
-        memmove(c->in, c->in + off, c->ilen - off);
-        c->ilen -= off;
         return 0;
 }
 

@@ -50,6 +50,19 @@ struct srv_winsz {
         uint16_t rows, cols;
 };
 
+/* Frames as they arrive on a socket (either end): the bytes read so far,
+ * and how many of them the frames already taken used. */
+struct srv_frames {
+        unsigned char buf[70000]; /* a whole frame fits (len is 16 bits) */
+        size_t have, off;
+};
+/* Reads what fd has after the frames not yet taken: read()'s answer (0 at
+ * the end, or when a frame would not fit). */
+ssize_t srv_frames_read(int fd, struct srv_frames *f);
+/* The next whole frame read: its header into *h, its data returned; NULL
+ * until one has come whole. */
+const unsigned char *srv_frame_next(struct srv_frames *f, struct srv_hdr *h);
+
 /* Starts a lab server running argv (the console: netlab's own binary with
  * the lab file) on a new pty of rows x cols, detached from the caller's
  * terminal and session. With client_fd >= 0, that connected socket is its
