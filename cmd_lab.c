@@ -590,8 +590,9 @@ int cmd_exec(int argc, char **argv)
                 close(mnt); /* a placeholder: nothing mounted on it */
                 mnt = -1;
         }
+        int base = mnt < 0 ? nodefs_base_openat(dir) : -1; /* (nodefs.h) */
         close(dir);
-        if (netns_enter_node(net, uts, mnt, err) < 0) {
+        if (netns_enter_node(net, uts, mnt, base, err) < 0) {
                 fprintf(stderr, "netlab exec: %s\n", err);
                 return 1;
         }

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -118,16 +119,22 @@ int netns_remove(const char *path, char *err)
         return 0;
 }
 
-int netns_enter(int net_fd, int uts_fd, char *err)
+static int enter_from(int net_fd, int uts_fd, int base_fd, char *err)
 {
         if (setns(net_fd, CLONE_NEWNET) < 0)
                 return errf_sys(err, NULL, "Cannot enter network namespace");
         if (uts_fd >= 0 && setns(uts_fd, CLONE_NEWUTS) < 0)
                 return errf_sys(err, NULL, "Cannot enter UTS namespace");
+        /* setns into a mount namespace moves to its root: the directory is
+         * found again there (a base refused: the copy is the caller's). */
+        char cwd[PATH_MAX];
+        bool based = base_fd >= 0 && getcwd(cwd, sizeof(cwd)) && setns(base_fd, CLONE_NEWNS) == 0;
         /* /sys must show this network namespace's interfaces: a private
          * mount namespace with a fresh sysfs, as `ip netns exec` does. */
         if (unshare(CLONE_NEWNS) < 0)
                 return errf_sys(err, NULL, "Cannot create a mount namespace");
+        if (based && chdir(cwd) < 0 && chdir("/") < 0)
+                return errf_sys(err, NULL, "Cannot change directory to \"%s\"", cwd);
         if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
                 return errf_sys(err, NULL, "Cannot make / a slave mount");
         unsigned long flags = 0;
@@ -138,10 +145,15 @@ int netns_enter(int net_fd, int uts_fd, char *err)
         return 0;
 }
 
-int netns_enter_node(int net_fd, int uts_fd, int mnt_fd, char *err)
+int netns_enter(int net_fd, int uts_fd, char *err)
+{
+        return enter_from(net_fd, uts_fd, -1, err);
+}
+
+int netns_enter_node(int net_fd, int uts_fd, int mnt_fd, int base_fd, char *err)
 {
         if (mnt_fd < 0)
-                return netns_enter(net_fd, uts_fd, err);
+                return enter_from(net_fd, uts_fd, base_fd, err);
         if (setns(net_fd, CLONE_NEWNET) < 0)
                 return errf_sys(err, NULL, "setns (net)");
         if (uts_fd >= 0 && setns(uts_fd, CLONE_NEWUTS) < 0)

@@ -48,7 +48,8 @@ static void child_enter(const struct lab *lab, const struct node *n)
         int net = lab_ns_open(lab, n, CLONE_NEWNET, e);
         int uts = net < 0 ? -1 : lab_ns_open(lab, n, CLONE_NEWUTS, e);
         int mnt = net < 0 || !n->ndirs ? -1 : nodefs_open(lab, n, e);
-        if (net < 0 || (n->ndirs && mnt < 0) || netns_enter_node(net, uts, mnt, e) < 0) {
+        int base = net < 0 || n->ndirs ? -1 : nodefs_base_open(lab);
+        if (net < 0 || (n->ndirs && mnt < 0) || netns_enter_node(net, uts, mnt, base, e) < 0) {
                 dprintf(2, "netlab: cannot enter node \"%s\": %s\n", n->name, e);
                 _exit(127);
         }

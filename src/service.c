@@ -171,7 +171,7 @@ static void spawn_child(const struct kslot *k)
         /* Into the node, or die (as proc.c's child_enter): never run on the host. */
         if (net < 0 || uts < 0 || (k->mnt[0] && mnt < 0))
                 snprintf(e, sizeof(e), "Cannot open its namespaces (%s)", strerror(errno));
-        if (e[0] || netns_enter_node(net, uts, mnt, e) < 0) {
+        if (e[0] || netns_enter_node(net, uts, mnt, -1, e) < 0) {
                 sup_log(k->log_fd, "netlab: service %s: cannot enter its node: %s", k->name, e);
                 _exit(127);
         }
