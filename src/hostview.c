@@ -176,6 +176,14 @@ static size_t link_hash(const struct lab *lab, int l)
         return pair_hash(lab->ifaces[lab->links[l].a].node, lab->ifaces[lab->links[l].b].node);
 }
 
+static void lix_put(struct hostview *hv, int l)
+{
+        size_t mask = (size_t)hv->lix_cap - 1, h = link_hash(hv->lab, l);
+        while (hv->lix[h & mask])
+                h++;
+        hv->lix[h & mask] = l + 1;
+}
+
 /* The indexes of one apply, sized for what it may add (the scan's
  * namespaces and interfaces); without memory, the scans walk the lists. */
 static void index_build(struct hostview *hv, const struct ns_scan *s)
@@ -200,12 +208,8 @@ static void index_build(struct hostview *hv, const struct ns_scan *s)
         for (int i = 0; i < lab->nnodes && i < hv->cap; i++)
                 if (lab_node_live(lab, i))
                         nix_put(hv, i);
-        for (int l = 0; l < lab->nlinks; l++) {
-                size_t mask = (size_t)hv->lix_cap - 1, h = link_hash(lab, l);
-                while (hv->lix[h & mask])
-                        h++;
-                hv->lix[h & mask] = l + 1;
-        }
+        for (int l = 0; l < lab->nlinks; l++)
+                lix_put(hv, l);
 }
 
 static void index_free(struct hostview *hv)
@@ -322,12 +326,8 @@ static int want_link(struct hostview *hv, bool *seen, int nseen, int na, const c
         int l = lab_add_link(lab, na, nb, &p, ia, ib, "the scan", err);
         if (l >= 0)
                 *changed = 1;
-        if (l >= 0 && hv->lix) {
-                size_t g = link_hash(lab, l);
-                while (hv->lix[g & mask])
-                        g++;
-                hv->lix[g & mask] = l + 1;
-        }
+        if (l >= 0 && hv->lix)
+                lix_put(hv, l);
         return 0;
 }
 
