@@ -749,11 +749,17 @@ void keys_input(struct console *c, const unsigned char *s, size_t n)
                         while (k < j && s[k] != K_CTRL_C)
                                 k++;
                         if (k == i) {
-                                if (c->focus_cmd) { /* tmux's prompt: Ctrl-C cancels */
+                                /* From a shell, Ctrl-C cancels a typed line as
+                                 * tmux's prompt does; on an empty one it still
+                                 * stops what the command line started. */
+                                bool typed = c->focus_cmd && *rl_line_text();
+                                bool back = false;
+                                if (c->focus_cmd) {
                                         rl_set_line("");
-                                        cmdline_back(c);
+                                        back = cmdline_back(c);
                                 }
-                                script_interrupt(c);
+                                if (!(back && typed))
+                                        script_interrupt(c);
                                 c->dirty = true;
                                 i++;
                                 continue;

@@ -48,6 +48,14 @@ wait_for 'netlab> abc' 3
 keys C-c
 wait_gone 'netlab> abc' 3
 typed_in_shell five "Ctrl-C"
+screen | grep -q 'nothing is running' && fail "Ctrl-C on a typed line from a shell said: $(screen | tail -2)"
+# Ctrl-C on an empty line still stops what the command line started.
+cmd "h2 sleep 30"
+wait_log '> h2 sleep 30'
+keys C-b :
+keys C-c
+wait_log '\^C: interrupted the running commands'
+typed_in_shell six "Ctrl-C on an empty line"
 # The shell pane is still the active one, its title marked.
 screen | grep -q '^ [0-9] h1: shell' || fail "the shell pane lost its place"
 # A line that opens another shell: the keys go to the new one.
@@ -55,5 +63,5 @@ cmd "term h2"
 wait_for 'h2: shell'
 keys -l 'hostname'
 keys Enter
-wait_for '│h2 +│'
+wait_for '^h2 +│'
 echo "ok"
