@@ -61,7 +61,9 @@ ok "an idle engine sleeps; a slow ping costs it almost nothing"
 conf "delay=30000" "delay=20000"
 read -r MIN MED MAX IN < <(rtt 20)
 echo "delay 30 ms + 20 ms: rtt min/median/max $MIN/$MED/$MAX ms"
-awk -v m="$MIN" -v x="$MED" 'BEGIN {exit !(m >= 50 && x < 52)}' || fail "RTT min $MIN, median $MED ms: wanted 50 ms, median under 52"
+# the fastest RTT is the two delays' sum to 1 ms; the median only bounds
+# what a loaded machine adds (its scheduler, not the wire)
+awk -v m="$MIN" -v x="$MED" 'BEGIN {exit !(m >= 50 && m < 51 && x < 60)}' || fail "RTT min $MIN, median $MED ms: wanted 50 ms, median under 60"
 ok "each direction delays by its own amount"
 
 conf "delay=10000 jitter=5000" ""
