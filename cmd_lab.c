@@ -288,6 +288,7 @@ static int attach_kept(const char *name, char *err)
                 return 1;
         }
         setenv("NETLAB_ADOPT", name, 1);
+        lab_name_give(name); /* built under --name: the file's own name is another lab's */
         char *av[] = {"netlab", "--keep", file, NULL};
         int sv[2], rows, cols;
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {

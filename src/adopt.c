@@ -7,6 +7,7 @@
  * kernel lacks is a mismatch (the file changed since), reported, and the
  * lab is left as it was. */
 #include "clean.h"
+#include "dp.h"
 #include "journal.h"
 #include "lab.h"
 #include "nl.h"
@@ -109,6 +110,12 @@ int lab_adopt(struct lab *lab, char *err)
         if (lab_note_built(lab, -1, err) < 0)
                 goto fail;
         lab->state = LAB_UP;
+        if (dp_adopt(lab, e) < 0) {
+                /* up, as the kernel has it; what the datapath carried is not */
+                lab->state = LAB_DEFINED;
+                errf(err, "lab \"%s\": its userspace datapath: %s", lab->name, e);
+                goto fail;
+        }
         return 0;
 fail:
         lab_ns_release(lab);

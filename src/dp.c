@@ -704,6 +704,53 @@ static int dp_ask(struct lab *lab, const char *req, long long *us, char *err)
         return errf(err, "the datapath refused the change: %s", reply + 1);
 }
 
+int dp_adopt(struct lab *lab, char *err)
+{
+        char path[PATH_MAX], e[ERRLEN];
+        dp_netns_path(lab, path, sizeof(path));
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0; /* it never had one */
+                return errf_sys(err, NULL, "Cannot open the datapath's namespace %s", path);
+        }
+        struct dp_run *d = dp_run_get(lab);
+        if (!d) {
+                close(fd);
+                return errf_sys(err, NULL, "Cannot take over the datapath");
+        }
+        d->netns_fd = fd;
+        /* The links that are wires: their peers are here (a live change
+         * may have made one of a link the file leaves plain). */
+        struct nl *nl = nl_open(fd, e);
+        struct nl_link_info *li = NULL;
+        int nli = 0;
+        if (!nl || nl_link_dump(nl, &li, &nli, e) < 0) {
+                if (nl)
+                        nl_close(nl);
+                return errf(err, "the datapath's namespace: %s", e);
+        }
+        nl_close(nl);
+        for (int l = 0; l < lab->nlinks; l++) {
+                char pn[16];
+                dp_wire_peer_name(l, 0, pn, sizeof(pn));
+                for (int k = 0; k < nli; k++)
+                        if (!strcmp(li[k].name, pn) && lab_link_live(lab, l))
+                                lab->links[l].wired = true;
+        }
+        free(li);
+        if (!plan_needs_datapath(lab))
+                return 0;
+        if (config_write(lab, err) < 0)
+                return -1;
+        int rc = dp_ask(lab, "reload", NULL, e);
+        if (rc == 0)
+                return 0; /* kept up (--keep): it goes on, with this model */
+        if (rc < 0)
+                return errf(err, "%s", e);
+        return dp_start(lab, err); /* it died with the lab's netlab */
+}
+
 int dp_reload(struct lab *lab, long long *us, char *err)
 {
         if (us)

@@ -81,6 +81,11 @@ const char *dp_state_name(enum dp_state s);
  * it (the journal still owns it: `netlab clean` stops it). -1 with the
  * reason when it is not running: the lab cannot forward. */
 int dp_detach(struct lab *lab, char *err);
+/* A lab taken over (lab_adopt): its datapath's namespace held again, the
+ * links that are wires there marked so, and a datapath started when the
+ * lab needs one and none runs (it died with the netlab that built it; a
+ * kept one is told the model instead). 0 when the lab has none. */
+int dp_adopt(struct lab *lab, char *err);
 
 /* Switch firewalls (fw.h, set with fw_set): checks that their rules name
  * ports the switch has, and installs them as an nft bridge table
