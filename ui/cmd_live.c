@@ -615,8 +615,12 @@ static int set_port(struct console *c, int argc, char **argv, char *err)
         if (live_set_vlan(c->lab, i, (uint16_t)vid, pvid, untagged, err) < 0)
                 return -1;
         edited(c);
-        con_msg(c, false, "%s:%s: VLAN %ld%s%s", argv[1], argv[2], vid, pvid ? " pvid" : "",
-                untagged ? " untagged" : "");
+        if (!pvid && !untagged) /* a switch user's "port in VLAN N" is access N */
+                con_msg(c, false, "%s:%s: VLAN %ld added, tagged (to move the port: set port %s %s access %ld)",
+                        argv[1], argv[2], vid, argv[1], argv[2], vid);
+        else
+                con_msg(c, false, "%s:%s: VLAN %ld%s%s", argv[1], argv[2], vid, pvid ? " pvid" : "",
+                        untagged ? " untagged" : "");
         return 0;
 }
 

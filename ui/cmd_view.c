@@ -2,6 +2,7 @@
  * `vlan N` highlights one VLAN's ports and links (`vlan off` ends it),
  * `legend` shows or hides the box of glyphs and colours. */
 #include "console.h"
+#include "copy.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,5 +54,21 @@ int c_legend(struct console *c, int argc, char **argv, const char *rest, char *e
         (void)argc, (void)argv, (void)rest, (void)err;
         graph_toggle_legend(c);
         con_msg(c, false, "Legend %s", c->gv.legend ? "shown (legend hides it)" : "hidden");
+        return 0;
+}
+
+/* `clear`: the output pane's screen emptied, as a shell's clear does; its
+ * lines stay in its scrollback (copy mode) and in `save FILE output`. */
+int c_clear(struct console *c, int argc, char **argv, const char *rest, char *err)
+{
+        (void)argc, (void)argv, (void)rest, (void)err;
+        if (c->output_pane < 0) {
+                con_msg(c, false, "clear: no output to clear");
+                return 0;
+        }
+        static const char home_erase[] = "\033[H\033[2J";
+        copy_feed(&c->panes[c->output_pane], home_erase, sizeof(home_erase) - 1);
+        c->dirty = true;
+        con_msg(c, false, "Output cleared (Ctrl-b [ scrolls back to it)");
         return 0;
 }

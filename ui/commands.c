@@ -657,6 +657,7 @@ const struct cmd_entry con_commands[] = {
     {"select", "NODE", "select NODE in the graph and the inspector", 1, 1, "n", NULL, c_select},
     {"vlan", "[N|off]", "highlight VLAN N's ports and links in the graph", 0, 1, "-", NULL, c_vlan},
     {"legend", "", "show or hide the graph's legend", 0, 0, "", NULL, c_legend},
+    {"clear", "", "empty the output pane (its lines stay in copy mode)", 0, 0, "", NULL, c_clear},
     {"exp", "[run NAME|next|stop|show N]", "the lab's experiments (NAME needs no quotes)", 0, -1,
      "sx", "run next stop show", c_exp},
     {"capture", "A B [FILE.pcap] | stop", "the link A-B's frames: a pcap file, a line each",

@@ -33,6 +33,7 @@ int c_iperfudp(struct console *c, int argc, char **argv, const char *rest, char 
 int c_exp(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_vlan(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_legend(struct console *c, int argc, char **argv, const char *rest, char *err);
+int c_clear(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_rename(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_sync(struct console *c, int argc, char **argv, const char *rest, char *err);
 int c_save(struct console *c, int argc, char **argv, const char *rest, char *err);

@@ -46,6 +46,11 @@ wait_for "source $TMP/cmds: 4 lines"
 # its line: the message line keeps only the last one.
 screen | grep -A2 '^netlab> link s1 s2 show' | grep -Eq '^link s[12]-s[12]: ' ||
   fail "source: the answer to 'link s1 s2 show' is not in the output pane"
+# clear: the output pane's screen emptied (a shell's habit; "clean" is
+# something else), its lines kept for copy mode.
+cmd "clear"
+wait_for 'Output cleared \(Ctrl-b \[ scrolls back to it\)'
+screen | grep -q '^second-line' && fail "clear left the output pane's text on the screen"
 cmd "xterm h2"
 wait_for 'h2: shell'
 cmd "x h3"

@@ -17,6 +17,10 @@ start 200 60
 wait_for " 3 nodes, 2 links"
 cmd "link h1 s set delay 100ms loss 0%"
 wait_for 'link h1-s: delay 100ms'
+# A bare VLAN id adds it tagged (as `bridge vlan add`); the answer says how
+# to move the port instead, what a switch user usually means.
+cmd "set port s p1 30"
+wait_for 's:p1: VLAN 30 added, tagged \(to move the port: set port s p1 access 30\)'
 cmd "set port s p2 access 20"
 wait_for 's:p2: access VLAN 20'
 cmd "h1 ping -c 1 -W 1 h2"
@@ -28,6 +32,7 @@ wait_for 'link h1-s: delay 20ms$|link h1-s: delay 20ms ' 10
 cmd "select s"
 wait_for 'vlan 10 pvid untagged'
 screen | grep -q 'vlan 20' && fail "s:p2 is still in VLAN 20 after reset"
+screen | grep -q 'vlan 30' && fail "s:p1 still has VLAN 30 after reset"
 # The file's 20ms each way: 40-49 ms (not 200). Six pings: the first ones
 # may wait for ARP, or for a datapath starved on a loaded machine.
 cmd "h1 ping -c 6 -i 0.3 h2"
