@@ -286,8 +286,24 @@ static int iperf_start(struct console *c, char **argv, const char *udp_bw, char 
 
 int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *err)
 {
-        (void)argc, (void)rest;
-        return iperf_start(c, argv, "", err);
+        (void)rest;
+        if (argc == 2)
+                return iperf_start(c, argv, "", err);
+        if (argc == 1) {
+                errno = EINVAL;
+                return errf(err, "Usage: iperf [A B] (none: the first and the last host)");
+        }
+        /* No hosts named: Mininet's, the first and the last host. */
+        char ip[64], *ends[2] = {NULL, NULL};
+        for (int i = 0; i < c->lab->nnodes; i++)
+                if (lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
+                    con_node_ipv4(c, i, ip, sizeof(ip)))
+                        ends[!!ends[0]] = c->lab->nodes[i].name;
+        if (!ends[1]) {
+                errno = EINVAL;
+                return errf(err, "iperf needs two hosts with IPv4 addresses (or: iperf A B)");
+        }
+        return iperf_start(c, ends, "", err);
 }
 
 /* `iperfudp BW A B`, as Mininet's: UDP at BW ("10M", "500K"). */

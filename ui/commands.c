@@ -639,7 +639,8 @@ const struct cmd_entry con_commands[] = {
     {"pingallfull", "", "pingall, with each pair's RTTs", 0, 0, "", NULL, c_pingallfull},
     {"pingpair", "", "ping between the first two hosts, both ways", 0, 0, "", NULL, c_pingpair},
     {"ping", "A B", "one ping from A to B", 2, 2, "nn", NULL, c_ping},
-    {"iperf", "A B", "TCP throughput from A to B (iperf3)", 2, 2, "nn", NULL, c_iperf},
+    {"iperf", "[A B]", "TCP throughput from A to B (iperf3); none: the first and last host", 0,
+     2, "nn", NULL, c_iperf},
     {"iperfudp", "BW A B", "UDP at BW (\"10M\") from A to B, and the loss", 3, 3, "-nn", NULL,
      c_iperfudp},
     {"link", "A B up|down|set K V...|show|clear",
@@ -701,6 +702,15 @@ const struct cmd_entry con_commands[] = {
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 
+/* Words from other tools, answered with netlab's way. */
+static const struct {
+        const char *word, *hint;
+} habits[] = {
+    {"py", "netlab has no Python; lua CODE runs Lua with lab and the nodes in scope (help lua)"},
+    {"python", "netlab has no Python; lua CODE runs Lua with lab and the nodes in scope (help lua)"},
+    {"mn", "this is the lab's console already; quit leaves it"},
+};
+
 void con_exec_line(struct console *c, const char *line)
 {
         struct cmd_parsed p;
@@ -728,6 +738,8 @@ void con_exec_line(struct console *c, const char *line)
                 if (lab_node_live(c->lab, n)) {
                         if (argc == 1) {
                                 con_select_node(c, n);
+                                con_msg(c, false, "%s selected: %s CMD runs CMD in it, term %s opens a shell",
+                                        p.argv[0], p.argv[0], p.argv[0]);
                                 return;
                         }
                         /* Node names become addresses, as in Mininet. */
@@ -740,7 +752,19 @@ void con_exec_line(struct console *c, const char *line)
                         free(cmd);
                         return;
                 }
+                for (size_t h = 0; h < sizeof(habits) / sizeof(habits[0]); h++)
+                        if (!strcmp(p.argv[0], habits[h].word)) {
+                                con_msg(c, true, "%s: %s", habits[h].word, habits[h].hint);
+                                return;
+                        }
                 e = cmd_find(con_commands, p.argv[0], err);
+                if (!e && argc >= 2 && !strstr(err, "did you mean")) {
+                        /* "h3 ping h1" in a lab without h3: the node is what is missing */
+                        char e2[ERRLEN];
+                        cmd_need_node(c, p.argv[0], e2);
+                        con_msg(c, true, "%s; nor a command (try help)", e2);
+                        return;
+                }
                 if (!e) {
                         con_msg(c, true, "%s", err);
                         return;

@@ -51,11 +51,21 @@ screen | grep -A2 '^netlab> link s1 s2 show' | grep -Eq '^link s[12]-s[12]: ' ||
 cmd "clear"
 wait_for 'Output cleared \(Ctrl-b \[ scrolls back to it\)'
 screen | grep -q '^second-line' && fail "clear left the output pane's text on the screen"
+# Other habits get netlab's way: a bare node name, a node the lab lacks,
+# Mininet's py.
+cmd "h2"
+wait_for 'h2 selected: h2 CMD runs CMD in it, term h2 opens a shell'
+cmd "h9 ping h1"
+wait_for 'No node "h9" in lab .* nor a command \(try help\)'
+cmd "py h1.IP()"
+wait_for 'py: netlab has no Python; lua CODE runs Lua'
 cmd "xterm h2"
 wait_for 'h2: shell'
 cmd "x h3"
 wait_for 'h3: shell'
 if command -v iperf3 >/dev/null; then
+  cmd "iperf"   # Mininet's: the first and the last host
+  wait_for 'iperf h1 -> h3: [0-9.]+ [GMK]bits/sec' 30
   cmd "iperfudp 5M h1 h3"
   wait_for 'iperfudp h1 -> h3: [0-9.]+ Mbits/sec, lost [0-9]+/[0-9]+ \(' 30
 fi
