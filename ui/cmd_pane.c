@@ -27,7 +27,7 @@ static int pane_arg(struct console *c, const char *arg, char *err)
         int id = *arg && !*end && n >= 0 && n < MAXPANES ? pane_by_number(c, (int)n) : -1;
         if (id < 0) {
                 errno = ENOENT;
-                return errf(err, "No pane \"%s\" (Ctrl-b q shows the numbers)", arg);
+                return errf(err, "No pane \"%s\" (%s q shows the numbers)", arg, keys_prefix(c));
         }
         return id;
 }

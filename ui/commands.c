@@ -613,8 +613,8 @@ static int c_quit(struct console *c, int argc, char **argv, const char *rest, ch
                 c->quit_confirm = true;
                 con_msg(c, true,
                         "%d terminals show this console: quit again to take lab %s down for all "
-                        "(Ctrl-b d detaches only this one)",
-                        c->clients, c->lab->name);
+                        "(%s d detaches only this one)",
+                        c->clients, c->lab->name, keys_prefix(c));
                 return 0;
         }
         if (n > 0 && !c->quit_confirm) {

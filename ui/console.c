@@ -785,8 +785,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 monitors_start(c);
                 con_msg(c, false,
                         "The machine: %d namespaces. Read-only: panes (term NODE) are where "
-                        "to change it. Type help, or Ctrl-b ? for keys.",
-                        host_namespaces(c));
+                        "to change it. Type help, or %s ? for keys.",
+                        host_namespaces(c), keys_prefix(c));
         } else if (build_rc < 0) {
                 con_msg(c, true, "Build failed: %s", err);
                 server_tell("fail Build failed: %s", err);
@@ -797,8 +797,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 server_tell("up %d %d", c->lab->nnodes, c->lab->nlinks);
                 monitors_start(c);
                 con_msg(c, false,
-                        "Lab %s is up: %d nodes, %d links. Type help, or Ctrl-b ? for keys.",
-                        c->lab->name, c->lab->nnodes, c->lab->nlinks);
+                        "Lab %s is up: %d nodes, %d links. Type help, or %s ? for keys.",
+                        c->lab->name, c->lab->nnodes, c->lab->nlinks, keys_prefix(c));
                 char host[400];
                 if (hostobj_describe(c->lab->name, host, sizeof(host)) > 0)
                         con_msg(c, false, "Lab %s is up; changed on this machine: %s",

@@ -411,7 +411,7 @@ static void k_copy(struct console *c, int key)
         free(c->copy.buf);
         c->copy.buf = t;
         c->copy.len = len;
-        con_msg(c, false, "Copied %zu bytes from %s (Ctrl-b ] pastes)", len, p->title);
+        con_msg(c, false, "Copied %zu bytes from %s (%s ] pastes)", len, p->title, keys_prefix(c));
         copy_leave(c, c->active);
 }
 
@@ -511,7 +511,8 @@ int copy_paste(struct console *c, int id, char *err)
         struct pane *p = &c->panes[id];
         if (!c->copy.buf || c->copy.len == 0) {
                 errno = ENOENT;
-                return errf(err, "The paste buffer is empty (Ctrl-b [, Space, move, Enter copies)");
+                return errf(err, "The paste buffer is empty (%s [, Space, move, Enter copies)",
+                            keys_prefix(c));
         }
         if (!pane_takes_typing(p) || p->fd < 0) {
                 errno = EINVAL;

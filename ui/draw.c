@@ -417,7 +417,8 @@ void draw_all(struct console *c)
         move(0, 0);
         for (int x = 0; x < COLS; x++)
                 addch(' ' | A_REVERSE);
-        const char *hint = " Ctrl-b ? help ";
+        char hint[32];
+        snprintf(hint, sizeof(hint), " %s ? help ", keys_prefix(c));
         int used = put_str(0, 0, COLS, line, A_REVERSE | A_BOLD);
         pane_list(c, line, sizeof(line));
         put_str(0, used + 2, COLS - (int)strlen(hint) - used - 3, line, A_REVERSE);
@@ -518,8 +519,8 @@ panes:;
                                  pane_number(c, c->active));
                 else
                         snprintf(where, sizeof(where),
-                                 "(typing goes to pane %d; Ctrl-b : types a command)",
-                                 pane_number(c, c->active));
+                                 "(typing goes to pane %d; %s : types a command)",
+                                 pane_number(c, c->active), keys_prefix(c));
                 int px = str_cells(rl_prompt_text());
                 if (px < COLS)
                         put_str(LINES - 1, px, COLS - px, where, A_DIM);

@@ -277,9 +277,9 @@ static void exp_step_end(struct console *c, struct exp_resume *r)
                         exp_failed_msg(c, idx, &res);
                 else if (idx == nlua_up_exp(c->L))
                         con_msg(c, false,
-                                "Lab %s is up; %s started its services. Type help, or Ctrl-b ? "
+                                "Lab %s is up; %s started its services. Type help, or %s ? "
                                 "for keys.",
-                                c->lab->name, NLUA_UP_NAME);
+                                c->lab->name, NLUA_UP_NAME, keys_prefix(c));
                 else
                         con_msg(c, false, "exp %s: %d passed, 0 failed", nlua_exp_name(c->L, idx),
                                 res.passed);

@@ -112,6 +112,17 @@ const char *keycode_name(int key, char *buf, size_t len)
         return buf;
 }
 
+const char *keys_prefix(const struct console *c)
+{
+        static char buf[16];
+        int k = c->keys.prefix_key;
+        if (k >= 1 && k <= 26)
+                snprintf(buf, sizeof(buf), "Ctrl-%c", 'a' + k - 1);
+        else
+                snprintf(buf, sizeof(buf), "Ctrl-b");
+        return buf;
+}
+
 int key_parse_prefix(const char *s)
 {
         if (s && strlen(s) == 3 && s[0] == 'C' && s[1] == '-' && s[2] >= 'a' && s[2] <= 'z')
@@ -280,7 +291,7 @@ static void k_close(struct console *c, int key)
         (void)key;
         char prog[64], q[160];
         if (c->active == c->graph_pane) {
-                con_msg(c, true, "The graph pane stays (Ctrl-b z zooms another pane)");
+                con_msg(c, true, "The graph pane stays (%s z zooms another pane)", keys_prefix(c));
         } else if (pane_running(c, c->active, prog, sizeof(prog))) {
                 snprintf(q, sizeof(q), "Kill pane %d (%s is running in %s)?",
                          pane_number(c, c->active), prog, c->panes[c->active].title);
@@ -290,10 +301,31 @@ static void k_close(struct console *c, int key)
         }
 }
 
+/* A pane without text (the graph) has no copy mode: say so, and which
+ * pane has one, rather than leave the next q to the command line. */
 static void k_copy_mode(struct console *c, int key)
 {
         (void)key;
-        copy_enter(c, c->active);
+        static const char *kind[] = {[P_GRAPH] = "the graph", [P_INSPECT] = "the inspector",
+                                     [P_EXP] = "the experiments pane", [P_PLOT] = "a plot"};
+        const struct pane *a = &c->panes[c->active];
+        if (a->vt) {
+                copy_enter(c, c->active);
+                return;
+        }
+        const char *what = a->kind < sizeof(kind) / sizeof(kind[0]) && kind[a->kind]
+                               ? kind[a->kind]
+                               : "this pane";
+        int ids[MAXPANES];
+        int np = layout_panes(&c->lay, ids, MAXPANES);
+        for (int k = 0; k < np; k++)
+                if (c->panes[ids[k]].vt) {
+                        con_msg(c, true, "copy mode needs a text pane, not %s: %s q %d (%s) or %s o",
+                                what, keys_prefix(c), pane_number(c, ids[k]),
+                                c->panes[ids[k]].title, keys_prefix(c));
+                        return;
+                }
+        con_msg(c, true, "copy mode needs a text pane, not %s: term NODE opens a shell", what);
 }
 
 static void k_graph(struct console *c, int key)

@@ -92,6 +92,8 @@ void keys_mouse_mode(bool on);
 void keys_line_done(struct console *c, bool selected);
 /* "C-b", "Enter", "Up", "%"; the prefix key's own name with prefix_key. */
 const char *keycode_name(int key, char *buf, size_t len);
+/* The prefix in force as every message names it: "Ctrl-b", "Ctrl-a". */
+const char *keys_prefix(const struct console *c);
 /* Parses NETLAB_PREFIX ("C-a"); -1 when it is not a Ctrl key. */
 int key_parse_prefix(const char *s);
 

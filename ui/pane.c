@@ -583,7 +583,8 @@ bool pane_running(const struct console *c, int id, char *name, size_t len)
 void pane_set_sync(struct console *c, bool on)
 {
         c->sync = on;
-        con_msg(c, false, "synchronize-panes %s%s", on ? "on" : "off",
-                on ? ": typing goes to every shell (Ctrl-b S again: off)" : "");
+        con_msg(c, false, "synchronize-panes %s%s%s%s", on ? "on" : "off",
+                on ? ": typing goes to every shell (" : "", on ? keys_prefix(c) : "",
+                on ? " S again: off)" : "");
         c->dirty = true;
 }

@@ -95,7 +95,7 @@ wait_gone() {
 keys() { tmux -L "$SOCK" send-keys -t "$SESSION" "$@"; }
 # cmd TEXT: types a console command (Ctrl-b : first, so focus is on the command line).
 cmd() {
-  keys C-b :
+  keys ${NETLAB_PREFIX:-C-b} :
   keys -l "$1"
   keys Enter
 }
