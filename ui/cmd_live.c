@@ -22,6 +22,7 @@ static struct pending_ip pending[16];
 
 static void edited(struct console *c)
 {
+        c->live_edits++;
         monitors_follow(c);
         c->relayout = true;
         c->dirty = true;
@@ -670,5 +671,6 @@ int c_save_lab(struct console *c, int argc, char **argv, char *err)
         if (nlua_save(c->L, path, force, err) < 0)
                 return -1;
         con_msg(c, false, "lab %s saved to %s", c->lab->name, path);
+        c->live_edits = 0;
         return 0;
 }

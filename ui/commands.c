@@ -453,6 +453,7 @@ static int c_reset(struct console *c, int argc, char **argv, const char *rest, c
         con_msg(c, false,
                 "reset: lab %s is as its file says (links, parameters, VLANs, addresses, routes)",
                 c->lab->name);
+        c->live_edits = 0;
         return 0;
 }
 
@@ -615,6 +616,15 @@ static int c_quit(struct console *c, int argc, char **argv, const char *rest, ch
                         "%d terminals show this console: quit again to take lab %s down for all "
                         "(%s d detaches only this one)",
                         c->clients, c->lab->name, keys_prefix(c));
+                return 0;
+        }
+        /* Mininet's exit tears the lab down; changes typed live would go
+         * with it unsaved: asked once, as an editor asks. */
+        if (c->live_edits > 0 && !c->quit_confirm && !c->keep && c->built) {
+                c->quit_confirm = true;
+                con_msg(c, true,
+                        "lab %s: %d live change%s not in its file: quit again, or save FILE.lua",
+                        c->lab->name, c->live_edits, c->live_edits == 1 ? "" : "s");
                 return 0;
         }
         if (n > 0 && !c->quit_confirm) {

@@ -52,6 +52,7 @@ struct console {
         FILE *log;
         bool utf8;
         bool quit, quit_confirm;
+        int live_edits; /* changes typed since the lab was as its file (or a save) says */
         int clients; /* terminals showing this console (its lab server says), 0: unknown */
         int exit_status;
 

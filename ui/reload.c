@@ -126,6 +126,7 @@ void reload_end(struct console *c, void *state, int rc)
                 return;
         c->built = true;
         c->dp_deaths = 0; /* a new lab, a new datapath */
+        c->live_edits = 0;
         c->dp_fd = -1;
         server_tell("relisten");
         monitors_start(c);

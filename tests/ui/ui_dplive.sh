@@ -72,6 +72,10 @@ wait_for 'time=4[0-9]' 20
 cmd "link h1 s clear"
 wait_for 'link h1-s: cleared, no impairment'
 [ "$(pgrep -f "^netlab datapath $LAB\$")" = "$pid" ] || fail "the datapath was restarted"
+# Changes typed live are not in the file: quit asks once before they go.
+cmd "quit"
+wait_for "lab $LAB: [0-9]+ live changes not in its file: quit again, or save FILE.lua"
+ip netns list | grep -q "^$LAB\." || fail "quit with live changes tore the lab down without asking"
 cmd "quit"
 wait_for "NETLAB-EXIT=0" 30
 ip netns list | grep -q "^$LAB\." && fail "namespaces left: $(ip netns list | grep "^$LAB\.")"
