@@ -649,7 +649,7 @@ const struct cmd_entry con_commands[] = {
     {"pingallfull", "", "pingall, with each pair's RTTs", 0, 0, "", NULL, c_pingallfull},
     {"pingpair", "", "ping between the first two hosts, both ways", 0, 0, "", NULL, c_pingpair},
     {"ping", "A B", "one ping from A to B", 2, 2, "nn", NULL, c_ping},
-    {"iperf", "[A B]", "TCP throughput from A to B (iperf3); none: the first and last host", 0,
+    {"iperf", "[A B]", "TCP throughput A to B; none: first host to last", 0,
      2, "nn", NULL, c_iperf},
     {"iperfudp", "BW A B", "UDP at BW (\"10M\") from A to B, and the loss", 3, 3, "-nn", NULL,
      c_iperfudp},
