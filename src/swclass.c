@@ -40,7 +40,11 @@ static int bridge_ready(struct lab *lab, int node, char *state, size_t len)
         return 1;
 }
 
-/* `dpctl` on a bridge: its forwarding database and VLANs, in the switch. */
+/* `dpctl` on a bridge: its forwarding database and VLANs, in the switch.
+ * The console runs it on the host (bridge -n LAB.NODE), switch:dpctl in the
+ * switch itself, where /run/netns holds no namespace (a node is entered
+ * from its lab's base, nodefs.h): there, `-n` fails and the switch's own
+ * namespace is the one. */
 static int bridge_dpctl(struct lab *lab, int node, const char *cmd, char *sh, size_t len,
                         char *err)
 {
@@ -48,9 +52,10 @@ static int bridge_dpctl(struct lab *lab, int node, const char *cmd, char *sh, si
         const char *br = lab->nodes[node].kind->own_ifname(lab, node);
         const struct node *n = &lab->nodes[node];
         snprintf(sh, len,
-                 "echo '*** %s: bridge fdb (learned)'; bridge -n %s fdb show br %s | grep -v "
-                 "permanent; echo '*** %s: bridge vlan'; bridge -n %s vlan show",
-                 n->name, n->netns_name, br, n->name, n->netns_name);
+                 "echo '*** %s: bridge fdb (learned)'; { bridge -n %s fdb show br %s 2>/dev/null "
+                 "|| bridge fdb show br %s; } | grep -v permanent; echo '*** %s: bridge vlan'; "
+                 "bridge -n %s vlan show 2>/dev/null || bridge vlan show",
+                 n->name, n->netns_name, br, br, n->name, n->netns_name);
         return 0;
 }
 
