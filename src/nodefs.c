@@ -371,15 +371,18 @@ int nodefs_base_open(const struct lab *lab)
 
 int nodefs_build(struct lab *lab, int run_fd, char *err)
 {
+        /* The dirs nodes need the directory; the base does not: a lab
+         * without dirs nodes where it cannot be made is entered as before. */
+        bool needed = nodefs_needed(lab);
         char dir[PATH_MAX + 8];
         snprintf(dir, sizeof(dir), "%s/%s", lab->rundir, NODEFS_DIR);
         if (mkdirat(run_fd, NODEFS_DIR, 0700) < 0 && errno != EEXIST)
-                return errf_sys(err, NULL, "Cannot create \"%s\"", dir);
+                return needed ? errf_sys(err, NULL, "Cannot create \"%s\"", dir) : 0;
         journal_add(lab->journal, "mount %s", dir);
         if (mount("netlab", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
-                return errf_sys(err, NULL, "Cannot mount a tmpfs on \"%s\"", dir);
+                return needed ? errf_sys(err, NULL, "Cannot mount a tmpfs on \"%s\"", dir) : 0;
         if (mount("", dir, NULL, MS_PRIVATE, NULL) < 0)
-                return errf_sys(err, NULL, "Cannot make \"%s\" a private mount", dir);
+                return needed ? errf_sys(err, NULL, "Cannot make \"%s\" a private mount", dir) : 0;
         char e[ERRLEN];
         /* Without a base, the nodes are entered as before (a copy of the
          * host's mount namespace): slower, not wrong. */
