@@ -52,6 +52,18 @@ static void send_size(int sock)
         send_frame(sock, SRV_WINSZ, &w, sizeof(w));
 }
 
+/* What of the terminal's environment the console needs: whether it runs
+ * inside tmux (whose prefix is Ctrl-b too) and the prefix this user asked for. */
+static void send_env(int sock)
+{
+        char buf[96];
+        const char *pk = getenv("NETLAB_PREFIX"), *tmux = getenv("TMUX");
+        int n = snprintf(buf, sizeof(buf), "tmux=%d prefix=%.8s", tmux && *tmux ? 1 : 0,
+                         pk ? pk : "");
+        if (n > 0)
+                send_frame(sock, SRV_ENV, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
 static void write_all(int fd, const void *buf, size_t len)
 {
         const char *p = buf;
@@ -128,6 +140,7 @@ int client_attach(int sock, const char *name)
         sigprocmask(SIG_BLOCK, &set, &old);
         int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
         send_size(sock);
+        send_env(sock);
         send_frame(sock, SRV_REDRAW, NULL, 0);
         int rc = 1;
         const char *why = "lost the lab server";

@@ -42,6 +42,7 @@ struct client {
         struct srv_frames in;   /* what it sent, up to a partial frame */
         struct srv_winsz ws;    /* its terminal's size (0 x 0: not told yet) */
         unsigned long active;   /* when it last typed or resized (the server's count) */
+        bool starter;           /* the terminal that started the lab (the console has its env) */
 };
 
 struct server {
@@ -351,6 +352,20 @@ static void on_client_frame(struct server *s, int i, const struct srv_hdr *h, co
                                 kill(s->console, sig);
                 }
                 break;
+        case SRV_ENV: { /* one line for the console, nothing but printable text */
+                char line[160];
+                size_t n = h->len < 100 ? h->len : 100;
+                int o = snprintf(line, sizeof(line), "env %s", s->cl[i].starter ? "starter " : "");
+                for (size_t k = 0; k < n; k++) {
+                        char ch = ((const char *)data)[k];
+                        line[o++] = ch >= ' ' && ch < 0x7f ? ch : ' ';
+                }
+                line[o++] = '\n';
+                if (s->ctl >= 0 && send(s->ctl, line, (size_t)o, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+                        /* a console that does not read it does not need it */
+                }
+                break;
+        }
         default:
                 break;
         }
@@ -610,7 +625,7 @@ pid_t server_start(char *const argv[], int rows, int cols, int client_fd, int *r
         set_nonblock(s.master);
         if (client_fd >= 0) {
                 set_nonblock(client_fd);
-                s.cl[s.ncl++] = (struct client){.fd = client_fd};
+                s.cl[s.ncl++] = (struct client){.fd = client_fd, .starter = true};
         }
         server_loop(&s);
         _exit(0);
@@ -670,9 +685,10 @@ int server_fd(void)
         return ctl_fd();
 }
 
-int server_read_clients(int fd)
+int server_read_clients(int fd, char *env, size_t envlen)
 {
         char buf[512];
+        env[0] = '\0';
         ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
         if (n == 0)
                 return -2; /* the server is gone */
@@ -682,6 +698,8 @@ int server_read_clients(int fd)
         int last = -1;
         for (char *p = buf; (p = strstr(p, "clients ")); p += 8)
                 last = atoi(p + 8);
+        for (char *p = buf; (p = strstr(p, "env ")); p += 4)
+                snprintf(env, envlen, "%.*s", (int)strcspn(p + 4, "\n"), p + 4);
         return last;
 }
 

@@ -40,6 +40,8 @@ enum srv_msg {
         SRV_SIGNAL,    /* client -> server: int32 SIGINT or SIGTERM, for the console */
         SRV_COUNT,     /* client -> server: how many terminals show the console?
                           server -> client: int32 N (the asker not counted); then EOF */
+        SRV_ENV,       /* client -> server: "tmux=0|1 prefix=C-a" from its environment,
+                          passed to the console as "env [starter] ..." */
 };
 struct srv_hdr {
         uint8_t type;
@@ -88,8 +90,10 @@ bool server_present(void);
  * console how many terminals show it ("clients N"). */
 int server_fd(void);
 /* Reads what the server said: the last client count in it, -1 (none),
- * or -2 when the server closed it. */
-int server_read_clients(int fd);
+ * or -2 when the server closed it. env (envlen bytes) gets the last
+ * "env ..." line's text after "env " ("" when none): an attaching
+ * terminal's environment (SRV_ENV). */
+int server_read_clients(int fd, char *env, size_t envlen);
 
 /* How many terminals show lab name's console (tmux ls's "attached"), asked
  * of its server on sock (server_connect); the socket is closed. -1 when the

@@ -568,11 +568,13 @@ static void loop(struct console *c)
                                 cmdwork_event(c);
                                 break;
                         case EV_SRV: {
-                                int k = server_read_clients(server_fd());
+                                char env[128];
+                                int k = server_read_clients(server_fd(), env, sizeof(env));
                                 if (k >= 0)
                                         c->clients = k;
                                 else if (k == -2)
                                         con_ep_del(c, server_fd());
+                                keys_attach_env(c, env);
                                 break;
                         }
                         }
@@ -626,6 +628,7 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
         int pk = key_parse_prefix(getenv("NETLAB_PREFIX")); /* "C-a" */
         if (pk > 0)
                 c->keys.prefix_key = pk;
+        c->keys.lab_prefix = c->keys.prefix_key;
         setlocale(LC_ALL, "");
         if (lab_path)
                 snprintf(c->lab_path, sizeof(c->lab_path), "%s", lab_path);
@@ -797,8 +800,8 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 server_tell("up %d %d", c->lab->nnodes, c->lab->nlinks);
                 monitors_start(c);
                 con_msg(c, false,
-                        "Lab %s is up: %d nodes, %d links. Type help, or %s ? for keys.",
-                        c->lab->name, c->lab->nnodes, c->lab->nlinks, keys_prefix(c));
+                        "Lab %s is up: %d nodes, %d links. %s", c->lab->name, c->lab->nnodes,
+                        c->lab->nlinks, keys_hint(c, getenv("TMUX") && *getenv("TMUX")));
                 char host[400];
                 if (hostobj_describe(c->lab->name, host, sizeof(host)) > 0)
                         con_msg(c, false, "Lab %s is up; changed on this machine: %s",

@@ -123,6 +123,60 @@ const char *keys_prefix(const struct console *c)
         return buf;
 }
 
+const char *keys_hint(const struct console *c, bool tmux)
+{
+        static char buf[96];
+        if (tmux && c->keys.prefix_key == K_CTRL_B)
+                snprintf(buf, sizeof(buf),
+                         "In tmux: Ctrl-b Ctrl-b ? for keys (or NETLAB_PREFIX=C-a netlab attach)");
+        else
+                snprintf(buf, sizeof(buf), "Type help, or %s ? for keys.", keys_prefix(c));
+        return buf;
+}
+
+void keys_attach_env(struct console *c, const char *env)
+{
+        if (!*env || !strncmp(env, "starter ", 8)) /* the console has the starter's env */
+                return;
+        bool tmux = strstr(env, "tmux=1") != NULL;
+        const char *p = strstr(env, "prefix=");
+        char tok[16] = "";
+        if (p)
+                sscanf(p + 7, "%15s", tok);
+        int want = *tok ? key_parse_prefix(tok) : c->keys.lab_prefix;
+        if (want < 0) {
+                con_msg(c, true, "NETLAB_PREFIX=%s: not a Ctrl key (C-a to C-z); the prefix stays %s",
+                        tok, keys_prefix(c));
+                return;
+        }
+        if (want != c->keys.prefix_key && c->clients > 1) {
+                char w[16];
+                keycode_name(want, w, sizeof(w));
+                con_msg(c, true,
+                        "The prefix stays %s, not %s: %d terminals show this console (the prefix "
+                        "follows NETLAB_PREFIX when one does)",
+                        keys_prefix(c), w, c->clients);
+                return;
+        }
+        if (want != c->keys.prefix_key) {
+                c->keys.prefix_key = want;
+                c->dirty = true;
+                con_msg(c, false, "Prefix %s (%s). %s", keys_prefix(c),
+                        *tok ? "NETLAB_PREFIX of this netlab attach" : "the lab's",
+                        keys_hint(c, tmux));
+        } else if (tmux && want == K_CTRL_B && !strstr(c->msg, "In tmux:")) {
+                /* The banner still shown gets the tmux ending; else a message. */
+                char *at = strstr(c->msg, "Type help, or Ctrl-b ? for keys.");
+                if (!at) {
+                        con_msg(c, false, "%s", keys_hint(c, tmux));
+                        return;
+                }
+                snprintf(at, sizeof(c->msg) - (size_t)(at - c->msg), "%s", keys_hint(c, tmux));
+                con_log(c, "%s", c->msg);
+                c->dirty = true;
+        }
+}
+
 int key_parse_prefix(const char *s)
 {
         if (s && strlen(s) == 3 && s[0] == 'C' && s[1] == '-' && s[2] >= 'a' && s[2] <= 'z')

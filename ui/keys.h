@@ -52,6 +52,7 @@ extern const struct key_table key_tables[];
 
 struct keys {
         int prefix_key; /* default Ctrl-b */
+        int lab_prefix; /* the one the lab started with (its NETLAB_PREFIX) */
         bool prefix;    /* the prefix key was seen */
         bool help;      /* the help overlay is shown */
         int help_top;   /* its first line shown */
@@ -94,6 +95,13 @@ void keys_line_done(struct console *c, bool selected);
 const char *keycode_name(int key, char *buf, size_t len);
 /* The prefix in force as every message names it: "Ctrl-b", "Ctrl-a". */
 const char *keys_prefix(const struct console *c);
+/* The banner's pointer to the keys: "Type help, or Ctrl-b ? for keys.", or
+ * inside tmux (tmux: $TMUX set) with the prefix tmux has too, how to reach it. */
+const char *keys_hint(const struct console *c, bool tmux);
+/* A terminal attached (netlab attach) with env "tmux=1 prefix=C-a" (SRV_ENV):
+ * its NETLAB_PREFIX becomes the prefix when it is the only terminal (none:
+ * the lab's again); inside tmux it is told how to reach the prefix. */
+void keys_attach_env(struct console *c, const char *env);
 /* Parses NETLAB_PREFIX ("C-a"); -1 when it is not a Ctrl key. */
 int key_parse_prefix(const char *s);
 
