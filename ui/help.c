@@ -31,6 +31,8 @@ void help_lines(int prefix_key, void (*out)(void *ud, const char *line), void *u
         keycode_name(prefix_key, pk, sizeof(pk));
         snprintf(line, sizeof(line), "netlab console: keys (prefix %s, then the key)", pk);
         out(ud, line);
+        if (prefix_key == K_CTRL_B) /* tmux's prefix too: tmux takes it first */
+                out(ud, "inside tmux: C-b C-b then the key, or NETLAB_PREFIX=C-a netlab attach LAB");
         for (const struct key_table *t = key_tables; t->name; t++) {
                 if (t != key_tables) {
                         out(ud, "");

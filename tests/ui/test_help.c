@@ -67,6 +67,7 @@ int main(void)
         }
         CHECK(nkeys > 20 && ncmds > 10);
         CHECK(strstr(text, "netlab console: keys (prefix C-b, then the key)") == text);
+        CHECK(strstr(text, "inside tmux: C-b C-b then the key, or NETLAB_PREFIX=C-a") != NULL);
 
         /* README's tables: complete, and every command and key group in it. */
         char *md = NULL;
