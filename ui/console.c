@@ -802,6 +802,11 @@ static int console_main(const char *lab_path, bool keep, bool hostv)
                 con_msg(c, false,
                         "Lab %s is up: %d nodes, %d links. %s", c->lab->name, c->lab->nnodes,
                         c->lab->nlinks, keys_hint(c, getenv("TMUX") && *getenv("TMUX")));
+                const char *pv = getenv("NETLAB_PREFIX");
+                if (pv && *pv && key_parse_prefix(pv) < 0)
+                        con_msg(c, true,
+                                "Lab %s is up; NETLAB_PREFIX=%.16s is not C-a..C-z: prefix %s",
+                                c->lab->name, pv, keys_prefix(c));
                 char host[400];
                 if (hostobj_describe(c->lab->name, host, sizeof(host)) > 0)
                         con_msg(c, false, "Lab %s is up; changed on this machine: %s",

@@ -41,4 +41,9 @@ for size in "80 24" "200 60"; do
     i=$((i + 1)); [ $i -lt 100 ] || fail "lab $LAB still listed after down"; sleep 0.1
   done
 done
+# A NETLAB_PREFIX that is not a Ctrl key is not silently ignored.
+NETLAB_PREFIX=C-A start 80 24
+wait_for "^Lab $LAB is up; NETLAB_PREFIX=C-A is not C-a..C-z: prefix Ctrl-b"
+screen | head -1 | grep -q "Ctrl-b ? help" || fail "bad NETLAB_PREFIX: the status bar does not name Ctrl-b"
+"$BIN" down "$LAB" >/dev/null 2>&1 || fail "netlab down $LAB failed"
 echo PASS
