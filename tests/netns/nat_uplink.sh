@@ -6,9 +6,18 @@
 . "$(dirname "$0")/../lib.sh"
 need_root
 command -v nft >/dev/null || { echo "SKIP: no nft"; exit 77; }
-host_before=$(ip -br link | awk '{print $1}' | sort; cat /proc/sys/net/ipv4/ip_forward)
+# The machine's own namespace: the links this test's sandbox makes (its
+# fake internet and LANs, the NAT's nl*, the uplink's nb*/nv*) must not reach
+# it, nor its forwarding change. Other tests run beside this one (ctest -j2)
+# and may add links of their own meanwhile: those are not compared.
+mine() {
+        ip -br link | awk '{print $1}' | grep -E '^(vi0|vo0|lan[01]|l[01]|n[lbv][0-9a-f]+)(@|$)' | sort
+        cat /proc/sys/net/ipv4/ip_forward
+}
+host_before=$(mine)
 unshare --net --mount bash "$(dirname "$0")/natbox.sh" "$NETLAB" "$TMP" $$
 rc=$?
-host_after=$(ip -br link | awk '{print $1}' | sort; cat /proc/sys/net/ipv4/ip_forward)
-[ "$host_before" = "$host_after" ] || { echo "FAIL: the machine's own namespace changed"; rc=1; }
+host_after=$(mine)
+[ "$host_before" = "$host_after" ] ||
+        { echo "FAIL: the machine's own namespace changed: $(diff <(echo "$host_before") <(echo "$host_after") | tr '\n' ' ')"; rc=1; }
 exit $rc
