@@ -18,6 +18,13 @@ SESSION=ui
 
 cleanup() {
   tmux -L "$SOCK" kill-server 2>/dev/null
+  # A console still building when the test ended (a timeout under load) has
+  # not registered its lab yet, and its server carries on detached: stop
+  # every process of this test's files (the build is rolled back), then clean.
+  pkill -TERM -f "$TMP/" 2>/dev/null
+  local i=0
+  while pgrep -f "$TMP/" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  pkill -KILL -f "$TMP/" 2>/dev/null
   "$BIN" clean --force "$LAB" >/dev/null 2>&1
   rm -rf "$TMP"
 }
