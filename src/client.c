@@ -213,6 +213,8 @@ int client_attach(int sock, const char *name)
                                                 why = killed;
                                         }
                                         done = true;
+                                } else if (h.type == SRV_NAME) {
+                                        lab_name(h.len, d, &name);
                                 } else if (h.type == SRV_DETACHED) {
                                         lab_name(h.len, d, &name);
                                         rc = 0;

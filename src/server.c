@@ -267,6 +267,7 @@ static void on_ctl_line(struct server *s, char *line)
 {
         if (!strncmp(line, "lab ", 4)) {
                 snprintf(s->name, sizeof(s->name), "%.24s", line + 4);
+                broadcast(s, SRV_NAME, s->name, strlen(s->name));
         } else if (!strncmp(line, "progress ", 9)) {
                 ready_progress(s, line);
         } else if (!strcmp(line, "up") || !strncmp(line, "up ", 3)) {
@@ -472,6 +473,9 @@ static void server_loop(struct server *s)
                         int fd = accept4(s->lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
                         if (fd >= 0 && s->ncl < MAXCLIENTS) {
                                 s->cl[s->ncl++] = (struct client){.fd = fd};
+                                if (s->name[0])
+                                        client_queue(&s->cl[s->ncl - 1], SRV_NAME, s->name,
+                                                     strlen(s->name));
                         } else if (fd >= 0) {
                                 close(fd);
                         }

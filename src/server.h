@@ -42,6 +42,8 @@ enum srv_msg {
                           server -> client: int32 N (the asker not counted); then EOF */
         SRV_ENV,       /* client -> server: "tmux=0|1 prefix=C-a" from its environment,
                           passed to the console as "env [starter] ..." */
+        SRV_NAME,      /* server -> client: the lab's name, once the console says it
+                          (the first terminal knew only its file) */
 };
 struct srv_hdr {
         uint8_t type;
