@@ -1030,7 +1030,7 @@ static int engine_rebuild(struct engine *e, const struct dp_config *nc, char *er
         np = NULL;
         ns = NULL;
         nw = NULL;
-        e->wtimer_at = INT64_MIN; /* arm the wires' timer again */
+        e->wtimer_at = INT64_MAX; /* not known to be armed: arm it again when needed */
         e->wire_due = INT64_MAX;
         e->opened = 0;
         for (int i = 0; i < total; i++)
