@@ -54,6 +54,14 @@ int c_ping(struct console *c, int argc, char **argv, const char *rest, char *err
 
 /* ---- pingall, pingallfull, pingpair ---- */
 
+/* A node Mininet's pingall and bare iperf take: a live host with IPv4. */
+static bool traffic_host(struct console *c, int i)
+{
+        char ip[64];
+        return lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
+               con_node_ipv4(c, i, ip, sizeof(ip));
+}
+
 static void pingall_next(struct console *c);
 
 static void pingall_free(struct jobs *q)
@@ -145,13 +153,11 @@ static int pingall_start(struct console *c, int limit, bool full, const char *wh
                 return errf(err, "pingall is already running (Ctrl-C stops it)");
         }
         int N = c->lab->nnodes, nh = 0;
-        char ip[64];
         q->pq_hosts = calloc((size_t)N + 1, sizeof(int));
         if (!q->pq_hosts)
                 return errf(err, "Out of memory");
         for (int i = 0; i < N && (!limit || nh < limit); i++)
-                if (lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
-                    con_node_ipv4(c, i, ip, sizeof(ip)))
+                if (traffic_host(c, i))
                         q->pq_hosts[nh++] = i;
         if (nh < 2) {
                 pingall_free(q);
@@ -294,10 +300,9 @@ int c_iperf(struct console *c, int argc, char **argv, const char *rest, char *er
                 return errf(err, "Usage: iperf [A B] (none: the first and the last host)");
         }
         /* No hosts named: Mininet's, the first and the last host. */
-        char ip[64], *ends[2] = {NULL, NULL};
+        char *ends[2] = {NULL, NULL};
         for (int i = 0; i < c->lab->nnodes; i++)
-                if (lab_node_live(c->lab, i) && c->lab->nodes[i].kind == &kind_host &&
-                    con_node_ipv4(c, i, ip, sizeof(ip)))
+                if (traffic_host(c, i))
                         ends[!!ends[0]] = c->lab->nodes[i].name;
         if (!ends[1]) {
                 errno = EINVAL;
